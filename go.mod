@@ -1,0 +1,8 @@
+module wavebot
+
+go 1.26.8
+
+require (
+	github.com/rickar/cal/v2 v2.1.13
+	go.yaml.in/yaml/v3 v3.0.5
+)

@@ -1,0 +1,16 @@
+package wave
+
+import "time"
+
+// Event is one entry of the audit trail: who changed what, when, from what to what.
+type Event struct {
+	At    time.Time `json:"at"`
+	Actor string    `json:"actor"`
+	// Wave and FV say what the event is about; FV is empty for wave-wide
+	// events, Wave is empty for people and workflow changes.
+	Wave   string `json:"wave,omitempty"`
+	FV     string `json:"fv,omitempty"`
+	Action string `json:"action"`
+	Before string `json:"before,omitempty"`
+	After  string `json:"after,omitempty"`
+}

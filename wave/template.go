@@ -1,0 +1,129 @@
+package wave
+
+import (
+	_ "embed"
+	"errors"
+	"fmt"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+//go:embed template.yaml
+var defaultTemplate []byte
+
+// ErrBadTemplate reports a template file that cannot drive a wave.
+var ErrBadTemplate = errors.New("wave: bad template")
+
+// Template is the plan every enrolment starts from: the activities of the
+// source document with who is responsible and when each is due, and the steps
+// of the workflow track. It is data, so a deployment can change it.
+type Template struct {
+	Activities []ActivitySpec `yaml:"activities"`
+	Workflow   []StepSpec     `yaml:"workflow"`
+}
+
+// ActivitySpec describes one activity of a wave.
+type ActivitySpec struct {
+	Key         string   `yaml:"key"`
+	Aliases     []string `yaml:"aliases"`
+	TitleDA     string   `yaml:"title_da"`
+	TitleEN     string   `yaml:"title_en"`
+	Responsible Party    `yaml:"responsible"`
+	// Due is the default due date in business days from the wave's start.
+	Due int `yaml:"due"`
+}
+
+// StepSpec describes one step of the workflow track.
+type StepSpec struct {
+	Key     string   `yaml:"key"`
+	Aliases []string `yaml:"aliases"`
+	TitleDA string   `yaml:"title_da"`
+	TitleEN string   `yaml:"title_en"`
+	Owner   Party    `yaml:"owner"`
+}
+
+// DefaultTemplate returns the embedded template of the source document.
+func DefaultTemplate() Template {
+	t, err := ParseTemplate(defaultTemplate)
+	if err != nil {
+		panic("wave: embedded template: " + err.Error())
+	}
+	return t
+}
+
+// ParseTemplate reads and validates a YAML template: at least one activity,
+// unique keys and aliases, known parties, titles in both languages.
+func ParseTemplate(data []byte) (Template, error) {
+	var t Template
+	dec := yaml.NewDecoder(strings.NewReader(string(data)))
+	dec.KnownFields(true)
+	if err := dec.Decode(&t); err != nil {
+		return Template{}, fmt.Errorf("%w: %v", ErrBadTemplate, err)
+	}
+	if len(t.Activities) == 0 {
+		return Template{}, fmt.Errorf("%w: no activities", ErrBadTemplate)
+	}
+	names := map[string]bool{}
+	for _, a := range t.Activities {
+		if err := checkSpec(names, "activity", a.Key, a.Aliases, a.TitleDA, a.TitleEN, a.Responsible); err != nil {
+			return Template{}, err
+		}
+	}
+	names = map[string]bool{}
+	for _, s := range t.Workflow {
+		if err := checkSpec(names, "workflow step", s.Key, s.Aliases, s.TitleDA, s.TitleEN, s.Owner); err != nil {
+			return Template{}, err
+		}
+	}
+	return t, nil
+}
+
+func checkSpec(names map[string]bool, what, key string, aliases []string, da, en string, p Party) error {
+	if key == "" || da == "" || en == "" {
+		return fmt.Errorf("%w: %s %q needs key, title_da and title_en", ErrBadTemplate, what, key)
+	}
+	if !p.Valid() {
+		return fmt.Errorf("%w: %s %q: party %q is not KS, FV or KS+FV", ErrBadTemplate, what, key, p)
+	}
+	for _, n := range append([]string{key}, aliases...) {
+		n = strings.ToLower(n)
+		if names[n] {
+			return fmt.Errorf("%w: %s name %q used twice", ErrBadTemplate, what, n)
+		}
+		names[n] = true
+	}
+	return nil
+}
+
+// ActivityKey resolves a key or alias, case-insensitively, to the activity key.
+func (t Template) ActivityKey(name string) (string, bool) {
+	for _, a := range t.Activities {
+		if matches(name, a.Key, a.Aliases) {
+			return a.Key, true
+		}
+	}
+	return "", false
+}
+
+// Step resolves a workflow step key or alias.
+func (t Template) Step(name string) (StepSpec, bool) {
+	for _, s := range t.Workflow {
+		if matches(name, s.Key, s.Aliases) {
+			return s, true
+		}
+	}
+	return StepSpec{}, false
+}
+
+func matches(name, key string, aliases []string) bool {
+	if strings.EqualFold(name, key) {
+		return true
+	}
+	for _, a := range aliases {
+		if strings.EqualFold(name, a) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,254 @@
+// Package wave is the domain of wavebot: implementation waves, the
+// forvaltninger enrolled in them, their activities, the authorization
+// feedback loop, the workflow track, people and the business calendar.
+// It is pure Go without I/O; every other package builds on it.
+package wave
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Domain errors. Callers map them to messages for the user.
+var (
+	ErrBadID           = errors.New("wave: bad wave id")
+	ErrNotEnrolled     = errors.New("wave: forvaltning not enrolled")
+	ErrAlreadyEnrolled = errors.New("wave: forvaltning already enrolled")
+	ErrUnknownActivity = errors.New("wave: unknown activity")
+	ErrAuthState       = errors.New("wave: authorization feedback is not in the right state")
+)
+
+// Party is who is responsible for an activity or a workflow step.
+type Party string
+
+// The three parties of the source document.
+const (
+	PartyKS   Party = "KS"
+	PartyFV   Party = "FV"
+	PartyBoth Party = "KS+FV"
+)
+
+// Valid reports whether p is one of the known parties.
+func (p Party) Valid() bool { return p == PartyKS || p == PartyFV || p == PartyBoth }
+
+// IncludesKS reports whether KS takes part.
+func (p Party) IncludesKS() bool { return p == PartyKS || p == PartyBoth }
+
+// IncludesFV reports whether the forvaltning takes part.
+func (p Party) IncludesFV() bool { return p == PartyFV || p == PartyBoth }
+
+// Status is the state of an activity.
+type Status string
+
+// Activity states. Done and skipped are closed: they never remind.
+const (
+	StatusTodo    Status = "todo"
+	StatusDoing   Status = "doing"
+	StatusDone    Status = "done"
+	StatusBlocked Status = "blocked"
+	StatusSkipped Status = "skipped"
+)
+
+// Closed reports whether nothing more is expected of the activity.
+func (s Status) Closed() bool { return s == StatusDone || s == StatusSkipped }
+
+// Activity is one of the template's activities within one enrolment.
+type Activity struct {
+	Key         string    `json:"key"`
+	TitleDA     string    `json:"title_da"`
+	TitleEN     string    `json:"title_en"`
+	Responsible Party     `json:"responsible"`
+	Due         Date      `json:"due"`
+	Status      Status    `json:"status"`
+	Note        string    `json:"note,omitempty"`
+	ChangedBy   string    `json:"changed_by,omitempty"`
+	ChangedAt   time.Time `json:"changed_at,omitzero"`
+}
+
+// Title returns the title in lang ("da" or "en").
+func (a Activity) Title(lang string) string {
+	if lang == "en" {
+		return a.TitleEN
+	}
+	return a.TitleDA
+}
+
+// Enrolment is one forvaltning taking part in one wave, addressed WAVE/FV.
+type Enrolment struct {
+	FV         string       `json:"fv"`
+	Contacts   []string     `json:"contacts,omitempty"`
+	Activities []Activity   `json:"activities"`
+	Auth       *AuthRequest `json:"auth,omitempty"`
+}
+
+// Wave is one implementation wave with its enrolled forvaltninger.
+type Wave struct {
+	ID         string      `json:"id"`
+	Name       string      `json:"name"`
+	Start      Date        `json:"start"`
+	Lead       string      `json:"lead"`
+	Enrolments []Enrolment `json:"enrolments,omitempty"`
+	CreatedAt  time.Time   `json:"created_at"`
+	// Version counts committed changes; the store sets it.
+	Version int64 `json:"version"`
+}
+
+var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,31}$`)
+
+// ValidID reports whether id can name a wave: lower-case letters, digits,
+// '-' and '_', at most 32 characters, starting with a letter or digit.
+func ValidID(id string) bool { return idPattern.MatchString(id) }
+
+// New returns a wave with no enrolments. The creator becomes the KS lead.
+func New(id, name string, start Date, lead string, now time.Time) (Wave, error) {
+	if !ValidID(id) {
+		return Wave{}, fmt.Errorf("%w: %q", ErrBadID, id)
+	}
+	if start.IsZero() {
+		return Wave{}, fmt.Errorf("%w: no start date", ErrBadDate)
+	}
+	if name == "" {
+		name = id
+	}
+	return Wave{ID: id, Name: name, Start: start, Lead: lead, CreatedAt: now}, nil
+}
+
+// Enrolment returns the enrolment of forvaltning fv.
+func (w *Wave) Enrolment(fv string) (*Enrolment, error) {
+	for i := range w.Enrolments {
+		if w.Enrolments[i].FV == fv {
+			return &w.Enrolments[i], nil
+		}
+	}
+	return nil, fmt.Errorf("%w: %s/%s", ErrNotEnrolled, w.ID, fv)
+}
+
+// Enroll adds forvaltning fv with the template's activities, each due its
+// offset in business days from the wave start.
+func (w *Wave) Enroll(fv string, t Template, c *Calendar) error {
+	if _, err := w.Enrolment(fv); err == nil {
+		return fmt.Errorf("%w: %s/%s", ErrAlreadyEnrolled, w.ID, fv)
+	}
+	e := Enrolment{FV: fv}
+	start := c.NextBusinessDay(w.Start)
+	for _, s := range t.Activities {
+		e.Activities = append(e.Activities, Activity{
+			Key: s.Key, TitleDA: s.TitleDA, TitleEN: s.TitleEN, Responsible: s.Responsible,
+			Due: c.AddBusinessDays(start, s.Due), Status: StatusTodo,
+		})
+	}
+	w.Enrolments = append(w.Enrolments, e)
+	slices.SortFunc(w.Enrolments, func(a, b Enrolment) int { return strings.Compare(a.FV, b.FV) })
+	return nil
+}
+
+// Activity returns the activity with key.
+func (e *Enrolment) Activity(key string) (*Activity, error) {
+	for i := range e.Activities {
+		if e.Activities[i].Key == key {
+			return &e.Activities[i], nil
+		}
+	}
+	return nil, fmt.Errorf("%w: %s", ErrUnknownActivity, key)
+}
+
+// HasContact reports whether person is a contact of the enrolment.
+func (e *Enrolment) HasContact(person string) bool { return slices.Contains(e.Contacts, person) }
+
+// AddContacts names people as contacts, keeping each once.
+func (e *Enrolment) AddContacts(people ...string) {
+	for _, p := range people {
+		if !e.HasContact(p) {
+			e.Contacts = append(e.Contacts, p)
+		}
+	}
+}
+
+// SetStatus changes an activity's status and note on behalf of actor.
+func (e *Enrolment) SetStatus(key string, s Status, note, actor string, now time.Time) error {
+	a, err := e.Activity(key)
+	if err != nil {
+		return err
+	}
+	a.Status, a.Note, a.ChangedBy, a.ChangedAt = s, note, actor, now
+	return nil
+}
+
+// Progress counts closed (done or skipped) activities against all.
+func (e *Enrolment) Progress() (closed, total int) {
+	for _, a := range e.Activities {
+		if a.Status.Closed() {
+			closed++
+		}
+	}
+	return closed, len(e.Activities)
+}
+
+// Overdue lists the open activities whose due date is before today.
+func (e *Enrolment) Overdue(today Date) []Activity {
+	var out []Activity
+	for _, a := range e.Activities {
+		if !a.Status.Closed() && !a.Due.IsZero() && a.Due.Before(today) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// Deadline is something due on a day: an activity or the authorization feedback.
+type Deadline struct {
+	Due Date
+	// Activity is set for an activity deadline, nil for the feedback deadline.
+	Activity *Activity
+}
+
+// NextDeadline returns the earliest open deadline on or after today, counting
+// open activities and authorization feedback not yet answered.
+func (e *Enrolment) NextDeadline(today Date) (Deadline, bool) {
+	var best Deadline
+	found := false
+	consider := func(d Deadline) {
+		if d.Due.IsZero() || d.Due.Before(today) {
+			return
+		}
+		if !found || d.Due.Before(best.Due) {
+			best, found = d, true
+		}
+	}
+	for i := range e.Activities {
+		if !e.Activities[i].Status.Closed() {
+			consider(Deadline{Due: e.Activities[i].Due, Activity: &e.Activities[i]})
+		}
+	}
+	if e.Auth != nil && e.Auth.State == AuthRequested {
+		consider(Deadline{Due: e.Auth.Due})
+	}
+	return best, found
+}
+
+// EvaluationDate is the day of the enrolment's evaluation: the due date of its
+// evaluation activity.
+func (e *Enrolment) EvaluationDate() Date {
+	if a, err := e.Activity(EvaluationActivity); err == nil {
+		return a.Due
+	}
+	return Date{}
+}
+
+// EvaluationActivity is the template key of the evaluation activity, whose due
+// date is the evaluation day.
+const EvaluationActivity = "evaluation"
+
+// AuthActivity is the template key of the activity that the authorization
+// feedback loop completes.
+const AuthActivity = "auth"
+
+// DefaultForvaltninger are the forvaltning codes of Copenhagen Municipality.
+var DefaultForvaltninger = []string{"BUF", "BIF", "KFF", "SOF", "SUF", "TMF", "ØKF"}
+
+// NormalizeFV returns the canonical (upper-case) spelling of a forvaltning code.
+func NormalizeFV(fv string) string { return strings.ToUpper(strings.TrimSpace(fv)) }
