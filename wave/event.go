@@ -11,6 +11,8 @@ type Event struct {
 	Wave   string `json:"wave,omitempty"`
 	FV     string `json:"fv,omitempty"`
 	Action string `json:"action"`
+	// Item names the activity, step or person the event changed, if any.
+	Item   string `json:"item,omitempty"`
 	Before string `json:"before,omitempty"`
 	After  string `json:"after,omitempty"`
 }

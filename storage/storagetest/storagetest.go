@@ -1,0 +1,307 @@
+// Package storagetest is the conformance suite every storage.Store must
+// pass: the bbolt store and the Redis store run the same tests.
+package storagetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"wavebot/storage"
+	"wavebot/wave"
+)
+
+// Opener returns a fresh, empty store for one test; the suite closes it.
+type Opener func(t *testing.T) storage.Store
+
+// Run runs the whole suite against the stores open returns.
+func Run(t *testing.T, open Opener) {
+	tests := []struct {
+		name string
+		run  func(*testing.T, storage.Store)
+	}{
+		{"CreateAndLoadWaves", testCreateAndLoadWaves},
+		{"UpdateWave", testUpdateWave},
+		{"FailedChangeWritesNothing", testFailedChangeWritesNothing},
+		{"ConcurrentUpdatesLoseNothing", testConcurrentUpdatesLoseNothing},
+		{"Events", testEvents},
+		{"People", testPeople},
+		{"Workflow", testWorkflow},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := open(t)
+			t.Cleanup(func() { s.Close() })
+			tt.run(t, s)
+		})
+	}
+}
+
+var (
+	t0  = time.Date(2027, 1, 10, 11, 0, 0, 0, time.UTC)
+	cal = wave.Copenhagen()
+	tpl = wave.DefaultTemplate()
+)
+
+// NewWave returns wave id starting 2027-02-01, led by anna, with the given
+// forvaltninger enrolled.
+func NewWave(t testing.TB, id string, fvs ...string) wave.Wave {
+	t.Helper()
+	start, _ := wave.ParseDate("2027-02-01")
+	w, err := wave.New(id, "Bølge "+id, start, "anna", t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, fv := range fvs {
+		if err := w.Enroll(fv, tpl, cal); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return w
+}
+
+func created(id string) wave.Event {
+	return wave.Event{At: t0, Actor: "anna", Wave: id, Action: "wave.create"}
+}
+
+func testCreateAndLoadWaves(t *testing.T, s storage.Store) {
+	ctx := context.Background()
+	if _, err := s.Wave(ctx, "b3"); !errors.Is(err, storage.ErrNotFound) {
+		t.Fatalf("Wave of empty store: err = %v, want ErrNotFound", err)
+	}
+	later := NewWave(t, "b4", "KFF")
+	later.Start = later.Start.AddDays(30)
+	for _, w := range []wave.Wave{later, NewWave(t, "b3", "BUF", "SUF")} {
+		if err := s.CreateWave(ctx, w, created(w.ID)); err != nil {
+			t.Fatalf("CreateWave %s: %v", w.ID, err)
+		}
+	}
+	if err := s.CreateWave(ctx, NewWave(t, "b3"), created("b3")); !errors.Is(err, storage.ErrExists) {
+		t.Errorf("duplicate CreateWave: err = %v, want ErrExists", err)
+	}
+	got, err := s.Wave(ctx, "b3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Name != "Bølge b3" || len(got.Enrolments) != 2 || got.Enrolments[1].FV != "SUF" || got.Version != 1 {
+		t.Errorf("loaded wave = %+v", got)
+	}
+	if a, _ := got.Enrolments[0].Activity("golive"); a.Due.String() != "2027-02-01" || a.TitleDA == "" {
+		t.Errorf("activity did not survive storage: %+v", a)
+	}
+	all, err := s.Waves(ctx)
+	if err != nil || len(all) != 2 || all[0].ID != "b3" || all[1].ID != "b4" {
+		t.Errorf("Waves = %v, %v; want b3 then b4", all, err)
+	}
+}
+
+func testUpdateWave(t *testing.T, s storage.Store) {
+	ctx := context.Background()
+	if err := s.CreateWave(ctx, NewWave(t, "b3", "BUF"), created("b3")); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.UpdateWave(ctx, "b3", func(w *wave.Wave) ([]wave.Event, error) {
+		e, err := w.Enrolment("BUF")
+		if err != nil {
+			return nil, err
+		}
+		e.AddContacts("maria")
+		return []wave.Event{{At: t0, Actor: "anna", Wave: "b3", FV: "BUF", Action: "contact.add", After: "maria"}}, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Version != 2 || !got.Enrolments[0].HasContact("maria") {
+		t.Errorf("UpdateWave returned %+v", got)
+	}
+	again, _ := s.Wave(ctx, "b3")
+	if again.Version != 2 || !again.Enrolments[0].HasContact("maria") {
+		t.Errorf("stored wave = %+v", again)
+	}
+	_, err = s.UpdateWave(ctx, "nope", func(*wave.Wave) ([]wave.Event, error) { return nil, nil })
+	if !errors.Is(err, storage.ErrNotFound) {
+		t.Errorf("UpdateWave of missing wave: err = %v", err)
+	}
+}
+
+func testFailedChangeWritesNothing(t *testing.T, s storage.Store) {
+	ctx := context.Background()
+	if err := s.CreateWave(ctx, NewWave(t, "b3", "BUF"), created("b3")); err != nil {
+		t.Fatal(err)
+	}
+	refused := errors.New("refused")
+	_, err := s.UpdateWave(ctx, "b3", func(w *wave.Wave) ([]wave.Event, error) {
+		w.Name = "changed"
+		return []wave.Event{{At: t0, Wave: "b3", Action: "wave.rename"}}, refused
+	})
+	if !errors.Is(err, refused) {
+		t.Errorf("err = %v, want the change's error", err)
+	}
+	w, _ := s.Wave(ctx, "b3")
+	evs, _ := s.Events(ctx, "b3", "", 10)
+	if w.Name != "Bølge b3" || w.Version != 1 || len(evs) != 1 {
+		t.Errorf("a refused change left traces: name %q version %d events %d", w.Name, w.Version, len(evs))
+	}
+}
+
+func testConcurrentUpdatesLoseNothing(t *testing.T, s storage.Store) {
+	ctx := context.Background()
+	fvs := wave.DefaultForvaltninger[:6] // 6 × 9 activities ≥ 50 writers
+	if err := s.CreateWave(ctx, NewWave(t, "b3", fvs...), created("b3")); err != nil {
+		t.Fatal(err)
+	}
+	const writers = 50
+	var wg sync.WaitGroup
+	errs := make(chan error, writers)
+	for i := range writers {
+		wg.Go(func() {
+			errs <- ChangeOneActivity(ctx, s, "b3", i, fmt.Sprintf("writer %d", i))
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
+	}
+	CheckAllChanged(t, s, "b3", writers, 1)
+}
+
+// ChangeOneActivity marks activity number i of wave id done with note.
+// Writer i touches a different activity for every i below the number of
+// activities, so concurrent writers never overwrite each other's change.
+func ChangeOneActivity(ctx context.Context, s storage.Store, id string, i int, note string) error {
+	_, err := s.UpdateWave(ctx, id, func(w *wave.Wave) ([]wave.Event, error) {
+		e := &w.Enrolments[i/len(tpl.Activities)]
+		a := &e.Activities[i%len(tpl.Activities)]
+		a.Status, a.Note = wave.StatusDone, note
+		return []wave.Event{{At: t0, Actor: "anna", Wave: id, FV: e.FV, Action: "activity.done", After: a.Key}}, nil
+	})
+	return err
+}
+
+// CheckAllChanged asserts that the changes of writers ChangeOneActivity
+// calls are all in wave id, each with one audit event, on top of base
+// earlier events.
+func CheckAllChanged(t *testing.T, s storage.Store, id string, writers, base int) {
+	t.Helper()
+	ctx := context.Background()
+	w, err := s.Wave(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := 0
+	for _, e := range w.Enrolments {
+		for _, a := range e.Activities {
+			if a.Status == wave.StatusDone {
+				done++
+			}
+		}
+	}
+	if done != writers || w.Version != int64(writers+1) {
+		t.Errorf("%d activities done, version %d; want %d and %d", done, w.Version, writers, writers+1)
+	}
+	evs, err := s.Events(ctx, id, "", 1000)
+	if err != nil || len(evs) != writers+base {
+		t.Errorf("%d events (%v), want %d", len(evs), err, writers+base)
+	}
+}
+
+func testEvents(t *testing.T, s storage.Store) {
+	ctx := context.Background()
+	if err := s.CreateWave(ctx, NewWave(t, "b3", "BUF", "SUF"), created("b3")); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CreateWave(ctx, NewWave(t, "b4", "BUF"), created("b4")); err != nil {
+		t.Fatal(err)
+	}
+	for i, fv := range []string{"BUF", "SUF", "BUF", "SUF", "BUF"} {
+		_, err := s.UpdateWave(ctx, "b3", func(w *wave.Wave) ([]wave.Event, error) {
+			return []wave.Event{{At: t0.Add(time.Duration(i) * time.Minute), Actor: "anna", Wave: "b3", FV: fv, Action: fmt.Sprintf("step.%d", i)}}, nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	all, err := s.Events(ctx, "b3", "", 100)
+	if err != nil || len(all) != 6 || all[0].Action != "step.4" || all[5].Action != "wave.create" {
+		t.Errorf("Events(b3) = %+v, %v; want 6, newest first", all, err)
+	}
+	buf, _ := s.Events(ctx, "b3", "BUF", 2)
+	if len(buf) != 2 || buf[0].Action != "step.4" || buf[1].Action != "step.2" {
+		t.Errorf("Events(b3/BUF, 2) = %+v", buf)
+	}
+	if other, _ := s.Events(ctx, "b4", "", 100); len(other) != 1 {
+		t.Errorf("Events(b4) = %+v; want only its own", other)
+	}
+	if none, err := s.Events(ctx, "zz", "", 100); err != nil || len(none) != 0 {
+		t.Errorf("Events of unknown wave = %v, %v", none, err)
+	}
+}
+
+func testPeople(t *testing.T, s storage.Store) {
+	ctx := context.Background()
+	if _, err := s.Person(ctx, "anna"); !errors.Is(err, storage.ErrNotFound) {
+		t.Errorf("Person of empty store: err = %v", err)
+	}
+	ev := wave.Event{At: t0, Actor: "anna", Action: "person.create"}
+	anna, err := s.EnsurePerson(ctx, wave.Person{ID: "anna", Role: wave.RoleViewer}, ev)
+	if err != nil || anna.Role != wave.RoleAdmin {
+		t.Fatalf("first person = %+v, %v; want admin", anna, err)
+	}
+	maria, err := s.EnsurePerson(ctx, wave.Person{ID: "maria", Name: "Maria", Role: wave.RoleViewer}, ev)
+	if err != nil || maria.Role != wave.RoleViewer {
+		t.Fatalf("second person = %+v, %v; want viewer", maria, err)
+	}
+	maria, err = s.UpdatePerson(ctx, "maria", func(p *wave.Person) ([]wave.Event, error) {
+		p.MakeContactOf("BUF")
+		p.Lang = "en"
+		return []wave.Event{{At: t0, Actor: "anna", Action: "person.role", After: "contact BUF"}}, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := s.EnsurePerson(ctx, wave.Person{ID: "maria", Role: wave.RoleViewer}, ev)
+	if err != nil || again.Role != wave.RoleContact || !again.IsContactOf("BUF") || again.Lang != "en" || again.Name != "Maria" {
+		t.Errorf("EnsurePerson of an existing person = %+v, %v; want the stored one", again, err)
+	}
+	if _, err := s.UpdatePerson(ctx, "nobody", func(*wave.Person) ([]wave.Event, error) { return nil, nil }); !errors.Is(err, storage.ErrNotFound) {
+		t.Errorf("UpdatePerson of missing person: err = %v", err)
+	}
+	if evs, _ := s.Events(ctx, "", "", 10); len(evs) != 3 {
+		t.Errorf("global events = %+v; want 3", evs)
+	}
+}
+
+func testWorkflow(t *testing.T, s storage.Store) {
+	ctx := context.Background()
+	if _, err := s.Workflow(ctx, "BUF"); !errors.Is(err, storage.ErrNotFound) {
+		t.Errorf("Workflow never stored: err = %v", err)
+	}
+	mark := func(step string) storage.WorkflowChange {
+		return func(w *wave.Workflow) ([]wave.Event, error) {
+			return []wave.Event{{At: t0, Actor: "maria", FV: "BUF", Action: "workflow.done", After: step}}, w.Mark(step, true, "maria", t0)
+		}
+	}
+	if _, err := s.UpdateWorkflow(ctx, wave.NewWorkflow("BUF", tpl), mark("group")); err != nil {
+		t.Fatal(err)
+	}
+	w, err := s.UpdateWorkflow(ctx, wave.NewWorkflow("BUF", tpl), mark("decisions"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d, _ := w.Progress(); d != 2 || w.Version != 2 {
+		t.Errorf("workflow after two steps = %+v", w)
+	}
+	if _, err := s.UpdateWorkflow(ctx, wave.NewWorkflow("BUF", tpl), mark("lunch")); !errors.Is(err, wave.ErrUnknownStep) {
+		t.Errorf("unknown step: err = %v", err)
+	}
+	stored, _ := s.Workflow(ctx, "BUF")
+	if d, _ := stored.Progress(); d != 2 {
+		t.Errorf("stored workflow = %+v", stored)
+	}
+}
