@@ -1,0 +1,134 @@
+// Package console is the terminal adapter: it reads one command per line,
+// runs it as the current person and prints the reply as text. Two commands
+// exist only here: "as NAME" switches person and "clock" moves the
+// simulated time.
+package console
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"wavebot/catalog"
+	"wavebot/clock"
+	"wavebot/commands"
+	"wavebot/wave"
+)
+
+// handler is what the console needs of the command language.
+type handler interface {
+	Handle(ctx context.Context, req commands.Request) commands.Reply
+}
+
+// Console drives wavebot from a terminal or a pipe.
+type Console struct {
+	Commands handler
+	Clock    *clock.Fake
+	Calendar *wave.Calendar
+	// As is the person commands run as.
+	As  string
+	Out io.Writer
+	// Echo prints each command before its reply, for piped input.
+	Echo bool
+	// Prompt prints a prompt before each line, for a terminal.
+	Prompt bool
+	// Lang is the language of the console's own messages.
+	Lang string
+}
+
+// Run reads commands until the end of in or until ctx is done.
+func (c *Console) Run(ctx context.Context, in io.Reader) error {
+	c.As = personName(c.As)
+	lines := bufio.NewScanner(in)
+	lines.Buffer(make([]byte, 64*1024), 64*1024)
+	for {
+		if c.Prompt {
+			fmt.Fprintf(c.Out, "%s> ", c.As)
+		}
+		if !lines.Scan() {
+			break
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		line := strings.TrimSpace(lines.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		if c.Echo {
+			fmt.Fprintf(c.Out, "\n%s> %s\n", c.As, line)
+		}
+		c.run(ctx, line)
+	}
+	if c.Prompt {
+		fmt.Fprintln(c.Out)
+	}
+	if err := lines.Err(); err != nil {
+		return fmt.Errorf("read commands: %w", err)
+	}
+	return nil
+}
+
+func (c *Console) run(ctx context.Context, line string) {
+	word, rest, _ := strings.Cut(line, " ")
+	rest = strings.TrimSpace(rest)
+	switch strings.ToLower(word) {
+	case "as", "som":
+		if rest == "" || strings.ContainsAny(rest, " \t") {
+			fmt.Fprintln(c.Out, "✗ "+catalog.ConsoleAsUsage.In(c.Lang))
+			return
+		}
+		c.As = personName(rest)
+		fmt.Fprintln(c.Out, catalog.ConsoleAs.In(c.Lang, c.As))
+	case "clock", "ur":
+		c.moveClock(rest)
+	default:
+		Render(c.Out, c.Commands.Handle(ctx, commands.Request{Caller: commands.Caller{ID: c.As, Name: c.As}, Text: line}))
+	}
+}
+
+// personName makes a console name a person id: plain names are case-insensitive.
+func personName(s string) string { return strings.ToLower(strings.TrimPrefix(s, "@")) }
+
+func (c *Console) moveClock(arg string) {
+	to, err := c.clockTarget(arg)
+	if err != nil {
+		fmt.Fprintln(c.Out, "✗ "+catalog.ConsoleClockUsage.In(c.Lang))
+		return
+	}
+	c.Clock.Set(to)
+	fmt.Fprintln(c.Out, catalog.ConsoleClock.In(c.Lang, to.In(c.Calendar.Location()).Format("2006-01-02 15:04 Mon")))
+}
+
+// clockTarget reads "+3d", "+4h", "YYYY-MM-DD" (that day at 12:00 local
+// time) or nothing (stay).
+func (c *Console) clockTarget(arg string) (time.Time, error) {
+	now := c.Clock.Now().In(c.Calendar.Location())
+	if arg == "" {
+		return now, nil
+	}
+	if n, ok := strings.CutPrefix(arg, "+"); ok && len(n) >= 2 {
+		v, err := strconv.Atoi(n[:len(n)-1])
+		if err != nil || v < 0 || v > 3660 {
+			return time.Time{}, fmt.Errorf("bad clock step %q", arg)
+		}
+		switch n[len(n)-1] {
+		case 'd':
+			return now.AddDate(0, 0, v), nil
+		case 'h':
+			return now.Add(time.Duration(v) * time.Hour), nil
+		case 'm':
+			return now.Add(time.Duration(v) * time.Minute), nil
+		}
+		return time.Time{}, fmt.Errorf("bad clock unit in %q", arg)
+	}
+	d, err := wave.ParseDate(arg)
+	if err != nil {
+		return time.Time{}, err
+	}
+	return c.Calendar.At(d, 12, 0), nil
+}

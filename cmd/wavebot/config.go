@@ -1,0 +1,85 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"wavebot/catalog"
+	"wavebot/wave"
+)
+
+// config is wavebot's configuration, read from WAVEBOT_* environment variables.
+type config struct {
+	DataDir       string
+	RedisURL      string
+	RedisPrefix   string
+	Admins        []string
+	Lang          string
+	Calendar      *wave.Calendar
+	Template      wave.Template
+	Forvaltninger []string
+}
+
+// loadConfig reads the environment through lookupEnv (os.LookupEnv in
+// production). An error names the variable that is wrong.
+func loadConfig(lookupEnv func(string) (string, bool)) (config, error) {
+	getenv := func(name string) string { v, _ := lookupEnv(name); return v }
+	c := config{
+		DataDir:     orDefault(getenv("WAVEBOT_DATA_DIR"), "./data"),
+		RedisURL:    getenv("WAVEBOT_REDIS_URL"),
+		RedisPrefix: orDefault(getenv("WAVEBOT_REDIS_PREFIX"), "wavebot:"),
+		Admins:      list(getenv("WAVEBOT_ADMINS")),
+		Lang:        orDefault(getenv("WAVEBOT_LANG"), catalog.Danish),
+		Template:    wave.DefaultTemplate(),
+	}
+	if !catalog.SupportedLang(c.Lang) {
+		return config{}, fmt.Errorf("WAVEBOT_LANG=%q: choose da or en", c.Lang)
+	}
+	loc, err := time.LoadLocation(orDefault(getenv("WAVEBOT_TZ"), "Europe/Copenhagen"))
+	if err != nil {
+		return config{}, fmt.Errorf("WAVEBOT_TZ: %w", err)
+	}
+	closed := wave.DefaultClosedDays
+	if v, ok := lookupEnv("WAVEBOT_CLOSED_DAYS"); ok {
+		if closed, err = wave.ParseMonthDays(v); err != nil {
+			return config{}, fmt.Errorf("WAVEBOT_CLOSED_DAYS: %w", err)
+		}
+	}
+	c.Calendar = wave.NewCalendar(loc, closed)
+	if path := getenv("WAVEBOT_TEMPLATE"); path != "" {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return config{}, fmt.Errorf("WAVEBOT_TEMPLATE: %w", err)
+		}
+		if c.Template, err = wave.ParseTemplate(data); err != nil {
+			return config{}, fmt.Errorf("WAVEBOT_TEMPLATE %s: %w", path, err)
+		}
+	}
+	c.Forvaltninger = wave.DefaultForvaltninger
+	if v := getenv("WAVEBOT_FORVALTNINGER"); v != "" {
+		c.Forvaltninger = nil
+		for _, fv := range list(v) {
+			c.Forvaltninger = append(c.Forvaltninger, wave.NormalizeFV(fv))
+		}
+	}
+	return c, nil
+}
+
+func orDefault(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+func list(v string) []string {
+	var out []string
+	for _, f := range strings.Split(v, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}

@@ -1,0 +1,126 @@
+// Command wavebot runs the wave bot: "wavebot console" drives it from a
+// terminal on the embedded store.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"wavebot/bot/console"
+	"wavebot/clock"
+	"wavebot/commands"
+	"wavebot/storage"
+	"wavebot/storage/bolt"
+	"wavebot/wave"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.LookupEnv, os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+const usage = `usage:
+  wavebot console [--as NAME] [--data DIR] [--now YYYY-MM-DD]   drive wavebot from this terminal
+Configuration comes from WAVEBOT_* environment variables; see README.md.`
+
+// run is main without the process: it returns the exit code.
+func run(ctx context.Context, args []string, env func(string) (string, bool), stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprintln(stderr, usage)
+		return 2
+	}
+	var err error
+	switch args[0] {
+	case "console":
+		err = runConsole(ctx, args[1:], env, stdin, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprintln(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "wavebot: unknown subcommand %q\n%s\n", args[0], usage)
+		return 2
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "wavebot:", err)
+		return 1
+	}
+	return 0
+}
+
+func runConsole(ctx context.Context, args []string, env func(string) (string, bool), stdin io.Reader, stdout, stderr io.Writer) error {
+	cfg, err := loadConfig(env)
+	if err != nil {
+		return err
+	}
+	fs := flag.NewFlagSet("console", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	as := fs.String("as", defaultPerson(env), "the person to act as")
+	fs.StringVar(&cfg.DataDir, "data", cfg.DataDir, "data directory of the embedded store")
+	start := fs.String("now", "", "start the simulated clock on this day at 12:00 (default: now)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("console: unexpected argument %q", fs.Arg(0))
+	}
+	clk := clock.NewFake(time.Now())
+	if *start != "" {
+		d, err := wave.ParseDate(*start)
+		if err != nil {
+			return fmt.Errorf("--now: %w", err)
+		}
+		clk.Set(cfg.Calendar.At(d, 12, 0))
+	}
+	store, err := openStore(cfg)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	d, err := commands.New(commands.Config{
+		Store: store, Clock: clk, Calendar: cfg.Calendar, Template: cfg.Template,
+		Forvaltninger: cfg.Forvaltninger, Admins: cfg.Admins, Lang: cfg.Lang, Logger: logger,
+	})
+	if err != nil {
+		return err
+	}
+	interactive := isTerminal(stdin)
+	c := &console.Console{Commands: d, Clock: clk, Calendar: cfg.Calendar, As: *as, Out: stdout,
+		Echo: !interactive, Prompt: interactive, Lang: cfg.Lang}
+	return c.Run(ctx, stdin)
+}
+
+// openStore opens the store the configuration names.
+func openStore(cfg config) (storage.Store, error) {
+	return bolt.Open(cfg.DataDir)
+}
+
+// defaultPerson is the console's person when --as is not given: the login name.
+func defaultPerson(env func(string) (string, bool)) string {
+	if u, ok := env("USER"); ok && u != "" {
+		return u
+	}
+	return "admin"
+}
+
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,124 @@
+package commands
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+
+	"wavebot/catalog"
+	"wavebot/storage"
+	"wavebot/wave"
+)
+
+// need refuses a command given fewer than n arguments.
+func need(in Input, n int) error {
+	if len(in.Args) < n {
+		return refuse(catalog.MissingArgs)
+	}
+	return nil
+}
+
+// exactly refuses a command not given exactly n arguments.
+func exactly(in Input, n int) error {
+	if len(in.Args) != n {
+		return refuse(catalog.WrongArgCount, n)
+	}
+	return nil
+}
+
+// ref is an enrolment address, WAVE/FV.
+type ref struct {
+	wave, fv string
+}
+
+func (r ref) String() string { return r.wave + "/" + r.fv }
+
+// parseRef reads "b3/BUF"; the forvaltning must be a known one.
+func (d *Dispatcher) parseRef(s string) (ref, error) {
+	id, fv, ok := strings.Cut(s, "/")
+	if !ok || id == "" || fv == "" {
+		return ref{}, refuse(catalog.BadRef, s)
+	}
+	code, err := d.forvaltning(fv)
+	if err != nil {
+		return ref{}, err
+	}
+	return ref{wave: strings.ToLower(id), fv: code}, nil
+}
+
+// forvaltning checks and normalises a forvaltning code.
+func (d *Dispatcher) forvaltning(s string) (string, error) {
+	code := wave.NormalizeFV(s)
+	if !slices.Contains(d.cfg.Forvaltninger, code) {
+		return "", refuse(catalog.UnknownFV, s, strings.Join(d.cfg.Forvaltninger, ", "))
+	}
+	return code, nil
+}
+
+func parseDate(s string) (wave.Date, error) {
+	d, err := wave.ParseDate(s)
+	if err != nil {
+		return wave.Date{}, refuse(catalog.BadDate, s)
+	}
+	return d, nil
+}
+
+// activityKey resolves an activity name or alias.
+func (d *Dispatcher) activityKey(name string) (string, error) {
+	key, ok := d.cfg.Template.ActivityKey(name)
+	if !ok {
+		return "", d.unknownActivity(name)
+	}
+	return key, nil
+}
+
+func (d *Dispatcher) unknownActivity(name string) error {
+	var keys []string
+	for _, a := range d.cfg.Template.Activities {
+		keys = append(keys, a.Key)
+	}
+	return refuse(catalog.UnknownActivity, name, strings.Join(keys, ", "))
+}
+
+// wave loads a wave, refusing unknown ids.
+func (d *Dispatcher) wave(ctx context.Context, id string) (wave.Wave, error) {
+	w, err := d.cfg.Store.Wave(ctx, strings.ToLower(id))
+	if errors.Is(err, storage.ErrNotFound) {
+		return wave.Wave{}, refuse(catalog.UnknownWave, id)
+	}
+	return w, err
+}
+
+// enrolment loads the wave of r and checks r is enrolled.
+func (d *Dispatcher) enrolment(ctx context.Context, r ref) (wave.Wave, *wave.Enrolment, error) {
+	w, err := d.wave(ctx, r.wave)
+	if err != nil {
+		return wave.Wave{}, nil, err
+	}
+	e, err := w.Enrolment(r.fv)
+	if err != nil {
+		return wave.Wave{}, nil, refuse(catalog.NotEnrolled, r.fv, r.wave)
+	}
+	return w, e, nil
+}
+
+// update changes a wave, refusing unknown ids.
+func (d *Dispatcher) update(ctx context.Context, id string, change storage.WaveChange) (wave.Wave, error) {
+	w, err := d.cfg.Store.UpdateWave(ctx, id, change)
+	if errors.Is(err, storage.ErrNotFound) {
+		return wave.Wave{}, refuse(catalog.UnknownWave, id)
+	}
+	return w, err
+}
+
+// updateEnrolment changes enrolment r inside an atomic wave update.
+func (d *Dispatcher) updateEnrolment(ctx context.Context, r ref, change func(w *wave.Wave, e *wave.Enrolment) ([]wave.Event, error)) (wave.Wave, error) {
+	return d.update(ctx, r.wave, func(w *wave.Wave) ([]wave.Event, error) {
+		e, err := w.Enrolment(r.fv)
+		if err != nil {
+			return nil, refuse(catalog.NotEnrolled, r.fv, r.wave)
+		}
+		return change(w, e)
+	})
+}
