@@ -1,0 +1,138 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"wavebot/storage/bolt"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+// env returns a lookup function over vars only, so tests never see the
+// developer's own WAVEBOT_* settings.
+func env(vars ...string) func(string) (string, bool) {
+	m := map[string]string{}
+	for _, kv := range vars {
+		k, v, _ := strings.Cut(kv, "=")
+		m[k] = v
+	}
+	return func(k string) (string, bool) { v, ok := m[k]; return v, ok }
+}
+
+func runConsoleSession(t *testing.T, getenv func(string) (string, bool), args []string, input string) (string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), append([]string{"console"}, args...), getenv, strings.NewReader(input), &out, &errOut)
+	if code != 0 {
+		t.Fatalf("exit code %d, stderr: %s", code, errOut.String())
+	}
+	return out.String(), errOut.String()
+}
+
+// TestConsoleSession drives the session of the foundation issue through
+// the console, as a pipe, and compares the transcript with the golden file.
+func TestConsoleSession(t *testing.T) {
+	input, err := os.ReadFile("testdata/session.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	got, _ := runConsoleSession(t, env("WAVEBOT_DATA_DIR="+dir), []string{"--as", "anna", "--now", "2027-01-20"}, string(input))
+	golden := filepath.Join("testdata", "session.golden")
+	if *update {
+		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != string(want) {
+		t.Errorf("transcript differs from %s (run with -update to accept):\n%s", golden, got)
+	}
+	for _, must := range []string{
+		"✗ pc er en KS-aktivitet",                                  // maria may not touch a KS activity
+		"maria> auth ok b3/BUF\nb3/BUF: tak",                       // the contact answered
+		"Autorisationer: afventer forvaltningen, frist 2027-02-15", // status shows the feedback state
+		"[#---------] 1/9",
+	} {
+		if !strings.Contains(got, must) {
+			t.Errorf("transcript lacks %q", must)
+		}
+	}
+}
+
+func TestConsoleStatePersistsAcrossRuns(t *testing.T) {
+	dir := t.TempDir()
+	runConsoleSession(t, env(), []string{"--as", "anna", "--data", dir}, "wave create b3 2027-02-01\nwave enroll b3 BUF\n")
+	got, _ := runConsoleSession(t, env(), []string{"--as", "anna", "--data", dir}, "done b3/BUF pc\nstatus b3/BUF\n")
+	if !strings.Contains(got, "[#---------] 1/9") {
+		t.Errorf("second run did not see the first run's wave:\n%s", got)
+	}
+}
+
+func TestConsoleOnlyCommands(t *testing.T) {
+	got, _ := runConsoleSession(t, env(), []string{"--as", "anna", "--data", t.TempDir(), "--now", "2027-03-26"},
+		"clock\nclock +3d\nclock +2h\nclock 2027-10-31\nclock tomorrow\nas\nas Maria\nmy\n")
+	for _, want := range []string{
+		"Uret er nu 2027-03-26 12:00 Fri",
+		"Uret er nu 2027-03-29 12:00 Mon", // three days on, across the switch to summer time
+		"Uret er nu 2027-03-29 14:00 Mon",
+		"Uret er nu 2027-10-31 12:00 Sun",
+		"✗ Brug: clock +3d",
+		"✗ Brug: as NAVN",
+		"Du er nu maria.",
+		"Åbne opgaver for @maria",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("output lacks %q:\n%s", want, got)
+		}
+	}
+}
+
+func TestBadConfigurationNamesTheVariable(t *testing.T) {
+	tests := map[string]string{
+		"WAVEBOT_LANG=fr":                  "WAVEBOT_LANG",
+		"WAVEBOT_TZ=Mars/Olympus":          "WAVEBOT_TZ",
+		"WAVEBOT_CLOSED_DAYS=24-12":        "WAVEBOT_CLOSED_DAYS",
+		"WAVEBOT_TEMPLATE=/does/not/exist": "WAVEBOT_TEMPLATE",
+	}
+	for kv, name := range tests {
+		var out, errOut bytes.Buffer
+		code := run(context.Background(), []string{"console", "--data", t.TempDir()}, env(kv), strings.NewReader(""), &out, &errOut)
+		if code == 0 || !strings.Contains(errOut.String(), name) || strings.Count(errOut.String(), "\n") != 1 {
+			t.Errorf("%s: exit %d, stderr %q; want one line naming %s", kv, code, errOut.String(), name)
+		}
+	}
+}
+
+func TestDataDirectoryInUse(t *testing.T) {
+	dir := t.TempDir()
+	held, err := bolt.Open(dir) // another wavebot process holding the store
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), []string{"console", "--data", dir}, env(), strings.NewReader("wave list\n"), &out, &errOut)
+	if code != 1 || !strings.Contains(errOut.String(), "in use by another wavebot process") {
+		t.Errorf("exit %d, stderr %q", code, errOut.String())
+	}
+}
+
+func TestUsage(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if code := run(context.Background(), nil, env(), strings.NewReader(""), &out, &errOut); code != 2 || !strings.Contains(errOut.String(), "wavebot console") {
+		t.Errorf("no arguments: exit %d, %q", code, errOut.String())
+	}
+	if code := run(context.Background(), []string{"dance"}, env(), strings.NewReader(""), &out, &errOut); code != 2 {
+		t.Errorf("unknown subcommand: exit %d", code)
+	}
+}

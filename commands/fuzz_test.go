@@ -1,0 +1,32 @@
+package commands
+
+import (
+	"testing"
+)
+
+// FuzzDispatch feeds arbitrary command lines to the dispatcher as the admin:
+// nothing panics, every input gets an answer, and a refused command leaves
+// the store exactly as it was.
+func FuzzDispatch(f *testing.F) {
+	for _, seed := range []string{
+		"wave create b4 2027-02-01 Bølge 4", "wave enroll b3 KFF", "contact b3/BUF @x", "status", "status b3",
+		"status b3/BUF", "done b3/BUF kickoff note", "due b3/BUF info 31.01.2027", "auth request b3/BUF 2027-02-15",
+		"auth ok b3/BUF", "auth fix b3/BUF x", "eval b3/BUF 2027-04-01", "workflow BUF done group", "my", "log b3/BUF",
+		"role @x contact BUF", "lang en", "help wave", "wave create b5 2027-02-30", "done b3/ kickoff", "/", "@", "b3/BUF/x",
+		"wave lead b3 @", "contact b3/BUF @a/b", "\x00", "hjælp færdig", "done b3/BUF kickoff " + string(make([]byte, 300)),
+	} {
+		f.Add(seed)
+	}
+	fx := newFixture(f)
+	f.Fuzz(func(t *testing.T, line string) {
+		fx.t = t
+		before := fx.snapshot()
+		r := fx.do("anna: " + line)
+		if len(r.Lines) == 0 && r.Title == "" && len(r.Sections) == 0 {
+			t.Fatalf("%q: empty reply", line)
+		}
+		if r.Refused && fx.snapshot() != before {
+			t.Fatalf("%q was refused but changed the store", line)
+		}
+	})
+}
