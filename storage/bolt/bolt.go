@@ -164,7 +164,11 @@ func (s *Store) Person(_ context.Context, id string) (wave.Person, error) {
 
 // EnsurePerson returns the stored person or creates p; the first person
 // ever created becomes admin.
-func (s *Store) EnsurePerson(_ context.Context, p wave.Person, ev wave.Event) (wave.Person, error) {
+func (s *Store) EnsurePerson(ctx context.Context, p wave.Person, ev wave.Event) (wave.Person, error) {
+	// Nearly every call finds the person; a read transaction costs no disk sync.
+	if found, err := s.Person(ctx, p.ID); err == nil || !errors.Is(err, storage.ErrNotFound) {
+		return found, err
+	}
 	err := s.db.Update(func(tx *bbolt.Tx) error {
 		b := tx.Bucket(bucketPeople)
 		if err := get(b, p.ID, &p); err == nil || !errors.Is(err, storage.ErrNotFound) {

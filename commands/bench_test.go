@@ -1,0 +1,39 @@
+package commands
+
+import (
+	"context"
+	"testing"
+)
+
+// BenchmarkDispatch measures whole commands, parse to stored reply, on each
+// store: go test -bench Dispatch -benchmem ./commands
+func BenchmarkDispatch(b *testing.B) {
+	for _, store := range benchStores {
+		b.Run(store.name, func(b *testing.B) {
+			f := store.fixture(b)
+			ctx := context.Background()
+			for _, bc := range []struct{ name, text string }{
+				{"status_ID_FV", "status b3/BUF"},
+				{"done", "done b3/BUF kickoff benchmark"},
+			} {
+				b.Run(bc.name, func(b *testing.B) {
+					req := Request{Caller: Caller{ID: "anna"}, Text: bc.text}
+					b.ReportAllocs()
+					for b.Loop() {
+						if r := f.d.Handle(ctx, req); r.Refused {
+							b.Fatal(r.Lines)
+						}
+					}
+				})
+			}
+		})
+	}
+}
+
+// benchStores are the stores the dispatch benchmark compares.
+var benchStores = []struct {
+	name    string
+	fixture func(testing.TB) *fixture
+}{
+	{"bolt", newFixture},
+}
