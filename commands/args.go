@@ -122,3 +122,14 @@ func (d *Dispatcher) updateEnrolment(ctx context.Context, r ref, change func(w *
 		return change(w, e)
 	})
 }
+
+// waves loads every wave. Waves that cannot be decoded are logged and left
+// out, so one damaged wave does not hide the others.
+func (d *Dispatcher) waves(ctx context.Context) ([]wave.Wave, error) {
+	ws, err := d.cfg.Store.Waves(ctx)
+	if err != nil && errors.Is(err, storage.ErrCorrupt) && !errors.Is(err, storage.ErrUnavailable) {
+		d.cfg.Logger.Error("skipping undecodable waves", "err", err)
+		return ws, nil
+	}
+	return ws, err
+}

@@ -3,6 +3,8 @@ package commands
 import (
 	"context"
 	"testing"
+
+	"wavebot/storage/redis/redistest"
 )
 
 // BenchmarkDispatch measures whole commands, parse to stored reply, on each
@@ -10,7 +12,7 @@ import (
 func BenchmarkDispatch(b *testing.B) {
 	for _, store := range benchStores {
 		b.Run(store.name, func(b *testing.B) {
-			f := store.fixture(b)
+			f, rt := store.fixture(b)
 			ctx := context.Background()
 			for _, bc := range []struct{ name, text string }{
 				{"status_ID_FV", "status b3/BUF"},
@@ -19,10 +21,20 @@ func BenchmarkDispatch(b *testing.B) {
 				b.Run(bc.name, func(b *testing.B) {
 					req := Request{Caller: Caller{ID: "anna"}, Text: bc.text}
 					b.ReportAllocs()
+					var sent int64
 					for b.Loop() {
+						if rt != nil {
+							sent -= rt.n.Load()
+						}
 						if r := f.d.Handle(ctx, req); r.Refused {
 							b.Fatal(r.Lines)
 						}
+						if rt != nil {
+							sent += rt.n.Load()
+						}
+					}
+					if rt != nil {
+						b.ReportMetric(float64(sent)/float64(b.N), "roundtrips/op")
 					}
 				})
 			}
@@ -33,7 +45,8 @@ func BenchmarkDispatch(b *testing.B) {
 // benchStores are the stores the dispatch benchmark compares.
 var benchStores = []struct {
 	name    string
-	fixture func(testing.TB) *fixture
+	fixture func(testing.TB) (*fixture, *roundTrips)
 }{
-	{"bolt", newFixture},
+	{"bolt", func(t testing.TB) (*fixture, *roundTrips) { return newFixture(t), nil }},
+	{"redis", func(t testing.TB) (*fixture, *roundTrips) { return newRedisFixture(t, redistest.URL(t)) }},
 }

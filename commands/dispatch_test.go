@@ -31,6 +31,12 @@ func newFixture(t testing.TB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return newFixtureOn(t, s)
+}
+
+// newFixtureOn builds the fixture on store s, which it closes at the end.
+func newFixtureOn(t testing.TB, s storage.Store) *fixture {
+	t.Helper()
 	t.Cleanup(func() { s.Close() })
 	clk := clock.NewFake(start)
 	d, err := New(Config{

@@ -55,7 +55,7 @@ func (d *Dispatcher) status(ctx context.Context, in Input) (Reply, error) {
 }
 
 func (d *Dispatcher) statusAll(ctx context.Context, in Input, today wave.Date) (Reply, error) {
-	waves, err := d.cfg.Store.Waves(ctx)
+	waves, err := d.waves(ctx)
 	if err != nil {
 		return Reply{}, err
 	}
@@ -180,7 +180,7 @@ func (d *Dispatcher) my(ctx context.Context, in Input) (Reply, error) {
 	if err := exactly(in, 0); err != nil {
 		return Reply{}, err
 	}
-	waves, err := d.cfg.Store.Waves(ctx)
+	waves, err := d.waves(ctx)
 	if err != nil {
 		return Reply{}, err
 	}

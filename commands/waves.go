@@ -74,7 +74,7 @@ func (d *Dispatcher) waveList(ctx context.Context, in Input) (Reply, error) {
 	if err := exactly(in, 0); err != nil {
 		return Reply{}, err
 	}
-	waves, err := d.cfg.Store.Waves(ctx)
+	waves, err := d.waves(ctx)
 	if err != nil {
 		return Reply{}, err
 	}
@@ -107,7 +107,7 @@ func (d *Dispatcher) waveShow(ctx context.Context, in Input) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-		r := Reply{
+	r := Reply{
 		Title: catalog.WaveTitle.In(in.Lang, w.ID, w.Name),
 		Fields: []Field{
 			{catalog.LabelStart.In(in.Lang), w.Start.String()},

@@ -18,6 +18,9 @@ var (
 	// ErrConflict means an update kept losing to concurrent writers and gave
 	// up; nothing was changed.
 	ErrConflict = errors.New("storage: too many concurrent updates")
+	// ErrCorrupt means a stored document could not be decoded; the error
+	// names it.
+	ErrCorrupt = errors.New("storage: corrupt document")
 	// ErrUnavailable means the store could not be reached; nothing was changed.
 	ErrUnavailable = errors.New("storage: unavailable")
 )
@@ -42,7 +45,9 @@ type Store interface {
 	CreateWave(ctx context.Context, w wave.Wave, ev wave.Event) error
 	// Wave loads one wave; ErrNotFound if there is none.
 	Wave(ctx context.Context, id string) (wave.Wave, error)
-	// Waves loads every wave, ordered by start date then id.
+	// Waves loads every wave, ordered by start date then id. A wave that
+	// cannot be decoded is left out and named in an ErrCorrupt error
+	// returned with the others.
 	Waves(ctx context.Context) ([]wave.Wave, error)
 	// UpdateWave applies change atomically and returns the stored result.
 	UpdateWave(ctx context.Context, id string, change WaveChange) (wave.Wave, error)

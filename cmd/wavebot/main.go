@@ -19,6 +19,7 @@ import (
 	"wavebot/commands"
 	"wavebot/storage"
 	"wavebot/storage/bolt"
+	"wavebot/storage/redis"
 	"wavebot/wave"
 )
 
@@ -84,7 +85,7 @@ func runConsole(ctx context.Context, args []string, env func(string) (string, bo
 		}
 		clk.Set(cfg.Calendar.At(d, 12, 0))
 	}
-	store, err := openStore(cfg)
+	store, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -103,9 +104,17 @@ func runConsole(ctx context.Context, args []string, env func(string) (string, bo
 	return c.Run(ctx, stdin)
 }
 
-// openStore opens the store the configuration names.
-func openStore(cfg config) (storage.Store, error) {
-	return bolt.Open(cfg.DataDir)
+// openStore opens Redis when WAVEBOT_REDIS_URL is set, else the bolt
+// store in the data directory.
+func openStore(ctx context.Context, cfg config) (storage.Store, error) {
+	if cfg.RedisURL == "" {
+		return bolt.Open(cfg.DataDir)
+	}
+	s, err := redis.Open(ctx, cfg.RedisURL, cfg.RedisPrefix)
+	if err != nil {
+		return nil, fmt.Errorf("WAVEBOT_REDIS_URL: %w", err)
+	}
+	return s, nil
 }
 
 // defaultPerson is the console's person when --as is not given: the login name.

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"wavebot/storage/bolt"
+	"wavebot/storage/redis/redistest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -69,6 +70,43 @@ func TestConsoleSession(t *testing.T) {
 	}
 }
 
+func TestMain(m *testing.M) { redistest.Main(m) }
+
+func TestConsoleOnRedis(t *testing.T) {
+	redisEnv := env("WAVEBOT_REDIS_URL="+redistest.URL(t), "WAVEBOT_REDIS_PREFIX="+redistest.Prefix(t))
+	input, err := os.ReadFile("testdata/session.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := runConsoleSession(t, redisEnv, []string{"--as", "anna", "--now", "2027-01-20"}, string(input))
+	want, err := os.ReadFile(filepath.Join("testdata", "session.golden"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != string(want) {
+		t.Errorf("the session on Redis differs from the one on bolt:\n%s", got)
+	}
+	// A restart of the bot: a new process, the same Redis.
+	got, _ = runConsoleSession(t, redisEnv, []string{"--as", "anna", "--now", "2027-01-20"}, "status b3/BUF\n")
+	if !strings.Contains(got, "[#---------] 1/9") || !strings.Contains(got, "bekræftet af @maria") {
+		t.Errorf("state did not survive the restart:\n%s", got)
+	}
+	_, errOut := runConsoleFailure(t, env("WAVEBOT_REDIS_URL=http://nowhere"))
+	if !strings.Contains(errOut, "WAVEBOT_REDIS_URL") {
+		t.Errorf("bad redis url: %q", errOut)
+	}
+}
+
+func runConsoleFailure(t *testing.T, getenv func(string) (string, bool)) (int, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), []string{"console", "--data", t.TempDir()}, getenv, strings.NewReader(""), &out, &errOut)
+	if code == 0 {
+		t.Errorf("exit code 0, want a failure")
+	}
+	return code, errOut.String()
+}
+
 func TestConsoleStatePersistsAcrossRuns(t *testing.T) {
 	dir := t.TempDir()
 	runConsoleSession(t, env(), []string{"--as", "anna", "--data", dir}, "wave create b3 2027-02-01\nwave enroll b3 BUF\n")
@@ -105,10 +143,9 @@ func TestBadConfigurationNamesTheVariable(t *testing.T) {
 		"WAVEBOT_TEMPLATE=/does/not/exist": "WAVEBOT_TEMPLATE",
 	}
 	for kv, name := range tests {
-		var out, errOut bytes.Buffer
-		code := run(context.Background(), []string{"console", "--data", t.TempDir()}, env(kv), strings.NewReader(""), &out, &errOut)
-		if code == 0 || !strings.Contains(errOut.String(), name) || strings.Count(errOut.String(), "\n") != 1 {
-			t.Errorf("%s: exit %d, stderr %q; want one line naming %s", kv, code, errOut.String(), name)
+		_, errOut := runConsoleFailure(t, env(kv))
+		if !strings.Contains(errOut, name) || strings.Count(errOut, "\n") != 1 {
+			t.Errorf("%s: stderr %q; want one line naming %s", kv, errOut, name)
 		}
 	}
 }

@@ -107,14 +107,17 @@ func (s *Store) Wave(_ context.Context, id string) (wave.Wave, error) {
 	return w, nil
 }
 
-// Waves loads every wave, ordered by start date then id.
+// Waves loads every wave, ordered by start date then id; one that fails to
+// decode is named in an ErrCorrupt error and the others are returned.
 func (s *Store) Waves(context.Context) ([]wave.Wave, error) {
 	var out []wave.Wave
+	var bad []error
 	err := s.db.View(func(tx *bbolt.Tx) error {
 		return tx.Bucket(bucketWaves).ForEach(func(k, v []byte) error {
 			var w wave.Wave
 			if err := json.Unmarshal(v, &w); err != nil {
-				return fmt.Errorf("decode wave %s: %w", k, err)
+				bad = append(bad, fmt.Errorf("decode wave %s: %w: %w", k, storage.ErrCorrupt, err))
+				return nil
 			}
 			out = append(out, w)
 			return nil
@@ -124,7 +127,7 @@ func (s *Store) Waves(context.Context) ([]wave.Wave, error) {
 		return nil, fmt.Errorf("load waves: %w", err)
 	}
 	storage.SortWaves(out)
-	return out, nil
+	return out, errors.Join(bad...)
 }
 
 // UpdateWave applies change in one transaction.
@@ -309,7 +312,7 @@ func get(b *bbolt.Bucket, key string, v any) error {
 		return storage.ErrNotFound
 	}
 	if err := json.Unmarshal(data, v); err != nil {
-		return fmt.Errorf("decode %s: %w", key, err)
+		return fmt.Errorf("decode %s: %w: %w", key, storage.ErrCorrupt, err)
 	}
 	return nil
 }

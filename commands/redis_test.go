@@ -1,0 +1,90 @@
+package commands
+
+import (
+	"context"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	goredis "github.com/redis/go-redis/v9"
+
+	"wavebot/storage/redis"
+	"wavebot/storage/redis/redistest"
+)
+
+func TestMain(m *testing.M) { redistest.Main(m) }
+
+// roundTrips counts what the client sends: one per command, one per pipeline.
+type roundTrips struct{ n atomic.Int64 }
+
+func (r *roundTrips) DialHook(next goredis.DialHook) goredis.DialHook { return next }
+func (r *roundTrips) ProcessHook(next goredis.ProcessHook) goredis.ProcessHook {
+	return func(ctx context.Context, cmd goredis.Cmder) error { r.n.Add(1); return next(ctx, cmd) }
+}
+func (r *roundTrips) ProcessPipelineHook(next goredis.ProcessPipelineHook) goredis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []goredis.Cmder) error { r.n.Add(1); return next(ctx, cmds) }
+}
+
+// newRedisFixture is the fixture on a Redis store at url, with the round
+// trips of its client counted.
+func newRedisFixture(t testing.TB, url string) (*fixture, *roundTrips) {
+	t.Helper()
+	rdb, err := redis.NewClient(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt := &roundTrips{}
+	rdb.AddHook(rt)
+	s, err := redis.New(context.Background(), rdb, redistest.Prefix(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return newFixtureOn(t, s), rt
+}
+
+func TestOnRedis(t *testing.T) {
+	f, _ := newRedisFixture(t, redistest.URL(t))
+	f.ok("maria: done b3/BUF info")
+	f.refused("maria: done b3/SUF pc", "KS-aktivitet")
+	wantIn(t, f.ok("vera: status b3/BUF"), `"Done":1,"Total":9`, "@maria")
+}
+
+func TestRoundTripsPerCommand(t *testing.T) {
+	f, rt := newRedisFixture(t, redistest.URL(t))
+	tests := []struct {
+		line string
+		max  int64
+	}{
+		{"anna: status b3/BUF", 2},
+		{"anna: wave show b3", 2},
+		{"anna: done b3/BUF kickoff", 3},
+		{"maria: done b3/BUF info", 3},
+		{"anna: auth request b3/BUF 2027-02-15", 3},
+	}
+	for _, tt := range tests {
+		before := rt.n.Load()
+		f.ok(tt.line)
+		if got := rt.n.Load() - before; got > tt.max {
+			t.Errorf("%s: %d round trips, want at most %d", tt.line, got, tt.max)
+		}
+	}
+}
+
+// TestRedisDown: with Redis gone every command answers that storage is
+// unavailable and nothing changed, and once Redis is back the next command
+// works without a restart.
+func TestRedisDown(t *testing.T) {
+	srv := redistest.Start(t)
+	f, _ := newRedisFixture(t, srv.URL())
+	srv.Stop()
+	for _, line := range []string{"anna: done b3/BUF kickoff", "anna: status b3", "maria: my", "newcomer: help"} {
+		r := f.do(line)
+		if !r.Refused || !strings.Contains(r.Lines[0], "Lageret kan ikke nås lige nu; intet blev ændret") {
+			t.Errorf("%s with Redis down: %v", line, r.Lines)
+		}
+	}
+	srv.Restart(t)
+	// The restarted server is empty (no persistence configured), so start over.
+	f.ok("anna: wave create b9 2027-02-01")
+	wantIn(t, f.ok("anna: wave list"), "b9")
+}

@@ -1,0 +1,436 @@
+// Package redis is the production Store on Redis, shared by any number of
+// wavebot replicas.
+//
+// Data layout (every key starts with the configured prefix, "wavebot:" by
+// default; the part in braces is the Cluster hash tag, so each group of keys
+// that one script writes together lives in one slot):
+//
+//	{w:ID}         hash: v = version, doc = the wave as JSON
+//	{w:ID}:log     stream: the wave's audit trail, one JSON event per entry (field e)
+//	waves          set of wave ids, for listing
+//	{g}:p:ID       hash: v, doc = a person as JSON
+//	{g}:f:FV       hash: v, doc = a forvaltning's workflow track as JSON
+//	{g}:log        stream: audit trail of people and workflow tracks
+//	{g}:first      the id of the first person ever created (the bootstrap admin)
+//
+// Every write is a compare-and-set script: it checks the version it read,
+// writes the new document and appends its audit events in one atomic step,
+// or changes nothing when another writer came first; the caller then reads
+// again and retries, a bounded number of times.
+package redis
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strconv"
+	"strings"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+
+	"wavebot/storage"
+	"wavebot/wave"
+)
+
+// maxAttempts bounds how often an update retries after losing a race.
+const maxAttempts = 100
+
+// casScript writes a document if its version is still ARGV[1] ("0": it must
+// not exist), together with its audit events.
+var casScript = goredis.NewScript(`
+local v = redis.call('HGET', KEYS[1], 'v')
+if (v or '0') ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'v', ARGV[2], 'doc', ARGV[3])
+for i = 4, #ARGV do redis.call('XADD', KEYS[2], '*', 'e', ARGV[i]) end
+return 1
+`)
+
+// ensureScript returns a person's document, creating it when missing; the
+// first person ever created gets the admin document instead.
+var ensureScript = goredis.NewScript(`
+local cur = redis.call('HGET', KEYS[1], 'doc')
+if cur then return cur end
+local doc, ev = ARGV[2], ARGV[4]
+if redis.call('SET', KEYS[2], ARGV[1], 'NX') then doc, ev = ARGV[3], ARGV[5] end
+redis.call('HSET', KEYS[1], 'v', '1', 'doc', doc)
+redis.call('XADD', KEYS[3], '*', 'e', ev)
+return doc
+`)
+
+// Store is a storage.Store on Redis.
+type Store struct {
+	rdb    goredis.UniversalClient
+	prefix string
+}
+
+var _ storage.Store = (*Store)(nil)
+
+// Open connects to the Redis at url with key prefix and loads the scripts.
+func Open(ctx context.Context, url, prefix string) (*Store, error) {
+	rdb, err := NewClient(url)
+	if err != nil {
+		return nil, err
+	}
+	s, err := New(ctx, rdb, prefix)
+	if err != nil {
+		rdb.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// New wraps a client; prefix must not contain braces, which would break
+// the hash tags.
+func New(ctx context.Context, rdb goredis.UniversalClient, prefix string) (*Store, error) {
+	if strings.ContainsAny(prefix, "{}") {
+		return nil, fmt.Errorf("redis key prefix %q must not contain { or }", prefix)
+	}
+	s := &Store{rdb: rdb, prefix: prefix}
+	for _, sc := range []*goredis.Script{casScript, ensureScript} {
+		if err := sc.Load(ctx, rdb).Err(); err != nil {
+			return nil, s.fail("load scripts", err)
+		}
+	}
+	return s, nil
+}
+
+func (s *Store) waveKey(id string) string     { return s.prefix + "{w:" + id + "}" }
+func (s *Store) waveLog(id string) string     { return s.prefix + "{w:" + id + "}:log" }
+func (s *Store) wavesKey() string             { return s.prefix + "waves" }
+func (s *Store) personKey(id string) string   { return s.prefix + "{g}:p:" + id }
+func (s *Store) workflowKey(fv string) string { return s.prefix + "{g}:f:" + fv }
+func (s *Store) globalLog() string            { return s.prefix + "{g}:log" }
+func (s *Store) firstKey() string             { return s.prefix + "{g}:first" }
+
+func (s *Store) logOf(waveID string) string {
+	if waveID == "" {
+		return s.globalLog()
+	}
+	return s.waveLog(waveID)
+}
+
+// fail wraps err with what was being done; a Redis that cannot be reached
+// becomes storage.ErrUnavailable.
+func (s *Store) fail(what string, err error) error {
+	var server goredis.Error
+	if errors.As(err, &server) || errors.Is(err, context.Canceled) {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	return fmt.Errorf("%s: %w: %w", what, storage.ErrUnavailable, err)
+}
+
+// Close closes the client.
+func (s *Store) Close() error { return s.rdb.Close() }
+
+// Ping reports whether Redis answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.rdb.Ping(ctx).Err(); err != nil {
+		return s.fail("ping redis", err)
+	}
+	return nil
+}
+
+// read loads a document and its version; ErrNotFound when missing.
+func (s *Store) read(ctx context.Context, key string) ([]byte, int64, error) {
+	vals, err := s.rdb.HMGet(ctx, key, "v", "doc").Result()
+	if err != nil {
+		return nil, 0, s.fail("read "+key, err)
+	}
+	v, _ := vals[0].(string)
+	doc, _ := vals[1].(string)
+	if doc == "" {
+		return nil, 0, storage.ErrNotFound
+	}
+	version, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		return nil, 0, fmt.Errorf("read %s: bad version %q", key, v)
+	}
+	return []byte(doc), version, nil
+}
+
+// change is one attempt of an update: from the stored document (nil when
+// missing) to the new one and its events.
+type change func(doc []byte, version int64) (newDoc []byte, events []wave.Event, err error)
+
+// update runs change under compare-and-set until it wins, at most
+// maxAttempts times.
+func (s *Store) update(ctx context.Context, key, log string, apply change) error {
+	for attempt := range maxAttempts {
+		doc, version, err := s.read(ctx, key)
+		if err != nil && !errors.Is(err, storage.ErrNotFound) {
+			return err
+		}
+		newDoc, events, err := apply(doc, version)
+		if err != nil {
+			return err
+		}
+		args := []any{version, version + 1, newDoc}
+		for _, ev := range events {
+			b, err := json.Marshal(ev)
+			if err != nil {
+				return fmt.Errorf("encode event: %w", err)
+			}
+			args = append(args, b)
+		}
+		won, err := casScript.Run(ctx, s.rdb, []string{key, log}, args...).Int()
+		if err != nil {
+			return s.fail("write "+key, err)
+		}
+		if won == 1 {
+			return nil
+		}
+		if err := backoff(ctx, attempt); err != nil {
+			return err
+		}
+	}
+	return storage.ErrConflict
+}
+
+// backoff waits a little, more after each lost race, with jitter so racing
+// writers spread out.
+func backoff(ctx context.Context, attempt int) error {
+	limit := time.Duration(min(attempt+1, 20)) * time.Millisecond
+	t := time.NewTimer(rand.N(limit) + 100*time.Microsecond)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// CreateWave stores a new wave.
+func (s *Store) CreateWave(ctx context.Context, w wave.Wave, ev wave.Event) error {
+	err := s.update(ctx, s.waveKey(w.ID), s.waveLog(w.ID), func(doc []byte, version int64) ([]byte, []wave.Event, error) {
+		if doc != nil {
+			return nil, nil, storage.ErrExists
+		}
+		w.Version = 1
+		b, err := json.Marshal(w)
+		return b, []wave.Event{ev}, err
+	})
+	if err != nil {
+		return fmt.Errorf("create wave %s: %w", w.ID, err)
+	}
+	if err := s.rdb.SAdd(ctx, s.wavesKey(), w.ID).Err(); err != nil {
+		return s.fail("index wave "+w.ID, err)
+	}
+	return nil
+}
+
+// Wave loads one wave.
+func (s *Store) Wave(ctx context.Context, id string) (wave.Wave, error) {
+	doc, _, err := s.read(ctx, s.waveKey(id))
+	if err != nil {
+		return wave.Wave{}, fmt.Errorf("load wave %s: %w", id, err)
+	}
+	var w wave.Wave
+	if err := json.Unmarshal(doc, &w); err != nil {
+		return wave.Wave{}, fmt.Errorf("decode wave %s: %w: %w", id, storage.ErrCorrupt, err)
+	}
+	return w, nil
+}
+
+// Waves loads every wave in two round trips. A wave that fails to decode is
+// left out and named in an ErrCorrupt error; the others are returned.
+func (s *Store) Waves(ctx context.Context) ([]wave.Wave, error) {
+	ids, err := s.rdb.SMembers(ctx, s.wavesKey()).Result()
+	if err != nil {
+		return nil, s.fail("list waves", err)
+	}
+	cmds := make([]*goredis.StringCmd, len(ids))
+	_, err = s.rdb.Pipelined(ctx, func(p goredis.Pipeliner) error {
+		for i, id := range ids {
+			cmds[i] = p.HGet(ctx, s.waveKey(id), "doc")
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, goredis.Nil) {
+		return nil, s.fail("load waves", err)
+	}
+	var out []wave.Wave
+	var bad []error
+	for i, c := range cmds {
+		doc, err := c.Bytes()
+		if errors.Is(err, goredis.Nil) {
+			continue
+		}
+		var w wave.Wave
+		if err := json.Unmarshal(doc, &w); err != nil {
+			bad = append(bad, fmt.Errorf("decode wave %s: %w: %w", ids[i], storage.ErrCorrupt, err))
+			continue
+		}
+		out = append(out, w)
+	}
+	storage.SortWaves(out)
+	return out, errors.Join(bad...)
+}
+
+// UpdateWave applies change atomically.
+func (s *Store) UpdateWave(ctx context.Context, id string, change storage.WaveChange) (wave.Wave, error) {
+	var w wave.Wave
+	err := s.update(ctx, s.waveKey(id), s.waveLog(id), func(doc []byte, version int64) ([]byte, []wave.Event, error) {
+		if doc == nil {
+			return nil, nil, storage.ErrNotFound
+		}
+		w = wave.Wave{}
+		if err := json.Unmarshal(doc, &w); err != nil {
+			return nil, nil, fmt.Errorf("%w: %w", storage.ErrCorrupt, err)
+		}
+		events, err := change(&w)
+		if err != nil {
+			return nil, nil, err
+		}
+		w.ID, w.Version = id, version+1
+		b, err := json.Marshal(w)
+		return b, events, err
+	})
+	if err != nil {
+		return wave.Wave{}, fmt.Errorf("update wave %s: %w", id, err)
+	}
+	return w, nil
+}
+
+// Person loads one person.
+func (s *Store) Person(ctx context.Context, id string) (wave.Person, error) {
+	doc, _, err := s.read(ctx, s.personKey(id))
+	if err != nil {
+		return wave.Person{}, fmt.Errorf("load person %s: %w", id, err)
+	}
+	var p wave.Person
+	if err := json.Unmarshal(doc, &p); err != nil {
+		return wave.Person{}, fmt.Errorf("decode person %s: %w: %w", id, storage.ErrCorrupt, err)
+	}
+	return p, nil
+}
+
+// EnsurePerson returns the stored person or creates p, in one round trip
+// when the person exists.
+func (s *Store) EnsurePerson(ctx context.Context, p wave.Person, ev wave.Event) (wave.Person, error) {
+	found, err := s.Person(ctx, p.ID)
+	if err == nil || !errors.Is(err, storage.ErrNotFound) {
+		return found, err
+	}
+	admin := p
+	admin.Role = wave.RoleAdmin
+	var args []any
+	for _, v := range []any{p, admin} {
+		b, err := json.Marshal(v)
+		if err != nil {
+			return wave.Person{}, fmt.Errorf("encode person %s: %w", p.ID, err)
+		}
+		args = append(args, b)
+	}
+	for _, role := range []wave.Role{p.Role, wave.RoleAdmin} {
+		e := ev
+		e.After = string(role)
+		b, err := json.Marshal(e)
+		if err != nil {
+			return wave.Person{}, fmt.Errorf("encode event: %w", err)
+		}
+		args = append(args, b)
+	}
+	doc, err := ensureScript.Run(ctx, s.rdb, []string{s.personKey(p.ID), s.firstKey(), s.globalLog()}, append([]any{p.ID}, args...)...).Text()
+	if err != nil {
+		return wave.Person{}, s.fail("ensure person "+p.ID, err)
+	}
+	var out wave.Person
+	if err := json.Unmarshal([]byte(doc), &out); err != nil {
+		return wave.Person{}, fmt.Errorf("decode person %s: %w: %w", p.ID, storage.ErrCorrupt, err)
+	}
+	return out, nil
+}
+
+// UpdatePerson applies change atomically.
+func (s *Store) UpdatePerson(ctx context.Context, id string, change storage.PersonChange) (wave.Person, error) {
+	var p wave.Person
+	err := s.update(ctx, s.personKey(id), s.globalLog(), func(doc []byte, _ int64) ([]byte, []wave.Event, error) {
+		if doc == nil {
+			return nil, nil, storage.ErrNotFound
+		}
+		p = wave.Person{}
+		if err := json.Unmarshal(doc, &p); err != nil {
+			return nil, nil, fmt.Errorf("%w: %w", storage.ErrCorrupt, err)
+		}
+		events, err := change(&p)
+		if err != nil {
+			return nil, nil, err
+		}
+		p.ID = id
+		b, err := json.Marshal(p)
+		return b, events, err
+	})
+	if err != nil {
+		return wave.Person{}, fmt.Errorf("update person %s: %w", id, err)
+	}
+	return p, nil
+}
+
+// Workflow loads a forvaltning's workflow track.
+func (s *Store) Workflow(ctx context.Context, fv string) (wave.Workflow, error) {
+	doc, _, err := s.read(ctx, s.workflowKey(fv))
+	if err != nil {
+		return wave.Workflow{}, fmt.Errorf("load workflow %s: %w", fv, err)
+	}
+	var w wave.Workflow
+	if err := json.Unmarshal(doc, &w); err != nil {
+		return wave.Workflow{}, fmt.Errorf("decode workflow %s: %w: %w", fv, storage.ErrCorrupt, err)
+	}
+	return w, nil
+}
+
+// UpdateWorkflow applies change atomically, starting from initial.
+func (s *Store) UpdateWorkflow(ctx context.Context, initial wave.Workflow, change storage.WorkflowChange) (wave.Workflow, error) {
+	var w wave.Workflow
+	err := s.update(ctx, s.workflowKey(initial.FV), s.globalLog(), func(doc []byte, version int64) ([]byte, []wave.Event, error) {
+		w = initial
+		if doc != nil {
+			w = wave.Workflow{}
+			if err := json.Unmarshal(doc, &w); err != nil {
+				return nil, nil, fmt.Errorf("%w: %w", storage.ErrCorrupt, err)
+			}
+		}
+		events, err := change(&w)
+		if err != nil {
+			return nil, nil, err
+		}
+		w.FV, w.Version = initial.FV, version+1
+		b, err := json.Marshal(w)
+		return b, events, err
+	})
+	if err != nil {
+		return wave.Workflow{}, fmt.Errorf("update workflow %s: %w", initial.FV, err)
+	}
+	return w, nil
+}
+
+// Events returns a wave's audit trail, newest first.
+func (s *Store) Events(ctx context.Context, waveID, fv string, limit int) ([]wave.Event, error) {
+	var out []wave.Event
+	end := "+"
+	for len(out) < limit {
+		batch, err := s.rdb.XRevRangeN(ctx, s.logOf(waveID), end, "-", int64(max(limit, 64))).Result()
+		if err != nil {
+			return nil, s.fail("load events of "+waveID, err)
+		}
+		for _, m := range batch {
+			raw, _ := m.Values["e"].(string)
+			var ev wave.Event
+			if err := json.Unmarshal([]byte(raw), &ev); err != nil {
+				return nil, fmt.Errorf("decode event %s of %s: %w: %w", m.ID, waveID, storage.ErrCorrupt, err)
+			}
+			if (fv == "" || ev.FV == fv) && len(out) < limit {
+				out = append(out, ev)
+			}
+		}
+		if len(batch) < max(limit, 64) {
+			break
+		}
+		end = "(" + batch[len(batch)-1].ID
+	}
+	return out, nil
+}

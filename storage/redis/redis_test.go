@@ -1,0 +1,210 @@
+package redis
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+
+	goredis "github.com/redis/go-redis/v9"
+
+	"wavebot/storage"
+	"wavebot/storage/redis/redistest"
+	"wavebot/storage/storagetest"
+	"wavebot/wave"
+)
+
+func TestMain(m *testing.M) { redistest.Main(m) }
+
+func open(t testing.TB, url, prefix string) *Store {
+	t.Helper()
+	s, err := Open(context.Background(), url, prefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func TestConformance(t *testing.T) {
+	storagetest.Run(t, func(t *testing.T) storage.Store {
+		s, err := Open(context.Background(), redistest.URL(t), redistest.Prefix(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	})
+}
+
+// TestTwoClientsHammeringOneWave is the cross-process variant: two stores
+// with their own connection pools, as two replicas would have, change one
+// wave concurrently and lose nothing.
+func TestTwoClientsHammeringOneWave(t *testing.T) {
+	url, prefix := redistest.URL(t), redistest.Prefix(t)
+	a, b := open(t, url, prefix), open(t, url, prefix)
+	ctx := context.Background()
+	w := storagetest.NewWave(t, "b3", wave.DefaultForvaltninger[:6]...)
+	if err := a.CreateWave(ctx, w, wave.Event{Wave: "b3", Action: "wave.create"}); err != nil {
+		t.Fatal(err)
+	}
+	const writers = 54
+	var wg sync.WaitGroup
+	errs := make(chan error, writers)
+	for i := range writers {
+		s := a
+		if i%2 == 1 {
+			s = b
+		}
+		wg.Go(func() { errs <- storagetest.ChangeOneActivity(ctx, s, "b3", i, fmt.Sprint(i)) })
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
+	}
+	storagetest.CheckAllChanged(t, b, "b3", writers, 1)
+}
+
+func TestPrefixesDoNotSeeEachOther(t *testing.T) {
+	url := redistest.URL(t)
+	one, two := open(t, url, redistest.Prefix(t)), open(t, url, redistest.Prefix(t))
+	ctx := context.Background()
+	if err := one.CreateWave(ctx, storagetest.NewWave(t, "b3", "BUF"), wave.Event{Wave: "b3"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := one.EnsurePerson(ctx, wave.Person{ID: "anna", Role: wave.RoleViewer}, wave.Event{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := two.Wave(ctx, "b3"); !errors.Is(err, storage.ErrNotFound) {
+		t.Errorf("the second prefix sees the first's wave: %v", err)
+	}
+	if ws, _ := two.Waves(ctx); len(ws) != 0 {
+		t.Errorf("the second prefix lists %d waves", len(ws))
+	}
+	// Each prefix has its own first person, and so its own admin.
+	p, err := two.EnsurePerson(ctx, wave.Person{ID: "bo", Role: wave.RoleViewer}, wave.Event{})
+	if err != nil || p.Role != wave.RoleAdmin {
+		t.Errorf("first person of the second prefix = %+v, %v", p, err)
+	}
+	if err := two.CreateWave(ctx, storagetest.NewWave(t, "b3"), wave.Event{Wave: "b3"}); err != nil {
+		t.Errorf("the same wave id under another prefix: %v", err)
+	}
+	if _, err := New(ctx, one.rdb, "bad{prefix"); err == nil {
+		t.Error("a prefix with braces was accepted")
+	}
+}
+
+func TestCorruptWaveIsNamedAndDoesNotBlockOthers(t *testing.T) {
+	s := open(t, redistest.URL(t), redistest.Prefix(t))
+	ctx := context.Background()
+	for _, id := range []string{"b3", "b4"} {
+		if err := s.CreateWave(ctx, storagetest.NewWave(t, id, "BUF"), wave.Event{Wave: id}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.rdb.HSet(ctx, s.waveKey("b3"), "doc", "{not json").Err(); err != nil {
+		t.Fatal(err)
+	}
+	_, err := s.Wave(ctx, "b3")
+	if !errors.Is(err, storage.ErrCorrupt) || !strings.Contains(err.Error(), "b3") {
+		t.Errorf("Wave(b3) err = %v; want ErrCorrupt naming b3", err)
+	}
+	_, err = s.UpdateWave(ctx, "b3", func(*wave.Wave) ([]wave.Event, error) { return nil, nil })
+	if !errors.Is(err, storage.ErrCorrupt) {
+		t.Errorf("UpdateWave(b3) err = %v", err)
+	}
+	ws, err := s.Waves(ctx)
+	if len(ws) != 1 || ws[0].ID != "b4" || !errors.Is(err, storage.ErrCorrupt) || !strings.Contains(err.Error(), "b3") {
+		t.Errorf("Waves = %v, %v; want b4 and an error naming b3", ws, err)
+	}
+	if _, err := s.UpdateWave(ctx, "b4", func(*wave.Wave) ([]wave.Event, error) { return nil, nil }); err != nil {
+		t.Errorf("b4 is blocked by b3: %v", err)
+	}
+}
+
+func TestRedisDownAndBack(t *testing.T) {
+	srv := redistest.Start(t)
+	s := open(t, srv.URL(), "wavebot:")
+	ctx := context.Background()
+	if err := s.CreateWave(ctx, storagetest.NewWave(t, "b3", "BUF"), wave.Event{Wave: "b3"}); err != nil {
+		t.Fatal(err)
+	}
+	srv.Stop()
+	checks := map[string]func() error{
+		"ping":   func() error { return s.Ping(ctx) },
+		"wave":   func() error { _, err := s.Wave(ctx, "b3"); return err },
+		"waves":  func() error { _, err := s.Waves(ctx); return err },
+		"update": func() error { return storagetest.ChangeOneActivity(ctx, s, "b3", 0, "x") },
+		"person": func() error {
+			_, err := s.EnsurePerson(ctx, wave.Person{ID: "anna"}, wave.Event{})
+			return err
+		},
+	}
+	for name, check := range checks {
+		if err := check(); !errors.Is(err, storage.ErrUnavailable) {
+			t.Errorf("%s with Redis down: err = %v, want ErrUnavailable", name, err)
+		}
+	}
+	srv.Restart(t)
+	if err := s.Ping(ctx); err != nil {
+		t.Fatalf("ping after restart: %v", err)
+	}
+	// --save "" and no AOF: the restarted server is empty; the store works on.
+	if err := s.CreateWave(ctx, storagetest.NewWave(t, "b5", "BUF"), wave.Event{Wave: "b5"}); err != nil {
+		t.Errorf("create after restart: %v", err)
+	}
+}
+
+func TestAppendOnlyRestartLosesNoAcknowledgedChange(t *testing.T) {
+	srv := redistest.Start(t, "--appendonly", "yes", "--appendfsync", "always")
+	s := open(t, srv.URL(), "wavebot:")
+	ctx := context.Background()
+	if err := s.CreateWave(ctx, storagetest.NewWave(t, "b3", wave.DefaultForvaltninger[:2]...), wave.Event{Wave: "b3"}); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 18 {
+		if err := storagetest.ChangeOneActivity(ctx, s, "b3", i, fmt.Sprint(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv.Stop() // a crash: SIGKILL, no orderly shutdown
+	srv.Restart(t)
+	storagetest.CheckAllChanged(t, s, "b3", 18, 1)
+}
+
+func TestNewClientURLs(t *testing.T) {
+	tests := []struct {
+		url  string
+		kind string
+	}{
+		{"redis://127.0.0.1:6379/0", "*redis.Client"},
+		{"rediss://user:pw@cache.example:6380/2", "*redis.Client"},
+		{"redis://s1:26379/0?master_name=wavebot&addr=s2:26379", "*redis.Client"}, // a sentinel-backed failover client
+		{"redis+cluster://n1:7000?addr=n2:7000", "*redis.ClusterClient"},
+	}
+	for _, tt := range tests {
+		c, err := NewClient(tt.url)
+		if err != nil {
+			t.Errorf("%s: %v", tt.url, err)
+			continue
+		}
+		if got := fmt.Sprintf("%T", c); got != tt.kind {
+			t.Errorf("%s: client %s, want %s", tt.url, got, tt.kind)
+		}
+		c.Close()
+	}
+	for _, bad := range []string{"http://x", "redis://x/abc", "redis://x?colour=red", "redis://a:1?addr=b:2", "::"} {
+		if _, err := NewClient(bad); err == nil {
+			t.Errorf("%s accepted", bad)
+		}
+	}
+	c, _ := NewClient("rediss://h:1")
+	if o := c.(*goredis.Client).Options(); o.TLSConfig == nil || o.DialTimeout != dialTimeout {
+		t.Errorf("rediss options: %+v", o)
+	}
+	c.Close()
+}

@@ -1,0 +1,192 @@
+// Package redistest gives tests a real Redis: the one WAVEBOT_TEST_REDIS_URL
+// names, or a throwaway redis-server started on a free port in a temporary
+// directory. It never skips: without either, tests fail and say how to
+// install redis-server.
+package redistest
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+)
+
+// Server is a redis-server process owned by a test.
+type Server struct {
+	Port int
+	dir  string
+	args []string
+	cmd  *exec.Cmd
+}
+
+// URL is the server's redis:// address.
+func (s *Server) URL() string { return fmt.Sprintf("redis://127.0.0.1:%d/0", s.Port) }
+
+var (
+	sharedOnce sync.Once
+	shared     *Server
+	sharedURL  string
+	sharedErr  error
+	prefixes   atomic.Int64
+)
+
+// Main runs a package's tests and stops the shared server afterwards; call
+// it from TestMain.
+func Main(m *testing.M) {
+	code := m.Run()
+	if shared != nil {
+		shared.Stop()
+		os.RemoveAll(shared.dir)
+	}
+	os.Exit(code)
+}
+
+// URL returns the address of the shared test Redis, starting it on first
+// use. Tests keep apart through Prefix, not through separate servers.
+func URL(t testing.TB) string {
+	t.Helper()
+	sharedOnce.Do(func() {
+		if u := os.Getenv("WAVEBOT_TEST_REDIS_URL"); u != "" {
+			sharedURL = u
+			return
+		}
+		dir, err := os.MkdirTemp("", "wavebot-redis-")
+		if err != nil {
+			sharedErr = err
+			return
+		}
+		shared, sharedErr = start(dir, 0)
+		if sharedErr == nil {
+			sharedURL = shared.URL()
+		}
+	})
+	if sharedErr != nil {
+		t.Fatal(sharedErr)
+	}
+	return sharedURL
+}
+
+// Prefix returns a key prefix no other test in this process uses.
+func Prefix(t testing.TB) string {
+	return fmt.Sprintf("test%d-%d:", os.Getpid(), prefixes.Add(1))
+}
+
+// Start runs a redis-server of the test's own, with extra configuration
+// arguments such as "--appendonly", "yes"; it is stopped when the test ends.
+func Start(t testing.TB, args ...string) *Server {
+	t.Helper()
+	s, err := start(t.TempDir(), 0, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Stop)
+	return s
+}
+
+func start(dir string, port int, args ...string) (*Server, error) {
+	bin, err := exec.LookPath("redis-server")
+	if err != nil {
+		return nil, fmt.Errorf("the Redis tests need a real Redis: install redis-server (Debian: apt-get install -y redis-server) or set WAVEBOT_TEST_REDIS_URL to a Redis they may write to")
+	}
+	if port == 0 {
+		if port, err = freePort(); err != nil {
+			return nil, err
+		}
+	}
+	s := &Server{Port: port, dir: dir, args: args}
+	return s, s.run(bin)
+}
+
+func (s *Server) run(bin string) error {
+	argv := append([]string{"--port", strconv.Itoa(s.Port), "--bind", "127.0.0.1", "--dir", s.dir,
+		"--save", "", "--protected-mode", "no", "--daemonize", "no"}, s.args...)
+	s.cmd = exec.Command(bin, argv...)
+	out, err := s.cmd.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	if err := s.cmd.Start(); err != nil {
+		return fmt.Errorf("start redis-server: %w", err)
+	}
+	ready := make(chan bool, 1)
+	go func() {
+		sc := bufio.NewScanner(out)
+		signalled := false
+		for sc.Scan() {
+			if !signalled && strings.Contains(sc.Text(), "Ready to accept connections") {
+				ready <- true
+				signalled = true
+			}
+		}
+		if !signalled {
+			ready <- false
+		}
+	}()
+	select {
+	case ok := <-ready:
+		if !ok {
+			return fmt.Errorf("redis-server on port %d exited before it was ready", s.Port)
+		}
+	case <-time.After(10 * time.Second):
+		s.Stop()
+		return fmt.Errorf("redis-server on port %d did not become ready in 10s", s.Port)
+	}
+	return nil
+}
+
+// Stop kills the server, as a crash would.
+func (s *Server) Stop() {
+	if s.cmd != nil && s.cmd.Process != nil {
+		s.cmd.Process.Kill()
+		s.cmd.Wait()
+		s.cmd = nil
+	}
+}
+
+// Shutdown stops the server the orderly way (SHUTDOWN, which syncs the
+// append-only file).
+func (s *Server) Shutdown(t testing.TB) {
+	t.Helper()
+	c := goredis.NewClient(&goredis.Options{Addr: fmt.Sprintf("127.0.0.1:%d", s.Port)})
+	defer c.Close()
+	c.Shutdown(context.Background()) // the connection drops; the error says nothing
+	if s.cmd != nil {
+		s.cmd.Wait()
+		s.cmd = nil
+	}
+}
+
+// Restart starts the server again on the same port and directory.
+func (s *Server) Restart(t testing.TB) {
+	t.Helper()
+	bin, err := exec.LookPath("redis-server")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.run(bin); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Dir is the server's working directory, where its append-only file lives.
+func (s *Server) Dir() string { return filepath.Clean(s.dir) }
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, fmt.Errorf("find a free port: %w", err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
