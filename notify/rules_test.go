@@ -139,10 +139,10 @@ func TestRemindersWaitForTheNextWorkingMorning(t *testing.T) {
 	e := &w.Enrolments[0]
 	e.SetStatus(wave.EvaluationActivity, wave.StatusDone, "", "anna", time.Time{})
 	e.RequestAuth(day("2027-12-27"), "anna", time.Time{}) // Monday after Christmas
-	// D-2 business days from 27 December: 23 December (24, 25, 26 are closed).
+	// D-2 business days from Monday 27 December: Wednesday 22 December (24–26 are closed).
 	next, ok := p.Next(w, cph.At(day("2027-12-20"), 12, 0))
-	if !ok || !next.Equal(cph.At(day("2027-12-23"), 9, 0)) {
-		t.Errorf("due soon at %v, want 2027-12-23 09:00", next)
+	if !ok || !next.Equal(cph.At(day("2027-12-22"), 9, 0)) {
+		t.Errorf("due soon at %v, want 2027-12-22 09:00", next)
 	}
 	// After the Friday 09:00 overdue notice, the next comes on Monday morning.
 	e.RequestAuth(day("2027-02-10"), "anna", time.Time{})
