@@ -166,3 +166,16 @@ var (
 	ConsoleClock      = msg("Uret er nu %s.", "The clock is now %s.")
 	ConsoleClockUsage = msg("Brug: clock +3d | clock +4h | clock ÅÅÅÅ-MM-DD", "Usage: clock +3d | clock +4h | clock YYYY-MM-DD")
 )
+
+// Reminders. Those about an activity take the enrolment, the activity and
+// the due date; the others the enrolment and the due date.
+var (
+	RemindAuthSoon        = msg("%s: tilbagemeldingen om autorisationer skal være KS i hænde senest %s. Svar med auth ok eller auth fix.", "%s: the authorization feedback is due %s. Answer with auth ok or auth fix.")
+	RemindAuthToday       = msg("%s: tilbagemeldingen om autorisationer skal gives i dag (%s). Svar med auth ok eller auth fix.", "%s: the authorization feedback is due today (%s). Answer with auth ok or auth fix.")
+	RemindAuthOverdue     = msg("%s: tilbagemeldingen om autorisationer er overskredet (frist %s). Svar med auth ok eller auth fix.", "%s: the authorization feedback is overdue (due %s). Answer with auth ok or auth fix.")
+	RemindAuthEscalate    = msg("%s: forvaltningen har stadig ikke givet tilbagemelding om autorisationer (frist %s).", "%s: the forvaltning has still not sent its authorization feedback (due %s).")
+	RemindEval            = msg("%s: %s holdes %s.", "%s: the %s is on %s.")
+	RemindActivitySoon    = msg("%s: %s har frist %s. Marker den med done, når den er klaret.", "%s: %s is due %s. Mark it with done when it is.")
+	RemindActivityOverdue = msg("%s: %s er overskredet (frist %s). Marker den med done eller skip.", "%s: %s is overdue (due %s). Mark it with done or skip.")
+	RemindNoContact       = msg("%s har ingen kontaktperson, og bølgen starter %s. Udpeg en med contact.", "%s has no contact person and the wave starts %s. Name one with contact.")
+)

@@ -27,7 +27,7 @@ var start = time.Date(2027, 1, 20, 11, 0, 0, 0, time.UTC)
 
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
-	s, err := bolt.Open(t.TempDir())
+	s, err := bolt.Open(t.TempDir(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

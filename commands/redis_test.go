@@ -35,7 +35,7 @@ func newRedisFixture(t testing.TB, url string) (*fixture, *roundTrips) {
 	}
 	rt := &roundTrips{}
 	rdb.AddHook(rt)
-	s, err := redis.New(context.Background(), rdb, redistest.Prefix(t))
+	s, err := redis.New(context.Background(), rdb, redistest.Prefix(t), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ package storage
 import (
 	"context"
 	"errors"
+	"time"
 
 	"wavebot/wave"
 )
@@ -72,8 +73,36 @@ type Store interface {
 	// entries; with fv set, only that enrolment's events.
 	Events(ctx context.Context, waveID, fv string, limit int) ([]wave.Event, error)
 
+	// DueWaves lists the ids of waves whose next reminder is due at or
+	// before until, earliest first, at most limit. Every write of a wave
+	// recomputes its entry with the store's DueFunc, so a sweep reads only
+	// what is due.
+	DueWaves(ctx context.Context, until time.Time, limit int) ([]string, error)
+	// ClaimReminder takes a lease on reminder key until now+lease, so one
+	// replica delivers it; see Claim.
+	ClaimReminder(ctx context.Context, key string, now time.Time, lease time.Duration) (Claim, error)
+	// CompleteReminder records that reminder key was delivered; it is never
+	// claimed again.
+	CompleteReminder(ctx context.Context, key string) error
+
 	// Ping reports whether the store can be reached.
 	Ping(ctx context.Context) error
 	// Close releases the store.
 	Close() error
 }
+
+// DueFunc says when a wave's next reminder falls due; false when none is.
+type DueFunc func(w wave.Wave) (time.Time, bool)
+
+// Claim is the outcome of ClaimReminder.
+type Claim int
+
+// Claim outcomes.
+const (
+	// Claimed: the caller holds the lease and should deliver.
+	Claimed Claim = iota
+	// Held: another replica holds an unexpired lease.
+	Held
+	// Delivered: the reminder was delivered already.
+	Delivered
+)

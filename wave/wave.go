@@ -93,6 +93,9 @@ type Wave struct {
 	Lead       string      `json:"lead"`
 	Enrolments []Enrolment `json:"enrolments,omitempty"`
 	CreatedAt  time.Time   `json:"created_at"`
+	// Reminded is how far reminders have been sent: the sweeper has handled
+	// every reminder of this wave due up to this instant.
+	Reminded time.Time `json:"reminded"`
 	// Version counts committed changes; the store sets it.
 	Version int64 `json:"version"`
 }
@@ -114,7 +117,7 @@ func New(id, name string, start Date, lead string, now time.Time) (Wave, error) 
 	if name == "" {
 		name = id
 	}
-	return Wave{ID: id, Name: name, Start: start, Lead: lead, CreatedAt: now}, nil
+	return Wave{ID: id, Name: name, Start: start, Lead: lead, CreatedAt: now, Reminded: now}, nil
 }
 
 // Enrolment returns the enrolment of forvaltning fv.

@@ -16,12 +16,18 @@ import (
 	"wavebot/catalog"
 	"wavebot/clock"
 	"wavebot/commands"
+	"wavebot/notify"
 	"wavebot/wave"
 )
 
 // handler is what the console needs of the command language.
 type handler interface {
 	Handle(ctx context.Context, req commands.Request) commands.Reply
+}
+
+// sweeper sends the reminders due at the clock's time.
+type sweeper interface {
+	Sweep(ctx context.Context) (int, error)
 }
 
 // Console drives wavebot from a terminal or a pipe.
@@ -38,6 +44,15 @@ type Console struct {
 	Prompt bool
 	// Lang is the language of the console's own messages.
 	Lang string
+	// Reminders, when set, is swept at every working morning the clock
+	// passes; its reminders come back through Notify.
+	Reminders sweeper
+}
+
+// Notify prints a reminder with its time and recipient.
+func (c *Console) Notify(_ context.Context, r notify.Reminder) error {
+	fmt.Fprintf(c.Out, "⏰ %s → @%s: %s\n", r.At.In(c.Calendar.Location()).Format("2006-01-02 15:04"), r.Recipient, r.Text(c.Lang))
+	return nil
 }
 
 // Run reads commands until the end of in or until ctx is done.
@@ -85,7 +100,7 @@ func (c *Console) run(ctx context.Context, line string) {
 		c.As = personName(rest)
 		fmt.Fprintln(c.Out, catalog.ConsoleAs.In(c.Lang, c.As))
 	case "clock", "ur":
-		c.moveClock(rest)
+		c.moveClock(ctx, rest)
 	default:
 		Render(c.Out, c.Commands.Handle(ctx, commands.Request{Caller: commands.Caller{ID: c.As, Name: c.As}, Text: line}))
 	}
@@ -94,14 +109,32 @@ func (c *Console) run(ctx context.Context, line string) {
 // personName makes a console name a person id: plain names are case-insensitive.
 func personName(s string) string { return strings.ToLower(strings.TrimPrefix(s, "@")) }
 
-func (c *Console) moveClock(arg string) {
+func (c *Console) moveClock(ctx context.Context, arg string) {
 	to, err := c.clockTarget(arg)
 	if err != nil {
 		fmt.Fprintln(c.Out, "✗ "+catalog.ConsoleClockUsage.In(c.Lang))
 		return
 	}
+	from := c.Clock.Now()
+	// Stop at each working morning on the way, so reminders fire in order.
+	for d := c.Calendar.Today(from); c.Reminders != nil && !d.After(c.Calendar.Today(to)); d = d.AddDays(1) {
+		if at := c.Calendar.At(d, 9, 0); at.After(from) && !at.After(to) {
+			c.Clock.Set(at)
+			c.sweep(ctx)
+		}
+	}
 	c.Clock.Set(to)
+	c.sweep(ctx)
 	fmt.Fprintln(c.Out, catalog.ConsoleClock.In(c.Lang, to.In(c.Calendar.Location()).Format("2006-01-02 15:04 Mon")))
+}
+
+func (c *Console) sweep(ctx context.Context) {
+	if c.Reminders == nil {
+		return
+	}
+	if _, err := c.Reminders.Sweep(ctx); err != nil {
+		fmt.Fprintln(c.Out, "✗ "+err.Error())
+	}
 }
 
 // clockTarget reads "+3d", "+4h", "YYYY-MM-DD" (that day at 12:00 local

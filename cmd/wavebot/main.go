@@ -17,6 +17,7 @@ import (
 	"wavebot/bot/console"
 	"wavebot/clock"
 	"wavebot/commands"
+	"wavebot/notify"
 	"wavebot/storage"
 	"wavebot/storage/bolt"
 	"wavebot/storage/redis"
@@ -85,7 +86,8 @@ func runConsole(ctx context.Context, args []string, env func(string) (string, bo
 		}
 		clk.Set(cfg.Calendar.At(d, 12, 0))
 	}
-	store, err := openStore(ctx, cfg)
+	policy := notify.DefaultPolicy(cfg.Calendar)
+	store, err := openStore(ctx, cfg, func(w wave.Wave) (time.Time, bool) { return policy.Next(w, w.Reminded) })
 	if err != nil {
 		return err
 	}
@@ -101,16 +103,18 @@ func runConsole(ctx context.Context, args []string, env func(string) (string, bo
 	interactive := isTerminal(stdin)
 	c := &console.Console{Commands: d, Clock: clk, Calendar: cfg.Calendar, As: *as, Out: stdout,
 		Echo: !interactive, Prompt: interactive, Lang: cfg.Lang}
+	c.Reminders = &notify.Sweeper{Store: store, Policy: policy, Notifier: c, Clock: clk,
+		Lease: 2 * time.Minute, Batch: 1000, Logger: logger}
 	return c.Run(ctx, stdin)
 }
 
 // openStore opens Redis when WAVEBOT_REDIS_URL is set, else the bolt
 // store in the data directory.
-func openStore(ctx context.Context, cfg config) (storage.Store, error) {
+func openStore(ctx context.Context, cfg config, due storage.DueFunc) (storage.Store, error) {
 	if cfg.RedisURL == "" {
-		return bolt.Open(cfg.DataDir)
+		return bolt.Open(cfg.DataDir, due)
 	}
-	s, err := redis.Open(ctx, cfg.RedisURL, cfg.RedisPrefix)
+	s, err := redis.Open(ctx, cfg.RedisURL, cfg.RedisPrefix, due)
 	if err != nil {
 		return nil, fmt.Errorf("WAVEBOT_REDIS_URL: %w", err)
 	}

@@ -152,7 +152,7 @@ func TestBadConfigurationNamesTheVariable(t *testing.T) {
 
 func TestDataDirectoryInUse(t *testing.T) {
 	dir := t.TempDir()
-	held, err := bolt.Open(dir) // another wavebot process holding the store
+	held, err := bolt.Open(dir, nil) // another wavebot process holding the store
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -34,6 +34,9 @@ var (
 	bucketWorkflows = []byte("workflows")
 	bucketEvents    = []byte("events")
 	bucketMeta      = []byte("meta")
+	bucketDue       = []byte("due")        // big-endian unix nanoseconds + wave id -> nothing
+	bucketDueOf     = []byte("due-of")     // wave id -> its key in bucketDue
+	bucketLedger    = []byte("reminders")  // reminder key -> "done" or a lease's end in unix nanoseconds
 	keyFirstPerson  = []byte("first-person")
 	// globalLog holds events that belong to no wave; wave ids cannot start with '-'.
 	globalLog = []byte("-")
@@ -41,13 +44,15 @@ var (
 
 // Store is a storage.Store on a bbolt file.
 type Store struct {
-	db *bbolt.DB
+	db  *bbolt.DB
+	due storage.DueFunc
 }
 
 var _ storage.Store = (*Store)(nil)
 
-// Open opens (creating when needed) the store in data directory dir.
-func Open(dir string) (*Store, error) {
+// Open opens (creating when needed) the store in data directory dir. due
+// computes each wave's next reminder for the due index; nil keeps no index.
+func Open(dir string, due storage.DueFunc) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data directory %s: %w", dir, err)
 	}
@@ -60,7 +65,7 @@ func Open(dir string) (*Store, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	err = db.Update(func(tx *bbolt.Tx) error {
-		for _, b := range [][]byte{bucketWaves, bucketPeople, bucketWorkflows, bucketEvents, bucketMeta} {
+		for _, b := range [][]byte{bucketWaves, bucketPeople, bucketWorkflows, bucketEvents, bucketMeta, bucketDue, bucketDueOf, bucketLedger} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
@@ -71,7 +76,7 @@ func Open(dir string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("prepare %s: %w", path, err)
 	}
-	return &Store{db: db}, nil
+	return &Store{db: db, due: due}, nil
 }
 
 // Close closes the database file.
@@ -90,6 +95,9 @@ func (s *Store) CreateWave(_ context.Context, w wave.Wave, ev wave.Event) error 
 		w.Version = 1
 		if err := put(b, w.ID, w); err != nil {
 			return fmt.Errorf("create wave %s: %w", w.ID, err)
+		}
+		if err := s.index(tx, w); err != nil {
+			return err
 		}
 		return appendEvents(tx, ev)
 	})
@@ -145,6 +153,9 @@ func (s *Store) UpdateWave(_ context.Context, id string, change storage.WaveChan
 		w.ID = id
 		w.Version++
 		if err := put(b, id, w); err != nil {
+			return err
+		}
+		if err := s.index(tx, w); err != nil {
 			return err
 		}
 		return appendEvents(tx, events...)
@@ -323,4 +334,79 @@ func put(b *bbolt.Bucket, key string, v any) error {
 		return err
 	}
 	return b.Put([]byte(key), data)
+}
+
+// index puts wave w's next reminder time into the due index.
+func (s *Store) index(tx *bbolt.Tx, w wave.Wave) error {
+	if s.due == nil {
+		return nil
+	}
+	due, of := tx.Bucket(bucketDue), tx.Bucket(bucketDueOf)
+	if old := of.Get([]byte(w.ID)); old != nil {
+		if err := due.Delete(old); err != nil {
+			return err
+		}
+	}
+	at, ok := s.due(w)
+	if !ok {
+		return of.Delete([]byte(w.ID))
+	}
+	key := append(binary.BigEndian.AppendUint64(nil, uint64(at.UnixNano())), w.ID...)
+	if err := due.Put(key, nil); err != nil {
+		return err
+	}
+	return of.Put([]byte(w.ID), key)
+}
+
+// DueWaves reads the due index up to until.
+func (s *Store) DueWaves(_ context.Context, until time.Time, limit int) ([]string, error) {
+	var ids []string
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		c := tx.Bucket(bucketDue).Cursor()
+		end := uint64(until.UnixNano())
+		for k, _ := c.First(); k != nil && len(ids) < limit; k, _ = c.Next() {
+			if binary.BigEndian.Uint64(k[:8]) > end {
+				break
+			}
+			ids = append(ids, string(k[8:]))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read due index: %w", err)
+	}
+	return ids, nil
+}
+
+var done = []byte("done")
+
+// ClaimReminder leases reminder key.
+func (s *Store) ClaimReminder(_ context.Context, key string, now time.Time, lease time.Duration) (storage.Claim, error) {
+	claim := storage.Claimed
+	err := s.db.Update(func(tx *bbolt.Tx) error {
+		b := tx.Bucket(bucketLedger)
+		v := b.Get([]byte(key))
+		switch {
+		case string(v) == string(done):
+			claim = storage.Delivered
+			return nil
+		case len(v) == 8 && int64(binary.BigEndian.Uint64(v)) > now.UnixNano():
+			claim = storage.Held
+			return nil
+		}
+		return b.Put([]byte(key), binary.BigEndian.AppendUint64(nil, uint64(now.Add(lease).UnixNano())))
+	})
+	if err != nil {
+		return 0, fmt.Errorf("claim reminder %s: %w", key, err)
+	}
+	return claim, nil
+}
+
+// CompleteReminder records key as delivered.
+func (s *Store) CompleteReminder(_ context.Context, key string) error {
+	err := s.db.Update(func(tx *bbolt.Tx) error { return tx.Bucket(bucketLedger).Put([]byte(key), done) })
+	if err != nil {
+		return fmt.Errorf("complete reminder %s: %w", key, err)
+	}
+	return nil
 }

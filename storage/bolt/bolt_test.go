@@ -10,8 +10,8 @@ import (
 )
 
 func TestConformance(t *testing.T) {
-	storagetest.Run(t, func(t *testing.T) storage.Store {
-		s, err := Open(t.TempDir())
+	storagetest.Run(t, func(t *testing.T, due storage.DueFunc) storage.Store {
+		s, err := Open(t.TempDir(), due)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -21,12 +21,12 @@ func TestConformance(t *testing.T) {
 
 func TestSecondOpenFailsClearly(t *testing.T) {
 	dir := t.TempDir()
-	s, err := Open(dir)
+	s, err := Open(dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	_, err = Open(dir)
+	_, err = Open(dir, nil)
 	if err == nil || !strings.Contains(err.Error(), "in use by another wavebot process") {
 		t.Fatalf("second Open err = %v, want a clear in-use error", err)
 	}
@@ -34,7 +34,7 @@ func TestSecondOpenFailsClearly(t *testing.T) {
 
 func TestStatePersistsAcrossOpens(t *testing.T) {
 	dir := t.TempDir()
-	s, err := Open(dir)
+	s, err := Open(dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +43,7 @@ func TestStatePersistsAcrossOpens(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Close()
-	s, err = Open(dir)
+	s, err = Open(dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

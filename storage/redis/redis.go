@@ -12,11 +12,16 @@
 //	{g}:f:FV       hash: v, doc = a forvaltning's workflow track as JSON
 //	{g}:log        stream: audit trail of people and workflow tracks
 //	{g}:first      the id of the first person ever created (the bootstrap admin)
+//	due            sorted set: wave id scored by its next reminder (unix ms)
+//	{r}:KEY        reminder ledger: "done", or the end of a delivery lease (unix ms)
 //
 // Every write is a compare-and-set script: it checks the version it read,
-// writes the new document and appends its audit events in one atomic step,
+// writes the new document, appends its audit events and (for waves)
+// updates the due index in one atomic step,
 // or changes nothing when another writer came first; the caller then reads
-// again and retries, a bounded number of times.
+// again and retries, a bounded number of times. On Cluster the due index
+// lives in another slot, so there it is updated right after the write; a
+// sweeper that finds an entry early recomputes it.
 package redis
 
 import (
@@ -39,13 +44,28 @@ import (
 const maxAttempts = 100
 
 // casScript writes a document if its version is still ARGV[1] ("0": it must
-// not exist), together with its audit events.
+// not exist), together with its audit events (ARGV[6...]) and, with a
+// third key, the due index entry of member ARGV[5]: score ARGV[4], or
+// removed when ARGV[4] is empty.
 var casScript = goredis.NewScript(`
 local v = redis.call('HGET', KEYS[1], 'v')
 if (v or '0') ~= ARGV[1] then return 0 end
 redis.call('HSET', KEYS[1], 'v', ARGV[2], 'doc', ARGV[3])
-for i = 4, #ARGV do redis.call('XADD', KEYS[2], '*', 'e', ARGV[i]) end
+if KEYS[3] then
+  if ARGV[4] == '' then redis.call('ZREM', KEYS[3], ARGV[5]) else redis.call('ZADD', KEYS[3], ARGV[4], ARGV[5]) end
+end
+for i = 6, #ARGV do redis.call('XADD', KEYS[2], '*', 'e', ARGV[i]) end
 return 1
+`)
+
+// claimScript leases a reminder key: 2 when delivered, 1 when another
+// holds an unexpired lease, 0 when the caller now holds it until ARGV[2].
+var claimScript = goredis.NewScript(`
+local v = redis.call('GET', KEYS[1])
+if v == 'done' then return 2 end
+if v and tonumber(v) > tonumber(ARGV[1]) then return 1 end
+redis.call('SET', KEYS[1], ARGV[2])
+return 0
 `)
 
 // ensureScript returns a person's document, creating it when missing; the
@@ -64,17 +84,21 @@ return doc
 type Store struct {
 	rdb    goredis.UniversalClient
 	prefix string
+	due    storage.DueFunc
+	// cluster: the due index cannot join a wave's script (another slot).
+	cluster bool
 }
 
 var _ storage.Store = (*Store)(nil)
 
 // Open connects to the Redis at url with key prefix and loads the scripts.
-func Open(ctx context.Context, url, prefix string) (*Store, error) {
+// due computes each wave's next reminder for the due index; nil keeps none.
+func Open(ctx context.Context, url, prefix string, due storage.DueFunc) (*Store, error) {
 	rdb, err := NewClient(url)
 	if err != nil {
 		return nil, err
 	}
-	s, err := New(ctx, rdb, prefix)
+	s, err := New(ctx, rdb, prefix, due)
 	if err != nil {
 		rdb.Close()
 		return nil, err
@@ -84,12 +108,13 @@ func Open(ctx context.Context, url, prefix string) (*Store, error) {
 
 // New wraps a client; prefix must not contain braces, which would break
 // the hash tags.
-func New(ctx context.Context, rdb goredis.UniversalClient, prefix string) (*Store, error) {
+func New(ctx context.Context, rdb goredis.UniversalClient, prefix string, due storage.DueFunc) (*Store, error) {
 	if strings.ContainsAny(prefix, "{}") {
 		return nil, fmt.Errorf("redis key prefix %q must not contain { or }", prefix)
 	}
-	s := &Store{rdb: rdb, prefix: prefix}
-	for _, sc := range []*goredis.Script{casScript, ensureScript} {
+	_, cluster := rdb.(*goredis.ClusterClient)
+	s := &Store{rdb: rdb, prefix: prefix, due: due, cluster: cluster}
+	for _, sc := range []*goredis.Script{casScript, ensureScript, claimScript} {
 		if err := sc.Load(ctx, rdb).Err(); err != nil {
 			return nil, s.fail("load scripts", err)
 		}
@@ -104,6 +129,8 @@ func (s *Store) personKey(id string) string   { return s.prefix + "{g}:p:" + id 
 func (s *Store) workflowKey(fv string) string { return s.prefix + "{g}:f:" + fv }
 func (s *Store) globalLog() string            { return s.prefix + "{g}:log" }
 func (s *Store) firstKey() string             { return s.prefix + "{g}:first" }
+func (s *Store) dueKey() string               { return s.prefix + "due" }
+func (s *Store) reminderKey(k string) string  { return s.prefix + "{r}:" + k }
 
 func (s *Store) logOf(waveID string) string {
 	if waveID == "" {
@@ -155,9 +182,28 @@ func (s *Store) read(ctx context.Context, key string) ([]byte, int64, error) {
 // missing) to the new one and its events.
 type change func(doc []byte, version int64) (newDoc []byte, events []wave.Event, err error)
 
+// dueEntry is a wave's entry in the due index: member with score, or
+// removed when score is empty.
+type dueEntry struct {
+	member, score string
+}
+
+// dueOf computes wave w's due index entry; nil without a DueFunc.
+func (s *Store) dueOf(w wave.Wave) *dueEntry {
+	if s.due == nil {
+		return nil
+	}
+	e := &dueEntry{member: w.ID}
+	if at, ok := s.due(w); ok {
+		e.score = strconv.FormatInt(at.UnixMilli(), 10)
+	}
+	return e
+}
+
 // update runs change under compare-and-set until it wins, at most
-// maxAttempts times.
-func (s *Store) update(ctx context.Context, key, log string, apply change) error {
+// maxAttempts times. due, when set, is read after each attempt's change and
+// written with it.
+func (s *Store) update(ctx context.Context, key, log string, apply change, due **dueEntry) error {
 	for attempt := range maxAttempts {
 		doc, version, err := s.read(ctx, key)
 		if err != nil && !errors.Is(err, storage.ErrNotFound) {
@@ -167,7 +213,16 @@ func (s *Store) update(ctx context.Context, key, log string, apply change) error
 		if err != nil {
 			return err
 		}
-		args := []any{version, version + 1, newDoc}
+		keys := []string{key, log}
+		args := []any{version, version + 1, newDoc, "", ""}
+		var entry *dueEntry
+		if due != nil {
+			entry = *due
+		}
+		if entry != nil && !s.cluster {
+			keys = append(keys, s.dueKey())
+			args[3], args[4] = entry.score, entry.member
+		}
 		for _, ev := range events {
 			b, err := json.Marshal(ev)
 			if err != nil {
@@ -175,11 +230,14 @@ func (s *Store) update(ctx context.Context, key, log string, apply change) error
 			}
 			args = append(args, b)
 		}
-		won, err := casScript.Run(ctx, s.rdb, []string{key, log}, args...).Int()
+		won, err := casScript.Run(ctx, s.rdb, keys, args...).Int()
 		if err != nil {
 			return s.fail("write "+key, err)
 		}
 		if won == 1 {
+			if entry != nil && s.cluster {
+				return s.writeDue(ctx, entry)
+			}
 			return nil
 		}
 		if err := backoff(ctx, attempt); err != nil {
@@ -187,6 +245,20 @@ func (s *Store) update(ctx context.Context, key, log string, apply change) error
 		}
 	}
 	return storage.ErrConflict
+}
+
+func (s *Store) writeDue(ctx context.Context, e *dueEntry) error {
+	var err error
+	if e.score == "" {
+		err = s.rdb.ZRem(ctx, s.dueKey(), e.member).Err()
+	} else {
+		score, _ := strconv.ParseFloat(e.score, 64)
+		err = s.rdb.ZAdd(ctx, s.dueKey(), goredis.Z{Score: score, Member: e.member}).Err()
+	}
+	if err != nil {
+		return s.fail("index "+e.member, err)
+	}
+	return nil
 }
 
 // backoff waits a little, more after each lost race, with jitter so racing
@@ -205,14 +277,15 @@ func backoff(ctx context.Context, attempt int) error {
 
 // CreateWave stores a new wave.
 func (s *Store) CreateWave(ctx context.Context, w wave.Wave, ev wave.Event) error {
+	w.Version = 1
+	due := s.dueOf(w)
 	err := s.update(ctx, s.waveKey(w.ID), s.waveLog(w.ID), func(doc []byte, version int64) ([]byte, []wave.Event, error) {
 		if doc != nil {
 			return nil, nil, storage.ErrExists
 		}
-		w.Version = 1
 		b, err := json.Marshal(w)
 		return b, []wave.Event{ev}, err
-	})
+	}, &due)
 	if err != nil {
 		return fmt.Errorf("create wave %s: %w", w.ID, err)
 	}
@@ -273,6 +346,7 @@ func (s *Store) Waves(ctx context.Context) ([]wave.Wave, error) {
 // UpdateWave applies change atomically.
 func (s *Store) UpdateWave(ctx context.Context, id string, change storage.WaveChange) (wave.Wave, error) {
 	var w wave.Wave
+	var due *dueEntry
 	err := s.update(ctx, s.waveKey(id), s.waveLog(id), func(doc []byte, version int64) ([]byte, []wave.Event, error) {
 		if doc == nil {
 			return nil, nil, storage.ErrNotFound
@@ -286,9 +360,10 @@ func (s *Store) UpdateWave(ctx context.Context, id string, change storage.WaveCh
 			return nil, nil, err
 		}
 		w.ID, w.Version = id, version+1
+		due = s.dueOf(w)
 		b, err := json.Marshal(w)
 		return b, events, err
-	})
+	}, &due)
 	if err != nil {
 		return wave.Wave{}, fmt.Errorf("update wave %s: %w", id, err)
 	}
@@ -363,7 +438,7 @@ func (s *Store) UpdatePerson(ctx context.Context, id string, change storage.Pers
 		p.ID = id
 		b, err := json.Marshal(p)
 		return b, events, err
-	})
+	}, nil)
 	if err != nil {
 		return wave.Person{}, fmt.Errorf("update person %s: %w", id, err)
 	}
@@ -401,7 +476,7 @@ func (s *Store) UpdateWorkflow(ctx context.Context, initial wave.Workflow, chang
 		w.FV, w.Version = initial.FV, version+1
 		b, err := json.Marshal(w)
 		return b, events, err
-	})
+	}, nil)
 	if err != nil {
 		return wave.Workflow{}, fmt.Errorf("update workflow %s: %w", initial.FV, err)
 	}
@@ -433,4 +508,36 @@ func (s *Store) Events(ctx context.Context, waveID, fv string, limit int) ([]wav
 		end = "(" + batch[len(batch)-1].ID
 	}
 	return out, nil
+}
+
+// DueWaves reads the due index up to until.
+func (s *Store) DueWaves(ctx context.Context, until time.Time, limit int) ([]string, error) {
+	ids, err := s.rdb.ZRangeArgs(ctx, goredis.ZRangeArgs{
+		Key: s.dueKey(), Start: "-inf", Stop: strconv.FormatInt(until.UnixMilli(), 10), ByScore: true, Count: int64(limit),
+	}).Result()
+	if err != nil {
+		return nil, s.fail("read due index", err)
+	}
+	return ids, nil
+}
+
+// ClaimReminder leases reminder key.
+func (s *Store) ClaimReminder(ctx context.Context, key string, now time.Time, lease time.Duration) (storage.Claim, error) {
+	c, err := claimScript.Run(ctx, s.rdb, []string{s.reminderKey(key)}, now.UnixMilli(), now.Add(lease).UnixMilli()).Int()
+	if err != nil {
+		return 0, s.fail("claim reminder "+key, err)
+	}
+	return []storage.Claim{storage.Claimed, storage.Held, storage.Delivered}[c], nil
+}
+
+// deliveredTTL is how long the ledger remembers a delivered reminder; far
+// longer than any wave.
+const deliveredTTL = 400 * 24 * time.Hour
+
+// CompleteReminder records key as delivered.
+func (s *Store) CompleteReminder(ctx context.Context, key string) error {
+	if err := s.rdb.Set(ctx, s.reminderKey(key), "done", deliveredTTL).Err(); err != nil {
+		return s.fail("complete reminder "+key, err)
+	}
+	return nil
 }

@@ -20,7 +20,7 @@ func TestMain(m *testing.M) { redistest.Main(m) }
 
 func open(t testing.TB, url, prefix string) *Store {
 	t.Helper()
-	s, err := Open(context.Background(), url, prefix)
+	s, err := Open(context.Background(), url, prefix, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,8 +29,8 @@ func open(t testing.TB, url, prefix string) *Store {
 }
 
 func TestConformance(t *testing.T) {
-	storagetest.Run(t, func(t *testing.T) storage.Store {
-		s, err := Open(context.Background(), redistest.URL(t), redistest.Prefix(t))
+	storagetest.Run(t, func(t *testing.T, due storage.DueFunc) storage.Store {
+		s, err := Open(context.Background(), redistest.URL(t), redistest.Prefix(t), due)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -93,7 +93,7 @@ func TestPrefixesDoNotSeeEachOther(t *testing.T) {
 	if err := two.CreateWave(ctx, storagetest.NewWave(t, "b3"), wave.Event{Wave: "b3"}); err != nil {
 		t.Errorf("the same wave id under another prefix: %v", err)
 	}
-	if _, err := New(ctx, one.rdb, "bad{prefix"); err == nil {
+	if _, err := New(ctx, one.rdb, "bad{prefix", nil); err == nil {
 		t.Error("a prefix with braces was accepted")
 	}
 }

@@ -14,8 +14,9 @@ import (
 	"wavebot/wave"
 )
 
-// Opener returns a fresh, empty store for one test; the suite closes it.
-type Opener func(t *testing.T) storage.Store
+// Opener returns a fresh, empty store for one test that keeps its due index
+// with due; the suite closes it.
+type Opener func(t *testing.T, due storage.DueFunc) storage.Store
 
 // Run runs the whole suite against the stores open returns.
 func Run(t *testing.T, open Opener) {
@@ -30,10 +31,12 @@ func Run(t *testing.T, open Opener) {
 		{"Events", testEvents},
 		{"People", testPeople},
 		{"Workflow", testWorkflow},
+		{"DueIndex", testDueIndex},
+		{"ReminderLedger", testReminderLedger},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := open(t)
+			s := open(t, dueAtStartUnlessNamedDone)
 			t.Cleanup(func() { s.Close() })
 			tt.run(t, s)
 		})
@@ -303,5 +306,85 @@ func testWorkflow(t *testing.T, s storage.Store) {
 	stored, _ := s.Workflow(ctx, "BUF")
 	if d, _ := stored.Progress(); d != 2 {
 		t.Errorf("stored workflow = %+v", stored)
+	}
+}
+
+// dueAtStartUnlessNamedDone is the suite's due function: a wave is due at
+// 09:00 UTC on its start day, never when it is named "done".
+func dueAtStartUnlessNamedDone(w wave.Wave) (time.Time, bool) {
+	if w.Name == "done" {
+		return time.Time{}, false
+	}
+	return w.Start.In(time.UTC, 9, 0), true
+}
+
+func testDueIndex(t *testing.T, s storage.Store) {
+	ctx := context.Background()
+	for i, id := range []string{"b1", "b2", "b3", "b4"} {
+		w := NewWave(t, id)
+		w.Start = w.Start.AddDays(i)
+		if err := s.CreateWave(ctx, w, created(id)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	feb := func(d int) time.Time { return time.Date(2027, 2, d, 9, 0, 0, 0, time.UTC) }
+	due := func(until time.Time, limit int) string {
+		t.Helper()
+		ids, err := s.DueWaves(ctx, until, limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Sprint(ids)
+	}
+	if got := due(feb(2), 10); got != "[b1 b2]" {
+		t.Errorf("due by 2 Feb = %s, want [b1 b2]", got)
+	}
+	if got := due(feb(28), 3); got != "[b1 b2 b3]" {
+		t.Errorf("first three due = %s", got)
+	}
+	// A write recomputes the entry: b1 moves after b4, b2 leaves the index.
+	if _, err := s.UpdateWave(ctx, "b1", func(w *wave.Wave) ([]wave.Event, error) { w.Start = w.Start.AddDays(10); return nil, nil }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.UpdateWave(ctx, "b2", func(w *wave.Wave) ([]wave.Event, error) { w.Name = "done"; return nil, nil }); err != nil {
+		t.Fatal(err)
+	}
+	if got := due(feb(28), 10); got != "[b3 b4 b1]" {
+		t.Errorf("due after the writes = %s, want [b3 b4 b1]", got)
+	}
+	if got := due(feb(1), 10); got != "[]" {
+		t.Errorf("due by 1 Feb = %s, want none", got)
+	}
+}
+
+func testReminderLedger(t *testing.T, s storage.Store) {
+	ctx := context.Background()
+	claim := func(key string, at time.Time) storage.Claim {
+		t.Helper()
+		c, err := s.ClaimReminder(ctx, key, at, time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	key := "b3/BUF|auth-overdue|2027-02-16|maria"
+	if c := claim(key, t0); c != storage.Claimed {
+		t.Fatalf("first claim = %v", c)
+	}
+	if c := claim(key, t0.Add(30*time.Second)); c != storage.Held {
+		t.Errorf("claim during the lease = %v, want Held", c)
+	}
+	// The holder died: after the lease another replica takes over.
+	if c := claim(key, t0.Add(61*time.Second)); c != storage.Claimed {
+		t.Errorf("claim after the lease = %v, want Claimed", c)
+	}
+	if err := s.CompleteReminder(ctx, key); err != nil {
+		t.Fatal(err)
+	}
+	if c := claim(key, t0.Add(time.Hour)); c != storage.Delivered {
+		t.Errorf("claim after delivery = %v, want Delivered", c)
+	}
+	if c := claim(key+"x", t0); c != storage.Claimed {
+		t.Errorf("another key = %v", c)
 	}
 }
