@@ -34,9 +34,9 @@ var (
 	bucketWorkflows = []byte("workflows")
 	bucketEvents    = []byte("events")
 	bucketMeta      = []byte("meta")
-	bucketDue       = []byte("due")        // big-endian unix nanoseconds + wave id -> nothing
-	bucketDueOf     = []byte("due-of")     // wave id -> its key in bucketDue
-	bucketLedger    = []byte("reminders")  // reminder key -> "done" or a lease's end in unix nanoseconds
+	bucketDue       = []byte("due")       // big-endian unix nanoseconds + wave id -> nothing
+	bucketDueOf     = []byte("due-of")    // wave id -> its key in bucketDue
+	bucketLedger    = []byte("reminders") // reminder key -> "done" or a lease's end in unix nanoseconds
 	keyFirstPerson  = []byte("first-person")
 	// globalLog holds events that belong to no wave; wave ids cannot start with '-'.
 	globalLog = []byte("-")
