@@ -108,7 +108,6 @@ var (
 	PermContact        = msg("forvaltningens kontaktperson", "the forvaltning's contact")
 	PermContactOf      = msg("kontaktpersoner for %s", "contacts of %s")
 	PermResponsible    = msg("den ansvarlige side (KS, kontaktperson eller begge)", "the responsible side (KS, contact or both)")
-	PermOwn            = msg("alle (egne påmindelser)", "anyone (own reminders)")
 )
 
 // Help.

@@ -113,7 +113,6 @@ const (
 	KSOrContact
 	ContactOnly
 	ResponsibleSide
-	Own
 )
 
 // who names the people a permission admits, for help and refusals.
@@ -131,8 +130,6 @@ func (p Permission) who() catalog.Message {
 		return catalog.PermContact
 	case ResponsibleSide:
 		return catalog.PermResponsible
-	case Own:
-		return catalog.PermOwn
 	}
 	return catalog.PermAnyone
 }

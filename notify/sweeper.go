@@ -103,22 +103,6 @@ func (s *Sweeper) sweepWave(ctx context.Context, id string, now time.Time) (int,
 	return sent, err
 }
 
-// Run sweeps every interval until ctx is done.
-func (s *Sweeper) Run(ctx context.Context, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		if _, err := s.Sweep(ctx); err != nil {
-			s.Logger.Warn("sweep", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
-}
-
 var reminderText = map[Kind]catalog.Message{
 	AuthSoon: catalog.RemindAuthSoon, AuthToday: catalog.RemindAuthToday, AuthOverdue: catalog.RemindAuthOverdue,
 	AuthEscalate: catalog.RemindAuthEscalate, EvalNotice: catalog.RemindEval, ActivitySoon: catalog.RemindActivitySoon,
