@@ -108,33 +108,32 @@ func (d *Dispatcher) due(ctx context.Context, in Input) (Reply, error) {
 	return d.setDue(ctx, in, r, key, due)
 }
 
-func (d *Dispatcher) eval(ctx context.Context, in Input) (Reply, error) {
+// refAndDate reads the arguments "ID/FV YYYY-MM-DD".
+func (d *Dispatcher) refAndDate(in Input) (ref, wave.Date, error) {
 	if err := exactly(in, 2); err != nil {
-		return Reply{}, err
+		return ref{}, wave.Date{}, err
 	}
 	r, err := d.parseRef(in.Args[0])
+	if err != nil {
+		return ref{}, wave.Date{}, err
+	}
+	day, err := parseDate(in.Args[1])
+	return r, day, err
+}
+
+func (d *Dispatcher) eval(ctx context.Context, in Input) (Reply, error) {
+	r, day, err := d.refAndDate(in)
 	if err != nil {
 		return Reply{}, err
 	}
 	if !KSOrContact.allows(in.Me, r.fv) {
 		return Reply{}, refuse(catalog.NotAllowed, KSOrContact.who().In(in.Lang))
 	}
-	day, err := parseDate(in.Args[1])
-	if err != nil {
-		return Reply{}, err
-	}
 	return d.setDue(ctx, in, r, wave.EvaluationActivity, day)
 }
 
 func (d *Dispatcher) authRequest(ctx context.Context, in Input) (Reply, error) {
-	if err := exactly(in, 2); err != nil {
-		return Reply{}, err
-	}
-	r, err := d.parseRef(in.Args[0])
-	if err != nil {
-		return Reply{}, err
-	}
-	due, err := parseDate(in.Args[1])
+	r, due, err := d.refAndDate(in)
 	if err != nil {
 		return Reply{}, err
 	}
