@@ -78,6 +78,9 @@ type Store interface {
 	// recomputes its entry with the store's DueFunc, so a sweep reads only
 	// what is due.
 	DueWaves(ctx context.Context, until time.Time, limit int) ([]string, error)
+	// NextDue returns the earliest time in the due index; false when the
+	// index is empty.
+	NextDue(ctx context.Context) (time.Time, bool, error)
 	// ClaimReminder takes a lease on reminder key until now+lease, so one
 	// replica delivers it; see Claim.
 	ClaimReminder(ctx context.Context, key string, now time.Time, lease time.Duration) (Claim, error)

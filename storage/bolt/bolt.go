@@ -378,6 +378,22 @@ func (s *Store) DueWaves(_ context.Context, until time.Time, limit int) ([]strin
 	return ids, nil
 }
 
+// NextDue returns the earliest time in the due index.
+func (s *Store) NextDue(_ context.Context) (time.Time, bool, error) {
+	var next time.Time
+	found := false
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		if k, _ := tx.Bucket(bucketDue).Cursor().First(); k != nil {
+			next, found = time.Unix(0, int64(binary.BigEndian.Uint64(k[:8]))), true
+		}
+		return nil
+	})
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("read due index: %w", err)
+	}
+	return next, found, nil
+}
+
 var done = []byte("done")
 
 // ClaimReminder leases reminder key.

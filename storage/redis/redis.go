@@ -521,6 +521,18 @@ func (s *Store) DueWaves(ctx context.Context, until time.Time, limit int) ([]str
 	return ids, nil
 }
 
+// NextDue returns the earliest time in the due index.
+func (s *Store) NextDue(ctx context.Context) (time.Time, bool, error) {
+	first, err := s.rdb.ZRangeWithScores(ctx, s.dueKey(), 0, 0).Result()
+	if err != nil {
+		return time.Time{}, false, s.fail("read due index", err)
+	}
+	if len(first) == 0 {
+		return time.Time{}, false, nil
+	}
+	return time.UnixMilli(int64(first[0].Score)), true, nil
+}
+
 // ClaimReminder leases reminder key.
 func (s *Store) ClaimReminder(ctx context.Context, key string, now time.Time, lease time.Duration) (storage.Claim, error) {
 	c, err := claimScript.Run(ctx, s.rdb, []string{s.reminderKey(key)}, now.UnixMilli(), now.Add(lease).UnixMilli()).Int()

@@ -320,6 +320,9 @@ func dueAtStartUnlessNamedDone(w wave.Wave) (time.Time, bool) {
 
 func testDueIndex(t *testing.T, s storage.Store) {
 	ctx := context.Background()
+	if next, ok, err := s.NextDue(ctx); err != nil || ok {
+		t.Errorf("next due of an empty store = %v %v %v", next, ok, err)
+	}
 	for i, id := range []string{"b1", "b2", "b3", "b4"} {
 		w := NewWave(t, id)
 		w.Start = w.Start.AddDays(i)
@@ -336,6 +339,13 @@ func testDueIndex(t *testing.T, s storage.Store) {
 		}
 		return fmt.Sprint(ids)
 	}
+	next := func(want time.Time) {
+		t.Helper()
+		if got, ok, err := s.NextDue(ctx); err != nil || !ok || !got.Equal(want) {
+			t.Errorf("next due = %v %v %v, want %v", got, ok, err, want)
+		}
+	}
+	next(feb(1))
 	if got := due(feb(2), 10); got != "[b1 b2]" {
 		t.Errorf("due by 2 Feb = %s, want [b1 b2]", got)
 	}
@@ -349,6 +359,7 @@ func testDueIndex(t *testing.T, s storage.Store) {
 	if _, err := s.UpdateWave(ctx, "b2", func(w *wave.Wave) ([]wave.Event, error) { w.Name = "done"; return nil, nil }); err != nil {
 		t.Fatal(err)
 	}
+	next(feb(3))
 	if got := due(feb(28), 10); got != "[b3 b4 b1]" {
 		t.Errorf("due after the writes = %s, want [b3 b4 b1]", got)
 	}
