@@ -30,6 +30,10 @@ func (d *Dispatcher) commands() []*Command {
 		{Name: "eval", Aliases: []string{"evaluering"}, Usage: "eval ID/FV YYYY-MM-DD", Summary: catalog.SumEval, Perm: KSOrContact, Run: d.eval},
 		{Name: "workflow", Aliases: []string{"arbejdsgang"}, Usage: "workflow FV [done STEP | undo STEP]", Summary: catalog.SumWorkflow, Perm: ResponsibleSide, Run: d.workflow},
 		{Name: "my", Aliases: []string{"mine"}, Usage: "my", Summary: catalog.SumMy, Run: d.my},
+		{Name: "remind", Aliases: []string{"påmind", "paamind"}, Sub: []*Command{
+			{Name: "list", Aliases: []string{"liste"}, Usage: "remind list", Summary: catalog.SumRemindList, Run: d.remindList},
+			{Name: "snooze", Aliases: []string{"udsæt", "udsaet"}, Usage: "remind snooze REF DURATION", Summary: catalog.SumRemindSnooze, Run: d.remindSnooze},
+		}},
 		{Name: "log", Usage: "log ID[/FV]", Summary: catalog.SumLog, Run: d.log},
 		{Name: "role", Aliases: []string{"rolle"}, Usage: "role @person admin|ks|viewer|contact FV", Summary: catalog.SumRole, Perm: AdminOnly, Run: d.role},
 		{Name: "lang", Aliases: []string{"sprog"}, Usage: "lang da|en", Summary: catalog.SumLang, Run: d.lang},

@@ -11,6 +11,7 @@ import (
 
 	"wavebot/catalog"
 	"wavebot/clock"
+	"wavebot/notify"
 	"wavebot/storage"
 	"wavebot/wave"
 )
@@ -25,6 +26,9 @@ type Config struct {
 	Forvaltninger []string
 	// Admins are person ids that are admin from their first command on.
 	Admins []string
+	// Policy is the reminder policy, for remind list and snooze; the
+	// default policy on Calendar when its Calendar is nil.
+	Policy notify.Policy
 	// Lang is the language of people who have not chosen one.
 	Lang   string
 	Logger *slog.Logger
@@ -42,6 +46,9 @@ type Dispatcher struct {
 func New(cfg Config) (*Dispatcher, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Policy.Calendar == nil {
+		cfg.Policy = notify.DefaultPolicy(cfg.Calendar)
 	}
 	if !catalog.SupportedLang(cfg.Lang) {
 		cfg.Lang = catalog.Danish

@@ -26,6 +26,7 @@ const (
 	actPersonCreate   = "person.create"
 	actPersonRole     = "person.role"
 	actPersonLang     = "person.lang"
+	actRemindSnooze   = "remind.snooze"
 )
 
 var actionText = map[string]catalog.Message{
@@ -42,6 +43,7 @@ var actionText = map[string]catalog.Message{
 	actPersonCreate:   catalog.ActPersonCreate,
 	actPersonRole:     catalog.ActPersonRole,
 	actPersonLang:     catalog.ActPersonLang,
+	actRemindSnooze:   catalog.ActRemindSnooze,
 }
 
 func (d *Dispatcher) waveCreate(ctx context.Context, in Input) (Reply, error) {

@@ -44,12 +44,18 @@ type Policy struct {
 	// NoContactFrom: the KS lead hears daily about an enrolment without a
 	// contact from this many business days before the wave starts.
 	NoContactFrom int
+	// WorkdayEnd is the hour after which a snooze counted in hours waits
+	// for the next working morning.
+	WorkdayEnd int
+	// ListAhead: "remind list" shows what comes within this many business days.
+	ListAhead int
 }
 
 // DefaultPolicy is the policy of the design: 09:00, D-2, D+3, E-5 and E-1,
 // activities D-2, missing contact from 10 days before the start.
 func DefaultPolicy(c *wave.Calendar) Policy {
-	return Policy{Calendar: c, SendHour: 9, AuthSoon: 2, AuthEscalate: 3, EvalNotices: []int{5, 1}, ActivitySoon: 2, NoContactFrom: 10}
+	return Policy{Calendar: c, SendHour: 9, AuthSoon: 2, AuthEscalate: 3, EvalNotices: []int{5, 1}, ActivitySoon: 2, NoContactFrom: 10,
+		WorkdayEnd: 17, ListAhead: 10}
 }
 
 // Reminder is one message to one person.
@@ -151,16 +157,16 @@ func union(a, b []string) []string {
 func (p Policy) at(d wave.Date) time.Time { return p.Calendar.At(d, p.SendHour, p.SendMinute) }
 
 // latest returns the last occurrence of s at or before t.
-func (p Policy) latest(s series, t time.Time) (wave.Date, bool) {
+func (p Policy) latest(s series, t time.Time) (time.Time, bool) {
 	if !s.daily {
-		return s.first, !p.at(s.first).After(t)
+		return p.at(s.first), !p.at(s.first).After(t)
 	}
 	d := p.Calendar.Today(t)
 	if p.at(d).After(t) || !p.Calendar.IsBusinessDay(d) {
 		d = p.Calendar.AddBusinessDays(d, -1)
 	}
 	first := p.Calendar.NextBusinessDay(s.first)
-	return d, !d.Before(first)
+	return p.at(d), !d.Before(first)
 }
 
 // next returns the first occurrence of s after t.
@@ -179,24 +185,64 @@ func (p Policy) next(s series, t time.Time) (time.Time, bool) {
 	return p.at(d), true
 }
 
+// reminder is occurrence at of series s for one recipient.
+func (p Policy) reminder(w wave.Wave, s series, at time.Time, recipient, occurrence string) Reminder {
+	r := Reminder{At: at, Kind: s.kind, Wave: w.ID, FV: s.fv, Activity: s.activity, Due: s.due, Recipient: recipient}
+	r.Key = strings.Join([]string{r.Subject(), string(s.kind), occurrence, recipient}, "|")
+	return r
+}
+
 // Due returns the reminders of wave w whose time falls in (from, to]. Of a
 // daily reminder only the latest occurrence in the window is returned, so a
 // sweeper that was away for days sends one overdue notice, not a pile.
+// A snoozed subject stays quiet for its person until the snooze ends, and
+// then comes back once, unless a regular reminder about it is due then.
 func (p Policy) Due(w wave.Wave, from, to time.Time) []Reminder {
 	var out []Reminder
-	for _, s := range p.series(w) {
-		d, ok := p.latest(s, to)
-		if !ok || !p.at(d).After(from) {
+	all := p.series(w)
+	for _, s := range all {
+		at, ok := p.latest(s, to)
+		if !ok || !at.After(from) {
 			continue
 		}
-		for _, r := range s.recipients {
-			rem := Reminder{At: p.at(d), Kind: s.kind, Wave: w.ID, FV: s.fv, Activity: s.activity, Due: s.due, Recipient: r}
-			rem.Key = strings.Join([]string{rem.Subject(), string(s.kind), d.String(), r}, "|")
-			out = append(out, rem)
+		for _, person := range s.recipients {
+			if until, ok := w.SnoozedUntil(s.fv, s.activity, person); !ok || !at.Before(until) {
+				out = append(out, p.reminder(w, s, at, person, p.Calendar.Today(at).String()))
+			}
 		}
+	}
+	for _, z := range w.Snoozes {
+		if !z.Until.After(from) || z.Until.After(to) {
+			continue
+		}
+		s, ok := p.snoozed(all, z)
+		if !ok || slices.ContainsFunc(out, func(r Reminder) bool {
+			return r.FV == z.FV && r.Activity == z.Activity && r.Recipient == z.Person && !r.At.Before(z.Until)
+		}) {
+			continue
+		}
+		out = append(out, p.reminder(w, s, z.Until, z.Person, "snoozed "+z.Until.UTC().Format("2006-01-02T15:04Z")))
 	}
 	slices.SortStableFunc(out, func(a, b Reminder) int { return strings.Compare(a.Key, b.Key) })
 	return out
+}
+
+// snoozed returns the series a snooze brings back at its end: of the
+// snoozed subject's series for that person, the one that occurred last by
+// then. False when none has occurred by then, or the cause is gone.
+func (p Policy) snoozed(all []series, z wave.Snooze) (series, bool) {
+	var best series
+	var bestAt time.Time
+	found := false
+	for _, s := range all {
+		if s.fv != z.FV || s.activity != z.Activity || !slices.Contains(s.recipients, z.Person) {
+			continue
+		}
+		if at, ok := p.latest(s, z.Until); ok && (!found || at.After(bestAt)) {
+			best, bestAt, found = s, at, true
+		}
+	}
+	return best, found
 }
 
 // Next returns when the wave's next reminder after t falls due; false when
@@ -204,10 +250,103 @@ func (p Policy) Due(w wave.Wave, from, to time.Time) []Reminder {
 func (p Policy) Next(w wave.Wave, t time.Time) (time.Time, bool) {
 	var best time.Time
 	found := false
-	for _, s := range p.series(w) {
-		if at, ok := p.next(s, t); ok && (!found || at.Before(best)) {
+	consider := func(at time.Time) {
+		if !found || at.Before(best) {
 			best, found = at, true
 		}
 	}
+	for _, s := range p.series(w) {
+		if at, ok := p.next(s, t); ok {
+			consider(at)
+		}
+	}
+	for _, z := range w.Snoozes {
+		if z.Until.After(t) {
+			consider(z.Until)
+		}
+	}
 	return best, found
+}
+
+// Pending is what is coming for one person about one subject: the next
+// reminder, and until when the person has snoozed the subject.
+type Pending struct {
+	Reminder
+	SnoozedUntil time.Time
+}
+
+// Pending lists, for each subject of wave w that person hears about, the
+// next reminder after now, if it falls within ListAhead business days.
+// The list is ordered by time.
+func (p Policy) Pending(w wave.Wave, person string, now time.Time) []Pending {
+	horizon := p.at(p.Calendar.AddBusinessDays(p.Calendar.Today(now), p.ListAhead))
+	var out []Pending
+	add := func(s series, at time.Time, until time.Time) {
+		if at.After(horizon) {
+			return
+		}
+		i := slices.IndexFunc(out, func(o Pending) bool { return o.FV == s.fv && o.Activity == s.activity })
+		if i >= 0 && !at.Before(out[i].At) {
+			return
+		}
+		pending := Pending{Reminder: p.reminder(w, s, at, person, p.Calendar.Today(at).String()), SnoozedUntil: until}
+		if i >= 0 {
+			out[i] = pending
+			return
+		}
+		out = append(out, pending)
+	}
+	all := p.series(w)
+	for _, s := range all {
+		if !slices.Contains(s.recipients, person) {
+			continue
+		}
+		after := now
+		until, snoozed := w.SnoozedUntil(s.fv, s.activity, person)
+		if snoozed && until.After(now) {
+			after = until.Add(-time.Nanosecond)
+			if back, ok := p.snoozed(all, wave.Snooze{FV: s.fv, Activity: s.activity, Person: person, Until: until}); ok && back.kind == s.kind {
+				add(s, until, until)
+			}
+		} else {
+			until = time.Time{}
+		}
+		if at, ok := p.next(s, after); ok {
+			add(s, at, until)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b Pending) int {
+		if c := a.At.Compare(b.At); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Subject(), b.Subject())
+	})
+	return out
+}
+
+// SnoozeUntil is when a snooze of days business days, or of hours, made at
+// now ends. Days end at the send time of the working morning they reach;
+// hours that end outside a working day end at the next working morning.
+func (p Policy) SnoozeUntil(now time.Time, days, hours int) time.Time {
+	c := p.Calendar
+	if days > 0 {
+		return p.at(c.AddBusinessDays(c.Today(now), days))
+	}
+	t := now.Add(time.Duration(hours) * time.Hour)
+	d := c.Today(t)
+	if !c.IsBusinessDay(d) || t.Before(p.at(d)) || !t.Before(c.At(d, p.WorkdayEnd, 0)) {
+		if !t.Before(p.at(d)) {
+			d = d.AddDays(1)
+		}
+		return p.at(c.NextBusinessDay(d))
+	}
+	return t
+}
+
+// Hears reports whether person gets reminders about the subject fv/activity
+// of wave w in its present state.
+func (p Policy) Hears(w wave.Wave, fv, activity, person string) bool {
+	return slices.ContainsFunc(p.series(w), func(s series) bool {
+		return s.fv == fv && s.activity == activity && slices.Contains(s.recipients, person)
+	})
 }

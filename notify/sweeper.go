@@ -2,17 +2,19 @@ package notify
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
-	"wavebot/catalog"
-	"wavebot/clock"
 	"wavebot/storage"
 	"wavebot/wave"
 )
 
-// Notifier delivers one reminder to its recipient; each chat adapter has one.
+// Notifier delivers one reminder to its recipient; each chat adapter has
+// one. It returns a *RateLimitError when the platform asks it to slow down,
+// and an error wrapping ErrUndeliverable when it can never deliver.
 type Notifier interface {
 	Notify(ctx context.Context, r Reminder) error
 }
@@ -20,6 +22,7 @@ type Notifier interface {
 // sweepStore is what the sweeper needs of storage.
 type sweepStore interface {
 	DueWaves(ctx context.Context, until time.Time, limit int) ([]string, error)
+	NextDue(ctx context.Context) (time.Time, bool, error)
 	Wave(ctx context.Context, id string) (wave.Wave, error)
 	UpdateWave(ctx context.Context, id string, change storage.WaveChange) (wave.Wave, error)
 	ClaimReminder(ctx context.Context, key string, now time.Time, lease time.Duration) (storage.Claim, error)
@@ -27,19 +30,45 @@ type sweepStore interface {
 }
 
 // Sweeper sends what is due: it reads the due index, works out each due
-// wave's reminders, and delivers each under a lease from the ledger, so any
-// number of replicas can sweep at once and each reminder goes out once.
+// wave's reminders, claims each in the ledger under a lease and hands them
+// to delivery, so any number of replicas can sweep at once and each
+// reminder goes out once.
 type Sweeper struct {
 	Store    sweepStore
 	Policy   Policy
-	Notifier Notifier
-	Clock    clock.Clock
+	Delivery *Delivery
+	Clock    Clock
 	// Lease is how long a claim keeps other replicas off a reminder; a
-	// replica that dies holding one is replaced after it.
+	// replica that dies holding one is replaced after it. A sweep stops
+	// starting deliveries when half the lease has passed.
 	Lease time.Duration
 	// Batch bounds the waves one sweep looks at.
 	Batch  int
 	Logger *slog.Logger
+}
+
+// errChangedMeanwhile stops the sweeper from moving a wave's watermark
+// past a change it has not seen.
+var errChangedMeanwhile = errors.New("wave changed during the sweep")
+
+// Run sweeps now and then every interval until ctx ends. A sweep in
+// progress finishes its deliveries in flight before Run returns.
+func (s *Sweeper) Run(ctx context.Context, every time.Duration) {
+	for {
+		if _, err := s.Sweep(ctx); err != nil {
+			s.Logger.Warn("sweep", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-s.Clock.After(every):
+		}
+	}
+}
+
+// NextDue returns when the earliest reminder falls due, by the due index.
+func (s *Sweeper) NextDue(ctx context.Context) (time.Time, bool, error) {
+	return s.Store.NextDue(ctx)
 }
 
 // Sweep delivers every reminder due now and returns how many it sent.
@@ -51,69 +80,91 @@ func (s *Sweeper) Sweep(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("sweep: %w", err)
 	}
-	sent := 0
+	var (
+		claimed    []Reminder
+		versions   = map[string]int64{}
+		mu         sync.Mutex
+		unfinished = map[string]bool{}
+		sent       int
+	)
 	for _, id := range ids {
-		n, err := s.sweepWave(ctx, id, now)
-		sent += n
+		rs, version, complete, err := s.claim(ctx, id, now)
 		if err != nil {
+			s.Logger.Warn("sweep wave", "wave", id, "err", err)
+		}
+		claimed = append(claimed, rs...)
+		versions[id] = version
+		unfinished[id] = err != nil || !complete
+	}
+	s.Delivery.Send(ctx, claimed, now.Add(s.Lease/2), func(ctx context.Context, r Reminder, err error) {
+		recorded := err == nil || errors.Is(err, ErrUndeliverable)
+		if recorded {
+			if cerr := s.Store.CompleteReminder(ctx, r.Key); cerr != nil {
+				recorded, err = false, cerr
+			}
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		switch {
+		case recorded && err == nil:
+			sent++
+			s.Logger.Info("reminder delivered", "key", r.Key, "recipient", r.Recipient)
+		case recorded:
+			s.Logger.Warn("reminder undeliverable", "key", r.Key, "recipient", r.Recipient, "err", err)
+		default:
+			unfinished[r.Wave] = true
+			s.Logger.Warn("reminder not delivered", "key", r.Key, "recipient", r.Recipient, "err", err)
+		}
+	})
+	for _, id := range ids {
+		if unfinished[id] || ctx.Err() != nil {
+			continue
+		}
+		if err := s.finish(ctx, id, versions[id], now); err != nil && !errors.Is(err, errChangedMeanwhile) {
 			s.Logger.Warn("sweep wave", "wave", id, "err", err)
 		}
 	}
 	return sent, nil
 }
 
-func (s *Sweeper) sweepWave(ctx context.Context, id string, now time.Time) (int, error) {
+// claim works out wave id's reminders due by now and claims them. It
+// returns the ones this sweeper is to deliver, the wave's version, and
+// whether it got every one not already delivered.
+func (s *Sweeper) claim(ctx context.Context, id string, now time.Time) ([]Reminder, int64, bool, error) {
 	w, err := s.Store.Wave(ctx, id)
 	if err != nil {
-		return 0, err
+		return nil, 0, false, err
 	}
-	sent, complete := 0, true
+	var mine []Reminder
+	complete := true
 	for _, r := range s.Policy.Due(w, w.Reminded, now) {
 		claim, err := s.Store.ClaimReminder(ctx, r.Key, now, s.Lease)
 		if err != nil {
-			return sent, err
+			return mine, w.Version, false, err
 		}
 		switch claim {
-		case storage.Delivered:
-			continue
+		case storage.Claimed:
+			mine = append(mine, r)
 		case storage.Held:
 			complete = false
-			continue
 		}
-		if err := s.Notifier.Notify(ctx, r); err != nil {
-			s.Logger.Warn("deliver reminder", "key", r.Key, "err", err)
-			complete = false
-			continue
-		}
-		if err := s.Store.CompleteReminder(ctx, r.Key); err != nil {
-			return sent, err
-		}
-		sent++
-		s.Logger.Info("reminder delivered", "key", r.Key)
 	}
-	if !complete {
-		return sent, nil
-	}
-	_, err = s.Store.UpdateWave(ctx, id, func(w *wave.Wave) ([]wave.Event, error) {
+	return mine, w.Version, complete, nil
+}
+
+// finish moves the wave's watermark to now, which takes it out of the due
+// index until its next reminder, and forgets the snoozes that have ended.
+// It leaves a wave alone that changed since it was read.
+func (s *Sweeper) finish(ctx context.Context, id string, version int64, now time.Time) error {
+	_, err := s.Store.UpdateWave(ctx, id, func(w *wave.Wave) ([]wave.Event, error) {
+		if w.Version != version {
+			return nil, errChangedMeanwhile
+		}
 		if now.After(w.Reminded) {
 			w.Reminded = now
 		}
+		w.DropSnoozes(w.Reminded)
 		return nil, nil
 	})
-	return sent, err
-}
-
-var reminderText = map[Kind]catalog.Message{
-	AuthSoon: catalog.RemindAuthSoon, AuthToday: catalog.RemindAuthToday, AuthOverdue: catalog.RemindAuthOverdue,
-	AuthEscalate: catalog.RemindAuthEscalate, EvalNotice: catalog.RemindEval, ActivitySoon: catalog.RemindActivitySoon,
-	ActivityOverdue: catalog.RemindActivityOverdue, NoContact: catalog.RemindNoContact,
-}
-
-// Text is the reminder's message in lang: what is due and what to do.
-func (r Reminder) Text(lang string) string {
-	ref := r.Wave + "/" + r.FV
-	if r.Activity != "" {
-		return reminderText[r.Kind].In(lang, ref, r.Activity, r.Due)
-	}
-	return reminderText[r.Kind].In(lang, ref, r.Due)
+	return err
 }

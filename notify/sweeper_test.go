@@ -66,8 +66,9 @@ func dueFunc(p Policy) storage.DueFunc {
 	return func(w wave.Wave) (time.Time, bool) { return p.Next(w, w.Reminded) }
 }
 
-func sweeper(s storage.Store, n Notifier, clk clock.Clock) *Sweeper {
-	return &Sweeper{Store: s, Policy: DefaultPolicy(cph), Notifier: n, Clock: clk, Lease: time.Minute, Batch: 5000, Logger: slog.New(slog.DiscardHandler)}
+func sweeper(s storage.Store, n Notifier, clk Clock) *Sweeper {
+	d := &Delivery{Notifier: n, Clock: clk, Attempts: 1, Workers: 4, AttemptTimeout: time.Minute}
+	return &Sweeper{Store: s, Policy: DefaultPolicy(cph), Delivery: d, Clock: clk, Lease: time.Minute, Batch: 5000, Logger: slog.New(slog.DiscardHandler)}
 }
 
 // TestExactlyOnceWithThreeSweepers: three sweepers on one real Redis, 1,000

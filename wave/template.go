@@ -34,6 +34,11 @@ type ActivitySpec struct {
 	Due int `yaml:"due"`
 }
 
+// Title returns the title in lang ("da" or "en").
+func (a ActivitySpec) Title(lang string) string {
+	return Activity{TitleDA: a.TitleDA, TitleEN: a.TitleEN}.Title(lang)
+}
+
 // StepSpec describes one step of the workflow track.
 type StepSpec struct {
 	Key     string   `yaml:"key"`

@@ -96,6 +96,8 @@ type Wave struct {
 	// Reminded is how far reminders have been sent: the sweeper has handled
 	// every reminder of this wave due up to this instant.
 	Reminded time.Time `json:"reminded"`
+	// Snoozes are reminders people have deferred.
+	Snoozes []Snooze `json:"snoozes,omitempty"`
 	// Version counts committed changes; the store sets it.
 	Version int64 `json:"version"`
 }

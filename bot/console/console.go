@@ -20,14 +20,18 @@ import (
 	"wavebot/wave"
 )
 
-// handler is what the console needs of the command language.
+// handler is what the console needs of the command language: replies to
+// commands, and the message of a reminder.
 type handler interface {
 	Handle(ctx context.Context, req commands.Request) commands.Reply
+	Reminder(ctx context.Context, r notify.Reminder) commands.Reply
 }
 
-// sweeper sends the reminders due at the clock's time.
+// sweeper sends the reminders due at the clock's time and tells when the
+// next falls due.
 type sweeper interface {
 	Sweep(ctx context.Context) (int, error)
+	NextDue(ctx context.Context) (time.Time, bool, error)
 }
 
 // Console drives wavebot from a terminal or a pipe.
@@ -44,14 +48,23 @@ type Console struct {
 	Prompt bool
 	// Lang is the language of the console's own messages.
 	Lang string
-	// Reminders, when set, is swept at every working morning the clock
-	// passes; its reminders come back through Notify.
+	// Reminders, when set, is swept at every moment a reminder falls due
+	// as the clock moves; its reminders come back through Notify.
 	Reminders sweeper
 }
 
-// Notify prints a reminder with its time and recipient.
-func (c *Console) Notify(_ context.Context, r notify.Reminder) error {
-	fmt.Fprintf(c.Out, "⏰ %s → @%s: %s\n", r.At.In(c.Calendar.Location()).Format("2006-01-02 15:04"), r.Recipient, r.Text(c.Lang))
+// Notify prints a reminder with its time, its recipient and the commands
+// its buttons would run.
+func (c *Console) Notify(ctx context.Context, r notify.Reminder) error {
+	msg := c.Commands.Reminder(ctx, r)
+	fmt.Fprintf(c.Out, "⏰ %s → @%s: %s\n", r.At.In(c.Calendar.Location()).Format("2006-01-02 15:04"), r.Recipient, strings.Join(msg.Lines, " "))
+	var acts []string
+	for _, a := range msg.Actions {
+		acts = append(acts, a.Command)
+	}
+	if len(acts) > 0 {
+		fmt.Fprintf(c.Out, "   ↳ %s\n", strings.Join(acts, " | "))
+	}
 	return nil
 }
 
@@ -115,12 +128,25 @@ func (c *Console) moveClock(ctx context.Context, arg string) {
 		fmt.Fprintln(c.Out, "✗ "+catalog.ConsoleClockUsage.In(c.Lang))
 		return
 	}
-	from := c.Clock.Now()
-	// Stop at each working morning on the way, so reminders fire in order.
-	for d := c.Calendar.Today(from); c.Reminders != nil && !d.After(c.Calendar.Today(to)); d = d.AddDays(1) {
-		if at := c.Calendar.At(d, 9, 0); at.After(from) && !at.After(to) {
-			c.Clock.Set(at)
-			c.sweep(ctx)
+	// Stop at each moment a reminder falls due on the way, so they fire in
+	// order and at their time.
+	for c.Reminders != nil {
+		next, ok, err := c.Reminders.NextDue(ctx)
+		if err != nil {
+			fmt.Fprintln(c.Out, "✗ "+err.Error())
+			break
+		}
+		if !ok || next.After(to) {
+			break
+		}
+		if next.After(c.Clock.Now()) {
+			c.Clock.Set(next)
+		}
+		c.sweep(ctx)
+		// A wave still due at the clock's time could not be delivered now;
+		// it is tried again when the clock moves on.
+		if again, ok, _ := c.Reminders.NextDue(ctx); ok && !again.After(c.Clock.Now()) {
+			break
 		}
 	}
 	c.Clock.Set(to)

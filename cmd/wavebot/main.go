@@ -95,7 +95,7 @@ func runConsole(ctx context.Context, args []string, env func(string) (string, bo
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	d, err := commands.New(commands.Config{
 		Store: store, Clock: clk, Calendar: cfg.Calendar, Template: cfg.Template,
-		Forvaltninger: cfg.Forvaltninger, Admins: cfg.Admins, Lang: cfg.Lang, Logger: logger,
+		Forvaltninger: cfg.Forvaltninger, Admins: cfg.Admins, Policy: policy, Lang: cfg.Lang, Logger: logger,
 	})
 	if err != nil {
 		return err
@@ -103,7 +103,9 @@ func runConsole(ctx context.Context, args []string, env func(string) (string, bo
 	interactive := isTerminal(stdin)
 	c := &console.Console{Commands: d, Clock: clk, Calendar: cfg.Calendar, As: *as, Out: stdout,
 		Echo: !interactive, Prompt: interactive, Lang: cfg.Lang}
-	c.Reminders = &notify.Sweeper{Store: store, Policy: policy, Notifier: c, Clock: clk,
+	// The console prints; it needs no pacing or retries.
+	delivery := &notify.Delivery{Notifier: c, Clock: clk, Attempts: 1, Workers: 1, AttemptTimeout: time.Minute}
+	c.Reminders = &notify.Sweeper{Store: store, Policy: policy, Delivery: delivery, Clock: clk,
 		Lease: 2 * time.Minute, Batch: 1000, Logger: logger}
 	return c.Run(ctx, stdin)
 }

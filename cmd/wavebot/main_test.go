@@ -36,37 +36,55 @@ func runConsoleSession(t *testing.T, getenv func(string) (string, bool), args []
 	return out.String(), errOut.String()
 }
 
-// TestConsoleSession drives the session of the foundation issue through
-// the console, as a pipe, and compares the transcript with the golden file.
-func TestConsoleSession(t *testing.T) {
-	input, err := os.ReadFile("testdata/session.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	got, _ := runConsoleSession(t, env("WAVEBOT_DATA_DIR="+dir), []string{"--as", "anna", "--now", "2027-01-20"}, string(input))
-	golden := filepath.Join("testdata", "session.golden")
-	if *update {
-		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got != string(want) {
-		t.Errorf("transcript differs from %s (run with -update to accept):\n%s", golden, got)
-	}
-	for _, must := range []string{
-		"✗ pc er en KS-aktivitet",                                  // maria may not touch a KS activity
-		"maria> auth ok b3/BUF\nb3/BUF: tak",                       // the contact answered
-		"Autorisationer: afventer forvaltningen, frist 2027-02-15", // status shows the feedback state
-		"[#---------] 1/9",
+// TestConsoleSessions drives sessions through the console, as a pipe, and
+// compares each transcript with its golden file: the session of the
+// foundation issue, and a whole wave's reminders on the simulated clock.
+func TestConsoleSessions(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		must []string
+	}{
+		{"session", []string{
+			"✗ pc er en KS-aktivitet",                                  // maria may not touch a KS activity
+			"maria> auth ok b3/BUF\nb3/BUF: tak",                       // the contact answered
+			"Autorisationer: afventer forvaltningen, frist 2027-02-15", // status shows the feedback state
+			"[#---------] 1/9",
+		}},
+		{"reminders", []string{
+			"⏰ 2027-01-21 09:00 → @maria: b3/BUF: Uddannelse af brugere har frist", // activity due soon, by its title
+			"   ↳ done b3/BUF training | remind snooze b3/BUF/training 1d | remind snooze b3/BUF/training 3d",
+			"Påmindelser om b3/BUF er udsat til 2027-02-17 09:00.",
+			"⏰ 2027-02-17 09:00 → @maria",          // back when the snooze ends
+			"⏰ 2027-02-18 09:00 → @anna",           // escalation to the KS lead
+			"⏰ 2027-03-22 09:00 → @maria: b3/BUF:", // E-5 over Easter
+		}},
 	} {
-		if !strings.Contains(got, must) {
-			t.Errorf("transcript lacks %q", must)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			input, err := os.ReadFile(filepath.Join("testdata", tc.name+".txt"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			dir := t.TempDir()
+			got, _ := runConsoleSession(t, env("WAVEBOT_DATA_DIR="+dir), []string{"--as", "anna", "--now", "2027-01-20"}, string(input))
+			golden := filepath.Join("testdata", tc.name+".golden")
+			if *update {
+				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != string(want) {
+				t.Errorf("transcript differs from %s (run with -update to accept):\n%s", golden, got)
+			}
+			for _, must := range tc.must {
+				if !strings.Contains(got, must) {
+					t.Errorf("transcript lacks %q", must)
+				}
+			}
+		})
 	}
 }
 

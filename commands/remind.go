@@ -1,0 +1,185 @@
+package commands
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"wavebot/catalog"
+	"wavebot/notify"
+	"wavebot/wave"
+)
+
+// Snooze bounds: whole business days or hours.
+const (
+	maxSnoozeDays  = 30
+	maxSnoozeHours = 72
+)
+
+// subject is what reminders are about: an enrolment, or one of its activities.
+type subject struct {
+	ref
+	activity string
+}
+
+func (s subject) String() string {
+	if s.activity == "" {
+		return s.ref.String()
+	}
+	return s.ref.String() + "/" + s.activity
+}
+
+// parseSubject reads "b3/BUF" or "b3/BUF/pc".
+func (d *Dispatcher) parseSubject(s string) (subject, error) {
+	enrolment, activity, hasActivity := strings.Cut(s, "/")
+	if rest, act, ok := strings.Cut(activity, "/"); ok {
+		enrolment, activity = enrolment+"/"+rest, act
+	} else {
+		enrolment, hasActivity = s, false
+	}
+	if hasActivity && activity == "" {
+		return subject{}, refuse(catalog.BadSubject, s)
+	}
+	r, err := d.parseRef(enrolment)
+	if err != nil {
+		return subject{}, err
+	}
+	sub := subject{ref: r}
+	if hasActivity {
+		if sub.activity, err = d.activityKey(activity); err != nil {
+			return subject{}, err
+		}
+	}
+	return sub, nil
+}
+
+// parseSnooze reads "1d" (business days) or "4h" (hours).
+func parseSnooze(s string) (days, hours int, err error) {
+	if len(s) >= 2 {
+		n, convErr := strconv.Atoi(s[:len(s)-1])
+		switch unit := strings.ToLower(s[len(s)-1:]); {
+		case convErr != nil || n < 1:
+		case unit == "d" && n <= maxSnoozeDays:
+			return n, 0, nil
+		case (unit == "h" || unit == "t") && n <= maxSnoozeHours:
+			return 0, n, nil
+		}
+	}
+	return 0, 0, refuse(catalog.BadSnooze, s)
+}
+
+func (d *Dispatcher) remindList(ctx context.Context, in Input) (Reply, error) {
+	if err := exactly(in, 0); err != nil {
+		return Reply{}, err
+	}
+	waves, err := d.waves(ctx)
+	if err != nil {
+		return Reply{}, err
+	}
+	var pending []notify.Pending
+	for _, w := range waves {
+		pending = append(pending, d.cfg.Policy.Pending(w, in.Me.ID, in.Now)...)
+	}
+	slices.SortStableFunc(pending, func(a, b notify.Pending) int { return a.At.Compare(b.At) })
+	r := Reply{Title: catalog.RemindListTitle.In(in.Lang, people(in.Me.ID))}
+	for _, p := range pending {
+		line := catalog.RemindListItem.In(in.Lang, d.when(p.At), p.Subject(), d.reminderText(in.Lang, p.Reminder))
+		if !p.SnoozedUntil.IsZero() {
+			line += " " + catalog.RemindListSnoozed.In(in.Lang, d.when(p.SnoozedUntil))
+		}
+		r.Lines = append(r.Lines, line)
+	}
+	if len(pending) == 0 {
+		r.Lines = []string{catalog.NoReminders.In(in.Lang, d.cfg.Policy.ListAhead)}
+	} else {
+		r.Lines = append(r.Lines, catalog.RemindListHint.In(in.Lang))
+	}
+	return r, nil
+}
+
+func (d *Dispatcher) remindSnooze(ctx context.Context, in Input) (Reply, error) {
+	if err := exactly(in, 2); err != nil {
+		return Reply{}, err
+	}
+	sub, err := d.parseSubject(in.Args[0])
+	if err != nil {
+		return Reply{}, err
+	}
+	days, hours, err := parseSnooze(in.Args[1])
+	if err != nil {
+		return Reply{}, err
+	}
+	until := d.cfg.Policy.SnoozeUntil(in.Now, days, hours)
+	_, err = d.updateEnrolment(ctx, sub.ref, func(w *wave.Wave, e *wave.Enrolment) ([]wave.Event, error) {
+		if sub.activity != "" {
+			if _, err := e.Activity(sub.activity); err != nil {
+				return nil, d.unknownActivity(sub.activity)
+			}
+		}
+		if !d.cfg.Policy.Hears(*w, e.FV, sub.activity, in.Me.ID) {
+			return nil, refuse(catalog.NoRemindersAbout, sub)
+		}
+		w.DropSnoozes(w.Reminded)
+		w.Snooze(wave.Snooze{FV: e.FV, Activity: sub.activity, Person: in.Me.ID, Until: until})
+		return []wave.Event{{At: in.Now, Actor: in.Me.ID, Wave: w.ID, FV: e.FV, Action: actRemindSnooze, Item: sub.activity,
+			After: d.when(until)}}, nil
+	})
+	if err != nil {
+		return Reply{}, err
+	}
+	return Reply{Lines: []string{catalog.Snoozed.In(in.Lang, sub, d.when(until))}}, nil
+}
+
+// when writes an instant as local date and time.
+func (d *Dispatcher) when(t time.Time) string {
+	return t.In(d.cfg.Calendar.Location()).Format("2006-01-02 15:04")
+}
+
+var reminderText = map[notify.Kind]catalog.Message{
+	notify.AuthSoon: catalog.RemindAuthSoon, notify.AuthToday: catalog.RemindAuthToday, notify.AuthOverdue: catalog.RemindAuthOverdue,
+	notify.AuthEscalate: catalog.RemindAuthEscalate, notify.EvalNotice: catalog.RemindEval, notify.ActivitySoon: catalog.RemindActivitySoon,
+	notify.ActivityOverdue: catalog.RemindActivityOverdue, notify.NoContact: catalog.RemindNoContact,
+}
+
+// reminderText is what a reminder says in lang.
+func (d *Dispatcher) reminderText(lang string, r notify.Reminder) string {
+	ref := r.Wave + "/" + r.FV
+	if r.Activity == "" {
+		return reminderText[r.Kind].In(lang, ref, r.Due)
+	}
+	title := r.Activity
+	if i := slices.IndexFunc(d.cfg.Template.Activities, func(a wave.ActivitySpec) bool { return a.Key == r.Activity }); i >= 0 {
+		title = d.cfg.Template.Activities[i].Title(lang)
+	}
+	return reminderText[r.Kind].In(lang, ref, title, r.Due)
+}
+
+// Reminder is the message of a reminder in its recipient's language: what
+// is due, and buttons to act on it or snooze it. Adapters deliver it as
+// they deliver replies.
+func (d *Dispatcher) Reminder(ctx context.Context, r notify.Reminder) Reply {
+	lang := d.cfg.Lang
+	if p, err := d.cfg.Store.Person(ctx, r.Recipient); err == nil && p.Lang != "" {
+		lang = p.Lang
+	}
+	ref := r.Wave + "/" + r.FV
+	var act Action
+	switch r.Kind {
+	case notify.AuthSoon, notify.AuthToday, notify.AuthOverdue:
+		act = Action{Label: catalog.ButtonAuthOK.In(lang), Command: "auth ok " + ref}
+	case notify.ActivitySoon, notify.ActivityOverdue:
+		act = Action{Label: catalog.ButtonDone.In(lang), Command: "done " + ref + " " + r.Activity}
+	default:
+		act = Action{Label: catalog.ButtonStatus.In(lang), Command: "status " + ref}
+	}
+	snooze := "remind snooze " + r.Subject() + " "
+	return Reply{
+		Title: catalog.ReminderTitle.In(lang),
+		Lines: []string{d.reminderText(lang, r)},
+		Actions: []Action{act,
+			{Label: catalog.ButtonSnooze1d.In(lang), Command: snooze + "1d"},
+			{Label: catalog.ButtonSnooze3d.In(lang), Command: snooze + "3d"}},
+	}
+}
