@@ -41,6 +41,25 @@ func simulatedWave(t *testing.T) wave.Wave {
 	return w
 }
 
+// simulatedTimeline is every reminder of the simulated wave: when (UTC),
+// what, about what, to whom.
+var simulatedTimeline = []string{
+	"2027-02-11 08:00Z auth-soon b3/BUF maria",
+	"2027-02-15 08:00Z auth-today b3/BUF maria",
+	"2027-02-16 08:00Z auth-overdue b3/BUF maria",
+	"2027-02-17 08:00Z auth-overdue b3/BUF maria",
+	"2027-02-18 08:00Z auth-escalate b3/BUF anna",
+	"2027-02-18 08:00Z auth-overdue b3/BUF maria",
+	"2027-02-19 08:00Z auth-escalate b3/BUF anna",
+	"2027-02-19 08:00Z auth-overdue b3/BUF maria",
+	// E-5 business days: back over Easter (29, 26 and 25 March are holidays), still winter time.
+	"2027-03-22 08:00Z eval-notice b3/BUF/evaluation anna",
+	"2027-03-22 08:00Z eval-notice b3/BUF/evaluation maria",
+	// E-1: summer time, so 09:00 in Copenhagen is 07:00 UTC.
+	"2027-03-31 07:00Z eval-notice b3/BUF/evaluation anna",
+	"2027-03-31 07:00Z eval-notice b3/BUF/evaluation maria",
+}
+
 // TestSimulatedWaveTimeline runs the wave hour by hour on a fake clock from
 // 2027-01-25 to 2027-04-05 and checks every reminder: who, what, when. The
 // feedback is due Monday 15 February and answered Friday 19 February at
@@ -72,27 +91,10 @@ func TestSimulatedWaveTimeline(t *testing.T) {
 		}
 		from = now
 	}
-	want := []string{
-		"2027-02-11 08:00Z auth-soon b3/BUF maria",
-		"2027-02-15 08:00Z auth-today b3/BUF maria",
-		"2027-02-16 08:00Z auth-overdue b3/BUF maria",
-		"2027-02-17 08:00Z auth-overdue b3/BUF maria",
-		"2027-02-18 08:00Z auth-escalate b3/BUF anna",
-		"2027-02-18 08:00Z auth-overdue b3/BUF maria",
-		"2027-02-19 08:00Z auth-escalate b3/BUF anna",
-		"2027-02-19 08:00Z auth-overdue b3/BUF maria",
-		// E-5 business days: back over Easter (29, 26 and 25 March are holidays), still winter time.
-		"2027-03-22 08:00Z eval-notice b3/BUF/evaluation anna",
-		"2027-03-22 08:00Z eval-notice b3/BUF/evaluation maria",
-		// E-1: summer time, so 09:00 in Copenhagen is 07:00 UTC.
-		"2027-03-31 07:00Z eval-notice b3/BUF/evaluation anna",
-		"2027-03-31 07:00Z eval-notice b3/BUF/evaluation maria",
-	}
-	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+	if want := simulatedTimeline; strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("timeline:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
-
 func TestActivityAndContactRules(t *testing.T) {
 	p := DefaultPolicy(cph)
 	w, _ := wave.New("b3", "", day("2027-02-01"), "anna", time.Time{})
@@ -149,5 +151,143 @@ func TestRemindersWaitForTheNextWorkingMorning(t *testing.T) {
 	next, _ = p.Next(w, cph.At(day("2027-02-12"), 9, 30))
 	if !next.Equal(cph.At(day("2027-02-15"), 9, 0)) {
 		t.Errorf("next after Friday = %v, want Monday 09:00", next)
+	}
+}
+
+// timeline lists the reminders of w from from to to as a sweeper would
+// send them, stepping from one Next to the following: when (local), what,
+// to whom.
+func timeline(p Policy, w wave.Wave, from, to time.Time) []string {
+	var out []string
+	for {
+		next, ok := p.Next(w, from)
+		if !ok || next.After(to) {
+			return out
+		}
+		for _, r := range p.Due(w, from, next) {
+			out = append(out, fmt.Sprintf("%s %s %s", r.At.In(cph.Location()).Format("01-02 15:04"), r.Kind, r.Recipient))
+		}
+		from = next
+	}
+}
+
+// TestSnoozes: a snoozed subject is quiet for its person until the snooze
+// ends, then comes back once unless a regular reminder is due then; other
+// people and other subjects are not affected, and an answer ends it all.
+func TestSnoozes(t *testing.T) {
+	p := DefaultPolicy(cph)
+	at := func(date string, h, m int) time.Time { return cph.At(day(date), h, m) }
+	for _, tc := range []struct {
+		name           string
+		snoozedAt      time.Time
+		days, hours    int
+		answeredBefore time.Time
+		want           string
+	}{
+		{"none", time.Time{}, 0, 0, time.Time{},
+			"02-11 09:00 auth-soon maria,02-15 09:00 auth-today maria,02-16 09:00 auth-overdue maria"},
+		{"1d after due soon comes back the next morning", at("2027-02-11", 9, 5), 1, 0, time.Time{},
+			"02-11 09:00 auth-soon maria,02-12 09:00 auth-soon maria,02-15 09:00 auth-today maria,02-16 09:00 auth-overdue maria"},
+		{"3d ends on a regular reminder, which is sent once", at("2027-02-11", 9, 5), 3, 0, time.Time{},
+			"02-11 09:00 auth-soon maria,02-16 09:00 auth-overdue maria"},
+		{"4h comes back in the afternoon", at("2027-02-15", 9, 5), 0, 4, time.Time{},
+			"02-11 09:00 auth-soon maria,02-15 09:00 auth-today maria,02-15 13:05 auth-today maria,02-16 09:00 auth-overdue maria"},
+		{"4h past the working day waits for the morning", at("2027-02-15", 15, 0), 0, 4, time.Time{},
+			"02-11 09:00 auth-soon maria,02-15 09:00 auth-today maria,02-16 09:00 auth-overdue maria"},
+		{"an answer during the snooze ends it", at("2027-02-11", 9, 5), 1, 0, at("2027-02-11", 16, 0),
+			"02-11 09:00 auth-soon maria"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w := simulatedWave(t)
+			e := &w.Enrolments[0]
+			e.SetStatus(wave.EvaluationActivity, wave.StatusDone, "", "anna", time.Time{})
+			e.RequestAuth(day("2027-02-15"), "anna", time.Time{})
+			from := at("2027-02-10", 12, 0)
+			var got []string
+			if !tc.snoozedAt.IsZero() {
+				got = timeline(p, w, from, tc.snoozedAt)
+				from = tc.snoozedAt
+				w.Snooze(wave.Snooze{FV: "BUF", Person: "maria", Until: p.SnoozeUntil(tc.snoozedAt, tc.days, tc.hours)})
+			}
+			if !tc.answeredBefore.IsZero() {
+				got = append(got, timeline(p, w, from, tc.answeredBefore)...)
+				from = tc.answeredBefore
+				e.AnswerAuth(true, "", "maria", from)
+			}
+			got = append(got, timeline(p, w, from, at("2027-02-16", 12, 0))...)
+			if strings.Join(got, ",") != tc.want {
+				t.Errorf("got  %s\nwant %s", strings.Join(got, ","), tc.want)
+			}
+		})
+	}
+}
+
+// TestSnoozeOfOnePerson: maria's snooze leaves the KS lead's escalation alone.
+func TestSnoozeOfOnePerson(t *testing.T) {
+	p := DefaultPolicy(cph)
+	w := simulatedWave(t)
+	e := &w.Enrolments[0]
+	e.SetStatus(wave.EvaluationActivity, wave.StatusDone, "", "anna", time.Time{})
+	e.RequestAuth(day("2027-02-15"), "anna", time.Time{})
+	w.Snooze(wave.Snooze{FV: "BUF", Person: "maria", Until: cph.At(day("2027-02-22"), 9, 0)})
+	got := timeline(p, w, cph.At(day("2027-02-17"), 12, 0), cph.At(day("2027-02-22"), 12, 0))
+	want := "02-18 09:00 auth-escalate anna,02-19 09:00 auth-escalate anna,02-22 09:00 auth-escalate anna,02-22 09:00 auth-overdue maria"
+	if strings.Join(got, ",") != want {
+		t.Errorf("got  %s\nwant %s", strings.Join(got, ","), want)
+	}
+}
+
+func TestSnoozeUntil(t *testing.T) {
+	p := DefaultPolicy(cph)
+	at := func(date string, h, m int) time.Time { return cph.At(day(date), h, m) }
+	for _, tc := range []struct {
+		name        string
+		now         time.Time
+		days, hours int
+		want        time.Time
+	}{
+		{"1d from Friday is Monday morning", at("2027-02-12", 12, 0), 1, 0, at("2027-02-15", 9, 0)},
+		{"1d over Easter", at("2027-03-24", 10, 0), 1, 0, at("2027-03-30", 9, 0)},
+		{"3d", at("2027-02-11", 9, 5), 3, 0, at("2027-02-16", 9, 0)},
+		{"4h within the working day", at("2027-02-16", 9, 5), 0, 4, at("2027-02-16", 13, 5)},
+		{"4h past 17:00", at("2027-02-16", 15, 0), 0, 4, at("2027-02-17", 9, 0)},
+		{"4h from Friday afternoon", at("2027-02-12", 15, 0), 0, 4, at("2027-02-15", 9, 0)},
+		{"2h before the morning", at("2027-02-16", 3, 0), 0, 2, at("2027-02-16", 9, 0)},
+		{"1h on Easter Monday", at("2027-03-29", 16, 30), 0, 1, at("2027-03-30", 9, 0)},
+	} {
+		if got := p.SnoozeUntil(tc.now, tc.days, tc.hours); !got.Equal(tc.want) {
+			t.Errorf("%s: %v, want %v", tc.name, got.In(cph.Location()), tc.want.In(cph.Location()))
+		}
+	}
+}
+
+// TestPending: what remind list shows, per person: the next reminder of
+// each subject within the horizon, with the snooze.
+func TestPending(t *testing.T) {
+	p := DefaultPolicy(cph)
+	w := simulatedWave(t)
+	w.Enrolments[0].RequestAuth(day("2027-02-15"), "anna", time.Time{})
+	w.Snooze(wave.Snooze{FV: "BUF", Person: "maria", Until: cph.At(day("2027-02-17"), 9, 0)})
+	now := cph.At(day("2027-02-12"), 12, 0)
+	show := func(person string) string {
+		var out []string
+		for _, r := range p.Pending(w, person, now) {
+			s := fmt.Sprintf("%s %s %s", r.At.In(cph.Location()).Format("01-02 15:04"), r.Kind, r.Subject())
+			if !r.SnoozedUntil.IsZero() {
+				s += " snoozed"
+			}
+			out = append(out, s)
+		}
+		return strings.Join(out, ",")
+	}
+	if got := show("maria"); got != "02-17 09:00 auth-overdue b3/BUF snoozed" {
+		t.Errorf("maria: %s", got)
+	}
+	// The evaluation (1 April) is beyond ten business days.
+	if got := show("anna"); got != "02-18 09:00 auth-escalate b3/BUF" {
+		t.Errorf("anna: %s", got)
+	}
+	if got := show("nobody"); got != "" {
+		t.Errorf("nobody: %s", got)
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -150,24 +152,190 @@ func TestCrashAfterClaim(t *testing.T) {
 	checkOnce(t, n, 20)
 }
 
-// TestFailingNotifier: deliveries that fail are tried again on the next
-// sweep and nothing is lost; a sweep makes one attempt per reminder.
-func TestFailingNotifier(t *testing.T) {
+// TestTroubledNotifier: a notifier that fails three times, and one that
+// is rate limited with a retry-after, both deliver within the sweep after
+// the waits; nothing is lost, nothing is sent twice, nothing loops.
+func TestTroubledNotifier(t *testing.T) {
+	failure := errors.New("platform said no")
+	for _, tc := range []struct {
+		name     string
+		answers  []error
+		attempts string
+	}{
+		{"fails three times", []error{failure, failure, failure}, "@0s @1s @3s @7s"},
+		{"rate limited", []error{&RateLimitError{RetryAfter: 20 * time.Second}}, "@0s @20s"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := DefaultPolicy(cph)
+			s, err := bolt.Open(t.TempDir(), dueFunc(p))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			overdueWaves(t, s, 1)
+			clk := clock.NewFake(cph.At(day("2027-02-16"), 9, 0))
+			key := "w0/BUF|auth-overdue|2027-02-16|maria"
+			n := &scripted{clk: clk, answers: map[string][]error{key: tc.answers}}
+			sw := sweeper(s, n, clk)
+			sw.Delivery = NewDelivery(n, clk)
+			var sent int
+			drive(clk, func() { sent, err = sw.Sweep(context.Background()) })
+			if err != nil || sent != 1 {
+				t.Fatalf("sweep sent %d, %v", sent, err)
+			}
+			var offsets []string
+			for _, a := range n.attempts() {
+				k, at, _ := strings.Cut(a, "@")
+				if k != key {
+					t.Errorf("attempt at %s", k)
+				}
+				d, _ := time.ParseDuration(at)
+				offsets = append(offsets, "@"+d.String())
+			}
+			if got := strings.Join(offsets, " "); got != tc.attempts {
+				t.Errorf("attempts %s, want %s", got, tc.attempts)
+			}
+			drive(clk, func() { sent, _ = sw.Sweep(context.Background()) })
+			if sent != 0 || len(n.attempts()) != strings.Count(tc.attempts, "@") {
+				t.Errorf("a second sweep sent %d more, %d attempts in all", sent, len(n.attempts()))
+			}
+			if ids, _ := s.DueWaves(context.Background(), clk.Now(), 10); len(ids) != 0 {
+				t.Errorf("waves still due: %v", ids)
+			}
+		})
+	}
+}
+
+// syncBuffer is a log destination safe for concurrent writes.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestRunSweepsEveryIntervalAndStops: Run sweeps at its interval on the
+// clock, logs each delivery with its key, and returns when its context
+// ends.
+func TestRunSweepsEveryIntervalAndStops(t *testing.T) {
 	p := DefaultPolicy(cph)
 	s, err := bolt.Open(t.TempDir(), dueFunc(p))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	overdueWaves(t, s, 1)
-	clk := clock.NewFake(cph.At(day("2027-02-16"), 9, 0))
-	n := &counter{fail: 3}
-	for range 4 {
-		sweeper(s, n, clk).Sweep(context.Background())
-		clk.Advance(time.Minute)
+	overdueWaves(t, s, 3)
+	clk := clock.NewFake(cph.At(day("2027-02-16"), 8, 57))
+	n := &counter{}
+	var logs syncBuffer
+	sw := sweeper(s, n, clk)
+	sw.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+	ctx, cancel := context.WithCancel(context.Background())
+	stopped := make(chan struct{})
+	go func() {
+		sw.Run(ctx, time.Minute)
+		close(stopped)
+	}()
+	// Let the clock run minute by minute to 09:05.
+	for clk.Now().Before(cph.At(day("2027-02-16"), 9, 5)) {
+		if at, ok := clk.NextTimer(); ok {
+			clk.Set(at)
+			continue
+		}
+		time.Sleep(50 * time.Microsecond)
 	}
-	checkOnce(t, n, 1)
-	if n.attempts != 4 {
-		t.Errorf("%d attempts, want 4 (3 failures, 1 success)", n.attempts)
+	cancel()
+	<-stopped
+	checkOnce(t, n, 3)
+	for i := range 3 {
+		if want := fmt.Sprintf("msg=\"reminder delivered\" key=w%d/BUF|auth-overdue|2027-02-16|maria ", i); !strings.Contains(logs.String(), want) {
+			t.Errorf("log lacks %s:\n%s", want, logs.String())
+		}
+	}
+}
+
+// recorder is a notifier that writes down each reminder as the timeline
+// does: when (UTC), what, about what, to whom.
+type recorder struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+func (r *recorder) Notify(_ context.Context, rem Reminder) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.lines = append(r.lines, fmt.Sprintf("%s %s %s %s", rem.At.UTC().Format("2006-01-02 15:04Z"), rem.Kind, rem.Subject(), rem.Recipient))
+	return nil
+}
+
+// TestSimulatedWaveThroughStores runs the simulated wave through the
+// sweeper on bolt and on Redis, hour by hour, with the feedback answered
+// and the evaluation held by writes to the store: both send exactly the
+// timeline of the rules, through the due index and the ledger.
+func TestSimulatedWaveThroughStores(t *testing.T) {
+	p := DefaultPolicy(cph)
+	for _, tc := range []struct {
+		name string
+		open func(t *testing.T) (storage.Store, error)
+	}{
+		{"bolt", func(t *testing.T) (storage.Store, error) { return bolt.Open(t.TempDir(), dueFunc(p)) }},
+		{"redis", func(t *testing.T) (storage.Store, error) {
+			return redis.Open(context.Background(), redistest.URL(t), redistest.Prefix(t), dueFunc(p))
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			s, err := tc.open(t)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			start := cph.At(day("2027-01-25"), 0, 0)
+			w := simulatedWave(t)
+			w.Enrolments[0].RequestAuth(day("2027-02-15"), "anna", time.Time{})
+			w.Reminded = start
+			if err := s.CreateWave(ctx, w, wave.Event{Wave: w.ID}); err != nil {
+				t.Fatal(err)
+			}
+			answered := cph.At(day("2027-02-19"), 12, 0)
+			evaluated := cph.At(day("2027-04-01"), 14, 0)
+			change := func(f func(e *wave.Enrolment) error) {
+				t.Helper()
+				if _, err := s.UpdateWave(ctx, "b3", func(w *wave.Wave) ([]wave.Event, error) { return nil, f(&w.Enrolments[0]) }); err != nil {
+					t.Fatal(err)
+				}
+			}
+			clk := clock.NewFake(start)
+			rec := &recorder{}
+			sw := sweeper(s, rec, clk)
+			for now := start.Add(time.Hour); now.Before(cph.At(day("2027-04-06"), 0, 0)); now = now.Add(time.Hour) {
+				clk.Set(now)
+				switch {
+				case now.Equal(answered):
+					change(func(e *wave.Enrolment) error { return e.AnswerAuth(true, "", "maria", now) })
+				case now.Equal(evaluated):
+					change(func(e *wave.Enrolment) error {
+						return e.SetStatus(wave.EvaluationActivity, wave.StatusDone, "", "anna", now)
+					})
+				}
+				if _, err := sw.Sweep(ctx); err != nil {
+					t.Fatal(err)
+				}
+			}
+			slices.Sort(rec.lines)
+			if got, want := strings.Join(rec.lines, "\n"), strings.Join(simulatedTimeline, "\n"); got != want {
+				t.Errorf("timeline:\n%s\nwant:\n%s", got, want)
+			}
+		})
 	}
 }
