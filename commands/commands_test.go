@@ -2,10 +2,14 @@ package commands
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"wavebot/catalog"
+	"wavebot/notify"
 	"wavebot/wave"
 )
 
@@ -196,6 +200,21 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"anna: lang fr", "Ukendt sprog"},
 		{"anna: my extra", "argument"},
 		{"anna: help frobnicate", "Ukendt kommando"},
+		{"anna: remind", "er ikke en kendt kommando"},
+		{"anna: remind list all", "argument"},
+		{"anna: remind snooze b3/SUF", "argument"},
+		{"anna: remind snooze b3/SUF 0d", "ikke en varighed"},
+		{"anna: remind snooze b3/SUF 31d", "ikke en varighed"},
+		{"anna: remind snooze b3/SUF 2w", "ikke en varighed"},
+		{"anna: remind snooze b3/SUF d", "ikke en varighed"},
+		{"anna: remind snooze b3/SUF 73h", "ikke en varighed"},
+		{"anna: remind snooze b3 1d", "BØLGE/FORVALTNING"},
+		{"anna: remind snooze b3/SUF/ 1d", "ikke et emne"},
+		{"anna: remind snooze b3/SUF/coffee 1d", "Ukendt aktivitet"},
+		{"anna: remind snooze b9/SUF 1d", "ingen bølge"},
+		{"anna: remind snooze b3/KFF 1d", "ikke tilmeldt"},
+		{"anna: remind snooze b3/BUF 1d", "ingen påmindelser om b3/BUF"},
+		{"anna: remind snooze b3/SUF/info 1d", "ingen påmindelser om b3/SUF/info"},
 	}
 	before := f.snapshot()
 	for _, tt := range tests {
@@ -287,5 +306,67 @@ func TestLogNewestFirst(t *testing.T) {
 	got = f.do("vera: log b3/SUF")
 	if len(got.Lines) != 2 {
 		t.Errorf("log b3/SUF = %q", got.Lines)
+	}
+}
+
+func TestRemindListAndSnooze(t *testing.T) {
+	f := newFixture(t)
+	f.ok("anna: auth request b3/BUF 2027-02-15")
+	f.clock.Set(time.Date(2027, 2, 12, 11, 0, 0, 0, time.UTC)) // Friday 12:00 in Copenhagen
+	wantIn(t, f.ok("maria: remind list"),
+		"2027-02-15 09:00 b3/BUF – b3/BUF: tilbagemeldingen om autorisationer skal gives i dag",
+		"b3/BUF/golive", "remind snooze EMNE 1d")
+	wantIn(t, f.ok("maria: remind snooze b3/BUF 3d"), "Påmindelser om b3/BUF er udsat til 2027-02-17 09:00.")
+	wantIn(t, f.ok("maria: påmind liste"), "2027-02-17 09:00 b3/BUF – ", "(udsat til 2027-02-17 09:00)")
+	wantIn(t, f.ok("maria: remind udsæt b3/BUF/Golive 4h"), "b3/BUF/golive er udsat til 2027-02-12 16:00")
+	wantIn(t, f.ok("anna: remind snooze b3/SUF 1d"), "b3/SUF er udsat til 2027-02-15 09:00")
+	w, _ := f.store.Wave(context.Background(), "b3")
+	var got []string
+	for _, z := range w.Snoozes {
+		got = append(got, fmt.Sprintf("%s/%s %s %s", z.FV, z.Activity, z.Person, z.Until.UTC().Format("01-02 15:04")))
+	}
+	if want := "BUF/ maria 02-17 08:00,BUF/golive maria 02-12 15:00,SUF/ anna 02-15 08:00"; strings.Join(got, ",") != want {
+		t.Errorf("stored snoozes %v, want %s", got, want)
+	}
+	wantIn(t, f.ok("anna: log b3/BUF"), "@maria b3/BUF: udsatte påmindelser om golive: 2027-02-12 16:00")
+	wantIn(t, f.ok("vera: remind list"), "Ingen påmindelser til dig de næste 10 arbejdsdage.")
+}
+
+// TestReminderMessage: a reminder reads in its recipient's language and
+// carries buttons that, pressed by the recipient, run as commands.
+func TestReminderMessage(t *testing.T) {
+	f := newFixture(t)
+	f.ok("anna: auth request b3/BUF 2027-02-15")
+	f.ok("maria: lang en")
+	due, _ := wave.ParseDate("2027-01-11")
+	for _, tc := range []struct {
+		r       notify.Reminder
+		text    string
+		buttons string
+	}{
+		{notify.Reminder{Kind: notify.ActivityOverdue, Wave: "b3", FV: "BUF", Activity: "info", Due: due, Recipient: "maria"},
+			"b3/BUF: Information meeting for users is overdue (due 2027-01-11).",
+			"Mark done: done b3/BUF info|Snooze 1 day: remind snooze b3/BUF/info 1d|Snooze 3 days: remind snooze b3/BUF/info 3d"},
+		{notify.Reminder{Kind: notify.AuthSoon, Wave: "b3", FV: "BUF", Due: due, Recipient: "maria"},
+			"b3/BUF: the authorization feedback is due 2027-01-11.",
+			"Authorizations OK: auth ok b3/BUF|Snooze 1 day: remind snooze b3/BUF 1d|Snooze 3 days: remind snooze b3/BUF 3d"},
+		{notify.Reminder{Kind: notify.NoContact, Wave: "b3", FV: "SUF", Due: due, Recipient: "anna"},
+			"b3/SUF har ingen kontaktperson",
+			"Vis status: status b3/SUF|Udsæt 1 dag: remind snooze b3/SUF 1d|Udsæt 3 dage: remind snooze b3/SUF 3d"},
+	} {
+		msg := f.d.Reminder(context.Background(), tc.r)
+		var buttons []string
+		for _, a := range msg.Actions {
+			buttons = append(buttons, a.Label+": "+a.Command)
+		}
+		if !strings.Contains(strings.Join(msg.Lines, " "), tc.text) || strings.Join(buttons, "|") != tc.buttons {
+			t.Errorf("%s: %q %v\nwant %q %s", tc.r.Kind, msg.Lines, buttons, tc.text, tc.buttons)
+		}
+		// Snooze first: once the subject is done there is nothing to snooze.
+		for _, a := range slices.Backward(msg.Actions) {
+			if r := f.do(tc.r.Recipient + ": " + a.Command); r.Refused {
+				t.Errorf("button %q pressed by %s refused: %v", a.Command, tc.r.Recipient, r.Lines)
+			}
+		}
 	}
 }

@@ -13,7 +13,7 @@ func FuzzDispatch(f *testing.F) {
 		"status b3/BUF", "done b3/BUF kickoff note", "due b3/BUF info 31.01.2027", "auth request b3/BUF 2027-02-15",
 		"auth ok b3/BUF", "auth fix b3/BUF x", "eval b3/BUF 2027-04-01", "workflow BUF done group", "my", "log b3/BUF",
 		"role @x contact BUF", "lang en", "help wave", "wave create b5 2027-02-30", "done b3/ kickoff", "/", "@", "b3/BUF/x",
-		"wave lead b3 @", "contact b3/BUF @a/b", "\x00", "hjælp færdig", "done b3/BUF kickoff " + string(make([]byte, 300)),
+		"wave lead b3 @", "contact b3/BUF @a/b", "\x00", "hjælp færdig", "remind list", "remind snooze b3/BUF 1d", "remind snooze b3/BUF/pc 4h", "påmind udsæt b3/SUF 3D", "done b3/BUF kickoff " + string(make([]byte, 300)),
 	} {
 		f.Add(seed)
 	}
