@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -229,4 +230,18 @@ func abandon(ctx context.Context, lanes []*lane, err error, done func(context.Co
 		}
 		l.jobs = nil
 	}
+}
+
+// Router delivers each reminder through the notifier of its recipient's
+// chat platform: the part of the person id before ':' ("slack:U123" goes
+// to "slack"). A person no notifier serves is undeliverable.
+type Router map[string]Notifier
+
+// Notify hands r to its platform's notifier.
+func (rt Router) Notify(ctx context.Context, r Reminder) error {
+	platform, _, ok := strings.Cut(r.Recipient, ":")
+	if n := rt[platform]; ok && n != nil {
+		return n.Notify(ctx, r)
+	}
+	return fmt.Errorf("%w: no chat platform of this deployment reaches %s", ErrUndeliverable, r.Recipient)
 }

@@ -234,3 +234,25 @@ func TestDeliveryConcurrentWorkers(t *testing.T) {
 		t.Errorf("%d attempts, %d reported, want %d each", len(n.attempts()), len(o.got), len(rs))
 	}
 }
+
+func TestRouter(t *testing.T) {
+	slack := &scripted{clk: clock.NewFake(t0)}
+	rt := Router{"slack": slack}
+	for _, tc := range []struct {
+		recipient string
+		err       error
+	}{
+		{"slack:U123", nil},
+		{"teams:29:abc", ErrUndeliverable},
+		{"maria", ErrUndeliverable},
+		{"slack", ErrUndeliverable},
+	} {
+		err := rt.Notify(context.Background(), Reminder{Key: tc.recipient, Recipient: tc.recipient})
+		if !errors.Is(err, tc.err) || (tc.err == nil) != (err == nil) {
+			t.Errorf("%s: %v, want %v", tc.recipient, err, tc.err)
+		}
+	}
+	if got := slack.attempts(); len(got) != 1 || !strings.HasPrefix(got[0], "slack:U123@") {
+		t.Errorf("slack got %v", got)
+	}
+}

@@ -192,9 +192,10 @@ func (p Policy) reminder(w wave.Wave, s series, at time.Time, recipient, occurre
 	return r
 }
 
-// Due returns the reminders of wave w whose time falls in (from, to]. Of a
-// daily reminder only the latest occurrence in the window is returned, so a
-// sweeper that was away for days sends one overdue notice, not a pile.
+// Due returns the reminders of wave w whose time falls in (from, to]. Of
+// the reminders to one person about one subject only the latest in the
+// window is returned, so a sweeper that was away for days sends one
+// overdue notice, not a pile.
 // A snoozed subject stays quiet for its person until the snooze ends, and
 // then comes back once, unless a regular reminder about it is due then.
 func (p Policy) Due(w wave.Wave, from, to time.Time) []Reminder {
@@ -211,6 +212,7 @@ func (p Policy) Due(w wave.Wave, from, to time.Time) []Reminder {
 			}
 		}
 	}
+	out = latestPerSubject(out)
 	for _, z := range w.Snoozes {
 		if !z.Until.After(from) || z.Until.After(to) {
 			continue
@@ -224,6 +226,21 @@ func (p Policy) Due(w wave.Wave, from, to time.Time) []Reminder {
 		out = append(out, p.reminder(w, s, z.Until, z.Person, "snoozed "+z.Until.UTC().Format("2006-01-02T15:04Z")))
 	}
 	slices.SortStableFunc(out, func(a, b Reminder) int { return strings.Compare(a.Key, b.Key) })
+	return out
+}
+
+// latestPerSubject keeps, of the reminders to one person about one
+// subject, those of the latest time: after a sweeper outage a person hears
+// that an activity is overdue, not also that it was due soon.
+func latestPerSubject(rs []Reminder) []Reminder {
+	var out []Reminder
+	for _, r := range rs {
+		if !slices.ContainsFunc(rs, func(o Reminder) bool {
+			return o.Subject() == r.Subject() && o.Recipient == r.Recipient && o.At.After(r.At)
+		}) {
+			out = append(out, r)
+		}
+	}
 	return out
 }
 

@@ -128,6 +128,16 @@ func TestActivityAndContactRules(t *testing.T) {
 	if len(rems) != 1 || !strings.Contains(rems[0].Key, "2027-01-20") {
 		t.Errorf("after a week away: %+v", rems)
 	}
+	// Away from before pc's "due soon" (21 January) to after it is overdue:
+	// the lead hears it is overdue, not also that it was due soon.
+	rems = p.Due(w, cph.At(day("2027-01-20"), 10, 0), cph.At(day("2027-01-26"), 10, 0))
+	var kinds []string
+	for _, r := range rems {
+		kinds = append(kinds, fmt.Sprintf("%s %s %s", r.Kind, r.Activity, r.Recipient))
+	}
+	if strings.Join(kinds, ",") != "activity-overdue info sofie,activity-overdue pc anna" {
+		t.Errorf("after an outage over soon and overdue: %v", kinds)
+	}
 	e.SetStatus("info", wave.StatusDone, "", "sofie", time.Time{})
 	e.SetStatus("pc", wave.StatusDone, "", "anna", time.Time{})
 	if next, ok := p.Next(w, cph.At(day("2027-01-21"), 10, 0)); ok {

@@ -20,7 +20,18 @@ type config struct {
 	Calendar      *wave.Calendar
 	Template      wave.Template
 	Forvaltninger []string
+	// Listen is the address of wavebot serve.
+	Listen string
+	// SweepInterval is how often wavebot serve looks for due reminders.
+	SweepInterval time.Duration
 }
+
+// Bounds of WAVEBOT_SWEEP_INTERVAL: reminders go out at whole minutes, and
+// a sweep is cheap when nothing is due.
+const (
+	minSweepInterval = time.Second
+	maxSweepInterval = time.Hour
+)
 
 // loadConfig reads the environment through lookupEnv (os.LookupEnv in
 // production). An error names the variable that is wrong.
@@ -33,7 +44,13 @@ func loadConfig(lookupEnv func(string) (string, bool)) (config, error) {
 		Admins:      list(getenv("WAVEBOT_ADMINS")),
 		Lang:        orDefault(getenv("WAVEBOT_LANG"), catalog.Danish),
 		Template:    wave.DefaultTemplate(),
+		Listen:      orDefault(getenv("WAVEBOT_LISTEN"), ":8080"),
 	}
+	interval, err := time.ParseDuration(orDefault(getenv("WAVEBOT_SWEEP_INTERVAL"), "1m"))
+	if err != nil || interval < minSweepInterval || interval > maxSweepInterval {
+		return config{}, fmt.Errorf("WAVEBOT_SWEEP_INTERVAL=%q: give a duration from %v to %v, e.g. 1m", getenv("WAVEBOT_SWEEP_INTERVAL"), minSweepInterval, maxSweepInterval)
+	}
+	c.SweepInterval = interval
 	if !catalog.SupportedLang(c.Lang) {
 		return config{}, fmt.Errorf("WAVEBOT_LANG=%q: choose da or en", c.Lang)
 	}

@@ -1,5 +1,5 @@
 // Command wavebot runs the wave bot: "wavebot console" drives it from a
-// terminal on the embedded store.
+// terminal on the embedded store, "wavebot serve" runs it as a service.
 package main
 
 import (
@@ -33,6 +33,7 @@ func main() {
 
 const usage = `usage:
   wavebot console [--as NAME] [--data DIR] [--now YYYY-MM-DD]   drive wavebot from this terminal
+  wavebot serve                                                 run the service: HTTP endpoints and reminders
 Configuration comes from WAVEBOT_* environment variables; see README.md.`
 
 // run is main without the process: it returns the exit code.
@@ -45,6 +46,8 @@ func run(ctx context.Context, args []string, env func(string) (string, bool), st
 	switch args[0] {
 	case "console":
 		err = runConsole(ctx, args[1:], env, stdin, stdout, stderr)
+	case "serve":
+		err = runServe(ctx, args[1:], env, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return 0

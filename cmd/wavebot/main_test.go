@@ -159,6 +159,9 @@ func TestBadConfigurationNamesTheVariable(t *testing.T) {
 		"WAVEBOT_TZ=Mars/Olympus":          "WAVEBOT_TZ",
 		"WAVEBOT_CLOSED_DAYS=24-12":        "WAVEBOT_CLOSED_DAYS",
 		"WAVEBOT_TEMPLATE=/does/not/exist": "WAVEBOT_TEMPLATE",
+		"WAVEBOT_SWEEP_INTERVAL=soon":      "WAVEBOT_SWEEP_INTERVAL",
+		"WAVEBOT_SWEEP_INTERVAL=0s":        "WAVEBOT_SWEEP_INTERVAL",
+		"WAVEBOT_SWEEP_INTERVAL=2h":        "WAVEBOT_SWEEP_INTERVAL",
 	}
 	for kv, name := range tests {
 		_, errOut := runConsoleFailure(t, env(kv))

@@ -1,0 +1,114 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"wavebot/clock"
+	"wavebot/notify"
+	"wavebot/wave"
+)
+
+// Server limits.
+const (
+	shutdownGrace = 10 * time.Second
+	readyTimeout  = 2 * time.Second
+	// reminderLease is how long a replica's claim on a reminder keeps the
+	// others off it.
+	reminderLease = 2 * time.Minute
+	sweepBatch    = 1000
+)
+
+// runServe runs wavebot as a service: the HTTP endpoints and the reminder
+// sweeper, until ctx ends.
+func runServe(ctx context.Context, args []string, env func(string) (string, bool), stderr io.Writer) error {
+	cfg, err := loadConfig(env)
+	if err != nil {
+		return err
+	}
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("serve: unexpected argument %q", fs.Arg(0))
+	}
+	logger := slog.New(slog.NewJSONHandler(stderr, nil))
+	policy := notify.DefaultPolicy(cfg.Calendar)
+	store, err := openStore(ctx, cfg, func(w wave.Wave) (time.Time, bool) { return policy.Next(w, w.Reminded) })
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	clk := clock.System{}
+	// Each chat adapter adds its platform's notifier here; until then every
+	// reminder is logged as undeliverable and recorded, not retried.
+	platforms := notify.Router{}
+	sweeper := &notify.Sweeper{Store: store, Policy: policy, Delivery: notify.NewDelivery(platforms, clk), Clock: clk,
+		Lease: reminderLease, Batch: sweepBatch, Logger: logger}
+
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("WAVEBOT_LISTEN: %w", err)
+	}
+	srv := &http.Server{
+		Handler:           routes(store),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      15 * time.Second,
+		IdleTimeout:       time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	logger.Info("listening", "addr", ln.Addr().String(), "sweep_interval", cfg.SweepInterval.String())
+	var wg sync.WaitGroup
+	wg.Go(func() { sweeper.Run(ctx, cfg.SweepInterval) })
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err = <-served:
+	case <-ctx.Done():
+		shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
+		defer cancel()
+		err = srv.Shutdown(shutdown)
+	}
+	wg.Wait()
+	logger.Info("stopped")
+	if err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	return nil
+}
+
+// pinger is what the readiness check needs of the store.
+type pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// routes are the HTTP endpoints: liveness and readiness for now; the chat
+// platforms' endpoints join them with their adapters.
+func routes(store pinger) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		io.WriteString(w, "ok\n")
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), readyTimeout)
+		defer cancel()
+		if err := store.Ping(ctx); err != nil {
+			http.Error(w, "storage unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		io.WriteString(w, "ready\n")
+	})
+	return mux
+}

@@ -1,0 +1,181 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"wavebot/storage"
+	"wavebot/storage/bolt"
+	"wavebot/storage/redis/redistest"
+	"wavebot/wave"
+)
+
+// syncBuffer collects a server's log, written while the test reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// server is a running "wavebot serve".
+type server struct {
+	base   string
+	log    *syncBuffer
+	stop   context.CancelFunc
+	exited chan int
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// startServe runs wavebot serve with vars and waits until it answers.
+func startServe(t *testing.T, vars ...string) *server {
+	t.Helper()
+	addr := freeAddr(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &server{base: "http://" + addr, log: &syncBuffer{}, stop: cancel, exited: make(chan int, 1)}
+	go func() {
+		s.exited <- run(ctx, []string{"serve"}, env(append(vars, "WAVEBOT_LISTEN="+addr)...), strings.NewReader(""), io.Discard, s.log)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		<-s.exited
+	})
+	s.waitFor(t, "listening")
+	return s
+}
+
+// waitFor waits until the server's log holds text, or the server exits.
+// It gives up after a minute, so a broken server fails the test instead
+// of hanging it.
+func (s *server) waitFor(t *testing.T, text string) {
+	t.Helper()
+	giveUp := time.After(time.Minute)
+	for !strings.Contains(s.log.String(), text) {
+		select {
+		case code := <-s.exited:
+			s.exited <- code
+			t.Fatalf("serve exited with %d before logging %q:\n%s", code, text, s.log.String())
+		case <-giveUp:
+			t.Fatalf("serve has not logged %q:\n%s", text, s.log.String())
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+}
+
+func (s *server) get(t *testing.T, method, path string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest(method, s.base+path, nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body)
+}
+
+// TestServeEndpointsAndShutdown: the health endpoints answer, wrong
+// methods and paths are refused, and the server stops cleanly when told.
+func TestServeEndpointsAndShutdown(t *testing.T) {
+	s := startServe(t, "WAVEBOT_DATA_DIR="+t.TempDir())
+	for _, tc := range []struct {
+		method, path string
+		code         int
+		body         string
+	}{
+		{"GET", "/healthz", 200, "ok\n"},
+		{"GET", "/readyz", 200, "ready\n"},
+		{"POST", "/healthz", 405, ""},
+		{"GET", "/nope", 404, ""},
+	} {
+		code, body := s.get(t, tc.method, tc.path)
+		if code != tc.code || (tc.body != "" && body != tc.body) {
+			t.Errorf("%s %s: %d %q, want %d %q", tc.method, tc.path, code, body, tc.code, tc.body)
+		}
+	}
+	s.stop()
+	if code := <-s.exited; code != 0 {
+		t.Errorf("exit code %d after shutdown:\n%s", code, s.log.String())
+	}
+	s.exited <- 0
+	if !strings.Contains(s.log.String(), `"msg":"stopped"`) {
+		t.Errorf("no clean stop in the log:\n%s", s.log.String())
+	}
+}
+
+// TestServeReadyzFollowsRedis: readiness fails while Redis is down.
+func TestServeReadyzFollowsRedis(t *testing.T) {
+	r := redistest.Start(t)
+	s := startServe(t, "WAVEBOT_REDIS_URL="+r.URL(), "WAVEBOT_REDIS_PREFIX="+redistest.Prefix(t))
+	if code, _ := s.get(t, "GET", "/readyz"); code != 200 {
+		t.Errorf("readyz with Redis up: %d", code)
+	}
+	r.Stop()
+	if code, body := s.get(t, "GET", "/readyz"); code != 503 || !strings.Contains(body, "storage unavailable") {
+		t.Errorf("readyz with Redis down: %d %q", code, body)
+	}
+	if code, _ := s.get(t, "GET", "/healthz"); code != 200 {
+		t.Errorf("healthz with Redis down: %d", code)
+	}
+}
+
+// TestServeSweepsReminders: serve's sweeper finds a wave whose
+// authorization feedback is overdue on the real clock. No chat platform is
+// configured, so each reminder is logged as undeliverable with its key
+// and recorded, not retried.
+func TestServeSweepsReminders(t *testing.T) {
+	dir := t.TempDir()
+	cal := wave.Copenhagen()
+	today := cal.Today(time.Now())
+	due := cal.AddBusinessDays(today, -10)
+	runConsoleSession(t, env("WAVEBOT_DATA_DIR="+dir), []string{"--as", "anna", "--now", today.AddDays(-40).String()},
+		fmt.Sprintf("wave create b3 %s\nwave enroll b3 BUF\ncontact b3/BUF @maria\nauth request b3/BUF %s\n", today.AddDays(-30), due))
+	s := startServe(t, "WAVEBOT_DATA_DIR="+dir, "WAVEBOT_SWEEP_INTERVAL=1s")
+	// The sweeper was never run on this wave: maria hears only the latest,
+	// that the feedback is overdue, not also that it was due soon.
+	prefix := `"msg":"reminder undeliverable","key":"b3/BUF|auth-overdue|`
+	s.waitFor(t, prefix)
+	log := s.log.String()
+	rest := log[strings.Index(log, prefix)+len(prefix)-len("b3/BUF|auth-overdue|"):]
+	key := rest[:strings.Index(rest, `"`)]
+	if !strings.HasSuffix(key, "|maria") || strings.Contains(log, "auth-soon") {
+		t.Errorf("key %s, log:\n%s", key, log)
+	}
+	s.stop()
+	<-s.exited
+	s.exited <- 0
+	store, err := bolt.Open(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	if c, err := store.ClaimReminder(context.Background(), key, time.Now(), time.Minute); err != nil || c != storage.Delivered {
+		t.Errorf("ledger has %s as %v %v, want recorded", key, c, err)
+	}
+}
