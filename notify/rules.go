@@ -97,6 +97,8 @@ func (p Policy) series(w wave.Wave) []series {
 	c := p.Calendar
 	var out []series
 	add := func(s series) {
+		// A wave without a KS lead has nobody to tell the lead's part.
+		s.recipients = slices.DeleteFunc(slices.Clone(s.recipients), func(r string) bool { return r == "" })
 		if len(s.recipients) > 0 {
 			out = append(out, s)
 		}

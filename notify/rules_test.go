@@ -145,6 +145,21 @@ func TestActivityAndContactRules(t *testing.T) {
 	}
 }
 
+// TestWaveWithoutLead: the lead's reminders of a wave without a KS lead
+// go to nobody; the contacts' still go out.
+func TestWaveWithoutLead(t *testing.T) {
+	p := DefaultPolicy(cph)
+	w := simulatedWave(t)
+	w.Lead = ""
+	e := &w.Enrolments[0]
+	e.SetStatus(wave.EvaluationActivity, wave.StatusDone, "", "anna", time.Time{})
+	e.RequestAuth(day("2027-02-15"), "anna", time.Time{})
+	got := timeline(p, w, cph.At(day("2027-02-17"), 12, 0), cph.At(day("2027-02-18"), 12, 0))
+	if strings.Join(got, ",") != "02-18 09:00 auth-overdue maria" {
+		t.Errorf("got %v, want only maria's overdue notice", got)
+	}
+}
+
 func TestRemindersWaitForTheNextWorkingMorning(t *testing.T) {
 	p := DefaultPolicy(cph)
 	w := simulatedWave(t)
