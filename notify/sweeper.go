@@ -97,19 +97,22 @@ func (s *Sweeper) Sweep(ctx context.Context) (int, error) {
 		unfinished[id] = err != nil || !complete
 	}
 	s.Delivery.Send(ctx, claimed, now.Add(s.Lease/2), func(ctx context.Context, r Reminder, err error) {
-		recorded := err == nil || errors.Is(err, ErrUndeliverable)
-		if recorded {
-			if cerr := s.Store.CompleteReminder(ctx, r.Key); cerr != nil {
-				recorded, err = false, cerr
-			}
+		var recordErr error
+		if err == nil || errors.Is(err, ErrUndeliverable) {
+			recordErr = s.Store.CompleteReminder(ctx, r.Key)
 		}
 		mu.Lock()
 		defer mu.Unlock()
 		switch {
-		case recorded && err == nil:
+		case recordErr != nil:
+			// Sent or given up, but the ledger does not know: after the
+			// lease another sweep may send it again.
+			unfinished[r.Wave] = true
+			s.Logger.Error("reminder not recorded", "key", r.Key, "recipient", r.Recipient, "sent", err == nil, "err", recordErr)
+		case err == nil:
 			sent++
 			s.Logger.Info("reminder delivered", "key", r.Key, "recipient", r.Recipient)
-		case recorded:
+		case errors.Is(err, ErrUndeliverable):
 			s.Logger.Warn("reminder undeliverable", "key", r.Key, "recipient", r.Recipient, "err", err)
 		default:
 			unfinished[r.Wave] = true

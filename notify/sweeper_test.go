@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -261,81 +260,5 @@ func TestRunSweepsEveryIntervalAndStops(t *testing.T) {
 		if want := fmt.Sprintf("msg=\"reminder delivered\" key=w%d/BUF|auth-overdue|2027-02-16|maria ", i); !strings.Contains(logs.String(), want) {
 			t.Errorf("log lacks %s:\n%s", want, logs.String())
 		}
-	}
-}
-
-// recorder is a notifier that writes down each reminder as the timeline
-// does: when (UTC), what, about what, to whom.
-type recorder struct {
-	mu    sync.Mutex
-	lines []string
-}
-
-func (r *recorder) Notify(_ context.Context, rem Reminder) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.lines = append(r.lines, fmt.Sprintf("%s %s %s %s", rem.At.UTC().Format("2006-01-02 15:04Z"), rem.Kind, rem.Subject(), rem.Recipient))
-	return nil
-}
-
-// TestSimulatedWaveThroughStores runs the simulated wave through the
-// sweeper on bolt and on Redis, hour by hour, with the feedback answered
-// and the evaluation held by writes to the store: both send exactly the
-// timeline of the rules, through the due index and the ledger.
-func TestSimulatedWaveThroughStores(t *testing.T) {
-	p := DefaultPolicy(cph)
-	for _, tc := range []struct {
-		name string
-		open func(t *testing.T) (storage.Store, error)
-	}{
-		{"bolt", func(t *testing.T) (storage.Store, error) { return bolt.Open(t.TempDir(), dueFunc(p)) }},
-		{"redis", func(t *testing.T) (storage.Store, error) {
-			return redis.Open(context.Background(), redistest.URL(t), redistest.Prefix(t), dueFunc(p))
-		}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			ctx := context.Background()
-			s, err := tc.open(t)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.Close()
-			start := cph.At(day("2027-01-25"), 0, 0)
-			w := simulatedWave(t)
-			w.Enrolments[0].RequestAuth(day("2027-02-15"), "anna", time.Time{})
-			w.Reminded = start
-			if err := s.CreateWave(ctx, w, wave.Event{Wave: w.ID}); err != nil {
-				t.Fatal(err)
-			}
-			answered := cph.At(day("2027-02-19"), 12, 0)
-			evaluated := cph.At(day("2027-04-01"), 14, 0)
-			change := func(f func(e *wave.Enrolment) error) {
-				t.Helper()
-				if _, err := s.UpdateWave(ctx, "b3", func(w *wave.Wave) ([]wave.Event, error) { return nil, f(&w.Enrolments[0]) }); err != nil {
-					t.Fatal(err)
-				}
-			}
-			clk := clock.NewFake(start)
-			rec := &recorder{}
-			sw := sweeper(s, rec, clk)
-			for now := start.Add(time.Hour); now.Before(cph.At(day("2027-04-06"), 0, 0)); now = now.Add(time.Hour) {
-				clk.Set(now)
-				switch {
-				case now.Equal(answered):
-					change(func(e *wave.Enrolment) error { return e.AnswerAuth(true, "", "maria", now) })
-				case now.Equal(evaluated):
-					change(func(e *wave.Enrolment) error {
-						return e.SetStatus(wave.EvaluationActivity, wave.StatusDone, "", "anna", now)
-					})
-				}
-				if _, err := sw.Sweep(ctx); err != nil {
-					t.Fatal(err)
-				}
-			}
-			slices.Sort(rec.lines)
-			if got, want := strings.Join(rec.lines, "\n"), strings.Join(simulatedTimeline, "\n"); got != want {
-				t.Errorf("timeline:\n%s\nwant:\n%s", got, want)
-			}
-		})
 	}
 }

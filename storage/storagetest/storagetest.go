@@ -6,10 +6,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"wavebot/clock"
+	"wavebot/notify"
 	"wavebot/storage"
 	"wavebot/wave"
 )
@@ -23,20 +28,22 @@ func Run(t *testing.T, open Opener) {
 	tests := []struct {
 		name string
 		run  func(*testing.T, storage.Store)
+		due  storage.DueFunc
 	}{
-		{"CreateAndLoadWaves", testCreateAndLoadWaves},
-		{"UpdateWave", testUpdateWave},
-		{"FailedChangeWritesNothing", testFailedChangeWritesNothing},
-		{"ConcurrentUpdatesLoseNothing", testConcurrentUpdatesLoseNothing},
-		{"Events", testEvents},
-		{"People", testPeople},
-		{"Workflow", testWorkflow},
-		{"DueIndex", testDueIndex},
-		{"ReminderLedger", testReminderLedger},
+		{"CreateAndLoadWaves", testCreateAndLoadWaves, dueAtStartUnlessNamedDone},
+		{"UpdateWave", testUpdateWave, dueAtStartUnlessNamedDone},
+		{"FailedChangeWritesNothing", testFailedChangeWritesNothing, dueAtStartUnlessNamedDone},
+		{"ConcurrentUpdatesLoseNothing", testConcurrentUpdatesLoseNothing, dueAtStartUnlessNamedDone},
+		{"Events", testEvents, dueAtStartUnlessNamedDone},
+		{"People", testPeople, dueAtStartUnlessNamedDone},
+		{"Workflow", testWorkflow, dueAtStartUnlessNamedDone},
+		{"DueIndex", testDueIndex, dueAtStartUnlessNamedDone},
+		{"ReminderLedger", testReminderLedger, dueAtStartUnlessNamedDone},
+		{"RemindersFollowTheRules", testRemindersFollowTheRules, policyDue},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := open(t, dueAtStartUnlessNamedDone)
+			s := open(t, tt.due)
 			t.Cleanup(func() { s.Close() })
 			tt.run(t, s)
 		})
@@ -397,5 +404,113 @@ func testReminderLedger(t *testing.T, s storage.Store) {
 	}
 	if c := claim(key+"x", t0); c != storage.Claimed {
 		t.Errorf("another key = %v", c)
+	}
+}
+
+var policy = notify.DefaultPolicy(cal)
+
+// policyDue is the due function of a deployment: the wave's next reminder
+// after its watermark.
+func policyDue(w wave.Wave) (time.Time, bool) { return policy.Next(w, w.Reminded) }
+
+// recorder is a notifier that writes each reminder down.
+type recorder struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+func (r *recorder) Notify(_ context.Context, rem notify.Reminder) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.lines = append(r.lines, reminderLine(rem))
+	return nil
+}
+
+func reminderLine(r notify.Reminder) string {
+	return fmt.Sprintf("%s %s %s %s", r.At.In(cal.Location()).Format("2006-01-02 15:04"), r.Kind, r.Subject(), r.Recipient)
+}
+
+// testRemindersFollowTheRules runs a wave hour by hour for three months
+// through the sweeper on the store, changing it on the way by writes (a
+// contact named, a snooze, the feedback answered, activities done), and
+// checks that the store's due index, ledger and watermark send exactly
+// what the reminder rules call for at each step: every kind, to the right
+// people, once.
+func testRemindersFollowTheRules(t *testing.T, s storage.Store) {
+	ctx := context.Background()
+	at := func(date string, h int) time.Time {
+		d, _ := wave.ParseDate(date)
+		return cal.At(d, h, 0)
+	}
+	w := NewWave(t, "b3", "BUF", "SUF")
+	buf, suf := &w.Enrolments[0], &w.Enrolments[1]
+	buf.AddContacts("maria")
+	for _, a := range buf.Activities {
+		if a.Key != "training" && a.Key != wave.EvaluationActivity {
+			buf.SetStatus(a.Key, wave.StatusDone, "", "anna", t0)
+		}
+	}
+	due, _ := wave.ParseDate("2027-02-15")
+	buf.RequestAuth(due, "anna", t0)
+	for _, a := range suf.Activities {
+		if a.Key != "pc" {
+			suf.SetStatus(a.Key, wave.StatusSkipped, "", "anna", t0)
+		}
+	}
+	start := at("2027-01-11", 0)
+	w.Reminded = start
+	if err := s.CreateWave(ctx, w, created("b3")); err != nil {
+		t.Fatal(err)
+	}
+	model := w // the same states, for the rules applied directly
+	changes := map[time.Time]func(w *wave.Wave){
+		at("2027-01-21", 12): func(w *wave.Wave) { w.Enrolments[1].AddContacts("sofie") },
+		at("2027-01-28", 12): func(w *wave.Wave) { w.Enrolments[0].SetStatus("training", wave.StatusDone, "", "maria", t0) },
+		at("2027-02-16", 10): func(w *wave.Wave) {
+			w.Snooze(wave.Snooze{FV: "BUF", Person: "maria", Until: policy.SnoozeUntil(at("2027-02-16", 10), 0, 4)})
+		},
+		at("2027-02-19", 12): func(w *wave.Wave) { w.Enrolments[0].AnswerAuth(true, "", "maria", t0) },
+		at("2027-02-22", 12): func(w *wave.Wave) { w.Enrolments[1].SetStatus("pc", wave.StatusDone, "", "anna", t0) },
+		at("2027-04-01", 14): func(w *wave.Wave) {
+			w.Enrolments[0].SetStatus(wave.EvaluationActivity, wave.StatusDone, "", "anna", t0)
+			w.Enrolments[1].SetStatus(wave.EvaluationActivity, wave.StatusDone, "", "anna", t0)
+		},
+	}
+	clk := clock.NewFake(start)
+	got := &recorder{}
+	delivery := &notify.Delivery{Notifier: got, Clock: clk, Attempts: 1, Workers: 1, AttemptTimeout: time.Minute}
+	sweeper := &notify.Sweeper{Store: s, Policy: policy, Delivery: delivery, Clock: clk, Lease: time.Minute, Batch: 10,
+		Logger: slog.New(slog.DiscardHandler)}
+	var want []string
+	from := start
+	for now := start.Add(time.Hour); now.Before(at("2027-04-06", 0)); now = now.Add(time.Hour) {
+		clk.Set(now)
+		if change, ok := changes[now]; ok {
+			change(&model)
+			if _, err := s.UpdateWave(ctx, "b3", func(w *wave.Wave) ([]wave.Event, error) { change(w); return nil, nil }); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, r := range policy.Due(model, from, now) {
+			want = append(want, reminderLine(r))
+		}
+		from = now
+		if _, err := sweeper.Sweep(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	slices.Sort(want)
+	slices.Sort(got.lines)
+	if g, w := strings.Join(got.lines, "\n"), strings.Join(want, "\n"); g != w {
+		t.Errorf("the store sent:\n%s\nthe rules call for:\n%s", g, w)
+	}
+	for _, kind := range []notify.Kind{notify.AuthSoon, notify.AuthToday, notify.AuthOverdue, notify.AuthEscalate,
+		notify.EvalNotice, notify.ActivitySoon, notify.ActivityOverdue, notify.NoContact} {
+		if !slices.ContainsFunc(want, func(l string) bool { return strings.Contains(l, " "+string(kind)+" ") }) {
+			t.Errorf("the run has no %s reminder", kind)
+		}
+	}
+	if !slices.Contains(want, "2027-02-16 14:00 auth-overdue b3/BUF maria") {
+		t.Errorf("the snooze did not bring the reminder back at 14:00:\n%s", strings.Join(want, "\n"))
 	}
 }
