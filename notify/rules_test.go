@@ -41,6 +41,19 @@ func simulatedWave(t *testing.T) wave.Wave {
 	return w
 }
 
+// feedbackWave is the simulated wave with only the authorization feedback
+// open, requested by due.
+func feedbackWave(t *testing.T, due string) wave.Wave {
+	t.Helper()
+	w := simulatedWave(t)
+	e := &w.Enrolments[0]
+	e.SetStatus(wave.EvaluationActivity, wave.StatusDone, "", "anna", time.Time{})
+	if err := e.RequestAuth(day(due), "anna", time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
 // simulatedTimeline is every reminder of the simulated wave: when (UTC),
 // what, about what, to whom.
 var simulatedTimeline = []string{
@@ -149,11 +162,8 @@ func TestActivityAndContactRules(t *testing.T) {
 // go to nobody; the contacts' still go out.
 func TestWaveWithoutLead(t *testing.T) {
 	p := DefaultPolicy(cph)
-	w := simulatedWave(t)
+	w := feedbackWave(t, "2027-02-15")
 	w.Lead = ""
-	e := &w.Enrolments[0]
-	e.SetStatus(wave.EvaluationActivity, wave.StatusDone, "", "anna", time.Time{})
-	e.RequestAuth(day("2027-02-15"), "anna", time.Time{})
 	got := timeline(p, w, cph.At(day("2027-02-17"), 12, 0), cph.At(day("2027-02-18"), 12, 0))
 	if strings.Join(got, ",") != "02-18 09:00 auth-overdue maria" {
 		t.Errorf("got %v, want only maria's overdue notice", got)
@@ -162,10 +172,8 @@ func TestWaveWithoutLead(t *testing.T) {
 
 func TestRemindersWaitForTheNextWorkingMorning(t *testing.T) {
 	p := DefaultPolicy(cph)
-	w := simulatedWave(t)
+	w := feedbackWave(t, "2027-12-27") // Monday after Christmas
 	e := &w.Enrolments[0]
-	e.SetStatus(wave.EvaluationActivity, wave.StatusDone, "", "anna", time.Time{})
-	e.RequestAuth(day("2027-12-27"), "anna", time.Time{}) // Monday after Christmas
 	// D-2 business days from Monday 27 December: Wednesday 22 December (24–26 are closed).
 	next, ok := p.Next(w, cph.At(day("2027-12-20"), 12, 0))
 	if !ok || !next.Equal(cph.At(day("2027-12-22"), 9, 0)) {
@@ -223,10 +231,8 @@ func TestSnoozes(t *testing.T) {
 			"02-11 09:00 auth-soon maria"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			w := simulatedWave(t)
+			w := feedbackWave(t, "2027-02-15")
 			e := &w.Enrolments[0]
-			e.SetStatus(wave.EvaluationActivity, wave.StatusDone, "", "anna", time.Time{})
-			e.RequestAuth(day("2027-02-15"), "anna", time.Time{})
 			from := at("2027-02-10", 12, 0)
 			var got []string
 			if !tc.snoozedAt.IsZero() {
@@ -250,10 +256,7 @@ func TestSnoozes(t *testing.T) {
 // TestSnoozeOfOnePerson: maria's snooze leaves the KS lead's escalation alone.
 func TestSnoozeOfOnePerson(t *testing.T) {
 	p := DefaultPolicy(cph)
-	w := simulatedWave(t)
-	e := &w.Enrolments[0]
-	e.SetStatus(wave.EvaluationActivity, wave.StatusDone, "", "anna", time.Time{})
-	e.RequestAuth(day("2027-02-15"), "anna", time.Time{})
+	w := feedbackWave(t, "2027-02-15")
 	w.Snooze(wave.Snooze{FV: "BUF", Person: "maria", Until: cph.At(day("2027-02-22"), 9, 0)})
 	got := timeline(p, w, cph.At(day("2027-02-17"), 12, 0), cph.At(day("2027-02-22"), 12, 0))
 	want := "02-18 09:00 auth-escalate anna,02-19 09:00 auth-escalate anna,02-22 09:00 auth-escalate anna,02-22 09:00 auth-overdue maria"

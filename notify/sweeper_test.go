@@ -1,6 +1,7 @@
 package notify
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -51,10 +52,8 @@ func overdueWaves(t *testing.T, s storage.Store, n int) {
 	t.Helper()
 	ctx := context.Background()
 	for i := range n {
-		w := simulatedWave(t)
+		w := feedbackWave(t, "2027-02-15")
 		w.ID = fmt.Sprintf("w%d", i)
-		w.Enrolments[0].SetStatus(wave.EvaluationActivity, wave.StatusDone, "", "anna", time.Time{})
-		w.Enrolments[0].RequestAuth(day("2027-02-15"), "anna", time.Time{})
 		w.Lead = ""
 		w.Reminded = cph.At(day("2027-02-15"), 12, 0)
 		if err := s.CreateWave(ctx, w, wave.Event{Wave: w.ID}); err != nil {
@@ -205,24 +204,6 @@ func TestTroubledNotifier(t *testing.T) {
 	}
 }
 
-// syncBuffer is a log destination safe for concurrent writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // TestRunSweepsEveryIntervalAndStops: Run sweeps at its interval on the
 // clock, logs each delivery with its key, and returns when its context
 // ends.
@@ -236,7 +217,8 @@ func TestRunSweepsEveryIntervalAndStops(t *testing.T) {
 	overdueWaves(t, s, 3)
 	clk := clock.NewFake(cph.At(day("2027-02-16"), 8, 57))
 	n := &counter{}
-	var logs syncBuffer
+	// slog's handlers write one record at a time; the log is read after Run.
+	var logs bytes.Buffer
 	sw := sweeper(s, n, clk)
 	sw.Logger = slog.New(slog.NewTextHandler(&logs, nil))
 	ctx, cancel := context.WithCancel(context.Background())
