@@ -319,3 +319,29 @@ func TestPending(t *testing.T) {
 		t.Errorf("nobody: %s", got)
 	}
 }
+
+func TestParsePolicy(t *testing.T) {
+	for _, tc := range []struct {
+		spec string
+		want string // the policy's numbers, or the error
+	}{
+		{"", "09:00 soon 2 escalate 3 eval [5 1] activity 2 no-contact 10 list 10"},
+		{"send=08:30, auth_soon=3,eval=10/5/1", "08:30 soon 3 escalate 3 eval [10 5 1] activity 2 no-contact 10 list 10"},
+		{"auth_escalate=5,activity_soon=0,no_contact=15,list_ahead=20", "09:00 soon 2 escalate 5 eval [5 1] activity 0 no-contact 15 list 20"},
+		{"auth_soon=x", `auth_soon="x": want a whole number of days from 0 to 60`},
+		{"auth_soon=61", `auth_soon="61": want a whole number of days from 0 to 60`},
+		{"eval=5/x", `eval="5/x": want a whole number of days from 0 to 60`},
+		{"send=25:00", `send="25:00"`},
+		{"frequency=2", `unknown setting "frequency"; known: send, eval, activity_soon, auth_escalate, auth_soon, list_ahead, no_contact`},
+	} {
+		p, err := ParsePolicy(cph, tc.spec)
+		got := fmt.Sprintf("%02d:%02d soon %d escalate %d eval %v activity %d no-contact %d list %d",
+			p.SendHour, p.SendMinute, p.AuthSoon, p.AuthEscalate, p.EvalNotices, p.ActivitySoon, p.NoContactFrom, p.ListAhead)
+		if err != nil {
+			got = err.Error()
+		}
+		if !strings.HasPrefix(got, tc.want) {
+			t.Errorf("%q: %s, want %s", tc.spec, got, tc.want)
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"wavebot/catalog"
+	"wavebot/notify"
 	"wavebot/wave"
 )
 
@@ -20,6 +21,8 @@ type config struct {
 	Calendar      *wave.Calendar
 	Template      wave.Template
 	Forvaltninger []string
+	// Policy is the reminder policy.
+	Policy notify.Policy
 	// Listen is the address of wavebot serve.
 	Listen string
 	// SweepInterval is how often wavebot serve looks for due reminders.
@@ -65,6 +68,9 @@ func loadConfig(lookupEnv func(string) (string, bool)) (config, error) {
 		}
 	}
 	c.Calendar = wave.NewCalendar(loc, closed)
+	if c.Policy, err = notify.ParsePolicy(c.Calendar, getenv("WAVEBOT_REMINDERS")); err != nil {
+		return config{}, fmt.Errorf("WAVEBOT_REMINDERS: %w", err)
+	}
 	if path := getenv("WAVEBOT_TEMPLATE"); path != "" {
 		data, err := os.ReadFile(path)
 		if err != nil {

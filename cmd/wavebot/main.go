@@ -89,8 +89,7 @@ func runConsole(ctx context.Context, args []string, env func(string) (string, bo
 		}
 		clk.Set(cfg.Calendar.At(d, 12, 0))
 	}
-	policy := notify.DefaultPolicy(cfg.Calendar)
-	store, err := openStore(ctx, cfg, func(w wave.Wave) (time.Time, bool) { return policy.Next(w, w.Reminded) })
+	store, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -98,7 +97,7 @@ func runConsole(ctx context.Context, args []string, env func(string) (string, bo
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	d, err := commands.New(commands.Config{
 		Store: store, Clock: clk, Calendar: cfg.Calendar, Template: cfg.Template,
-		Forvaltninger: cfg.Forvaltninger, Admins: cfg.Admins, Policy: policy, Lang: cfg.Lang, Logger: logger,
+		Forvaltninger: cfg.Forvaltninger, Admins: cfg.Admins, Policy: cfg.Policy, Lang: cfg.Lang, Logger: logger,
 	})
 	if err != nil {
 		return err
@@ -108,14 +107,16 @@ func runConsole(ctx context.Context, args []string, env func(string) (string, bo
 		Echo: !interactive, Prompt: interactive, Lang: cfg.Lang}
 	// The console prints; it needs no pacing or retries.
 	delivery := &notify.Delivery{Notifier: c, Clock: clk, Attempts: 1, Workers: 1, AttemptTimeout: time.Minute}
-	c.Reminders = &notify.Sweeper{Store: store, Policy: policy, Delivery: delivery, Clock: clk,
+	c.Reminders = &notify.Sweeper{Store: store, Policy: cfg.Policy, Delivery: delivery, Clock: clk,
 		Lease: 2 * time.Minute, Batch: 1000, Logger: logger}
 	return c.Run(ctx, stdin)
 }
 
 // openStore opens Redis when WAVEBOT_REDIS_URL is set, else the bolt
-// store in the data directory.
-func openStore(ctx context.Context, cfg config, due storage.DueFunc) (storage.Store, error) {
+// store in the data directory. Its due index holds each wave's next
+// reminder after the sweeper's watermark.
+func openStore(ctx context.Context, cfg config) (storage.Store, error) {
+	due := func(w wave.Wave) (time.Time, bool) { return cfg.Policy.Next(w, w.Reminded) }
 	if cfg.RedisURL == "" {
 		return bolt.Open(cfg.DataDir, due)
 	}

@@ -155,13 +155,14 @@ func TestConsoleOnlyCommands(t *testing.T) {
 
 func TestBadConfigurationNamesTheVariable(t *testing.T) {
 	tests := map[string]string{
-		"WAVEBOT_LANG=fr":                  "WAVEBOT_LANG",
-		"WAVEBOT_TZ=Mars/Olympus":          "WAVEBOT_TZ",
-		"WAVEBOT_CLOSED_DAYS=24-12":        "WAVEBOT_CLOSED_DAYS",
-		"WAVEBOT_TEMPLATE=/does/not/exist": "WAVEBOT_TEMPLATE",
-		"WAVEBOT_SWEEP_INTERVAL=soon":      "WAVEBOT_SWEEP_INTERVAL",
-		"WAVEBOT_SWEEP_INTERVAL=0s":        "WAVEBOT_SWEEP_INTERVAL",
-		"WAVEBOT_SWEEP_INTERVAL=2h":        "WAVEBOT_SWEEP_INTERVAL",
+		"WAVEBOT_LANG=fr":                   "WAVEBOT_LANG",
+		"WAVEBOT_TZ=Mars/Olympus":           "WAVEBOT_TZ",
+		"WAVEBOT_CLOSED_DAYS=24-12":         "WAVEBOT_CLOSED_DAYS",
+		"WAVEBOT_TEMPLATE=/does/not/exist":  "WAVEBOT_TEMPLATE",
+		"WAVEBOT_SWEEP_INTERVAL=soon":       "WAVEBOT_SWEEP_INTERVAL",
+		"WAVEBOT_REMINDERS=auth_soon=often": "WAVEBOT_REMINDERS",
+		"WAVEBOT_SWEEP_INTERVAL=0s":         "WAVEBOT_SWEEP_INTERVAL",
+		"WAVEBOT_SWEEP_INTERVAL=2h":         "WAVEBOT_SWEEP_INTERVAL",
 	}
 	for kv, name := range tests {
 		_, errOut := runConsoleFailure(t, env(kv))

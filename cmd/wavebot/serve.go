@@ -14,7 +14,6 @@ import (
 
 	"wavebot/clock"
 	"wavebot/notify"
-	"wavebot/wave"
 )
 
 // Server limits.
@@ -43,8 +42,7 @@ func runServe(ctx context.Context, args []string, env func(string) (string, bool
 		return fmt.Errorf("serve: unexpected argument %q", fs.Arg(0))
 	}
 	logger := slog.New(slog.NewJSONHandler(stderr, nil))
-	policy := notify.DefaultPolicy(cfg.Calendar)
-	store, err := openStore(ctx, cfg, func(w wave.Wave) (time.Time, bool) { return policy.Next(w, w.Reminded) })
+	store, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -53,7 +51,7 @@ func runServe(ctx context.Context, args []string, env func(string) (string, bool
 	// Each chat adapter adds its platform's notifier here; until then every
 	// reminder is logged as undeliverable and recorded, not retried.
 	platforms := notify.Router{}
-	sweeper := &notify.Sweeper{Store: store, Policy: policy, Delivery: notify.NewDelivery(platforms, clk), Clock: clk,
+	sweeper := &notify.Sweeper{Store: store, Policy: cfg.Policy, Delivery: notify.NewDelivery(platforms, clk), Clock: clk,
 		Lease: reminderLease, Batch: sweepBatch, Logger: logger}
 
 	ln, err := net.Listen("tcp", cfg.Listen)
