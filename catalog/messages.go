@@ -143,7 +143,7 @@ var (
 	SumLog          = msg("ændringslog, nyeste først", "audit trail, newest first")
 	SumRole         = msg("giv en person en rolle", "give a person a role")
 	SumRemindList   = msg("dine påmindelser de næste arbejdsdage", "your reminders of the coming business days")
-	SumRemindSnooze = msg("udsæt påmindelser om et emne: 1d, 3d (arbejdsdage) eller 4h (timer)", "snooze reminders about a subject: 1d, 3d (business days) or 4h (hours)")
+	SumRemindSnooze = msg("udsæt påmindelser om ID/FV eller ID/FV/AKTIVITET: 1d, 3d (arbejdsdage) eller 4h (timer)", "snooze reminders about ID/FV or ID/FV/ACTIVITY: 1d, 3d (business days) or 4h (hours)")
 	SumLang         = msg("vælg dansk eller engelsk", "choose Danish or English")
 )
 

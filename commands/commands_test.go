@@ -210,6 +210,8 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"anna: remind snooze b3/SUF 73h", "ikke en varighed"},
 		{"anna: remind snooze b3 1d", "BØLGE/FORVALTNING"},
 		{"anna: remind snooze b3/SUF/ 1d", "ikke et emne"},
+		{"anna: remind snooze b3/SUF/pc/x 1d", "ikke et emne"},
+		{"anna: remind snooze b3/ 1d", "BØLGE/FORVALTNING"},
 		{"anna: remind snooze b3/SUF/coffee 1d", "Ukendt aktivitet"},
 		{"anna: remind snooze b9/SUF 1d", "ingen bølge"},
 		{"anna: remind snooze b3/KFF 1d", "ikke tilmeldt"},

@@ -33,22 +33,17 @@ func (s subject) String() string {
 
 // parseSubject reads "b3/BUF" or "b3/BUF/pc".
 func (d *Dispatcher) parseSubject(s string) (subject, error) {
-	enrolment, activity, hasActivity := strings.Cut(s, "/")
-	if rest, act, ok := strings.Cut(activity, "/"); ok {
-		enrolment, activity = enrolment+"/"+rest, act
-	} else {
-		enrolment, hasActivity = s, false
-	}
-	if hasActivity && activity == "" {
+	parts := strings.Split(s, "/")
+	if len(parts) > 3 || (len(parts) == 3 && parts[2] == "") {
 		return subject{}, refuse(catalog.BadSubject, s)
 	}
-	r, err := d.parseRef(enrolment)
+	r, err := d.parseRef(strings.Join(parts[:min(len(parts), 2)], "/"))
 	if err != nil {
 		return subject{}, err
 	}
 	sub := subject{ref: r}
-	if hasActivity {
-		if sub.activity, err = d.activityKey(activity); err != nil {
+	if len(parts) == 3 {
+		if sub.activity, err = d.activityKey(parts[2]); err != nil {
 			return subject{}, err
 		}
 	}
@@ -63,7 +58,7 @@ func parseSnooze(s string) (days, hours int, err error) {
 		case convErr != nil || n < 1:
 		case unit == "d" && n <= maxSnoozeDays:
 			return n, 0, nil
-		case (unit == "h" || unit == "t") && n <= maxSnoozeHours:
+		case unit == "h" && n <= maxSnoozeHours:
 			return 0, n, nil
 		}
 	}
