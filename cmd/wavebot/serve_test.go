@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -178,4 +180,34 @@ func TestServeSweepsReminders(t *testing.T) {
 	if c, err := store.ClaimReminder(context.Background(), key, time.Now(), time.Minute); err != nil || c != storage.Delivered {
 		t.Errorf("ledger has %s as %v %v, want recorded", key, c, err)
 	}
+}
+
+// pingResult is a store whose ping answers err.
+type pingResult struct{ err error }
+
+func (p pingResult) Ping(context.Context) error { return p.err }
+
+// FuzzRoutes sends arbitrary requests to the endpoints: nothing panics,
+// and only the two health endpoints say yes.
+func FuzzRoutes(f *testing.F) {
+	for _, seed := range []struct{ method, path, body string }{
+		{"GET", "/healthz", ""}, {"GET", "/readyz", ""}, {"POST", "/readyz", "x"}, {"GET", "/healthz/../readyz", ""},
+		{"DELETE", "/", ""}, {"GET", "/%zz", ""}, {"PUT", "/healthz", strings.Repeat("a", 1<<16)},
+	} {
+		f.Add(seed.method, seed.path, seed.body)
+	}
+	up, down := routes(pingResult{}), routes(pingResult{errors.New("down")})
+	f.Fuzz(func(t *testing.T, method, path, body string) {
+		req, err := http.NewRequest(method, "http://wavebot"+path, strings.NewReader(body))
+		if err != nil {
+			return // not a request a client could send
+		}
+		for _, h := range []http.Handler{up, down} {
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code == http.StatusOK && req.Method != "GET" && req.Method != "HEAD" {
+				t.Errorf("%s %s answered 200", method, path)
+			}
+		}
+	})
 }
