@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -119,35 +120,69 @@ func checkOnce(t *testing.T, n *counter, want int) {
 	}
 }
 
-// TestCrashAfterClaim: a replica claims reminders and dies before
-// delivering; once the lease has run out another delivers them, once.
+// crashing is the notifier of a replica that dies while delivering: its
+// first delivery cancels the replica's context and nothing reaches anyone.
+type crashing struct {
+	crash    context.CancelFunc
+	attempts atomic.Int64
+}
+
+func (c *crashing) Notify(context.Context, Reminder) error {
+	c.attempts.Add(1)
+	c.crash()
+	return errors.New("the replica died")
+}
+
+// TestCrashAfterClaim: a sweeper claims all 1,000 reminders and its
+// context is cancelled as it starts to deliver (a crash). While its lease
+// holds, two other sweepers send nothing; once it has run out they deliver
+// every reminder exactly once.
 func TestCrashAfterClaim(t *testing.T) {
+	url, prefix := redistest.URL(t), redistest.Prefix(t)
 	p := DefaultPolicy(cph)
-	s, err := redis.Open(context.Background(), redistest.URL(t), redistest.Prefix(t), dueFunc(p))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	overdueWaves(t, s, 20)
-	now := cph.At(day("2027-02-16"), 9, 0)
-	clk := clock.NewFake(now)
-	// The dead replica: it claimed every reminder and delivered none.
-	for i := range 20 {
-		w, _ := s.Wave(context.Background(), fmt.Sprintf("w%d", i))
-		for _, r := range p.Due(w, w.Reminded, now) {
-			if c, err := s.ClaimReminder(context.Background(), r.Key, now, time.Minute); err != nil || c != storage.Claimed {
-				t.Fatal(c, err)
-			}
+	var stores []storage.Store
+	for range 3 {
+		s, err := redis.Open(context.Background(), url, prefix, dueFunc(p))
+		if err != nil {
+			t.Fatal(err)
 		}
+		t.Cleanup(func() { s.Close() })
+		stores = append(stores, s)
 	}
-	n := &counter{}
+	overdueWaves(t, stores[0], 1000)
+	clk := clock.NewFake(cph.At(day("2027-02-16"), 9, 0))
+	ctx, crash := context.WithCancel(context.Background())
+	dead := &crashing{crash: crash}
+	if sent, _ := sweeper(stores[0], dead, clk).Sweep(ctx); sent != 0 {
+		t.Fatalf("the crashing replica delivered %d", sent)
+	}
+	if n := dead.attempts.Load(); n == 0 || n > 4 {
+		t.Errorf("the crashing replica made %d attempts; want the ones in flight when it died (1 to 4)", n)
+	}
+	survivors := &counter{}
+	sweepBoth := func() {
+		var wg sync.WaitGroup
+		for _, s := range stores[1:] {
+			wg.Go(func() {
+				if _, err := sweeper(s, survivors, clk).Sweep(context.Background()); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+	}
 	clk.Advance(30 * time.Second)
-	if sent, _ := sweeper(s, n, clk).Sweep(context.Background()); sent != 0 {
-		t.Errorf("delivered %d while the dead replica's lease held", sent)
+	sweepBoth()
+	if len(survivors.got) != 0 {
+		t.Fatalf("%d delivered while the dead replica's lease held", len(survivors.got))
 	}
 	clk.Advance(time.Minute)
-	sweeper(s, n, clk).Sweep(context.Background())
-	checkOnce(t, n, 20)
+	sweepBoth()
+	sweepBoth() // a wave the other survivor held is finished now
+	checkOnce(t, survivors, 1000)
+	if ids, _ := stores[1].DueWaves(context.Background(), clk.Now(), 10); len(ids) != 0 {
+		t.Errorf("waves still due: %v", ids)
+	}
 }
 
 // TestTroubledNotifier: a notifier that fails three times, and one that
