@@ -5,11 +5,7 @@
 package notify
 
 import (
-	"errors"
-	"fmt"
-	"maps"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -30,37 +26,6 @@ const (
 	ActivityOverdue Kind = "activity-overdue"
 	NoContact       Kind = "no-contact"
 )
-
-// Policy holds the numbers of the reminder policy; a deployment can change
-// them. Lead times are in business days.
-type Policy struct {
-	Calendar *wave.Calendar
-	// SendHour and SendMinute are when reminders go out on a business day.
-	SendHour, SendMinute int
-	// AuthSoon: "due soon" this many business days before the feedback deadline.
-	AuthSoon int
-	// AuthEscalate: from this many business days after the deadline, the KS lead is told too.
-	AuthEscalate int
-	// EvalNotices: notices this many business days before the evaluation.
-	EvalNotices []int
-	// ActivitySoon: "due soon" this many business days before an activity's due date.
-	ActivitySoon int
-	// NoContactFrom: the KS lead hears daily about an enrolment without a
-	// contact from this many business days before the wave starts.
-	NoContactFrom int
-	// WorkdayEnd is the hour after which a snooze counted in hours waits
-	// for the next working morning.
-	WorkdayEnd int
-	// ListAhead: "remind list" shows what comes within this many business days.
-	ListAhead int
-}
-
-// DefaultPolicy is the policy of the design: 09:00, D-2, D+3, E-5 and E-1,
-// activities D-2, missing contact from 10 days before the start.
-func DefaultPolicy(c *wave.Calendar) Policy {
-	return Policy{Calendar: c, SendHour: 9, AuthSoon: 2, AuthEscalate: 3, EvalNotices: []int{5, 1}, ActivitySoon: 2, NoContactFrom: 10,
-		WorkdayEnd: 17, ListAhead: 10}
-}
 
 // Reminder is one message to one person.
 type Reminder struct {
@@ -289,147 +254,4 @@ func (p Policy) Next(w wave.Wave, t time.Time) (time.Time, bool) {
 		}
 	}
 	return best, found
-}
-
-// Pending is what is coming for one person about one subject: the next
-// reminder, and until when the person has snoozed the subject.
-type Pending struct {
-	Reminder
-	SnoozedUntil time.Time
-}
-
-// Pending lists, for each subject of wave w that person hears about, the
-// next reminder after now, if it falls within ListAhead business days.
-// The list is ordered by time.
-func (p Policy) Pending(w wave.Wave, person string, now time.Time) []Pending {
-	horizon := p.at(p.Calendar.AddBusinessDays(p.Calendar.Today(now), p.ListAhead))
-	var out []Pending
-	add := func(s series, at time.Time, until time.Time) {
-		if at.After(horizon) {
-			return
-		}
-		i := slices.IndexFunc(out, func(o Pending) bool { return o.FV == s.fv && o.Activity == s.activity })
-		if i >= 0 && !at.Before(out[i].At) {
-			return
-		}
-		pending := Pending{Reminder: p.reminder(w, s, at, person, p.Calendar.Today(at).String()), SnoozedUntil: until}
-		if i >= 0 {
-			out[i] = pending
-			return
-		}
-		out = append(out, pending)
-	}
-	all := p.series(w)
-	for _, s := range all {
-		if !slices.Contains(s.recipients, person) {
-			continue
-		}
-		after := now
-		until, snoozed := w.SnoozedUntil(s.fv, s.activity, person)
-		if snoozed && until.After(now) {
-			after = until.Add(-time.Nanosecond)
-			if back, ok := p.snoozed(all, wave.Snooze{FV: s.fv, Activity: s.activity, Person: person, Until: until}); ok && back.kind == s.kind {
-				add(s, until, until)
-			}
-		} else {
-			until = time.Time{}
-		}
-		if at, ok := p.next(s, after); ok {
-			add(s, at, until)
-		}
-	}
-	slices.SortStableFunc(out, func(a, b Pending) int {
-		if c := a.At.Compare(b.At); c != 0 {
-			return c
-		}
-		return strings.Compare(a.Subject(), b.Subject())
-	})
-	return out
-}
-
-// SnoozeUntil is when a snooze of days business days, or of hours, made at
-// now ends. Days end at the send time of the working morning they reach;
-// hours that end outside a working day end at the next working morning.
-func (p Policy) SnoozeUntil(now time.Time, days, hours int) time.Time {
-	c := p.Calendar
-	if days > 0 {
-		return p.at(c.AddBusinessDays(c.Today(now), days))
-	}
-	t := now.Add(time.Duration(hours) * time.Hour)
-	d := c.Today(t)
-	if !c.IsBusinessDay(d) || t.Before(p.at(d)) || !t.Before(c.At(d, p.WorkdayEnd, 0)) {
-		if !t.Before(p.at(d)) {
-			d = d.AddDays(1)
-		}
-		return p.at(c.NextBusinessDay(d))
-	}
-	return t
-}
-
-// Hears reports whether person gets reminders about the subject fv/activity
-// of wave w in its present state.
-func (p Policy) Hears(w wave.Wave, fv, activity, person string) bool {
-	return slices.ContainsFunc(p.series(w), func(s series) bool {
-		return s.fv == fv && s.activity == activity && slices.Contains(s.recipients, person)
-	})
-}
-
-// settings are the numbers ParsePolicy sets by name, each with where its
-// value goes.
-func (p *Policy) settings() map[string]*int {
-	return map[string]*int{
-		"auth_soon": &p.AuthSoon, "auth_escalate": &p.AuthEscalate, "activity_soon": &p.ActivitySoon,
-		"no_contact": &p.NoContactFrom, "list_ahead": &p.ListAhead,
-	}
-}
-
-// ParsePolicy is the default policy on calendar c with the numbers spec
-// changes: comma-separated name=value pairs, lead times in business days,
-// "send=HH:MM" and "eval=5/1" for the evaluation notices, e.g.
-// "send=08:30,auth_soon=3,eval=10/5/1". An empty spec is the default.
-func ParsePolicy(c *wave.Calendar, spec string) (Policy, error) {
-	p := DefaultPolicy(c)
-	numbers := p.settings()
-	for field := range strings.SplitSeq(spec, ",") {
-		if field = strings.TrimSpace(field); field == "" {
-			continue
-		}
-		name, value, _ := strings.Cut(field, "=")
-		name, value = strings.TrimSpace(name), strings.TrimSpace(value)
-		var err error
-		switch target, ok := numbers[name]; {
-		case ok:
-			*target, err = leadTime(value)
-		case name == "send":
-			var t time.Time
-			if t, err = time.Parse("15:04", value); err == nil {
-				p.SendHour, p.SendMinute = t.Hour(), t.Minute()
-			}
-		case name == "eval":
-			p.EvalNotices = nil
-			for n := range strings.SplitSeq(value, "/") {
-				var days int
-				if days, err = leadTime(n); err != nil {
-					break
-				}
-				p.EvalNotices = append(p.EvalNotices, days)
-			}
-		default:
-			names := slices.Sorted(maps.Keys(numbers))
-			return Policy{}, fmt.Errorf("unknown setting %q; known: send, eval, %s", name, strings.Join(names, ", "))
-		}
-		if err != nil {
-			return Policy{}, fmt.Errorf("%s=%q: %w", name, value, err)
-		}
-	}
-	return p, nil
-}
-
-// leadTime reads a whole number of business days from 0 to 60.
-func leadTime(s string) (int, error) {
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 0 || n > 60 {
-		return 0, errors.New("want a whole number of days from 0 to 60")
-	}
-	return n, nil
 }

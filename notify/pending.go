@@ -1,0 +1,92 @@
+package notify
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	"wavebot/wave"
+)
+
+// Pending is what is coming for one person about one subject: the next
+// reminder, and until when the person has snoozed the subject.
+type Pending struct {
+	Reminder
+	SnoozedUntil time.Time
+}
+
+// Pending lists, for each subject of wave w that person hears about, the
+// next reminder after now, if it falls within ListAhead business days.
+// The list is ordered by time.
+func (p Policy) Pending(w wave.Wave, person string, now time.Time) []Pending {
+	horizon := p.at(p.Calendar.AddBusinessDays(p.Calendar.Today(now), p.ListAhead))
+	var out []Pending
+	add := func(s series, at time.Time, until time.Time) {
+		if at.After(horizon) {
+			return
+		}
+		i := slices.IndexFunc(out, func(o Pending) bool { return o.FV == s.fv && o.Activity == s.activity })
+		if i >= 0 && !at.Before(out[i].At) {
+			return
+		}
+		pending := Pending{Reminder: p.reminder(w, s, at, person, p.Calendar.Today(at).String()), SnoozedUntil: until}
+		if i >= 0 {
+			out[i] = pending
+			return
+		}
+		out = append(out, pending)
+	}
+	all := p.series(w)
+	for _, s := range all {
+		if !slices.Contains(s.recipients, person) {
+			continue
+		}
+		after := now
+		until, snoozed := w.SnoozedUntil(s.fv, s.activity, person)
+		if snoozed && until.After(now) {
+			after = until.Add(-time.Nanosecond)
+			if back, ok := p.snoozed(all, wave.Snooze{FV: s.fv, Activity: s.activity, Person: person, Until: until}); ok && back.kind == s.kind {
+				add(s, until, until)
+			}
+		} else {
+			until = time.Time{}
+		}
+		if at, ok := p.next(s, after); ok {
+			add(s, at, until)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b Pending) int {
+		if c := a.At.Compare(b.At); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Subject(), b.Subject())
+	})
+	return out
+}
+
+// SnoozeUntil is when a snooze of days business days, or of hours, made at
+// now ends. Days end at the send time of the working morning they reach;
+// hours that end outside a working day end at the next working morning.
+func (p Policy) SnoozeUntil(now time.Time, days, hours int) time.Time {
+	c := p.Calendar
+	if days > 0 {
+		return p.at(c.AddBusinessDays(c.Today(now), days))
+	}
+	t := now.Add(time.Duration(hours) * time.Hour)
+	d := c.Today(t)
+	if !c.IsBusinessDay(d) || t.Before(p.at(d)) || !t.Before(c.At(d, p.WorkdayEnd, 0)) {
+		if !t.Before(p.at(d)) {
+			d = d.AddDays(1)
+		}
+		return p.at(c.NextBusinessDay(d))
+	}
+	return t
+}
+
+// Hears reports whether person gets reminders about the subject fv/activity
+// of wave w in its present state.
+func (p Policy) Hears(w wave.Wave, fv, activity, person string) bool {
+	return slices.ContainsFunc(p.series(w), func(s series) bool {
+		return s.fv == fv && s.activity == activity && slices.Contains(s.recipients, person)
+	})
+}
