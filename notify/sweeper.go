@@ -71,21 +71,36 @@ func (s *Sweeper) NextDue(ctx context.Context) (time.Time, bool, error) {
 	return s.Store.NextDue(ctx)
 }
 
-// Sweep delivers every reminder due now and returns how many it sent.
-// A wave whose reminders were not all delivered (a failure, or another
-// replica's lease) stays due and is swept again next time.
+// Sweep delivers every reminder due now and returns how many it sent. It
+// works through the due waves a batch at a time while batches come full
+// and make progress. A wave whose reminders were not all delivered (a
+// failure, or another replica's lease) stays due and is swept again next
+// time.
 func (s *Sweeper) Sweep(ctx context.Context) (int, error) {
+	total := 0
+	for ctx.Err() == nil {
+		sent, due, finished, err := s.sweepBatch(ctx)
+		total += sent
+		if err != nil || due < s.Batch || finished == 0 {
+			return total, err
+		}
+	}
+	return total, nil
+}
+
+// sweepBatch sweeps up to Batch due waves; it returns how many reminders
+// it sent, how many waves were due and how many it finished.
+func (s *Sweeper) sweepBatch(ctx context.Context) (sent, due, finished int, err error) {
 	now := s.Clock.Now()
 	ids, err := s.Store.DueWaves(ctx, now, s.Batch)
 	if err != nil {
-		return 0, fmt.Errorf("sweep: %w", err)
+		return 0, 0, 0, fmt.Errorf("sweep: %w", err)
 	}
 	var (
 		claimed    []Reminder
 		versions   = map[string]int64{}
 		mu         sync.Mutex
 		unfinished = map[string]bool{}
-		sent       int
 	)
 	for _, id := range ids {
 		rs, version, complete, err := s.claim(ctx, id, now)
@@ -123,11 +138,14 @@ func (s *Sweeper) Sweep(ctx context.Context) (int, error) {
 		if unfinished[id] || ctx.Err() != nil {
 			continue
 		}
-		if err := s.finish(ctx, id, versions[id], now); err != nil && !errors.Is(err, errChangedMeanwhile) {
+		switch err := s.finish(ctx, id, versions[id], now); {
+		case err == nil:
+			finished++
+		case !errors.Is(err, errChangedMeanwhile):
 			s.Logger.Warn("sweep wave", "wave", id, "err", err)
 		}
 	}
-	return sent, nil
+	return sent, len(ids), finished, nil
 }
 
 // claim works out wave id's reminders due by now and claims them. It

@@ -279,3 +279,23 @@ func TestRunSweepsEveryIntervalAndStops(t *testing.T) {
 		}
 	}
 }
+
+// TestSweepWorksThroughFullBatches: with more waves due than one batch
+// holds, one sweep still delivers them all.
+func TestSweepWorksThroughFullBatches(t *testing.T) {
+	p := DefaultPolicy(cph)
+	s, err := bolt.Open(t.TempDir(), dueFunc(p))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	overdueWaves(t, s, 25)
+	clk := clock.NewFake(cph.At(day("2027-02-16"), 9, 0))
+	n := &counter{}
+	sw := sweeper(s, n, clk)
+	sw.Batch = 10
+	if sent, err := sw.Sweep(context.Background()); sent != 25 || err != nil {
+		t.Errorf("sweep sent %d, %v; want 25", sent, err)
+	}
+	checkOnce(t, n, 25)
+}
