@@ -187,21 +187,27 @@ func TestRemindersWaitForTheNextWorkingMorning(t *testing.T) {
 	}
 }
 
-// timeline lists the reminders of w from from to to as a sweeper would
-// send them, stepping from one Next to the following: when (local), what,
-// to whom.
-func timeline(p Policy, w wave.Wave, from, to time.Time) []string {
-	var out []string
+// sent lists the reminders of w from from to to as a sweeper would send
+// them, stepping from one Next to the following.
+func sent(p Policy, w wave.Wave, from, to time.Time) []Reminder {
+	var out []Reminder
 	for {
 		next, ok := p.Next(w, from)
 		if !ok || next.After(to) {
 			return out
 		}
-		for _, r := range p.Due(w, from, next) {
-			out = append(out, fmt.Sprintf("%s %s %s", r.At.In(cph.Location()).Format("01-02 15:04"), r.Kind, r.Recipient))
-		}
+		out = append(out, p.Due(w, from, next)...)
 		from = next
 	}
+}
+
+// timeline is sent as "when (local) what to whom".
+func timeline(p Policy, w wave.Wave, from, to time.Time) []string {
+	var out []string
+	for _, r := range sent(p, w, from, to) {
+		out = append(out, fmt.Sprintf("%s %s %s", r.At.In(cph.Location()).Format("01-02 15:04"), r.Kind, r.Recipient))
+	}
+	return out
 }
 
 // TestSnoozes: a snoozed subject is quiet for its person until the snooze
@@ -343,5 +349,20 @@ func TestParsePolicy(t *testing.T) {
 		if !strings.HasPrefix(got, tc.want) {
 			t.Errorf("%q: %s, want %s", tc.spec, got, tc.want)
 		}
+	}
+}
+
+// TestBackToWinterTime: reminders across the last Sunday of October stay
+// at 09:00 Copenhagen time: 07:00 UTC before the switch, 08:00 after.
+func TestBackToWinterTime(t *testing.T) {
+	p := DefaultPolicy(cph)
+	w := feedbackWave(t, "2027-10-29") // Friday before the switch on Sunday 31 October
+	var got []string
+	for _, r := range sent(p, w, cph.At(day("2027-10-25"), 12, 0), cph.At(day("2027-11-02"), 12, 0)) {
+		got = append(got, fmt.Sprintf("%s %s", r.At.UTC().Format("01-02 15:04Z"), r.Kind))
+	}
+	want := "10-27 07:00Z auth-soon,10-29 07:00Z auth-today,11-01 08:00Z auth-overdue,11-02 08:00Z auth-overdue"
+	if strings.Join(got, ",") != want {
+		t.Errorf("got  %s\nwant %s", strings.Join(got, ","), want)
 	}
 }
