@@ -72,23 +72,23 @@ func sweeper(s storage.Store, n Notifier, clk Clock) *Sweeper {
 	return &Sweeper{Store: s, Policy: DefaultPolicy(cph), Delivery: d, Clock: clk, Lease: time.Minute, Batch: 5000, Logger: slog.New(slog.DiscardHandler)}
 }
 
-// TestExactlyOnceWithThreeSweepers: three sweepers on one real Redis, 1,000
-// reminders due at once; every key is delivered exactly once.
-func TestExactlyOnceWithThreeSweepers(t *testing.T) {
+// replicas opens n stores on one real Redis, as n replicas of wavebot would.
+func replicas(t *testing.T, n int) []storage.Store {
 	url, prefix := redistest.URL(t), redistest.Prefix(t)
-	p := DefaultPolicy(cph)
 	var stores []storage.Store
-	for range 3 {
-		s, err := redis.Open(context.Background(), url, prefix, dueFunc(p))
+	for range n {
+		s, err := redis.Open(context.Background(), url, prefix, dueFunc(DefaultPolicy(cph)))
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { s.Close() })
 		stores = append(stores, s)
 	}
-	overdueWaves(t, stores[0], 1000)
-	clk := clock.NewFake(cph.At(day("2027-02-16"), 9, 0))
-	n := &counter{}
+	return stores
+}
+
+// sweepAtOnce sweeps every store at the same time into n.
+func sweepAtOnce(t *testing.T, stores []storage.Store, n Notifier, clk Clock) {
 	var wg sync.WaitGroup
 	for _, s := range stores {
 		wg.Go(func() {
@@ -98,10 +98,18 @@ func TestExactlyOnceWithThreeSweepers(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+// TestExactlyOnceWithThreeSweepers: three sweepers on one real Redis, 1,000
+// reminders due at once; every key is delivered exactly once.
+func TestExactlyOnceWithThreeSweepers(t *testing.T) {
+	stores := replicas(t, 3)
+	overdueWaves(t, stores[0], 1000)
+	clk := clock.NewFake(cph.At(day("2027-02-16"), 9, 0))
+	n := &counter{}
+	sweepAtOnce(t, stores, n, clk)
 	// A wave another sweeper held stays due; sweeping again finishes it.
-	for _, s := range stores {
-		sweeper(s, n, clk).Sweep(context.Background())
-	}
+	sweepAtOnce(t, stores, n, clk)
 	checkOnce(t, n, 1000)
 	if ids, _ := stores[0].DueWaves(context.Background(), clk.Now(), 10); len(ids) != 0 {
 		t.Errorf("waves still due after the sweeps: %v", ids)
@@ -138,17 +146,7 @@ func (c *crashing) Notify(context.Context, Reminder) error {
 // holds, two other sweepers send nothing; once it has run out they deliver
 // every reminder exactly once.
 func TestCrashAfterClaim(t *testing.T) {
-	url, prefix := redistest.URL(t), redistest.Prefix(t)
-	p := DefaultPolicy(cph)
-	var stores []storage.Store
-	for range 3 {
-		s, err := redis.Open(context.Background(), url, prefix, dueFunc(p))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { s.Close() })
-		stores = append(stores, s)
-	}
+	stores := replicas(t, 3)
 	overdueWaves(t, stores[0], 1000)
 	clk := clock.NewFake(cph.At(day("2027-02-16"), 9, 0))
 	ctx, crash := context.WithCancel(context.Background())
@@ -160,25 +158,14 @@ func TestCrashAfterClaim(t *testing.T) {
 		t.Errorf("the crashing replica made %d attempts; want the ones in flight when it died (1 to 4)", n)
 	}
 	survivors := &counter{}
-	sweepBoth := func() {
-		var wg sync.WaitGroup
-		for _, s := range stores[1:] {
-			wg.Go(func() {
-				if _, err := sweeper(s, survivors, clk).Sweep(context.Background()); err != nil {
-					t.Error(err)
-				}
-			})
-		}
-		wg.Wait()
-	}
 	clk.Advance(30 * time.Second)
-	sweepBoth()
+	sweepAtOnce(t, stores[1:], survivors, clk)
 	if len(survivors.got) != 0 {
 		t.Fatalf("%d delivered while the dead replica's lease held", len(survivors.got))
 	}
 	clk.Advance(time.Minute)
-	sweepBoth()
-	sweepBoth() // a wave the other survivor held is finished now
+	sweepAtOnce(t, stores[1:], survivors, clk)
+	sweepAtOnce(t, stores[1:], survivors, clk) // a wave the other survivor held is finished now
 	checkOnce(t, survivors, 1000)
 	if ids, _ := stores[1].DueWaves(context.Background(), clk.Now(), 10); len(ids) != 0 {
 		t.Errorf("waves still due: %v", ids)
