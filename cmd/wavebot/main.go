@@ -108,7 +108,7 @@ func runConsole(ctx context.Context, args []string, env func(string) (string, bo
 	// The console prints; it needs no pacing or retries.
 	delivery := &notify.Delivery{Notifier: c, Clock: clk, Attempts: 1, Workers: 1, AttemptTimeout: time.Minute}
 	c.Reminders = &notify.Sweeper{Store: store, Policy: cfg.Policy, Delivery: delivery, Clock: clk,
-		Lease: 2 * time.Minute, Batch: 1000, Logger: logger}
+		Lease: reminderLease, Batch: sweepBatch, Logger: logger}
 	return c.Run(ctx, stdin)
 }
 

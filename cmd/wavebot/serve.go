@@ -16,7 +16,7 @@ import (
 	"wavebot/notify"
 )
 
-// Server limits.
+// Limits of the service; the console's sweeper shares the lease and batch.
 const (
 	shutdownGrace = 10 * time.Second
 	readyTimeout  = 2 * time.Second
@@ -68,12 +68,16 @@ func runServe(ctx context.Context, args []string, env func(string) (string, bool
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	logger.Info("listening", "addr", ln.Addr().String(), "sweep_interval", cfg.SweepInterval.String())
+	// The sweeper stops with the service, also when the server fails.
+	sweeping, stopSweeping := context.WithCancel(ctx)
+	defer stopSweeping()
 	var wg sync.WaitGroup
-	wg.Go(func() { sweeper.Run(ctx, cfg.SweepInterval) })
+	wg.Go(func() { sweeper.Run(sweeping, cfg.SweepInterval) })
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	select {
 	case err = <-served:
+		stopSweeping()
 	case <-ctx.Done():
 		shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
 		defer cancel()

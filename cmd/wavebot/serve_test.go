@@ -131,6 +131,15 @@ func TestServeEndpointsAndShutdown(t *testing.T) {
 	}
 }
 
+func TestServeBadListenAddress(t *testing.T) {
+	var errOut strings.Builder
+	code := run(context.Background(), []string{"serve"}, env("WAVEBOT_DATA_DIR="+t.TempDir(), "WAVEBOT_LISTEN=localhost:http-ish"),
+		strings.NewReader(""), io.Discard, &errOut)
+	if code != 1 || !strings.Contains(errOut.String(), "wavebot: WAVEBOT_LISTEN:") {
+		t.Errorf("exit %d, stderr %q", code, errOut.String())
+	}
+}
+
 // TestServeReadyzFollowsRedis: readiness fails while Redis is down.
 func TestServeReadyzFollowsRedis(t *testing.T) {
 	r := redistest.Start(t)
