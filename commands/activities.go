@@ -37,11 +37,7 @@ func (d *Dispatcher) setStatus(c statusChange) Handler {
 		if err := need(in, 2); err != nil {
 			return Reply{}, err
 		}
-		r, err := d.parseRef(in.Args[0])
-		if err != nil {
-			return Reply{}, err
-		}
-		key, err := d.activityKey(in.Args[1])
+		r, key, err := d.parseActivity(in.Args[0], in.Args[1])
 		if err != nil {
 			return Reply{}, err
 		}
@@ -93,11 +89,7 @@ func (d *Dispatcher) due(ctx context.Context, in Input) (Reply, error) {
 	if err := exactly(in, 3); err != nil {
 		return Reply{}, err
 	}
-	r, err := d.parseRef(in.Args[0])
-	if err != nil {
-		return Reply{}, err
-	}
-	key, err := d.activityKey(in.Args[1])
+	r, key, err := d.parseActivity(in.Args[0], in.Args[1])
 	if err != nil {
 		return Reply{}, err
 	}

@@ -64,6 +64,20 @@ func parseDate(s string) (wave.Date, error) {
 	return d, nil
 }
 
+// parseActivity reads the "b3/BUF kickoff" that done, start, block, skip
+// and due begin with.
+func (d *Dispatcher) parseActivity(refArg, name string) (ref, string, error) {
+	r, err := d.parseRef(refArg)
+	if err != nil {
+		return ref{}, "", err
+	}
+	key, err := d.activityKey(name)
+	if err != nil {
+		return ref{}, "", err
+	}
+	return r, key, nil
+}
+
 // activityKey resolves an activity name or alias.
 func (d *Dispatcher) activityKey(name string) (string, error) {
 	key, ok := d.cfg.Template.ActivityKey(name)

@@ -63,6 +63,18 @@ func overdueWaves(t *testing.T, s storage.Store, n int) {
 	}
 }
 
+// boltWithOverdue is a bolt store holding n overdue waves.
+func boltWithOverdue(t *testing.T, n int) storage.Store {
+	t.Helper()
+	s, err := bolt.Open(t.TempDir(), dueFunc(DefaultPolicy(cph)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	overdueWaves(t, s, n)
+	return s
+}
+
 func dueFunc(p Policy) storage.DueFunc {
 	return func(w wave.Wave) (time.Time, bool) { return p.Next(w, w.Reminded) }
 }
@@ -186,19 +198,16 @@ func TestTroubledNotifier(t *testing.T) {
 		{"rate limited", []error{&RateLimitError{RetryAfter: 20 * time.Second}}, "@0s @20s"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			p := DefaultPolicy(cph)
-			s, err := bolt.Open(t.TempDir(), dueFunc(p))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.Close()
-			overdueWaves(t, s, 1)
+			s := boltWithOverdue(t, 1)
 			clk := clock.NewFake(cph.At(day("2027-02-16"), 9, 0))
 			key := "w0/BUF|auth-overdue|2027-02-16|maria"
 			n := &scripted{clk: clk, answers: map[string][]error{key: tc.answers}}
 			sw := sweeper(s, n, clk)
 			sw.Delivery = NewDelivery(n, clk)
-			var sent int
+			var (
+				sent int
+				err  error
+			)
 			drive(clk, func() { sent, err = sw.Sweep(context.Background()) })
 			if err != nil || sent != 1 {
 				t.Fatalf("sweep sent %d, %v", sent, err)
@@ -230,13 +239,7 @@ func TestTroubledNotifier(t *testing.T) {
 // clock, logs each delivery with its key, and returns when its context
 // ends.
 func TestRunSweepsEveryIntervalAndStops(t *testing.T) {
-	p := DefaultPolicy(cph)
-	s, err := bolt.Open(t.TempDir(), dueFunc(p))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	overdueWaves(t, s, 3)
+	s := boltWithOverdue(t, 3)
 	clk := clock.NewFake(cph.At(day("2027-02-16"), 8, 57))
 	n := &counter{}
 	// slog's handlers write one record at a time; the log is read after Run.
@@ -270,13 +273,7 @@ func TestRunSweepsEveryIntervalAndStops(t *testing.T) {
 // TestSweepWorksThroughFullBatches: with more waves due than one batch
 // holds, one sweep still delivers them all.
 func TestSweepWorksThroughFullBatches(t *testing.T) {
-	p := DefaultPolicy(cph)
-	s, err := bolt.Open(t.TempDir(), dueFunc(p))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	overdueWaves(t, s, 25)
+	s := boltWithOverdue(t, 25)
 	clk := clock.NewFake(cph.At(day("2027-02-16"), 9, 0))
 	n := &counter{}
 	sw := sweeper(s, n, clk)
