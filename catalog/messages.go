@@ -184,6 +184,7 @@ var (
 	RemindActivitySoon    = msg("%s: %s har frist %s. Marker den med done, når den er klaret.", "%s: %s is due %s. Mark it with done when it is.")
 	RemindActivityOverdue = msg("%s: %s er overskredet (frist %s). Marker den med done eller skip.", "%s: %s is overdue (due %s). Mark it with done or skip.")
 	ReminderTitle         = msg("Påmindelse", "Reminder")
+	DigestTitle           = msg("Påmindelser (%d)", "Reminders (%d)")
 	RemindListTitle       = msg("Påmindelser til %s", "Reminders for %s")
 	RemindListItem        = msg("%s %s – %s", "%s %s – %s")
 	RemindListSnoozed     = msg("(udsat til %s)", "(snoozed until %s)")

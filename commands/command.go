@@ -51,6 +51,16 @@ type Command struct {
 	Perm    Permission
 	Run     Handler
 	Sub     []*Command
+	// path is the full name, "auth ok"; New sets it.
+	path string
+}
+
+// setPaths names every command by its path from the top.
+func setPaths(cmds []*Command, parent string) {
+	for _, c := range cmds {
+		c.path = strings.TrimSpace(parent + " " + c.Name)
+		setPaths(c.Sub, c.path)
+	}
 }
 
 func (c *Command) names() []string { return append([]string{c.Name}, c.Aliases...) }

@@ -356,7 +356,7 @@ func TestReminderMessage(t *testing.T) {
 			"b3/SUF har ingen kontaktperson",
 			"Vis status: status b3/SUF|Udsæt 1 dag: remind snooze b3/SUF 1d|Udsæt 3 dage: remind snooze b3/SUF 3d"},
 	} {
-		msg := f.d.Reminder(context.Background(), tc.r)
+		msg := f.d.Digest(context.Background(), notify.Digest{Recipient: tc.r.Recipient, Reminders: []notify.Reminder{tc.r}})
 		var buttons []string
 		for _, a := range msg.Actions {
 			buttons = append(buttons, a.Label+": "+a.Command)

@@ -55,6 +55,7 @@ func New(cfg Config) (*Dispatcher, error) {
 	}
 	d := &Dispatcher{cfg: cfg}
 	d.cmds = d.commands()
+	setPaths(d.cmds, "")
 	if err := checkNames(d.cmds, ""); err != nil {
 		return nil, err
 	}
@@ -91,6 +92,14 @@ func (d *Dispatcher) Handle(ctx context.Context, req Request) Reply {
 	if cmd == nil {
 		return d.failure(lang, nil, refuse(catalog.UnknownCommand, words[0]))
 	}
+	reply := d.run(ctx, cmd, me, lang, words, consumed, req.Text)
+	reply.Command = cmd.path
+	return reply
+}
+
+// run runs the command resolved from the request's words, checking the
+// permissions it declares.
+func (d *Dispatcher) run(ctx context.Context, cmd *Command, me wave.Person, lang string, words []string, consumed int, text string) Reply {
 	if cmd.Run == nil {
 		// A group named without a valid subcommand: show its usages.
 		return d.failure(lang, cmd, refuse(catalog.UnknownSubcommand, strings.Join(words[:consumed], " ")))
@@ -98,7 +107,7 @@ func (d *Dispatcher) Handle(ctx context.Context, req Request) Reply {
 	if (cmd.Perm == AdminOnly || cmd.Perm == KSOnly) && !cmd.Perm.allows(me, "") {
 		return d.failure(lang, cmd, refuse(catalog.NotAllowed, cmd.Perm.who().In(lang)))
 	}
-	in := Input{Me: me, Args: words[consumed:], Now: d.cfg.Clock.Now(), Lang: lang, line: afterWords(req.Text, consumed)}
+	in := Input{Me: me, Args: words[consumed:], Now: d.cfg.Clock.Now(), Lang: lang, line: afterWords(text, consumed)}
 	reply, err := cmd.Run(ctx, in)
 	if err != nil {
 		return d.failure(lang, cmd, err)

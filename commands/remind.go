@@ -151,30 +151,58 @@ func (d *Dispatcher) reminderText(lang string, r notify.Reminder) string {
 	return reminderText[r.Kind].In(lang, ref, title, r.Due)
 }
 
-// Reminder is the message of a reminder in its recipient's language: what
-// is due, and buttons to act on it or snooze it. Adapters deliver it as
-// they deliver replies.
-func (d *Dispatcher) Reminder(ctx context.Context, r notify.Reminder) Reply {
+// digestButtons is how many of a digest's reminders get a button.
+const digestButtons = 3
+
+// Digest is the message of a digest in its recipient's language: what is
+// due, and buttons to act on it or snooze it. One reminder reads as one
+// line with its action and two snoozes; several are grouped by enrolment,
+// most urgent first, with the actions of the first few. Adapters deliver
+// it as they deliver replies.
+func (d *Dispatcher) Digest(ctx context.Context, dg notify.Digest) Reply {
 	lang := d.cfg.Lang
-	if p, err := d.cfg.Store.Person(ctx, r.Recipient); err == nil && p.Lang != "" {
+	if p, err := d.cfg.Store.Person(ctx, dg.Recipient); err == nil && p.Lang != "" {
 		lang = p.Lang
 	}
+	if len(dg.Reminders) == 1 {
+		r := dg.Reminders[0]
+		snooze := "remind snooze " + r.Subject() + " "
+		return Reply{
+			Command: "reminder",
+			Title:   catalog.ReminderTitle.In(lang),
+			Lines:   []string{d.reminderText(lang, r)},
+			Actions: []Action{reminderAction(lang, r),
+				{Label: catalog.ButtonSnooze1d.In(lang), Command: snooze + "1d"},
+				{Label: catalog.ButtonSnooze3d.In(lang), Command: snooze + "3d"}},
+		}
+	}
+	reply := Reply{Command: "reminder", Title: catalog.DigestTitle.In(lang, len(dg.Reminders))}
+	for _, r := range notify.NewDigest(dg.Recipient, dg.Reminders).Reminders {
+		ref := r.Wave + "/" + r.FV
+		i := slices.IndexFunc(reply.Sections, func(s Section) bool { return s.Title == ref })
+		if i < 0 {
+			reply.Sections = append(reply.Sections, Section{Title: ref})
+			i = len(reply.Sections) - 1
+		}
+		reply.Sections[i].Lines = append(reply.Sections[i].Lines, d.reminderText(lang, r))
+		if len(reply.Actions) < digestButtons {
+			a := reminderAction(lang, r)
+			a.Label += " – " + r.Subject()
+			reply.Actions = append(reply.Actions, a)
+		}
+	}
+	return reply
+}
+
+// reminderAction is the button that deals with a reminder: answer the
+// feedback, mark the activity done, or look at the enrolment.
+func reminderAction(lang string, r notify.Reminder) Action {
 	ref := r.Wave + "/" + r.FV
-	var act Action
 	switch r.Kind {
 	case notify.AuthSoon, notify.AuthToday, notify.AuthOverdue:
-		act = Action{Label: catalog.ButtonAuthOK.In(lang), Command: "auth ok " + ref}
+		return Action{Label: catalog.ButtonAuthOK.In(lang), Command: "auth ok " + ref}
 	case notify.ActivitySoon, notify.ActivityOverdue:
-		act = Action{Label: catalog.ButtonDone.In(lang), Command: "done " + ref + " " + r.Activity}
-	default:
-		act = Action{Label: catalog.ButtonStatus.In(lang), Command: "status " + ref}
+		return Action{Label: catalog.ButtonDone.In(lang), Command: "done " + ref + " " + r.Activity}
 	}
-	snooze := "remind snooze " + r.Subject() + " "
-	return Reply{
-		Title: catalog.ReminderTitle.In(lang),
-		Lines: []string{d.reminderText(lang, r)},
-		Actions: []Action{act,
-			{Label: catalog.ButtonSnooze1d.In(lang), Command: snooze + "1d"},
-			{Label: catalog.ButtonSnooze3d.In(lang), Command: snooze + "3d"}},
-	}
+	return Action{Label: catalog.ButtonStatus.In(lang), Command: "status " + ref}
 }

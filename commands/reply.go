@@ -17,6 +17,10 @@ type Caller struct {
 // Reply is a platform-neutral answer. Each adapter renders it: Block Kit on
 // Slack, an Adaptive Card on Teams, text in the console.
 type Reply struct {
+	// Command names the command that answered ("status", "auth ok"), or
+	// "reminder" for a reminder; empty when no command was recognised.
+	// Adapters use it to choose how to answer, never to change what is said.
+	Command  string
 	Title    string
 	Lines    []string
 	Fields   []Field

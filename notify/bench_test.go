@@ -103,7 +103,7 @@ type latencyNotifier struct {
 	n     atomic.Int64
 }
 
-func (l *latencyNotifier) Notify(context.Context, Reminder) error {
+func (l *latencyNotifier) Notify(context.Context, Digest) error {
 	time.Sleep(l.delay)
 	l.n.Add(1)
 	return nil

@@ -185,7 +185,7 @@ func waiting(order []*lane) *lane {
 func (d *Delivery) attempt(ctx context.Context, l *lane, j *job, results chan<- outcome, done func(context.Context, Reminder, error)) {
 	actx, cancel := context.WithTimeout(ctx, d.AttemptTimeout)
 	defer cancel()
-	err := d.Notifier.Notify(actx, j.r)
+	err := d.Notifier.Notify(actx, Digest{Recipient: j.r.Recipient, Reminders: []Reminder{j.r}})
 	if err == nil {
 		done(ctx, j.r, nil)
 	}
@@ -237,11 +237,11 @@ func abandon(ctx context.Context, lanes []*lane, err error, done func(context.Co
 // to "slack"). A person no notifier serves is undeliverable.
 type Router map[string]Notifier
 
-// Notify hands r to its platform's notifier.
-func (rt Router) Notify(ctx context.Context, r Reminder) error {
-	platform, _, ok := strings.Cut(r.Recipient, ":")
+// Notify hands d to its recipient's platform's notifier.
+func (rt Router) Notify(ctx context.Context, d Digest) error {
+	platform, _, ok := strings.Cut(d.Recipient, ":")
 	if n := rt[platform]; ok && n != nil {
-		return n.Notify(ctx, r)
+		return n.Notify(ctx, d)
 	}
-	return fmt.Errorf("%w: no chat platform of this deployment reaches %s", ErrUndeliverable, r.Recipient)
+	return fmt.Errorf("%w: no chat platform of this deployment reaches %s", ErrUndeliverable, d.Recipient)
 }

@@ -25,7 +25,8 @@ type scripted struct {
 	log     []string
 }
 
-func (s *scripted) Notify(_ context.Context, r Reminder) error {
+func (s *scripted) Notify(_ context.Context, d Digest) error {
+	r := d.Reminders[0]
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.log = append(s.log, fmt.Sprintf("%s@%v", r.Key, s.clk.Now().Sub(t0)))
@@ -170,7 +171,8 @@ type blocking struct {
 	release chan struct{}
 }
 
-func (b *blocking) Notify(ctx context.Context, r Reminder) error {
+func (b *blocking) Notify(ctx context.Context, d Digest) error {
+	r := d.Reminders[0]
 	b.started <- r.Key
 	<-b.release
 	return ctx.Err()
@@ -247,7 +249,7 @@ func TestRouter(t *testing.T) {
 		{"maria", ErrUndeliverable},
 		{"slack", ErrUndeliverable},
 	} {
-		err := rt.Notify(context.Background(), Reminder{Key: tc.recipient, Recipient: tc.recipient})
+		err := rt.Notify(context.Background(), Digest{Recipient: tc.recipient, Reminders: []Reminder{{Key: tc.recipient, Recipient: tc.recipient}}})
 		if !errors.Is(err, tc.err) || (tc.err == nil) != (err == nil) {
 			t.Errorf("%s: %v, want %v", tc.recipient, err, tc.err)
 		}

@@ -255,3 +255,33 @@ func (p Policy) Next(w wave.Wave, t time.Time) (time.Time, bool) {
 	}
 	return best, found
 }
+
+// Digest is one message to one person: every reminder due to them at one
+// sending time, most urgent first. The ledger records each reminder's key;
+// the person reads one message.
+type Digest struct {
+	Recipient string
+	Reminders []Reminder
+}
+
+// urgency orders kinds from the most pressing: an escalation and what is
+// overdue before what is due today, before what comes soon.
+var urgency = map[Kind]int{
+	AuthEscalate: 0, AuthOverdue: 1, ActivityOverdue: 2, NoContact: 3, AuthToday: 4, AuthSoon: 5, ActivitySoon: 6, EvalNotice: 7,
+}
+
+// NewDigest gathers reminders to one recipient into a digest, most urgent
+// first, then by due date and subject.
+func NewDigest(recipient string, rs []Reminder) Digest {
+	rs = slices.Clone(rs)
+	slices.SortStableFunc(rs, func(a, b Reminder) int {
+		if c := urgency[a.Kind] - urgency[b.Kind]; c != 0 {
+			return c
+		}
+		if c := a.Due.Compare(b.Due); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Subject(), b.Subject())
+	})
+	return Digest{Recipient: recipient, Reminders: rs}
+}

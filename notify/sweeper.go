@@ -12,11 +12,12 @@ import (
 	"wavebot/wave"
 )
 
-// Notifier delivers one reminder to its recipient; each chat adapter has
-// one. It returns a *RateLimitError when the platform asks it to slow down,
-// and an error wrapping ErrUndeliverable when it can never deliver.
+// Notifier delivers one digest to its recipient as one message; each chat
+// adapter has one. It returns a *RateLimitError when the platform asks it
+// to slow down, and an error wrapping ErrUndeliverable when it can never
+// deliver.
 type Notifier interface {
-	Notify(ctx context.Context, r Reminder) error
+	Notify(ctx context.Context, d Digest) error
 }
 
 // sweepStore is what the sweeper needs of storage.

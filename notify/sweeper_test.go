@@ -31,7 +31,8 @@ type counter struct {
 	fail     int
 }
 
-func (c *counter) Notify(_ context.Context, r Reminder) error {
+func (c *counter) Notify(_ context.Context, d Digest) error {
+	r := d.Reminders[0]
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.attempts++
@@ -147,7 +148,7 @@ type crashing struct {
 	attempts atomic.Int64
 }
 
-func (c *crashing) Notify(context.Context, Reminder) error {
+func (c *crashing) Notify(context.Context, Digest) error {
 	c.attempts.Add(1)
 	c.crash()
 	return errors.New("the replica died")

@@ -88,6 +88,12 @@ type Store interface {
 	// claimed again.
 	CompleteReminder(ctx context.Context, key string) error
 
+	// ClaimOnce records key until ttl has passed and reports whether this
+	// call recorded it: of several calls with one key, exactly one gets
+	// true. Adapters run a platform event that is retried or reaches
+	// several replicas once.
+	ClaimOnce(ctx context.Context, key string, ttl time.Duration) (bool, error)
+
 	// Ping reports whether the store can be reached.
 	Ping(ctx context.Context) error
 	// Close releases the store.

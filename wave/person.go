@@ -36,6 +36,10 @@ type Person struct {
 	// ContactOf lists the forvaltninger the person is a contact for.
 	ContactOf []string `json:"contact_of,omitempty"`
 	Lang      string   `json:"lang,omitempty"`
+	// Addresses say how to reach the person on each chat platform, as that
+	// platform's adapter stored it: a Slack DM channel, a Teams
+	// conversation reference. The domain never reads them.
+	Addresses map[string]string `json:"addresses,omitempty"`
 }
 
 // IsKS reports whether the person works for KS (admin or ks).

@@ -21,10 +21,10 @@ import (
 )
 
 // handler is what the console needs of the command language: replies to
-// commands, and the message of a reminder.
+// commands, and the message of a digest of reminders.
 type handler interface {
 	Handle(ctx context.Context, req commands.Request) commands.Reply
-	Reminder(ctx context.Context, r notify.Reminder) commands.Reply
+	Digest(ctx context.Context, d notify.Digest) commands.Reply
 }
 
 // sweeper sends the reminders due at the clock's time and tells when the
@@ -53,11 +53,21 @@ type Console struct {
 	Reminders sweeper
 }
 
-// Notify prints a reminder with its time, its recipient and the commands
-// its buttons would run.
-func (c *Console) Notify(ctx context.Context, r notify.Reminder) error {
-	msg := c.Commands.Reminder(ctx, r)
-	fmt.Fprintf(c.Out, "⏰ %s → @%s: %s\n", r.At.In(c.Calendar.Location()).Format("2006-01-02 15:04"), r.Recipient, strings.Join(msg.Lines, " "))
+// Notify prints a digest with its time, its recipient, what it says and
+// the commands its buttons would run.
+func (c *Console) Notify(ctx context.Context, d notify.Digest) error {
+	msg := c.Commands.Digest(ctx, d)
+	at := d.Reminders[0].At
+	for _, r := range d.Reminders {
+		if r.At.After(at) {
+			at = r.At
+		}
+	}
+	lines := msg.Lines
+	for _, s := range msg.Sections {
+		lines = append(lines, s.Lines...)
+	}
+	fmt.Fprintf(c.Out, "⏰ %s → @%s: %s\n", at.In(c.Calendar.Location()).Format("2006-01-02 15:04"), d.Recipient, strings.Join(lines, "\n   "))
 	var acts []string
 	for _, a := range msg.Actions {
 		acts = append(acts, a.Command)

@@ -45,7 +45,8 @@ func (fakeCommands) Handle(_ context.Context, req commands.Request) commands.Rep
 	return commands.Reply{Lines: []string{req.Caller.ID + " ran " + req.Text}}
 }
 
-func (fakeCommands) Reminder(_ context.Context, r notify.Reminder) commands.Reply {
+func (fakeCommands) Digest(_ context.Context, d notify.Digest) commands.Reply {
+	r := d.Reminders[0]
 	return commands.Reply{Lines: []string{"about " + r.Subject()}, Actions: []commands.Action{{Label: "Done", Command: "done " + r.Subject()}}}
 }
 
@@ -69,7 +70,7 @@ func (s *schedule) Sweep(ctx context.Context) (int, error) {
 	n := 0
 	for len(s.due) > 0 && !s.due[0].After(s.clk.Now()) {
 		s.seen = append(s.seen, s.clk.Now())
-		s.c.Notify(ctx, notify.Reminder{At: s.due[0], Wave: "b3", FV: "BUF", Recipient: "maria"})
+		s.c.Notify(ctx, notify.Digest{Recipient: "maria", Reminders: []notify.Reminder{{At: s.due[0], Wave: "b3", FV: "BUF", Recipient: "maria"}}})
 		s.due, n = s.due[1:], n+1
 	}
 	return n, nil

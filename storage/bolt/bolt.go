@@ -17,6 +17,7 @@ import (
 	bbolt "go.etcd.io/bbolt"
 	bolterrors "go.etcd.io/bbolt/errors"
 
+	"wavebot/clock"
 	"wavebot/storage"
 	"wavebot/wave"
 )
@@ -37,6 +38,7 @@ var (
 	bucketDue       = []byte("due")       // big-endian unix nanoseconds + wave id -> nothing
 	bucketDueOf     = []byte("due-of")    // wave id -> its key in bucketDue
 	bucketLedger    = []byte("reminders") // reminder key -> "done" or a lease's end in unix nanoseconds
+	bucketOnce      = []byte("once")      // ClaimOnce key -> its end in unix nanoseconds
 	keyFirstPerson  = []byte("first-person")
 	// globalLog holds events that belong to no wave; wave ids cannot start with '-'.
 	globalLog = []byte("-")
@@ -46,6 +48,16 @@ var (
 type Store struct {
 	db  *bbolt.DB
 	due storage.DueFunc
+	// Clock judges expiries; nil is the system clock. One process owns the
+	// file, so one clock judges everything.
+	Clock clock.Clock
+}
+
+func (s *Store) now() time.Time {
+	if s.Clock == nil {
+		return time.Now()
+	}
+	return s.Clock.Now()
 }
 
 var _ storage.Store = (*Store)(nil)
@@ -65,7 +77,7 @@ func Open(dir string, due storage.DueFunc) (*Store, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	err = db.Update(func(tx *bbolt.Tx) error {
-		for _, b := range [][]byte{bucketWaves, bucketPeople, bucketWorkflows, bucketEvents, bucketMeta, bucketDue, bucketDueOf, bucketLedger} {
+		for _, b := range [][]byte{bucketWaves, bucketPeople, bucketWorkflows, bucketEvents, bucketMeta, bucketDue, bucketDueOf, bucketLedger, bucketOnce} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
@@ -425,4 +437,22 @@ func (s *Store) CompleteReminder(_ context.Context, key string) error {
 		return fmt.Errorf("complete reminder %s: %w", key, err)
 	}
 	return nil
+}
+
+// ClaimOnce records key until ttl has passed; true when this call did.
+func (s *Store) ClaimOnce(_ context.Context, key string, ttl time.Duration) (bool, error) {
+	first := false
+	err := s.db.Update(func(tx *bbolt.Tx) error {
+		b := tx.Bucket(bucketOnce)
+		now := s.now()
+		if v := b.Get([]byte(key)); len(v) == 8 && int64(binary.BigEndian.Uint64(v)) > now.UnixNano() {
+			return nil
+		}
+		first = true
+		return b.Put([]byte(key), binary.BigEndian.AppendUint64(nil, uint64(now.Add(ttl).UnixNano())))
+	})
+	if err != nil {
+		return false, fmt.Errorf("claim once %s: %w", key, err)
+	}
+	return first, nil
 }

@@ -14,6 +14,7 @@
 //	{g}:first      the id of the first person ever created (the bootstrap admin)
 //	due            sorted set: wave id scored by its next reminder (unix ms)
 //	{r}:KEY        reminder ledger: "done", or the end of a delivery lease (unix ms)
+//	once:KEY       ClaimOnce: set once, expires with its ttl
 //
 // Every write is a compare-and-set script: it checks the version it read,
 // writes the new document, appends its audit events and (for waves)
@@ -131,6 +132,7 @@ func (s *Store) globalLog() string            { return s.prefix + "{g}:log" }
 func (s *Store) firstKey() string             { return s.prefix + "{g}:first" }
 func (s *Store) dueKey() string               { return s.prefix + "due" }
 func (s *Store) reminderKey(k string) string  { return s.prefix + "{r}:" + k }
+func (s *Store) onceKey(k string) string      { return s.prefix + "once:" + k }
 
 func (s *Store) logOf(waveID string) string {
 	if waveID == "" {
@@ -552,4 +554,13 @@ func (s *Store) CompleteReminder(ctx context.Context, key string) error {
 		return s.fail("complete reminder "+key, err)
 	}
 	return nil
+}
+
+// ClaimOnce records key until ttl has passed; true when this call did.
+func (s *Store) ClaimOnce(ctx context.Context, key string, ttl time.Duration) (bool, error) {
+	first, err := s.rdb.SetNX(ctx, s.onceKey(key), "1", ttl).Result()
+	if err != nil {
+		return false, s.fail("claim once "+key, err)
+	}
+	return first, nil
 }

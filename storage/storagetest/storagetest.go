@@ -39,6 +39,7 @@ func Run(t *testing.T, open Opener) {
 		{"Workflow", testWorkflow, dueAtStartUnlessNamedDone},
 		{"DueIndex", testDueIndex, dueAtStartUnlessNamedDone},
 		{"ReminderLedger", testReminderLedger, dueAtStartUnlessNamedDone},
+		{"ClaimOnce", testClaimOnce, dueAtStartUnlessNamedDone},
 		{"RemindersFollowTheRules", testRemindersFollowTheRules, policyDue},
 	}
 	for _, tt := range tests {
@@ -407,6 +408,38 @@ func testReminderLedger(t *testing.T, s storage.Store) {
 	}
 }
 
+// testClaimOnce: of many concurrent claims of one key exactly one wins;
+// other keys are independent.
+func testClaimOnce(t *testing.T, s storage.Store) {
+	ctx := context.Background()
+	const claimers = 20
+	var wins sync.WaitGroup
+	results := make(chan bool, claimers)
+	for range claimers {
+		wins.Go(func() {
+			first, err := s.ClaimOnce(ctx, "slack:event:Ev1", time.Hour)
+			if err != nil {
+				t.Error(err)
+			}
+			results <- first
+		})
+	}
+	wins.Wait()
+	close(results)
+	won := 0
+	for first := range results {
+		if first {
+			won++
+		}
+	}
+	if won != 1 {
+		t.Errorf("%d of %d claims of one key won, want 1", won, claimers)
+	}
+	if first, err := s.ClaimOnce(ctx, "slack:event:Ev2", time.Hour); err != nil || !first {
+		t.Errorf("another key: %v, %v; want the first claim", first, err)
+	}
+}
+
 var policy = notify.DefaultPolicy(cal)
 
 // policyDue is the due function of a deployment: the wave's next reminder
@@ -419,10 +452,12 @@ type recorder struct {
 	lines []string
 }
 
-func (r *recorder) Notify(_ context.Context, rem notify.Reminder) error {
+func (r *recorder) Notify(_ context.Context, d notify.Digest) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.lines = append(r.lines, reminderLine(rem))
+	for _, rem := range d.Reminders {
+		r.lines = append(r.lines, reminderLine(rem))
+	}
 	return nil
 }
 

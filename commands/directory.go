@@ -1,0 +1,91 @@
+package commands
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"time"
+
+	"wavebot/storage"
+	"wavebot/wave"
+)
+
+// Once reports whether this is the first time key is seen within ttl: an
+// adapter runs a platform event that is retried, or reaches several
+// replicas, once. The key is the adapter's own ("slack:event:Ev123").
+func (d *Dispatcher) Once(ctx context.Context, key string, ttl time.Duration) (bool, error) {
+	first, err := d.cfg.Store.ClaimOnce(ctx, key, ttl)
+	if err != nil {
+		return false, fmt.Errorf("claim %s: %w", key, err)
+	}
+	return first, nil
+}
+
+// Address returns how person is reached on platform, as the platform's
+// adapter stored it (a Slack DM channel, a Teams conversation reference);
+// empty when nothing is stored.
+func (d *Dispatcher) Address(ctx context.Context, person, platform string) (string, error) {
+	p, err := d.cfg.Store.Person(ctx, person)
+	if errors.Is(err, storage.ErrNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	return p.Addresses[platform], nil
+}
+
+// SetAddress stores how person is reached on platform, creating the person
+// (viewer) when wavebot has not met them yet. Storing the address it
+// already has writes nothing.
+func (d *Dispatcher) SetAddress(ctx context.Context, person, platform, address string) error {
+	return d.changePerson(ctx, person, func(p *wave.Person) bool {
+		if p.Addresses[platform] == address {
+			return false
+		}
+		p.Addresses = maps.Clone(p.Addresses)
+		if p.Addresses == nil {
+			p.Addresses = map[string]string{}
+		}
+		p.Addresses[platform] = address
+		return true
+	})
+}
+
+// SetName stores the person's display name as their platform knows it,
+// for texts read outside that platform. The same name again writes nothing.
+func (d *Dispatcher) SetName(ctx context.Context, person, name string) error {
+	return d.changePerson(ctx, person, func(p *wave.Person) bool {
+		if p.Name == name {
+			return false
+		}
+		p.Name = name
+		return true
+	})
+}
+
+// changePerson applies change to person, created on first contact, and
+// writes only when change reports a difference. These are facts about how
+// to reach someone, not decisions, so they leave no audit event.
+func (d *Dispatcher) changePerson(ctx context.Context, id string, change func(p *wave.Person) bool) error {
+	if !validPersonID(id) {
+		return fmt.Errorf("change person %q: not a valid person id", id)
+	}
+	p, err := d.cfg.Store.EnsurePerson(ctx, wave.Person{ID: id, Role: wave.RoleViewer},
+		wave.Event{At: d.cfg.Clock.Now(), Actor: id, Action: actPersonCreate, Item: id})
+	if err != nil {
+		return fmt.Errorf("load person %s: %w", id, err)
+	}
+	if !change(&p) {
+		return nil
+	}
+	_, err = d.cfg.Store.UpdatePerson(ctx, id, func(p *wave.Person) ([]wave.Event, error) {
+		change(p)
+		return nil, nil
+	})
+	if err != nil {
+		return fmt.Errorf("change person %s: %w", id, err)
+	}
+	return nil
+}
