@@ -73,7 +73,7 @@ func (d *Dispatcher) changePerson(ctx context.Context, id string, change func(p 
 		return fmt.Errorf("change person %q: not a valid person id", id)
 	}
 	p, err := d.cfg.Store.EnsurePerson(ctx, wave.Person{ID: id, Role: wave.RoleViewer},
-		wave.Event{At: d.cfg.Clock.Now(), Actor: id, Action: actPersonCreate, Item: id})
+		wave.Event{At: d.cfg.Clock.Now(), Actor: id, Action: actPersonCreate, Item: id}, false)
 	if err != nil {
 		return fmt.Errorf("load person %s: %w", id, err)
 	}

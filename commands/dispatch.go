@@ -26,6 +26,9 @@ type Config struct {
 	Forvaltninger []string
 	// Admins are person ids that are admin from their first command on.
 	Admins []string
+	// BootstrapAdmin makes the first person to use a fresh store its admin:
+	// the console's rule. A server leaves it off and names its admins.
+	BootstrapAdmin bool
 	// Policy is the reminder policy, for remind list and snooze; the
 	// default policy on Calendar when its Calendar is nil.
 	Policy notify.Policy
@@ -174,7 +177,7 @@ func (d *Dispatcher) caller(ctx context.Context, c Caller) (wave.Person, error) 
 	if admin {
 		p.Role = wave.RoleAdmin
 	}
-	p, err := d.cfg.Store.EnsurePerson(ctx, p, wave.Event{At: d.cfg.Clock.Now(), Actor: c.ID, Action: actPersonCreate, Item: c.ID})
+	p, err := d.cfg.Store.EnsurePerson(ctx, p, wave.Event{At: d.cfg.Clock.Now(), Actor: c.ID, Action: actPersonCreate, Item: c.ID}, d.cfg.BootstrapAdmin)
 	if err != nil {
 		return wave.Person{}, fmt.Errorf("load caller %s: %w", c.ID, err)
 	}
@@ -212,7 +215,7 @@ func (d *Dispatcher) mention(ctx context.Context, actor, word string, now time.T
 		return wave.Person{}, refuse(catalog.BadPerson, word)
 	}
 	p, err := d.cfg.Store.EnsurePerson(ctx, wave.Person{ID: id, Role: wave.RoleViewer},
-		wave.Event{At: now, Actor: actor, Action: actPersonCreate, Item: id})
+		wave.Event{At: now, Actor: actor, Action: actPersonCreate, Item: id}, false)
 	if err != nil {
 		return wave.Person{}, fmt.Errorf("resolve %s: %w", word, err)
 	}

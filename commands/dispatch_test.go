@@ -41,7 +41,7 @@ func newFixtureOn(t testing.TB, s storage.Store) *fixture {
 	clk := clock.NewFake(start)
 	d, err := New(Config{
 		Store: s, Clock: clk, Calendar: wave.Copenhagen(), Template: wave.DefaultTemplate(),
-		Forvaltninger: wave.DefaultForvaltninger, Lang: "da",
+		Forvaltninger: wave.DefaultForvaltninger, Lang: "da", BootstrapAdmin: true,
 	})
 	if err != nil {
 		t.Fatal(err)

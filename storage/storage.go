@@ -56,9 +56,10 @@ type Store interface {
 	// Person loads one person; ErrNotFound if there is none.
 	Person(ctx context.Context, id string) (wave.Person, error)
 	// EnsurePerson returns the stored person with p's id, creating p when
-	// there is none. The first person a store ever creates becomes admin:
-	// whoever opens a fresh installation runs it.
-	EnsurePerson(ctx context.Context, p wave.Person, ev wave.Event) (wave.Person, error)
+	// there is none. With bootstrap set, the first person a store ever
+	// creates becomes admin: whoever opens a fresh console installation
+	// runs it. A server names its admins instead.
+	EnsurePerson(ctx context.Context, p wave.Person, ev wave.Event, bootstrap bool) (wave.Person, error)
 	// UpdatePerson applies change atomically; ErrNotFound if there is none.
 	UpdatePerson(ctx context.Context, id string, change PersonChange) (wave.Person, error)
 

@@ -97,7 +97,7 @@ func runConsole(ctx context.Context, args []string, env func(string) (string, bo
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	d, err := commands.New(commands.Config{
 		Store: store, Clock: clk, Calendar: cfg.Calendar, Template: cfg.Template,
-		Forvaltninger: cfg.Forvaltninger, Admins: cfg.Admins, Policy: cfg.Policy, Lang: cfg.Lang, Logger: logger,
+		Forvaltninger: cfg.Forvaltninger, Admins: cfg.Admins, BootstrapAdmin: true, Policy: cfg.Policy, Lang: cfg.Lang, Logger: logger,
 	})
 	if err != nil {
 		return err

@@ -188,9 +188,9 @@ func (s *Store) Person(_ context.Context, id string) (wave.Person, error) {
 	return p, nil
 }
 
-// EnsurePerson returns the stored person or creates p; the first person
-// ever created becomes admin.
-func (s *Store) EnsurePerson(ctx context.Context, p wave.Person, ev wave.Event) (wave.Person, error) {
+// EnsurePerson returns the stored person or creates p; with bootstrap, the
+// first person ever created becomes admin.
+func (s *Store) EnsurePerson(ctx context.Context, p wave.Person, ev wave.Event, bootstrap bool) (wave.Person, error) {
 	// Nearly every call finds the person; a read transaction costs no disk sync.
 	if found, err := s.Person(ctx, p.ID); err == nil || !errors.Is(err, storage.ErrNotFound) {
 		return found, err
@@ -201,7 +201,7 @@ func (s *Store) EnsurePerson(ctx context.Context, p wave.Person, ev wave.Event) 
 			return err
 		}
 		meta := tx.Bucket(bucketMeta)
-		if meta.Get(keyFirstPerson) == nil {
+		if bootstrap && meta.Get(keyFirstPerson) == nil {
 			p.Role = wave.RoleAdmin
 			if err := meta.Put(keyFirstPerson, []byte(p.ID)); err != nil {
 				return err

@@ -69,13 +69,13 @@ redis.call('SET', KEYS[1], ARGV[2])
 return 0
 `)
 
-// ensureScript returns a person's document, creating it when missing; the
-// first person ever created gets the admin document instead.
+// ensureScript returns a person's document, creating it when missing; with
+// ARGV[6] set, the first person ever created gets the admin document instead.
 var ensureScript = goredis.NewScript(`
 local cur = redis.call('HGET', KEYS[1], 'doc')
 if cur then return cur end
 local doc, ev = ARGV[2], ARGV[4]
-if redis.call('SET', KEYS[2], ARGV[1], 'NX') then doc, ev = ARGV[3], ARGV[5] end
+if ARGV[6] == '1' and redis.call('SET', KEYS[2], ARGV[1], 'NX') then doc, ev = ARGV[3], ARGV[5] end
 redis.call('HSET', KEYS[1], 'v', '1', 'doc', doc)
 redis.call('XADD', KEYS[3], '*', 'e', ev)
 return doc
@@ -386,8 +386,9 @@ func (s *Store) Person(ctx context.Context, id string) (wave.Person, error) {
 }
 
 // EnsurePerson returns the stored person or creates p, in one round trip
-// when the person exists.
-func (s *Store) EnsurePerson(ctx context.Context, p wave.Person, ev wave.Event) (wave.Person, error) {
+// when the person exists; with bootstrap, the first person ever created
+// becomes admin.
+func (s *Store) EnsurePerson(ctx context.Context, p wave.Person, ev wave.Event, bootstrap bool) (wave.Person, error) {
 	found, err := s.Person(ctx, p.ID)
 	if err == nil || !errors.Is(err, storage.ErrNotFound) {
 		return found, err
@@ -411,6 +412,11 @@ func (s *Store) EnsurePerson(ctx context.Context, p wave.Person, ev wave.Event) 
 		}
 		args = append(args, b)
 	}
+	flag := "0"
+	if bootstrap {
+		flag = "1"
+	}
+	args = append(args, flag)
 	doc, err := ensureScript.Run(ctx, s.rdb, []string{s.personKey(p.ID), s.firstKey(), s.globalLog()}, append([]any{p.ID}, args...)...).Text()
 	if err != nil {
 		return wave.Person{}, s.fail("ensure person "+p.ID, err)

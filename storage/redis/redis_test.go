@@ -76,7 +76,7 @@ func TestPrefixesDoNotSeeEachOther(t *testing.T) {
 	if err := one.CreateWave(ctx, storagetest.NewWave(t, "b3", "BUF"), wave.Event{Wave: "b3"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := one.EnsurePerson(ctx, wave.Person{ID: "anna", Role: wave.RoleViewer}, wave.Event{}); err != nil {
+	if _, err := one.EnsurePerson(ctx, wave.Person{ID: "anna", Role: wave.RoleViewer}, wave.Event{}, true); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := two.Wave(ctx, "b3"); !errors.Is(err, storage.ErrNotFound) {
@@ -86,7 +86,7 @@ func TestPrefixesDoNotSeeEachOther(t *testing.T) {
 		t.Errorf("the second prefix lists %d waves", len(ws))
 	}
 	// Each prefix has its own first person, and so its own admin.
-	p, err := two.EnsurePerson(ctx, wave.Person{ID: "bo", Role: wave.RoleViewer}, wave.Event{})
+	p, err := two.EnsurePerson(ctx, wave.Person{ID: "bo", Role: wave.RoleViewer}, wave.Event{}, true)
 	if err != nil || p.Role != wave.RoleAdmin {
 		t.Errorf("first person of the second prefix = %+v, %v", p, err)
 	}
@@ -140,7 +140,7 @@ func TestRedisDownAndBack(t *testing.T) {
 		"waves":  func() error { _, err := s.Waves(ctx); return err },
 		"update": func() error { return storagetest.ChangeOneActivity(ctx, s, "b3", 0, "x") },
 		"person": func() error {
-			_, err := s.EnsurePerson(ctx, wave.Person{ID: "anna"}, wave.Event{})
+			_, err := s.EnsurePerson(ctx, wave.Person{ID: "anna"}, wave.Event{}, true)
 			return err
 		},
 	}
