@@ -149,6 +149,9 @@ func (d *Dispatcher) failure(lang string, cmd *Command, err error) Reply {
 	switch {
 	case errors.As(err, &ue):
 		line = ue.msg.In(lang, ue.args...)
+	case errors.Is(err, storage.ErrOutcomeUnknown):
+		d.cfg.Logger.Warn("storage did not answer a change", "err", err)
+		line = catalog.StorageMaybeChanged.In(lang)
 	case errors.Is(err, storage.ErrUnavailable):
 		d.cfg.Logger.Warn("storage unavailable", "err", err)
 		line = catalog.StorageUnavailable.In(lang)

@@ -4,7 +4,8 @@ import (
 	"testing"
 )
 
-// FuzzDispatch feeds arbitrary command lines to the dispatcher as the admin:
+// FuzzDispatch feeds arbitrary command lines to the dispatcher as the admin,
+// each to a fresh store, so a failure reproduces from its input alone:
 // nothing panics, every input gets an answer, and a refused command leaves
 // the store exactly as it was.
 func FuzzDispatch(f *testing.F) {
@@ -17,9 +18,8 @@ func FuzzDispatch(f *testing.F) {
 	} {
 		f.Add(seed)
 	}
-	fx := newFixture(f)
 	f.Fuzz(func(t *testing.T, line string) {
-		fx.t = t
+		fx := newFixture(t)
 		before := fx.snapshot()
 		r := fx.do("anna: " + line)
 		if len(r.Lines) == 0 && r.Title == "" && len(r.Sections) == 0 {

@@ -2,14 +2,18 @@ package commands
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	goredis "github.com/redis/go-redis/v9"
 
+	"wavebot/storage"
 	"wavebot/storage/redis"
 	"wavebot/storage/redis/redistest"
+	"wavebot/wave"
 )
 
 func TestMain(m *testing.M) { redistest.Main(m) }
@@ -84,7 +88,30 @@ func TestRedisDown(t *testing.T) {
 		}
 	}
 	srv.Restart(t)
+	// The client probes a server that refused it once a second.
+	if err := redistest.Eventually(5*time.Second, func() error { return f.store.Ping(context.Background()) }); err != nil {
+		t.Fatal(err)
+	}
 	// The restarted server is empty (no persistence configured), so start over.
 	f.ok("anna: wave create b9 2027-02-01")
 	wantIn(t, f.ok("anna: wave list"), "b9")
+}
+
+// uncertainStore is a store whose wave writes reach it and then go
+// unanswered: it may have stored them.
+type uncertainStore struct{ storage.Store }
+
+func (uncertainStore) UpdateWave(context.Context, string, storage.WaveChange) (wave.Wave, error) {
+	return wave.Wave{}, fmt.Errorf("write: %w: %w", storage.ErrUnavailable, storage.ErrOutcomeUnknown)
+}
+
+// TestUnansweredChangeIsNotCalledUnchanged: when the store may have kept
+// a change it did not confirm, the reply does not say nothing was changed.
+func TestUnansweredChangeIsNotCalledUnchanged(t *testing.T) {
+	f := newFixture(t)
+	f.d.cfg.Store = uncertainStore{f.store}
+	r := f.do("anna: done b3/BUF kickoff")
+	if !r.Refused || !strings.Contains(r.Lines[0], "den er måske gemt") || strings.Contains(r.Lines[0], "intet blev ændret") {
+		t.Errorf("reply %q", r.Lines)
+	}
 }

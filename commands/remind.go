@@ -136,12 +136,16 @@ var reminderText = map[notify.Kind]catalog.Message{
 	notify.AuthSoon: catalog.RemindAuthSoon, notify.AuthToday: catalog.RemindAuthToday, notify.AuthOverdue: catalog.RemindAuthOverdue,
 	notify.AuthEscalate: catalog.RemindAuthEscalate, notify.EvalNotice: catalog.RemindEval, notify.ActivitySoon: catalog.RemindActivitySoon,
 	notify.ActivityOverdue: catalog.RemindActivityOverdue, notify.NoContact: catalog.RemindNoContact,
+	notify.DeliveryFailed: catalog.RemindDeliveryFailed,
 }
 
 // reminderText is what a reminder says in lang.
 func (d *Dispatcher) reminderText(lang string, r notify.Reminder) string {
 	ref := r.Wave + "/" + r.FV
-	if r.Activity == "" {
+	switch {
+	case r.Kind == notify.DeliveryFailed:
+		return reminderText[r.Kind].In(lang, ref, people(r.About))
+	case r.Activity == "":
 		return reminderText[r.Kind].In(lang, ref, r.Due)
 	}
 	title := r.Activity

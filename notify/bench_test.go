@@ -45,7 +45,7 @@ func BenchmarkSweep(b *testing.B) {
 				seedQuiet(b, s, stored-dueCount)
 				clk := clock.NewFake(time.Time{})
 				sw := sweeper(s, &counter{}, clk)
-				sw.Delivery = NewDelivery(sw.Delivery.Notifier, clk)
+				sw.Delivery.Workers = 8
 				today := day("2027-02-16")
 				for b.Loop() {
 					clk.Set(cph.At(today, 9, 0))
@@ -109,37 +109,45 @@ func (l *latencyNotifier) Notify(context.Context, Digest) error {
 	return nil
 }
 
-// BenchmarkDelivery measures delivery throughput on the real clock with
-// pacing on (one message a second per recipient) and eight workers:
+// BenchmarkDelivery measures delivery throughput on the real clock, eight
+// workers, each message claimed and settled in the ledger:
 //
 //	go test -run XXX -bench Delivery -benchtime 3x ./notify
 func BenchmarkDelivery(b *testing.B) {
-	for _, bc := range []struct {
-		name        string
-		recipients  int
-		perRecipent int
-		delay       time.Duration
+	for _, store := range []struct {
+		name string
+		open func(b *testing.B) (storage.Store, error)
 	}{
-		{"1000_recipients_x1/instant", 1000, 1, 0},
-		{"1000_recipients_x1/20ms_per_call", 1000, 1, 20 * time.Millisecond},
-		{"100_recipients_x10/instant", 100, 10, 0},
+		{"bolt", func(b *testing.B) (storage.Store, error) { return bolt.Open(b.TempDir(), nil) }},
+		{"redis", func(b *testing.B) (storage.Store, error) {
+			return redis.Open(context.Background(), redistest.URL(b), redistest.Prefix(b), nil)
+		}},
 	} {
-		b.Run(bc.name, func(b *testing.B) {
-			var rs []Reminder
-			for i := range bc.perRecipent {
-				for r := range bc.recipients {
-					rs = append(rs, Reminder{Key: fmt.Sprintf("k%d-%d", r, i), Recipient: fmt.Sprintf("p%d", r)})
+		for _, delay := range []time.Duration{0, 20 * time.Millisecond} {
+			b.Run(fmt.Sprintf("%s/1000_recipients/%v_per_call", store.name, delay), func(b *testing.B) {
+				s, err := store.open(b)
+				if err != nil {
+					b.Fatal(err)
 				}
-			}
-			n := &latencyNotifier{delay: bc.delay}
-			for b.Loop() {
-				d := NewDelivery(n, clock.System{})
-				d.Send(context.Background(), rs, time.Now().Add(time.Hour), func(context.Context, Reminder, error) {})
-			}
-			if got := n.n.Load(); got != int64(b.N*len(rs)) {
-				b.Fatalf("%d delivered, want %d", got, b.N*len(rs))
-			}
-			b.ReportMetric(float64(b.N*len(rs))/b.Elapsed().Seconds(), "msgs/s")
-		})
+				defer s.Close()
+				n := &latencyNotifier{delay: delay}
+				round := 0
+				for b.Loop() {
+					var ds []Digest
+					for r := range 1000 {
+						to := fmt.Sprintf("p%d", r)
+						ds = append(ds, Digest{Recipient: to, Reminders: []Reminder{{Key: fmt.Sprintf("k%d-%d", round, r), Recipient: to}}})
+					}
+					round++
+					d := NewDelivery(n, s, clock.System{})
+					d.Pace = 0
+					d.Send(context.Background(), ds, time.Now().Add(time.Hour))
+				}
+				if got := n.n.Load(); got != int64(b.N*1000) {
+					b.Fatalf("%d delivered, want %d", got, b.N*1000)
+				}
+				b.ReportMetric(float64(b.N*1000)/b.Elapsed().Seconds(), "msgs/s")
+			})
+		}
 	}
 }

@@ -2,16 +2,24 @@ package notify
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
+
+	"wavebot/storage"
 )
 
 // RateLimitError is a platform saying "too many messages, try again after
-// RetryAfter" (HTTP 429). Notifiers return it so delivery waits that long.
+// RetryAfter" (HTTP 429). Notifiers return it so delivery waits that long;
+// every replica honours the wait, for the recipient or, with Platform set
+// (an app-wide limit), for everyone on the platform.
 type RateLimitError struct {
 	RetryAfter time.Duration
+	Platform   bool
 }
 
 func (e *RateLimitError) Error() string {
@@ -22,9 +30,17 @@ func (e *RateLimitError) Error() string {
 // person on a platform this deployment does not serve; it is not retried.
 var ErrUndeliverable = errors.New("undeliverable")
 
-// errOutOfTime is a reminder that could not be delivered before its
-// sweep's deadline; it stays due and goes out on a later sweep.
-var errOutOfTime = errors.New("not delivered before the sweep's deadline")
+// Reasons a digest stays pending, for the log.
+var (
+	// errOutOfTime: the sweep's time to start deliveries ran out first.
+	errOutOfTime = errors.New("not started before the sweep's deadline")
+	// errHeld: another replica holds the recipient, or a wait runs.
+	errHeld = errors.New("another replica or a wait holds the recipient")
+	// errLeaseLost: another replica took the recipient after this one's lease ran out.
+	errLeaseLost = errors.New("the lease on the recipient was lost")
+	// errNotRecorded: sent, but the ledger could not record it.
+	errNotRecorded = errors.New("sent, but the ledger did not record it")
+)
 
 // Clock is the time source of the sweeper and delivery: it tells the time
 // and waits.
@@ -33,115 +49,162 @@ type Clock interface {
 	After(d time.Duration) <-chan time.Time
 }
 
-// Delivery sends reminders through a Notifier. Each recipient's channel
-// gets at most one message per Pace; a failure is retried after a backoff
-// that doubles, or after the retry-after of a RateLimitError. A channel
-// that waits does not hold up the others. A Delivery keeps the pacing of
-// each channel between calls of Send; it is not for concurrent use.
+// ledger is what delivery needs of storage: recipients' lanes.
+type ledger interface {
+	ClaimRecipient(ctx context.Context, req storage.LaneRequest) (storage.LaneClaim, error)
+	RenewRecipient(ctx context.Context, recipient, token string, lease time.Duration) (bool, error)
+	SettleRecipient(ctx context.Context, s storage.Settlement) error
+}
+
+// Delivery sends digests through a Notifier, each under a lease on its
+// recipient in the ledger, so that any number of replicas deliver each
+// reminder once and send one person one message at a time:
+//
+//   - a recipient is claimed just before their message goes out, and the
+//     claim returns the reminders' states, so nothing already sent goes
+//     again;
+//   - no attempt starts unless it can end well inside the lease, judged by
+//     this replica's own elapsed time since it asked for the lease; a
+//     retry that would not fit first renews the lease, and stops when
+//     another replica has taken it;
+//   - a failure is retried after a backoff that doubles, a rate limit after
+//     its Retry-After, and a recipient's next message waits at least Pace:
+//     all three waits are stored in the ledger, so every replica keeps them;
+//   - a message the platform took is recorded as delivered; the recording,
+//     not the sending, is retried until the lease ends;
+//   - a reminder that failed MaxAttempts times, over any number of sweeps,
+//     is given up; an undeliverable one is not retried.
+//
+// The one window left: a replica that dies after the platform took a
+// message and before the ledger recorded it; after its lease another
+// replica sends that message again.
 type Delivery struct {
 	Notifier Notifier
+	Ledger   ledger
 	Clock    Clock
+	// Lease is how long a claim on a recipient keeps other replicas off.
+	Lease time.Duration
 	// Pace is the least time between two messages to one recipient.
 	Pace time.Duration
 	// Backoff is the wait after a first failure; it doubles with each
 	// further failure, up to MaxBackoff.
 	Backoff, MaxBackoff time.Duration
-	// Attempts bounds the tries of one reminder within one Send.
+	// Attempts bounds the tries of one digest within one Send.
 	Attempts int
-	// Workers is how many messages may be in flight at once.
+	// MaxAttempts bounds the failed tries of one reminder across sweeps;
+	// then it is given up.
+	MaxAttempts int
+	// Workers is how many recipients may be served at once.
 	Workers int
 	// AttemptTimeout bounds one attempt; an attempt in flight when Send's
 	// context ends is allowed to finish within it, so its outcome is recorded.
 	AttemptTimeout time.Duration
-
-	lastSent map[string]time.Time
+	Logger         *slog.Logger
 }
 
-// NewDelivery returns a Delivery with the policy's defaults: one message a
-// second per channel, retries after 1, 2, 4 and 8 seconds, eight workers.
-func NewDelivery(n Notifier, c Clock) *Delivery {
-	return &Delivery{Notifier: n, Clock: c, Pace: time.Second, Backoff: time.Second, MaxBackoff: time.Minute,
-		Attempts: 5, Workers: 8, AttemptTimeout: 15 * time.Second}
+// NewDelivery returns a Delivery with the policy's defaults: a two-minute
+// lease, one message a second per recipient, retries after 1, 2, 4 and 8
+// seconds within a sweep, thirty failed tries in all, eight workers.
+func NewDelivery(n Notifier, l ledger, c Clock) *Delivery {
+	return &Delivery{Notifier: n, Ledger: l, Clock: c, Lease: 2 * time.Minute, Pace: time.Second,
+		Backoff: time.Second, MaxBackoff: time.Minute, Attempts: 5, MaxAttempts: 30, Workers: 8,
+		AttemptTimeout: 15 * time.Second, Logger: slog.New(slog.DiscardHandler)}
 }
 
-// job is one reminder on its way.
-type job struct {
-	r        Reminder
-	seq      int
-	attempts int
+// Result is what became of one digest in one Send.
+type Result struct {
+	Digest Digest
+	// Outcomes holds each reminder whose outcome is final; the others are
+	// still pending.
+	Outcomes map[string]storage.Outcome
+	// Sent is set when this Send delivered the digest.
+	Sent bool
+	// Tries counts this Send's attempts.
+	Tries int
+	// Retry is, for pending reminders, how long until a try is worth
+	// making; zero for the next sweep.
+	Retry time.Duration
+	// Err says why reminders stay pending, or what went wrong recording them.
+	Err error
 }
 
-// lane is one recipient's queue.
+// lane is one digest on its way.
 type lane struct {
-	to      string
-	jobs    []*job
-	readyAt time.Time
-	busy    bool
+	res      *Result
+	platform string
+	token    string
+	// pending is the part of the digest still to send.
+	pending Digest
+	claimed bool
+	// asked is when this replica asked for the lease it holds, by its own
+	// clock: the lease runs at least Lease from then.
+	asked time.Time
+	// recorded is the most failed attempts the ledger holds for a pending
+	// reminder; failed are this Send's, not yet recorded.
+	recorded, failed int
+	readyAt          time.Time
+	// stopBy is the end of the Send's time to claim; retries end within
+	// half a lease of it.
+	stopBy     time.Time
+	busy, done bool
 }
 
-type outcome struct {
-	lane *lane
-	err  error
-	at   time.Time
-}
-
-// Send delivers rs, in order per recipient, and calls done once for each
-// with its outcome: nil when the platform took it. A reminder not yet sent
-// when ctx ends or when deadline passes is reported with an error and left
-// for a later sweep; an attempt in flight is let finish. Send returns when
-// every reminder is reported. done runs on Send's goroutines, never twice
-// at once for one recipient, with a context that outlives ctx so the
-// outcome can still be recorded.
-func (d *Delivery) Send(ctx context.Context, rs []Reminder, deadline time.Time, done func(context.Context, Reminder, error)) {
-	if d.lastSent == nil {
-		d.lastSent = map[string]time.Time{}
-	}
-	now := d.Clock.Now()
-	for to, at := range d.lastSent {
-		if now.Sub(at) >= d.Pace {
-			delete(d.lastSent, to)
+// Send delivers digests, at most one message per digest, and reports what
+// became of each, in order. It claims no recipient after stopBy. When ctx
+// ends it starts nothing more; an attempt in flight finishes and is
+// recorded.
+func (d *Delivery) Send(ctx context.Context, digests []Digest, stopBy time.Time) []Result {
+	results := make([]Result, len(digests))
+	lanes := make([]*lane, len(digests))
+	for i, dg := range digests {
+		results[i] = Result{Digest: dg, Outcomes: map[string]storage.Outcome{}}
+		platform, _, _ := strings.Cut(dg.Recipient, ":")
+		if !strings.Contains(dg.Recipient, ":") {
+			platform = ""
 		}
+		lanes[i] = &lane{res: &results[i], platform: platform, pending: dg, token: newToken(), stopBy: stopBy}
 	}
-	lanes := map[string]*lane{}
-	var order []*lane
-	for i, r := range rs {
-		l := lanes[r.Recipient]
-		if l == nil {
-			l = &lane{to: r.Recipient, readyAt: d.lastSent[r.Recipient].Add(d.Pace)}
-			lanes[r.Recipient] = l
-			order = append(order, l)
-		}
-		l.jobs = append(l.jobs, &job{r: r, seq: i})
-	}
+	// Outcomes are recorded even after ctx ends.
 	report := context.WithoutCancel(ctx)
-	results := make(chan outcome)
+	finished := make(chan *lane)
 	cancelled, stopping := ctx.Done(), false
 	busy, workers := 0, max(d.Workers, 1)
 	for {
 		now := d.Clock.Now()
-		expire(report, order, deadline, done)
+		for _, l := range lanes {
+			if !l.busy && !l.done && !l.claimed && !now.Before(stopBy) {
+				d.finish(l, 0, errOutOfTime)
+			}
+		}
 		for !stopping && busy < workers {
-			l := ready(order, now)
+			l := next(lanes, now)
 			if l == nil {
 				break
 			}
 			l.busy = true
 			busy++
-			go d.attempt(report, l, l.jobs[0], results, done)
+			go func() {
+				d.step(report, l)
+				finished <- l
+			}()
 		}
-		next := waiting(order)
-		if busy == 0 && (next == nil || stopping) {
-			abandon(report, order, ctx.Err(), done)
-			return
+		waiting := earliest(lanes)
+		if busy == 0 && (waiting == nil || stopping) {
+			for _, l := range lanes {
+				if !l.done {
+					d.stop(report, l, ctx.Err())
+				}
+			}
+			return results
 		}
 		var wake <-chan time.Time
-		if next != nil && busy < workers && !stopping {
-			wake = d.Clock.After(next.readyAt.Sub(now))
+		if waiting != nil && busy < workers && !stopping {
+			wake = d.Clock.After(waiting.readyAt.Sub(now))
 		}
 		select {
-		case o := <-results:
+		case l := <-finished:
+			l.busy = false
 			busy--
-			d.settle(report, o, done)
 		case <-wake:
 		case <-cancelled:
 			cancelled, stopping = nil, true
@@ -149,90 +212,234 @@ func (d *Delivery) Send(ctx context.Context, rs []Reminder, deadline time.Time, 
 	}
 }
 
-// expire gives up the idle channels that cannot send before the deadline.
-func expire(ctx context.Context, order []*lane, deadline time.Time, done func(context.Context, Reminder, error)) {
-	for _, l := range order {
-		if !l.busy && len(l.jobs) > 0 && l.readyAt.After(deadline) {
-			abandon(ctx, []*lane{l}, errOutOfTime, done)
+// The loop reads a lane only when it is not busy: a busy lane belongs to
+// the worker moving it on, until the worker hands it back.
+
+// next returns the first lane, in digest order, that is ready to go.
+func next(lanes []*lane, now time.Time) *lane {
+	for _, l := range lanes {
+		if !l.busy && !l.done && !l.readyAt.After(now) {
+			return l
 		}
 	}
+	return nil
 }
 
-// ready returns the idle channel whose next message may go now, the
-// earliest queued first.
-func ready(order []*lane, now time.Time) *lane {
-	var best *lane
-	for _, l := range order {
-		if !l.busy && len(l.jobs) > 0 && !l.readyAt.After(now) && (best == nil || l.jobs[0].seq < best.jobs[0].seq) {
-			best = l
-		}
-	}
-	return best
-}
-
-// waiting returns the idle channel whose next message may go soonest.
-func waiting(order []*lane) *lane {
+// earliest returns the idle lane that is ready soonest.
+func earliest(lanes []*lane) *lane {
 	var first *lane
-	for _, l := range order {
-		if !l.busy && len(l.jobs) > 0 && (first == nil || l.readyAt.Before(first.readyAt)) {
+	for _, l := range lanes {
+		if !l.busy && !l.done && (first == nil || l.readyAt.Before(first.readyAt)) {
 			first = l
 		}
 	}
 	return first
 }
 
-// attempt makes one try at j, the head of l, within AttemptTimeout.
-func (d *Delivery) attempt(ctx context.Context, l *lane, j *job, results chan<- outcome, done func(context.Context, Reminder, error)) {
-	actx, cancel := context.WithTimeout(ctx, d.AttemptTimeout)
-	defer cancel()
-	err := d.Notifier.Notify(actx, Digest{Recipient: j.r.Recipient, Reminders: []Reminder{j.r}})
-	if err == nil {
-		done(ctx, j.r, nil)
-	}
-	results <- outcome{lane: l, err: err, at: d.Clock.Now()}
+func newToken() string {
+	b := make([]byte, 12)
+	rand.Read(b)
+	return hex.EncodeToString(b)
 }
 
-// settle books an attempt's outcome: the channel's next message waits a
-// Pace, a failure waits its backoff or retry-after, and a reminder out of
-// attempts is reported.
-func (d *Delivery) settle(ctx context.Context, o outcome, done func(context.Context, Reminder, error)) {
-	l := o.lane
-	l.busy = false
-	j := l.jobs[0]
-	if o.err == nil {
-		d.lastSent[l.to] = o.at
-		l.readyAt = o.at.Add(d.Pace)
-		l.jobs = l.jobs[1:]
+// step moves a lane on: it claims the recipient when it has not, then
+// makes one attempt, and settles when the lane is finished.
+func (d *Delivery) step(ctx context.Context, l *lane) {
+	if !l.claimed && !d.claim(ctx, l) {
 		return
 	}
-	j.attempts++
-	if j.attempts >= d.Attempts || errors.Is(o.err, ErrUndeliverable) {
-		l.jobs = l.jobs[1:]
-		done(ctx, j.r, o.err)
-		return
-	}
-	wait := min(d.Backoff<<min(j.attempts-1, 20), d.MaxBackoff)
-	if rl, ok := errors.AsType[*RateLimitError](o.err); ok && rl.RetryAfter > 0 {
-		wait = rl.RetryAfter
-	}
-	l.readyAt = o.at.Add(max(wait, d.Pace))
-}
-
-// abandon reports every reminder still queued on the lanes as not
-// delivered, with err or, without one, as out of time.
-func abandon(ctx context.Context, lanes []*lane, err error, done func(context.Context, Reminder, error)) {
-	if err == nil {
-		err = errOutOfTime
-	}
-	for _, l := range lanes {
-		for _, j := range l.jobs {
-			done(ctx, j.r, err)
+	now := d.Clock.Now()
+	if now.Add(d.AttemptTimeout).After(d.deadline(l)) {
+		// The attempt would not end well inside the lease: renew it first.
+		asked := now
+		renewed, err := d.Ledger.RenewRecipient(ctx, l.pending.Recipient, l.token, d.Lease)
+		switch {
+		case err != nil:
+			d.release(ctx, l, 0, 0, err)
+			return
+		case !renewed:
+			d.release(ctx, l, 0, 0, errLeaseLost)
+			return
 		}
-		l.jobs = nil
+		l.asked = asked
+	}
+	actx, cancel := context.WithTimeout(ctx, d.AttemptTimeout)
+	err := d.Notifier.Notify(actx, l.pending)
+	cancel()
+	l.res.Tries++
+	switch rl, limited := errors.AsType[*RateLimitError](err); {
+	case err == nil:
+		d.settle(ctx, l, storage.Delivered)
+	case errors.Is(err, ErrUndeliverable):
+		l.res.Err = err
+		d.settle(ctx, l, storage.Undeliverable)
+	case limited:
+		wait := max(rl.RetryAfter, d.Pace)
+		if d.retryFits(l, wait) {
+			l.readyAt = d.Clock.Now().Add(wait)
+			return
+		}
+		if rl.Platform {
+			d.release(ctx, l, 0, wait, err)
+		} else {
+			d.release(ctx, l, wait, 0, err)
+		}
+	default:
+		l.failed++
+		if l.recorded+l.failed >= d.MaxAttempts {
+			l.res.Err = err
+			d.settle(ctx, l, storage.GaveUp)
+			return
+		}
+		wait := max(min(d.Backoff<<min(l.failed-1, 20), d.MaxBackoff), d.Pace)
+		if d.retryFits(l, wait) {
+			l.readyAt = d.Clock.Now().Add(wait)
+			return
+		}
+		d.release(ctx, l, 0, 0, err)
 	}
 }
 
-// Router delivers each reminder through the notifier of its recipient's
+// claim takes the recipient's lease and drops the reminders the ledger
+// holds as final; false when the lane is finished.
+func (d *Delivery) claim(ctx context.Context, l *lane) bool {
+	var keys []string
+	for _, r := range l.pending.Reminders {
+		keys = append(keys, r.Key)
+	}
+	asked := d.Clock.Now()
+	c, err := d.Ledger.ClaimRecipient(ctx, storage.LaneRequest{
+		Recipient: l.pending.Recipient, Platform: l.platform, Token: l.token, Lease: d.Lease, Keys: keys})
+	if err != nil {
+		d.finish(l, 0, err)
+		return false
+	}
+	var left []Reminder
+	for i, r := range l.pending.Reminders {
+		st := c.States[i]
+		if st.Outcome.Final() {
+			l.res.Outcomes[r.Key] = st.Outcome
+			continue
+		}
+		l.recorded = max(l.recorded, st.Attempts)
+		left = append(left, r)
+	}
+	l.pending.Reminders = left
+	switch {
+	case len(left) == 0 && c.Granted:
+		d.release(ctx, l, 0, 0, nil)
+		return false
+	case len(left) == 0:
+		d.finish(l, 0, nil)
+		return false
+	case !c.Granted:
+		d.finish(l, c.Wait, errHeld)
+		return false
+	}
+	l.claimed, l.asked = true, asked
+	if l.recorded >= d.MaxAttempts {
+		// Given up before, but not recorded: a replica died in between.
+		d.settle(ctx, l, storage.GaveUp)
+		return false
+	}
+	return true
+}
+
+// deadline is when the lane's lease surely still holds, with a quarter of
+// it left over to record the outcome.
+func (d *Delivery) deadline(l *lane) time.Time { return l.asked.Add(d.Lease - d.Lease/4) }
+
+// retryFits reports whether one more try, wait from now, belongs in this
+// Send: within Attempts, and ending within half a lease of the time to
+// claim, so one troubled recipient cannot hold a sweep for long. A retry
+// renews the lease when it needs to.
+func (d *Delivery) retryFits(l *lane, wait time.Duration) bool {
+	return l.res.Tries < d.Attempts && d.Clock.Now().Add(wait).Before(l.stopBy.Add(d.Lease/2))
+}
+
+// settle records a final outcome for the lane's pending reminders (with
+// the pace wait after a delivery) and releases the recipient. Recording is
+// retried until the lease ends: the message is never sent again for a
+// recording that failed.
+func (d *Delivery) settle(ctx context.Context, l *lane, o storage.Outcome) {
+	st := d.settlement(l)
+	st.Outcome = o
+	if o == storage.Delivered {
+		st.NotBefore = d.Pace
+		l.res.Sent = true
+	}
+	wait := 100 * time.Millisecond
+	for {
+		err := d.Ledger.SettleRecipient(ctx, st)
+		if err == nil {
+			for _, r := range l.pending.Reminders {
+				l.res.Outcomes[r.Key] = o
+			}
+			d.finish(l, 0, l.res.Err)
+			return
+		}
+		if d.Clock.Now().Add(wait).After(l.asked.Add(d.Lease)) {
+			d.Logger.Error("reminder outcome not recorded", "recipient", l.pending.Recipient, "outcome", string(o), "err", err)
+			d.finish(l, 0, fmt.Errorf("%w: %w", errNotRecorded, err))
+			return
+		}
+		<-d.Clock.After(wait)
+		wait = min(2*wait, 5*time.Second)
+	}
+}
+
+// release ends the lane with its reminders still pending: it records this
+// Send's failed attempts and the waits, and lets go of the recipient.
+func (d *Delivery) release(ctx context.Context, l *lane, wait, platformWait time.Duration, why error) {
+	st := d.settlement(l)
+	st.Failed, st.NotBefore, st.PlatformNotBefore = l.failed, wait, platformWait
+	if err := d.Ledger.SettleRecipient(ctx, st); err != nil {
+		d.Logger.Warn("release recipient", "recipient", l.pending.Recipient, "err", err)
+	}
+	retry := max(wait, platformWait)
+	if l.failed > 0 {
+		retry = max(retry, d.sweepBackoff(l.recorded+l.failed))
+	}
+	d.finish(l, retry, why)
+}
+
+// sweepBackoff is how long a reminder that failed attempts times waits for
+// its next sweep: a minute after the first sweep's tries, doubling, at
+// most an hour, so a reminder that keeps failing cannot crowd out others.
+func (d *Delivery) sweepBackoff(attempts int) time.Duration {
+	sweeps := max(attempts/max(d.Attempts, 1), 1)
+	return min(time.Minute<<min(sweeps-1, 10), time.Hour)
+}
+
+func (d *Delivery) settlement(l *lane) storage.Settlement {
+	st := storage.Settlement{Recipient: l.pending.Recipient, Platform: l.platform, Token: l.token, Release: true, ID: newToken()}
+	for _, r := range l.pending.Reminders {
+		st.Keys = append(st.Keys, r.Key)
+	}
+	return st
+}
+
+// stop ends a lane when Send stops: a claimed lane is released with its
+// failed attempts recorded.
+func (d *Delivery) stop(ctx context.Context, l *lane, why error) {
+	if why == nil {
+		why = errOutOfTime
+	}
+	if l.claimed {
+		d.release(ctx, l, 0, 0, why)
+		return
+	}
+	d.finish(l, 0, why)
+}
+
+func (d *Delivery) finish(l *lane, retry time.Duration, why error) {
+	l.done, l.res.Retry = true, retry
+	if l.res.Err == nil {
+		l.res.Err = why
+	}
+}
+
+// Router delivers each digest through the notifier of its recipient's
 // chat platform: the part of the person id before ':' ("slack:U123" goes
 // to "slack"). A person no notifier serves is undeliverable.
 type Router map[string]Notifier

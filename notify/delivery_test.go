@@ -8,159 +8,282 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
-	"wavebot/clock"
+	"wavebot/storage"
+	"wavebot/storage/bolt"
 )
+
+// The delivery tests run in a synctest bubble: time moves only when every
+// goroutine of the test waits, so waits of seconds or hours take none, and
+// the ledger is a real bolt store judging time by the bubble's clock.
 
 // t0 is 09:00 Copenhagen time on Tuesday 16 February 2027.
 var t0 = cph.At(day("2027-02-16"), 9, 0)
 
-// scripted is a notifier that answers each key's attempts from a script
-// (nil: accepted) and logs every attempt as "key@offset".
+// shifted is the bubble's clock moved to start at a chosen instant.
+type shifted struct{ offset time.Duration }
+
+// clockAt returns a clock that reads at now and runs with the bubble's time.
+func clockAt(at time.Time) shifted { return shifted{time.Until(at)} }
+
+func (c shifted) Now() time.Time                         { return time.Now().Add(c.offset) }
+func (c shifted) After(d time.Duration) <-chan time.Time { return time.After(d) }
+
+// pass lets d go by in the bubble: at once, as soon as everything else waits.
+func pass(d time.Duration) { <-time.After(d) }
+
+// boltLedger is a bolt store judging time by clk, closed with the test.
+func boltLedger(t *testing.T, clk Clock, due storage.DueFunc) *bolt.Store {
+	t.Helper()
+	s, err := bolt.Open(t.TempDir(), due)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Clock = clk
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// scripted is a notifier that answers each recipient's attempts from a
+// script (nil: accepted), takes took per attempt, and logs every attempt
+// as "recipient@offset" from t0.
 type scripted struct {
-	clk     clock.Clock
+	clk     Clock
+	took    map[string]time.Duration
 	mu      sync.Mutex
 	answers map[string][]error
 	log     []string
+	got     map[string]int
 }
 
 func (s *scripted) Notify(_ context.Context, d Digest) error {
-	r := d.Reminders[0]
+	s.mu.Lock()
+	s.log = append(s.log, fmt.Sprintf("%s@%v", d.Recipient, s.clk.Now().Sub(t0)))
+	var err error
+	if a := s.answers[d.Recipient]; len(a) > 0 {
+		s.answers[d.Recipient], err = a[1:], a[0]
+	}
+	took := s.took[d.Recipient]
+	s.mu.Unlock()
+	pass(took) // the platform's own time
+	if err == nil {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if s.got == nil {
+			s.got = map[string]int{}
+		}
+		for _, r := range d.Reminders {
+			s.got[r.Key]++
+		}
+	}
+	return err
+}
+
+func (s *scripted) attempts() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.log = append(s.log, fmt.Sprintf("%s@%v", r.Key, s.clk.Now().Sub(t0)))
-	if a := s.answers[r.Key]; len(a) > 0 {
-		s.answers[r.Key] = a[1:]
-		return a[0]
-	}
-	return nil
+	return strings.Join(s.log, " ")
 }
 
-func (s *scripted) attempts() []string {
+func (s *scripted) delivered(key string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return slices.Clone(s.log)
+	return s.got[key]
 }
 
-// outcomes collects what Send reports, per key.
-type outcomes struct {
-	mu  sync.Mutex
-	got map[string][]error
+// digest is one reminder for recipient, keyed by the recipient.
+func digest(recipient string) Digest {
+	return Digest{Recipient: recipient, Reminders: []Reminder{{Key: "k-" + recipient, Recipient: recipient}}}
 }
 
-func (o *outcomes) done(ctx context.Context, r Reminder, err error) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	if ctx.Err() != nil {
-		err = fmt.Errorf("reported with a dead context: %w", ctx.Err())
-	}
-	if o.got == nil {
-		o.got = map[string][]error{}
-	}
-	o.got[r.Key] = append(o.got[r.Key], err)
-}
-
-// drive runs f while moving the fake clock to each timer f waits on, as
-// time would pass, and returns when f does.
-func drive(clk *clock.Fake, f func()) {
-	finished := make(chan struct{})
-	go func() {
-		defer close(finished)
-		f()
-	}()
-	for {
-		select {
-		case <-finished:
-			return
-		default:
-		}
-		if at, ok := clk.NextTimer(); ok {
-			clk.Set(at)
-			continue
-		}
-		time.Sleep(50 * time.Microsecond)
-	}
-}
-
-func to(recipient string, n int) Reminder {
-	return Reminder{Key: fmt.Sprintf("%s%d", recipient, n), Recipient: recipient}
-}
-
-func newTestDelivery(n Notifier, clk Clock) *Delivery {
-	d := NewDelivery(n, clk)
+func testDelivery(n Notifier, l ledger, clk Clock) *Delivery {
+	d := NewDelivery(n, l, clk)
 	d.Workers = 1
 	return d
 }
 
-// TestDeliveryPacesEachChannel: at most one message a second per
-// recipient, and a recipient with a queue does not hold up the others.
-func TestDeliveryPacesEachChannel(t *testing.T) {
-	clk := clock.NewFake(t0)
-	n := &scripted{clk: clk}
-	d := newTestDelivery(n, clk)
-	var o outcomes
-	rs := []Reminder{to("anna", 1), to("anna", 2), to("anna", 3), to("bo", 1), to("cy", 1), to("bo", 2)}
-	drive(clk, func() { d.Send(context.Background(), rs, t0.Add(time.Minute), o.done) })
-	want := "anna1@0s bo1@0s cy1@0s anna2@1s bo2@1s anna3@2s"
-	if got := strings.Join(n.attempts(), " "); got != want {
-		t.Errorf("deliveries %s\nwant       %s", got, want)
-	}
-	for _, r := range rs {
-		if errs := o.got[r.Key]; len(errs) != 1 || errs[0] != nil {
-			t.Errorf("%s reported %v, want one success", r.Key, errs)
-		}
-	}
-	// The pace holds across sends: anna's next message waits for her last.
-	n.log = nil
-	drive(clk, func() {
-		d.Send(context.Background(), []Reminder{to("anna", 4), to("dan", 1)}, t0.Add(time.Minute), o.done)
-	})
-	if got := strings.Join(n.attempts(), " "); got != "dan1@2s anna4@3s" {
-		t.Errorf("second send: %s, want dan1@2s anna4@3s", got)
+// TestDeliveryRetries: within one send a failure is retried after 1, 2, 4
+// and 8 seconds and a rate limit after its Retry-After (never sooner than
+// the pace); what does not go out stays pending with its failures
+// recorded; an undeliverable recipient is tried once; another recipient's
+// trouble holds nobody up.
+func TestDeliveryRetries(t *testing.T) {
+	failure := errors.New("platform said no")
+	for _, tc := range []struct {
+		name     string
+		answers  []error
+		attempts string
+		outcome  storage.Outcome
+		state    storage.ReminderState
+		backoff  time.Duration
+	}{
+		{"fails three times then goes", []error{failure, failure, failure}, "anna@0s anna@1s anna@3s anna@7s",
+			storage.Delivered, storage.ReminderState{Outcome: storage.Delivered}, 0},
+		{"rate limited once", []error{&RateLimitError{RetryAfter: 30 * time.Second}}, "anna@0s anna@30s",
+			storage.Delivered, storage.ReminderState{Outcome: storage.Delivered}, 0},
+		{"a retry-after shorter than the pace waits the pace", []error{&RateLimitError{RetryAfter: 100 * time.Millisecond}},
+			"anna@0s anna@1s", storage.Delivered, storage.ReminderState{Outcome: storage.Delivered}, 0},
+		{"rate limited past the sweep", []error{&RateLimitError{RetryAfter: 10 * time.Minute}}, "anna@0s",
+			storage.Pending, storage.ReminderState{}, 0},
+		{"fails every attempt", slices.Repeat([]error{failure}, 6), "anna@0s anna@1s anna@3s anna@7s anna@15s",
+			storage.Pending, storage.ReminderState{Attempts: 5}, 0},
+		{"undeliverable", []error{fmt.Errorf("no platform: %w", ErrUndeliverable)}, "anna@0s",
+			storage.Undeliverable, storage.ReminderState{Outcome: storage.Undeliverable}, 0},
+		{"a backoff shorter than the pace waits the pace", []error{failure}, "anna@0s anna@1s",
+			storage.Delivered, storage.ReminderState{Outcome: storage.Delivered}, 100 * time.Millisecond},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				clk := clockAt(t0)
+				ledger := boltLedger(t, clk, nil)
+				n := &scripted{clk: clk, answers: map[string][]error{"anna": tc.answers}}
+				d := testDelivery(n, ledger, clk)
+				if tc.backoff > 0 {
+					d.Backoff = tc.backoff
+				}
+				res := d.Send(context.Background(), []Digest{digest("anna"), digest("bo")}, t0.Add(time.Minute))
+				if got := strings.ReplaceAll(n.attempts(), " bo@0s", ""); got != tc.attempts {
+					t.Errorf("attempts %s, want %s", got, tc.attempts)
+				}
+				if got := res[0].Outcomes["k-anna"]; got != tc.outcome {
+					t.Errorf("outcome %q, want %q (%v)", got, tc.outcome, res[0].Err)
+				}
+				if res[1].Outcomes["k-bo"] != storage.Delivered || !strings.Contains(n.attempts(), "bo@0s") {
+					t.Errorf("bo: %+v; anna's trouble must not hold bo up", res[1])
+				}
+				if got := state(t, ledger, "anna", "k-anna"); got != tc.state {
+					t.Errorf("ledger holds %+v, want %+v", got, tc.state)
+				}
+			})
+		})
 	}
 }
 
-// TestDeliveryRetries: failures are retried after a doubling backoff, a
-// rate limit after its retry-after; nothing is lost and nothing loops.
-func TestDeliveryRetries(t *testing.T) {
-	failure := errors.New("platform said no")
-	limited := &RateLimitError{RetryAfter: 30 * time.Second}
+// state reads a key's state from the ledger as a later claimer would.
+func state(t *testing.T, l ledger, recipient, key string) storage.ReminderState {
+	t.Helper()
+	for {
+		c, err := l.ClaimRecipient(context.Background(), storage.LaneRequest{Recipient: recipient, Token: "reader", Lease: time.Second, Keys: []string{key}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Granted {
+			return c.States[0]
+		}
+		pass(c.Wait) // a wait the delivery recorded
+	}
+}
+
+// TestWaitsAreShared: the pace after a message and a Retry-After are kept
+// in the ledger, so another replica honours them: for the recipient, or
+// with an app-wide limit for everyone on the platform.
+func TestWaitsAreShared(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		clk := clockAt(t0)
+		ledger := boltLedger(t, clk, nil)
+		n := &scripted{clk: clk, answers: map[string][]error{
+			"slack:U1": {nil, &RateLimitError{RetryAfter: 10 * time.Minute, Platform: true}},
+		}}
+		one, two := testDelivery(n, ledger, clk), testDelivery(n, ledger, clk)
+		one.Send(context.Background(), []Digest{digest("slack:U1")}, t0.Add(time.Minute))
+		pass(400 * time.Millisecond)
+		res := two.Send(context.Background(), []Digest{{Recipient: "slack:U1", Reminders: []Reminder{{Key: "k2", Recipient: "slack:U1"}}}}, clk.Now().Add(time.Minute))
+		if res[0].Sent || res[0].Retry != 600*time.Millisecond {
+			t.Fatalf("second replica within the pace: sent %v, retry %v; want held for 600ms", res[0].Sent, res[0].Retry)
+		}
+		pass(600 * time.Millisecond)
+		res = two.Send(context.Background(), []Digest{{Recipient: "slack:U1", Reminders: []Reminder{{Key: "k2", Recipient: "slack:U1"}}}}, clk.Now().Add(time.Second))
+		if res[0].Sent || res[0].Retry != 10*time.Minute {
+			t.Fatalf("after an app-wide rate limit: sent %v, retry %v; want pending for 10m", res[0].Sent, res[0].Retry)
+		}
+		res = one.Send(context.Background(), []Digest{digest("slack:U2"), digest("teams:29:x")}, clk.Now().Add(time.Minute))
+		if res[0].Sent || res[0].Retry != 10*time.Minute || !res[1].Sent {
+			t.Errorf("others during the Slack limit: %+v; want Slack held, Teams sent", res)
+		}
+		if want := "slack:U1@0s slack:U1@1s teams:29:x@1s"; n.attempts() != want {
+			t.Errorf("attempts %s, want %s", n.attempts(), want)
+		}
+	})
+}
+
+// TestNoAttemptOutlivesItsLease: a retry that would start after the lease
+// ran out first renews it; when another replica has taken the recipient
+// meanwhile, no attempt is made.
+func TestNoAttemptOutlivesItsLease(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		clk := clockAt(t0)
+		ledger := boltLedger(t, clk, nil)
+		failure := errors.New("platform said no")
+		n := &scripted{clk: clk, answers: map[string][]error{"anna": {failure, failure}}}
+		slow := testDelivery(n, ledger, clk)
+		slow.Lease, slow.AttemptTimeout, slow.Backoff, slow.MaxBackoff = 10*time.Second, time.Second, 4*time.Second, 8*time.Second
+		done := make(chan Result)
+		go func() { done <- slow.Send(context.Background(), []Digest{digest("anna")}, t0.Add(10*time.Second))[0] }()
+		// Tries at 0s and 4s fail; the next is due at 12s, after the lease
+		// (10s). At 11s another replica takes anna over and delivers.
+		pass(11 * time.Second)
+		other := testDelivery(n, ledger, clk)
+		if res := other.Send(context.Background(), []Digest{digest("anna")}, clk.Now().Add(time.Minute)); !res[0].Sent {
+			t.Fatalf("the other replica could not take over: %+v", res[0])
+		}
+		res := <-done
+		if got := n.attempts(); got != "anna@0s anna@4s anna@11s" {
+			t.Errorf("attempts %s; the first replica must not try after its lease was taken", got)
+		}
+		if n.delivered("k-anna") != 1 || res.Sent || !errors.Is(res.Err, errLeaseLost) {
+			t.Errorf("delivered %d times; first replica %+v", n.delivered("k-anna"), res)
+		}
+	})
+}
+
+// flakyLedger fails the first settlements it is asked for.
+type flakyLedger struct {
+	ledger
+	mu      sync.Mutex
+	failing int
+	settles int
+}
+
+func (f *flakyLedger) SettleRecipient(ctx context.Context, s storage.Settlement) error {
+	f.mu.Lock()
+	f.settles++
+	fail := f.failing > 0
+	f.failing--
+	f.mu.Unlock()
+	if fail {
+		return fmt.Errorf("settle: %w", storage.ErrUnavailable)
+	}
+	return f.ledger.SettleRecipient(ctx, s)
+}
+
+// TestRecordingIsRetriedNotSending: when the ledger fails to record a
+// delivery, the recording is retried until the lease ends; the message
+// goes out once. A ledger that never records leaves it pending, still
+// sent once by this replica.
+func TestRecordingIsRetriedNotSending(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
-		answers []error
-		want    string
-		outcome error
+		failing int
+		outcome storage.Outcome
 	}{
-		{"fails three times then succeeds", []error{failure, failure, failure}, "anna1@0s anna1@1s anna1@3s anna1@7s", nil},
-		{"rate limited once", []error{limited}, "anna1@0s anna1@30s", nil},
-		{"rate limited past the deadline", []error{&RateLimitError{RetryAfter: 2 * time.Minute}}, "anna1@0s", errOutOfTime},
-		{"fails every attempt", []error{failure, failure, failure, failure, failure, failure}, "anna1@0s anna1@1s anna1@3s anna1@7s anna1@15s", failure},
-		{"undeliverable", []error{fmt.Errorf("no platform: %w", ErrUndeliverable)}, "anna1@0s", ErrUndeliverable},
+		{"recorded on the third try", 2, storage.Delivered},
+		{"never recorded", 1 << 20, storage.Pending},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			clk := clock.NewFake(t0)
-			n := &scripted{clk: clk, answers: map[string][]error{"anna1": tc.answers}}
-			d := newTestDelivery(n, clk)
-			var o outcomes
-			drive(clk, func() {
-				d.Send(context.Background(), []Reminder{to("anna", 1), to("bo", 1)}, t0.Add(time.Minute), o.done)
-			})
-			var annas []string
-			for _, a := range n.attempts() {
-				if strings.HasPrefix(a, "anna") {
-					annas = append(annas, a)
+			synctest.Test(t, func(t *testing.T) {
+				clk := clockAt(t0)
+				ledger := &flakyLedger{ledger: boltLedger(t, clk, nil), failing: tc.failing}
+				n := &scripted{clk: clk}
+				res := testDelivery(n, ledger, clk).Send(context.Background(), []Digest{digest("anna")}, t0.Add(time.Minute))[0]
+				if n.attempts() != "anna@0s" || res.Outcomes["k-anna"] != tc.outcome || !res.Sent {
+					t.Errorf("attempts %s, result %+v; want one message and outcome %q", n.attempts(), res, tc.outcome)
 				}
-			}
-			if got := strings.Join(annas, " "); got != tc.want {
-				t.Errorf("attempts %s, want %s", got, tc.want)
-			}
-			if errs := o.got["anna1"]; len(errs) != 1 || !errors.Is(errs[0], tc.outcome) || (tc.outcome == nil) != (errs[0] == nil) {
-				t.Errorf("outcome %v, want %v", errs, tc.outcome)
-			}
-			if errs := o.got["bo1"]; len(errs) != 1 || errs[0] != nil {
-				t.Errorf("bo's reminder: %v; anna's trouble must not hold it up", errs)
-			}
+				if tc.outcome == storage.Pending && (!errors.Is(res.Err, errNotRecorded) || clk.Now().Before(t0.Add(2*time.Minute-5*time.Second))) {
+					t.Errorf("gave up recording at %v with %v; want near the lease's end, not recorded", clk.Now().Sub(t0), res.Err)
+				}
+			})
 		})
 	}
 }
@@ -172,73 +295,69 @@ type blocking struct {
 }
 
 func (b *blocking) Notify(ctx context.Context, d Digest) error {
-	r := d.Reminders[0]
-	b.started <- r.Key
+	b.started <- d.Recipient
 	<-b.release
-	return ctx.Err()
+	return nil
 }
 
 // TestDeliveryStopsOnShutdown: when the context ends, the delivery in
-// flight finishes and is reported as delivered; the rest is reported as
-// not delivered, and Send returns.
+// flight finishes and is recorded; nothing else starts, and Send returns.
 func TestDeliveryStopsOnShutdown(t *testing.T) {
-	clk := clock.NewFake(t0)
-	n := &blocking{started: make(chan string), release: make(chan struct{})}
-	d := newTestDelivery(n, clk)
-	var o outcomes
-	ctx, cancel := context.WithCancel(context.Background())
-	returned := make(chan struct{})
-	go func() {
-		d.Send(ctx, []Reminder{to("anna", 1), to("anna", 2), to("bo", 1)}, t0.Add(time.Minute), o.done)
-		close(returned)
-	}()
-	if key := <-n.started; key != "anna1" {
-		t.Fatalf("first delivery %s", key)
-	}
-	cancel()
-	close(n.release)
-	<-returned
-	if errs := o.got["anna1"]; len(errs) != 1 || errs[0] != nil {
-		t.Errorf("in-flight delivery reported %v, want success", errs)
-	}
-	for _, key := range []string{"anna2", "bo1"} {
-		if errs := o.got[key]; len(errs) != 1 || !errors.Is(errs[0], context.Canceled) {
-			t.Errorf("%s reported %v, want cancelled", key, errs)
+	synctest.Test(t, func(t *testing.T) {
+		clk := clockAt(t0)
+		ledger := boltLedger(t, clk, nil)
+		n := &blocking{started: make(chan string), release: make(chan struct{})}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan []Result)
+		go func() {
+			done <- testDelivery(n, ledger, clk).Send(ctx, []Digest{digest("anna"), digest("bo")}, t0.Add(time.Minute))
+		}()
+		if who := <-n.started; who != "anna" {
+			t.Fatalf("first delivery to %s", who)
 		}
-	}
+		cancel()
+		close(n.release)
+		res := <-done
+		if !res[0].Sent || res[0].Outcomes["k-anna"] != storage.Delivered {
+			t.Errorf("in-flight delivery: %+v, want delivered and recorded", res[0])
+		}
+		if res[1].Tries != 0 || !errors.Is(res[1].Err, context.Canceled) {
+			t.Errorf("bo: %+v, want not started", res[1])
+		}
+		if got := state(t, ledger, "anna", "k-anna"); got.Outcome != storage.Delivered {
+			t.Errorf("ledger: %+v", got)
+		}
+	})
 }
 
-// TestDeliveryConcurrentWorkers: with many workers every reminder goes
-// out once and no recipient gets two messages within a second.
-func TestDeliveryConcurrentWorkers(t *testing.T) {
-	clk := clock.NewFake(t0)
-	n := &scripted{clk: clk}
-	d := NewDelivery(n, clk)
-	var rs []Reminder
-	for i := range 3 {
-		for _, who := range []string{"a", "b", "c", "d", "e", "f", "g", "h", "i", "j"} {
-			rs = append(rs, to(who, i))
+// TestWorkersShareTheLoad: with eight workers, thirty recipients who each
+// take a second are served in four rounds, each once.
+func TestWorkersShareTheLoad(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		clk := clockAt(t0)
+		ledger := boltLedger(t, clk, nil)
+		n := &scripted{clk: clk, took: map[string]time.Duration{}}
+		var ds []Digest
+		for i := range 30 {
+			who := fmt.Sprintf("p%02d", i)
+			n.took[who] = time.Second
+			ds = append(ds, digest(who))
 		}
-	}
-	var o outcomes
-	drive(clk, func() { d.Send(context.Background(), rs, t0.Add(time.Minute), o.done) })
-	last := map[string]time.Duration{}
-	for _, a := range n.attempts() {
-		key, at, _ := strings.Cut(a, "@")
-		offset, _ := time.ParseDuration(at)
-		who := key[:1]
-		if prev, ok := last[who]; ok && offset-prev < time.Second {
-			t.Errorf("%s got messages at %v and %v", who, prev, offset)
+		d := NewDelivery(n, ledger, clk)
+		d.Send(context.Background(), ds, t0.Add(time.Minute))
+		if elapsed := clk.Now().Sub(t0); elapsed != 4*time.Second {
+			t.Errorf("took %v, want 4s", elapsed)
 		}
-		last[who] = offset
-	}
-	if len(n.attempts()) != len(rs) || len(o.got) != len(rs) {
-		t.Errorf("%d attempts, %d reported, want %d each", len(n.attempts()), len(o.got), len(rs))
-	}
+		for _, dg := range ds {
+			if got := n.delivered(dg.Reminders[0].Key); got != 1 {
+				t.Errorf("%s delivered %d times", dg.Recipient, got)
+			}
+		}
+	})
 }
 
 func TestRouter(t *testing.T) {
-	slack := &scripted{clk: clock.NewFake(t0)}
+	slack := &scripted{clk: clockAt(t0)}
 	rt := Router{"slack": slack}
 	for _, tc := range []struct {
 		recipient string
@@ -249,12 +368,12 @@ func TestRouter(t *testing.T) {
 		{"maria", ErrUndeliverable},
 		{"slack", ErrUndeliverable},
 	} {
-		err := rt.Notify(context.Background(), Digest{Recipient: tc.recipient, Reminders: []Reminder{{Key: tc.recipient, Recipient: tc.recipient}}})
+		err := rt.Notify(context.Background(), digest(tc.recipient))
 		if !errors.Is(err, tc.err) || (tc.err == nil) != (err == nil) {
 			t.Errorf("%s: %v, want %v", tc.recipient, err, tc.err)
 		}
 	}
-	if got := slack.attempts(); len(got) != 1 || !strings.HasPrefix(got[0], "slack:U123@") {
+	if got := slack.attempts(); !strings.HasPrefix(got, "slack:U123@") || strings.Contains(got, " ") {
 		t.Errorf("slack got %v", got)
 	}
 }

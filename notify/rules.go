@@ -25,6 +25,9 @@ const (
 	ActivitySoon    Kind = "activity-soon"
 	ActivityOverdue Kind = "activity-overdue"
 	NoContact       Kind = "no-contact"
+	// DeliveryFailed tells the KS lead, once, that a person could not be
+	// reached with a reminder about the enrolment.
+	DeliveryFailed Kind = "delivery-failed"
 )
 
 // Reminder is one message to one person.
@@ -38,6 +41,8 @@ type Reminder struct {
 	Activity  string
 	Due       wave.Date
 	Recipient string
+	// About is the person a DeliveryFailed reminder is about.
+	About string
 }
 
 // Subject is what the reminder is about: "b3/BUF" or "b3/BUF/pc".
@@ -49,8 +54,9 @@ func (r Reminder) Subject() string {
 	return s
 }
 
-// series is a reminder that occurs once, or every business day from its
-// first day on while its cause lasts.
+// series is a reminder that occurs once at the send time of its first
+// day, or every business day from then on while its cause lasts, or once
+// at an exact instant.
 type series struct {
 	kind       Kind
 	fv         string
@@ -58,6 +64,8 @@ type series struct {
 	due        wave.Date
 	first      wave.Date
 	daily      bool
+	at         time.Time
+	about      string
 	recipients []string
 }
 
@@ -73,6 +81,11 @@ func (p Policy) series(w wave.Wave) []series {
 		}
 	}
 	lead := []string{w.Lead}
+	for _, f := range w.DeliveryFailures {
+		if f.Person != w.Lead {
+			add(series{kind: DeliveryFailed, fv: f.FV, at: f.At, about: f.Person, recipients: lead})
+		}
+	}
 	for _, e := range w.Enrolments {
 		contacts := e.Contacts
 		if len(contacts) == 0 {
@@ -129,6 +142,9 @@ func (p Policy) at(d wave.Date) time.Time { return p.Calendar.At(d, p.SendHour, 
 
 // latest returns the last occurrence of s at or before t.
 func (p Policy) latest(s series, t time.Time) (time.Time, bool) {
+	if !s.at.IsZero() {
+		return s.at, !s.at.After(t)
+	}
 	if !s.daily {
 		return p.at(s.first), !p.at(s.first).After(t)
 	}
@@ -142,6 +158,9 @@ func (p Policy) latest(s series, t time.Time) (time.Time, bool) {
 
 // next returns the first occurrence of s after t.
 func (p Policy) next(s series, t time.Time) (time.Time, bool) {
+	if !s.at.IsZero() {
+		return s.at, s.at.After(t)
+	}
 	if !s.daily {
 		at := p.at(s.first)
 		return at, at.After(t)
@@ -158,7 +177,10 @@ func (p Policy) next(s series, t time.Time) (time.Time, bool) {
 
 // reminder is occurrence at of series s for one recipient.
 func (p Policy) reminder(w wave.Wave, s series, at time.Time, recipient, occurrence string) Reminder {
-	r := Reminder{At: at, Kind: s.kind, Wave: w.ID, FV: s.fv, Activity: s.activity, Due: s.due, Recipient: recipient}
+	if s.about != "" {
+		occurrence = s.about
+	}
+	r := Reminder{At: at, Kind: s.kind, Wave: w.ID, FV: s.fv, Activity: s.activity, Due: s.due, Recipient: recipient, About: s.about}
 	r.Key = strings.Join([]string{r.Subject(), string(s.kind), occurrence, recipient}, "|")
 	return r
 }
@@ -178,7 +200,7 @@ func (p Policy) Due(w wave.Wave, from, to time.Time) []Reminder {
 			continue
 		}
 		for _, person := range s.recipients {
-			if until, ok := w.SnoozedUntil(s.fv, s.activity, person); !ok || !at.Before(until) {
+			if until, ok := w.SnoozedUntil(s.fv, s.activity, person); !ok || !at.Before(until) || s.kind == DeliveryFailed {
 				out = append(out, p.reminder(w, s, at, person, p.Calendar.Today(at).String()))
 			}
 		}
@@ -202,12 +224,13 @@ func (p Policy) Due(w wave.Wave, from, to time.Time) []Reminder {
 
 // latestPerSubject keeps, of the reminders to one person about one
 // subject, those of the latest time: after a sweeper outage a person hears
-// that an activity is overdue, not also that it was due soon.
+// that an activity is overdue, not also that it was due soon. A notice
+// that someone could not be reached stands on its own.
 func latestPerSubject(rs []Reminder) []Reminder {
 	var out []Reminder
 	for _, r := range rs {
-		if !slices.ContainsFunc(rs, func(o Reminder) bool {
-			return o.Subject() == r.Subject() && o.Recipient == r.Recipient && o.At.After(r.At)
+		if r.Kind == DeliveryFailed || !slices.ContainsFunc(rs, func(o Reminder) bool {
+			return o.Kind != DeliveryFailed && o.Subject() == r.Subject() && o.Recipient == r.Recipient && o.At.After(r.At)
 		}) {
 			out = append(out, r)
 		}
@@ -223,7 +246,7 @@ func (p Policy) snoozed(all []series, z wave.Snooze) (series, bool) {
 	var bestAt time.Time
 	found := false
 	for _, s := range all {
-		if s.fv != z.FV || s.activity != z.Activity || !slices.Contains(s.recipients, z.Person) {
+		if s.kind == DeliveryFailed || s.fv != z.FV || s.activity != z.Activity || !slices.Contains(s.recipients, z.Person) {
 			continue
 		}
 		if at, ok := p.latest(s, z.Until); ok && (!found || at.After(bestAt)) {
@@ -267,7 +290,8 @@ type Digest struct {
 // urgency orders kinds from the most pressing: an escalation and what is
 // overdue before what is due today, before what comes soon.
 var urgency = map[Kind]int{
-	AuthEscalate: 0, AuthOverdue: 1, ActivityOverdue: 2, NoContact: 3, AuthToday: 4, AuthSoon: 5, ActivitySoon: 6, EvalNotice: 7,
+	AuthEscalate: 0, DeliveryFailed: 1, AuthOverdue: 2, ActivityOverdue: 3, NoContact: 4, AuthToday: 5, AuthSoon: 6,
+	ActivitySoon: 7, EvalNotice: 8,
 }
 
 // NewDigest gathers reminders to one recipient into a digest, most urgent

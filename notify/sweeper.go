@@ -1,11 +1,13 @@
 package notify
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
-	"sync"
+	"slices"
+	"strings"
 	"time"
 
 	"wavebot/storage"
@@ -24,33 +26,37 @@ type Notifier interface {
 type sweepStore interface {
 	DueWaves(ctx context.Context, until time.Time, limit int) ([]string, error)
 	NextDue(ctx context.Context) (time.Time, bool, error)
+	DeferWave(ctx context.Context, id string, until time.Time) error
 	Wave(ctx context.Context, id string) (wave.Wave, error)
 	UpdateWave(ctx context.Context, id string, change storage.WaveChange) (wave.Wave, error)
-	ClaimReminder(ctx context.Context, key string, now time.Time, lease time.Duration) (storage.Claim, error)
-	CompleteReminder(ctx context.Context, key string) error
 }
 
 // Sweeper sends what is due: it reads the due index, works out each due
-// wave's reminders, claims each in the ledger under a lease and hands them
-// to delivery, so any number of replicas can sweep at once and each
-// reminder goes out once.
+// wave's reminders, gathers them into one digest per person and hands the
+// digests to delivery, which sends each under a lease on its recipient; so
+// any number of replicas can sweep at once and each reminder goes out
+// once. A wave whose reminders all have an outcome gets its watermark
+// moved on; one with reminders still pending is looked at again when they
+// are worth trying, and does not hold up the others.
 type Sweeper struct {
 	Store    sweepStore
 	Policy   Policy
 	Delivery *Delivery
 	Clock    Clock
-	// Lease is how long a claim keeps other replicas off a reminder; a
-	// replica that dies holding one is replaced after it. A sweep stops
-	// starting deliveries when half the lease has passed.
-	Lease time.Duration
-	// Batch bounds the waves one sweep looks at.
-	Batch  int
-	Logger *slog.Logger
+	// Batch bounds the waves one round of a sweep looks at; MaxRounds
+	// bounds the rounds of one sweep.
+	Batch, MaxRounds int
+	Logger           *slog.Logger
 }
 
-// errChangedMeanwhile stops the sweeper from moving a wave's watermark
-// past a change it has not seen.
-var errChangedMeanwhile = errors.New("wave changed during the sweep")
+// errLeftAlone stops the sweeper from writing a wave: it changed since it
+// was read (the watermark must not pass a change the sweep has not seen),
+// or its reminders are still pending.
+var errLeftAlone = errors.New("wave left as it is")
+
+// brokenWaveWait is how long a wave that cannot be read waits before the
+// next try, so it does not hold the front of the due index.
+const brokenWaveWait = time.Hour
 
 // Run sweeps now and then every interval until ctx ends. A sweep in
 // progress finishes its deliveries in flight before Run returns.
@@ -72,115 +78,148 @@ func (s *Sweeper) NextDue(ctx context.Context) (time.Time, bool, error) {
 	return s.Store.NextDue(ctx)
 }
 
-// Sweep delivers every reminder due now and returns how many it sent. It
-// works through the due waves a batch at a time while batches come full
-// and make progress. A wave whose reminders were not all delivered (a
-// failure, or another replica's lease) stays due and is swept again next
-// time.
+// Sweep delivers the reminders due now and returns how many messages it
+// sent. It works through the due waves a batch at a time while batches
+// come full and change what is due (a wave finished or put back), at most
+// MaxRounds batches.
 func (s *Sweeper) Sweep(ctx context.Context) (int, error) {
 	total := 0
-	for ctx.Err() == nil {
-		sent, due, finished, err := s.sweepBatch(ctx)
+	for round := 0; round < max(s.MaxRounds, 1) && ctx.Err() == nil; round++ {
+		sent, due, moved, err := s.sweepBatch(ctx)
 		total += sent
-		if err != nil || due < s.Batch || finished == 0 {
+		if err != nil || due < s.Batch || !moved {
 			return total, err
 		}
 	}
 	return total, nil
 }
 
-// sweepBatch sweeps up to Batch due waves; it returns how many reminders
-// it sent, how many waves were due and how many it finished.
-func (s *Sweeper) sweepBatch(ctx context.Context) (sent, due, finished int, err error) {
+// dueWave is one due wave in a sweep: what was read, what it sends, and
+// what became of it.
+type dueWave struct {
+	id      string
+	version int64
+	pending bool
+	// retry is how long until its pending reminders are worth a try; zero
+	// for the next sweep.
+	retry    time.Duration
+	failures []wave.DeliveryFailure
+}
+
+// sweepBatch sweeps up to Batch due waves: it returns how many messages it
+// sent, how many waves were due and whether any left the front of the due
+// index, finished or put back.
+func (s *Sweeper) sweepBatch(ctx context.Context) (sent, due int, moved bool, err error) {
 	now := s.Clock.Now()
 	ids, err := s.Store.DueWaves(ctx, now, s.Batch)
 	if err != nil {
-		return 0, 0, 0, fmt.Errorf("sweep: %w", err)
+		return 0, 0, false, fmt.Errorf("sweep: %w", err)
 	}
-	var (
-		claimed    []Reminder
-		versions   = map[string]int64{}
-		mu         sync.Mutex
-		unfinished = map[string]bool{}
-	)
+	waves := map[string]*dueWave{}
+	byRecipient := map[string][]Reminder{}
 	for _, id := range ids {
-		rs, version, complete, err := s.claim(ctx, id, now)
+		w, err := s.Store.Wave(ctx, id)
 		if err != nil {
-			s.Logger.Warn("sweep wave", "wave", id, "err", err)
-		}
-		claimed = append(claimed, rs...)
-		versions[id] = version
-		unfinished[id] = err != nil || !complete
-	}
-	s.Delivery.Send(ctx, claimed, now.Add(s.Lease/2), func(ctx context.Context, r Reminder, err error) {
-		var recordErr error
-		if err == nil || errors.Is(err, ErrUndeliverable) {
-			recordErr = s.Store.CompleteReminder(ctx, r.Key)
-		}
-		mu.Lock()
-		defer mu.Unlock()
-		switch {
-		case recordErr != nil:
-			// Sent or given up, but the ledger does not know: after the
-			// lease another sweep may send it again.
-			unfinished[r.Wave] = true
-			s.Logger.Error("reminder not recorded", "key", r.Key, "recipient", r.Recipient, "sent", err == nil, "err", recordErr)
-		case err == nil:
-			sent++
-			s.Logger.Info("reminder delivered", "key", r.Key, "recipient", r.Recipient)
-		case errors.Is(err, ErrUndeliverable):
-			s.Logger.Warn("reminder undeliverable", "key", r.Key, "recipient", r.Recipient, "err", err)
-		default:
-			unfinished[r.Wave] = true
-			s.Logger.Warn("reminder not delivered", "key", r.Key, "recipient", r.Recipient, "err", err)
-		}
-	})
-	for _, id := range ids {
-		if unfinished[id] || ctx.Err() != nil {
+			s.Logger.Error("sweep wave", "wave", id, "err", err)
+			if errors.Is(err, storage.ErrCorrupt) || errors.Is(err, storage.ErrNotFound) {
+				s.deferWave(ctx, id, now.Add(brokenWaveWait))
+			}
 			continue
 		}
-		switch err := s.finish(ctx, id, versions[id], now); {
+		waves[id] = &dueWave{id: id, version: w.Version}
+		for _, r := range s.Policy.Due(w, w.Reminded, now) {
+			byRecipient[r.Recipient] = append(byRecipient[r.Recipient], r)
+		}
+	}
+	var digests []Digest
+	for to, rs := range byRecipient {
+		digests = append(digests, NewDigest(to, rs))
+	}
+	slices.SortFunc(digests, func(a, b Digest) int {
+		return cmp.Or(urgency[a.Reminders[0].Kind]-urgency[b.Reminders[0].Kind], strings.Compare(a.Recipient, b.Recipient))
+	})
+	for _, res := range s.Delivery.Send(ctx, digests, now.Add(s.Delivery.Lease/2)) {
+		if res.Sent {
+			sent++
+		}
+		s.book(waves, res)
+	}
+	for _, id := range ids {
+		dw := waves[id]
+		if dw == nil || ctx.Err() != nil {
+			continue
+		}
+		switch err := s.finish(ctx, dw, now); {
 		case err == nil:
-			finished++
-		case !errors.Is(err, errChangedMeanwhile):
+			moved = moved || !dw.pending
+		case !errors.Is(err, errLeftAlone):
 			s.Logger.Warn("sweep wave", "wave", id, "err", err)
 		}
-	}
-	return sent, len(ids), finished, nil
-}
-
-// claim works out wave id's reminders due by now and claims them. It
-// returns the ones this sweeper is to deliver, the wave's version, and
-// whether it got every one not already delivered.
-func (s *Sweeper) claim(ctx context.Context, id string, now time.Time) ([]Reminder, int64, bool, error) {
-	w, err := s.Store.Wave(ctx, id)
-	if err != nil {
-		return nil, 0, false, err
-	}
-	var mine []Reminder
-	complete := true
-	for _, r := range s.Policy.Due(w, w.Reminded, now) {
-		claim, err := s.Store.ClaimReminder(ctx, r.Key, now, s.Lease)
-		if err != nil {
-			return mine, w.Version, false, err
-		}
-		switch claim {
-		case storage.Claimed:
-			mine = append(mine, r)
-		case storage.Held:
-			complete = false
+		if dw.pending && dw.retry > 0 {
+			moved = s.deferWave(ctx, id, s.Clock.Now().Add(dw.retry)) || moved
 		}
 	}
-	return mine, w.Version, complete, nil
+	return sent, len(ids), moved, nil
 }
 
-// finish moves the wave's watermark to now, which takes it out of the due
-// index until its next reminder, and forgets the snoozes that have ended.
-// It leaves a wave alone that changed since it was read.
-func (s *Sweeper) finish(ctx context.Context, id string, version int64, now time.Time) error {
-	_, err := s.Store.UpdateWave(ctx, id, func(w *wave.Wave) ([]wave.Event, error) {
-		if w.Version != version {
-			return nil, errChangedMeanwhile
+// book logs what became of one digest and notes it on its waves.
+func (s *Sweeper) book(waves map[string]*dueWave, res Result) {
+	for _, r := range res.Digest.Reminders {
+		dw := waves[r.Wave]
+		o, final := res.Outcomes[r.Key]
+		log := []any{"key", r.Key, "recipient", r.Recipient, "attempts", res.Tries}
+		switch {
+		case !final:
+			dw.pending = true
+			if dw.retry == 0 || (res.Retry > 0 && res.Retry < dw.retry) {
+				dw.retry = res.Retry
+			}
+			if res.Err != nil {
+				s.Logger.Warn("reminder pending", append(log, "retry_in", res.Retry.String(), "err", res.Err)...)
+			}
+		case o == storage.Delivered && res.Sent:
+			s.Logger.Info("reminder delivered", log...)
+		case o == storage.GaveUp, o == storage.Undeliverable:
+			level := slog.LevelWarn
+			if o == storage.GaveUp {
+				level = slog.LevelError
+			}
+			if res.Tries > 0 {
+				s.Logger.Log(context.Background(), level, "reminder "+string(o), append(log, "err", res.Err)...)
+			}
+			if r.Kind != DeliveryFailed {
+				dw.failures = append(dw.failures, wave.DeliveryFailure{FV: r.FV, Person: r.Recipient, Reason: string(o)})
+			}
+		}
+	}
+}
+
+// finish records the people the wave's reminders could not reach, and,
+// when every reminder it had due has an outcome and the wave has not
+// changed since it was read, moves its watermark to now (which takes it
+// out of the due index until its next reminder) and forgets the snoozes
+// that have ended.
+func (s *Sweeper) finish(ctx context.Context, dw *dueWave, now time.Time) error {
+	if dw.pending && len(dw.failures) == 0 {
+		return errLeftAlone
+	}
+	// The notice of a failure falls due just after the watermark, so the
+	// next sweep sends it.
+	at := s.Clock.Now()
+	if !at.After(now) {
+		at = now.Add(time.Millisecond)
+	}
+	_, err := s.Store.UpdateWave(ctx, dw.id, func(w *wave.Wave) ([]wave.Event, error) {
+		recorded := false
+		for _, f := range dw.failures {
+			f.At = at
+			recorded = w.RecordDeliveryFailure(f) || recorded
+		}
+		if dw.pending || w.Version != dw.version {
+			if recorded {
+				return nil, nil
+			}
+			return nil, errLeftAlone
 		}
 		if now.After(w.Reminded) {
 			w.Reminded = now
@@ -189,4 +228,14 @@ func (s *Sweeper) finish(ctx context.Context, id string, version int64, now time
 		return nil, nil
 	})
 	return err
+}
+
+// deferWave puts a wave back in the due index at until; false when the
+// store failed to.
+func (s *Sweeper) deferWave(ctx context.Context, id string, until time.Time) bool {
+	if err := s.Store.DeferWave(ctx, id, until); err != nil {
+		s.Logger.Warn("defer wave", "wave", id, "err", err)
+		return false
+	}
+	return true
 }

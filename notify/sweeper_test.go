@@ -8,13 +8,12 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"wavebot/clock"
 	"wavebot/storage"
-	"wavebot/storage/bolt"
 	"wavebot/storage/redis"
 	"wavebot/storage/redis/redistest"
 	"wavebot/wave"
@@ -22,78 +21,369 @@ import (
 
 func TestMain(m *testing.M) { redistest.Main(m) }
 
-// counter is a notifier that counts deliveries per key; fail makes the
-// first deliveries of every key fail.
+// counter is a notifier that counts deliveries per key and messages per
+// recipient; the recipients in fail never take a message.
 type counter struct {
 	mu       sync.Mutex
 	got      map[string]int
-	attempts int
-	fail     int
+	messages map[string]int
+	attempts map[string]int
+	fail     map[string]error
+	took     time.Duration
 }
 
 func (c *counter) Notify(_ context.Context, d Digest) error {
-	r := d.Reminders[0]
+	c.mu.Lock()
+	if c.attempts == nil {
+		c.got, c.messages, c.attempts = map[string]int{}, map[string]int{}, map[string]int{}
+	}
+	c.attempts[d.Recipient]++
+	err := c.fail[d.Recipient]
+	c.mu.Unlock()
+	if c.took > 0 {
+		time.Sleep(c.took) // the platform's own time, real or in a bubble
+	}
+	if err != nil {
+		return err
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.attempts++
-	if c.fail > 0 {
-		c.fail--
-		return errors.New("platform said no")
+	c.messages[d.Recipient]++
+	for _, r := range d.Reminders {
+		c.got[r.Key]++
 	}
-	if c.got == nil {
-		c.got = map[string]int{}
-	}
-	c.got[r.Key]++
 	return nil
 }
 
-// overdueWaves stores n waves whose authorization feedback (due
-// 2027-02-15) is overdue, each with one contact: one reminder each on
-// 2027-02-16 at 09:00.
-func overdueWaves(t *testing.T, s storage.Store, n int) {
+// keys lists what was delivered to recipient.
+func (c *counter) keys(recipient string) []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []string
+	for k := range c.got {
+		if strings.HasSuffix(k, "|"+recipient) {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// checkOnce asserts that want keys were delivered, each once, and each
+// recipient got one message.
+func checkOnce(t *testing.T, c *counter, want int) {
 	t.Helper()
-	ctx := context.Background()
-	for i := range n {
-		w := feedbackWave(t, "2027-02-15")
-		w.ID = fmt.Sprintf("w%d", i)
-		w.Lead = ""
-		w.Reminded = cph.At(day("2027-02-15"), 12, 0)
-		if err := s.CreateWave(ctx, w, wave.Event{Wave: w.ID}); err != nil {
-			t.Fatal(err)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.got) != want {
+		t.Errorf("%d keys delivered, want %d", len(c.got), want)
+	}
+	for k, n := range c.got {
+		if n != 1 {
+			t.Errorf("%s delivered %d times", k, n)
+		}
+	}
+	for who, n := range c.messages {
+		if n != 1 {
+			t.Errorf("%s got %d messages, want one", who, n)
 		}
 	}
 }
 
-// boltWithOverdue is a bolt store holding n overdue waves.
-func boltWithOverdue(t *testing.T, n int) storage.Store {
+// overdueWaves stores n waves whose authorization feedback (due
+// 2027-02-15) is overdue, each with its own contact and no lead: one
+// reminder each, to contactI, on 2027-02-16 at 09:00.
+func overdueWaves(t *testing.T, s storage.Store, n int) {
 	t.Helper()
-	s, err := bolt.Open(t.TempDir(), dueFunc(DefaultPolicy(cph)))
-	if err != nil {
-		t.Fatal(err)
+	for i := range n {
+		w := feedbackWave(t, "2027-02-15")
+		w.ID = fmt.Sprintf("w%03d", i)
+		w.Lead = ""
+		w.Enrolments[0].Contacts = []string{fmt.Sprintf("contact%03d", i)}
+		w.Reminded = cph.At(day("2027-02-15"), 12, 0)
+		if err := s.CreateWave(context.Background(), w, wave.Event{Wave: w.ID}); err != nil {
+			t.Fatal(err)
+		}
 	}
-	t.Cleanup(func() { s.Close() })
-	overdueWaves(t, s, n)
-	return s
 }
 
 func dueFunc(p Policy) storage.DueFunc {
 	return func(w wave.Wave) (time.Time, bool) { return p.Next(w, w.Reminded) }
 }
 
+// sweeper sweeps s into n by clk, with four workers.
 func sweeper(s storage.Store, n Notifier, clk Clock) *Sweeper {
-	d := &Delivery{Notifier: n, Clock: clk, Attempts: 1, Workers: 4, AttemptTimeout: time.Minute}
-	return &Sweeper{Store: s, Policy: DefaultPolicy(cph), Delivery: d, Clock: clk, Lease: time.Minute, Batch: 5000, Logger: slog.New(slog.DiscardHandler)}
+	d := NewDelivery(n, s, clk)
+	d.Workers = 4
+	return &Sweeper{Store: s, Policy: DefaultPolicy(cph), Delivery: d, Clock: clk, Batch: 5000, MaxRounds: 10,
+		Logger: slog.New(slog.DiscardHandler)}
 }
 
-// replicas opens n stores on one real Redis, as n replicas of wavebot would.
-func replicas(t *testing.T, n int) []storage.Store {
-	url, prefix := redistest.URL(t), redistest.Prefix(t)
+// boltWave is a bolt store in the bubble holding w, with the sweeper's
+// due index.
+func boltWave(t *testing.T, clk Clock, ws ...wave.Wave) storage.Store {
+	t.Helper()
+	s := boltLedger(t, clk, dueFunc(DefaultPolicy(cph)))
+	for _, w := range ws {
+		if err := s.CreateWave(context.Background(), w, wave.Event{Wave: w.ID}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return s
+}
+
+// overdueFeedback is the feedback wave with the feedback overdue since
+// 2027-02-15 and the watermark on the 15th at noon.
+func overdueFeedback(t *testing.T, id string) wave.Wave {
+	w := feedbackWave(t, "2027-02-15")
+	w.ID = id
+	w.Reminded = cph.At(day("2027-02-15"), 12, 0)
+	return w
+}
+
+// runFor runs the sweeper every minute for d of bubble time, then stops it.
+func runFor(sw *Sweeper, d time.Duration) {
+	ctx, cancel := context.WithCancel(context.Background())
+	stopped := make(chan struct{})
+	go func() {
+		sw.Run(ctx, time.Minute)
+		close(stopped)
+	}()
+	pass(d)
+	cancel()
+	<-stopped
+}
+
+// TestGivesUpAfterBoundedAttempts: a reminder that keeps failing is tried
+// MaxAttempts times over sweeps that back off, then given up and logged;
+// the KS lead hears once, and the wave moves on.
+func TestGivesUpAfterBoundedAttempts(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		clk := clockAt(t0)
+		s := boltWave(t, clk, overdueFeedback(t, "b3"))
+		n := &counter{fail: map[string]error{"maria": errors.New("platform said no")}}
+		sw := sweeper(s, n, clk)
+		var logs bytes.Buffer
+		sw.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+		runFor(sw, 8*time.Hour)
+		if got := n.attempts["maria"]; got != sw.Delivery.MaxAttempts {
+			t.Errorf("%d attempts to maria in 8 hours, want %d", got, sw.Delivery.MaxAttempts)
+		}
+		key := "b3/BUF|auth-overdue|2027-02-16|maria"
+		if got := state(t, s, "maria", key); got.Outcome != storage.GaveUp {
+			t.Errorf("ledger holds %+v, want gave up", got)
+		}
+		if got := n.keys("anna"); len(got) != 1 || got[0] != "b3/BUF|delivery-failed|maria|anna" {
+			t.Errorf("the lead got %v, want one notice about maria", got)
+		}
+		if !strings.Contains(logs.String(), `level=ERROR msg="reminder gave-up" key=`+key) {
+			t.Errorf("the log does not say it gave up:\n%s", logs.String())
+		}
+		if ids, _ := s.DueWaves(context.Background(), clk.Now(), 10); len(ids) != 0 {
+			t.Errorf("the wave is still due: %v", ids)
+		}
+	})
+}
+
+// TestRetryAfterHonouredAcrossSweeps: a Retry-After of ten minutes holds
+// the recipient for ten minutes, across sweeps two minutes apart.
+func TestRetryAfterHonouredAcrossSweeps(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		clk := clockAt(t0)
+		s := boltWave(t, clk, overdueFeedback(t, "b3"))
+		n := &scripted{clk: clk, answers: map[string][]error{"maria": {&RateLimitError{RetryAfter: 10 * time.Minute}}}}
+		sw := sweeper(s, n, clk)
+		ctx, cancel := context.WithCancel(context.Background())
+		stopped := make(chan struct{})
+		go func() {
+			sw.Run(ctx, 2*time.Minute)
+			close(stopped)
+		}()
+		pass(30 * time.Minute)
+		cancel()
+		<-stopped
+		if got := n.attempts(); got != "maria@0s maria@10m0s" {
+			t.Errorf("attempts %s, want at 0 and after ten minutes", got)
+		}
+	})
+}
+
+// TestFailingWavesDoNotStarveOthers: waves whose reminders fail are put
+// back in the due index, so one sweep goes on to the waves behind them.
+func TestFailingWavesDoNotStarveOthers(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		clk := clockAt(t0)
+		var ws []wave.Wave
+		n := &counter{fail: map[string]error{}}
+		for _, id := range []string{"a0", "a1", "a2", "a3", "a4", "b0", "b1", "b2", "b3", "b4"} {
+			w := overdueFeedback(t, id)
+			w.Enrolments[0].Contacts = []string{"c-" + id}
+			if id[0] == 'a' {
+				n.fail["c-"+id] = errors.New("platform said no")
+			}
+			ws = append(ws, w)
+		}
+		s := boltWave(t, clk, ws...)
+		sw := sweeper(s, n, clk)
+		sw.Batch = 5
+		if _, err := sw.Sweep(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range []string{"b0", "b1", "b2", "b3", "b4"} {
+			if got := n.keys("c-" + id); len(got) != 1 {
+				t.Errorf("%s got %v after one sweep", id, got)
+			}
+		}
+	})
+}
+
+// TestSweepIsBounded: one sweep reads at most MaxRounds batches.
+func TestSweepIsBounded(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		clk := clockAt(t0)
+		var ws []wave.Wave
+		for i := range 40 {
+			w := overdueFeedback(t, fmt.Sprintf("w%02d", i))
+			w.Enrolments[0].Contacts = []string{fmt.Sprintf("c%02d", i)}
+			ws = append(ws, w)
+		}
+		s := boltWave(t, clk, ws...)
+		n := &counter{}
+		sw := sweeper(s, n, clk)
+		sw.Batch, sw.MaxRounds = 10, 3
+		if sent, err := sw.Sweep(context.Background()); sent != 30 || err != nil {
+			t.Errorf("one sweep sent %d, %v; want 3 rounds of 10", sent, err)
+		}
+		if sent, _ := sw.Sweep(context.Background()); sent != 10 {
+			t.Errorf("the next sweep sent %d, want the last 10", sent)
+		}
+	})
+}
+
+// TestUndeliverableTellsTheLeadOnce: a contact no platform reaches is not
+// retried, and the lead hears about it once, not with every reminder.
+func TestUndeliverableTellsTheLeadOnce(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		clk := clockAt(t0)
+		w := overdueFeedback(t, "b3")
+		w.Lead = "slack:U1"
+		w.Enrolments[0].Contacts = []string{"maria"}
+		s := boltWave(t, clk, w)
+		slack := &counter{}
+		sw := sweeper(s, Router{"slack": slack}, clk)
+		runFor(sw, 47*time.Hour) // to Thursday 08:00, before the escalation
+		if got := slack.keys("slack:U1"); len(got) != 1 || got[0] != "b3/BUF|delivery-failed|maria|slack:U1" {
+			t.Errorf("the lead got %v, want one notice about maria", got)
+		}
+		for _, d := range []string{"2027-02-16", "2027-02-17"} {
+			key := "b3/BUF|auth-overdue|" + d + "|maria"
+			if got := state(t, s, "maria", key); got.Outcome != storage.Undeliverable {
+				t.Errorf("%s: %+v, want undeliverable", key, got)
+			}
+		}
+	})
+}
+
+// interfering is a notifier that changes the wave while it delivers.
+type interfering struct {
+	counter
+	change func()
+	once   sync.Once
+}
+
+func (i *interfering) Notify(ctx context.Context, d Digest) error {
+	i.once.Do(i.change)
+	return i.counter.Notify(ctx, d)
+}
+
+// TestWatermarkWaitsForAConcurrentChange: a contact named while the sweep
+// delivers has a reminder due at the same moment; the sweep leaves the
+// watermark alone, so the next sweep sends it.
+func TestWatermarkWaitsForAConcurrentChange(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		clk := clockAt(t0)
+		s := boltWave(t, clk, overdueFeedback(t, "b3"))
+		n := &interfering{change: func() {
+			_, err := s.UpdateWave(context.Background(), "b3", func(w *wave.Wave) ([]wave.Event, error) {
+				w.Enrolments[0].AddContacts("sofie")
+				return nil, nil
+			})
+			if err != nil {
+				t.Error(err)
+			}
+		}}
+		sw := sweeper(s, n, clk)
+		for range 2 {
+			if _, err := sw.Sweep(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			pass(time.Minute)
+		}
+		if got := n.keys("sofie"); len(got) != 1 {
+			t.Errorf("sofie got %v, want the reminder due when she was named", got)
+		}
+		checkOnce(t, &n.counter, 2)
+	})
+}
+
+// TestEndedSnoozesAreForgotten: once a sweep has passed a snooze's end,
+// the wave no longer carries it.
+func TestEndedSnoozesAreForgotten(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		clk := clockAt(t0)
+		w := overdueFeedback(t, "b3")
+		w.Snooze(wave.Snooze{FV: "BUF", Person: "maria", Until: t0})
+		w.Snooze(wave.Snooze{FV: "BUF", Person: "anna", Until: t0.Add(time.Hour)})
+		s := boltWave(t, clk, w)
+		if _, err := sweeper(s, &counter{}, clk).Sweep(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := s.Wave(context.Background(), "b3")
+		if len(got.Snoozes) != 1 || got.Snoozes[0].Person != "anna" {
+			t.Errorf("snoozes after the sweep: %+v; want only anna's, which has not ended", got.Snoozes)
+		}
+	})
+}
+
+// TestRunSweepsEveryIntervalAndStops: Run sweeps at its interval, logs
+// each delivery with its key, and returns when its context ends.
+func TestRunSweepsEveryIntervalAndStops(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		clk := clockAt(cph.At(day("2027-02-16"), 8, 57))
+		var ws []wave.Wave
+		for i := range 3 {
+			w := overdueFeedback(t, fmt.Sprintf("w%d", i))
+			w.Lead = ""
+			ws = append(ws, w)
+		}
+		s := boltWave(t, clk, ws...)
+		n := &counter{}
+		var logs bytes.Buffer
+		sw := sweeper(s, n, clk)
+		sw.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+		runFor(sw, 8*time.Minute)
+		if got := n.keys("maria"); len(got) != 3 || n.messages["maria"] != 1 {
+			t.Errorf("maria got %v in %d messages; want the three reminders of 09:00 in one", got, n.messages["maria"])
+		}
+		for i := range 3 {
+			if want := fmt.Sprintf("msg=\"reminder delivered\" key=w%d/BUF|auth-overdue|2027-02-16|maria ", i); !strings.Contains(logs.String(), want) {
+				t.Errorf("log lacks %s:\n%s", want, logs.String())
+			}
+		}
+	})
+}
+
+// replicas opens n stores on the real Redis at url, as n replicas of
+// wavebot would; clk, when set, stands in for Redis's clock.
+func replicas(t *testing.T, url string, n int, clk clock.Clock) []storage.Store {
+	t.Helper()
+	prefix := redistest.Prefix(t)
 	var stores []storage.Store
 	for range n {
 		s, err := redis.Open(context.Background(), url, prefix, dueFunc(DefaultPolicy(cph)))
 		if err != nil {
 			t.Fatal(err)
 		}
+		s.Clock = clk
 		t.Cleanup(func() { s.Close() })
 		stores = append(stores, s)
 	}
@@ -113,174 +403,172 @@ func sweepAtOnce(t *testing.T, stores []storage.Store, n Notifier, clk Clock) {
 	wg.Wait()
 }
 
-// TestExactlyOnceWithThreeSweepers: three sweepers on one real Redis, 1,000
-// reminders due at once; every key is delivered exactly once.
+// TestExactlyOnceWithThreeSweepers: three sweepers on one real Redis (and
+// on a real three-master Cluster), 1,000 reminders due at once; every key
+// is delivered exactly once, one message per person.
 func TestExactlyOnceWithThreeSweepers(t *testing.T) {
-	stores := replicas(t, 3)
-	overdueWaves(t, stores[0], 1000)
-	clk := clock.NewFake(cph.At(day("2027-02-16"), 9, 0))
-	n := &counter{}
-	sweepAtOnce(t, stores, n, clk)
-	// A wave another sweeper held stays due; sweeping again finishes it.
-	sweepAtOnce(t, stores, n, clk)
-	checkOnce(t, n, 1000)
-	if ids, _ := stores[0].DueWaves(context.Background(), clk.Now(), 10); len(ids) != 0 {
-		t.Errorf("waves still due after the sweeps: %v", ids)
-	}
-}
-
-func checkOnce(t *testing.T, n *counter, want int) {
-	t.Helper()
-	if len(n.got) != want {
-		t.Errorf("%d keys delivered, want %d", len(n.got), want)
-	}
-	for k, c := range n.got {
-		if c != 1 {
-			t.Errorf("%s delivered %d times", k, c)
-		}
-	}
-}
-
-// crashing is the notifier of a replica that dies while delivering: its
-// first delivery cancels the replica's context and nothing reaches anyone.
-type crashing struct {
-	crash    context.CancelFunc
-	attempts atomic.Int64
-}
-
-func (c *crashing) Notify(context.Context, Digest) error {
-	c.attempts.Add(1)
-	c.crash()
-	return errors.New("the replica died")
-}
-
-// TestCrashAfterClaim: a sweeper claims all 1,000 reminders and its
-// context is cancelled as it starts to deliver (a crash). While its lease
-// holds, two other sweepers send nothing; once it has run out they deliver
-// every reminder exactly once.
-func TestCrashAfterClaim(t *testing.T) {
-	stores := replicas(t, 3)
-	overdueWaves(t, stores[0], 1000)
-	clk := clock.NewFake(cph.At(day("2027-02-16"), 9, 0))
-	ctx, crash := context.WithCancel(context.Background())
-	dead := &crashing{crash: crash}
-	if sent, _ := sweeper(stores[0], dead, clk).Sweep(ctx); sent != 0 {
-		t.Fatalf("the crashing replica delivered %d", sent)
-	}
-	if n := dead.attempts.Load(); n == 0 || n > 4 {
-		t.Errorf("the crashing replica made %d attempts; want the ones in flight when it died (1 to 4)", n)
-	}
-	survivors := &counter{}
-	clk.Advance(30 * time.Second)
-	sweepAtOnce(t, stores[1:], survivors, clk)
-	if len(survivors.got) != 0 {
-		t.Fatalf("%d delivered while the dead replica's lease held", len(survivors.got))
-	}
-	clk.Advance(time.Minute)
-	sweepAtOnce(t, stores[1:], survivors, clk)
-	sweepAtOnce(t, stores[1:], survivors, clk) // a wave the other survivor held is finished now
-	checkOnce(t, survivors, 1000)
-	if ids, _ := stores[1].DueWaves(context.Background(), clk.Now(), 10); len(ids) != 0 {
-		t.Errorf("waves still due: %v", ids)
-	}
-}
-
-// TestTroubledNotifier: a notifier that fails three times, and one that
-// is rate limited with a retry-after, both deliver within the sweep after
-// the waits; nothing is lost, nothing is sent twice, nothing loops.
-func TestTroubledNotifier(t *testing.T) {
-	failure := errors.New("platform said no")
-	for _, tc := range []struct {
-		name     string
-		answers  []error
-		attempts string
-	}{
-		{"fails three times", []error{failure, failure, failure}, "@0s @1s @3s @7s"},
-		{"rate limited", []error{&RateLimitError{RetryAfter: 20 * time.Second}}, "@0s @20s"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			s := boltWithOverdue(t, 1)
-			clk := clock.NewFake(cph.At(day("2027-02-16"), 9, 0))
-			key := "w0/BUF|auth-overdue|2027-02-16|maria"
-			n := &scripted{clk: clk, answers: map[string][]error{key: tc.answers}}
-			sw := sweeper(s, n, clk)
-			sw.Delivery = NewDelivery(n, clk)
-			var (
-				sent int
-				err  error
-			)
-			drive(clk, func() { sent, err = sw.Sweep(context.Background()) })
-			if err != nil || sent != 1 {
-				t.Fatalf("sweep sent %d, %v", sent, err)
-			}
-			var offsets []string
-			for _, a := range n.attempts() {
-				k, at, _ := strings.Cut(a, "@")
-				if k != key {
-					t.Errorf("attempt at %s", k)
-				}
-				d, _ := time.ParseDuration(at)
-				offsets = append(offsets, "@"+d.String())
-			}
-			if got := strings.Join(offsets, " "); got != tc.attempts {
-				t.Errorf("attempts %s, want %s", got, tc.attempts)
-			}
-			drive(clk, func() { sent, _ = sw.Sweep(context.Background()) })
-			if sent != 0 || len(n.attempts()) != strings.Count(tc.attempts, "@") {
-				t.Errorf("a second sweep sent %d more, %d attempts in all", sent, len(n.attempts()))
-			}
-			if ids, _ := s.DueWaves(context.Background(), clk.Now(), 10); len(ids) != 0 {
-				t.Errorf("waves still due: %v", ids)
+	for _, where := range []struct {
+		name string
+		url  func(testing.TB) string
+	}{{"standalone", redistest.URL}, {"cluster", redistest.ClusterURL}} {
+		t.Run(where.name, func(t *testing.T) {
+			stores := replicas(t, where.url(t), 3, nil)
+			overdueWaves(t, stores[0], 1000)
+			clk := clock.NewFake(t0)
+			n := &counter{}
+			sweepAtOnce(t, stores, n, clk)
+			// A wave whose recipient another sweeper held waits out that lease.
+			clk.Advance(2 * time.Minute)
+			sweepAtOnce(t, stores, n, clk)
+			checkOnce(t, n, 1000)
+			if ids, _ := stores[0].DueWaves(context.Background(), clk.Now(), 10); len(ids) != 0 {
+				t.Errorf("waves still due after the sweeps: %v", ids)
 			}
 		})
 	}
 }
 
-// TestRunSweepsEveryIntervalAndStops: Run sweeps at its interval on the
-// clock, logs each delivery with its key, and returns when its context
-// ends.
-func TestRunSweepsEveryIntervalAndStops(t *testing.T) {
-	s := boltWithOverdue(t, 3)
-	clk := clock.NewFake(cph.At(day("2027-02-16"), 8, 57))
-	n := &counter{}
-	// slog's handlers write one record at a time; the log is read after Run.
-	var logs bytes.Buffer
-	sw := sweeper(s, n, clk)
-	sw.Logger = slog.New(slog.NewTextHandler(&logs, nil))
-	ctx, cancel := context.WithCancel(context.Background())
-	stopped := make(chan struct{})
-	go func() {
-		sw.Run(ctx, time.Minute)
-		close(stopped)
-	}()
-	// Let the clock run minute by minute to 09:05.
-	for clk.Now().Before(cph.At(day("2027-02-16"), 9, 5)) {
-		if at, ok := clk.NextTimer(); ok {
-			clk.Set(at)
-			continue
-		}
-		time.Sleep(50 * time.Microsecond)
+// realClock runs at real speed from a chosen instant, as a replica's clock
+// would, off by its skew from the others.
+type realClock struct {
+	start time.Time
+	since time.Time
+}
+
+func (c realClock) Now() time.Time                         { return c.start.Add(time.Since(c.since)) }
+func (c realClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+
+// TestSkewedReplicasUnderLoad: three replicas whose clocks are 90 seconds
+// apart, one worker each, a platform that takes 100 ms a message and
+// leases of one second, so claims run out while others wait; leases are
+// judged by Redis's clock alone. Every reminder goes out once, none is
+// lost, nobody gets two messages.
+func TestSkewedReplicasUnderLoad(t *testing.T) {
+	stores := replicas(t, redistest.URL(t), 3, nil)
+	const reminders = 60
+	overdueWaves(t, stores[0], reminders)
+	n := &counter{took: 100 * time.Millisecond}
+	since := time.Now()
+	var wg sync.WaitGroup
+	for i, s := range stores {
+		clk := realClock{start: cph.At(day("2027-02-16"), 9, 3).Add(time.Duration(i-1) * 90 * time.Second), since: since}
+		sw := sweeper(s, n, clk)
+		sw.Delivery.Workers, sw.Delivery.Lease, sw.Delivery.AttemptTimeout = 1, time.Second, 300*time.Millisecond
+		wg.Go(func() {
+			deadline := time.After(30 * time.Second)
+			for {
+				if _, err := sw.Sweep(context.Background()); err != nil {
+					t.Error(err)
+				}
+				if ids, _ := s.DueWaves(context.Background(), clk.Now().Add(time.Hour), 1); len(ids) == 0 {
+					return
+				}
+				select { // as Run would, sweep again a moment later
+				case <-deadline:
+					t.Error("reminders still due after 30s")
+					return
+				case <-time.After(20 * time.Millisecond):
+				}
+			}
+		})
 	}
-	cancel()
-	<-stopped
-	checkOnce(t, n, 3)
-	for i := range 3 {
-		if want := fmt.Sprintf("msg=\"reminder delivered\" key=w%d/BUF|auth-overdue|2027-02-16|maria ", i); !strings.Contains(logs.String(), want) {
-			t.Errorf("log lacks %s:\n%s", want, logs.String())
-		}
+	wg.Wait()
+	checkOnce(t, n, reminders)
+}
+
+// dyingLedger is the ledger of a replica that dies at a chosen step: a
+// call that reaches it never returns, as a dead process's never do, and
+// says so on stuck.
+type dyingLedger struct {
+	ledger
+	dieOnSettle bool
+	stuck       chan string
+}
+
+func (d *dyingLedger) ClaimRecipient(ctx context.Context, req storage.LaneRequest) (storage.LaneClaim, error) {
+	c, err := d.ledger.ClaimRecipient(ctx, req)
+	if !d.dieOnSettle && c.Granted {
+		d.stuck <- req.Recipient
+		select {} // dead
+	}
+	return c, err
+}
+
+func (d *dyingLedger) SettleRecipient(ctx context.Context, s storage.Settlement) error {
+	if d.dieOnSettle && s.Outcome == storage.Delivered {
+		d.stuck <- s.Recipient
+		select {} // dead
+	}
+	return d.ledger.SettleRecipient(ctx, s)
+}
+
+// TestReplicaDies: a replica dies after claiming recipients, or after the
+// platform took its messages and before the ledger recorded them. While
+// its leases hold, the survivors leave its recipients alone; after them
+// they deliver everything. Dying before sending loses nothing; dying after
+// sending repeats exactly the messages in flight, which is the one window
+// the ledger cannot close.
+func TestReplicaDies(t *testing.T) {
+	for _, tc := range []struct {
+		name        string
+		dieOnSettle bool
+	}{{"after claiming", false}, {"after sending, before recording", true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			clk := clock.NewFake(t0) // Redis's clock too, so leases run out when the test says
+			stores := replicas(t, redistest.URL(t), 3, clk)
+			overdueWaves(t, stores[0], 100)
+			dead := &counter{}
+			dying := &dyingLedger{ledger: stores[0], dieOnSettle: tc.dieOnSettle, stuck: make(chan string)}
+			sw := sweeper(stores[0], dead, clk)
+			sw.Delivery.Ledger = dying
+			go sw.Sweep(context.Background()) // it never returns
+			timeout := time.After(10 * time.Second)
+			for range sw.Delivery.Workers { // every worker dies on its first recipient
+				select {
+				case <-dying.stuck:
+				case <-timeout:
+					t.Fatal("the replica did not reach the step it dies at")
+				}
+			}
+			dead.mu.Lock()
+			inFlight := len(dead.got)
+			dead.mu.Unlock()
+			survivors := &counter{}
+			clk.Advance(30 * time.Second)
+			sweepAtOnce(t, stores[1:], survivors, clk)
+			if len(survivors.got) != 100-sw.Delivery.Workers {
+				t.Errorf("survivors delivered %d during the dead replica's leases, want all but its %d", len(survivors.got), sw.Delivery.Workers)
+			}
+			clk.Advance(2 * time.Minute)
+			sweepAtOnce(t, stores[1:], survivors, clk)
+			checkOnce(t, survivors, 100)
+			if tc.dieOnSettle != (inFlight == sw.Delivery.Workers) {
+				t.Errorf("the dead replica sent %d", inFlight)
+			}
+			dead.mu.Lock()
+			defer dead.mu.Unlock()
+			for k := range dead.got {
+				if survivors.got[k] != 1 {
+					t.Errorf("%s sent by the dead replica was not sent again", k)
+				}
+			}
+		})
 	}
 }
 
-// TestSweepWorksThroughFullBatches: with more waves due than one batch
-// holds, one sweep still delivers them all.
-func TestSweepWorksThroughFullBatches(t *testing.T) {
-	s := boltWithOverdue(t, 25)
-	clk := clock.NewFake(cph.At(day("2027-02-16"), 9, 0))
-	n := &counter{}
-	sw := sweeper(s, n, clk)
-	sw.Batch = 10
-	if sent, err := sw.Sweep(context.Background()); sent != 25 || err != nil {
-		t.Errorf("sweep sent %d, %v; want 25", sent, err)
+// TestOneDigestPerPerson: a person with reminders in three waves gets one
+// message holding all three, however many replicas sweep.
+func TestOneDigestPerPerson(t *testing.T) {
+	stores := replicas(t, redistest.URL(t), 3, nil)
+	for _, id := range []string{"b3", "b4", "b5"} {
+		if err := stores[0].CreateWave(context.Background(), overdueFeedback(t, id), wave.Event{Wave: id}); err != nil {
+			t.Fatal(err)
+		}
 	}
-	checkOnce(t, n, 25)
+	n := &counter{}
+	sweepAtOnce(t, stores, n, clock.NewFake(t0))
+	if got := n.keys("maria"); len(got) != 3 || n.messages["maria"] != 1 {
+		t.Errorf("maria got %v in %d messages, want three reminders in one", got, n.messages["maria"])
+	}
+	checkOnce(t, n, 3)
 }

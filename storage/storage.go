@@ -22,8 +22,13 @@ var (
 	// ErrCorrupt means a stored document could not be decoded; the error
 	// names it.
 	ErrCorrupt = errors.New("storage: corrupt document")
-	// ErrUnavailable means the store could not be reached; nothing was changed.
+	// ErrUnavailable means the store could not be reached. Nothing was
+	// changed, unless the error is also ErrOutcomeUnknown.
 	ErrUnavailable = errors.New("storage: unavailable")
+	// ErrOutcomeUnknown comes with ErrUnavailable when a change was sent
+	// and the store stopped answering before it said whether it applied
+	// it: the change may be stored.
+	ErrOutcomeUnknown = errors.New("storage: the change may or may not be stored")
 )
 
 // WaveChange changes a wave in place and returns the audit events that
@@ -82,12 +87,24 @@ type Store interface {
 	// NextDue returns the earliest time in the due index; false when the
 	// index is empty.
 	NextDue(ctx context.Context) (time.Time, bool, error)
-	// ClaimReminder takes a lease on reminder key until now+lease, so one
-	// replica delivers it; see Claim.
-	ClaimReminder(ctx context.Context, key string, now time.Time, lease time.Duration) (Claim, error)
-	// CompleteReminder records that reminder key was delivered; it is never
-	// claimed again.
-	CompleteReminder(ctx context.Context, key string) error
+	// DeferWave moves wave id's entry in the due index to until, when it
+	// has one: a wave whose reminders cannot go out now is looked at again
+	// then, and does not hold up the waves behind it. The next write of
+	// the wave recomputes the entry as usual.
+	DeferWave(ctx context.Context, id string, until time.Time) error
+
+	// ClaimRecipient takes the lease on one recipient's deliveries, so one
+	// replica at a time sends to that person; see Lane.
+	ClaimRecipient(ctx context.Context, req LaneRequest) (LaneClaim, error)
+	// RenewRecipient extends the caller's lease by lease from now; false
+	// when the caller no longer holds it, because another replica took it
+	// after it ran out.
+	RenewRecipient(ctx context.Context, recipient, token string, lease time.Duration) (bool, error)
+	// SettleRecipient records what became of a recipient's reminders and
+	// when the next message may go to them, and ends the caller's lease
+	// when asked. Outcomes are recorded whoever holds the lease: they are
+	// what happened.
+	SettleRecipient(ctx context.Context, s Settlement) error
 
 	// ClaimOnce records key until ttl has passed and reports whether this
 	// call recorded it: of several calls with one key, exactly one gets
@@ -104,15 +121,91 @@ type Store interface {
 // DueFunc says when a wave's next reminder falls due; false when none is.
 type DueFunc func(w wave.Wave) (time.Time, bool)
 
-// Claim is the outcome of ClaimReminder.
-type Claim int
+// The reminder ledger. Reminders go out by recipient: a replica takes a
+// lease on a recipient (a lane), reads the state of the reminders it means
+// to send them, sends one message and settles: each reminder's outcome,
+// and how long the next message to that person must wait (pacing, or a
+// platform's Retry-After). Leases and waits are judged by one clock, the
+// store's (Redis's TIME; the bolt process's clock), never by the
+// replicas', so replicas whose clocks disagree still agree on a lease.
+// Every claim carries its owner's token, and only the owner renews or
+// releases it. Lane records expire with their lease and wait; reminder
+// outcomes are kept for LedgerRetention.
 
-// Claim outcomes.
+// LedgerRetention is how long the ledger remembers a reminder's outcome:
+// far longer than any wave, so a reminder is never sent twice, and short
+// enough that the ledger does not grow for ever.
+const LedgerRetention = 400 * 24 * time.Hour
+
+// Outcome is what became of a reminder.
+type Outcome string
+
+// Outcomes. All but Pending are final: the reminder is never tried again.
 const (
-	// Claimed: the caller holds the lease and should deliver.
-	Claimed Claim = iota
-	// Held: another replica holds an unexpired lease.
-	Held
-	// Delivered: the reminder was delivered already.
-	Delivered
+	// Pending: not delivered yet.
+	Pending Outcome = ""
+	// Delivered: the platform accepted it.
+	Delivered Outcome = "delivered"
+	// GaveUp: it failed too often, across sweeps; the KS lead is told.
+	GaveUp Outcome = "gave-up"
+	// Undeliverable: the recipient cannot be reached on any platform of
+	// the deployment; the KS lead is told.
+	Undeliverable Outcome = "undeliverable"
 )
+
+// Final reports whether nothing more will be tried.
+func (o Outcome) Final() bool { return o != Pending }
+
+// ReminderState is the ledger's record of one reminder key.
+type ReminderState struct {
+	Outcome Outcome
+	// Attempts counts failed attempts so far, across sweeps and replicas.
+	Attempts int
+}
+
+// LaneRequest asks for the lease on one recipient.
+type LaneRequest struct {
+	Recipient string
+	// Platform is the recipient's chat platform ("slack"); a wait set for
+	// the whole platform (an app-wide rate limit) holds the claim too.
+	// Empty for none.
+	Platform string
+	// Token identifies the caller's claim; a retried claim with the same
+	// token finds its own lease.
+	Token string
+	Lease time.Duration
+	// Keys are the reminders the caller means to send; the claim returns
+	// their states, read under the lease when it is granted.
+	Keys []string
+}
+
+// LaneClaim is the answer to ClaimRecipient.
+type LaneClaim struct {
+	Granted bool
+	// Wait is, when the claim was refused, how long until it could be
+	// granted: the rest of another replica's lease, or of a wait.
+	Wait time.Duration
+	// States holds the state of each requested key, in order: a refused
+	// claimer learns which reminders need nothing more.
+	States []ReminderState
+}
+
+// Settlement is what a replica reports about a recipient's reminders.
+type Settlement struct {
+	Recipient, Platform, Token string
+	// Keys get Outcome; with Outcome Pending their failed attempts grow by
+	// Failed instead. A final outcome is never overwritten.
+	Keys    []string
+	Outcome Outcome
+	Failed  int
+	// NotBefore: no message goes to the recipient before this much time
+	// has passed, by the store's clock.
+	NotBefore time.Duration
+	// PlatformNotBefore: no message goes to anyone on Platform before this
+	// much time has passed.
+	PlatformNotBefore time.Duration
+	// Release ends the caller's lease, if it still holds it.
+	Release bool
+	// ID makes a retried settlement count once; the caller picks it.
+	ID string
+}

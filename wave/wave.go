@@ -98,6 +98,8 @@ type Wave struct {
 	Reminded time.Time `json:"reminded"`
 	// Snoozes are reminders people have deferred.
 	Snoozes []Snooze `json:"snoozes,omitempty"`
+	// DeliveryFailures are the people reminders could not reach.
+	DeliveryFailures []DeliveryFailure `json:"delivery_failures,omitempty"`
 	// Version counts committed changes; the store sets it.
 	Version int64 `json:"version"`
 }

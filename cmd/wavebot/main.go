@@ -89,7 +89,8 @@ func runConsole(ctx context.Context, args []string, env func(string) (string, bo
 		}
 		clk.Set(cfg.Calendar.At(d, 12, 0))
 	}
-	store, err := openStore(ctx, cfg)
+	// The console's simulated time judges the ledger's leases and waits too.
+	store, err := openStore(ctx, cfg, clk)
 	if err != nil {
 		return err
 	}
@@ -106,24 +107,32 @@ func runConsole(ctx context.Context, args []string, env func(string) (string, bo
 	c := &console.Console{Commands: d, Clock: clk, Calendar: cfg.Calendar, As: *as, Out: stdout,
 		Echo: !interactive, Prompt: interactive, Lang: cfg.Lang}
 	// The console prints; it needs no pacing or retries.
-	delivery := &notify.Delivery{Notifier: c, Clock: clk, Attempts: 1, Workers: 1, AttemptTimeout: time.Minute}
+	delivery := notify.NewDelivery(c, store, clk)
+	delivery.Pace, delivery.Attempts, delivery.Workers, delivery.AttemptTimeout, delivery.Logger = 0, 1, 1, time.Minute, logger
 	c.Reminders = &notify.Sweeper{Store: store, Policy: cfg.Policy, Delivery: delivery, Clock: clk,
-		Lease: reminderLease, Batch: sweepBatch, Logger: logger}
+		Batch: sweepBatch, MaxRounds: sweepRounds, Logger: logger}
 	return c.Run(ctx, stdin)
 }
 
 // openStore opens Redis when WAVEBOT_REDIS_URL is set, else the bolt
 // store in the data directory. Its due index holds each wave's next
-// reminder after the sweeper's watermark.
-func openStore(ctx context.Context, cfg config) (storage.Store, error) {
+// reminder after the sweeper's watermark. clk, when set, judges the
+// ledger's leases and waits instead of the store's own clock.
+func openStore(ctx context.Context, cfg config, clk clock.Clock) (storage.Store, error) {
 	due := func(w wave.Wave) (time.Time, bool) { return cfg.Policy.Next(w, w.Reminded) }
 	if cfg.RedisURL == "" {
-		return bolt.Open(cfg.DataDir, due)
+		s, err := bolt.Open(cfg.DataDir, due)
+		if err != nil {
+			return nil, err
+		}
+		s.Clock = clk
+		return s, nil
 	}
 	s, err := redis.Open(ctx, cfg.RedisURL, cfg.RedisPrefix, due)
 	if err != nil {
 		return nil, fmt.Errorf("WAVEBOT_REDIS_URL: %w", err)
 	}
+	s.Clock = clk
 	return s, nil
 }
 

@@ -16,14 +16,13 @@ import (
 	"wavebot/notify"
 )
 
-// Limits of the service; the console's sweeper shares the lease and batch.
+// Limits of the service; the console's sweeper shares the batch.
 const (
 	shutdownGrace = 10 * time.Second
 	readyTimeout  = 2 * time.Second
-	// reminderLease is how long a replica's claim on a reminder keeps the
-	// others off it.
-	reminderLease = 2 * time.Minute
-	sweepBatch    = 1000
+	// A sweep reads at most sweepRounds batches of sweepBatch due waves.
+	sweepBatch  = 1000
+	sweepRounds = 10
 )
 
 // runServe runs wavebot as a service: the HTTP endpoints and the reminder
@@ -42,7 +41,7 @@ func runServe(ctx context.Context, args []string, env func(string) (string, bool
 		return fmt.Errorf("serve: unexpected argument %q", fs.Arg(0))
 	}
 	logger := slog.New(slog.NewJSONHandler(stderr, nil))
-	store, err := openStore(ctx, cfg)
+	store, err := openStore(ctx, cfg, nil)
 	if err != nil {
 		return err
 	}
@@ -51,8 +50,10 @@ func runServe(ctx context.Context, args []string, env func(string) (string, bool
 	// Each chat adapter adds its platform's notifier here; until then every
 	// reminder is logged as undeliverable and recorded, not retried.
 	platforms := notify.Router{}
-	sweeper := &notify.Sweeper{Store: store, Policy: cfg.Policy, Delivery: notify.NewDelivery(platforms, clk), Clock: clk,
-		Lease: reminderLease, Batch: sweepBatch, Logger: logger}
+	delivery := notify.NewDelivery(platforms, store, clk)
+	delivery.Logger = logger
+	sweeper := &notify.Sweeper{Store: store, Policy: cfg.Policy, Delivery: delivery, Clock: clk,
+		Batch: sweepBatch, MaxRounds: sweepRounds, Logger: logger}
 
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {

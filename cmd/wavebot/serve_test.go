@@ -19,15 +19,23 @@ import (
 	"wavebot/wave"
 )
 
-// syncBuffer collects a server's log, written while the test reads it.
+// syncBuffer collects a server's log, written while the test reads it,
+// and signals each write on written.
 type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
+	mu      sync.Mutex
+	b       strings.Builder
+	written chan struct{}
 }
+
+func newSyncBuffer() *syncBuffer { return &syncBuffer{written: make(chan struct{}, 1)} }
 
 func (s *syncBuffer) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	select {
+	case s.written <- struct{}{}:
+	default: // a signal is pending already
+	}
 	return s.b.Write(p)
 }
 
@@ -60,7 +68,7 @@ func startServe(t *testing.T, vars ...string) *server {
 	t.Helper()
 	addr := freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &server{base: "http://" + addr, log: &syncBuffer{}, stop: cancel, exited: make(chan int, 1)}
+	s := &server{base: "http://" + addr, log: newSyncBuffer(), stop: cancel, exited: make(chan int, 1)}
 	go func() {
 		s.exited <- run(ctx, []string{"serve"}, env(append(vars, "WAVEBOT_LISTEN="+addr)...), strings.NewReader(""), io.Discard, s.log)
 	}()
@@ -73,11 +81,11 @@ func startServe(t *testing.T, vars ...string) *server {
 }
 
 // waitFor waits until the server's log holds text, or the server exits.
-// It gives up after a minute, so a broken server fails the test instead
+// It gives up after 20 seconds, so a broken server fails the test instead
 // of hanging it.
 func (s *server) waitFor(t *testing.T, text string) {
 	t.Helper()
-	giveUp := time.After(time.Minute)
+	giveUp := time.After(20 * time.Second)
 	for !strings.Contains(s.log.String(), text) {
 		select {
 		case code := <-s.exited:
@@ -85,7 +93,7 @@ func (s *server) waitFor(t *testing.T, text string) {
 			t.Fatalf("serve exited with %d before logging %q:\n%s", code, text, s.log.String())
 		case <-giveUp:
 			t.Fatalf("serve has not logged %q:\n%s", text, s.log.String())
-		case <-time.After(10 * time.Millisecond):
+		case <-s.log.written:
 		}
 	}
 }
@@ -186,8 +194,9 @@ func TestServeSweepsReminders(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	if c, err := store.ClaimReminder(context.Background(), key, time.Now(), time.Minute); err != nil || c != storage.Delivered {
-		t.Errorf("ledger has %s as %v %v, want recorded", key, c, err)
+	c, err := store.ClaimRecipient(context.Background(), storage.LaneRequest{Recipient: "maria", Token: "t", Lease: time.Minute, Keys: []string{key}})
+	if err != nil || c.States[0].Outcome != storage.Undeliverable {
+		t.Errorf("ledger has %s as %+v %v, want recorded undeliverable", key, c, err)
 	}
 }
 

@@ -5,6 +5,7 @@
 package bolt
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"encoding/json"
@@ -37,8 +38,11 @@ var (
 	bucketMeta      = []byte("meta")
 	bucketDue       = []byte("due")       // big-endian unix nanoseconds + wave id -> nothing
 	bucketDueOf     = []byte("due-of")    // wave id -> its key in bucketDue
-	bucketLedger    = []byte("reminders") // reminder key -> "done" or a lease's end in unix nanoseconds
-	bucketOnce      = []byte("once")      // ClaimOnce key -> its end in unix nanoseconds
+	bucketLedger    = []byte("reminders") // reminder key -> its state (JSON)
+	bucketLanes     = []byte("lanes")     // recipient -> lease and wait (JSON)
+	bucketPlatforms = []byte("platforms") // platform -> its wait (JSON)
+	bucketOnce      = []byte("once")      // ClaimOnce key -> its end (JSON)
+	bucketExpiry    = []byte("expiry")    // big-endian unix nanoseconds + bucket + 0 + key -> nothing
 	keyFirstPerson  = []byte("first-person")
 	// globalLog holds events that belong to no wave; wave ids cannot start with '-'.
 	globalLog = []byte("-")
@@ -77,7 +81,7 @@ func Open(dir string, due storage.DueFunc) (*Store, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	err = db.Update(func(tx *bbolt.Tx) error {
-		for _, b := range [][]byte{bucketWaves, bucketPeople, bucketWorkflows, bucketEvents, bucketMeta, bucketDue, bucketDueOf, bucketLedger, bucketOnce} {
+		for _, b := range [][]byte{bucketWaves, bucketPeople, bucketWorkflows, bucketEvents, bucketMeta, bucketDue, bucketDueOf, bucketLedger, bucketLanes, bucketPlatforms, bucketOnce, bucketExpiry} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
@@ -406,53 +410,257 @@ func (s *Store) NextDue(_ context.Context) (time.Time, bool, error) {
 	return next, found, nil
 }
 
-var done = []byte("done")
-
-// ClaimReminder leases reminder key.
-func (s *Store) ClaimReminder(_ context.Context, key string, now time.Time, lease time.Duration) (storage.Claim, error) {
-	claim := storage.Claimed
+// DeferWave moves wave id's due entry to until, if it has one.
+func (s *Store) DeferWave(_ context.Context, id string, until time.Time) error {
 	err := s.db.Update(func(tx *bbolt.Tx) error {
-		b := tx.Bucket(bucketLedger)
-		v := b.Get([]byte(key))
-		switch {
-		case string(v) == string(done):
-			claim = storage.Delivered
-			return nil
-		case len(v) == 8 && int64(binary.BigEndian.Uint64(v)) > now.UnixNano():
-			claim = storage.Held
+		due, of := tx.Bucket(bucketDue), tx.Bucket(bucketDueOf)
+		old := of.Get([]byte(id))
+		if old == nil {
 			return nil
 		}
-		return b.Put([]byte(key), binary.BigEndian.AppendUint64(nil, uint64(now.Add(lease).UnixNano())))
+		if err := due.Delete(old); err != nil {
+			return err
+		}
+		key := append(binary.BigEndian.AppendUint64(nil, uint64(until.UnixNano())), id...)
+		if err := due.Put(key, nil); err != nil {
+			return err
+		}
+		return of.Put([]byte(id), key)
 	})
 	if err != nil {
-		return 0, fmt.Errorf("claim reminder %s: %w", key, err)
-	}
-	return claim, nil
-}
-
-// CompleteReminder records key as delivered.
-func (s *Store) CompleteReminder(_ context.Context, key string) error {
-	err := s.db.Update(func(tx *bbolt.Tx) error { return tx.Bucket(bucketLedger).Put([]byte(key), done) })
-	if err != nil {
-		return fmt.Errorf("complete reminder %s: %w", key, err)
+		return fmt.Errorf("defer wave %s: %w", id, err)
 	}
 	return nil
+}
+
+// record is a ledger entry with its end; it is pruned after its end.
+type record struct {
+	// Outcome and Attempts: a reminder key's state.
+	Outcome  storage.Outcome `json:"o,omitempty"`
+	Attempts int             `json:"a,omitempty"`
+	// Owner and Until: a lane's lease. NotBefore: a lane's or platform's wait.
+	Owner     string `json:"owner,omitempty"`
+	Until     int64  `json:"until,omitempty"`
+	NotBefore int64  `json:"nb,omitempty"`
+	// End is when the record may be forgotten, in unix nanoseconds.
+	End int64 `json:"end"`
+}
+
+// pruneBatch bounds how many ended records one transaction forgets.
+const pruneBatch = 256
+
+// ledger is one write transaction on the ledger's buckets at one instant:
+// it reads records, writes them with their end, and forgets ended ones.
+type ledger struct {
+	tx  *bbolt.Tx
+	now int64
+}
+
+func (s *Store) ledgerUpdate(what string, f func(l *ledger) error) error {
+	err := s.db.Update(func(tx *bbolt.Tx) error {
+		l := &ledger{tx: tx, now: s.now().UnixNano()}
+		if err := l.prune(); err != nil {
+			return err
+		}
+		return f(l)
+	})
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	return nil
+}
+
+// get reads a record; one that has ended reads as empty.
+func (l *ledger) get(bucket []byte, key string) (record, error) {
+	var r record
+	data := l.tx.Bucket(bucket).Get([]byte(key))
+	if data == nil {
+		return r, nil
+	}
+	if err := json.Unmarshal(data, &r); err != nil {
+		return r, fmt.Errorf("decode %s %s: %w: %w", bucket, key, storage.ErrCorrupt, err)
+	}
+	if r.End <= l.now {
+		return record{}, nil
+	}
+	return r, nil
+}
+
+// put writes a record and indexes its end for pruning.
+func (l *ledger) put(bucket []byte, key string, r record) error {
+	if err := put(l.tx.Bucket(bucket), key, r); err != nil {
+		return err
+	}
+	return l.tx.Bucket(bucketExpiry).Put(expiryKey(r.End, bucket, key), nil)
+}
+
+func expiryKey(end int64, bucket []byte, key string) []byte {
+	k := binary.BigEndian.AppendUint64(nil, uint64(end))
+	k = append(k, bucket...)
+	k = append(k, 0)
+	return append(k, key...)
+}
+
+// prune forgets records that have ended: the expiry index lists each
+// record's end; an entry whose record has since been given a later end is
+// simply dropped.
+func (l *ledger) prune() error {
+	c := l.tx.Bucket(bucketExpiry).Cursor()
+	for n, k := 0, []byte(nil); n < pruneBatch; n++ {
+		k, _ = c.First()
+		if k == nil || int64(binary.BigEndian.Uint64(k[:8])) > l.now {
+			return nil
+		}
+		bucket, key, _ := bytes.Cut(k[8:], []byte{0})
+		b := l.tx.Bucket(bucket)
+		if b == nil {
+			return fmt.Errorf("prune: unknown bucket %q", bucket)
+		}
+		var r record
+		if data := b.Get(key); data != nil && json.Unmarshal(data, &r) == nil && r.End <= l.now {
+			if err := b.Delete(key); err != nil {
+				return err
+			}
+		}
+		if err := c.Delete(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ClaimRecipient takes the lease on a recipient when nobody else holds it
+// and no wait is running, and reads the requested keys' states.
+func (s *Store) ClaimRecipient(_ context.Context, req storage.LaneRequest) (storage.LaneClaim, error) {
+	var claim storage.LaneClaim
+	err := s.ledgerUpdate("claim recipient "+req.Recipient, func(l *ledger) error {
+		for _, k := range req.Keys {
+			r, err := l.get(bucketLedger, k)
+			if err != nil {
+				return err
+			}
+			claim.States = append(claim.States, storage.ReminderState{Outcome: r.Outcome, Attempts: r.Attempts})
+		}
+		lane, err := l.get(bucketLanes, req.Recipient)
+		if err != nil {
+			return err
+		}
+		if lane.Owner != "" && lane.Owner != req.Token && lane.Until > l.now {
+			claim.Wait = time.Duration(lane.Until - l.now)
+			return nil
+		}
+		wait := lane.NotBefore
+		if req.Platform != "" {
+			pf, err := l.get(bucketPlatforms, req.Platform)
+			if err != nil {
+				return err
+			}
+			wait = max(wait, pf.NotBefore)
+		}
+		if wait > l.now {
+			claim.Wait = time.Duration(wait - l.now)
+			return nil
+		}
+		lane.Owner, lane.Until = req.Token, l.now+int64(req.Lease)
+		lane.End = max(lane.Until, lane.NotBefore)
+		claim.Granted = true
+		return l.put(bucketLanes, req.Recipient, lane)
+	})
+	return claim, err
+}
+
+// RenewRecipient extends the caller's lease; false when it is not the owner.
+func (s *Store) RenewRecipient(_ context.Context, recipient, token string, lease time.Duration) (bool, error) {
+	renewed := false
+	err := s.ledgerUpdate("renew recipient "+recipient, func(l *ledger) error {
+		lane, err := l.get(bucketLanes, recipient)
+		if err != nil || lane.Owner != token {
+			return err
+		}
+		lane.Until = l.now + int64(lease)
+		lane.End = max(lane.Until, lane.NotBefore)
+		renewed = true
+		return l.put(bucketLanes, recipient, lane)
+	})
+	return renewed, err
+}
+
+// settlementMemory is how long a settlement id is remembered, so the same
+// settlement reported twice counts once.
+const settlementMemory = 10 * time.Minute
+
+// SettleRecipient records the keys' outcome, the waits, and releases the
+// caller's lease when asked, once per settlement id.
+func (s *Store) SettleRecipient(_ context.Context, st storage.Settlement) error {
+	return s.ledgerUpdate("settle recipient "+st.Recipient, func(l *ledger) error {
+		if st.ID != "" {
+			seen, err := l.get(bucketOnce, "settle:"+st.ID)
+			if err != nil || seen.End > 0 {
+				return err
+			}
+			if err := l.put(bucketOnce, "settle:"+st.ID, record{End: l.now + int64(settlementMemory)}); err != nil {
+				return err
+			}
+		}
+		for _, k := range st.Keys {
+			r, err := l.get(bucketLedger, k)
+			if err != nil {
+				return err
+			}
+			switch {
+			case r.Outcome.Final():
+				continue
+			case st.Outcome.Final():
+				r.Outcome = st.Outcome
+			case st.Failed > 0:
+				r.Attempts += st.Failed
+			default:
+				continue
+			}
+			r.End = l.now + int64(storage.LedgerRetention)
+			if err := l.put(bucketLedger, k, r); err != nil {
+				return err
+			}
+		}
+		if st.PlatformNotBefore > 0 && st.Platform != "" {
+			pf, err := l.get(bucketPlatforms, st.Platform)
+			if err != nil {
+				return err
+			}
+			pf.NotBefore = max(pf.NotBefore, l.now+int64(st.PlatformNotBefore))
+			pf.End = pf.NotBefore
+			if err := l.put(bucketPlatforms, st.Platform, pf); err != nil {
+				return err
+			}
+		}
+		lane, err := l.get(bucketLanes, st.Recipient)
+		if err != nil {
+			return err
+		}
+		if st.NotBefore > 0 {
+			lane.NotBefore = max(lane.NotBefore, l.now+int64(st.NotBefore))
+		}
+		if st.Release && lane.Owner == st.Token {
+			lane.Owner, lane.Until = "", 0
+		}
+		lane.End = max(lane.Until, lane.NotBefore)
+		if lane.End <= l.now {
+			return l.tx.Bucket(bucketLanes).Delete([]byte(st.Recipient))
+		}
+		return l.put(bucketLanes, st.Recipient, lane)
+	})
 }
 
 // ClaimOnce records key until ttl has passed; true when this call did.
 func (s *Store) ClaimOnce(_ context.Context, key string, ttl time.Duration) (bool, error) {
 	first := false
-	err := s.db.Update(func(tx *bbolt.Tx) error {
-		b := tx.Bucket(bucketOnce)
-		now := s.now()
-		if v := b.Get([]byte(key)); len(v) == 8 && int64(binary.BigEndian.Uint64(v)) > now.UnixNano() {
-			return nil
+	err := s.ledgerUpdate("claim once "+key, func(l *ledger) error {
+		r, err := l.get(bucketOnce, key)
+		if err != nil || r.End > l.now {
+			return err
 		}
 		first = true
-		return b.Put([]byte(key), binary.BigEndian.AppendUint64(nil, uint64(now.Add(ttl).UnixNano())))
+		return l.put(bucketOnce, key, record{End: l.now + int64(ttl)})
 	})
-	if err != nil {
-		return false, fmt.Errorf("claim once %s: %w", key, err)
-	}
-	return first, nil
+	return first, err
 }

@@ -50,7 +50,9 @@ func NewClient(rawURL string) (goredis.UniversalClient, error) {
 		Addrs:         []string{net.JoinHostPort(host, port)},
 		IsClusterMode: cluster,
 		DialTimeout:   dialTimeout, ReadTimeout: ioTimeout, WriteTimeout: ioTimeout, PoolTimeout: poolTimeout,
-		PoolSize: poolSize, MinIdleConns: minIdleConns, MaxRetries: 1,
+		// The store retries a failed call itself, knowing which calls are
+		// safe to repeat (see call.go); the client must not.
+		PoolSize: poolSize, MinIdleConns: minIdleConns, MaxRetries: -1,
 		DialerRetries: 2, DialerRetryTimeout: 50 * time.Millisecond,
 	}
 	if u.User != nil {

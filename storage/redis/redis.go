@@ -1,28 +1,34 @@
 // Package redis is the production Store on Redis, shared by any number of
 // wavebot replicas.
 //
-// Data layout (every key starts with the configured prefix, "wavebot:" by
-// default; the part in braces is the Cluster hash tag, so each group of keys
-// that one script writes together lives in one slot):
+// Data layout. Every key of a deployment carries its prefix ("wavebot:"
+// by default) as its Cluster hash tag, so on Redis Cluster the whole
+// deployment lives in one hash slot and every script may touch any of its
+// keys. A deployment's data (waves, people, a year of ledger) is a few
+// megabytes, far below what one slot holds; a cluster then gives failover,
+// not sharding, and no write ever spans two slots:
 //
-//	{w:ID}         hash: v = version, doc = the wave as JSON
-//	{w:ID}:log     stream: the wave's audit trail, one JSON event per entry (field e)
-//	waves          set of wave ids, for listing
-//	{g}:p:ID       hash: v, doc = a person as JSON
-//	{g}:f:FV       hash: v, doc = a forvaltning's workflow track as JSON
-//	{g}:log        stream: audit trail of people and workflow tracks
-//	{g}:first      the id of the first person ever created (the bootstrap admin)
-//	due            sorted set: wave id scored by its next reminder (unix ms)
-//	{r}:KEY        reminder ledger: "done", or the end of a delivery lease (unix ms)
-//	once:KEY       ClaimOnce: set once, expires with its ttl
+//	{P}w:ID        hash: v = version, doc = the wave as JSON
+//	{P}w:ID:log    stream: the wave's audit trail, one JSON event per entry (field e)
+//	{P}waves       set of wave ids, for listing
+//	{P}p:ID        hash: v, doc = a person as JSON
+//	{P}f:FV        hash: v, doc = a forvaltning's workflow track as JSON
+//	{P}log         stream: audit trail of people and workflow tracks
+//	{P}first       the id of the first person ever created (the bootstrap admin)
+//	{P}due         sorted set: wave id scored by its next reminder (unix ms)
+//	{P}r:KEY       reminder ledger: hash o = outcome, a = failed attempts; kept storage.LedgerRetention
+//	{P}l:PERSON    a recipient's lane: hash owner, until (lease end), nb (no message before); expires with them
+//	{P}pf:PLATFORM no message to anyone on the platform before this (unix ms); expires then
+//	{P}once:KEY    ClaimOnce: the claimer's token, expiring with its ttl
+//	{P}wid:ID      a write id already applied, for ten minutes
 //
-// Every write is a compare-and-set script: it checks the version it read,
-// writes the new document, appends its audit events and (for waves)
-// updates the due index in one atomic step,
-// or changes nothing when another writer came first; the caller then reads
-// again and retries, a bounded number of times. On Cluster the due index
-// lives in another slot, so there it is updated right after the write; a
-// sweeper that finds an entry early recomputes it.
+// where P is the prefix. Every write is one script: a compare-and-set
+// checks the version it read and writes the document, its audit events
+// and its due index entry together, or changes nothing when another
+// writer came first (the caller then reads again and retries, a bounded
+// number of times). Each write carries a write id the script records, so
+// a write retried after a lost reply is applied once. The audit trail is
+// kept for good: it is the record of who decided what.
 package redis
 
 import (
@@ -37,6 +43,7 @@ import (
 
 	goredis "github.com/redis/go-redis/v9"
 
+	"wavebot/clock"
 	"wavebot/storage"
 	"wavebot/wave"
 )
@@ -44,50 +51,14 @@ import (
 // maxAttempts bounds how often an update retries after losing a race.
 const maxAttempts = 100
 
-// casScript writes a document if its version is still ARGV[1] ("0": it must
-// not exist), together with its audit events (ARGV[6...]) and, with a
-// third key, the due index entry of member ARGV[5]: score ARGV[4], or
-// removed when ARGV[4] is empty.
-var casScript = goredis.NewScript(`
-local v = redis.call('HGET', KEYS[1], 'v')
-if (v or '0') ~= ARGV[1] then return 0 end
-redis.call('HSET', KEYS[1], 'v', ARGV[2], 'doc', ARGV[3])
-if KEYS[3] then
-  if ARGV[4] == '' then redis.call('ZREM', KEYS[3], ARGV[5]) else redis.call('ZADD', KEYS[3], ARGV[4], ARGV[5]) end
-end
-for i = 6, #ARGV do redis.call('XADD', KEYS[2], '*', 'e', ARGV[i]) end
-return 1
-`)
-
-// claimScript leases a reminder key: 2 when delivered, 1 when another
-// holds an unexpired lease, 0 when the caller now holds it until ARGV[2].
-var claimScript = goredis.NewScript(`
-local v = redis.call('GET', KEYS[1])
-if v == 'done' then return 2 end
-if v and tonumber(v) > tonumber(ARGV[1]) then return 1 end
-redis.call('SET', KEYS[1], ARGV[2])
-return 0
-`)
-
-// ensureScript returns a person's document, creating it when missing; with
-// ARGV[6] set, the first person ever created gets the admin document instead.
-var ensureScript = goredis.NewScript(`
-local cur = redis.call('HGET', KEYS[1], 'doc')
-if cur then return cur end
-local doc, ev = ARGV[2], ARGV[4]
-if ARGV[6] == '1' and redis.call('SET', KEYS[2], ARGV[1], 'NX') then doc, ev = ARGV[3], ARGV[5] end
-redis.call('HSET', KEYS[1], 'v', '1', 'doc', doc)
-redis.call('XADD', KEYS[3], '*', 'e', ev)
-return doc
-`)
-
 // Store is a storage.Store on Redis.
 type Store struct {
-	rdb    goredis.UniversalClient
-	prefix string
-	due    storage.DueFunc
-	// cluster: the due index cannot join a wave's script (another slot).
-	cluster bool
+	rdb goredis.UniversalClient
+	tag string
+	due storage.DueFunc
+	// Clock, when set, judges leases and waits instead of Redis's TIME: a
+	// test sets it to move time by hand.
+	Clock clock.Clock
 }
 
 var _ storage.Store = (*Store)(nil)
@@ -108,31 +79,35 @@ func Open(ctx context.Context, url, prefix string, due storage.DueFunc) (*Store,
 }
 
 // New wraps a client; prefix must not contain braces, which would break
-// the hash tags.
+// the hash tag.
 func New(ctx context.Context, rdb goredis.UniversalClient, prefix string, due storage.DueFunc) (*Store, error) {
 	if strings.ContainsAny(prefix, "{}") {
 		return nil, fmt.Errorf("redis key prefix %q must not contain { or }", prefix)
 	}
-	_, cluster := rdb.(*goredis.ClusterClient)
-	s := &Store{rdb: rdb, prefix: prefix, due: due, cluster: cluster}
-	for _, sc := range []*goredis.Script{casScript, ensureScript, claimScript} {
-		if err := sc.Load(ctx, rdb).Err(); err != nil {
-			return nil, s.fail("load scripts", err)
+	s := &Store{rdb: rdb, tag: "{" + prefix + "}", due: due}
+	for _, sc := range scripts {
+		if err := s.call(ctx, "load scripts", false, func(ctx context.Context) error { return sc.Load(ctx, rdb).Err() }); err != nil {
+			return nil, err
 		}
 	}
 	return s, nil
 }
 
-func (s *Store) waveKey(id string) string     { return s.prefix + "{w:" + id + "}" }
-func (s *Store) waveLog(id string) string     { return s.prefix + "{w:" + id + "}:log" }
-func (s *Store) wavesKey() string             { return s.prefix + "waves" }
-func (s *Store) personKey(id string) string   { return s.prefix + "{g}:p:" + id }
-func (s *Store) workflowKey(fv string) string { return s.prefix + "{g}:f:" + fv }
-func (s *Store) globalLog() string            { return s.prefix + "{g}:log" }
-func (s *Store) firstKey() string             { return s.prefix + "{g}:first" }
-func (s *Store) dueKey() string               { return s.prefix + "due" }
-func (s *Store) reminderKey(k string) string  { return s.prefix + "{r}:" + k }
-func (s *Store) onceKey(k string) string      { return s.prefix + "once:" + k }
+func (s *Store) key(parts ...string) string { return s.tag + strings.Join(parts, "") }
+
+func (s *Store) waveKey(id string) string     { return s.key("w:", id) }
+func (s *Store) waveLog(id string) string     { return s.key("w:", id, ":log") }
+func (s *Store) wavesKey() string             { return s.key("waves") }
+func (s *Store) personKey(id string) string   { return s.key("p:", id) }
+func (s *Store) workflowKey(fv string) string { return s.key("f:", fv) }
+func (s *Store) globalLog() string            { return s.key("log") }
+func (s *Store) firstKey() string             { return s.key("first") }
+func (s *Store) dueKey() string               { return s.key("due") }
+func (s *Store) reminderKey(k string) string  { return s.key("r:", k) }
+func (s *Store) laneKey(person string) string { return s.key("l:", person) }
+func (s *Store) platformKey(p string) string  { return s.key("pf:", p) }
+func (s *Store) onceKey(k string) string      { return s.key("once:", k) }
+func (s *Store) writeKey(id string) string    { return s.key("wid:", id) }
 
 func (s *Store) logOf(waveID string) string {
 	if waveID == "" {
@@ -141,14 +116,12 @@ func (s *Store) logOf(waveID string) string {
 	return s.waveLog(waveID)
 }
 
-// fail wraps err with what was being done; a Redis that cannot be reached
-// becomes storage.ErrUnavailable.
-func (s *Store) fail(what string, err error) error {
-	var server goredis.Error
-	if errors.As(err, &server) || errors.Is(err, context.Canceled) {
-		return fmt.Errorf("%s: %w", what, err)
+// now is the time the scripts judge by: "" for Redis's TIME.
+func (s *Store) now() string {
+	if s.Clock == nil {
+		return ""
 	}
-	return fmt.Errorf("%s: %w: %w", what, storage.ErrUnavailable, err)
+	return strconv.FormatInt(s.Clock.Now().UnixMilli(), 10)
 }
 
 // Close closes the client.
@@ -156,17 +129,19 @@ func (s *Store) Close() error { return s.rdb.Close() }
 
 // Ping reports whether Redis answers.
 func (s *Store) Ping(ctx context.Context) error {
-	if err := s.rdb.Ping(ctx).Err(); err != nil {
-		return s.fail("ping redis", err)
-	}
-	return nil
+	return s.call(ctx, "ping redis", false, func(ctx context.Context) error { return s.rdb.Ping(ctx).Err() })
 }
 
 // read loads a document and its version; ErrNotFound when missing.
 func (s *Store) read(ctx context.Context, key string) ([]byte, int64, error) {
-	vals, err := s.rdb.HMGet(ctx, key, "v", "doc").Result()
+	var vals []any
+	err := s.call(ctx, "read "+key, false, func(ctx context.Context) error {
+		var err error
+		vals, err = s.rdb.HMGet(ctx, key, "v", "doc").Result()
+		return err
+	})
 	if err != nil {
-		return nil, 0, s.fail("read "+key, err)
+		return nil, 0, err
 	}
 	v, _ := vals[0].(string)
 	doc, _ := vals[1].(string)
@@ -175,56 +150,41 @@ func (s *Store) read(ctx context.Context, key string) ([]byte, int64, error) {
 	}
 	version, err := strconv.ParseInt(v, 10, 64)
 	if err != nil {
-		return nil, 0, fmt.Errorf("read %s: bad version %q", key, v)
+		return nil, 0, fmt.Errorf("read %s: %w: bad version %q", key, storage.ErrCorrupt, v)
 	}
 	return []byte(doc), version, nil
 }
 
 // change is one attempt of an update: from the stored document (nil when
-// missing) to the new one and its events.
-type change func(doc []byte, version int64) (newDoc []byte, events []wave.Event, err error)
+// missing) to the new one, its events and its due score ("-" when the
+// document has no due entry, "" to remove it).
+type change func(doc []byte, version int64) (newDoc []byte, events []wave.Event, due string, err error)
 
-// dueEntry is a wave's entry in the due index: member with score, or
-// removed when score is empty.
-type dueEntry struct {
-	member, score string
-}
-
-// dueOf computes wave w's due index entry; nil without a DueFunc.
-func (s *Store) dueOf(w wave.Wave) *dueEntry {
+// dueScore is wave w's due index score, "" when nothing is due.
+func (s *Store) dueScore(w wave.Wave) string {
 	if s.due == nil {
-		return nil
+		return "-"
 	}
-	e := &dueEntry{member: w.ID}
 	if at, ok := s.due(w); ok {
-		e.score = strconv.FormatInt(at.UnixMilli(), 10)
+		return strconv.FormatInt(at.UnixMilli(), 10)
 	}
-	return e
+	return ""
 }
 
-// update runs change under compare-and-set until it wins, at most
-// maxAttempts times. due, when set, is read after each attempt's change and
-// written with it.
-func (s *Store) update(ctx context.Context, key, log string, apply change, due **dueEntry) error {
+// update runs apply under compare-and-set until it wins, at most
+// maxAttempts times; member names the document in the due index.
+func (s *Store) update(ctx context.Context, key, log, member string, apply change) error {
 	for attempt := range maxAttempts {
 		doc, version, err := s.read(ctx, key)
 		if err != nil && !errors.Is(err, storage.ErrNotFound) {
 			return err
 		}
-		newDoc, events, err := apply(doc, version)
+		newDoc, events, due, err := apply(doc, version)
 		if err != nil {
 			return err
 		}
-		keys := []string{key, log}
-		args := []any{version, version + 1, newDoc, "", ""}
-		var entry *dueEntry
-		if due != nil {
-			entry = *due
-		}
-		if entry != nil && !s.cluster {
-			keys = append(keys, s.dueKey())
-			args[3], args[4] = entry.score, entry.member
-		}
+		wid := newWriteID()
+		args := []any{version, version + 1, newDoc, due, member, writeIDTTL.Milliseconds()}
 		for _, ev := range events {
 			b, err := json.Marshal(ev)
 			if err != nil {
@@ -232,14 +192,16 @@ func (s *Store) update(ctx context.Context, key, log string, apply change, due *
 			}
 			args = append(args, b)
 		}
-		won, err := casScript.Run(ctx, s.rdb, keys, args...).Int()
+		var won int
+		err = s.call(ctx, "write "+key, true, func(ctx context.Context) error {
+			var err error
+			won, err = casScript.Run(ctx, s.rdb, []string{key, log, s.dueKey(), s.writeKey(wid)}, args...).Int()
+			return err
+		})
 		if err != nil {
-			return s.fail("write "+key, err)
+			return err
 		}
-		if won == 1 {
-			if entry != nil && s.cluster {
-				return s.writeDue(ctx, entry)
-			}
+		if won > 0 {
 			return nil
 		}
 		if err := backoff(ctx, attempt); err != nil {
@@ -247,20 +209,6 @@ func (s *Store) update(ctx context.Context, key, log string, apply change, due *
 		}
 	}
 	return storage.ErrConflict
-}
-
-func (s *Store) writeDue(ctx context.Context, e *dueEntry) error {
-	var err error
-	if e.score == "" {
-		err = s.rdb.ZRem(ctx, s.dueKey(), e.member).Err()
-	} else {
-		score, _ := strconv.ParseFloat(e.score, 64)
-		err = s.rdb.ZAdd(ctx, s.dueKey(), goredis.Z{Score: score, Member: e.member}).Err()
-	}
-	if err != nil {
-		return s.fail("index "+e.member, err)
-	}
-	return nil
 }
 
 // backoff waits a little, more after each lost race, with jitter so racing
@@ -277,22 +225,36 @@ func backoff(ctx context.Context, attempt int) error {
 	}
 }
 
-// CreateWave stores a new wave.
+// CreateWave stores, lists and indexes a new wave with its first event in
+// one script.
 func (s *Store) CreateWave(ctx context.Context, w wave.Wave, ev wave.Event) error {
 	w.Version = 1
-	due := s.dueOf(w)
-	err := s.update(ctx, s.waveKey(w.ID), s.waveLog(w.ID), func(doc []byte, version int64) ([]byte, []wave.Event, error) {
-		if doc != nil {
-			return nil, nil, storage.ErrExists
-		}
-		b, err := json.Marshal(w)
-		return b, []wave.Event{ev}, err
-	}, &due)
+	doc, err := json.Marshal(w)
 	if err != nil {
-		return fmt.Errorf("create wave %s: %w", w.ID, err)
+		return fmt.Errorf("encode wave %s: %w", w.ID, err)
 	}
-	if err := s.rdb.SAdd(ctx, s.wavesKey(), w.ID).Err(); err != nil {
-		return s.fail("index wave "+w.ID, err)
+	event, err := json.Marshal(ev)
+	if err != nil {
+		return fmt.Errorf("encode event: %w", err)
+	}
+	due := s.dueScore(w)
+	if due == "-" {
+		due = ""
+	}
+	wid := newWriteID()
+	var created int
+	err = s.call(ctx, "create wave "+w.ID, true, func(ctx context.Context) error {
+		var err error
+		created, err = createScript.Run(ctx, s.rdb,
+			[]string{s.waveKey(w.ID), s.waveLog(w.ID), s.dueKey(), s.wavesKey(), s.writeKey(wid)},
+			doc, due, w.ID, writeIDTTL.Milliseconds(), event).Int()
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if created == 0 {
+		return fmt.Errorf("create wave %s: %w", w.ID, storage.ErrExists)
 	}
 	return nil
 }
@@ -313,19 +275,31 @@ func (s *Store) Wave(ctx context.Context, id string) (wave.Wave, error) {
 // Waves loads every wave in two round trips. A wave that fails to decode is
 // left out and named in an ErrCorrupt error; the others are returned.
 func (s *Store) Waves(ctx context.Context) ([]wave.Wave, error) {
-	ids, err := s.rdb.SMembers(ctx, s.wavesKey()).Result()
-	if err != nil {
-		return nil, s.fail("list waves", err)
-	}
-	cmds := make([]*goredis.StringCmd, len(ids))
-	_, err = s.rdb.Pipelined(ctx, func(p goredis.Pipeliner) error {
-		for i, id := range ids {
-			cmds[i] = p.HGet(ctx, s.waveKey(id), "doc")
-		}
-		return nil
+	var ids []string
+	err := s.call(ctx, "list waves", false, func(ctx context.Context) error {
+		var err error
+		ids, err = s.rdb.SMembers(ctx, s.wavesKey()).Result()
+		return err
 	})
-	if err != nil && !errors.Is(err, goredis.Nil) {
-		return nil, s.fail("load waves", err)
+	if err != nil {
+		return nil, err
+	}
+	var cmds []*goredis.StringCmd
+	err = s.call(ctx, "load waves", false, func(ctx context.Context) error {
+		cmds = make([]*goredis.StringCmd, len(ids))
+		_, err := s.rdb.Pipelined(ctx, func(p goredis.Pipeliner) error {
+			for i, id := range ids {
+				cmds[i] = p.HGet(ctx, s.waveKey(id), "doc")
+			}
+			return nil
+		})
+		if errors.Is(err, goredis.Nil) {
+			return nil
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
 	var out []wave.Wave
 	var bad []error
@@ -348,24 +322,22 @@ func (s *Store) Waves(ctx context.Context) ([]wave.Wave, error) {
 // UpdateWave applies change atomically.
 func (s *Store) UpdateWave(ctx context.Context, id string, change storage.WaveChange) (wave.Wave, error) {
 	var w wave.Wave
-	var due *dueEntry
-	err := s.update(ctx, s.waveKey(id), s.waveLog(id), func(doc []byte, version int64) ([]byte, []wave.Event, error) {
+	err := s.update(ctx, s.waveKey(id), s.waveLog(id), id, func(doc []byte, version int64) ([]byte, []wave.Event, string, error) {
 		if doc == nil {
-			return nil, nil, storage.ErrNotFound
+			return nil, nil, "", storage.ErrNotFound
 		}
 		w = wave.Wave{}
 		if err := json.Unmarshal(doc, &w); err != nil {
-			return nil, nil, fmt.Errorf("%w: %w", storage.ErrCorrupt, err)
+			return nil, nil, "", fmt.Errorf("%w: %w", storage.ErrCorrupt, err)
 		}
 		events, err := change(&w)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, "", err
 		}
 		w.ID, w.Version = id, version+1
-		due = s.dueOf(w)
 		b, err := json.Marshal(w)
-		return b, events, err
-	}, &due)
+		return b, events, s.dueScore(w), err
+	})
 	if err != nil {
 		return wave.Wave{}, fmt.Errorf("update wave %s: %w", id, err)
 	}
@@ -395,7 +367,7 @@ func (s *Store) EnsurePerson(ctx context.Context, p wave.Person, ev wave.Event, 
 	}
 	admin := p
 	admin.Role = wave.RoleAdmin
-	var args []any
+	args := []any{p.ID}
 	for _, v := range []any{p, admin} {
 		b, err := json.Marshal(v)
 		if err != nil {
@@ -417,9 +389,14 @@ func (s *Store) EnsurePerson(ctx context.Context, p wave.Person, ev wave.Event, 
 		flag = "1"
 	}
 	args = append(args, flag)
-	doc, err := ensureScript.Run(ctx, s.rdb, []string{s.personKey(p.ID), s.firstKey(), s.globalLog()}, append([]any{p.ID}, args...)...).Text()
+	var doc string
+	err = s.call(ctx, "ensure person "+p.ID, true, func(ctx context.Context) error {
+		var err error
+		doc, err = ensureScript.Run(ctx, s.rdb, []string{s.personKey(p.ID), s.firstKey(), s.globalLog()}, args...).Text()
+		return err
+	})
 	if err != nil {
-		return wave.Person{}, s.fail("ensure person "+p.ID, err)
+		return wave.Person{}, err
 	}
 	var out wave.Person
 	if err := json.Unmarshal([]byte(doc), &out); err != nil {
@@ -431,22 +408,22 @@ func (s *Store) EnsurePerson(ctx context.Context, p wave.Person, ev wave.Event, 
 // UpdatePerson applies change atomically.
 func (s *Store) UpdatePerson(ctx context.Context, id string, change storage.PersonChange) (wave.Person, error) {
 	var p wave.Person
-	err := s.update(ctx, s.personKey(id), s.globalLog(), func(doc []byte, _ int64) ([]byte, []wave.Event, error) {
+	err := s.update(ctx, s.personKey(id), s.globalLog(), id, func(doc []byte, _ int64) ([]byte, []wave.Event, string, error) {
 		if doc == nil {
-			return nil, nil, storage.ErrNotFound
+			return nil, nil, "", storage.ErrNotFound
 		}
 		p = wave.Person{}
 		if err := json.Unmarshal(doc, &p); err != nil {
-			return nil, nil, fmt.Errorf("%w: %w", storage.ErrCorrupt, err)
+			return nil, nil, "", fmt.Errorf("%w: %w", storage.ErrCorrupt, err)
 		}
 		events, err := change(&p)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, "", err
 		}
 		p.ID = id
 		b, err := json.Marshal(p)
-		return b, events, err
-	}, nil)
+		return b, events, "-", err
+	})
 	if err != nil {
 		return wave.Person{}, fmt.Errorf("update person %s: %w", id, err)
 	}
@@ -469,22 +446,22 @@ func (s *Store) Workflow(ctx context.Context, fv string) (wave.Workflow, error) 
 // UpdateWorkflow applies change atomically, starting from initial.
 func (s *Store) UpdateWorkflow(ctx context.Context, initial wave.Workflow, change storage.WorkflowChange) (wave.Workflow, error) {
 	var w wave.Workflow
-	err := s.update(ctx, s.workflowKey(initial.FV), s.globalLog(), func(doc []byte, version int64) ([]byte, []wave.Event, error) {
+	err := s.update(ctx, s.workflowKey(initial.FV), s.globalLog(), initial.FV, func(doc []byte, version int64) ([]byte, []wave.Event, string, error) {
 		w = initial
 		if doc != nil {
 			w = wave.Workflow{}
 			if err := json.Unmarshal(doc, &w); err != nil {
-				return nil, nil, fmt.Errorf("%w: %w", storage.ErrCorrupt, err)
+				return nil, nil, "", fmt.Errorf("%w: %w", storage.ErrCorrupt, err)
 			}
 		}
 		events, err := change(&w)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, "", err
 		}
 		w.FV, w.Version = initial.FV, version+1
 		b, err := json.Marshal(w)
-		return b, events, err
-	}, nil)
+		return b, events, "-", err
+	})
 	if err != nil {
 		return wave.Workflow{}, fmt.Errorf("update workflow %s: %w", initial.FV, err)
 	}
@@ -496,9 +473,14 @@ func (s *Store) Events(ctx context.Context, waveID, fv string, limit int) ([]wav
 	var out []wave.Event
 	end := "+"
 	for len(out) < limit {
-		batch, err := s.rdb.XRevRangeN(ctx, s.logOf(waveID), end, "-", int64(max(limit, 64))).Result()
+		var batch []goredis.XMessage
+		err := s.call(ctx, "load events of "+waveID, false, func(ctx context.Context) error {
+			var err error
+			batch, err = s.rdb.XRevRangeN(ctx, s.logOf(waveID), end, "-", int64(max(limit, 64))).Result()
+			return err
+		})
 		if err != nil {
-			return nil, s.fail("load events of "+waveID, err)
+			return nil, err
 		}
 		for _, m := range batch {
 			raw, _ := m.Values["e"].(string)
@@ -520,53 +502,46 @@ func (s *Store) Events(ctx context.Context, waveID, fv string, limit int) ([]wav
 
 // DueWaves reads the due index up to until.
 func (s *Store) DueWaves(ctx context.Context, until time.Time, limit int) ([]string, error) {
-	ids, err := s.rdb.ZRangeArgs(ctx, goredis.ZRangeArgs{
-		Key: s.dueKey(), Start: "-inf", Stop: strconv.FormatInt(until.UnixMilli(), 10), ByScore: true, Count: int64(limit),
-	}).Result()
-	if err != nil {
-		return nil, s.fail("read due index", err)
-	}
-	return ids, nil
+	var ids []string
+	err := s.call(ctx, "read due index", false, func(ctx context.Context) error {
+		var err error
+		ids, err = s.rdb.ZRangeArgs(ctx, goredis.ZRangeArgs{
+			Key: s.dueKey(), Start: "-inf", Stop: strconv.FormatInt(until.UnixMilli(), 10), ByScore: true, Count: int64(limit),
+		}).Result()
+		return err
+	})
+	return ids, err
 }
 
 // NextDue returns the earliest time in the due index.
 func (s *Store) NextDue(ctx context.Context) (time.Time, bool, error) {
-	first, err := s.rdb.ZRangeWithScores(ctx, s.dueKey(), 0, 0).Result()
-	if err != nil {
-		return time.Time{}, false, s.fail("read due index", err)
-	}
-	if len(first) == 0 {
-		return time.Time{}, false, nil
+	var first []goredis.Z
+	err := s.call(ctx, "read due index", false, func(ctx context.Context) error {
+		var err error
+		first, err = s.rdb.ZRangeWithScores(ctx, s.dueKey(), 0, 0).Result()
+		return err
+	})
+	if err != nil || len(first) == 0 {
+		return time.Time{}, false, err
 	}
 	return time.UnixMilli(int64(first[0].Score)), true, nil
 }
 
-// ClaimReminder leases reminder key.
-func (s *Store) ClaimReminder(ctx context.Context, key string, now time.Time, lease time.Duration) (storage.Claim, error) {
-	c, err := claimScript.Run(ctx, s.rdb, []string{s.reminderKey(key)}, now.UnixMilli(), now.Add(lease).UnixMilli()).Int()
-	if err != nil {
-		return 0, s.fail("claim reminder "+key, err)
-	}
-	return []storage.Claim{storage.Claimed, storage.Held, storage.Delivered}[c], nil
-}
-
-// deliveredTTL is how long the ledger remembers a delivered reminder; far
-// longer than any wave.
-const deliveredTTL = 400 * 24 * time.Hour
-
-// CompleteReminder records key as delivered.
-func (s *Store) CompleteReminder(ctx context.Context, key string) error {
-	if err := s.rdb.Set(ctx, s.reminderKey(key), "done", deliveredTTL).Err(); err != nil {
-		return s.fail("complete reminder "+key, err)
-	}
-	return nil
+// DeferWave moves wave id's due entry to until, if it has one.
+func (s *Store) DeferWave(ctx context.Context, id string, until time.Time) error {
+	return s.call(ctx, "defer wave "+id, true, func(ctx context.Context) error {
+		return s.rdb.ZAddXX(ctx, s.dueKey(), goredis.Z{Score: float64(until.UnixMilli()), Member: id}).Err()
+	})
 }
 
 // ClaimOnce records key until ttl has passed; true when this call did.
 func (s *Store) ClaimOnce(ctx context.Context, key string, ttl time.Duration) (bool, error) {
-	first, err := s.rdb.SetNX(ctx, s.onceKey(key), "1", ttl).Result()
-	if err != nil {
-		return false, s.fail("claim once "+key, err)
-	}
-	return first, nil
+	token := newWriteID()
+	var first int
+	err := s.call(ctx, "claim once "+key, true, func(ctx context.Context) error {
+		var err error
+		first, err = onceScript.Run(ctx, s.rdb, []string{s.onceKey(key)}, token, ttl.Milliseconds()).Int()
+		return err
+	})
+	return first == 1, err
 }

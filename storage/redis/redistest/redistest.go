@@ -39,15 +39,22 @@ var (
 	sharedURL  string
 	sharedErr  error
 	prefixes   atomic.Int64
+
+	clusterOnce sync.Once
+	cluster     []*Server
+	clusterURL  string
+	clusterErr  error
 )
 
-// Main runs a package's tests and stops the shared server afterwards; call
-// it from TestMain.
+// Main runs a package's tests and stops the shared servers afterwards;
+// call it from TestMain.
 func Main(m *testing.M) {
 	code := m.Run()
-	if shared != nil {
-		shared.Stop()
-		os.RemoveAll(shared.dir)
+	for _, s := range append(cluster, shared) {
+		if s != nil {
+			s.Stop()
+			os.RemoveAll(s.dir)
+		}
 	}
 	os.Exit(code)
 }
@@ -189,4 +196,80 @@ func freePort() (int, error) {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// Eventually calls f until it succeeds or within has passed, and returns
+// its last error: for waiting on a server that is coming back.
+func Eventually(within time.Duration, f func() error) error {
+	deadline := time.NewTimer(within)
+	defer deadline.Stop()
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		err := f()
+		if err == nil {
+			return nil
+		}
+		select {
+		case <-deadline.C:
+			return err
+		case <-tick.C:
+		}
+	}
+}
+
+// ClusterURL returns the redis+cluster:// address of a real Redis Cluster
+// of three masters shared by the package's tests, starting it on first use
+// (redis-server --cluster-enabled, joined by redis-cli --cluster create).
+func ClusterURL(t testing.TB) string {
+	t.Helper()
+	clusterOnce.Do(func() { clusterURL, clusterErr = startCluster(3) })
+	if clusterErr != nil {
+		t.Fatal(clusterErr)
+	}
+	return clusterURL
+}
+
+func startCluster(masters int) (string, error) {
+	cli, err := exec.LookPath("redis-cli")
+	if err != nil {
+		return "", fmt.Errorf("the cluster tests need redis-cli (Debian: apt-get install -y redis-server)")
+	}
+	var addrs []string
+	for range masters {
+		dir, err := os.MkdirTemp("", "wavebot-cluster-")
+		if err != nil {
+			return "", err
+		}
+		s, err := start(dir, 0, "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
+			"--cluster-node-timeout", "2000", "--appendonly", "no")
+		if err != nil {
+			return "", err
+		}
+		cluster = append(cluster, s)
+		addrs = append(addrs, fmt.Sprintf("127.0.0.1:%d", s.Port))
+	}
+	create := exec.Command(cli, append(append([]string{"--cluster", "create"}, addrs...), "--cluster-replicas", "0", "--cluster-yes")...)
+	if out, err := create.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("redis-cli --cluster create: %v\n%s", err, out)
+	}
+	// The nodes agree on the slots within a few seconds.
+	for _, addr := range addrs {
+		c := goredis.NewClient(&goredis.Options{Addr: addr})
+		err := Eventually(20*time.Second, func() error {
+			info, err := c.ClusterInfo(context.Background()).Result()
+			if err != nil {
+				return err
+			}
+			if !strings.Contains(info, "cluster_state:ok") {
+				return fmt.Errorf("cluster on %s not ready: %s", addr, strings.SplitN(info, "\n", 2)[0])
+			}
+			return nil
+		})
+		c.Close()
+		if err != nil {
+			return "", err
+		}
+	}
+	return "redis+cluster://" + addrs[0] + "?addr=" + strings.Join(addrs[1:], "&addr="), nil
 }

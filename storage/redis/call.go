@@ -1,0 +1,90 @@
+package redis
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+
+	"wavebot/storage"
+)
+
+// The store retries a call that failed on the network itself, and the
+// client does not (MaxRetries -1): a write carries a write id its script
+// records, so a retry that finds its own write reports it as done instead
+// of applying it twice, and the store knows which failures may have
+// reached Redis.
+const (
+	callAttempts = 3
+	callBackoff  = 25 * time.Millisecond
+	// writeIDTTL is how long Redis remembers a write id: far longer than
+	// any retry of it.
+	writeIDTTL = 10 * time.Minute
+)
+
+// newWriteID returns a fresh id for one write and its retries.
+func newWriteID() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// call runs one round trip, retrying it after a network failure. A
+// failure after the last try is storage.ErrUnavailable, and also
+// storage.ErrOutcomeUnknown when a write may have reached Redis (write
+// set): only a connection that was never made proves nothing was sent.
+func (s *Store) call(ctx context.Context, what string, write bool, f func(ctx context.Context) error) error {
+	uncertain := false
+	var err error
+	for attempt := range callAttempts {
+		if attempt > 0 {
+			t := time.NewTimer(callBackoff << (attempt - 1))
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return s.failed(what, write && uncertain, ctx.Err())
+			case <-t.C:
+			}
+		}
+		err = f(ctx)
+		if err == nil || isServerError(err) {
+			return err
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		uncertain = uncertain || !neverSent(err)
+	}
+	return s.failed(what, write && uncertain, err)
+}
+
+// failed wraps a network failure with what was being done.
+func (s *Store) failed(what string, uncertain bool, err error) error {
+	if errors.Is(err, context.Canceled) && !uncertain {
+		// The caller gave up; that is not the store's failure.
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	if uncertain {
+		return fmt.Errorf("%s: %w: %w: %w", what, storage.ErrUnavailable, storage.ErrOutcomeUnknown, err)
+	}
+	return fmt.Errorf("%s: %w: %w", what, storage.ErrUnavailable, err)
+}
+
+// isServerError reports an answer from Redis itself, such as a script
+// error: the network worked, and retrying would get the same answer.
+func isServerError(err error) bool {
+	var server goredis.Error
+	return errors.As(err, &server)
+}
+
+// neverSent reports a failure to connect at all: the request cannot have
+// reached Redis.
+func neverSent(err error) bool {
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial"
+}

@@ -1,0 +1,142 @@
+package redis
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"testing"
+	"time"
+
+	"wavebot/storage"
+	"wavebot/storage/redis/redistest"
+	"wavebot/storage/storagetest"
+	"wavebot/wave"
+)
+
+// beyondTimeout holds a reply back longer than the client waits for one.
+const beyondTimeout = ioTimeout + 300*time.Millisecond
+
+// proxied is a store whose connection to Redis runs through a proxy, and
+// a second store beside it that reads Redis directly.
+func proxied(t *testing.T) (*Store, *Store, *redistest.Proxy) {
+	t.Helper()
+	srv := redistest.Start(t)
+	proxy := redistest.NewProxy(t, "127.0.0.1:"+strconv.Itoa(srv.Port))
+	prefix := redistest.Prefix(t)
+	return open(t, proxy.URL(), prefix), open(t, srv.URL(), prefix), proxy
+}
+
+// TestWriteRetriedAfterALostReplyAppliesOnce: Redis runs the write, its
+// answer is held back past the client's timeout, the store retries the
+// same write and finds it applied: one change, one audit event, and no
+// "already exists" for the wave the store has just made.
+func TestWriteRetriedAfterALostReplyAppliesOnce(t *testing.T) {
+	s, direct, proxy := proxied(t)
+	ctx := context.Background()
+	proxy.DelayNext("evalsha", beyondTimeout)
+	if err := s.CreateWave(ctx, storagetest.NewWave(t, "b3", "BUF"), wave.Event{Wave: "b3", Action: "wave.create"}); err != nil {
+		t.Fatalf("create with a lost reply: %v", err)
+	}
+	proxy.DelayNext("evalsha", beyondTimeout)
+	if err := storagetest.ChangeOneActivity(ctx, s, "b3", 0, "once"); err != nil {
+		t.Fatalf("update with a lost reply: %v", err)
+	}
+	storagetest.CheckAllChanged(t, direct, "b3", 1, 1)
+	if ws, err := direct.Waves(ctx); err != nil || len(ws) != 1 {
+		t.Errorf("waves listed: %v, %v", ws, err)
+	}
+	if ids, _ := direct.DueWaves(ctx, time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC), 10); len(ids) != 0 {
+		t.Errorf("a store without a due function indexed %v", ids)
+	}
+}
+
+// TestUnansweredWriteSaysItMayBeStored: when Redis takes a write and then
+// never answers, the error does not claim that nothing was changed.
+func TestUnansweredWriteSaysItMayBeStored(t *testing.T) {
+	s, direct, proxy := proxied(t)
+	ctx := context.Background()
+	if err := s.CreateWave(ctx, storagetest.NewWave(t, "b3", "BUF"), wave.Event{Wave: "b3"}); err != nil {
+		t.Fatal(err)
+	}
+	for range callAttempts {
+		proxy.DelayNext("evalsha", beyondTimeout)
+	}
+	err := storagetest.ChangeOneActivity(ctx, s, "b3", 0, "maybe")
+	if !errors.Is(err, storage.ErrUnavailable) || !errors.Is(err, storage.ErrOutcomeUnknown) {
+		t.Fatalf("err = %v, want unavailable with the outcome unknown", err)
+	}
+	if w, _ := direct.Wave(ctx, "b3"); w.Version != 2 {
+		t.Errorf("version %d: the write did reach Redis, so the error was right to doubt", w.Version)
+	}
+}
+
+// TestLeasesUseRedisTime: without a Clock the scripts judge leases by
+// Redis's TIME, so what a replica's own clock says plays no part: the
+// stored lease ends a lease after the server's time.
+func TestLeasesUseRedisTime(t *testing.T) {
+	s := open(t, redistest.URL(t), redistest.Prefix(t))
+	ctx := context.Background()
+	before, err := s.rdb.Time(ctx).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, err := s.ClaimRecipient(ctx, storage.LaneRequest{Recipient: "maria", Token: "a", Lease: time.Minute}); err != nil || !c.Granted {
+		t.Fatalf("claim: %+v, %v", c, err)
+	}
+	after, _ := s.rdb.Time(ctx).Result()
+	until, err := s.rdb.HGet(ctx, s.laneKey("maria"), "until").Int64()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if end := time.UnixMilli(until); end.Before(before.Add(time.Minute).Truncate(time.Millisecond)) || end.After(after.Add(time.Minute)) {
+		t.Errorf("lease ends %v; want a minute after the server's time (%v to %v)", end, before, after)
+	}
+	if c, _ := s.ClaimRecipient(ctx, storage.LaneRequest{Recipient: "maria", Token: "b", Lease: time.Minute}); c.Granted || c.Wait <= 59*time.Second {
+		t.Errorf("second claim %+v; want refused for about a minute", c)
+	}
+}
+
+// TestLedgerKeysExpire: a lane lives as long as its lease or wait, an
+// outcome for storage.LedgerRetention; nothing is kept for ever.
+func TestLedgerKeysExpire(t *testing.T) {
+	s := open(t, redistest.URL(t), redistest.Prefix(t))
+	ctx := context.Background()
+	ttl := func(key string) time.Duration {
+		t.Helper()
+		d, err := s.rdb.PTTL(ctx, key).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	if c, err := s.ClaimRecipient(ctx, storage.LaneRequest{Recipient: "maria", Token: "a", Lease: time.Minute, Keys: []string{"k1"}}); err != nil || !c.Granted {
+		t.Fatalf("claim: %+v, %v", c, err)
+	}
+	if d := ttl(s.laneKey("maria")); d <= 55*time.Second || d > time.Minute {
+		t.Errorf("lane ttl during the lease = %v, want about a minute", d)
+	}
+	err := s.SettleRecipient(ctx, storage.Settlement{Recipient: "maria", Platform: "", Token: "a", Keys: []string{"k1"},
+		Outcome: storage.Delivered, NotBefore: 5 * time.Second, PlatformNotBefore: 0, Release: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := ttl(s.laneKey("maria")); d <= 0 || d > 5*time.Second {
+		t.Errorf("lane ttl after the release = %v, want the pace's 5s", d)
+	}
+	if d := ttl(s.reminderKey("k1")); d < storage.LedgerRetention-time.Minute || d > storage.LedgerRetention {
+		t.Errorf("outcome ttl = %v, want %v", d, storage.LedgerRetention)
+	}
+	if err := s.SettleRecipient(ctx, storage.Settlement{Recipient: "slack:U1", Platform: "slack", Token: "a",
+		PlatformNotBefore: 30 * time.Second, Release: true}); err != nil {
+		t.Fatal(err)
+	}
+	if d := ttl(s.platformKey("slack")); d <= 25*time.Second || d > 30*time.Second {
+		t.Errorf("platform wait ttl = %v, want 30s", d)
+	}
+	if first, _ := s.ClaimOnce(ctx, "Ev1", time.Hour); !first {
+		t.Fatal("first claim-once refused")
+	}
+	if d := ttl(s.onceKey("Ev1")); d <= 59*time.Minute || d > time.Hour {
+		t.Errorf("claim-once ttl = %v, want an hour", d)
+	}
+}

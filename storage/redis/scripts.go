@@ -1,0 +1,175 @@
+package redis
+
+import goredis "github.com/redis/go-redis/v9"
+
+// The scripts read the time with clockLua: the caller's ARGV value when the
+// store has a Clock (tests), else Redis's own TIME, so every replica's
+// leases and waits are judged by one clock.
+const clockLua = `
+local function clock(arg)
+  if arg ~= '' then return tonumber(arg) end
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+`
+
+// casScript writes a document if its version is still ARGV[1] ("0": it
+// must not exist), with its audit events and its due index entry, once:
+// a retry that finds its write id (KEYS[4]) already recorded returns 2
+// without writing again.
+//
+//	KEYS: document, log, due index, write id
+//	ARGV: expected version, new version, document,
+//	      due score ("" removes the entry, "-" leaves the index alone), due member,
+//	      write id ttl ms, events...
+var casScript = goredis.NewScript(`
+if redis.call('EXISTS', KEYS[4]) == 1 then return 2 end
+local v = redis.call('HGET', KEYS[1], 'v')
+if (v or '0') ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'v', ARGV[2], 'doc', ARGV[3])
+if ARGV[4] == '' then
+  redis.call('ZREM', KEYS[3], ARGV[5])
+elseif ARGV[4] ~= '-' then
+  redis.call('ZADD', KEYS[3], ARGV[4], ARGV[5])
+end
+for i = 7, #ARGV do redis.call('XADD', KEYS[2], '*', 'e', ARGV[i]) end
+redis.call('SET', KEYS[4], '1', 'PX', ARGV[6])
+return 1
+`)
+
+// createScript stores a new wave, lists it, indexes it and logs its first
+// event in one step; 0 when the id is taken, 2 when this very write (its
+// write id) was applied before.
+//
+//	KEYS: document, log, due index, set of waves, write id
+//	ARGV: document, due score ("" for none), wave id, write id ttl ms, event
+var createScript = goredis.NewScript(`
+if redis.call('EXISTS', KEYS[5]) == 1 then return 2 end
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], 'v', '1', 'doc', ARGV[1])
+redis.call('SADD', KEYS[4], ARGV[3])
+if ARGV[2] ~= '' then redis.call('ZADD', KEYS[3], ARGV[2], ARGV[3]) end
+redis.call('XADD', KEYS[2], '*', 'e', ARGV[5])
+redis.call('SET', KEYS[5], '1', 'PX', ARGV[4])
+return 1
+`)
+
+// ensureScript returns a person's document, creating it when missing; with
+// ARGV[6] set, the first person ever created gets the admin document
+// instead. A retry finds the document it created.
+//
+//	KEYS: person, first person, log
+//	ARGV: id, document, admin document, event, admin event, bootstrap ("1")
+var ensureScript = goredis.NewScript(`
+local cur = redis.call('HGET', KEYS[1], 'doc')
+if cur then return cur end
+local doc, ev = ARGV[2], ARGV[4]
+if ARGV[6] == '1' and redis.call('SET', KEYS[2], ARGV[1], 'NX') then doc, ev = ARGV[3], ARGV[5] end
+redis.call('HSET', KEYS[1], 'v', '1', 'doc', doc)
+redis.call('XADD', KEYS[3], '*', 'e', ev)
+return doc
+`)
+
+// onceScript records KEYS[1] with the caller's token ARGV[1] for ARGV[2]
+// ms: 1 when this token holds it (also on a retry), 0 when another does.
+var onceScript = goredis.NewScript(`
+local cur = redis.call('GET', KEYS[1])
+if cur == ARGV[1] then return 1 end
+if cur then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1
+`)
+
+// claimScript takes the lease on a recipient's lane unless another token
+// holds an unexpired one or a wait (the lane's or the platform's) runs,
+// and reads the outcome and attempts of each reminder key: {1, 0,
+// states...} when granted, {0, ms to wait, states...} when not. The lane
+// expires with its lease or wait.
+//
+//	KEYS: lane, platform wait, reminder keys...
+//	ARGV: token, lease ms, now ms ("" for Redis's TIME)
+var claimScript = goredis.NewScript(clockLua + `
+local now = clock(ARGV[3])
+local lane = redis.call('HMGET', KEYS[1], 'owner', 'until', 'nb')
+local owner, untilv, nb = lane[1], tonumber(lane[2]) or 0, tonumber(lane[3]) or 0
+local out = {1, 0}
+if owner and owner ~= ARGV[1] and untilv > now then
+  out = {0, untilv - now}
+else
+  local wait = math.max(nb, tonumber(redis.call('GET', KEYS[2])) or 0)
+  if wait > now then
+    out = {0, wait - now}
+  else
+    untilv = now + tonumber(ARGV[2])
+    redis.call('HSET', KEYS[1], 'owner', ARGV[1], 'until', untilv)
+    redis.call('PEXPIREAT', KEYS[1], math.max(untilv, nb))
+  end
+end
+for i = 3, #KEYS do
+  local st = redis.call('HMGET', KEYS[i], 'o', 'a')
+  out[#out + 1] = st[1] or ''
+  out[#out + 1] = tonumber(st[2]) or 0
+end
+return out
+`)
+
+// renewScript extends the lease of token ARGV[1] by ARGV[2] ms from now;
+// 0 when another token owns the lane or nobody does.
+//
+//	KEYS: lane
+//	ARGV: token, lease ms, now ms ("" for Redis's TIME)
+var renewScript = goredis.NewScript(clockLua + `
+local now = clock(ARGV[3])
+if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then return 0 end
+local untilv = now + tonumber(ARGV[2])
+redis.call('HSET', KEYS[1], 'until', untilv)
+local nb = tonumber(redis.call('HGET', KEYS[1], 'nb')) or 0
+redis.call('PEXPIREAT', KEYS[1], math.max(untilv, nb))
+return 1
+`)
+
+// settleScript records the outcome of reminder keys (never overwriting a
+// final one) or adds failed attempts, sets the recipient's and the
+// platform's waits, and releases the lease of token ARGV[1] when asked;
+// once per settlement id (KEYS[3]).
+//
+//	KEYS: lane, platform wait, settlement id, reminder keys...
+//	ARGV: token, outcome ("" for pending), failed attempts, wait ms,
+//	      platform wait ms, release ("1"), now ms ("" for Redis's TIME),
+//	      retention ms, settlement id ttl ms
+var settleScript = goredis.NewScript(clockLua + `
+if redis.call('EXISTS', KEYS[3]) == 1 then return 2 end
+local now = clock(ARGV[7])
+for i = 4, #KEYS do
+  if not redis.call('HGET', KEYS[i], 'o') then
+    if ARGV[2] ~= '' then
+      redis.call('HSET', KEYS[i], 'o', ARGV[2])
+      redis.call('PEXPIRE', KEYS[i], ARGV[8])
+    elseif tonumber(ARGV[3]) > 0 then
+      redis.call('HINCRBY', KEYS[i], 'a', ARGV[3])
+      redis.call('PEXPIRE', KEYS[i], ARGV[8])
+    end
+  end
+end
+local pwait = tonumber(ARGV[5])
+if pwait > 0 then
+  local pend = math.max(tonumber(redis.call('GET', KEYS[2])) or 0, now + pwait)
+  redis.call('SET', KEYS[2], pend, 'PXAT', pend)
+end
+local lane = redis.call('HMGET', KEYS[1], 'owner', 'until', 'nb')
+local owner, untilv, nb = lane[1], tonumber(lane[2]) or 0, tonumber(lane[3]) or 0
+if tonumber(ARGV[4]) > 0 then
+  nb = math.max(nb, now + tonumber(ARGV[4]))
+  redis.call('HSET', KEYS[1], 'nb', nb)
+end
+if ARGV[6] == '1' and owner == ARGV[1] then
+  redis.call('HDEL', KEYS[1], 'owner', 'until')
+  untilv = 0
+end
+local lane_end = math.max(untilv, nb)
+if lane_end <= now then redis.call('DEL', KEYS[1]) else redis.call('PEXPIREAT', KEYS[1], lane_end) end
+redis.call('SET', KEYS[3], '1', 'PX', ARGV[9])
+return 1
+`)
+
+var scripts = []*goredis.Script{casScript, createScript, ensureScript, onceScript, claimScript, renewScript, settleScript}

@@ -1,0 +1,192 @@
+package storagetest
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"wavebot/clock"
+	"wavebot/storage"
+	"wavebot/wave"
+)
+
+// lanes drives one store's ledger for a test, failing it on any error.
+type lanes struct {
+	t *testing.T
+	s storage.Store
+}
+
+func (l lanes) claim(recipient, token string, keys ...string) storage.LaneClaim {
+	l.t.Helper()
+	c, err := l.s.ClaimRecipient(context.Background(), storage.LaneRequest{
+		Recipient: recipient, Platform: platformOf(recipient), Token: token, Lease: time.Minute, Keys: keys})
+	if err != nil {
+		l.t.Fatal(err)
+	}
+	if c.Granted && len(c.States) != len(keys) {
+		l.t.Fatalf("claim of %s granted with %d states for %d keys", recipient, len(c.States), len(keys))
+	}
+	return c
+}
+
+func (l lanes) settle(st storage.Settlement) {
+	l.t.Helper()
+	st.Platform = platformOf(st.Recipient)
+	if err := l.s.SettleRecipient(context.Background(), st); err != nil {
+		l.t.Fatal(err)
+	}
+}
+
+// granted asserts the claim was granted; refused that it was refused with
+// exactly wait left.
+func granted(t *testing.T, what string, c storage.LaneClaim) {
+	t.Helper()
+	if !c.Granted {
+		t.Errorf("%s: refused (wait %v), want granted", what, c.Wait)
+	}
+}
+
+func refused(t *testing.T, what string, c storage.LaneClaim, wait time.Duration) {
+	t.Helper()
+	if c.Granted || c.Wait != wait {
+		t.Errorf("%s: granted %v wait %v, want refused with wait %v", what, c.Granted, c.Wait, wait)
+	}
+}
+
+// platformOf is the platform of a person id: "slack" of "slack:U1", none
+// of a console name.
+func platformOf(recipient string) string {
+	platform, _, ok := strings.Cut(recipient, ":")
+	if !ok {
+		return ""
+	}
+	return platform
+}
+
+// testLeaseOnARecipient: one owner at a time, judged by the store's clock
+// to the millisecond; a retried claim finds its own lease; only the owner
+// renews or releases.
+func testLeaseOnARecipient(t *testing.T, s storage.Store, clk *clock.Fake) {
+	l := lanes{t, s}
+	c := l.claim("slack:U1", "a", "k1", "k2")
+	granted(t, "first claim", c)
+	for i, st := range c.States {
+		if st != (storage.ReminderState{}) {
+			t.Errorf("state of k%d = %+v, want pending", i+1, st)
+		}
+	}
+	granted(t, "the same token again (a retried claim)", l.claim("slack:U1", "a"))
+	granted(t, "another recipient", l.claim("slack:U2", "b"))
+	clk.Advance(time.Minute - time.Millisecond)
+	refused(t, "another token a millisecond before the lease ends", l.claim("slack:U1", "b"), time.Millisecond)
+	clk.Advance(time.Millisecond)
+	granted(t, "another token when the lease ends", l.claim("slack:U1", "b"))
+	if ok, err := s.RenewRecipient(context.Background(), "slack:U1", "a", time.Minute); err != nil || ok {
+		t.Errorf("renewal by the old owner = %v, %v; want refused", ok, err)
+	}
+	// The old owner's release leaves the new owner's lease alone.
+	l.settle(storage.Settlement{Recipient: "slack:U1", Token: "a", Release: true})
+	clk.Advance(30 * time.Second)
+	refused(t, "a third token during b's lease", l.claim("slack:U1", "c"), 30*time.Second)
+	if ok, err := s.RenewRecipient(context.Background(), "slack:U1", "b", time.Minute); err != nil || !ok {
+		t.Errorf("renewal by the owner = %v, %v", ok, err)
+	}
+	clk.Advance(59 * time.Second)
+	refused(t, "a third token during the renewed lease", l.claim("slack:U1", "c"), time.Second)
+	l.settle(storage.Settlement{Recipient: "slack:U1", Token: "b", Release: true})
+	granted(t, "a third token after the owner let go", l.claim("slack:U1", "c"))
+	// An owner that sets a wait and keeps its lease: at the lease's end
+	// the others wait for the wait, not for the lease.
+	l.settle(storage.Settlement{Recipient: "slack:U1", Token: "c", NotBefore: 2 * time.Minute})
+	clk.Advance(time.Minute)
+	refused(t, "at the lease's end, during a longer wait", l.claim("slack:U1", "d"), time.Minute)
+}
+
+// testOutcomesAndWaits: outcomes are read under the lease, a final one is
+// never overwritten, failed attempts add up once per settlement, and the
+// wait after a message holds every other claimer.
+func testOutcomesAndWaits(t *testing.T, s storage.Store, clk *clock.Fake) {
+	l := lanes{t, s}
+	granted(t, "claim", l.claim("maria", "a", "k1", "k2", "k3"))
+	l.settle(storage.Settlement{Recipient: "maria", Token: "a", Keys: []string{"k1", "k2"}, Outcome: storage.Delivered,
+		NotBefore: time.Second, Release: true, ID: "s1"})
+	clk.Advance(400 * time.Millisecond)
+	refused(t, "another replica within the pace", l.claim("maria", "b", "k1"), 600*time.Millisecond)
+	clk.Advance(600 * time.Millisecond)
+	c := l.claim("maria", "b", "k1", "k2", "k3")
+	granted(t, "after the pace", c)
+	want := []storage.ReminderState{{Outcome: storage.Delivered}, {Outcome: storage.Delivered}, {}}
+	if fmt.Sprint(c.States) != fmt.Sprint(want) {
+		t.Errorf("states %+v, want %+v", c.States, want)
+	}
+	// A final outcome stays; failed attempts count once per settlement.
+	l.settle(storage.Settlement{Recipient: "maria", Token: "b", Keys: []string{"k1"}, Outcome: storage.GaveUp, ID: "s2"})
+	failed := storage.Settlement{Recipient: "maria", Token: "b", Keys: []string{"k1", "k3"}, Failed: 2, ID: "s3"}
+	l.settle(failed)
+	l.settle(failed) // a retry of the same settlement
+	l.settle(storage.Settlement{Recipient: "maria", Token: "b", Keys: []string{"k3"}, Failed: 3, ID: "s4", Release: true})
+	c = l.claim("maria", "c", "k1", "k3")
+	want = []storage.ReminderState{{Outcome: storage.Delivered}, {Attempts: 5}}
+	if !c.Granted || fmt.Sprint(c.States) != fmt.Sprint(want) {
+		t.Errorf("claim %+v, want granted with %+v", c, want)
+	}
+	l.settle(storage.Settlement{Recipient: "maria", Token: "c", Keys: []string{"k3"}, Outcome: storage.Undeliverable, ID: "s5", Release: true})
+	if c := l.claim("maria", "d", "k3"); fmt.Sprint(c.States) != fmt.Sprint([]storage.ReminderState{{Outcome: storage.Undeliverable, Attempts: 5}}) {
+		t.Errorf("k3 after undeliverable: %+v", c.States)
+	}
+	// A retry-after recorded without a lease holds the recipient too.
+	l.settle(storage.Settlement{Recipient: "maria", Token: "d", NotBefore: 10 * time.Minute, Release: true, ID: "s6"})
+	refused(t, "during a recipient's retry-after", l.claim("maria", "e"), 10*time.Minute)
+}
+
+// testPlatformWait: an app-wide rate limit holds everyone on the platform
+// and nobody elsewhere.
+func testPlatformWait(t *testing.T, s storage.Store, clk *clock.Fake) {
+	l := lanes{t, s}
+	granted(t, "claim", l.claim("slack:U1", "a"))
+	l.settle(storage.Settlement{Recipient: "slack:U1", Token: "a", PlatformNotBefore: 10 * time.Minute, Release: true})
+	refused(t, "another Slack user", l.claim("slack:U2", "b"), 10*time.Minute)
+	granted(t, "a Teams user", l.claim("teams:29:x", "b"))
+	granted(t, "a console user", l.claim("maria", "b"))
+	clk.Advance(10 * time.Minute)
+	granted(t, "after the wait", l.claim("slack:U2", "b"))
+}
+
+// testDeferWave: a deferred wave leaves the front of the due index until
+// its time; a wave without an entry gets none; a write recomputes it.
+func testDeferWave(t *testing.T, s storage.Store, _ *clock.Fake) {
+	ctx := context.Background()
+	for _, id := range []string{"b1", "b2"} {
+		if err := s.CreateWave(ctx, NewWave(t, id), created(id)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	startsAt := time.Date(2027, 2, 1, 9, 0, 0, 0, time.UTC)
+	later := startsAt.Add(time.Hour)
+	if err := s.DeferWave(ctx, "b1", later); err != nil {
+		t.Fatal(err)
+	}
+	if ids, err := s.DueWaves(ctx, startsAt, 10); err != nil || fmt.Sprint(ids) != "[b2]" {
+		t.Errorf("due at the start = %v, %v; want only b2", ids, err)
+	}
+	if ids, _ := s.DueWaves(ctx, later, 10); fmt.Sprint(ids) != "[b2 b1]" {
+		t.Errorf("due an hour later = %v, want [b2 b1]", ids)
+	}
+	if _, err := s.UpdateWave(ctx, "b2", func(w *wave.Wave) ([]wave.Event, error) { w.Name = "done"; return nil, nil }); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeferWave(ctx, "b2", later); err != nil {
+		t.Fatal(err)
+	}
+	if ids, _ := s.DueWaves(ctx, later.Add(time.Hour), 10); fmt.Sprint(ids) != "[b1]" {
+		t.Errorf("deferring a wave with nothing due indexed it: %v", ids)
+	}
+	if _, err := s.UpdateWave(ctx, "b1", func(w *wave.Wave) ([]wave.Event, error) { return nil, nil }); err != nil {
+		t.Fatal(err)
+	}
+	if ids, _ := s.DueWaves(ctx, startsAt, 10); fmt.Sprint(ids) != "[b1]" {
+		t.Errorf("a write did not recompute the deferred entry: %v", ids)
+	}
+}
