@@ -22,7 +22,7 @@ func day(s string) wave.Date {
 // simulatedWave is b3 starting 2027-02-01 with BUF enrolled, maria its
 // contact and anna the KS lead; every activity but the evaluation is closed,
 // so the timeline shows the authorization feedback and the evaluation.
-func simulatedWave(t *testing.T) wave.Wave {
+func simulatedWave(t testing.TB) wave.Wave {
 	t.Helper()
 	w, err := wave.New("b3", "Bølge 3", day("2027-02-01"), "anna", time.Time{})
 	if err != nil {
@@ -43,7 +43,7 @@ func simulatedWave(t *testing.T) wave.Wave {
 
 // feedbackWave is the simulated wave with only the authorization feedback
 // open, requested by due.
-func feedbackWave(t *testing.T, due string) wave.Wave {
+func feedbackWave(t testing.TB, due string) wave.Wave {
 	t.Helper()
 	w := simulatedWave(t)
 	e := &w.Enrolments[0]

@@ -92,7 +92,7 @@ func checkOnce(t *testing.T, c *counter, want int) {
 // overdueWaves stores n waves whose authorization feedback (due
 // 2027-02-15) is overdue, each with its own contact and no lead: one
 // reminder each, to contactI, on 2027-02-16 at 09:00.
-func overdueWaves(t *testing.T, s storage.Store, n int) {
+func overdueWaves(t testing.TB, s storage.Store, n int) {
 	t.Helper()
 	for i := range n {
 		w := feedbackWave(t, "2027-02-15")
@@ -374,7 +374,7 @@ func TestRunSweepsEveryIntervalAndStops(t *testing.T) {
 
 // replicas opens n stores on the real Redis at url, as n replicas of
 // wavebot would; clk, when set, stands in for Redis's clock.
-func replicas(t *testing.T, url string, n int, clk clock.Clock) []storage.Store {
+func replicas(t testing.TB, url string, n int, clk clock.Clock) []storage.Store {
 	t.Helper()
 	prefix := redistest.Prefix(t)
 	var stores []storage.Store

@@ -34,10 +34,13 @@ func newWriteID() string {
 	return hex.EncodeToString(b)
 }
 
-// call runs one round trip, retrying it after a network failure. A
-// failure after the last try is storage.ErrUnavailable, and also
-// storage.ErrOutcomeUnknown when a write may have reached Redis (write
-// set): only a connection that was never made proves nothing was sent.
+// call runs one round trip, retrying it after a network failure on a
+// connection that was made (a broken or timed-out connection: the retry
+// learns what became of a write). A connection that cannot be made at all
+// fails at once, so an unreachable Redis is reported within a second. A
+// failure is storage.ErrUnavailable, and also storage.ErrOutcomeUnknown
+// when a write may have reached Redis (write set): only a connection that
+// was never made proves nothing was sent.
 func (s *Store) call(ctx context.Context, what string, write bool, f func(ctx context.Context) error) error {
 	uncertain := false
 	var err error
@@ -58,7 +61,10 @@ func (s *Store) call(ctx context.Context, what string, write bool, f func(ctx co
 		if ctx.Err() != nil {
 			break
 		}
-		uncertain = uncertain || !neverSent(err)
+		if neverSent(err) {
+			break
+		}
+		uncertain = true
 	}
 	return s.failed(what, write && uncertain, err)
 }
