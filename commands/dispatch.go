@@ -63,6 +63,13 @@ func New(cfg Config) (*Dispatcher, error) {
 	if !catalog.SupportedLang(cfg.Lang) {
 		cfg.Lang = catalog.Danish
 	}
+	// Admins are named as people are: Anna is anna, slack:u1 is slack:U1.
+	cfg.Admins = slices.Clone(cfg.Admins)
+	for i, a := range cfg.Admins {
+		if id, ok := PersonID(a); ok {
+			cfg.Admins[i] = id
+		}
+	}
 	d := &Dispatcher{cfg: cfg}
 	d.cmds = d.commands()
 	setPaths(d.cmds, "")

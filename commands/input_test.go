@@ -9,6 +9,7 @@ import (
 
 	"wavebot/catalog"
 	"wavebot/notify"
+	"wavebot/wave"
 )
 
 // TestRepeatingChangesNothing: a command that would leave things as they
@@ -204,4 +205,23 @@ func (p *Progress) textOrEmpty() string {
 		return ""
 	}
 	return p.Text
+}
+
+// TestAdminsAreNamedAsPeopleAre: configured admins are matched the way
+// callers are named, whatever case the configuration wrote them in.
+func TestAdminsAreNamedAsPeopleAre(t *testing.T) {
+	f := newFixture(t)
+	cfg := f.d.cfg
+	cfg.Admins, cfg.BootstrapAdmin = []string{"Vera", "slack:u1"}, false
+	d, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, id := range []string{"vera", "slack:U1"} {
+		d.Handle(ctx, Request{Caller: Caller{ID: id}, Text: "my"})
+		if p, err := f.store.Person(ctx, id); err != nil || p.Role != wave.RoleAdmin {
+			t.Errorf("%s is %+v (%v), want admin", id, p, err)
+		}
+	}
 }

@@ -145,7 +145,7 @@ func (c *Console) Run(ctx context.Context, in io.Reader) error {
 func readLine(r *bufio.Reader, limit int) (line []byte, long bool, err error) {
 	for {
 		chunk, err := r.ReadSlice('\n')
-		if len(line)+len(chunk) > limit {
+		if long || len(line)+len(chunk) > limit {
 			long = true
 		} else {
 			line = append(line, chunk...)
