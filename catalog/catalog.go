@@ -4,7 +4,11 @@
 // translation is reviewed in one place.
 package catalog
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+	"time"
+)
 
 // Languages wavebot speaks; Danish is the default.
 const (
@@ -29,12 +33,79 @@ func (m Message) In(lang string, args ...any) string {
 	return fmt.Sprintf(format, args...)
 }
 
-var all []Message
+// texts are the messages read as Danish or English prose; placeholders
+// are the argument names of usage lines, which keep command words.
+var texts, placeholders []Message
 
 func msg(da, en string) Message {
 	m := Message{da: da, en: en}
-	all = append(all, m)
+	texts = append(texts, m)
 	return m
+}
+
+// placeholder is the name of a command's argument in a usage line, such as
+// AKTIVITET or ÅÅÅÅ-MM-DD. It may contain command words (done, undo).
+func placeholder(da, en string) Message {
+	m := Message{da: da, en: en}
+	placeholders = append(placeholders, m)
+	return m
+}
+
+// Plural is a message worded by a count: one form for exactly one, the
+// other for every other number.
+type Plural struct {
+	one, other Message
+}
+
+func plural(oneDA, otherDA, oneEN, otherEN string) Plural {
+	return Plural{one: msg(oneDA, oneEN), other: msg(otherDA, otherEN)}
+}
+
+// In renders the form for n with args.
+func (p Plural) In(lang string, n int, args ...any) string {
+	if n == 1 {
+		return p.one.In(lang, args...)
+	}
+	return p.other.In(lang, args...)
+}
+
+var and = msg("og", "and")
+
+// List joins items as a sentence does: "BUF", "BUF og SUF", "BUF, SUF og TMF".
+func List(lang string, items []string) string {
+	switch len(items) {
+	case 0:
+		return ""
+	case 1:
+		return items[0]
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " " + and.In(lang) + " " + items[len(items)-1]
+}
+
+var (
+	monthsDA   = [...]string{"januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober", "november", "december"}
+	weekdaysDA = [...]string{"søndag", "mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag"}
+)
+
+// Date writes a day as running text does: "15. februar 2027", "15 February 2027".
+func Date(lang string, year int, month time.Month, day int) string {
+	if month < time.January || month > time.December {
+		return fmt.Sprintf("%04d-%02d-%02d", year, int(month), day)
+	}
+	if lang == English {
+		return fmt.Sprintf("%d %s %d", day, month, year)
+	}
+	return fmt.Sprintf("%d. %s %d", day, monthsDA[month-1], year)
+}
+
+// Moment writes an instant, in its own location, with its weekday and
+// time: "fredag 12. februar 2027 kl. 9.00", "Friday 12 February 2027 at 09:00".
+func Moment(lang string, t time.Time) string {
+	y, m, d := t.Date()
+	if lang == English {
+		return fmt.Sprintf("%s %s at %02d:%02d", t.Weekday(), Date(lang, y, m, d), t.Hour(), t.Minute())
+	}
+	return fmt.Sprintf("%s %s kl. %d.%02d", weekdaysDA[t.Weekday()], Date(lang, y, m, d), t.Hour(), t.Minute())
 }
 
 // SupportedLang reports whether wavebot speaks lang.

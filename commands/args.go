@@ -5,27 +5,13 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"time"
+	"unicode/utf8"
 
 	"wavebot/catalog"
 	"wavebot/storage"
 	"wavebot/wave"
 )
-
-// need refuses a command given fewer than n arguments.
-func need(in Input, n int) error {
-	if len(in.Args) < n {
-		return refuse(catalog.MissingArgs)
-	}
-	return nil
-}
-
-// exactly refuses a command not given exactly n arguments.
-func exactly(in Input, n int) error {
-	if len(in.Args) != n {
-		return refuse(catalog.WrongArgCount, n)
-	}
-	return nil
-}
 
 // ref is an enrolment address, WAVE/FV.
 type ref struct {
@@ -38,7 +24,7 @@ func (r ref) String() string { return r.wave + "/" + r.fv }
 func (d *Dispatcher) parseRef(s string) (ref, error) {
 	id, fv, ok := strings.Cut(s, "/")
 	if !ok || id == "" || fv == "" {
-		return ref{}, refuse(catalog.BadRef, s)
+		return ref{}, refuse(catalog.BadRef, typed(s))
 	}
 	code, err := d.forvaltning(fv)
 	if err != nil {
@@ -51,7 +37,7 @@ func (d *Dispatcher) parseRef(s string) (ref, error) {
 func (d *Dispatcher) forvaltning(s string) (string, error) {
 	code := wave.NormalizeFV(s)
 	if !slices.Contains(d.cfg.Forvaltninger, code) {
-		return "", refuse(catalog.UnknownFV, s, strings.Join(d.cfg.Forvaltninger, ", "))
+		return "", refuse(catalog.UnknownFV, typed(s), strings.Join(d.cfg.Forvaltninger, ", "))
 	}
 	return code, nil
 }
@@ -59,7 +45,7 @@ func (d *Dispatcher) forvaltning(s string) (string, error) {
 func parseDate(s string) (wave.Date, error) {
 	d, err := wave.ParseDate(s)
 	if err != nil {
-		return wave.Date{}, refuse(catalog.BadDate, s)
+		return wave.Date{}, refuse(catalog.BadDate, typed(s))
 	}
 	return d, nil
 }
@@ -92,14 +78,14 @@ func (d *Dispatcher) unknownActivity(name string) error {
 	for _, a := range d.cfg.Template.Activities {
 		keys = append(keys, a.Key)
 	}
-	return refuse(catalog.UnknownActivity, name, strings.Join(keys, ", "))
+	return refuse(catalog.UnknownActivity, typed(name), strings.Join(keys, ", "))
 }
 
 // wave loads a wave, refusing unknown ids.
 func (d *Dispatcher) wave(ctx context.Context, id string) (wave.Wave, error) {
 	w, err := d.cfg.Store.Wave(ctx, strings.ToLower(id))
 	if errors.Is(err, storage.ErrNotFound) {
-		return wave.Wave{}, refuse(catalog.UnknownWave, id)
+		return wave.Wave{}, refuse(catalog.UnknownWave, typed(id))
 	}
 	return w, err
 }
@@ -121,7 +107,7 @@ func (d *Dispatcher) enrolment(ctx context.Context, r ref) (wave.Wave, *wave.Enr
 func (d *Dispatcher) update(ctx context.Context, id string, change storage.WaveChange) (wave.Wave, error) {
 	w, err := d.cfg.Store.UpdateWave(ctx, id, change)
 	if errors.Is(err, storage.ErrNotFound) {
-		return wave.Wave{}, refuse(catalog.UnknownWave, id)
+		return wave.Wave{}, refuse(catalog.UnknownWave, typed(id))
 	}
 	return w, err
 }
@@ -146,4 +132,66 @@ func (d *Dispatcher) waves(ctx context.Context) ([]wave.Wave, error) {
 		return ws, nil
 	}
 	return ws, err
+}
+
+// note reads the free text after the first n arguments, refusing one
+// longer than maxNote characters.
+func (in Input) note(n int) (string, error) {
+	s := in.restAfter(n)
+	if utf8.RuneCountInString(s) > maxNote {
+		return "", refuse(catalog.NoteTooLong, maxNote)
+	}
+	return s, nil
+}
+
+// day writes a date as running text in lang: "15. februar 2027".
+func day(lang string, d wave.Date) string {
+	if d.IsZero() {
+		return "–"
+	}
+	return catalog.Date(lang, d.Year, d.Month, d.Day)
+}
+
+// moment writes an instant as running text in lang, in the calendar's time
+// zone: "onsdag 17. februar 2027 kl. 9.00".
+func (d *Dispatcher) moment(lang string, t time.Time) string {
+	return catalog.Moment(lang, t.In(d.cfg.Calendar.Location()))
+}
+
+// activityTitle is the title of activity key in lang, from the template;
+// the key itself for an activity the template no longer has.
+func (d *Dispatcher) activityTitle(lang, key string) string {
+	for _, a := range d.cfg.Template.Activities {
+		if a.Key == key {
+			return a.Title(lang)
+		}
+	}
+	return key
+}
+
+// progress counts an enrolment's activities by what became of them.
+func progress(lang string, e wave.Enrolment) *Progress {
+	p := &Progress{Total: len(e.Activities)}
+	for _, a := range e.Activities {
+		switch a.Status {
+		case wave.StatusDone:
+			p.Done++
+		case wave.StatusSkipped:
+			p.Skipped++
+		}
+	}
+	p.Text = progressText(lang, p.Done, p.Skipped, p.Total)
+	return p
+}
+
+// progressText says how far something has come: "2 færdige, 1 sprunget
+// over, 6 åbne"; skipped only when something was.
+func progressText(lang string, done, skipped, total int) string {
+	parts := []string{catalog.ProgressDone.In(lang, done, done)}
+	if skipped > 0 {
+		parts = append(parts, catalog.ProgressSkipped.In(lang, skipped, skipped))
+	}
+	open := total - done - skipped
+	parts = append(parts, catalog.ProgressOpen.In(lang, open, open))
+	return strings.Join(parts, ", ")
 }

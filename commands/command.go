@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -41,18 +42,84 @@ func (in Input) restAfter(n int) string {
 type Handler func(ctx context.Context, in Input) (Reply, error)
 
 // Command declares one command once, as data: its name and Danish aliases,
-// its usage, what it does, who may run it, and its handler or subcommands.
-// Help is generated from these values.
+// its arguments, what it does, who may run it, and its handler or
+// subcommands. Help and usage lines are generated from these values.
 type Command struct {
 	Name    string
 	Aliases []string
-	Usage   string
+	// Args are the command's arguments in order. The usage line is made
+	// from them, and the dispatcher refuses too few or too many before the
+	// handler runs, naming the missing argument or what is left over.
+	Args    []Arg
 	Summary catalog.Message
 	Perm    Permission
 	Run     Handler
 	Sub     []*Command
 	// path is the full name, "auth ok"; New sets it.
 	path string
+}
+
+// Arg is one argument of a command, named by its placeholder (ID/FV,
+// AKTIVITET).
+type Arg struct {
+	Name catalog.Message
+	// Optional arguments may be left out; they come last.
+	Optional bool
+	// Rest takes every word that follows: a note, a name, a list.
+	Rest bool
+}
+
+// Usage is the command's usage line in lang: "done ID/FV AKTIVITET [NOTE …]".
+func (c *Command) Usage(lang string) string {
+	parts := []string{c.fullName()}
+	for _, a := range c.Args {
+		name := a.Name.In(lang)
+		if a.Optional {
+			name = "[" + name + "]"
+		}
+		parts = append(parts, name)
+	}
+	return strings.Join(parts, " ")
+}
+
+// fullName is the path from the top, or the name of a command declared
+// outside the dispatcher's table.
+func (c *Command) fullName() string {
+	if c.path != "" {
+		return c.path
+	}
+	return c.Name
+}
+
+// checkArgs refuses too few arguments, naming the first missing one, and
+// too many, quoting what is left over.
+func (c *Command) checkArgs(args []string) error {
+	required, most := 0, len(c.Args)
+	for _, a := range c.Args {
+		if !a.Optional {
+			required++
+		}
+		if a.Rest {
+			most = -1
+		}
+	}
+	if len(args) < required {
+		return refuse(catalog.MissingArg, argName(c.Args[len(args)].Name))
+	}
+	if most >= 0 && len(args) > most {
+		return refuse(catalog.TooManyArgs, typed(strings.Join(args[most:], " ")))
+	}
+	return nil
+}
+
+// argName is an argument's placeholder without the ellipsis of a list,
+// for naming it in a sentence: "NOTE …" is missing as NOTE.
+type argName catalog.Message
+
+// Named reports whether word is the command's name or one of its aliases,
+// case-insensitively.
+func (c *Command) Named(word string) bool {
+	return slices.ContainsFunc(c.names(), func(n string) bool { return strings.EqualFold(n, word) })
 }
 
 // setPaths names every command by its path from the top.
@@ -68,21 +135,30 @@ func (c *Command) names() []string { return append([]string{c.Name}, c.Aliases..
 // lookup finds a command by name or alias, case-insensitively.
 func lookup(cmds []*Command, word string) *Command {
 	for _, c := range cmds {
-		for _, n := range c.names() {
-			if strings.EqualFold(n, word) {
-				return c
-			}
+		if c.Named(word) {
+			return c
 		}
 	}
 	return nil
 }
 
-// checkNames fails when two commands at one level share a name or alias.
-func checkNames(cmds []*Command, where string) error {
+// checkCommands fails when two commands at one level share a name or
+// alias, or a command's arguments are declared out of order. Commands that
+// run need a handler or subcommands; local ones (an adapter's own) neither.
+func checkCommands(cmds []*Command, where string, local bool) error {
 	seen := map[string]string{}
 	for _, c := range cmds {
-		if (c.Run == nil) == (len(c.Sub) == 0) {
+		switch {
+		case local && (c.Run != nil || len(c.Sub) > 0):
+			return fmt.Errorf("command %s%s is the adapter's own: it has no handler or subcommands here", where, c.Name)
+		case !local && (c.Run == nil) == (len(c.Sub) == 0):
 			return fmt.Errorf("command %s%s needs either a handler or subcommands", where, c.Name)
+		}
+		for i, a := range c.Args {
+			last := i == len(c.Args)-1
+			if (a.Rest && !last) || (i > 0 && c.Args[i-1].Optional && !a.Optional) {
+				return fmt.Errorf("command %s%s: an optional argument or one taking the rest comes last", where, c.Name)
+			}
 		}
 		for _, n := range c.names() {
 			n = strings.ToLower(n)
@@ -91,7 +167,7 @@ func checkNames(cmds []*Command, where string) error {
 			}
 			seen[n] = c.Name
 		}
-		if err := checkNames(c.Sub, where+c.Name+" "); err != nil {
+		if err := checkCommands(c.Sub, where+c.Name+" ", local); err != nil {
 			return err
 		}
 	}
@@ -102,7 +178,7 @@ func checkNames(cmds []*Command, where string) error {
 func leaves(cmds []*Command) []*Command {
 	var out []*Command
 	for _, c := range cmds {
-		if c.Run != nil {
+		if c.Run != nil || len(c.Sub) == 0 {
 			out = append(out, c)
 		}
 		out = append(out, leaves(c.Sub)...)

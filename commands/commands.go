@@ -1,41 +1,53 @@
 package commands
 
-import "wavebot/catalog"
+import (
+	"wavebot/catalog"
+	"wavebot/wave"
+)
+
+// Argument lists that several commands share.
+var (
+	argsActivity = []Arg{{Name: catalog.ArgRef}, {Name: catalog.ArgActivity}, {Name: catalog.ArgNote, Optional: true, Rest: true}}
+	argsRef      = []Arg{{Name: catalog.ArgRef}}
+	argsRefDate  = []Arg{{Name: catalog.ArgRef}, {Name: catalog.ArgDate}}
+)
 
 // commands declares the whole command language once. Order is the order of
 // help.
 func (d *Dispatcher) commands() []*Command {
 	return []*Command{
-		{Name: "help", Aliases: []string{"hjælp", "hjaelp"}, Usage: "help [COMMAND]", Summary: catalog.SumHelp, Run: d.help},
+		{Name: "help", Aliases: []string{"hjælp", "hjaelp"}, Args: []Arg{{Name: catalog.ArgCommand, Optional: true, Rest: true}}, Summary: catalog.SumHelp, Run: d.help},
 		{Name: "wave", Aliases: []string{"bølge", "bolge"}, Sub: []*Command{
-			{Name: "create", Aliases: []string{"opret"}, Usage: "wave create ID YYYY-MM-DD [NAME...]", Summary: catalog.SumWaveCreate, Perm: AdminOnly, Run: d.waveCreate},
-			{Name: "list", Aliases: []string{"liste"}, Usage: "wave list", Summary: catalog.SumWaveList, Run: d.waveList},
-			{Name: "show", Aliases: []string{"vis"}, Usage: "wave show ID", Summary: catalog.SumWaveShow, Run: d.waveShow},
-			{Name: "enroll", Aliases: []string{"tilmeld"}, Usage: "wave enroll ID FV [FV...]", Summary: catalog.SumWaveEnroll, Perm: AdminOnly, Run: d.waveEnroll},
-			{Name: "lead", Aliases: []string{"leder"}, Usage: "wave lead ID @person", Summary: catalog.SumWaveLead, Perm: AdminOnly, Run: d.waveLead},
+			{Name: "create", Aliases: []string{"opret"}, Args: []Arg{{Name: catalog.ArgID}, {Name: catalog.ArgDate}, {Name: catalog.ArgName, Optional: true, Rest: true}},
+				Summary: catalog.SumWaveCreate, Perm: AdminOnly, Run: d.waveCreate},
+			{Name: "list", Aliases: []string{"liste"}, Summary: catalog.SumWaveList, Run: d.waveList},
+			{Name: "show", Aliases: []string{"vis"}, Args: []Arg{{Name: catalog.ArgID}}, Summary: catalog.SumWaveShow, Run: d.waveShow},
+			{Name: "enroll", Aliases: []string{"tilmeld"}, Args: []Arg{{Name: catalog.ArgID}, {Name: catalog.ArgFVs, Rest: true}}, Summary: catalog.SumWaveEnroll, Perm: AdminOnly, Run: d.waveEnroll},
+			{Name: "lead", Aliases: []string{"leder"}, Args: []Arg{{Name: catalog.ArgID}, {Name: catalog.ArgPerson}}, Summary: catalog.SumWaveLead, Perm: AdminOnly, Run: d.waveLead},
 		}},
-		{Name: "contact", Aliases: []string{"kontakt"}, Usage: "contact ID/FV @person [@person...]", Summary: catalog.SumContact, Perm: AdminOrContact, Run: d.contact},
-		{Name: "status", Usage: "status [ID | ID/FV]", Summary: catalog.SumStatus, Run: d.status},
-		{Name: "done", Aliases: []string{"færdig", "faerdig"}, Usage: "done ID/FV ACTIVITY [NOTE...]", Summary: catalog.SumDone, Perm: ResponsibleSide, Run: d.setStatus(statusDone)},
-		{Name: "start", Aliases: []string{"begynd"}, Usage: "start ID/FV ACTIVITY [NOTE...]", Summary: catalog.SumStart, Perm: ResponsibleSide, Run: d.setStatus(statusDoing)},
-		{Name: "block", Aliases: []string{"blokeret", "bloker"}, Usage: "block ID/FV ACTIVITY [NOTE...]", Summary: catalog.SumBlock, Perm: ResponsibleSide, Run: d.setStatus(statusBlocked)},
-		{Name: "skip", Aliases: []string{"spring"}, Usage: "skip ID/FV ACTIVITY [NOTE...]", Summary: catalog.SumSkip, Perm: ResponsibleSide, Run: d.setStatus(statusSkipped)},
-		{Name: "due", Aliases: []string{"frist"}, Usage: "due ID/FV ACTIVITY YYYY-MM-DD", Summary: catalog.SumDue, Perm: KSOnly, Run: d.due},
+		{Name: "contact", Aliases: []string{"kontakt"}, Args: []Arg{{Name: catalog.ArgRef}, {Name: catalog.ArgPeople, Rest: true}}, Summary: catalog.SumContact, Perm: AdminOrContact, Run: d.contact},
+		{Name: "status", Args: []Arg{{Name: catalog.ArgWaveOrRef, Optional: true}}, Summary: catalog.SumStatus, Run: d.status},
+		{Name: "done", Aliases: []string{"færdig", "faerdig"}, Args: argsActivity, Summary: catalog.SumDone, Perm: ResponsibleSide, Run: d.setStatus(wave.StatusDone)},
+		{Name: "start", Aliases: []string{"begynd"}, Args: argsActivity, Summary: catalog.SumStart, Perm: ResponsibleSide, Run: d.setStatus(wave.StatusDoing)},
+		{Name: "block", Aliases: []string{"bloker", "blokeret"}, Args: argsActivity, Summary: catalog.SumBlock, Perm: ResponsibleSide, Run: d.setStatus(wave.StatusBlocked)},
+		{Name: "skip", Aliases: []string{"spring"}, Args: argsActivity, Summary: catalog.SumSkip, Perm: ResponsibleSide, Run: d.setStatus(wave.StatusSkipped)},
+		{Name: "due", Aliases: []string{"frist"}, Args: []Arg{{Name: catalog.ArgRef}, {Name: catalog.ArgActivity}, {Name: catalog.ArgDate}}, Summary: catalog.SumDue, Perm: KSOnly, Run: d.due},
 		{Name: "auth", Aliases: []string{"autorisation"}, Sub: []*Command{
-			{Name: "request", Aliases: []string{"anmod"}, Usage: "auth request ID/FV YYYY-MM-DD", Summary: catalog.SumAuthRequest, Perm: KSOnly, Run: d.authRequest},
-			{Name: "ok", Usage: "auth ok ID/FV", Summary: catalog.SumAuthOK, Perm: ContactOnly, Run: d.authAnswer(true)},
-			{Name: "fix", Aliases: []string{"ret"}, Usage: "auth fix ID/FV NOTE...", Summary: catalog.SumAuthFix, Perm: ContactOnly, Run: d.authAnswer(false)},
-			{Name: "applied", Aliases: []string{"udført", "udfoert"}, Usage: "auth applied ID/FV", Summary: catalog.SumAuthApplied, Perm: KSOnly, Run: d.authApplied},
+			{Name: "request", Aliases: []string{"anmod"}, Args: argsRefDate, Summary: catalog.SumAuthRequest, Perm: KSOnly, Run: d.authRequest},
+			{Name: "ok", Args: argsRef, Summary: catalog.SumAuthOK, Perm: ContactOnly, Run: d.authAnswer(true)},
+			{Name: "fix", Aliases: []string{"ret"}, Args: []Arg{{Name: catalog.ArgRef}, {Name: catalog.ArgNote, Rest: true}}, Summary: catalog.SumAuthFix, Perm: ContactOnly, Run: d.authAnswer(false)},
+			{Name: "applied", Aliases: []string{"udført", "udfoert"}, Args: argsRef, Summary: catalog.SumAuthApplied, Perm: KSOnly, Run: d.authApplied},
 		}},
-		{Name: "eval", Aliases: []string{"evaluering"}, Usage: "eval ID/FV YYYY-MM-DD", Summary: catalog.SumEval, Perm: KSOrContact, Run: d.eval},
-		{Name: "workflow", Aliases: []string{"arbejdsgang"}, Usage: "workflow FV [done STEP | undo STEP]", Summary: catalog.SumWorkflow, Perm: ResponsibleSide, Run: d.workflow},
-		{Name: "my", Aliases: []string{"mine"}, Usage: "my", Summary: catalog.SumMy, Run: d.my},
+		{Name: "eval", Aliases: []string{"evaluering"}, Args: argsRefDate, Summary: catalog.SumEval, Perm: KSOrContact, Run: d.eval},
+		{Name: "workflow", Aliases: []string{"arbejdsgang"}, Args: []Arg{{Name: catalog.ArgFV}, {Name: catalog.ArgStepChange, Optional: true, Rest: true}},
+			Summary: catalog.SumWorkflow, Perm: ResponsibleSide, Run: d.workflow},
+		{Name: "my", Aliases: []string{"mine"}, Summary: catalog.SumMy, Run: d.my},
 		{Name: "remind", Aliases: []string{"påmind", "paamind"}, Sub: []*Command{
-			{Name: "list", Aliases: []string{"liste"}, Usage: "remind list", Summary: catalog.SumRemindList, Run: d.remindList},
-			{Name: "snooze", Aliases: []string{"udsæt", "udsaet"}, Usage: "remind snooze REF DURATION", Summary: catalog.SumRemindSnooze, Run: d.remindSnooze},
+			{Name: "list", Aliases: []string{"liste"}, Summary: catalog.SumRemindList, Run: d.remindList},
+			{Name: "snooze", Aliases: []string{"udsæt", "udsaet"}, Args: []Arg{{Name: catalog.ArgSubject}, {Name: catalog.ArgDuration}}, Summary: catalog.SumRemindSnooze, Run: d.remindSnooze},
 		}},
-		{Name: "log", Usage: "log ID[/FV]", Summary: catalog.SumLog, Run: d.log},
-		{Name: "role", Aliases: []string{"rolle"}, Usage: "role @person admin|ks|viewer|contact FV", Summary: catalog.SumRole, Perm: AdminOnly, Run: d.role},
-		{Name: "lang", Aliases: []string{"sprog"}, Usage: "lang da|en", Summary: catalog.SumLang, Run: d.lang},
+		{Name: "log", Args: []Arg{{Name: catalog.ArgLogRef}}, Summary: catalog.SumLog, Run: d.log},
+		{Name: "role", Aliases: []string{"rolle"}, Args: []Arg{{Name: catalog.ArgPerson}, {Name: catalog.ArgRole}, {Name: catalog.ArgFV, Optional: true}}, Summary: catalog.SumRole, Perm: AdminOnly, Run: d.role},
+		{Name: "lang", Aliases: []string{"sprog"}, Args: []Arg{{Name: catalog.ArgLang}}, Summary: catalog.SumLang, Run: d.lang},
 	}
 }

@@ -38,15 +38,15 @@ func TestStatusOfEnrolment(t *testing.T) {
 	f.ok("anna: auth request b3/BUF 15.02.2027")
 	got := f.ok("vera: status b3/BUF")
 	wantIn(t, got,
-		`"Done":4,"Total":9`,
+		`"Done":3,"Skipped":1,"Total":9`, "3 færdige, 1 sprunget over, 5 åbne",
 		`@maria`,
-		"afventer forvaltningen, frist 2027-02-15",
-		"Næste frist", "2027-01-25 auth",
+		"venter på forvaltningen, frist 15. februar 2027",
+		"Næste frist", "25. januar 2027 – Sikre korrekt autorisation af brugere",
 		"invitation sent",
 	)
 	f.clock.Set(start.AddDate(0, 0, 10)) // 2027-01-30: auth (01-25) and loadtest (01-27) are overdue
 	got = f.ok("vera: status b3/BUF")
-	wantIn(t, got, "2: auth, loadtest", "2027-02-01 golive")
+	wantIn(t, got, "2: Sikre korrekt autorisation af brugere og Belastningstest", "1. februar 2027 – Go-live")
 	got = f.ok("maria: status b3/BUF")
 	wantIn(t, got, `"Command":"auth ok b3/BUF"`)
 }
@@ -56,13 +56,13 @@ func TestStatusOfWaveAndAll(t *testing.T) {
 	f.ok("anna: wave create b4 2027-05-03 Bølge 4")
 	f.ok("anna: done b3/SUF pc")
 	got := f.ok("vera: status b3")
-	wantIn(t, got, `"Title":"b3/BUF"`, `"Title":"b3/SUF"`, `"Done":1,"Total":9`, "ingen – udpeg en kontaktperson")
+	wantIn(t, got, `"Title":"b3/BUF"`, `"Title":"b3/SUF"`, `"Done":1,"Skipped":0,"Total":9`, "ingen – udpeg en med: kontakt b3/SUF @person")
 	got = f.ok("vera: status")
-	wantIn(t, got, "Aktive bølger", "b3 – Bølge 3", "b4 – Bølge 4", "SUF: 1/9")
+	wantIn(t, got, "Aktive bølger", "b3 – Bølge 3", "b4 – Bølge 4", "SUF: 1 færdig, 8 åbne; 2 overskredne; næste frist: 25. januar 2027")
 	got = f.ok("vera: wave show b3")
-	wantIn(t, got, "b3/BUF: 0/9", "@maria", "@anna")
+	wantIn(t, got, "b3/BUF: 0 færdige, 9 åbne; kontaktperson @maria", "b3/SUF: 1 færdig, 8 åbne; ingen kontaktperson", "@anna")
 	got = f.ok("vera: wave list")
-	wantIn(t, got, "BUF, SUF", "b4")
+	wantIn(t, got, "start 1. februar 2027 – tilmeldt: BUF og SUF", "b4 – Bølge 4 – start 3. maj 2027 – tilmeldt: ingen")
 }
 
 func TestMyListsOwnTasks(t *testing.T) {
@@ -70,7 +70,7 @@ func TestMyListsOwnTasks(t *testing.T) {
 	f.ok("anna: auth request b3/BUF 2027-02-15")
 	f.ok("anna: done b3/BUF kickoff")
 	got := f.ok("maria: my")
-	wantIn(t, got, "2027-02-15 b3/BUF – giv tilbagemelding", "b3/BUF info", "b3/BUF golive")
+	wantIn(t, got, "15. februar 2027: b3/BUF – giv tilbagemelding", "b3/BUF info", "b3/BUF golive")
 	for _, not := range []string{"b3/SUF", " pc ", "kickoff", "support"} {
 		if strings.Contains(got, not) {
 			t.Errorf("maria's tasks include %q: %s", not, got)
@@ -111,12 +111,13 @@ func TestPermissions(t *testing.T) {
 		{"vera: wave create b9 2027-02-01", "kun admin"},
 		{"kim: wave enroll b3 KFF", "kun admin"},
 		{"maria: wave lead b3 @maria", "kun admin"},
-		{"maria: done b3/SUF pc", "KS-aktivitet"},
-		{"maria: done b3/BUF pc", "KS-aktivitet"},
+		{"maria: done b3/SUF pc", "»Sikre korrekt opsætning af PC'er« er en KS-opgave"},
+		{"maria: done b3/BUF pc", "KS-opgave"},
 		{"maria: done b3/SUF info", "kontaktperson for SUF"},
 		{"sofie: done b3/BUF kickoff", "kontaktperson for BUF"},
 		{"vera: start b3/BUF info", "kontaktperson for BUF"},
 		{"maria: due b3/BUF info 2027-02-01", "KS"},
+		{"maria: done b3/SUF info", "Kun KS eller en kontaktperson for SUF må ændre »Informationsmøde i forvaltningen for brugere«"},
 		{"maria: auth request b3/BUF 2027-02-01", "KS"},
 		{"sofie: eval b3/BUF 2027-04-01", "KS eller forvaltningens kontaktperson"},
 		{"sofie: contact b3/BUF @vera", "admin eller forvaltningens kontaktperson"},
@@ -142,12 +143,32 @@ func TestPermissions(t *testing.T) {
 	}
 }
 
-func TestLeadBecomesKS(t *testing.T) {
+// TestLeadMustBeKS: naming a KS lead never gives a role on the side; the
+// role is given with role, as its own logged change.
+func TestLeadMustBeKS(t *testing.T) {
 	f := newFixture(t)
-	f.ok("anna: wave lead b3 @vera")
+	before := f.snapshot()
+	f.refused("anna: wave lead b3 @vera", "@vera er ikke KS-medarbejder og kan derfor ikke være KS-projektleder. Giv først rollen med: rolle @vera ks")
+	f.refused("anna: wave lead b3 @nobody", "@nobody er ikke KS-medarbejder")
+	if f.snapshot() != before {
+		t.Fatal("a refused wave lead changed the store")
+	}
+	if _, err := f.store.Person(context.Background(), "nobody"); err == nil {
+		t.Error("a refused wave lead created the person it named")
+	}
+	wantIn(t, f.ok("anna: rolle @vera ks"), "@vera har nu rollen KS-medarbejder.")
+	wantIn(t, f.ok("anna: wave lead b3 @vera"), "@vera er nu KS-projektleder for bølge b3.")
 	vera, _ := f.store.Person(context.Background(), "vera")
-	if vera.Role != wave.RoleKS {
-		t.Errorf("the new lead is %s, want ks", vera.Role)
+	w, _ := f.store.Wave(context.Background(), "b3")
+	if vera.Role != wave.RoleKS || w.Lead != "vera" {
+		t.Errorf("vera is %s, lead %s", vera.Role, w.Lead)
+	}
+	wantIn(t, f.ok("anna: log b3"), "@anna b3: skiftede KS-projektleder: @anna → @vera")
+	events, _ := f.store.Events(context.Background(), "", "", 100)
+	if !slices.ContainsFunc(events, func(ev wave.Event) bool {
+		return ev.Action == actPersonRole && ev.Item == "vera" && ev.Before == "viewer" && ev.After == "ks"
+	}) {
+		t.Errorf("the role change is not logged as its own event: %+v", events)
 	}
 }
 
@@ -164,12 +185,14 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"anna: wave create B 3 2027-03-01", "bølge-id"},
 		{"anna: wave create b5 2027-02-30", "ikke en gyldig dato"},
 		{"anna: wave create b5 tomorrow", "ikke en gyldig dato"},
-		{"anna: wave show", "argument"},
+		{"anna: wave show", "Der mangler ID."},
 		{"anna: wave show b9", "ingen bølge"},
 		{"anna: wave enroll b3 XYZ", "Ukendt forvaltning"},
 		{"anna: wave enroll b3 KFF BUF", "allerede tilmeldt"},
 		{"anna: wave enroll b9 KFF", "ingen bølge"},
 		{"anna: wave lead b3 kim", "@navn"},
+		{"anna: wave lead b3 @vera", "ikke KS-medarbejder"},
+		{"anna: wave lead b3 @nobody", "ikke KS-medarbejder"},
 		{"anna: wave lead b9 @kim", "ingen bølge"},
 		{"anna: contact b3/KFF @x", "ikke tilmeldt"},
 		{"anna: contact b3 @x", "BØLGE/FORVALTNING"},
@@ -177,32 +200,34 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"anna: contact b9/BUF @x", "ingen bølge"},
 		{"anna: status b3/XYZ", "Ukendt forvaltning"},
 		{"anna: status b9", "ingen bølge"},
-		{"anna: status b3 b4", "argument"},
+		{"anna: status b3 b4", "»b4« er mere, end kommandoen tager."},
 		{"anna: done b3/BUF", "mangler"},
 		{"anna: done b3/BUF coffee", "Ukendt aktivitet"},
 		{"anna: done /BUF kickoff", "BØLGE/FORVALTNING"},
 		{"anna: done b3/KFF kickoff", "ikke tilmeldt"},
 		{"anna: due b3/BUF info 2027-13-01", "ikke en gyldig dato"},
-		{"anna: due b3/BUF info", "argument"},
+		{"anna: due b3/BUF info", "Der mangler ÅÅÅÅ-MM-DD."},
 		{"anna: auth request b3/BUF 31-02-2027", "ikke en gyldig dato"},
 		{"anna: auth fix b3/BUF", "mangler"},
 		{"anna: eval b3/BUF 2027-04-31", "ikke en gyldig dato"},
 		{"anna: workflow XYZ", "Ukendt forvaltning"},
-		{"anna: workflow BUF done lunch", "Ukendt workflow-trin"},
+		{"anna: workflow BUF done lunch", "Ukendt trin »lunch« i KØR workflow. Trinnene er: group, decisions"},
 		{"anna: workflow BUF maybe group", "ikke en kendt kommando"},
-		{"anna: workflow BUF done", "mangler"},
+		{"anna: workflow BUF done", "Der mangler TRIN."},
+		{"anna: workflow BUF done group now", "»now« er mere"},
 		{"anna: log b9", "ingen bølge"},
-		{"anna: log", "argument"},
+		{"anna: log", "Der mangler ID[/FV]."},
 		{"anna: role @x boss", "Ukendt rolle"},
-		{"anna: role @x contact", "argument"},
+		{"anna: role @x contact", "Der mangler FV."},
+		{"anna: role @x ks BUF", "»BUF« er mere"},
 		{"anna: role @x contact XYZ", "Ukendt forvaltning"},
 		{"anna: role @anna viewer", "admin-rollen"},
 		{"anna: lang fr", "Ukendt sprog"},
-		{"anna: my extra", "argument"},
+		{"anna: my extra", "»extra« er mere, end kommandoen tager."},
 		{"anna: help frobnicate", "Ukendt kommando"},
 		{"anna: remind", "er ikke en kendt kommando"},
-		{"anna: remind list all", "argument"},
-		{"anna: remind snooze b3/SUF", "argument"},
+		{"anna: remind list all", "»all« er mere"},
+		{"anna: remind snooze b3/SUF", "Der mangler VARIGHED."},
 		{"anna: remind snooze b3/SUF 0d", "ikke en varighed"},
 		{"anna: remind snooze b3/SUF 31d", "ikke en varighed"},
 		{"anna: remind snooze b3/SUF 2w", "ikke en varighed"},
@@ -217,28 +242,93 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"anna: remind snooze b3/KFF 1d", "ikke tilmeldt"},
 		{"anna: remind snooze b3/BUF 1d", "ingen påmindelser om b3/BUF"},
 		{"anna: remind snooze b3/SUF/info 1d", "ingen påmindelser om b3/SUF/info"},
+		// Mentions are platform ids or plain names, nothing else.
+		{"anna: contact b3/BUF @maria!", "»@maria!« er ikke en person"},
+		{"anna: contact b3/BUF @jens @<script>", "»@<script>« er ikke en person"},
+		{"anna: contact b3/BUF @a/b", "er ikke en person"},
+		{"anna: contact b3/BUF @.hidden", "er ikke en person"},
+		{"anna: contact b3/BUF @foo:bar", "»@foo:bar« er ikke en person"},
+		{"anna: contact b3/BUF @slack:U12-3", "er ikke en person"},
+		{"anna: contact b3/BUF @", "»@« er ikke en person"},
+		{"anna: contact b3/BUF @" + strings.Repeat("ø", 33), "er for langt til at være et navn: højst 32 tegn"},
+		{"anna: role @maria! ks", "er ikke en person"},
+		{"anna: wave lead b3 @<x>", "er ikke en person"},
+		// Lengths are capped, and the refusal names the cap.
+		{"anna: wave create b9 2027-02-01 " + strings.Repeat("n", 101), "Navnet er for langt: højst 100 tegn."},
+		{"anna: wave create " + strings.Repeat("b", 33) + " 2027-02-01", "(højst 32 tegn)"},
+		{"anna: done b3/BUF info " + strings.Repeat("x", 1001), "Noten er for lang: højst 1000 tegn."},
+		{"maria: auth fix b3/BUF " + strings.Repeat("æ", 1001), "Noten er for lang: højst 1000 tegn."},
+		{"anna: status " + strings.Repeat("b", 2001), "Kommandoen er for lang: højst 2000 tegn."},
 	}
 	before := f.snapshot()
 	for _, tt := range tests {
 		r := f.do(tt.line)
 		f.refused(tt.line, tt.want)
-		if len(r.Lines) < 2 && !strings.Contains(r.Lines[0], "Ukendt kommando") {
+		if len(r.Lines) < 2 && !strings.Contains(r.Lines[0], "Ukendt kommando") && !strings.Contains(r.Lines[0], "Kommandoen er for lang") {
 			t.Errorf("%s: refusal has no usage line: %v", tt.line, r.Lines)
 		}
 		if after := f.snapshot(); after != before {
 			t.Fatalf("%s changed the store", tt.line)
 		}
 	}
+	for _, id := range []string{"maria!", "jens", "<script>", "a/b", "foo:bar", "nobody"} {
+		if _, err := f.store.Person(context.Background(), id); err == nil {
+			t.Errorf("a refused command created the person %q", id)
+		}
+	}
 }
 
+// TestValidMentions: plain names of letters (æøå too), digits, '.', '-'
+// and '_', case-insensitive, and Slack and Teams ids.
+func TestValidMentions(t *testing.T) {
+	f := newFixture(t)
+	f.ok("anna: contact b3/SUF @Søren.Ø-1_x @slack:u0123ABC @teams:29:1abc-DEF_g.h @" + strings.Repeat("å", 32))
+	w, _ := f.store.Wave(context.Background(), "b3")
+	e, _ := w.Enrolment("SUF")
+	want := []string{"søren.ø-1_x", "slack:U0123ABC", "teams:29:1abc-DEF_g.h", strings.Repeat("å", 32)}
+	if !slices.Equal(e.Contacts, want) {
+		t.Errorf("contacts %q, want %q", e.Contacts, want)
+	}
+	if r := f.do("Maria: status b3/BUF"); r.Refused {
+		t.Errorf("a caller named Maria is refused: %v", r.Lines)
+	}
+	if r := f.do("maria!: status"); !r.Refused || !strings.Contains(r.Lines[0], "er ikke en person") {
+		t.Errorf("a caller maria! is accepted: %v", r.Lines)
+	}
+}
+
+// TestUsageFollowsReason: a refusal names the missing or wrong argument,
+// quotes input as it was typed, and shows the usage line in the reader's
+// language.
 func TestUsageFollowsReason(t *testing.T) {
 	f := newFixture(t)
-	r := f.do("anna: wave create b5 2027-02-30")
-	if len(r.Lines) != 2 || r.Lines[1] != "Brug: wave create ID YYYY-MM-DD [NAME...]" {
-		t.Errorf("refusal = %q", r.Lines)
+	f.ok("kim: lang en")
+	for _, tc := range []struct {
+		line string
+		want []string
+	}{
+		{"anna: wave create b5 2027-02-30", []string{"»2027-02-30« er ikke en gyldig dato. Skriv ÅÅÅÅ-MM-DD, DD-MM-ÅÅÅÅ eller DD.MM.ÅÅÅÅ.", "Brug: wave create ID ÅÅÅÅ-MM-DD [NAVN …]"}},
+		{"anna: done b3/BUF", []string{"Der mangler AKTIVITET.", "Brug: done ID/FV AKTIVITET [NOTE …]"}},
+		{"anna: due b3/BUF info", []string{"Der mangler ÅÅÅÅ-MM-DD.", "Brug: due ID/FV AKTIVITET ÅÅÅÅ-MM-DD"}},
+		{"maria: auth fix b3/BUF", []string{"Der mangler NOTE.", "Brug: auth fix ID/FV NOTE …"}},
+		{"anna: wave enroll b3", []string{"Der mangler FV.", "Brug: wave enroll ID FV …"}},
+		{"anna: contact b3/BUF", []string{"Der mangler @person.", "Brug: contact ID/FV @person …"}},
+		{"anna: status b3 b4 b5", []string{"»b4 b5« er mere, end kommandoen tager.", "Brug: status [ID | ID/FV]"}},
+		{"anna: lang", []string{"Der mangler da|en.", "Brug: lang da|en"}},
+		{`anna: wave show Ærø"`, []string{`Der er ingen bølge »Ærø"«. Skriv bølge liste for at se bølgerne.`, "Brug: wave show ID"}},
+		{"anna: wave show a\x01b", []string{"Der er ingen bølge »a\uFFFDb«. Skriv bølge liste for at se bølgerne.", "Brug: wave show ID"}},
+		{"anna: wave show " + strings.Repeat("x", 50), []string{"Der er ingen bølge »" + strings.Repeat("x", 40) + "…«. Skriv bølge liste for at se bølgerne.", "Brug: wave show ID"}},
+		{"kim: due b3/BUF info", []string{"YYYY-MM-DD is missing.", "Usage: due ID/FV ACTIVITY YYYY-MM-DD"}},
+		{"kim: status b3 b4", []string{"“b4” is more than the command takes.", "Usage: status [ID | ID/FV]"}},
+		{`kim: wave show Ærø"`, []string{`There is no wave “Ærø"”. Type wave list to see the waves.`, "Usage: wave show ID"}},
+	} {
+		r := f.do(tc.line)
+		if !r.Refused || !slices.Equal(r.Lines, tc.want) {
+			t.Errorf("%s:\n got %q\nwant %q", tc.line, r.Lines, tc.want)
+		}
 	}
-	r = f.do("anna: auth")
-	if len(r.Lines) != 5 {
+	r := f.do("anna: auth")
+	if len(r.Lines) != 5 || r.Lines[1] != "Brug: auth request ID/FV ÅÅÅÅ-MM-DD" {
 		t.Errorf("a bare group shows the usage of each subcommand: %q", r.Lines)
 	}
 }
@@ -256,7 +346,7 @@ func TestDanishAliasesAndCase(t *testing.T) {
 	if a.Status != wave.StatusDone || len(w.Enrolments) != 2 || w.Enrolments[1].FV != "ØKF" || !e.HasContact("maria") {
 		t.Errorf("aliases did not work: %+v", w)
 	}
-	wantIn(t, f.ok("vera: hjælp"), "wave create ID YYYY-MM-DD")
+	wantIn(t, f.ok("vera: hjælp"), "wave create ID ÅÅÅÅ-MM-DD")
 }
 
 func TestLangSwitchesPerPerson(t *testing.T) {
@@ -271,15 +361,30 @@ func TestHelp(t *testing.T) {
 	f := newFixture(t)
 	all := f.ok("vera: help")
 	for _, c := range leaves(f.d.cmds) {
-		wantIn(t, all, c.Usage)
-		got := f.ok("vera: help " + strings.Join(strings.Fields(c.Usage)[:1], " "))
-		wantIn(t, got, c.Usage, c.Summary.In("da"))
+		wantIn(t, all, c.Usage("da"))
+		got := f.ok("vera: help " + c.path)
+		wantIn(t, got, c.Usage("da"), c.Summary.In("da"))
 	}
 	wantIn(t, f.ok("vera: help auth ok"), "auth ok ID/FV", "forvaltningens kontaktperson")
-	wantIn(t, f.ok("vera: help færdig"), "done ID/FV ACTIVITY", "Også: færdig")
+	wantIn(t, f.ok("vera: help færdig"), "done ID/FV AKTIVITET [NOTE …]", "Også: færdig", "Aktiviteter: kickoff, info, training")
+	// The overview names each command's Danish words, the activities with
+	// their titles and the forvaltning codes.
+	wantIn(t, all,
+		"wave create ID ÅÅÅÅ-MM-DD [NAVN …] — opret en bølge; du bliver KS-projektleder (også: bølge opret)",
+		"done ID/FV AKTIVITET [NOTE …] — marker en aktivitet som færdig (også: færdig)",
+		"auth ok ID/FV — bekræft, at autorisationerne er rigtige (også: autorisation ok)",
+		"remind snooze EMNE VARIGHED — udsæt påmindelser om ID/FV eller ID/FV/AKTIVITET: 1d–30d tæller arbejdsdage",
+		"kickoff – Opstartsmøde i forvaltningen – KS+FV (også: opstart)",
+		"support – Support/fejlretning (i bilaget fejltrening) – KS (også: fejlretning, fejltrening)",
+		"BUF, BIF, KFF, SOF, SUF, TMF, ØKF")
+	for _, name := range []string{"fejltrening", "fejlretning", "support"} {
+		f.ok("anna: done b3/SUF " + name + " svaret")
+	}
 	if got := f.ok("vera: "); !strings.Contains(got, catalog.HelpTitle.In("da")) {
 		t.Errorf("an empty line does not show help: %s", got)
 	}
+	f.ok("vera: lang en")
+	wantIn(t, f.ok("vera: help"), "done ID/FV ACTIVITY [NOTE …] — mark an activity done (also: færdig)", "Activities (key – title – responsible)")
 }
 
 func TestDuplicateNamesAreRejected(t *testing.T) {
@@ -290,7 +395,7 @@ func TestDuplicateNamesAreRejected(t *testing.T) {
 		"no handler":  {{Name: "empty"}},
 	}
 	for name, cmds := range tests {
-		if err := checkNames(cmds, ""); err == nil {
+		if err := checkCommands(cmds, "", false); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
 	}
@@ -301,7 +406,8 @@ func TestLogNewestFirst(t *testing.T) {
 	f.ok("anna: done b3/BUF kickoff")
 	f.ok("anna: due b3/SUF info 2027-01-29")
 	got := f.do("vera: log b3")
-	if len(got.Lines) != 6 || !strings.Contains(got.Lines[0], "frist for info: 2027-01-11 → 2027-01-29") ||
+	if len(got.Lines) != 6 || !strings.Contains(got.Lines[0], "@anna b3/SUF: ændrede fristen for »Informationsmøde i forvaltningen for brugere«: 2027-01-11 → 2027-01-29") ||
+		!strings.Contains(got.Lines[1], "ændrede status for »Opstartsmøde i forvaltningen«: ikke begyndt → færdig") ||
 		!strings.Contains(got.Lines[5], "oprettede bølgen") {
 		t.Errorf("log b3 = %q", got.Lines)
 	}
@@ -316,12 +422,17 @@ func TestRemindListAndSnooze(t *testing.T) {
 	f.ok("anna: auth request b3/BUF 2027-02-15")
 	f.clock.Set(time.Date(2027, 2, 12, 11, 0, 0, 0, time.UTC)) // Friday 12:00 in Copenhagen
 	wantIn(t, f.ok("maria: remind list"),
-		"2027-02-15 09:00 b3/BUF – b3/BUF: tilbagemeldingen om autorisationer skal gives i dag",
-		"b3/BUF/golive", "remind snooze EMNE 1d")
-	wantIn(t, f.ok("maria: remind snooze b3/BUF 3d"), "Påmindelser om b3/BUF er udsat til 2027-02-17 09:00.")
-	wantIn(t, f.ok("maria: påmind liste"), "2027-02-17 09:00 b3/BUF – ", "(udsat til 2027-02-17 09:00)")
-	wantIn(t, f.ok("maria: remind udsæt b3/BUF/Golive 4h"), "b3/BUF/golive er udsat til 2027-02-12 16:00")
-	wantIn(t, f.ok("anna: remind snooze b3/SUF 1d"), "b3/SUF er udsat til 2027-02-15 09:00")
+		"mandag 15. februar 2027 kl. 9.00: b3/BUF – b3/BUF: Fristen for tilbagemelding på autorisationerne er i dag, 15. februar 2027.",
+		"b3/BUF/golive", "påmind udsæt EMNE 1d (1d tæller arbejdsdage)")
+	wantIn(t, f.ok("maria: remind snooze b3/BUF 3d"), "Påmindelser om b3/BUF er udsat 3 arbejdsdage, til onsdag 17. februar 2027 kl. 9.00.")
+	before := f.snapshot()
+	wantIn(t, f.ok("maria: remind snooze b3/BUF 3d"), "Påmindelser om b3/BUF er allerede udsat til onsdag 17. februar 2027 kl. 9.00; intet er ændret.")
+	if f.snapshot() != before {
+		t.Error("the same snooze again changed the store")
+	}
+	wantIn(t, f.ok("maria: påmind liste"), "onsdag 17. februar 2027 kl. 9.00: b3/BUF – ", "(udsat til onsdag 17. februar 2027 kl. 9.00)")
+	wantIn(t, f.ok("maria: remind udsæt b3/BUF/Golive 4h"), "Påmindelser om b3/BUF/golive er udsat 4 timer, til fredag 12. februar 2027 kl. 16.00.")
+	wantIn(t, f.ok("anna: remind snooze b3/SUF 1d"), "Påmindelser om b3/SUF er udsat 1 arbejdsdag, til mandag 15. februar 2027 kl. 9.00.")
 	w, _ := f.store.Wave(context.Background(), "b3")
 	var got []string
 	for _, z := range w.Snoozes {
@@ -330,7 +441,8 @@ func TestRemindListAndSnooze(t *testing.T) {
 	if want := "BUF/ maria 02-17 08:00,BUF/golive maria 02-12 15:00,SUF/ anna 02-15 08:00"; strings.Join(got, ",") != want {
 		t.Errorf("stored snoozes %v, want %s", got, want)
 	}
-	wantIn(t, f.ok("anna: log b3/BUF"), "@maria b3/BUF: udsatte påmindelser om golive: 2027-02-12 16:00")
+	wantIn(t, f.ok("anna: log b3/BUF"), "@maria b3/BUF: udsatte påmindelser om »Go-live – test af tilgængelighed til løsninger«: 2027-02-12 16:00",
+		"@maria b3/BUF: udsatte påmindelser: 2027-02-17 09:00")
 	wantIn(t, f.ok("vera: remind list"), "Ingen påmindelser til dig de næste 10 arbejdsdage.")
 }
 
@@ -347,14 +459,14 @@ func TestReminderMessage(t *testing.T) {
 		buttons string
 	}{
 		{notify.Reminder{Kind: notify.ActivityOverdue, Wave: "b3", FV: "BUF", Activity: "info", Due: due, Recipient: "maria"},
-			"b3/BUF: Information meeting for users is overdue (due 2027-01-11).",
-			"Mark done: done b3/BUF info|Snooze 1 day: remind snooze b3/BUF/info 1d|Snooze 3 days: remind snooze b3/BUF/info 3d"},
+			"b3/BUF: “Information meeting for users” is overdue (due 11 January 2027).",
+			"Mark done: done b3/BUF info|Snooze 1 business day: remind snooze b3/BUF/info 1d|Snooze 3 business days: remind snooze b3/BUF/info 3d"},
 		{notify.Reminder{Kind: notify.AuthSoon, Wave: "b3", FV: "BUF", Due: due, Recipient: "maria"},
-			"b3/BUF: the authorization feedback is due 2027-01-11.",
-			"Authorizations OK: auth ok b3/BUF|Snooze 1 day: remind snooze b3/BUF 1d|Snooze 3 days: remind snooze b3/BUF 3d"},
+			"b3/BUF: KS needs your authorization feedback by 11 January 2027.",
+			"Confirm the authorizations: auth ok b3/BUF|Snooze 1 business day: remind snooze b3/BUF 1d|Snooze 3 business days: remind snooze b3/BUF 3d"},
 		{notify.Reminder{Kind: notify.NoContact, Wave: "b3", FV: "SUF", Due: due, Recipient: "anna"},
-			"b3/SUF har ingen kontaktperson",
-			"Vis status: status b3/SUF|Udsæt 1 dag: remind snooze b3/SUF 1d|Udsæt 3 dage: remind snooze b3/SUF 3d"},
+			"b3/SUF har ingen kontaktperson, og bølgen starter 11. januar 2027. Udpeg en med: kontakt b3/SUF @person",
+			"Vis status: status b3/SUF|Udsæt 1 arbejdsdag: remind snooze b3/SUF 1d|Udsæt 3 arbejdsdage: remind snooze b3/SUF 3d"},
 	} {
 		msg := f.d.Digest(context.Background(), notify.Digest{Recipient: tc.r.Recipient, Reminders: []notify.Reminder{tc.r}})
 		var buttons []string

@@ -69,8 +69,9 @@ func (d *Dispatcher) SetName(ctx context.Context, person, name string) error {
 // writes only when change reports a difference. These are facts about how
 // to reach someone, not decisions, so they leave no audit event.
 func (d *Dispatcher) changePerson(ctx context.Context, id string, change func(p *wave.Person) bool) error {
-	if !validPersonID(id) {
-		return fmt.Errorf("change person %q: not a valid person id", id)
+	id, err := personID(id)
+	if err != nil {
+		return fmt.Errorf("change person: %w", err)
 	}
 	p, err := d.cfg.Store.EnsurePerson(ctx, wave.Person{ID: id, Role: wave.RoleViewer},
 		wave.Event{At: d.cfg.Clock.Now(), Actor: id, Action: actPersonCreate, Item: id}, false)

@@ -5,9 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"wavebot/catalog"
 	"wavebot/clock"
@@ -33,7 +36,11 @@ type Config struct {
 	// default policy on Calendar when its Calendar is nil.
 	Policy notify.Policy
 	// Lang is the language of people who have not chosen one.
-	Lang   string
+	Lang string
+	// Local are the commands an adapter answers itself, such as the
+	// console's as and clock: help lists and explains them, and their
+	// names may not clash with the command language's.
+	Local  []*Command
 	Logger *slog.Logger
 }
 
@@ -45,7 +52,7 @@ type Dispatcher struct {
 }
 
 // New returns a dispatcher with the full command set; it fails when two
-// commands share a name or alias.
+// commands share a name or alias or declare their arguments out of order.
 func New(cfg Config) (*Dispatcher, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -56,34 +63,107 @@ func New(cfg Config) (*Dispatcher, error) {
 	if !catalog.SupportedLang(cfg.Lang) {
 		cfg.Lang = catalog.Danish
 	}
+	// Admins are named as people are: Anna is anna, slack:u1 is slack:U1.
+	cfg.Admins = slices.Clone(cfg.Admins)
+	for i, a := range cfg.Admins {
+		if id, ok := PersonID(a); ok {
+			cfg.Admins[i] = id
+		}
+	}
 	d := &Dispatcher{cfg: cfg}
 	d.cmds = d.commands()
 	setPaths(d.cmds, "")
-	if err := checkNames(d.cmds, ""); err != nil {
+	if err := checkCommands(d.cmds, "", false); err != nil {
 		return nil, err
+	}
+	if err := checkCommands(cfg.Local, "", true); err != nil {
+		return nil, err
+	}
+	for _, c := range cfg.Local {
+		if lookup(d.cmds, c.Name) != nil || slices.ContainsFunc(c.Aliases, func(a string) bool { return lookup(d.cmds, a) != nil }) {
+			return nil, fmt.Errorf("local command %s clashes with a command of the same name", c.Name)
+		}
 	}
 	return d, nil
 }
 
+// Limits on what people type, the same on every platform.
+const (
+	// MaxLine is the longest command line, in characters.
+	MaxLine = 2000
+	// MaxPersonName is the longest plain person name (not a platform id).
+	MaxPersonName = 32
+	maxPlatformID = 64
+	maxNote       = 1000
+	maxWaveName   = 100
+	// quoteMax is how much of a person's input a reply quotes back.
+	quoteMax = 40
+)
+
 // userError is a refusal meant for the person: a catalog message and its
-// arguments. It travels through storage updates wrapped, so errors.As finds it.
+// arguments. It travels through storage updates wrapped, so errors.As finds
+// it. Arguments that are catalog messages are rendered in the reader's
+// language.
 type userError struct {
 	msg  catalog.Message
 	args []any
 }
 
-func (e *userError) Error() string { return e.msg.In(catalog.English, e.args...) }
+func (e *userError) Error() string {
+	return e.msg.In(catalog.English, localize(catalog.English, e.args)...)
+}
 
 func refuse(m catalog.Message, args ...any) error { return &userError{msg: m, args: args} }
+
+// localize renders the catalog messages among args in lang.
+func localize(lang string, args []any) []any {
+	out := make([]any, len(args))
+	for i, a := range args {
+		switch v := a.(type) {
+		case catalog.Message:
+			out[i] = v.In(lang)
+		case argName:
+			out[i] = strings.TrimSuffix(catalog.Message(v).In(lang), " …")
+		default:
+			out[i] = a
+		}
+	}
+	return out
+}
+
+// unchangedError ends a command that would change nothing, such as marking
+// a done activity done again: nothing is written, no event is logged, and
+// the reply says so without being a refusal.
+type unchangedError struct{ line string }
+
+func (e *unchangedError) Error() string { return e.line }
+
+func unchanged(line string) error { return &unchangedError{line: line} }
+
+// typed returns input as the person typed it, for quoting in a reply:
+// control characters show as '�', and past quoteMax characters it is
+// cut with '…'.
+func typed(s string) string {
+	var b strings.Builder
+	n := 0
+	for _, r := range s {
+		if n == quoteMax {
+			b.WriteString("…")
+			break
+		}
+		if unicode.IsControl(r) {
+			r = utf8.RuneError
+		}
+		b.WriteRune(r)
+		n++
+	}
+	return b.String()
+}
 
 // Handle runs one request and always answers; a refused or failed command
 // changes nothing.
 func (d *Dispatcher) Handle(ctx context.Context, req Request) Reply {
 	lang := d.cfg.Lang
-	words := strings.Fields(req.Text)
-	if len(words) == 0 {
-		return d.Handle(ctx, Request{Caller: req.Caller, Text: "help"})
-	}
 	me, err := d.caller(ctx, req.Caller)
 	if err != nil {
 		return d.failure(lang, nil, err)
@@ -91,9 +171,16 @@ func (d *Dispatcher) Handle(ctx context.Context, req Request) Reply {
 	if me.Lang != "" {
 		lang = me.Lang
 	}
+	if utf8.RuneCountInString(req.Text) > MaxLine {
+		return d.failure(lang, nil, refuse(catalog.LineTooLong, MaxLine))
+	}
+	words := strings.Fields(req.Text)
+	if len(words) == 0 {
+		words = []string{"help"}
+	}
 	cmd, consumed := d.resolve(words)
 	if cmd == nil {
-		return d.failure(lang, nil, refuse(catalog.UnknownCommand, words[0]))
+		return d.failure(lang, nil, refuse(catalog.UnknownCommand, typed(words[0])))
 	}
 	reply := d.run(ctx, cmd, me, lang, words, consumed, req.Text)
 	reply.Command = cmd.path
@@ -101,17 +188,25 @@ func (d *Dispatcher) Handle(ctx context.Context, req Request) Reply {
 }
 
 // run runs the command resolved from the request's words, checking the
-// permissions it declares.
+// permissions and arguments it declares.
 func (d *Dispatcher) run(ctx context.Context, cmd *Command, me wave.Person, lang string, words []string, consumed int, text string) Reply {
 	if cmd.Run == nil {
 		// A group named without a valid subcommand: show its usages.
-		return d.failure(lang, cmd, refuse(catalog.UnknownSubcommand, strings.Join(words[:consumed], " ")))
+		return d.failure(lang, cmd, refuse(catalog.UnknownSubcommand, typed(strings.Join(words[:consumed], " "))))
 	}
 	if (cmd.Perm == AdminOnly || cmd.Perm == KSOnly) && !cmd.Perm.allows(me, "") {
-		return d.failure(lang, cmd, refuse(catalog.NotAllowed, cmd.Perm.who().In(lang)))
+		return d.failure(lang, cmd, refuse(catalog.NotAllowed, cmd.Perm.who()))
 	}
-	in := Input{Me: me, Args: words[consumed:], Now: d.cfg.Clock.Now(), Lang: lang, line: afterWords(text, consumed)}
+	args := words[consumed:]
+	if err := cmd.checkArgs(args); err != nil {
+		return d.failure(lang, cmd, err)
+	}
+	in := Input{Me: me, Args: args, Now: d.cfg.Clock.Now(), Lang: lang, line: afterWords(text, consumed)}
 	reply, err := cmd.Run(ctx, in)
+	var same *unchangedError
+	if errors.As(err, &same) {
+		return Reply{Lines: []string{same.line}}
+	}
 	if err != nil {
 		return d.failure(lang, cmd, err)
 	}
@@ -148,7 +243,7 @@ func (d *Dispatcher) failure(lang string, cmd *Command, err error) Reply {
 	var line string
 	switch {
 	case errors.As(err, &ue):
-		line = ue.msg.In(lang, ue.args...)
+		line = ue.msg.In(lang, localize(lang, ue.args)...)
 	case errors.Is(err, storage.ErrOutcomeUnknown):
 		d.cfg.Logger.Warn("storage did not answer a change", "err", err)
 		line = catalog.StorageMaybeChanged.In(lang)
@@ -164,7 +259,7 @@ func (d *Dispatcher) failure(lang string, cmd *Command, err error) Reply {
 	r := Reply{Refused: true, Lines: []string{line}}
 	if cmd != nil && ue != nil {
 		for _, c := range leaves([]*Command{cmd}) {
-			r.Lines = append(r.Lines, catalog.Usage.In(lang, c.Usage))
+			r.Lines = append(r.Lines, catalog.Usage.In(lang, c.Usage(lang)))
 		}
 	}
 	return r
@@ -172,55 +267,109 @@ func (d *Dispatcher) failure(lang string, cmd *Command, err error) Reply {
 
 // caller loads the person behind a request, creating them on first contact.
 func (d *Dispatcher) caller(ctx context.Context, c Caller) (wave.Person, error) {
-	if !validPersonID(c.ID) {
-		return wave.Person{}, refuse(catalog.BadPerson, c.ID)
+	id, err := personID(c.ID)
+	if err != nil {
+		return wave.Person{}, err
 	}
-	p := wave.Person{ID: c.ID, Name: c.Name, Role: wave.RoleViewer}
-	admin := slices.Contains(d.cfg.Admins, c.ID)
+	p := wave.Person{ID: id, Name: c.Name, Role: wave.RoleViewer}
+	admin := slices.Contains(d.cfg.Admins, id)
 	if admin {
 		p.Role = wave.RoleAdmin
 	}
-	p, err := d.cfg.Store.EnsurePerson(ctx, p, wave.Event{At: d.cfg.Clock.Now(), Actor: c.ID, Action: actPersonCreate, Item: c.ID}, d.cfg.BootstrapAdmin)
+	p, err = d.cfg.Store.EnsurePerson(ctx, p, wave.Event{At: d.cfg.Clock.Now(), Actor: id, Action: actPersonCreate, Item: id}, d.cfg.BootstrapAdmin)
 	if err != nil {
-		return wave.Person{}, fmt.Errorf("load caller %s: %w", c.ID, err)
+		return wave.Person{}, fmt.Errorf("load caller %s: %w", id, err)
 	}
 	if admin && p.Role != wave.RoleAdmin {
-		return d.setRole(ctx, c.ID, p.ID, wave.RoleAdmin, "")
+		return d.setRole(ctx, id, id, wave.RoleAdmin, "")
 	}
 	return p, nil
 }
 
-// validPersonID accepts ids of up to 64 printable characters without spaces.
-func validPersonID(id string) bool {
-	if id == "" || len(id) > 64 || strings.HasPrefix(id, "@") {
-		return false
-	}
-	for _, r := range id {
-		if r <= ' ' || r == '/' || r == 0x7f {
-			return false
-		}
-	}
-	return true
+// PersonID reads a person as typed without the @ and returns their id: a
+// Slack id (slack:U123), a Teams id (teams:…), or a plain name of letters
+// (æøå too), digits, '.', '-' and '_' that starts with a letter or digit,
+// at most MaxPersonName characters. Plain names are case-insensitive.
+// Adapters use it for the names people give themselves, such as the
+// console's "as NAME".
+func PersonID(s string) (string, bool) {
+	id, err := personID(s)
+	return id, err == nil
 }
 
-// mention resolves "@name" to a person id, creating the person (viewer) the
-// first time they are mentioned. Ids without a platform prefix are plain
-// names and case-insensitive.
-func (d *Dispatcher) mention(ctx context.Context, actor, word string, now time.Time) (wave.Person, error) {
-	id, ok := strings.CutPrefix(word, "@")
+var (
+	slackID = regexp.MustCompile(`^[A-Z0-9]+$`)
+	teamsID = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9:._-]*$`)
+)
+
+// personID is PersonID with a refusal that says what is wrong.
+func personID(s string) (string, error) {
+	if platform, rest, ok := strings.Cut(s, ":"); ok {
+		platform = strings.ToLower(platform)
+		valid := false
+		switch platform {
+		case "slack":
+			rest = strings.ToUpper(rest)
+			valid = slackID.MatchString(rest)
+		case "teams":
+			valid = teamsID.MatchString(rest)
+		}
+		if !valid || len(s) > maxPlatformID {
+			return "", refuse(catalog.BadPerson, typed("@"+s))
+		}
+		return platform + ":" + rest, nil
+	}
+	if utf8.RuneCountInString(s) > MaxPersonName {
+		return "", refuse(catalog.PersonTooLong, typed("@"+s), MaxPersonName)
+	}
+	for i, r := range s {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && (i == 0 || !strings.ContainsRune(".-_", r)) {
+			return "", refuse(catalog.BadPerson, typed("@"+s))
+		}
+	}
+	if s == "" {
+		return "", refuse(catalog.BadPerson, "@")
+	}
+	return strings.ToLower(s), nil
+}
+
+// mentionID reads "@name" as a person id.
+func mentionID(word string) (string, error) {
+	s, ok := strings.CutPrefix(word, "@")
 	if !ok {
-		return wave.Person{}, refuse(catalog.NotAMention, word)
+		return "", refuse(catalog.NotAMention, typed(word))
 	}
-	if !strings.Contains(id, ":") {
-		id = strings.ToLower(id)
-	}
-	if !validPersonID(id) {
-		return wave.Person{}, refuse(catalog.BadPerson, word)
+	return personID(s)
+}
+
+// mention resolves "@name" to a person, creating the person (viewer) the
+// first time they are mentioned.
+func (d *Dispatcher) mention(ctx context.Context, actor, word string, now time.Time) (wave.Person, error) {
+	id, err := mentionID(word)
+	if err != nil {
+		return wave.Person{}, err
 	}
 	p, err := d.cfg.Store.EnsurePerson(ctx, wave.Person{ID: id, Role: wave.RoleViewer},
 		wave.Event{At: now, Actor: actor, Action: actPersonCreate, Item: id}, false)
 	if err != nil {
 		return wave.Person{}, fmt.Errorf("resolve %s: %w", word, err)
+	}
+	return p, nil
+}
+
+// known loads the person "@name" names without creating them: someone
+// wavebot has not met is a viewer.
+func (d *Dispatcher) known(ctx context.Context, word string) (wave.Person, error) {
+	id, err := mentionID(word)
+	if err != nil {
+		return wave.Person{}, err
+	}
+	p, err := d.cfg.Store.Person(ctx, id)
+	if errors.Is(err, storage.ErrNotFound) {
+		return wave.Person{ID: id, Role: wave.RoleViewer}, nil
+	}
+	if err != nil {
+		return wave.Person{}, fmt.Errorf("look up %s: %w", word, err)
 	}
 	return p, nil
 }

@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -15,6 +16,9 @@ func FuzzDispatch(f *testing.F) {
 		"auth ok b3/BUF", "auth fix b3/BUF x", "eval b3/BUF 2027-04-01", "workflow BUF done group", "my", "log b3/BUF",
 		"role @x contact BUF", "lang en", "help wave", "wave create b5 2027-02-30", "done b3/ kickoff", "/", "@", "b3/BUF/x",
 		"wave lead b3 @", "contact b3/BUF @a/b", "\x00", "hjælp færdig", "remind list", "remind snooze b3/BUF 1d", "remind snooze b3/BUF/pc 4h", "påmind udsæt b3/SUF 3D", "done b3/BUF kickoff " + string(make([]byte, 300)),
+		"contact b3/BUF @maria! @<script>", "contact b3/BUF @slack:u1 @teams:29:x", "done b3/BUF info " + strings.Repeat("x", 1001),
+		"wave create b6 2027-02-01 " + strings.Repeat("n", 101), "status " + strings.Repeat("b", 2001), "help as", "role @x læser",
+		"done b3/BUF kickoff", "wave lead b3 @maria", "workflow BUF undo group", "status Ærø\"", "due b3/BUF info 2027-01-29 extra",
 	} {
 		f.Add(seed)
 	}

@@ -49,8 +49,8 @@ func newRedisFixture(t testing.TB, url string) (*fixture, *roundTrips) {
 func TestOnRedis(t *testing.T) {
 	f, _ := newRedisFixture(t, redistest.URL(t))
 	f.ok("maria: done b3/BUF info")
-	f.refused("maria: done b3/SUF pc", "KS-aktivitet")
-	wantIn(t, f.ok("vera: status b3/BUF"), `"Done":1,"Total":9`, "@maria")
+	f.refused("maria: done b3/SUF pc", "KS-opgave")
+	wantIn(t, f.ok("vera: status b3/BUF"), `"Done":1,"Skipped":0,"Total":9`, "@maria")
 }
 
 func TestRoundTripsPerCommand(t *testing.T) {

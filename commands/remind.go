@@ -35,7 +35,7 @@ func (s subject) String() string {
 func (d *Dispatcher) parseSubject(s string) (subject, error) {
 	parts := strings.Split(s, "/")
 	if len(parts) > 3 || (len(parts) == 3 && parts[2] == "") {
-		return subject{}, refuse(catalog.BadSubject, s)
+		return subject{}, refuse(catalog.BadSubject, typed(s))
 	}
 	r, err := d.parseRef(strings.Join(parts[:min(len(parts), 2)], "/"))
 	if err != nil {
@@ -62,13 +62,10 @@ func parseSnooze(s string) (days, hours int, err error) {
 			return 0, n, nil
 		}
 	}
-	return 0, 0, refuse(catalog.BadSnooze, s)
+	return 0, 0, refuse(catalog.BadSnooze, typed(s))
 }
 
 func (d *Dispatcher) remindList(ctx context.Context, in Input) (Reply, error) {
-	if err := exactly(in, 0); err != nil {
-		return Reply{}, err
-	}
 	waves, err := d.waves(ctx)
 	if err != nil {
 		return Reply{}, err
@@ -78,11 +75,11 @@ func (d *Dispatcher) remindList(ctx context.Context, in Input) (Reply, error) {
 		pending = append(pending, d.cfg.Policy.Pending(w, in.Me.ID, in.Now)...)
 	}
 	slices.SortStableFunc(pending, func(a, b notify.Pending) int { return a.At.Compare(b.At) })
-	r := Reply{Title: catalog.RemindListTitle.In(in.Lang, people(in.Me.ID))}
+	r := Reply{Title: catalog.RemindListTitle.In(in.Lang, mentions(in.Lang, in.Me.ID))}
 	for _, p := range pending {
-		line := catalog.RemindListItem.In(in.Lang, d.when(p.At), p.Subject(), d.reminderText(in.Lang, p.Reminder))
+		line := catalog.RemindListItem.In(in.Lang, d.moment(in.Lang, p.At), p.Subject(), d.reminderText(in.Lang, p.Reminder))
 		if !p.SnoozedUntil.IsZero() {
-			line += " " + catalog.RemindListSnoozed.In(in.Lang, d.when(p.SnoozedUntil))
+			line += " " + catalog.RemindListSnoozed.In(in.Lang, d.moment(in.Lang, p.SnoozedUntil))
 		}
 		r.Lines = append(r.Lines, line)
 	}
@@ -94,10 +91,9 @@ func (d *Dispatcher) remindList(ctx context.Context, in Input) (Reply, error) {
 	return r, nil
 }
 
+// remindSnooze defers the caller's reminders about a subject by whole
+// business days or by hours; the reply says which it counted.
 func (d *Dispatcher) remindSnooze(ctx context.Context, in Input) (Reply, error) {
-	if err := exactly(in, 2); err != nil {
-		return Reply{}, err
-	}
 	sub, err := d.parseSubject(in.Args[0])
 	if err != nil {
 		return Reply{}, err
@@ -116,6 +112,9 @@ func (d *Dispatcher) remindSnooze(ctx context.Context, in Input) (Reply, error) 
 		if !d.cfg.Policy.Hears(*w, e.FV, sub.activity, in.Me.ID) {
 			return nil, refuse(catalog.NoRemindersAbout, sub)
 		}
+		if before, ok := w.SnoozedUntil(e.FV, sub.activity, in.Me.ID); ok && before.Equal(until) {
+			return nil, unchanged(catalog.SnoozeUnchanged.In(in.Lang, sub, d.moment(in.Lang, until)))
+		}
 		w.DropSnoozes(w.Reminded)
 		w.Snooze(wave.Snooze{FV: e.FV, Activity: sub.activity, Person: in.Me.ID, Until: until})
 		return []wave.Event{{At: in.Now, Actor: in.Me.ID, Wave: w.ID, FV: e.FV, Action: actRemindSnooze, Item: sub.activity,
@@ -124,10 +123,14 @@ func (d *Dispatcher) remindSnooze(ctx context.Context, in Input) (Reply, error) 
 	if err != nil {
 		return Reply{}, err
 	}
-	return Reply{Lines: []string{catalog.Snoozed.In(in.Lang, sub, d.when(until))}}, nil
+	span := catalog.BusinessDays.In(in.Lang, days, days)
+	if days == 0 {
+		span = catalog.Hours.In(in.Lang, hours, hours)
+	}
+	return Reply{Lines: []string{catalog.Snoozed.In(in.Lang, sub, span, d.moment(in.Lang, until))}}, nil
 }
 
-// when writes an instant as local date and time.
+// when writes an instant as local date and time, as the log records it.
 func (d *Dispatcher) when(t time.Time) string {
 	return t.In(d.cfg.Calendar.Location()).Format("2006-01-02 15:04")
 }
@@ -144,15 +147,11 @@ func (d *Dispatcher) reminderText(lang string, r notify.Reminder) string {
 	ref := r.Wave + "/" + r.FV
 	switch {
 	case r.Kind == notify.DeliveryFailed:
-		return reminderText[r.Kind].In(lang, ref, people(r.About))
+		return reminderText[r.Kind].In(lang, ref, mentions(lang, r.About))
 	case r.Activity == "":
-		return reminderText[r.Kind].In(lang, ref, r.Due)
+		return reminderText[r.Kind].In(lang, ref, day(lang, r.Due))
 	}
-	title := r.Activity
-	if i := slices.IndexFunc(d.cfg.Template.Activities, func(a wave.ActivitySpec) bool { return a.Key == r.Activity }); i >= 0 {
-		title = d.cfg.Template.Activities[i].Title(lang)
-	}
-	return reminderText[r.Kind].In(lang, ref, title, r.Due)
+	return reminderText[r.Kind].In(lang, ref, d.activityTitle(lang, r.Activity), day(lang, r.Due))
 }
 
 // digestButtons is how many of a digest's reminders get a button.

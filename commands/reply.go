@@ -36,9 +36,12 @@ type Field struct {
 	Label, Value string
 }
 
-// Progress is how far something has come: Done of Total.
+// Progress is how far something has come: Done and Skipped of Total; the
+// rest is open. Text says the same in words, in the reader's language
+// ("2 færdige, 1 sprunget over, 6 åbne"), for renderers to show beside a bar.
 type Progress struct {
-	Done, Total int
+	Done, Skipped, Total int
+	Text                 string
 }
 
 // Section is a titled part of a reply, such as one enrolment of a wave.

@@ -11,9 +11,6 @@ import (
 )
 
 func (d *Dispatcher) status(ctx context.Context, in Input) (Reply, error) {
-	if len(in.Args) > 1 {
-		return Reply{}, refuse(catalog.WrongArgCount, 1)
-	}
 	today := d.cfg.Calendar.Today(in.Now)
 	if len(in.Args) == 0 {
 		return d.statusAll(ctx, in, today)
@@ -25,13 +22,13 @@ func (d *Dispatcher) status(ctx context.Context, in Input) (Reply, error) {
 		}
 		r := Reply{
 			Title:  catalog.WaveTitle.In(in.Lang, w.ID, w.Name),
-			Fields: []Field{{catalog.LabelStart.In(in.Lang), w.Start.String()}, {catalog.LabelLead.In(in.Lang), people(w.Lead)}},
+			Fields: []Field{{catalog.LabelStart.In(in.Lang), day(in.Lang, w.Start)}, {catalog.LabelLead.In(in.Lang), mentions(in.Lang, w.Lead)}},
 		}
 		if len(w.Enrolments) == 0 {
 			r.Lines = []string{catalog.NoEnrolments.In(in.Lang, w.ID)}
 		}
 		for _, e := range w.Enrolments {
-			r.Sections = append(r.Sections, enrolmentSection(in.Lang, w, e, today))
+			r.Sections = append(r.Sections, d.enrolmentSection(in.Lang, w, e, today))
 		}
 		return r, nil
 	}
@@ -43,7 +40,7 @@ func (d *Dispatcher) status(ctx context.Context, in Input) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	s := enrolmentSection(in.Lang, w, *e, today)
+	s := d.enrolmentSection(in.Lang, w, *e, today)
 	r := Reply{Title: catalog.EnrolmentTitle.In(in.Lang, ref, w.Name), Progress: s.Progress, Fields: s.Fields}
 	for _, a := range e.Activities {
 		r.Lines = append(r.Lines, activityLine(in.Lang, a, today))
@@ -64,13 +61,16 @@ func (d *Dispatcher) statusAll(ctx context.Context, in Input, today wave.Date) (
 		if !active(w) {
 			continue
 		}
-		s := Section{Title: catalog.WaveLine.In(in.Lang, w.ID, w.Name, w.Start, d.fvList(w)), Progress: &Progress{}}
+		s := Section{Title: catalog.WaveLine.In(in.Lang, w.ID, w.Name, day(in.Lang, w.Start), fvList(in.Lang, w)), Progress: &Progress{}}
 		for _, e := range w.Enrolments {
-			done, total := e.Progress()
-			s.Progress.Done += done
-			s.Progress.Total += total
-			s.Lines = append(s.Lines, catalog.EnrolmentSummary.In(in.Lang, e.FV, done, total, len(e.Overdue(today)), nextDeadlineText(in.Lang, e, today)))
+			p := progress(in.Lang, e)
+			s.Progress.Done += p.Done
+			s.Progress.Skipped += p.Skipped
+			s.Progress.Total += p.Total
+			overdue := len(e.Overdue(today))
+			s.Lines = append(s.Lines, catalog.EnrolmentSummary.In(in.Lang, e.FV, p.Text, catalog.OverdueCount.In(in.Lang, overdue, overdue), d.nextDeadlineText(in.Lang, e, today)))
 		}
+		s.Progress.Text = progressText(in.Lang, s.Progress.Done, s.Progress.Skipped, s.Progress.Total)
 		r.Sections = append(r.Sections, s)
 	}
 	if len(r.Sections) == 0 {
@@ -95,41 +95,43 @@ func active(w wave.Wave) bool {
 
 // enrolmentSection summarises one enrolment: progress, contact, the
 // authorization feedback, the next deadline and what is overdue.
-func enrolmentSection(lang string, w wave.Wave, e wave.Enrolment, today wave.Date) Section {
-	done, total := e.Progress()
-	contacts := people(e.Contacts...)
+func (d *Dispatcher) enrolmentSection(lang string, w wave.Wave, e wave.Enrolment, today wave.Date) Section {
+	ref := w.ID + "/" + e.FV
+	contacts := mentions(lang, e.Contacts...)
 	if len(e.Contacts) == 0 {
-		contacts = catalog.NoContact.In(lang)
+		contacts = catalog.NoContact.In(lang, ref)
 	}
 	overdue := catalog.None.In(lang)
 	if od := e.Overdue(today); len(od) > 0 {
-		var keys []string
+		var titles []string
 		for _, a := range od {
-			keys = append(keys, a.Key)
+			titles = append(titles, a.Title(lang))
 		}
-		overdue = fmt.Sprintf("%d: %s", len(od), strings.Join(keys, ", "))
+		overdue = fmt.Sprintf("%d: %s", len(od), catalog.List(lang, titles))
 	}
 	return Section{
-		Title:    w.ID + "/" + e.FV,
-		Progress: &Progress{Done: done, Total: total},
+		Title:    ref,
+		Progress: progress(lang, e),
 		Fields: []Field{
-			{catalog.LabelContact.In(lang), contacts},
+			{catalog.LabelContacts.In(lang, max(len(e.Contacts), 1)), contacts},
 			{catalog.LabelAuth.In(lang), authText(lang, e.Auth, today)},
-			{catalog.LabelNext.In(lang), nextDeadlineText(lang, e, today)},
+			{catalog.LabelNext.In(lang), d.nextDeadlineText(lang, e, today)},
 			{catalog.LabelOverdue.In(lang), overdue},
 		},
 	}
 }
 
-func nextDeadlineText(lang string, e wave.Enrolment, today wave.Date) string {
+// nextDeadlineText names the enrolment's next deadline by its date and
+// what is due: "25. januar 2027 – Uddannelse af brugere".
+func (d *Dispatcher) nextDeadlineText(lang string, e wave.Enrolment, today wave.Date) string {
 	next, ok := e.NextDeadline(today)
 	switch {
 	case !ok:
 		return "–"
 	case next.Activity == nil:
-		return catalog.DeadlineAuth.In(lang, next.Due)
+		return catalog.DeadlineAuth.In(lang, day(lang, next.Due))
 	default:
-		return catalog.DeadlineActivity.In(lang, next.Due, next.Activity.Key)
+		return catalog.DeadlineActivity.In(lang, day(lang, next.Due), next.Activity.Title(lang))
 	}
 }
 
@@ -138,15 +140,15 @@ func authText(lang string, a *wave.AuthRequest, today wave.Date) string {
 	case a == nil:
 		return catalog.AuthNone.In(lang)
 	case a.State == wave.AuthRequested && a.Due.Before(today):
-		return catalog.AuthStateOverdue.In(lang, a.Due)
+		return catalog.AuthStateOverdue.In(lang, day(lang, a.Due))
 	case a.State == wave.AuthRequested:
-		return catalog.AuthStateRequested.In(lang, a.Due)
+		return catalog.AuthStateRequested.In(lang, day(lang, a.Due))
 	case a.State == wave.AuthAnswered && a.OK:
-		return catalog.AuthStateAnsweredOK.In(lang, people(a.AnsweredBy))
+		return catalog.AuthStateAnsweredOK.In(lang, mentions(lang, a.AnsweredBy))
 	case a.State == wave.AuthAnswered:
-		return catalog.AuthStateAnsweredFix.In(lang, people(a.AnsweredBy), a.Note)
+		return catalog.AuthStateAnsweredFix.In(lang, mentions(lang, a.AnsweredBy), a.Note)
 	default:
-		return catalog.AuthStateApplied.In(lang, people(a.AppliedBy))
+		return catalog.AuthStateApplied.In(lang, mentions(lang, a.AppliedBy))
 	}
 }
 
@@ -160,7 +162,7 @@ var statusName = map[wave.Status]catalog.Message{
 }
 
 func activityLine(lang string, a wave.Activity, today wave.Date) string {
-	line := fmt.Sprintf("%s %s – %s (%s) – %s – %s", statusMark[a.Status], a.Key, a.Title(lang), a.Responsible, a.Due, statusName[a.Status].In(lang))
+	line := fmt.Sprintf("%s %s – %s (%s) – %s – %s", statusMark[a.Status], a.Key, a.Title(lang), a.Responsible, day(lang, a.Due), statusName[a.Status].In(lang))
 	if !a.Status.Closed() && a.Due.Before(today) {
 		line += " – " + catalog.Overdue.In(lang)
 	}
@@ -177,9 +179,6 @@ type task struct {
 }
 
 func (d *Dispatcher) my(ctx context.Context, in Input) (Reply, error) {
-	if err := exactly(in, 0); err != nil {
-		return Reply{}, err
-	}
 	waves, err := d.waves(ctx)
 	if err != nil {
 		return Reply{}, err
@@ -200,20 +199,20 @@ func (d *Dispatcher) my(ctx context.Context, in Input) (Reply, error) {
 			ref := w.ID + "/" + e.FV
 			for _, a := range e.Activities {
 				if !a.Status.Closed() && ((contact && a.Responsible.IncludesFV()) || (lead && a.Responsible.IncludesKS())) {
-					add(a.Due, catalog.TaskActivity, a.Due, ref, a.Key, a.Title(in.Lang))
+					add(a.Due, catalog.TaskActivity, day(in.Lang, a.Due), ref, a.Key, a.Title(in.Lang))
 				}
 			}
 			switch {
 			case e.Auth == nil:
 			case contact && e.Auth.State == wave.AuthRequested:
-				add(e.Auth.Due, catalog.TaskAuthAnswer, e.Auth.Due, ref)
+				add(e.Auth.Due, catalog.TaskAuthAnswer, day(in.Lang, e.Auth.Due), ref)
 			case lead && e.Auth.State == wave.AuthAnswered:
-				add(e.Auth.Due, catalog.TaskAuthApply, e.Auth.Due, ref)
+				add(e.Auth.Due, catalog.TaskAuthApply, day(in.Lang, e.Auth.Due), ref)
 			}
 		}
 	}
 	slices.SortStableFunc(tasks, func(a, b task) int { return a.due.Compare(b.due) })
-	r := Reply{Title: catalog.MyTitle.In(in.Lang, people(in.Me.ID))}
+	r := Reply{Title: catalog.MyTitle.In(in.Lang, mentions(in.Lang, in.Me.ID))}
 	for _, t := range tasks {
 		r.Lines = append(r.Lines, t.line)
 	}

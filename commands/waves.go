@@ -4,7 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
+	"slices"
+	"unicode/utf8"
 
 	"wavebot/catalog"
 	"wavebot/storage"
@@ -18,6 +19,7 @@ const (
 	actWaveLead       = "wave.lead"
 	actContactAdd     = "contact.add"
 	actActivityStatus = "activity.status"
+	actActivityNote   = "activity.note"
 	actActivityDue    = "activity.due"
 	actAuthRequest    = "auth.request"
 	actAuthAnswer     = "auth.answer"
@@ -35,6 +37,7 @@ var actionText = map[string]catalog.Message{
 	actWaveLead:       catalog.ActWaveLead,
 	actContactAdd:     catalog.ActContactAdd,
 	actActivityStatus: catalog.ActActivityStatus,
+	actActivityNote:   catalog.ActActivityNote,
 	actActivityDue:    catalog.ActActivityDue,
 	actAuthRequest:    catalog.ActAuthRequest,
 	actAuthAnswer:     catalog.ActAuthAnswer,
@@ -47,18 +50,19 @@ var actionText = map[string]catalog.Message{
 }
 
 func (d *Dispatcher) waveCreate(ctx context.Context, in Input) (Reply, error) {
-	if err := need(in, 2); err != nil {
-		return Reply{}, err
-	}
 	id := in.Args[0]
 	if !wave.ValidID(id) {
-		return Reply{}, refuse(catalog.BadWaveID, id)
+		return Reply{}, refuse(catalog.BadWaveID, typed(id))
 	}
 	start, err := parseDate(in.Args[1])
 	if err != nil {
 		return Reply{}, err
 	}
-	w, err := wave.New(id, in.restAfter(2), start, in.Me.ID, in.Now)
+	name := in.restAfter(2)
+	if utf8.RuneCountInString(name) > maxWaveName {
+		return Reply{}, refuse(catalog.NameTooLong, maxWaveName)
+	}
+	w, err := wave.New(id, name, start, in.Me.ID, in.Now)
 	if err != nil {
 		return Reply{}, fmt.Errorf("new wave %s: %w", id, err)
 	}
@@ -69,13 +73,10 @@ func (d *Dispatcher) waveCreate(ctx context.Context, in Input) (Reply, error) {
 		}
 		return Reply{}, err
 	}
-	return Reply{Lines: []string{catalog.WaveCreated.In(in.Lang, w.ID, w.Name, w.Start, people(in.Me.ID))}}, nil
+	return Reply{Lines: []string{catalog.WaveCreated.In(in.Lang, w.ID, w.Name, day(in.Lang, w.Start), mentions(in.Lang, in.Me.ID))}}, nil
 }
 
 func (d *Dispatcher) waveList(ctx context.Context, in Input) (Reply, error) {
-	if err := exactly(in, 0); err != nil {
-		return Reply{}, err
-	}
 	waves, err := d.waves(ctx)
 	if err != nil {
 		return Reply{}, err
@@ -85,26 +86,24 @@ func (d *Dispatcher) waveList(ctx context.Context, in Input) (Reply, error) {
 		r.Lines = []string{catalog.NoWaves.In(in.Lang)}
 	}
 	for _, w := range waves {
-		r.Lines = append(r.Lines, catalog.WaveLine.In(in.Lang, w.ID, w.Name, w.Start, d.fvList(w)))
+		r.Lines = append(r.Lines, catalog.WaveLine.In(in.Lang, w.ID, w.Name, day(in.Lang, w.Start), fvList(in.Lang, w)))
 	}
 	return r, nil
 }
 
-func (d *Dispatcher) fvList(w wave.Wave) string {
+// fvList names the forvaltninger enrolled in w: "BUF og SUF".
+func fvList(lang string, w wave.Wave) string {
 	var fvs []string
 	for _, e := range w.Enrolments {
 		fvs = append(fvs, e.FV)
 	}
 	if len(fvs) == 0 {
-		return "–"
+		return catalog.NoneEnrolled.In(lang)
 	}
-	return strings.Join(fvs, ", ")
+	return catalog.List(lang, fvs)
 }
 
 func (d *Dispatcher) waveShow(ctx context.Context, in Input) (Reply, error) {
-	if err := exactly(in, 1); err != nil {
-		return Reply{}, err
-	}
 	w, err := d.wave(ctx, in.Args[0])
 	if err != nil {
 		return Reply{}, err
@@ -112,22 +111,27 @@ func (d *Dispatcher) waveShow(ctx context.Context, in Input) (Reply, error) {
 	r := Reply{
 		Title: catalog.WaveTitle.In(in.Lang, w.ID, w.Name),
 		Fields: []Field{
-			{catalog.LabelStart.In(in.Lang), w.Start.String()},
-			{catalog.LabelLead.In(in.Lang), people(w.Lead)},
-			{catalog.LabelEnrolled.In(in.Lang), d.fvList(w)},
+			{catalog.LabelStart.In(in.Lang), day(in.Lang, w.Start)},
+			{catalog.LabelLead.In(in.Lang), mentions(in.Lang, w.Lead)},
+			{catalog.LabelEnrolled.In(in.Lang), fvList(in.Lang, w)},
 		},
 	}
 	for _, e := range w.Enrolments {
-		done, total := e.Progress()
-		r.Lines = append(r.Lines, catalog.EnrolmentLine.In(in.Lang, w.ID, e.FV, done, total, people(e.Contacts...)))
+		r.Lines = append(r.Lines, catalog.EnrolmentLine.In(in.Lang, w.ID+"/"+e.FV, progress(in.Lang, e).Text, contactsPhrase(in.Lang, e.Contacts)))
 	}
 	return r, nil
 }
 
-func (d *Dispatcher) waveEnroll(ctx context.Context, in Input) (Reply, error) {
-	if err := need(in, 2); err != nil {
-		return Reply{}, err
+// contactsPhrase names an enrolment's contacts in a sentence:
+// "kontaktperson @maria", "kontaktpersoner @maria og @jens".
+func contactsPhrase(lang string, ids []string) string {
+	if len(ids) == 0 {
+		return catalog.NoContactPhrase.In(lang)
 	}
+	return catalog.ContactsPhrase.In(lang, len(ids), mentions(lang, ids...))
+}
+
+func (d *Dispatcher) waveEnroll(ctx context.Context, in Input) (Reply, error) {
 	var fvs []string
 	for _, s := range in.Args[1:] {
 		fv, err := d.forvaltning(s)
@@ -149,81 +153,96 @@ func (d *Dispatcher) waveEnroll(ctx context.Context, in Input) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	return Reply{Lines: []string{catalog.Enrolled.In(in.Lang, strings.Join(fvs, ", "), w.ID, len(d.cfg.Template.Activities))}}, nil
+	return Reply{Lines: []string{catalog.Enrolled.In(in.Lang, len(fvs), catalog.List(in.Lang, fvs), w.ID, len(d.cfg.Template.Activities))}}, nil
 }
 
+// waveLead names a wave's KS lead. The lead works for KS by definition, so
+// the person must already have a KS role: giving it is a decision of its
+// own, made with role and logged as such, never a side effect.
 func (d *Dispatcher) waveLead(ctx context.Context, in Input) (Reply, error) {
-	if err := exactly(in, 2); err != nil {
-		return Reply{}, err
-	}
 	if _, err := d.wave(ctx, in.Args[0]); err != nil {
 		return Reply{}, err
 	}
-	p, err := d.mention(ctx, in.Me.ID, in.Args[1], in.Now)
+	p, err := d.known(ctx, in.Args[1])
 	if err != nil {
 		return Reply{}, err
 	}
+	if !p.IsKS() {
+		return Reply{}, refuse(catalog.LeadNotKS, mentions(in.Lang, p.ID))
+	}
 	w, err := d.update(ctx, in.Args[0], func(w *wave.Wave) ([]wave.Event, error) {
 		before := w.Lead
+		if before == p.ID {
+			return nil, unchanged(catalog.LeadUnchanged.In(in.Lang, mentions(in.Lang, p.ID), w.ID))
+		}
 		w.Lead = p.ID
 		return []wave.Event{{At: in.Now, Actor: in.Me.ID, Wave: w.ID, Action: actWaveLead, Before: before, After: p.ID}}, nil
 	})
 	if err != nil {
 		return Reply{}, err
 	}
-	if !p.IsKS() {
-		// The KS lead works for KS by definition.
-		if _, err := d.setRole(ctx, in.Me.ID, p.ID, wave.RoleKS, ""); err != nil {
-			return Reply{}, err
-		}
-	}
-	return Reply{Lines: []string{catalog.LeadSet.In(in.Lang, people(p.ID), w.ID)}}, nil
+	return Reply{Lines: []string{catalog.LeadSet.In(in.Lang, mentions(in.Lang, p.ID), w.ID)}}, nil
 }
 
+// contact names contacts of an enrolment. Every mention is checked before
+// anyone is created; naming only people who already are contacts changes
+// nothing.
 func (d *Dispatcher) contact(ctx context.Context, in Input) (Reply, error) {
-	if err := need(in, 2); err != nil {
-		return Reply{}, err
-	}
 	r, err := d.parseRef(in.Args[0])
 	if err != nil {
 		return Reply{}, err
 	}
 	if !AdminOrContact.allows(in.Me, r.fv) {
-		return Reply{}, refuse(catalog.NotAllowed, AdminOrContact.who().In(in.Lang))
+		return Reply{}, refuse(catalog.NotAllowed, AdminOrContact.who())
 	}
-	if _, _, err := d.enrolment(ctx, r); err != nil {
-		return Reply{}, err
-	}
-	// Check every mention before creating anyone.
-	for _, m := range in.Args[1:] {
-		if id, ok := strings.CutPrefix(m, "@"); !ok || !validPersonID(id) {
-			return Reply{}, refuse(catalog.NotAMention, m)
-		}
-	}
-	var named []wave.Person
-	for _, m := range in.Args[1:] {
-		p, err := d.mention(ctx, in.Me.ID, m, in.Now)
-		if err != nil {
-			return Reply{}, err
-		}
-		named = append(named, p)
-	}
-	_, err = d.updateEnrolment(ctx, r, func(w *wave.Wave, e *wave.Enrolment) ([]wave.Event, error) {
-		var evs []wave.Event
-		for _, p := range named {
-			if !e.HasContact(p.ID) {
-				e.AddContacts(p.ID)
-				evs = append(evs, wave.Event{At: in.Now, Actor: in.Me.ID, Wave: w.ID, FV: e.FV, Action: actContactAdd, Item: p.ID})
-			}
-		}
-		return evs, nil
-	})
+	_, e, err := d.enrolment(ctx, r)
 	if err != nil {
 		return Reply{}, err
 	}
-	var ids []string
+	var named []wave.Person
+	for _, m := range in.Args[1:] {
+		p, err := d.known(ctx, m)
+		if err != nil {
+			return Reply{}, err
+		}
+		if !slices.ContainsFunc(named, func(o wave.Person) bool { return o.ID == p.ID }) {
+			named = append(named, p)
+		}
+	}
+	var fresh, already []string
+	roleless := false
 	for _, p := range named {
-		ids = append(ids, p.ID)
+		if e.HasContact(p.ID) {
+			already = append(already, p.ID)
+		} else {
+			fresh = append(fresh, p.ID)
+		}
+		roleless = roleless || !p.IsContactOf(r.fv)
+	}
+	if len(fresh) == 0 && !roleless {
+		return Reply{}, unchanged(catalog.ContactsUnchanged.In(in.Lang, len(already), mentions(in.Lang, already...), r))
+	}
+	for _, id := range fresh {
+		if _, err := d.mention(ctx, in.Me.ID, "@"+id, in.Now); err != nil {
+			return Reply{}, err
+		}
+	}
+	if len(fresh) > 0 {
+		_, err = d.updateEnrolment(ctx, r, func(w *wave.Wave, e *wave.Enrolment) ([]wave.Event, error) {
+			var evs []wave.Event
+			for _, id := range fresh {
+				if !e.HasContact(id) {
+					e.AddContacts(id)
+					evs = append(evs, wave.Event{At: in.Now, Actor: in.Me.ID, Wave: w.ID, FV: e.FV, Action: actContactAdd, Item: id})
+				}
+			}
+			return evs, nil
+		})
+		if err != nil {
+			return Reply{}, err
+		}
+	}
+	for _, p := range named {
 		if p.IsContactOf(r.fv) {
 			continue
 		}
@@ -236,13 +255,21 @@ func (d *Dispatcher) contact(ctx context.Context, in Input) (Reply, error) {
 			return Reply{}, err
 		}
 	}
-	return Reply{Lines: []string{catalog.ContactsSet.In(in.Lang, people(ids...), r)}}, nil
+	var reply Reply
+	if len(fresh) > 0 {
+		reply.Lines = append(reply.Lines, catalog.ContactsSet.In(in.Lang, len(fresh), mentions(in.Lang, fresh...), r))
+	}
+	if len(already) > 0 {
+		reply.Lines = append(reply.Lines, catalog.ContactsAlready.In(in.Lang, len(already), mentions(in.Lang, already...), r))
+	}
+	return reply, nil
 }
 
-// people renders person ids as mentions ("@maria, @slack:U123"), which each
-// adapter turns into its platform's mention; "–" for none. Replies never
-// look people up, so a status answer costs no extra reads.
-func people(ids ...string) string {
+// mentions renders person ids as mentions in a sentence ("@maria",
+// "@maria og @slack:U123"), which each adapter turns into its platform's
+// mention; "–" for none. Replies never look people up, so a status answer
+// costs no extra reads.
+func mentions(lang string, ids ...string) string {
 	var out []string
 	for _, id := range ids {
 		if id != "" {
@@ -252,5 +279,5 @@ func people(ids ...string) string {
 	if len(out) == 0 {
 		return "–"
 	}
-	return strings.Join(out, ", ")
+	return catalog.List(lang, out)
 }

@@ -1,17 +1,19 @@
 // Package console is the terminal adapter: it reads one command per line,
-// runs it as the current person and prints the reply as text. Two commands
-// exist only here: "as NAME" switches person and "clock" moves the
-// simulated time.
+// runs it as the current person and prints the reply as text. Three
+// commands exist only here: "as NAME" switches person, "clock" moves the
+// simulated time, and "quit" leaves.
 package console
 
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"wavebot/catalog"
 	"wavebot/clock"
@@ -21,10 +23,12 @@ import (
 )
 
 // handler is what the console needs of the command language: replies to
-// commands, and the message of a digest of reminders.
+// commands, the message of a digest of reminders, and the language of the
+// person at the keyboard for the console's own messages.
 type handler interface {
 	Handle(ctx context.Context, req commands.Request) commands.Reply
 	Digest(ctx context.Context, d notify.Digest) commands.Reply
+	Lang(ctx context.Context, person string) string
 }
 
 // sweeper sends the reminders due at the clock's time and tells when the
@@ -33,6 +37,26 @@ type sweeper interface {
 	Sweep(ctx context.Context) (int, error)
 	NextDue(ctx context.Context) (time.Time, bool, error)
 }
+
+// The console's own commands, declared like the command language's so that
+// help lists and explains them.
+var (
+	cmdAs    = &commands.Command{Name: "as", Aliases: []string{"som"}, Args: []commands.Arg{{Name: catalog.ArgAs}}, Summary: catalog.SumAs}
+	cmdClock = &commands.Command{Name: "clock", Aliases: []string{"ur"}, Args: []commands.Arg{{Name: catalog.ArgClock, Optional: true}}, Summary: catalog.SumClock}
+	cmdQuit  = &commands.Command{Name: "quit", Aliases: []string{"afslut", "exit"}, Summary: catalog.SumQuit}
+)
+
+// Commands are the console's own commands, for the dispatcher's help
+// (commands.Config.Local).
+func Commands() []*commands.Command { return []*commands.Command{cmdAs, cmdClock, cmdQuit} }
+
+// maxLineBytes is the most of one input line the console holds: MaxLine
+// characters of up to four bytes, and the line's end. The rest of a longer
+// line is read and dropped.
+const maxLineBytes = 4*commands.MaxLine + 2
+
+// echoMax is how much of a line the console quotes back.
+const echoMax = 80
 
 // Console drives wavebot from a terminal or a pipe.
 type Console struct {
@@ -46,8 +70,6 @@ type Console struct {
 	Echo bool
 	// Prompt prints a prompt before each line, for a terminal.
 	Prompt bool
-	// Lang is the language of the console's own messages.
-	Lang string
 	// Reminders, when set, is swept at every moment a reminder falls due
 	// as the clock moves; its reminders come back through Notify.
 	Reminders sweeper
@@ -78,64 +100,127 @@ func (c *Console) Notify(ctx context.Context, d notify.Digest) error {
 	return nil
 }
 
-// Run reads commands until the end of in or until ctx is done.
+// Run reads commands until the end of in, until quit, or until ctx is
+// done. Lines may be of any length: one longer than commands.MaxLine is
+// refused and the console goes on with the next.
 func (c *Console) Run(ctx context.Context, in io.Reader) error {
-	c.As = personName(c.As)
-	lines := bufio.NewScanner(in)
-	lines.Buffer(make([]byte, 64*1024), 64*1024)
+	if id, ok := commands.PersonID(c.As); ok {
+		c.As = id
+	}
+	r := bufio.NewReader(in)
 	for {
 		if c.Prompt {
 			fmt.Fprintf(c.Out, "%s> ", c.As)
 		}
-		if !lines.Scan() {
+		raw, long, err := readLine(r, maxLineBytes)
+		if err != nil && !errors.Is(err, io.EOF) {
+			return fmt.Errorf("read commands: %w", err)
+		}
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return ctxErr
+		}
+		if line := strings.TrimSpace(string(raw)); line != "" && !strings.HasPrefix(line, "#") {
+			if c.Echo {
+				fmt.Fprintf(c.Out, "\n%s> %s\n", c.As, shorten(line, echoMax))
+			}
+			if long {
+				Render(c.Out, commands.Reply{Refused: true, Lines: []string{catalog.LineTooLong.In(c.lang(ctx), commands.MaxLine)}})
+			} else if c.run(ctx, line) {
+				break
+			}
+		}
+		if err != nil {
 			break
 		}
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		line := strings.TrimSpace(lines.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		if c.Echo {
-			fmt.Fprintf(c.Out, "\n%s> %s\n", c.As, line)
-		}
-		c.run(ctx, line)
 	}
 	if c.Prompt {
 		fmt.Fprintln(c.Out)
 	}
-	if err := lines.Err(); err != nil {
-		return fmt.Errorf("read commands: %w", err)
-	}
 	return nil
 }
 
-func (c *Console) run(ctx context.Context, line string) {
-	word, rest, _ := strings.Cut(line, " ")
-	rest = strings.TrimSpace(rest)
-	switch strings.ToLower(word) {
-	case "as", "som":
-		if rest == "" || strings.ContainsAny(rest, " \t") {
-			fmt.Fprintln(c.Out, "✗ "+catalog.ConsoleAsUsage.In(c.Lang))
-			return
+// readLine reads one line of any length and returns at most limit bytes of
+// it; long reports that more was read and dropped. At the end of the input
+// it returns io.EOF with what the last line held.
+func readLine(r *bufio.Reader, limit int) (line []byte, long bool, err error) {
+	for {
+		chunk, err := r.ReadSlice('\n')
+		if long || len(line)+len(chunk) > limit {
+			long = true
+		} else {
+			line = append(line, chunk...)
 		}
-		c.As = personName(rest)
-		fmt.Fprintln(c.Out, catalog.ConsoleAs.In(c.Lang, c.As))
-	case "clock", "ur":
+		if !errors.Is(err, bufio.ErrBufferFull) {
+			return line, long, err
+		}
+	}
+}
+
+// shorten cuts s after n characters, marking the cut with '…'.
+func shorten(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n]) + "…"
+}
+
+// lang is the language of the person at the keyboard.
+func (c *Console) lang(ctx context.Context) string { return c.Commands.Lang(ctx, c.As) }
+
+// run runs one line and reports whether it was quit.
+func (c *Console) run(ctx context.Context, line string) (quit bool) {
+	word := strings.Fields(line)[0]
+	rest := strings.TrimSpace(line[len(word):])
+	switch {
+	case cmdQuit.Named(word):
+		return true
+	case cmdAs.Named(word):
+		c.switchPerson(ctx, rest)
+	case cmdClock.Named(word):
 		c.moveClock(ctx, rest)
 	default:
 		Render(c.Out, c.Commands.Handle(ctx, commands.Request{Caller: commands.Caller{ID: c.As, Name: c.As}, Text: line}))
 	}
+	return false
 }
 
-// personName makes a console name a person id: plain names are case-insensitive.
-func personName(s string) string { return strings.ToLower(strings.TrimPrefix(s, "@")) }
+// refuse prints why a console command was refused and its usage.
+func (c *Console) refuse(lang string, cmd *commands.Command, reason string) {
+	Render(c.Out, commands.Reply{Refused: true, Lines: []string{reason, catalog.Usage.In(lang, cmd.Usage(lang))}})
+}
 
+func (c *Console) switchPerson(ctx context.Context, arg string) {
+	lang := c.lang(ctx)
+	words := strings.Fields(arg)
+	switch {
+	case len(words) == 0:
+		c.refuse(lang, cmdAs, catalog.MissingArg.In(lang, catalog.ArgAs.In(lang)))
+		return
+	case len(words) > 1:
+		c.refuse(lang, cmdAs, catalog.TooManyArgs.In(lang, shorten(strings.Join(words[1:], " "), echoMax)))
+		return
+	}
+	id, ok := commands.PersonID(strings.TrimPrefix(words[0], "@"))
+	if !ok {
+		c.refuse(lang, cmdAs, catalog.ConsoleBadName.In(lang, shorten(words[0], echoMax), commands.MaxPersonName))
+		return
+	}
+	c.As = id
+	fmt.Fprintln(c.Out, catalog.ConsoleAs.In(c.lang(ctx), c.As))
+}
+
+// moveClock moves the simulated clock forward, never back, firing each
+// reminder that falls due on the way at its time.
 func (c *Console) moveClock(ctx context.Context, arg string) {
-	to, err := c.clockTarget(arg)
+	lang := c.lang(ctx)
+	now := c.Clock.Now()
+	to, span, err := c.clockTarget(lang, arg)
 	if err != nil {
-		fmt.Fprintln(c.Out, "✗ "+catalog.ConsoleClockUsage.In(c.Lang))
+		c.refuse(lang, cmdClock, catalog.ConsoleBadClock.In(lang, shorten(arg, echoMax)))
+		return
+	}
+	if to.Before(now) {
+		c.refuse(lang, cmdClock, catalog.ConsoleClockBackwards.In(lang, catalog.Moment(lang, now.In(c.Calendar.Location()))))
 		return
 	}
 	// Stop at each moment a reminder falls due on the way, so they fire in
@@ -161,7 +246,12 @@ func (c *Console) moveClock(ctx context.Context, arg string) {
 	}
 	c.Clock.Set(to)
 	c.sweep(ctx)
-	fmt.Fprintln(c.Out, catalog.ConsoleClock.In(c.Lang, to.In(c.Calendar.Location()).Format("2006-01-02 15:04 Mon")))
+	when := catalog.Moment(lang, to.In(c.Calendar.Location()))
+	if span == "" {
+		fmt.Fprintln(c.Out, catalog.ConsoleClock.In(lang, when))
+		return
+	}
+	fmt.Fprintln(c.Out, catalog.ConsoleClockMoved.In(lang, span, when))
 }
 
 func (c *Console) sweep(ctx context.Context) {
@@ -173,31 +263,32 @@ func (c *Console) sweep(ctx context.Context) {
 	}
 }
 
-// clockTarget reads "+3d", "+4h", "YYYY-MM-DD" (that day at 12:00 local
-// time) or nothing (stay).
-func (c *Console) clockTarget(arg string) (time.Time, error) {
+// clockTarget reads "+3d" (calendar days), "+4h", "+30m", "YYYY-MM-DD"
+// (that day at 12:00 local time) or nothing (stay). For a step it also
+// says, in lang, how far: "3 kalenderdage".
+func (c *Console) clockTarget(lang, arg string) (time.Time, string, error) {
 	now := c.Clock.Now().In(c.Calendar.Location())
 	if arg == "" {
-		return now, nil
+		return now, "", nil
 	}
 	if n, ok := strings.CutPrefix(arg, "+"); ok && len(n) >= 2 {
 		v, err := strconv.Atoi(n[:len(n)-1])
 		if err != nil || v < 0 || v > 3660 {
-			return time.Time{}, fmt.Errorf("bad clock step %q", arg)
+			return time.Time{}, "", fmt.Errorf("bad clock step %q", arg)
 		}
-		switch n[len(n)-1] {
-		case 'd':
-			return now.AddDate(0, 0, v), nil
-		case 'h':
-			return now.Add(time.Duration(v) * time.Hour), nil
-		case 'm':
-			return now.Add(time.Duration(v) * time.Minute), nil
+		switch strings.ToLower(n[len(n)-1:]) {
+		case "d":
+			return now.AddDate(0, 0, v), catalog.CalendarDays.In(lang, v, v), nil
+		case "h":
+			return now.Add(time.Duration(v) * time.Hour), catalog.Hours.In(lang, v, v), nil
+		case "m":
+			return now.Add(time.Duration(v) * time.Minute), catalog.Minutes.In(lang, v, v), nil
 		}
-		return time.Time{}, fmt.Errorf("bad clock unit in %q", arg)
+		return time.Time{}, "", fmt.Errorf("bad clock unit in %q", arg)
 	}
 	d, err := wave.ParseDate(arg)
 	if err != nil {
-		return time.Time{}, err
+		return time.Time{}, "", err
 	}
-	return c.Calendar.At(d, 12, 0), nil
+	return c.Calendar.At(d, 12, 0), "", nil
 }

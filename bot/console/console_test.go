@@ -2,6 +2,7 @@ package console
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -28,6 +29,8 @@ func TestRender(t *testing.T) {
 		}, "b3/BUF\n  [####------] 4/9\n  Start: 2027-02-01\n  kickoff done\n  [OK] → auth ok b3/BUF\n"},
 		{"sections", commands.Reply{Title: "b3", Sections: []commands.Section{{Title: "b3/BUF", Lines: []string{"x"}}}},
 			"b3\n  ▸ b3/BUF\n    x\n"},
+		{"done, skipped and open", commands.Reply{Progress: &commands.Progress{Done: 3, Skipped: 1, Total: 9, Text: "3 færdige, 1 sprunget over, 5 åbne"}},
+			"  [###=------] 3 færdige, 1 sprunget over, 5 åbne\n"},
 	} {
 		var b strings.Builder
 		Render(&b, tc.reply)
@@ -38,11 +41,19 @@ func TestRender(t *testing.T) {
 }
 
 // fakeCommands answers every command with its text and every reminder
-// with one line and one button.
-type fakeCommands struct{}
+// with one line and one button. Everyone speaks English, except the
+// people in danish.
+type fakeCommands struct{ danish []string }
 
 func (fakeCommands) Handle(_ context.Context, req commands.Request) commands.Reply {
-	return commands.Reply{Lines: []string{req.Caller.ID + " ran " + req.Text}}
+	return commands.Reply{Lines: []string{req.Caller.ID + " ran " + shorten(req.Text, 20)}}
+}
+
+func (f fakeCommands) Lang(_ context.Context, person string) string {
+	if slices.Contains(f.danish, person) {
+		return "da"
+	}
+	return "en"
 }
 
 func (fakeCommands) Digest(_ context.Context, d notify.Digest) commands.Reply {
@@ -83,7 +94,7 @@ func TestClockFiresRemindersAtTheirTime(t *testing.T) {
 	d := func(s string) wave.Date { v, _ := wave.ParseDate(s); return v }
 	clk := clock.NewFake(cal.At(d("2027-02-10"), 12, 0))
 	var out strings.Builder
-	c := &Console{Commands: fakeCommands{}, Clock: clk, Calendar: cal, As: "Anna", Out: &out, Lang: "en"}
+	c := &Console{Commands: fakeCommands{}, Clock: clk, Calendar: cal, As: "Anna", Out: &out}
 	first, second, later := cal.At(d("2027-02-11"), 9, 0), cal.At(d("2027-02-11"), 13, 5), cal.At(d("2027-03-01"), 9, 0)
 	s := &schedule{clk: clk, c: c, due: []time.Time{first, second, later}}
 	c.Reminders = s
@@ -92,12 +103,106 @@ func TestClockFiresRemindersAtTheirTime(t *testing.T) {
 	}
 	want := "⏰ 2027-02-11 09:00 → @maria: about b3/BUF\n   ↳ done b3/BUF\n" +
 		"⏰ 2027-02-11 13:05 → @maria: about b3/BUF\n   ↳ done b3/BUF\n" +
-		"The clock is now 2027-02-12 12:00 Fri.\n" +
+		"The clock is now Friday 12 February 2027 at 12:00.\n" +
 		"anna ran status\n"
 	if out.String() != want {
 		t.Errorf("output:\n%s\nwant:\n%s", out.String(), want)
 	}
 	if len(s.seen) != 2 || !s.seen[0].Equal(first) || !s.seen[1].Equal(second) {
 		t.Errorf("swept at %v, want at %v and %v", s.seen, first, second)
+	}
+}
+
+// newConsole is a console on the fake commands at noon on 12 February
+// 2027, acting as anna, echoing what it reads.
+func newConsole(danish ...string) (*Console, *strings.Builder) {
+	cal := wave.Copenhagen()
+	var out strings.Builder
+	c := &Console{Commands: fakeCommands{danish: danish}, Clock: clock.NewFake(cal.At(wave.Date{Year: 2027, Month: 2, Day: 12}, 12, 0)),
+		Calendar: cal, As: "anna", Out: &out, Echo: true}
+	return c, &out
+}
+
+// TestLinesOfAnyLength: a line longer than a command may be is refused,
+// however long, and the console goes on with the next line.
+func TestLinesOfAnyLength(t *testing.T) {
+	for _, n := range []int{maxLineBytes - 1, maxLineBytes + 1, 70 * 1024, 1 << 20} {
+		c, out := newConsole()
+		long := strings.Repeat("x", n)
+		if err := c.Run(context.Background(), strings.NewReader("status\ndone b3/BUF info "+long+"\nmy\n"+long)); err != nil {
+			t.Fatalf("%d bytes: %v", n, err)
+		}
+		got := out.String()
+		refusals := strings.Count(got, "✗ The command is too long: at most 2000 characters. Nothing was done.")
+		// A line short enough reaches the commands, which judge it.
+		want := 0
+		if n+len("done b3/BUF info \n") > maxLineBytes {
+			want++
+		}
+		if n > maxLineBytes {
+			want++
+		}
+		if refusals != want || !strings.Contains(got, "anna ran status") || !strings.Contains(got, "anna ran my") {
+			t.Errorf("%d bytes: %d refusals, want %d:\n%s", n, refusals, want, shorten(got, 2000))
+		}
+		if strings.Contains(got, long[:200]) {
+			t.Errorf("%d bytes: the long line was echoed whole", n)
+		}
+	}
+}
+
+// TestQuit: quit, exit and afslut end the console; nothing after them runs.
+func TestQuit(t *testing.T) {
+	for _, word := range []string{"quit", "exit", "afslut", "QUIT"} {
+		c, out := newConsole()
+		if err := c.Run(context.Background(), strings.NewReader("status\n"+word+"\nmy\n")); err != nil {
+			t.Fatal(err)
+		}
+		if got := out.String(); !strings.Contains(got, "anna ran status") || strings.Contains(got, "ran my") || strings.Contains(got, "ran "+word) {
+			t.Errorf("%s:\n%s", word, got)
+		}
+	}
+}
+
+// TestClockNeverGoesBack: the clock is refused a time before its own, and
+// says how it counted when it moves on.
+func TestClockNeverGoesBack(t *testing.T) {
+	c, out := newConsole("anna")
+	start := c.Clock.Now()
+	if err := c.Run(context.Background(), strings.NewReader("clock 2020-01-01\nur 2027-02-12\nclock +0d\nclock -3d\n")); err != nil {
+		t.Fatal(err)
+	}
+	want := "\nanna> clock 2020-01-01\n" +
+		"✗ Uret kan ikke gå baglæns: det er allerede fredag 12. februar 2027 kl. 12.00. Intet er ændret.\n" +
+		"  Brug: clock [+3d | +4h | ÅÅÅÅ-MM-DD]\n" +
+		"\nanna> ur 2027-02-12\nUret er nu fredag 12. februar 2027 kl. 12.00.\n" +
+		"\nanna> clock +0d\nUret er flyttet 0 kalenderdage frem og er nu fredag 12. februar 2027 kl. 12.00.\n" +
+		"\nanna> clock -3d\n✗ »-3d« er ikke et tidspunkt, uret kan flyttes til.\n  Brug: clock [+3d | +4h | ÅÅÅÅ-MM-DD]\n"
+	if out.String() != want || !c.Clock.Now().Equal(start) {
+		t.Errorf("clock at %v, output:\n%s\nwant:\n%s", c.Clock.Now(), out.String(), want)
+	}
+}
+
+// TestConsoleSpeaksThePersonsLanguage: the console's own messages follow
+// the language of the person at the keyboard, and "as" takes only names a
+// person can have.
+func TestConsoleSpeaksThePersonsLanguage(t *testing.T) {
+	c, out := newConsole("anna")
+	if err := c.Run(context.Background(), strings.NewReader("clock +1d\nas @Bob\nclock +3h\nas maria!\nas\nas bob kim\nas anna\nstatus\n")); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"Uret er flyttet 1 kalenderdag frem og er nu lørdag 13. februar 2027 kl. 12.00.",
+		"anna> as @Bob\nYou are now bob.",
+		"The clock moved 3 hours on and is now Saturday 13 February 2027 at 15:00.",
+		"✗ “maria!” cannot be a name: use letters, digits, ., - and _ (at most 32 characters).\n  Usage: as NAME",
+		"✗ NAME is missing.\n  Usage: as NAME",
+		"✗ “kim” is more than the command takes.",
+		"Du er nu anna.",
+		"anna ran status",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
 	}
 }

@@ -47,12 +47,19 @@ func writeBody(b *strings.Builder, indent string, p *commands.Progress, fields [
 	}
 }
 
-// bar draws progress as ten cells: [####------] 4/9.
+// bar draws progress as ten cells, done as '#', skipped as '=' and open
+// as '-', followed by its text: [###=------] 3 færdige, 1 sprunget over,
+// 5 åbne. Without a text it counts: 3/9.
 func bar(p commands.Progress) string {
 	const width = 10
-	filled := 0
+	done, skipped := 0, 0
 	if p.Total > 0 {
-		filled = p.Done * width / p.Total
+		done = p.Done * width / p.Total
+		skipped = (p.Done+p.Skipped)*width/p.Total - done
 	}
-	return fmt.Sprintf("[%s%s] %d/%d", strings.Repeat("#", filled), strings.Repeat("-", width-filled), p.Done, p.Total)
+	text := p.Text
+	if text == "" {
+		text = fmt.Sprintf("%d/%d", p.Done, p.Total)
+	}
+	return fmt.Sprintf("[%s%s%s] %s", strings.Repeat("#", done), strings.Repeat("=", skipped), strings.Repeat("-", width-done-skipped), text)
 }

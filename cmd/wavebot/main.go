@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -33,7 +34,7 @@ func main() {
 
 const usage = `usage:
   wavebot console [--as NAME] [--data DIR] [--now YYYY-MM-DD]   drive wavebot from this terminal
-  wavebot serve                                                 run the service: HTTP endpoints and reminders
+  wavebot serve [--data DIR]                                    run the service: HTTP endpoints and reminders
 Configuration comes from WAVEBOT_* environment variables; see README.md.`
 
 // run is main without the process: it returns the exit code.
@@ -73,13 +74,17 @@ func runConsole(ctx context.Context, args []string, env func(string) (string, bo
 	fs := flag.NewFlagSet("console", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	as := fs.String("as", defaultPerson(env), "the person to act as")
-	fs.StringVar(&cfg.DataDir, "data", cfg.DataDir, "data directory of the embedded store")
+	fs.StringVar(&cfg.DataDir, "data", cfg.DataDir, "data directory of the embedded store (overrides WAVEBOT_DATA_DIR)")
 	start := fs.String("now", "", "start the simulated clock on this day at 12:00 (default: now)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("console: unexpected argument %q", fs.Arg(0))
+	}
+	person, ok := commands.PersonID(strings.TrimPrefix(*as, "@"))
+	if !ok {
+		return fmt.Errorf("--as %q: a name is letters, digits, '.', '-' and '_', at most %d characters", *as, commands.MaxPersonName)
 	}
 	clk := clock.NewFake(time.Now())
 	if *start != "" {
@@ -98,14 +103,15 @@ func runConsole(ctx context.Context, args []string, env func(string) (string, bo
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	d, err := commands.New(commands.Config{
 		Store: store, Clock: clk, Calendar: cfg.Calendar, Template: cfg.Template,
-		Forvaltninger: cfg.Forvaltninger, Admins: cfg.Admins, BootstrapAdmin: true, Policy: cfg.Policy, Lang: cfg.Lang, Logger: logger,
+		Forvaltninger: cfg.Forvaltninger, Admins: cfg.Admins, BootstrapAdmin: true, Policy: cfg.Policy, Lang: cfg.Lang,
+		Local: console.Commands(), Logger: logger,
 	})
 	if err != nil {
 		return err
 	}
 	interactive := isTerminal(stdin)
-	c := &console.Console{Commands: d, Clock: clk, Calendar: cfg.Calendar, As: *as, Out: stdout,
-		Echo: !interactive, Prompt: interactive, Lang: cfg.Lang}
+	c := &console.Console{Commands: d, Clock: clk, Calendar: cfg.Calendar, As: person, Out: stdout,
+		Echo: !interactive, Prompt: interactive}
 	// The console prints; it needs no pacing or retries.
 	delivery := notify.NewDelivery(c, store, clk)
 	delivery.Pace, delivery.Attempts, delivery.Workers, delivery.AttemptTimeout, delivery.Logger = 0, 1, 1, time.Minute, logger
@@ -136,10 +142,13 @@ func openStore(ctx context.Context, cfg config, clk clock.Clock) (storage.Store,
 	return s, nil
 }
 
-// defaultPerson is the console's person when --as is not given: the login name.
+// defaultPerson is the console's person when --as is not given: the login
+// name, when it can be a person's name.
 func defaultPerson(env func(string) (string, bool)) string {
-	if u, ok := env("USER"); ok && u != "" {
-		return u
+	if u, ok := env("USER"); ok {
+		if id, ok := commands.PersonID(u); ok {
+			return id
+		}
 	}
 	return "admin"
 }

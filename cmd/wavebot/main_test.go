@@ -45,18 +45,37 @@ func TestConsoleSessions(t *testing.T) {
 		must []string
 	}{
 		{"session", []string{
-			"✗ pc er en KS-aktivitet",                                  // maria may not touch a KS activity
-			"maria> auth ok b3/BUF\nb3/BUF: tak",                       // the contact answered
-			"Autorisationer: afventer forvaltningen, frist 2027-02-15", // status shows the feedback state
-			"[#---------] 1/9",
+			"✗ »Sikre korrekt opsætning af PC'er« er en KS-opgave",            // maria may not touch a KS activity
+			"maria> auth ok b3/BUF\nb3/BUF: Tak",                              // the contact answered
+			"Autorisationer: venter på forvaltningen, frist 15. februar 2027", // status shows the feedback state
+			"[#---------] 1 færdig, 8 åbne",
 		}},
 		{"reminders", []string{
-			"⏰ 2027-01-21 09:00 → @maria: b3/BUF: Uddannelse af brugere har frist", // activity due soon, by its title
+			"⏰ 2027-01-21 09:00 → @maria: b3/BUF: »Uddannelse af brugere« har frist", // activity due soon, by its title
 			"   ↳ done b3/BUF training | remind snooze b3/BUF/training 1d | remind snooze b3/BUF/training 3d",
-			"Påmindelser om b3/BUF er udsat til 2027-02-17 09:00.",
+			"Påmindelser om b3/BUF er udsat 3 arbejdsdage, til onsdag 17. februar 2027 kl. 9.00.",
 			"⏰ 2027-02-17 09:00 → @maria",          // back when the snooze ends
 			"⏰ 2027-02-18 09:00 → @anna",           // escalation to the KS lead
 			"⏰ 2027-03-22 09:00 → @maria: b3/BUF:", // E-5 over Easter
+		}},
+		{"newcomer", []string{
+			"    as NAVN — handl som en anden person (også: som)", // help shows the console's own commands
+			"    quit — afslut konsollen; Ctrl-D gør det samme (også: afslut, exit)",
+			"    kickoff – Opstartsmøde i forvaltningen – KS+FV (også: opstart)",
+			"    BUF, BIF, KFF, SOF, SUF, TMF, ØKF",
+			"clock [+3d | +4h | ÅÅÅÅ-MM-DD]\n    flyt det simulerede ur frem: +3d tæller kalenderdage",
+			"✗ »@maria!« er ikke en person",
+			"✗ Der mangler AKTIVITET.\n  Brug: done ID/FV AKTIVITET [NOTE …]",
+			"har allerede status færdig; intet er ændret.",
+			"✗ »extra« er mere, end kommandoen tager.",
+			"✗ @søren er ikke KS-medarbejder",
+			"[#=--------] 1 færdig, 1 sprunget over, 7 åbne",
+			`✗ Der er ingen bølge »Ærø"«.`,
+			"✗ Uret kan ikke gå baglæns",
+			"Uret er flyttet 3 kalenderdage frem og er nu lørdag 23. januar 2027 kl. 12.00.",
+			"Påmindelser om b3/BUF/info er udsat 3 arbejdsdage, til onsdag 27. januar 2027 kl. 9.00.", // business days, where clock +3d counted calendar days,
+			"The clock moved 4 hours on",                                                              // the console speaks English after lang en
+			"anna> as maria\nDu er nu maria.\n\nmaria> quit\n",
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -106,7 +125,7 @@ func TestConsoleOnRedis(t *testing.T) {
 	}
 	// A restart of the bot: a new process, the same Redis.
 	got, _ = runConsoleSession(t, redisEnv, []string{"--as", "anna", "--now", "2027-01-20"}, "status b3/BUF\n")
-	if !strings.Contains(got, "[#---------] 1/9") || !strings.Contains(got, "bekræftet af @maria") {
+	if !strings.Contains(got, "[#---------] 1 færdig, 8 åbne") || !strings.Contains(got, "bekræftet af @maria") {
 		t.Errorf("state did not survive the restart:\n%s", got)
 	}
 	_, errOut := runConsoleFailure(t, env("WAVEBOT_REDIS_URL=http://nowhere"))
@@ -129,7 +148,7 @@ func TestConsoleStatePersistsAcrossRuns(t *testing.T) {
 	dir := t.TempDir()
 	runConsoleSession(t, env(), []string{"--as", "anna", "--data", dir}, "wave create b3 2027-02-01\nwave enroll b3 BUF\n")
 	got, _ := runConsoleSession(t, env(), []string{"--as", "anna", "--data", dir}, "done b3/BUF pc\nstatus b3/BUF\n")
-	if !strings.Contains(got, "[#---------] 1/9") {
+	if !strings.Contains(got, "[#---------] 1 færdig, 8 åbne") {
 		t.Errorf("second run did not see the first run's wave:\n%s", got)
 	}
 }
@@ -138,18 +157,32 @@ func TestConsoleOnlyCommands(t *testing.T) {
 	got, _ := runConsoleSession(t, env(), []string{"--as", "anna", "--data", t.TempDir(), "--now", "2027-03-26"},
 		"clock\nclock +3d\nclock +2h\nclock 2027-10-31\nclock tomorrow\nas\nas Maria\nmy\n")
 	for _, want := range []string{
-		"Uret er nu 2027-03-26 12:00 Fri",
-		"Uret er nu 2027-03-29 12:00 Mon", // three days on, across the switch to summer time
-		"Uret er nu 2027-03-29 14:00 Mon",
-		"Uret er nu 2027-10-31 12:00 Sun",
-		"✗ Brug: clock +3d",
-		"✗ Brug: as NAVN",
+		"Uret er nu fredag 26. marts 2027 kl. 12.00.",
+		"Uret er flyttet 3 kalenderdage frem og er nu mandag 29. marts 2027 kl. 12.00.", // across the switch to summer time
+		"Uret er flyttet 2 timer frem og er nu mandag 29. marts 2027 kl. 14.00.",
+		"Uret er nu søndag 31. oktober 2027 kl. 12.00.",
+		"✗ »tomorrow« er ikke et tidspunkt, uret kan flyttes til.\n  Brug: clock [+3d | +4h | ÅÅÅÅ-MM-DD]",
+		"✗ Der mangler NAVN.\n  Brug: as NAVN",
 		"Du er nu maria.",
 		"Åbne opgaver for @maria",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("output lacks %q:\n%s", want, got)
 		}
+	}
+}
+
+// TestConsoleNameMustBeAName: --as takes the names "as" takes; a login
+// name that cannot be one falls back to admin.
+func TestConsoleNameMustBeAName(t *testing.T) {
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), []string{"console", "--as", "maria!", "--data", t.TempDir()}, env(), strings.NewReader("my\n"), &out, &errOut)
+	if code != 1 || !strings.Contains(errOut.String(), `--as "maria!"`) {
+		t.Errorf("exit %d, stderr %q", code, errOut.String())
+	}
+	got, _ := runConsoleSession(t, env("USER=john@example"), []string{"--data", t.TempDir()}, "my\n")
+	if !strings.Contains(got, "admin> my\nÅbne opgaver for @admin") {
+		t.Errorf("a login name that is no name:\n%s", got)
 	}
 }
 

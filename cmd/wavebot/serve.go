@@ -34,6 +34,7 @@ func runServe(ctx context.Context, args []string, env func(string) (string, bool
 	}
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.StringVar(&cfg.DataDir, "data", cfg.DataDir, "data directory of the embedded store (overrides WAVEBOT_DATA_DIR)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

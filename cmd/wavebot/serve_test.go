@@ -8,6 +8,8 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -66,11 +68,18 @@ func freeAddr(t *testing.T) string {
 // startServe runs wavebot serve with vars and waits until it answers.
 func startServe(t *testing.T, vars ...string) *server {
 	t.Helper()
+	return startServeArgs(t, nil, vars...)
+}
+
+// startServeArgs runs wavebot serve with args and vars and waits until it
+// answers.
+func startServeArgs(t *testing.T, args []string, vars ...string) *server {
+	t.Helper()
 	addr := freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &server{base: "http://" + addr, log: newSyncBuffer(), stop: cancel, exited: make(chan int, 1)}
 	go func() {
-		s.exited <- run(ctx, []string{"serve"}, env(append(vars, "WAVEBOT_LISTEN="+addr)...), strings.NewReader(""), io.Discard, s.log)
+		s.exited <- run(ctx, append([]string{"serve"}, args...), env(append(vars, "WAVEBOT_LISTEN="+addr)...), strings.NewReader(""), io.Discard, s.log)
 	}()
 	t.Cleanup(func() {
 		cancel()
@@ -136,6 +145,22 @@ func TestServeEndpointsAndShutdown(t *testing.T) {
 	s.exited <- 0
 	if !strings.Contains(s.log.String(), `"msg":"stopped"`) {
 		t.Errorf("no clean stop in the log:\n%s", s.log.String())
+	}
+}
+
+// TestServeTakesData: serve keeps its store where --data says, like the
+// console, over WAVEBOT_DATA_DIR.
+func TestServeTakesData(t *testing.T) {
+	flagDir, envDir := t.TempDir(), t.TempDir()
+	s := startServeArgs(t, []string{"--data", flagDir}, "WAVEBOT_DATA_DIR="+envDir)
+	if code, _ := s.get(t, "GET", "/readyz"); code != 200 {
+		t.Errorf("readyz: %d", code)
+	}
+	if _, err := os.Stat(filepath.Join(flagDir, bolt.FileName)); err != nil {
+		t.Errorf("no store in the --data directory: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(envDir, bolt.FileName)); err == nil {
+		t.Error("serve opened WAVEBOT_DATA_DIR although --data was given")
 	}
 }
 
