@@ -196,3 +196,17 @@ var (
 	BadSubject            = msg("%q er ikke et emne. Skriv ID/FV eller ID/FV/AKTIVITET, fx b3/BUF/pc.", "%q is not a subject. Write ID/FV or ID/FV/ACTIVITY, e.g. b3/BUF/pc.")
 	RemindNoContact       = msg("%s har ingen kontaktperson, og bølgen starter %s. Udpeg en med contact.", "%s has no contact person and the wave starts %s. Name one with contact.")
 )
+
+// One person on two platforms: an admin links a Slack or Teams identity
+// to a person.
+var (
+	SumLink           = msg("knyt en persons identitet på Slack eller Teams til personen, så vedkommende er én person og får hver påmindelse én gang, på den platform vedkommende sidst skrev fra", "link a person's Slack or Teams identity to them, so they are one person and get each reminder once, on the platform they last wrote from")
+	LinkNotIdentity   = msg("%q er ikke en identitet på Slack eller Teams. Skriv slack:ID eller teams:ID, eller nævn personen på platformen.", "%q is not a Slack or Teams identity. Write slack:ID or teams:ID, or mention the person on that platform.")
+	LinkSelf          = msg("Du kan ikke knytte identiteter til dig selv eller dine egne identiteter til andre; bed en anden admin om det.", "You cannot link identities to yourself, or your own identities to someone else; ask another admin.")
+	LinkTaken         = msg("%s er allerede knyttet til %s.", "%s is already linked to %s.")
+	LinkHasLinks      = msg("Andre identiteter er knyttet til %s. Knyt den anden vej: link %[1]s ID.", "Other identities are linked to %s. Link the other way round: link %[1]s ID.")
+	LinkPlatformTaken = msg("%s har allerede identiteten %s på den platform.", "%s already has the identity %s on that platform.")
+	Linked            = msg("%s er nu knyttet til %s: det er én person, som får hver påmindelse én gang, på den platform vedkommende sidst skrev fra.", "%s is now linked to %s: one person, who gets each reminder once, on the platform they last wrote from.")
+	LinkAlready       = msg("%s og %s er allerede samme person.", "%s and %s are already the same person.")
+	ActPersonLink     = msg("knyttede identiteten", "linked the identity")
+)

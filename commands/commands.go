@@ -36,6 +36,7 @@ func (d *Dispatcher) commands() []*Command {
 		}},
 		{Name: "log", Usage: "log ID[/FV]", Summary: catalog.SumLog, Run: d.log},
 		{Name: "role", Aliases: []string{"rolle"}, Usage: "role @person admin|ks|viewer|contact FV", Summary: catalog.SumRole, Perm: AdminOnly, Run: d.role},
+		{Name: "link", Aliases: []string{"knyt"}, Usage: "link @person slack:ID|teams:ID", Summary: catalog.SumLink, Perm: AdminOnly, Run: d.link},
 		{Name: "lang", Aliases: []string{"sprog"}, Usage: "lang da|en", Summary: catalog.SumLang, Run: d.lang},
 	}
 }

@@ -178,9 +178,13 @@ func (d *Dispatcher) caller(ctx context.Context, c Caller) (wave.Person, error) 
 		p.Role = wave.RoleAdmin
 	}
 	p, err := d.cfg.Store.EnsurePerson(ctx, p, wave.Event{At: d.cfg.Clock.Now(), Actor: c.ID, Action: actPersonCreate, Item: c.ID}, d.cfg.BootstrapAdmin)
+	if err == nil {
+		p, err = d.acting(ctx, c.ID, p)
+	}
 	if err != nil {
 		return wave.Person{}, fmt.Errorf("load caller %s: %w", c.ID, err)
 	}
+	admin = admin || slices.Contains(d.cfg.Admins, p.ID)
 	if admin && p.Role != wave.RoleAdmin {
 		return d.setRole(ctx, c.ID, p.ID, wave.RoleAdmin, "")
 	}
@@ -216,6 +220,9 @@ func (d *Dispatcher) mention(ctx context.Context, actor, word string, now time.T
 	}
 	p, err := d.cfg.Store.EnsurePerson(ctx, wave.Person{ID: id, Role: wave.RoleViewer},
 		wave.Event{At: now, Actor: actor, Action: actPersonCreate, Item: id}, false)
+	if err == nil {
+		p, err = d.follow(ctx, p)
+	}
 	if err != nil {
 		return wave.Person{}, fmt.Errorf("resolve %s: %w", word, err)
 	}
