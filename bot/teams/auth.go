@@ -69,8 +69,10 @@ type Validator struct {
 	fetching sync.Mutex
 	mu       sync.Mutex
 	keys     map[string]signingKey
-	fetched  time.Time // when a fetch was last tried
-	loaded   time.Time // when keys was last fetched
+	loaded   time.Time // when keys were fetched
+	// refreshed is when a fetch was last tried other than the first
+	// successful one: for an unknown key, or one that failed.
+	refreshed time.Time
 }
 
 var _ auth.TokenValidator = (*Validator)(nil)
@@ -185,25 +187,24 @@ func numericTime(v any) (time.Time, bool) {
 }
 
 // key returns key kid, fetching the key set when it is a day old or does
-// not know kid and was not fetched within the last minute.
+// not know kid, unless a refresh was tried within the last minute.
 func (v *Validator) key(ctx context.Context, kid string) (signingKey, error) {
 	v.mu.Lock()
 	k, known := v.keys[kid]
 	now := v.clock.Now()
-	stale := now.Sub(v.loaded) >= keyMaxAge
-	tried := v.fetched
-	recent := !tried.IsZero() && now.Sub(tried) < keyRefreshGap
+	stale := v.keys == nil || now.Sub(v.loaded) >= keyMaxAge
+	refreshed, loaded := v.refreshed, v.loaded
 	v.mu.Unlock()
 	if known && !stale {
 		return k, nil
 	}
-	if recent {
+	if !refreshed.IsZero() && now.Sub(refreshed) < keyRefreshGap {
 		if known {
 			return k, nil
 		}
 		return signingKey{}, unauthorized("unknown key %s", kid)
 	}
-	if err := v.refresh(ctx, tried); err != nil {
+	if err := v.refresh(ctx, refreshed, loaded); err != nil {
 		if known {
 			return k, nil // a stale key beats none while Microsoft is unreachable
 		}
@@ -217,24 +218,28 @@ func (v *Validator) key(ctx context.Context, kid string) (signingKey, error) {
 	return signingKey{}, unauthorized("unknown key %s", kid)
 }
 
-// refresh fetches the key set, unless another request did so since tried.
-func (v *Validator) refresh(ctx context.Context, tried time.Time) error {
+// refresh fetches the key set, unless another request fetched it or tried
+// to since this one looked (at refreshed and loaded).
+func (v *Validator) refresh(ctx context.Context, refreshed, loaded time.Time) error {
 	v.fetching.Lock()
 	defer v.fetching.Unlock()
 	v.mu.Lock()
-	again := !v.fetched.Equal(tried)
-	v.fetched = v.clock.Now()
-	v.mu.Unlock()
-	if again {
+	if !v.refreshed.Equal(refreshed) || !v.loaded.Equal(loaded) {
+		v.mu.Unlock()
 		return nil
 	}
+	if v.keys != nil {
+		v.refreshed = v.clock.Now()
+	}
+	v.mu.Unlock()
 	keys, err := v.fetchKeys(ctx)
+	v.mu.Lock()
+	defer v.mu.Unlock()
 	if err != nil {
+		v.refreshed = v.clock.Now()
 		return err
 	}
-	v.mu.Lock()
 	v.keys, v.loaded = keys, v.clock.Now()
-	v.mu.Unlock()
 	return nil
 }
 

@@ -188,7 +188,7 @@ func (c *connector) Get(ctx context.Context, u url.URL) (json.RawMessage, error)
 
 // createConversation opens a conversation (POST {serviceUrl}/v3/conversations)
 // and returns its id.
-func (c *connector) createConversation(ctx context.Context, serviceURL string, p schema.ConversationParameters) (string, error) {
+func (c *connector) createConversation(ctx context.Context, serviceURL string, p conversationParameters) (string, error) {
 	var out schema.ConversationResourceResponse
 	if err := c.do(ctx, http.MethodPost, endpoint(serviceURL, "v3/conversations"), p, &out); err != nil {
 		return "", err

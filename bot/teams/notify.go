@@ -64,7 +64,7 @@ func (b *Bot) openConversation(ctx context.Context, id, aad string, known schema
 	}
 	bot := schema.ChannelAccount{ID: "28:" + b.cfg.AppID}
 	user := schema.ChannelAccount{ID: aad, AadObjectID: aad}
-	convID, err := b.conn.createConversation(ctx, serviceURL, schema.ConversationParameters{
+	convID, err := b.conn.createConversation(ctx, serviceURL, conversationParameters{
 		Bot: bot, Members: []schema.ChannelAccount{user}, TenantID: tenantID,
 		ChannelData: map[string]any{"tenant": map[string]any{"id": tenantID}},
 	})
@@ -84,4 +84,15 @@ func (b *Bot) openConversation(ctx context.Context, id, aad string, known schema
 		b.cfg.Logger.Warn("teams: store conversation reference", "person", id, "err", err)
 	}
 	return ref, nil
+}
+
+// conversationParameters opens a 1:1 conversation. The library's
+// ConversationParameters always carries an empty initial activity, which
+// the connector would try to post; this sends none.
+type conversationParameters struct {
+	Bot         schema.ChannelAccount   `json:"bot"`
+	Members     []schema.ChannelAccount `json:"members"`
+	IsGroup     bool                    `json:"isGroup"`
+	TenantID    string                  `json:"tenantId"`
+	ChannelData map[string]any          `json:"channelData"`
 }
