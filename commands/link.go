@@ -27,7 +27,8 @@ func (d *Dispatcher) link(ctx context.Context, in Input) (Reply, error) {
 		return Reply{}, err
 	}
 	identity := strings.TrimPrefix(in.Args[1], "@")
-	if !slices.Contains(linkPlatforms, wave.Platform(identity)) || !validPersonID(identity) {
+	platform, account, _ := strings.Cut(identity, ":")
+	if !slices.Contains(linkPlatforms, platform) || account == "" || !validPersonID(identity) {
 		return Reply{}, refuse(catalog.LinkNotIdentity, in.Args[1])
 	}
 	if slices.Contains(in.Me.Identities(), identity) {
@@ -37,6 +38,7 @@ func (d *Dispatcher) link(ctx context.Context, in Input) (Reply, error) {
 	other, err := d.cfg.Store.Person(ctx, identity)
 	switch {
 	case errors.Is(err, storage.ErrNotFound):
+		other = wave.Person{ID: identity}
 	case err != nil:
 		return Reply{}, err
 	case len(other.Links) > 0:
@@ -58,7 +60,7 @@ func (d *Dispatcher) link(ctx context.Context, in Input) (Reply, error) {
 		return Reply{}, refuse(catalog.LinkPlatformTaken, people(p.ID), people(mine))
 	}
 	already := slices.Contains(p.Links, identity)
-	if err := d.linkIdentity(ctx, in, identity, p.ID); err != nil {
+	if err := d.linkIdentity(ctx, in, other, p); err != nil {
 		return Reply{}, err
 	}
 	if already {
@@ -67,50 +69,57 @@ func (d *Dispatcher) link(ctx context.Context, in Input) (Reply, error) {
 	return Reply{Lines: []string{catalog.Linked.In(in.Lang, people(identity), people(p.ID))}}, nil
 }
 
-// linkIdentity points identity to person, lets the person absorb the
-// identity's record, and renames the identity to the person in every wave.
-func (d *Dispatcher) linkIdentity(ctx context.Context, in Input, identity, person string) error {
-	ev := wave.Event{At: in.Now, Actor: in.Me.ID, Action: actPersonLink, Item: identity, After: person}
-	if _, err := d.cfg.Store.EnsurePerson(ctx, wave.Person{ID: identity, Role: wave.RoleViewer},
-		wave.Event{At: in.Now, Actor: in.Me.ID, Action: actPersonCreate, Item: identity}, false); err != nil {
-		return err
+// linkIdentity points identity to person p, lets p absorb the identity's
+// record, and renames the identity to p in every wave. A step already
+// taken is not taken again, so linking twice writes nothing.
+func (d *Dispatcher) linkIdentity(ctx context.Context, in Input, identity wave.Person, p wave.Person) error {
+	id, person := identity.ID, p.ID
+	ev := wave.Event{At: in.Now, Actor: in.Me.ID, Action: actPersonLink, Item: id, After: person}
+	if identity.LinkedTo != person {
+		if _, err := d.cfg.Store.EnsurePerson(ctx, wave.Person{ID: id, Role: wave.RoleViewer},
+			wave.Event{At: in.Now, Actor: in.Me.ID, Action: actPersonCreate, Item: id}, false); err != nil {
+			return err
+		}
+		linked, err := d.cfg.Store.UpdatePerson(ctx, id, func(q *wave.Person) ([]wave.Event, error) {
+			switch {
+			case q.LinkedTo != "" && q.LinkedTo != person:
+				return nil, refuse(catalog.LinkTaken, people(id), people(q.LinkedTo))
+			case len(q.Links) > 0:
+				return nil, refuse(catalog.LinkHasLinks, people(id))
+			}
+			q.LinkedTo = person
+			return []wave.Event{ev}, nil
+		})
+		if err != nil {
+			return err
+		}
+		identity = linked
 	}
-	linked, err := d.cfg.Store.UpdatePerson(ctx, identity, func(q *wave.Person) ([]wave.Event, error) {
-		switch {
-		case q.LinkedTo != "" && q.LinkedTo != person:
-			return nil, refuse(catalog.LinkTaken, people(identity), people(q.LinkedTo))
-		case len(q.Links) > 0:
-			return nil, refuse(catalog.LinkHasLinks, people(identity))
+	if !slices.Contains(p.Links, id) {
+		_, err := d.cfg.Store.UpdatePerson(ctx, person, func(q *wave.Person) ([]wave.Event, error) {
+			if q.LinkedTo != "" {
+				return nil, refuse(catalog.LinkTaken, people(person), people(q.LinkedTo))
+			}
+			if !slices.Contains(q.Links, id) {
+				q.Links = append(q.Links, id)
+			}
+			q.Absorb(identity)
+			return nil, nil
+		})
+		if err != nil {
+			return err
 		}
-		q.LinkedTo = person
-		return []wave.Event{ev}, nil
-	})
-	if err != nil {
-		return err
-	}
-	_, err = d.cfg.Store.UpdatePerson(ctx, person, func(q *wave.Person) ([]wave.Event, error) {
-		if q.LinkedTo != "" {
-			return nil, refuse(catalog.LinkTaken, people(person), people(q.LinkedTo))
-		}
-		if !slices.Contains(q.Links, identity) {
-			q.Links = append(q.Links, identity)
-		}
-		q.Absorb(linked)
-		return nil, nil
-	})
-	if err != nil {
-		return err
 	}
 	waves, err := d.waves(ctx)
 	if err != nil {
 		return err
 	}
 	for _, w := range waves {
-		if !w.ReplacePerson(identity, person) {
+		if !w.ReplacePerson(id, person) {
 			continue
 		}
 		_, err := d.update(ctx, w.ID, func(w *wave.Wave) ([]wave.Event, error) {
-			if !w.ReplacePerson(identity, person) {
+			if !w.ReplacePerson(id, person) {
 				return nil, nil
 			}
 			e := ev

@@ -257,6 +257,8 @@ type env struct {
 	cmds   *commands.Dispatcher
 	bot    *Bot
 	msgs   int
+	// slack, when set, stands for the Slack adapter's notifier.
+	slack notify.Notifier
 }
 
 func newEnv(t *testing.T) *env {
@@ -361,7 +363,11 @@ func (e *env) storeBytes() []byte {
 func (e *env) sweepAt(at time.Time) int {
 	e.t.Helper()
 	e.clock.Set(at)
-	delivery := notify.NewDelivery(notify.LastUsed{People: e.cmds, Next: notify.Router{Platform: e.bot}}, e.clock)
+	router := notify.Router{Platform: e.bot}
+	if e.slack != nil {
+		router["slack"] = e.slack
+	}
+	delivery := notify.NewDelivery(notify.LastUsed{People: e.cmds, Next: router}, e.clock)
 	delivery.Attempts = 1 // a retry would wait on the fake clock
 	s := &notify.Sweeper{Store: e.store, Policy: e.policy, Delivery: delivery, Clock: e.clock,
 		Lease: 2 * time.Minute, Batch: 100, Logger: slog.New(slog.DiscardHandler)}

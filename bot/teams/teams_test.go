@@ -9,11 +9,13 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/golang-jwt/jwt/v4"
 
+	"wavebot/commands"
 	"wavebot/notify"
 	"wavebot/wave"
 )
@@ -420,5 +422,55 @@ func TestUnreachablePersonIsUndeliverable(t *testing.T) {
 		if err := e.bot.Notify(context.Background(), notify.Digest{Recipient: to}); !errors.Is(err, notify.ErrUndeliverable) {
 			t.Errorf("%s: %v", to, err)
 		}
+	}
+}
+
+// slackRecorder stands in for the Slack adapter's notifier.
+type slackRecorder struct {
+	mu  sync.Mutex
+	got []notify.Digest
+}
+
+func (s *slackRecorder) Notify(_ context.Context, d notify.Digest) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.got = append(s.got, d)
+	return nil
+}
+
+// TestLinkedPersonHearsOnceWhereTheyLastWrote: maria is a contact by her
+// Slack identity and linked to her Teams identity; each reminder reaches
+// her once, on the platform she last wrote from.
+func TestLinkedPersonHearsOnceWhereTheyLastWrote(t *testing.T) {
+	e := newEnv(t)
+	slack := &slackRecorder{}
+	e.slack = slack
+	e.say(anna, "wave create b3 2027-02-01")
+	e.say(anna, "wave enroll b3 BUF")
+	e.say(anna, "contact b3/BUF @slack:UMARIA")
+	e.say(anna, "auth request b3/BUF 2027-02-15")
+	for _, a := range []string{"kickoff", "info", "training", "auth", "pc", "golive", "support", "loadtest"} {
+		e.say(anna, "skip b3/BUF "+a)
+	}
+	e.say(anna, "link @slack:UMARIA teams:"+mariaAAD)
+	e.say(maria, "my") // maria writes from Teams
+	sent := len(e.conn.requests())
+	if n := e.sweepAt(cph.At(wave.Date{Year: 2027, Month: time.February, Day: 11}, 9, 0)); n != 1 {
+		t.Fatalf("sent %d", n)
+	}
+	got := e.conn.requests()[sent:]
+	if len(got) != 1 || got[0].Path != "/v3/conversations/"+personalChat(maria)+"/activities" || len(slack.got) != 0 {
+		t.Fatalf("after writing from Teams: teams got %+v, slack %+v", got, slack.got)
+	}
+	// Maria writes from Slack: the next reminder goes there, only there.
+	if r := e.cmds.Handle(context.Background(), commands.Request{Caller: commands.Caller{ID: "slack:UMARIA"}, Text: "my"}); r.Refused {
+		t.Fatal(r.Lines)
+	}
+	sent = len(e.conn.requests())
+	if n := e.sweepAt(cph.At(wave.Date{Year: 2027, Month: time.February, Day: 15}, 9, 0)); n != 1 {
+		t.Fatalf("sent %d", n)
+	}
+	if len(e.conn.requests()) != sent || len(slack.got) != 1 || slack.got[0].Recipient != "slack:UMARIA" {
+		t.Errorf("after writing from Slack: teams got %d, slack %+v", len(e.conn.requests())-sent, slack.got)
 	}
 }
