@@ -94,7 +94,7 @@ type fakeAuth struct {
 	tokenForms            []string
 }
 
-func newFakeAuth(t *testing.T) *fakeAuth {
+func newFakeAuth(t testing.TB) *fakeAuth {
 	f := &fakeAuth{keys: []jwk{publicJWK(keyID, signer(), "msteams", "skype"), publicJWK("web-only", otherSigner(), "webchat")}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /openid", func(w http.ResponseWriter, r *http.Request) {
@@ -189,7 +189,7 @@ type fakeConnector struct {
 	created    int
 }
 
-func newFakeConnector(t *testing.T) *fakeConnector {
+func newFakeConnector(t testing.TB) *fakeConnector {
 	f := &fakeConnector{members: map[string]string{}}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.srv.Close)
@@ -247,7 +247,7 @@ func (f *fakeConnector) serviceURL() string { return f.srv.URL + "/" }
 
 // env is a bot on a bolt store and a fake clock, talking to fakes.
 type env struct {
-	t      *testing.T
+	t      testing.TB
 	auth   *fakeAuth
 	conn   *fakeConnector
 	clock  *clock.Fake
@@ -261,7 +261,7 @@ type env struct {
 	slack notify.Notifier
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	e := &env{t: t, auth: newFakeAuth(t), conn: newFakeConnector(t), clock: clock.NewFake(start), dir: t.TempDir()}
 	e.policy = notify.DefaultPolicy(cph)
