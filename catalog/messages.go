@@ -200,7 +200,7 @@ var (
 // One person on two platforms: an admin links a Slack or Teams identity
 // to a person.
 var (
-	SumLink           = msg("knyt en persons identitet på Slack eller Teams til personen, så vedkommende er én person og får hver påmindelse én gang, på den platform vedkommende sidst skrev fra", "link a person's Slack or Teams identity to them, so they are one person and get each reminder once, on the platform they last wrote from")
+	SumLink           = msg("knyt en Slack- eller Teams-identitet til en person, som så får hver påmindelse én gang, dér hvor vedkommende sidst skrev", "link a Slack or Teams identity to a person, who then gets each reminder once, where they last wrote")
 	LinkNotIdentity   = msg("%q er ikke en identitet på Slack eller Teams. Skriv slack:ID eller teams:ID, eller nævn personen på platformen.", "%q is not a Slack or Teams identity. Write slack:ID or teams:ID, or mention the person on that platform.")
 	LinkSelf          = msg("Du kan ikke knytte identiteter til dig selv eller dine egne identiteter til andre; bed en anden admin om det.", "You cannot link identities to yourself, or your own identities to someone else; ask another admin.")
 	LinkTaken         = msg("%s er allerede knyttet til %s.", "%s is already linked to %s.")

@@ -7,10 +7,14 @@ import (
 	"crypto/rsa"
 	"encoding/base64"
 	"encoding/json"
+	"image/png"
 	"io"
 	"math/big"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -18,6 +22,8 @@ import (
 
 	"github.com/golang-jwt/jwt/v4"
 
+	"wavebot/clock"
+	"wavebot/commands"
 	"wavebot/storage/bolt"
 )
 
@@ -154,6 +160,99 @@ func TestServeTeamsConfiguration(t *testing.T) {
 			strings.NewReader(""), io.Discard, &errOut)
 		if code != 1 || !strings.HasPrefix(errOut.String(), "wavebot: "+tc.want) || strings.Count(errOut.String(), "\n") != 1 {
 			t.Errorf("%v: exit %d, %q", tc.vars, code, errOut.String())
+		}
+	}
+}
+
+// TestTeamsAppPackage: the manifest puts the bot in personal chats, teams
+// and group chats, its command list names real commands and says what
+// help says of them, and the icons have the sizes Teams requires.
+func TestTeamsAppPackage(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("..", "..", "deploy", "teams", "manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m struct {
+		ID    string `json:"id"`
+		Icons struct{ Color, Outline string }
+		Bots  []struct {
+			BotID        string   `json:"botId"`
+			Scopes       []string `json:"scopes"`
+			CommandLists []struct {
+				Commands []struct{ Title, Description string }
+			} `json:"commandLists"`
+		} `json:"bots"`
+	}
+	if err := json.Unmarshal(raw, &m); err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Bots) != 1 || m.ID != "{{APP_ID}}" || m.Bots[0].BotID != "{{APP_ID}}" ||
+		!slices.Equal(m.Bots[0].Scopes, []string{"personal", "team", "groupchat"}) || len(m.Bots[0].CommandLists) != 1 {
+		t.Fatalf("manifest %+v", m)
+	}
+	store, err := bolt.Open(t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	cfg, err := loadConfig(env())
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := commands.New(commands.Config{Store: store, Clock: clock.System{}, Calendar: cfg.Calendar, Template: cfg.Template,
+		Forvaltninger: cfg.Forvaltninger, Policy: cfg.Policy, Lang: "da"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	help := d.Handle(context.Background(), commands.Request{Caller: commands.Caller{ID: "vera"}, Text: "help"})
+	cmds := m.Bots[0].CommandLists[0].Commands
+	if len(cmds) == 0 || len(cmds) > 10 {
+		t.Errorf("%d commands; Teams takes 1 to 10", len(cmds))
+	}
+	for _, c := range cmds {
+		var usages, summaries []string
+		for _, l := range help.Lines {
+			usage, summary, ok := strings.Cut(l, " — ")
+			if words := strings.Fields(usage); ok && words[0] == c.Title {
+				usages, summaries = append(usages, usage), append(summaries, summary)
+			}
+		}
+		switch {
+		case len(usages) == 0:
+			t.Errorf("manifest command %q is not in help", c.Title)
+		case len(c.Description) > 128:
+			t.Errorf("%s: description longer than Teams takes", c.Title)
+		case len(usages) == 1 && c.Description != summaries[0]:
+			t.Errorf("%s: %q, but help says %q", c.Title, c.Description, summaries[0])
+		}
+		for _, u := range usages { // a group names each subcommand
+			if words := strings.Fields(u); len(usages) > 1 && !strings.Contains(c.Description, words[1]) {
+				t.Errorf("%s: %q does not name %s", c.Title, c.Description, words[1])
+			}
+		}
+	}
+	for name, size := range map[string]int{m.Icons.Color: 192, m.Icons.Outline: 32} {
+		f, err := os.Open(filepath.Join("..", "..", "deploy", "teams", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, err := png.Decode(f)
+		f.Close()
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if b := img.Bounds(); b.Dx() != size || b.Dy() != size {
+			t.Errorf("%s is %v, want %d×%d", name, b, size, size)
+		}
+		if size != 32 {
+			continue
+		}
+		for y := range size {
+			for x := range size {
+				if r, g, b, a := img.At(x, y).RGBA(); a != 0 && (r != a || g != a || b != a) {
+					t.Fatalf("outline pixel %d,%d is not white or transparent", x, y)
+				}
+			}
 		}
 	}
 }
