@@ -101,7 +101,7 @@ func TestRejectedRequests(t *testing.T) {
 		{"not yet valid", bearer(with("nbf", now.Add(6*time.Minute).Unix())), body, 401},
 		{"wrong audience", bearer(with("aud", "another-bot")), body, 401},
 		{"audience list without this bot", bearer(with("aud", []string{"another-bot", "a-third"})), body, 401},
-		{"wrong issuer", bearer(with("iss", "https://sts.windows.net/" + tenantID + "/")), body, 401},
+		{"wrong issuer", bearer(with("iss", "https://sts.windows.net/"+tenantID+"/")), body, 401},
 		{"serviceurl mismatch", bearer(with("serviceurl", "https://attacker.example/")), body, 401},
 		{"no serviceurl", bearer(with("serviceurl", nil)), body, 401},
 		{"serviceurl not a string", bearer(with("serviceurl", 42)), body, 401},

@@ -63,8 +63,22 @@ func newFakeMicrosoft(t *testing.T) *fakeMicrosoft {
 		json.NewEncoder(w).Encode(map[string]any{"access_token": "the-bot-token", "expires_in": 3600})
 	})
 	mux.HandleFunc("/v3/", func(w http.ResponseWriter, r *http.Request) {
+		var act struct {
+			Attachments []struct {
+				ContentType string `json:"contentType"`
+				Content     struct{ Body []struct{ Text string } }
+			}
+		}
+		json.NewDecoder(r.Body).Decode(&act)
+		got := r.Method + " " + r.URL.Path + " " + r.Header.Get("Authorization")
+		for _, a := range act.Attachments {
+			got += " " + a.ContentType
+			for _, b := range a.Content.Body {
+				got += " | " + b.Text
+			}
+		}
 		f.mu.Lock()
-		f.got = append(f.got, r.Method+" "+r.URL.Path+" "+r.Header.Get("Authorization"))
+		f.got = append(f.got, got)
 		f.mu.Unlock()
 		io.WriteString(w, `{"id":"sent-1"}`)
 	})
@@ -122,7 +136,7 @@ func TestServeTeams(t *testing.T) {
 	if code := ms.activity(t, s.base, "wave create b3 2027-02-01", time.Now().Add(time.Hour)); code != 200 {
 		t.Fatalf("valid message: %d\n%s", code, s.log.String())
 	}
-	if got := ms.received(); len(got) != 1 || got[0] != "POST /v3/conversations/a:anna/activities Bearer the-bot-token" {
+	if got := ms.received(); len(got) != 1 || !strings.HasPrefix(got[0], "POST /v3/conversations/a:anna/activities Bearer the-bot-token application/vnd.microsoft.card.adaptive | Bølge b3") {
 		t.Errorf("connector received %q", got)
 	}
 	s.stop()
