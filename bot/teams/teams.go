@@ -51,7 +51,8 @@ const (
 type Config struct {
 	AppID, AppPassword string
 	// TenantID is the bot's Microsoft Entra tenant: conversations are
-	// opened there for people whose tenant is otherwise unknown.
+	// opened there for people whose tenant is otherwise unknown, and, when
+	// set, activities from other tenants are ignored.
 	TenantID string
 	// OpenIDMetadataURL is where the keys of inbound tokens are published.
 	OpenIDMetadataURL string
@@ -125,7 +126,8 @@ func New(cfg Config, cmds dispatcher) (*Bot, error) {
 // ServeHTTP takes one activity: a request without a valid token is 401
 // and runs nothing, a body over MaxBody is 413. Messages run commands and
 // are answered in their conversation; installs store how to reach the
-// person; every other activity is 200 and nothing else.
+// person; every other activity, and every activity from another tenant
+// than the bot's, is 200 and nothing else.
 func (b *Bot) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
@@ -155,6 +157,12 @@ func (b *Bot) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		http.Error(w, "not an activity", http.StatusBadRequest)
+		return
+	}
+	if b.cfg.TenantID != "" && tenant(act) != b.cfg.TenantID {
+		// The bot serves its own organisation: a guest from another tenant
+		// gets nothing.
+		w.WriteHeader(http.StatusOK)
 		return
 	}
 	switch act.Type {

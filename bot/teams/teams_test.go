@@ -300,8 +300,9 @@ func TestButtonPressUpdatesCard(t *testing.T) {
 	}
 }
 
-// TestUnhandledActivities: activities the bot does not handle are 200
-// and nothing else: no message, no change.
+// TestUnhandledActivities: activities the bot does not handle, and
+// messages from another tenant, are 200 and nothing else: no message, no
+// change.
 func TestUnhandledActivities(t *testing.T) {
 	e := newEnv(t)
 	e.say(anna, "help")
@@ -312,6 +313,12 @@ func TestUnhandledActivities(t *testing.T) {
 		if code := e.post(act, e.token()); code != 200 {
 			t.Errorf("%s answered %d", typ, code)
 		}
+	}
+	guest := e.message(anna, "wave create b9 2027-02-01")
+	guest["conversation"].(map[string]any)["tenantId"] = "another-tenant"
+	guest["channelData"] = map[string]any{"tenant": map[string]any{"id": "another-tenant"}}
+	if code := e.post(guest, e.token()); code != 200 {
+		t.Errorf("message from another tenant answered %d", code)
 	}
 	if !bytes.Equal(e.storeBytes(), before) || len(e.conn.requests()) != sent {
 		t.Errorf("unhandled activities changed the store or sent %d messages", len(e.conn.requests())-sent)
