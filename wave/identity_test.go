@@ -31,7 +31,7 @@ func TestReplacePerson(t *testing.T) {
 		}
 	}
 	// One snooze per person and subject, the later one kept.
-	if until, _ := w.SnoozedUntil("BUF", "", "maria"); !until.Equal(t0.Add(48 * time.Hour)) || len(w.Snoozes) != 3 {
+	if until, _ := w.SnoozedUntil("BUF", "", "maria"); !until.Equal(t0.Add(48*time.Hour)) || len(w.Snoozes) != 3 {
 		t.Errorf("snoozes %+v", w.Snoozes)
 	}
 	if _, ok := w.SnoozedUntil("SUF", "pc", "maria"); !ok {
