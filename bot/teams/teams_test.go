@@ -253,8 +253,6 @@ func TestChannelMentions(t *testing.T) {
 	if ref.Conversation.ID != "" || ref.ServiceURL != e.conn.serviceURL() || ref.Conversation.TenantID != tenantID {
 		t.Errorf("maria's reference %+v", ref)
 	}
-	// A message in a channel that does not mention the bot runs nothing
-	// it was not given: Teams only sends those that do.
 }
 
 // TestButtonPressUpdatesCard: a pressed Action.Submit arrives with the
