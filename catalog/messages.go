@@ -166,6 +166,7 @@ var (
 	ArgFV         = placeholder("FV", "FV")
 	ArgFVs        = placeholder("FV …", "FV …")
 	ArgPerson     = placeholder("@person", "@person")
+	ArgIdentity   = placeholder("slack:ID|teams:ID", "slack:ID|teams:ID")
 	ArgPeople     = placeholder("@person …", "@person …")
 	ArgRef        = placeholder("ID/FV", "ID/FV")
 	ArgWaveOrRef  = placeholder("ID | ID/FV", "ID | ID/FV")
@@ -282,4 +283,18 @@ var (
 	BadSubject            = msg("»%s« er ikke et emne. Skriv ID/FV eller ID/FV/AKTIVITET, fx b3/BUF/pc.", "“%s” is not a subject. Write ID/FV or ID/FV/ACTIVITY, e.g. b3/BUF/pc.")
 	RemindDeliveryFailed  = msg("%s: wavebot kan ikke nå %s med påmindelser. Sørg for, at personen kan nås i Slack eller Teams, eller udpeg en anden kontaktperson.", "%s: wavebot cannot reach %s with reminders. Make sure the person can be reached in Slack or Teams, or name another contact.")
 	RemindNoContact       = msg("%[1]s har ingen kontaktperson, og bølgen starter %[2]s. Udpeg en med: kontakt %[1]s @person", "%[1]s has no contact person and the wave starts %[2]s. Name one with: contact %[1]s @person")
+)
+
+// One person on two platforms: an admin links a Slack or Teams identity
+// to a person.
+var (
+	SumLink           = msg("knyt en Slack- eller Teams-identitet til en person, som så får hver påmindelse én gang, dér hvor vedkommende sidst skrev", "link a Slack or Teams identity to a person, who then gets each reminder once, where they last wrote")
+	LinkNotIdentity   = msg("»%s« er ikke en identitet på Slack eller Teams. Skriv slack:ID eller teams:ID, eller nævn personen på platformen.", "“%s” is not a Slack or Teams identity. Write slack:ID or teams:ID, or mention the person on that platform.")
+	LinkSelf          = msg("Du kan ikke knytte identiteter til dig selv eller dine egne identiteter til andre; bed en anden admin om det.", "You cannot link identities to yourself, or your own identities to someone else; ask another admin.")
+	LinkTaken         = msg("%s er allerede knyttet til %s.", "%s is already linked to %s.")
+	LinkHasLinks      = msg("Andre identiteter er knyttet til %s. Knyt den anden vej: knyt %[1]s ID.", "Other identities are linked to %s. Link the other way round: link %[1]s ID.")
+	LinkPlatformTaken = msg("%s har allerede identiteten %s på den platform.", "%s already has the identity %s on that platform.")
+	Linked            = msg("%s er nu knyttet til %s: det er én person, som får hver påmindelse én gang, på den platform vedkommende sidst skrev fra.", "%s is now linked to %s: one person, who gets each reminder once, on the platform they last wrote from.")
+	LinkAlready       = msg("%s og %s er allerede samme person.", "%s and %s are already the same person.")
+	ActPersonLink     = msg("knyttede identiteten", "linked the identity")
 )

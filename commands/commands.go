@@ -48,6 +48,7 @@ func (d *Dispatcher) commands() []*Command {
 		}},
 		{Name: "log", Args: []Arg{{Name: catalog.ArgLogRef}}, Summary: catalog.SumLog, Run: d.log},
 		{Name: "role", Aliases: []string{"rolle"}, Args: []Arg{{Name: catalog.ArgPerson}, {Name: catalog.ArgRole}, {Name: catalog.ArgFV, Optional: true}}, Summary: catalog.SumRole, Perm: AdminOnly, Run: d.role},
+		{Name: "link", Aliases: []string{"knyt"}, Args: []Arg{{Name: catalog.ArgPerson}, {Name: catalog.ArgIdentity}}, Summary: catalog.SumLink, Perm: AdminOnly, Run: d.link},
 		{Name: "lang", Aliases: []string{"sprog"}, Args: []Arg{{Name: catalog.ArgLang}}, Summary: catalog.SumLang, Run: d.lang},
 	}
 }

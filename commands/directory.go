@@ -26,7 +26,7 @@ func (d *Dispatcher) Once(ctx context.Context, key string, ttl time.Duration) (b
 // adapter stored it (a Slack DM channel, a Teams conversation reference);
 // empty when nothing is stored.
 func (d *Dispatcher) Address(ctx context.Context, person, platform string) (string, error) {
-	p, err := d.cfg.Store.Person(ctx, person)
+	p, err := d.person(ctx, person)
 	if errors.Is(err, storage.ErrNotFound) {
 		return "", nil
 	}
@@ -65,8 +65,9 @@ func (d *Dispatcher) SetName(ctx context.Context, person, name string) error {
 	})
 }
 
-// changePerson applies change to person, created on first contact, and
-// writes only when change reports a difference. These are facts about how
+// changePerson applies change to person, created on first contact (or to
+// the person a linked identity stands for), and writes only when change
+// reports a difference. These are facts about how
 // to reach someone, not decisions, so they leave no audit event.
 func (d *Dispatcher) changePerson(ctx context.Context, id string, change func(p *wave.Person) bool) error {
 	id, err := personID(id)
@@ -75,12 +76,16 @@ func (d *Dispatcher) changePerson(ctx context.Context, id string, change func(p 
 	}
 	p, err := d.cfg.Store.EnsurePerson(ctx, wave.Person{ID: id, Role: wave.RoleViewer},
 		wave.Event{At: d.cfg.Clock.Now(), Actor: id, Action: actPersonCreate, Item: id}, false)
+	if err == nil {
+		p, err = d.follow(ctx, p)
+	}
 	if err != nil {
 		return fmt.Errorf("load person %s: %w", id, err)
 	}
 	if !change(&p) {
 		return nil
 	}
+	id = p.ID
 	_, err = d.cfg.Store.UpdatePerson(ctx, id, func(p *wave.Person) ([]wave.Event, error) {
 		change(p)
 		return nil, nil

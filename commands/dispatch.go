@@ -277,9 +277,13 @@ func (d *Dispatcher) caller(ctx context.Context, c Caller) (wave.Person, error) 
 		p.Role = wave.RoleAdmin
 	}
 	p, err = d.cfg.Store.EnsurePerson(ctx, p, wave.Event{At: d.cfg.Clock.Now(), Actor: id, Action: actPersonCreate, Item: id}, d.cfg.BootstrapAdmin)
+	if err == nil {
+		p, err = d.acting(ctx, id, p)
+	}
 	if err != nil {
 		return wave.Person{}, fmt.Errorf("load caller %s: %w", id, err)
 	}
+	admin = admin || slices.Contains(d.cfg.Admins, p.ID)
 	if admin && p.Role != wave.RoleAdmin {
 		return d.setRole(ctx, id, id, wave.RoleAdmin, "")
 	}
@@ -351,20 +355,23 @@ func (d *Dispatcher) mention(ctx context.Context, actor, word string, now time.T
 	}
 	p, err := d.cfg.Store.EnsurePerson(ctx, wave.Person{ID: id, Role: wave.RoleViewer},
 		wave.Event{At: now, Actor: actor, Action: actPersonCreate, Item: id}, false)
+	if err == nil {
+		p, err = d.follow(ctx, p)
+	}
 	if err != nil {
 		return wave.Person{}, fmt.Errorf("resolve %s: %w", word, err)
 	}
 	return p, nil
 }
 
-// known loads the person "@name" names without creating them: someone
-// wavebot has not met is a viewer.
+// known loads the person "@name" names without creating them, following
+// a linked identity to its person: someone wavebot has not met is a viewer.
 func (d *Dispatcher) known(ctx context.Context, word string) (wave.Person, error) {
 	id, err := mentionID(word)
 	if err != nil {
 		return wave.Person{}, err
 	}
-	p, err := d.cfg.Store.Person(ctx, id)
+	p, err := d.person(ctx, id)
 	if errors.Is(err, storage.ErrNotFound) {
 		return wave.Person{ID: id, Role: wave.RoleViewer}, nil
 	}

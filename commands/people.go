@@ -242,7 +242,7 @@ func (d *Dispatcher) logValue(lang string, ev wave.Event, v string) string {
 		if v == authAnswerOK {
 			return catalog.AuthAnswerOK.In(lang)
 		}
-	case actWaveLead:
+	case actWaveLead, actPersonLink:
 		return mentions(lang, v)
 	}
 	return v

@@ -164,7 +164,7 @@ const digestButtons = 3
 // it as they deliver replies.
 func (d *Dispatcher) Digest(ctx context.Context, dg notify.Digest) Reply {
 	lang := d.cfg.Lang
-	if p, err := d.cfg.Store.Person(ctx, dg.Recipient); err == nil && p.Lang != "" {
+	if p, err := d.person(ctx, dg.Recipient); err == nil && p.Lang != "" {
 		lang = p.Lang
 	}
 	if len(dg.Reminders) == 1 {

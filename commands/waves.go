@@ -29,6 +29,7 @@ const (
 	actPersonRole     = "person.role"
 	actPersonLang     = "person.lang"
 	actRemindSnooze   = "remind.snooze"
+	actPersonLink     = "person.link"
 )
 
 var actionText = map[string]catalog.Message{
@@ -47,6 +48,7 @@ var actionText = map[string]catalog.Message{
 	actPersonRole:     catalog.ActPersonRole,
 	actPersonLang:     catalog.ActPersonLang,
 	actRemindSnooze:   catalog.ActRemindSnooze,
+	actPersonLink:     catalog.ActPersonLink,
 }
 
 func (d *Dispatcher) waveCreate(ctx context.Context, in Input) (Reply, error) {

@@ -40,6 +40,16 @@ type Person struct {
 	// platform's adapter stored it: a Slack DM channel, a Teams
 	// conversation reference. The domain never reads them.
 	Addresses map[string]string `json:"addresses,omitempty"`
+	// Links are the person's other platform identities ("teams:<id>"),
+	// linked by an admin: they act as this person and are reminded as
+	// this person. Each stays a Person of its own with LinkedTo set.
+	Links []string `json:"links,omitempty"`
+	// LinkedTo is set on a platform identity linked to another person:
+	// that person's id. Whoever writes as this id acts as that person.
+	LinkedTo string `json:"linked_to,omitempty"`
+	// LastSeen is the identity, of the person's own id and Links, that
+	// they last wrote from; reminders go there.
+	LastSeen string `json:"last_seen,omitempty"`
 }
 
 // IsKS reports whether the person works for KS (admin or ks).

@@ -12,7 +12,9 @@ import (
 	"sync"
 	"time"
 
+	"wavebot/bot/teams"
 	"wavebot/clock"
+	"wavebot/commands"
 	"wavebot/notify"
 )
 
@@ -41,6 +43,13 @@ func runServe(ctx context.Context, args []string, env func(string) (string, bool
 	if fs.NArg() > 0 {
 		return fmt.Errorf("serve: unexpected argument %q", fs.Arg(0))
 	}
+	teamsCfg, err := loadTeams(env)
+	if err != nil {
+		return err
+	}
+	if teamsCfg != nil && len(cfg.Admins) == 0 {
+		return errors.New("WAVEBOT_ADMINS: name at least one admin (e.g. teams:<id>) when a chat platform is configured")
+	}
 	logger := slog.New(slog.NewJSONHandler(stderr, nil))
 	store, err := openStore(ctx, cfg, nil)
 	if err != nil {
@@ -48,10 +57,30 @@ func runServe(ctx context.Context, args []string, env func(string) (string, bool
 	}
 	defer store.Close()
 	clk := clock.System{}
-	// Each chat adapter adds its platform's notifier here; until then every
-	// reminder is logged as undeliverable and recorded, not retried.
+	cmds, err := commands.New(commands.Config{
+		Store: store, Clock: clk, Calendar: cfg.Calendar, Template: cfg.Template, Forvaltninger: cfg.Forvaltninger,
+		Admins: cfg.Admins, BootstrapAdmin: false, Policy: cfg.Policy, Lang: cfg.Lang, Logger: logger,
+	})
+	if err != nil {
+		return err
+	}
+	mux := routes(store)
+	// Each chat adapter adds its endpoints and its platform's notifier
+	// here; a person no platform reaches is logged as undeliverable and
+	// recorded, not retried.
 	platforms := notify.Router{}
-	delivery := notify.NewDelivery(platforms, store, clk)
+	if teamsCfg != nil {
+		teamsCfg.Logger = logger
+		bot, err := teams.New(*teamsCfg, cmds)
+		if err != nil {
+			return err
+		}
+		mux.Handle("POST /api/messages", bot)
+		platforms[teams.Platform] = bot
+	}
+	// A person linked on two platforms hears each reminder once, where
+	// they last wrote from.
+	delivery := notify.NewDelivery(notify.LastUsed{People: cmds, Next: platforms}, store, clk)
 	delivery.Logger = logger
 	sweeper := &notify.Sweeper{Store: store, Policy: cfg.Policy, Delivery: delivery, Clock: clk,
 		Batch: sweepBatch, MaxRounds: sweepRounds, Logger: logger}
@@ -61,7 +90,7 @@ func runServe(ctx context.Context, args []string, env func(string) (string, bool
 		return fmt.Errorf("WAVEBOT_LISTEN: %w", err)
 	}
 	srv := &http.Server{
-		Handler:           routes(store),
+		Handler:           mux,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      15 * time.Second,
@@ -98,9 +127,9 @@ type pinger interface {
 	Ping(ctx context.Context) error
 }
 
-// routes are the HTTP endpoints: liveness and readiness for now; the chat
-// platforms' endpoints join them with their adapters.
-func routes(store pinger) http.Handler {
+// routes are the HTTP endpoints every server has: liveness and
+// readiness. The chat platforms' endpoints join them with their adapters.
+func routes(store pinger) *http.ServeMux {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		io.WriteString(w, "ok\n")

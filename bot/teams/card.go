@@ -1,0 +1,247 @@
+package teams
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/infracloudio/msbotbuilder-go/schema"
+
+	"wavebot/bot/console"
+	"wavebot/commands"
+)
+
+// cardType is the attachment content type of an Adaptive Card.
+const cardType = "application/vnd.microsoft.card.adaptive"
+
+// card is an Adaptive Card (schema 1.5), as much of it as wavebot uses.
+type card struct {
+	Type    string    `json:"type"`
+	Schema  string    `json:"$schema"`
+	Version string    `json:"version"`
+	Body    []element `json:"body"`
+	Actions []submit  `json:"actions,omitempty"`
+	// FallbackText is what a client that cannot show the card shows.
+	FallbackText string   `json:"fallbackText,omitempty"`
+	MSTeams      *msTeams `json:"msteams,omitempty"`
+}
+
+// element is a TextBlock, a FactSet or a Container.
+type element struct {
+	Type      string    `json:"type"`
+	Text      string    `json:"text,omitempty"`
+	Weight    string    `json:"weight,omitempty"`
+	Size      string    `json:"size,omitempty"`
+	Color     string    `json:"color,omitempty"`
+	IsSubtle  bool      `json:"isSubtle,omitempty"`
+	Wrap      bool      `json:"wrap,omitempty"`
+	Spacing   string    `json:"spacing,omitempty"`
+	Separator bool      `json:"separator,omitempty"`
+	Facts     []fact    `json:"facts,omitempty"`
+	Items     []element `json:"items,omitempty"`
+}
+
+// fact is one labelled value of a FactSet.
+type fact struct {
+	Title string `json:"title"`
+	Value string `json:"value"`
+}
+
+// submit is an Action.Submit button; Data.Command comes back in the
+// activity's value when it is pressed.
+type submit struct {
+	Type  string     `json:"type"`
+	Title string     `json:"title"`
+	Data  submitData `json:"data"`
+}
+
+// submitData is what a pressed button sends back.
+type submitData struct {
+	Command string `json:"command"`
+}
+
+// msTeams holds the Teams extensions of a card: its width and the people
+// it mentions.
+type msTeams struct {
+	Width    string    `json:"width,omitempty"`
+	Entities []mention `json:"entities,omitempty"`
+}
+
+// mention makes <at>Name</at> in a card's text a Teams mention.
+type mention struct {
+	Type      string         `json:"type"`
+	Text      string         `json:"text"`
+	Mentioned mentionAccount `json:"mentioned"`
+}
+
+// mentionAccount is the person a mention names.
+type mentionAccount struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// platformPerson finds the "@teams:<id>" and "@slack:<id>" that replies
+// write for people.
+var platformPerson = regexp.MustCompile(`@(?:teams|slack):[0-9A-Za-z_-]+`)
+
+// peopleIn lists the platform ids a reply mentions, once each, in order.
+func peopleIn(r commands.Reply) []string {
+	var ids []string
+	seen := map[string]bool{}
+	add := func(s string) {
+		for _, m := range platformPerson.FindAllString(s, -1) {
+			if id := m[1:]; !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
+			}
+		}
+	}
+	add(r.Title)
+	for _, l := range r.Lines {
+		add(l)
+	}
+	for _, f := range r.Fields {
+		add(f.Value)
+	}
+	for _, s := range r.Sections {
+		add(s.Title)
+		for _, f := range s.Fields {
+			add(f.Value)
+		}
+		for _, l := range s.Lines {
+			add(l)
+		}
+	}
+	return ids
+}
+
+// who is how a person appears in Teams: their Teams identity
+// ("teams:<AAD object id>", empty when they have none) and their name.
+type who struct {
+	Teams, Name string
+}
+
+// mentioner turns people into Teams mentions where they have a Teams
+// identity, collecting one entity per person, and into "@Name" elsewhere.
+type mentioner struct {
+	people   map[string]who
+	entities []mention
+	seen     map[string]bool
+}
+
+func (m *mentioner) name(id string) string {
+	if n := m.people[id].Name; n != "" {
+		return n
+	}
+	if t := m.people[id].Teams; t != "" {
+		return strings.TrimPrefix(t, "teams:")
+	}
+	return id
+}
+
+func (m *mentioner) text(s string) string {
+	return platformPerson.ReplaceAllStringFunc(s, func(match string) string {
+		id := match[1:]
+		aad, ok := strings.CutPrefix(m.people[id].Teams, "teams:")
+		if !ok {
+			return "@" + m.name(id)
+		}
+		at := "<at>" + m.name(id) + "</at>"
+		if !m.seen[id] {
+			m.seen[id] = true
+			m.entities = append(m.entities, mention{Type: "mention", Text: at,
+				Mentioned: mentionAccount{ID: aad, Name: m.name(id)}})
+		}
+		return at
+	})
+}
+
+// plain writes people as "@Name", for text without mentions.
+func (m *mentioner) plain(s string) string {
+	return platformPerson.ReplaceAllStringFunc(s, func(match string) string { return "@" + m.name(match[1:]) })
+}
+
+// render turns a reply into an Adaptive Card: the title, a progress line,
+// the fields as a fact set, the lines as text blocks, a container per
+// section and a button per action. People with a Teams identity become
+// mentions, everyone else "@Name"; the text rendering is the card's
+// fallback.
+func render(r commands.Reply, people map[string]who) card {
+	m := &mentioner{people: people, seen: map[string]bool{}}
+	c := card{Type: "AdaptiveCard", Schema: "http://adaptivecards.io/schemas/adaptive-card.json", Version: "1.5"}
+	if r.Title != "" {
+		c.Body = append(c.Body, element{Type: "TextBlock", Text: m.text(r.Title), Weight: "Bolder", Size: "Medium", Wrap: true})
+	}
+	c.Body = append(c.Body, body(m, r.Progress, r.Fields, nil)...)
+	for i, l := range r.Lines {
+		e := element{Type: "TextBlock", Text: m.text(l), Wrap: true, Spacing: "Small"}
+		if r.Refused && i == 0 {
+			e.Color, e.Weight = "Attention", "Bolder"
+		}
+		if r.Refused && i > 0 {
+			e.IsSubtle = true
+		}
+		c.Body = append(c.Body, e)
+	}
+	for _, s := range r.Sections {
+		items := []element{{Type: "TextBlock", Text: m.text(s.Title), Weight: "Bolder", Wrap: true}}
+		items = append(items, body(m, s.Progress, s.Fields, s.Lines)...)
+		c.Body = append(c.Body, element{Type: "Container", Separator: true, Spacing: "Medium", Items: items})
+	}
+	for _, a := range r.Actions {
+		c.Actions = append(c.Actions, submit{Type: "Action.Submit", Title: a.Label, Data: submitData{Command: a.Command}})
+	}
+	c.FallbackText = m.plain(plainText(r))
+	c.MSTeams = &msTeams{Width: "Full", Entities: m.entities}
+	return c
+}
+
+// body renders a progress line, fields and lines.
+func body(m *mentioner, p *commands.Progress, fields []commands.Field, lines []string) []element {
+	var out []element
+	if p != nil {
+		out = append(out, element{Type: "TextBlock", Text: progress(*p), IsSubtle: true, Spacing: "Small"})
+	}
+	if len(fields) > 0 {
+		fs := element{Type: "FactSet"}
+		for _, f := range fields {
+			fs.Facts = append(fs.Facts, fact{Title: f.Label, Value: m.text(f.Value)})
+		}
+		out = append(out, fs)
+	}
+	for _, l := range lines {
+		out = append(out, element{Type: "TextBlock", Text: m.text(l), Wrap: true, Spacing: "Small"})
+	}
+	return out
+}
+
+// progress draws Done of Total as ten cells: ▰▰▰▰▱▱▱▱▱▱ 4/9.
+func progress(p commands.Progress) string {
+	const width = 10
+	filled := 0
+	if p.Total > 0 {
+		filled = min(max(p.Done*width/p.Total, 0), width)
+	}
+	return fmt.Sprintf("%s%s %d/%d", strings.Repeat("▰", filled), strings.Repeat("▱", width-filled), p.Done, p.Total)
+}
+
+// plainText is a reply as plain text, as the console shows it.
+func plainText(r commands.Reply) string {
+	var b strings.Builder
+	console.Render(&b, r)
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// attachment wraps a card for an activity.
+func attachment(c card) schema.Attachment {
+	return schema.Attachment{ContentType: cardType, Content: c}
+}
+
+// summary is the short text of a reply that Teams shows in a notification.
+func summary(r commands.Reply, people map[string]who) string {
+	s := r.Title
+	if s == "" && len(r.Lines) > 0 {
+		s = r.Lines[0]
+	}
+	return (&mentioner{people: people}).plain(s)
+}

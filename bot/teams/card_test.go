@@ -1,0 +1,120 @@
+package teams
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"wavebot/commands"
+	"wavebot/notify"
+	"wavebot/wave"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+// TestCard renders the reply shapes people see as Adaptive Cards and
+// compares each with testdata/TestCard/<shape>.golden.json: the status of
+// a wave and of an enrolment, help, a refusal, reminders, my and log.
+// Teams people are mentions, a Slack person is a name.
+func TestCard(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	mariaID, annaID := "teams:"+mariaAAD, "teams:"+annaAAD
+	e.cmds.SetName(ctx, mariaID, maria.name)
+	e.cmds.SetName(ctx, "slack:U0SLACK1", "Søren Berg")
+	run := func(who, text string) commands.Reply {
+		return e.cmds.Handle(ctx, commands.Request{Caller: commands.Caller{ID: who}, Text: text})
+	}
+	for _, line := range []string{
+		"wave create b3 2027-02-01 Bølge 3", "wave enroll b3 BUF SUF", "contact b3/BUF @" + mariaID + " @slack:U0SLACK1",
+		"done b3/BUF kickoff", "auth request b3/BUF 2027-02-15",
+	} {
+		if r := run(annaID, line); r.Refused {
+			t.Fatalf("%s: %v", line, r.Lines)
+		}
+	}
+	e.cmds.SetName(ctx, annaID, anna.name)
+	due := wave.Date{Year: 2027, Month: time.February, Day: 15}
+	reminder := notify.Reminder{Kind: notify.AuthSoon, Wave: "b3", FV: "BUF", Due: due, Recipient: mariaID}
+	overdue := notify.Reminder{Kind: notify.ActivityOverdue, Wave: "b3", FV: "BUF", Activity: "info", Due: due.AddDays(-10), Recipient: mariaID}
+	for _, tc := range []struct {
+		name  string
+		reply commands.Reply
+	}{
+		{"status_of_a_wave", run(mariaID, "status b3")},
+		{"status_of_an_enrolment", run(mariaID, "status b3/BUF")},
+		{"help", run(mariaID, "help")},
+		{"refusal", run(mariaID, "done b3/BUF pc")},
+		{"reminder", e.cmds.Digest(ctx, notify.Digest{Recipient: mariaID, Reminders: []notify.Reminder{reminder}})},
+		{"digest", e.cmds.Digest(ctx, notify.Digest{Recipient: mariaID, Reminders: []notify.Reminder{reminder, overdue}})},
+		{"my", run(mariaID, "my")},
+		{"log", run(mariaID, "log b3/BUF")},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			msg, err := e.bot.message(ctx, tc.reply)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got bytes.Buffer
+			enc := json.NewEncoder(&got)
+			enc.SetEscapeHTML(false)
+			enc.SetIndent("", "  ")
+			if err := enc.Encode(msg.Attachments[0]); err != nil {
+				t.Fatal(err)
+			}
+			golden := filepath.Join("testdata", t.Name()+".golden.json")
+			if *update {
+				os.MkdirAll(filepath.Dir(golden), 0o755)
+				if err := os.WriteFile(golden, got.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got.Bytes(), want) {
+				t.Errorf("card differs from %s (run with -update to accept):\n%s", golden, got.String())
+			}
+			checkCard(t, msg.Attachments[0].Content.(card), tc.reply)
+		})
+	}
+}
+
+// checkCard holds every card to what Teams needs, whatever the golden
+// file says: each <at> in the text has its entity, each action is an
+// Action.Submit carrying its command, and a refusal stands out.
+func checkCard(t *testing.T, c card, r commands.Reply) {
+	t.Helper()
+	if c.Type != "AdaptiveCard" || c.Version != "1.5" || c.FallbackText == "" || strings.Contains(c.FallbackText, "<at>") {
+		t.Errorf("card head %q %q, fallback %q", c.Type, c.Version, c.FallbackText)
+	}
+	b, _ := json.Marshal(c.Body)
+	body := strings.ReplaceAll(string(b), `\u003c`, "<")
+	body = strings.ReplaceAll(body, `\u003e`, ">")
+	for _, m := range c.MSTeams.Entities {
+		if !strings.Contains(body, m.Text) || m.Mentioned.ID == "" {
+			t.Errorf("mention %+v not in the text", m)
+		}
+	}
+	if strings.Count(body, "<at>") > 0 && len(c.MSTeams.Entities) == 0 {
+		t.Error("<at> without a mention entity")
+	}
+	if len(c.Actions) != len(r.Actions) {
+		t.Fatalf("%d actions for %d", len(c.Actions), len(r.Actions))
+	}
+	for i, a := range c.Actions {
+		if a.Type != "Action.Submit" || a.Data.Command != r.Actions[i].Command || a.Title != r.Actions[i].Label {
+			t.Errorf("action %+v for %+v", a, r.Actions[i])
+		}
+	}
+	if r.Refused && (len(c.Body) == 0 || c.Body[0].Color != "Attention") {
+		t.Errorf("refusal does not stand out: %+v", c.Body)
+	}
+}

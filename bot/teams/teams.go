@@ -1,0 +1,396 @@
+// Package teams is the Microsoft Teams adapter: POST /api/messages turns
+// activities from the Bot Connector into commands and answers them with
+// Adaptive Cards, and Notify delivers reminders to a person's 1:1 chat
+// with the bot. It uses msbotbuilder-go for the Bot Framework schema,
+// activity handling and conversation references, with its own token
+// validator and connector client in place of the library's.
+package teams
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/infracloudio/msbotbuilder-go/connector/auth"
+	"github.com/infracloudio/msbotbuilder-go/core"
+	"github.com/infracloudio/msbotbuilder-go/core/activity"
+	"github.com/infracloudio/msbotbuilder-go/schema"
+
+	"wavebot/clock"
+	"wavebot/commands"
+	"wavebot/notify"
+)
+
+// Limits and names of the adapter.
+const (
+	// Platform is the part of a person id before ':' that Teams serves.
+	Platform = "teams"
+	// MaxBody is the largest activity accepted.
+	MaxBody = 1 << 20
+	// DefaultServiceURL is where conversations with people who never wrote
+	// to the bot are opened: the Bot Connector's global Teams endpoint.
+	DefaultServiceURL = "https://smba.trafficmanager.net/teams/"
+	// httpTimeout bounds every call to Microsoft.
+	httpTimeout = 15 * time.Second
+	// onceTTL is how long an activity's id is remembered, so a retried
+	// activity is run once.
+	onceTTL = 24 * time.Hour
+)
+
+// Config is what the adapter needs to know of its bot registration.
+type Config struct {
+	AppID, AppPassword string
+	// TenantID is the bot's Microsoft Entra tenant: conversations are
+	// opened there for people whose tenant is otherwise unknown, and, when
+	// set, activities from other tenants are ignored.
+	TenantID string
+	// OpenIDMetadataURL is where the keys of inbound tokens are published.
+	OpenIDMetadataURL string
+	// TokenURL is where the bot gets its own token.
+	TokenURL string
+	// ServiceURL is where conversations are opened for people whose
+	// service URL is unknown; DefaultServiceURL when empty.
+	ServiceURL string
+	Clock      clock.Clock
+	Logger     *slog.Logger
+}
+
+// dispatcher is what the adapter needs of the command language.
+type dispatcher interface {
+	Handle(ctx context.Context, req commands.Request) commands.Reply
+	Digest(ctx context.Context, d notify.Digest) commands.Reply
+	Once(ctx context.Context, key string, ttl time.Duration) (bool, error)
+	Address(ctx context.Context, person, platform string) (string, error)
+	SetAddress(ctx context.Context, person, platform, address string) error
+	SetName(ctx context.Context, person, name string) error
+	Identity(ctx context.Context, person, platform string) (id, name string, err error)
+}
+
+var _ dispatcher = (*commands.Dispatcher)(nil)
+
+// Bot is the Teams adapter: an http.Handler for POST /api/messages and a
+// notify.Notifier for reminders.
+type Bot struct {
+	cfg     Config
+	cmds    dispatcher
+	adapter *core.BotFrameworkAdapter
+	conn    *connector
+}
+
+// New returns the adapter for bot registration cfg, running commands
+// through cmds.
+func New(cfg Config, cmds dispatcher) (*Bot, error) {
+	if cfg.AppID == "" || cfg.AppPassword == "" {
+		return nil, errors.New("teams: the app id and password are both needed")
+	}
+	if cfg.TokenURL == "" {
+		return nil, errors.New("teams: no token URL")
+	}
+	if cfg.OpenIDMetadataURL == "" {
+		cfg.OpenIDMetadataURL = DefaultOpenIDMetadataURL
+	}
+	if cfg.ServiceURL == "" {
+		cfg.ServiceURL = DefaultServiceURL
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = clock.System{}
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	web := &http.Client{Timeout: httpTimeout}
+	conn := &connector{
+		tokens: &tokens{url: cfg.TokenURL, appID: cfg.AppID, password: cfg.AppPassword, http: web, clock: cfg.Clock},
+		http:   web,
+		clock:  cfg.Clock,
+	}
+	adapter := &core.BotFrameworkAdapter{
+		AdapterSetting: core.AdapterSetting{AppID: cfg.AppID, AppPassword: cfg.AppPassword,
+			CredentialProvider: auth.SimpleCredentialProvider{AppID: cfg.AppID, Password: cfg.AppPassword}},
+		TokenValidator: NewValidator(cfg.AppID, cfg.OpenIDMetadataURL, web, cfg.Clock),
+		Client:         conn,
+	}
+	return &Bot{cfg: cfg, cmds: cmds, adapter: adapter, conn: conn}, nil
+}
+
+// ServeHTTP takes one activity: a request without a valid token is 401
+// and runs nothing, a body over MaxBody is 413. Messages run commands and
+// are answered in their conversation; installs store how to reach the
+// person; every other activity, and every activity from another tenant
+// than the bot's, is 200 and nothing else.
+func (b *Bot) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	if r.Header.Get("Authorization") == "" {
+		http.Error(w, "unauthorized", http.StatusUnauthorized)
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+	if err != nil {
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			http.Error(w, "activity too large", http.StatusRequestEntityTooLarge)
+			return
+		}
+		http.Error(w, "cannot read activity", http.StatusBadRequest)
+		return
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	ctx := r.Context()
+	act, err := b.adapter.ParseRequest(ctx, r)
+	if err != nil {
+		if errors.Is(err, errUnauthorized) {
+			b.cfg.Logger.Warn("teams: request refused", "err", err)
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			return
+		}
+		http.Error(w, "not an activity", http.StatusBadRequest)
+		return
+	}
+	if b.cfg.TenantID != "" && tenant(act) != b.cfg.TenantID {
+		// The bot serves its own organisation: a guest from another tenant
+		// gets nothing.
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	switch act.Type {
+	case schema.Message:
+		b.onMessage(ctx, act, body)
+	case schema.ConversationUpdate, schema.InstallationUpdate:
+		b.onInstall(ctx, act)
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+// person is the wavebot id of a Teams account: teams:<AAD object id>.
+func person(a schema.ChannelAccount) (string, bool) {
+	if !objectID.MatchString(a.AadObjectID) {
+		return "", false
+	}
+	return Platform + ":" + a.AadObjectID, true
+}
+
+// objectID is what an AAD object id looks like: a GUID, or at least one
+// word that can stand in a command line.
+var objectID = regexp.MustCompile(`^[0-9A-Za-z_-]{1,58}$`)
+
+// personal reports whether a conversation is a 1:1 chat with the bot.
+func personal(c schema.ConversationAccount) bool {
+	return c.ConversationType == "personal" || (c.ConversationType == "" && !c.IsGroup)
+}
+
+// tenant is the tenant an activity came from.
+func tenant(act schema.Activity) string {
+	if act.Conversation.TenantID != "" {
+		return act.Conversation.TenantID
+	}
+	if t, ok := act.ChannelData["tenant"].(map[string]any); ok {
+		id, _ := t["id"].(string)
+		return id
+	}
+	return ""
+}
+
+// onInstall remembers how to reach the person who installed the bot or
+// opened a chat with it, for reminders.
+func (b *Bot) onInstall(ctx context.Context, act schema.Activity) {
+	id, ok := person(act.From)
+	if !ok || !personal(act.Conversation) {
+		return
+	}
+	b.remember(ctx, id, act.From.Name, reference(act))
+}
+
+// reference is the conversation an activity came in, to send to later.
+func reference(act schema.Activity) schema.ConversationReference {
+	ref := activity.GetCoversationReference(act)
+	ref.ActivityID = "" // later messages start anew instead of replying
+	ref.Conversation.TenantID = tenant(act)
+	return ref
+}
+
+// remember stores a person's name and conversation reference. A
+// reference without a conversation only says where the person's
+// conversation can be opened; it never replaces a full one.
+func (b *Bot) remember(ctx context.Context, id, name string, ref schema.ConversationReference) {
+	if name != "" {
+		if err := b.cmds.SetName(ctx, id, name); err != nil {
+			b.cfg.Logger.Warn("teams: store name", "person", id, "err", err)
+		}
+	}
+	if ref.Conversation.ID == "" {
+		stored, err := b.reference(ctx, id)
+		if err != nil || stored.ServiceURL != "" {
+			return
+		}
+	}
+	data, err := json.Marshal(ref)
+	if err == nil {
+		err = b.cmds.SetAddress(ctx, id, Platform, string(data))
+	}
+	if err != nil {
+		b.cfg.Logger.Warn("teams: store conversation reference", "person", id, "err", err)
+	}
+}
+
+// reference loads how person is reached in Teams; the zero reference
+// when nothing is stored.
+func (b *Bot) reference(ctx context.Context, id string) (schema.ConversationReference, error) {
+	var ref schema.ConversationReference
+	addr, err := b.cmds.Address(ctx, id, Platform)
+	if err != nil || addr == "" {
+		return ref, err
+	}
+	if err := json.Unmarshal([]byte(addr), &ref); err != nil {
+		return schema.ConversationReference{}, fmt.Errorf("conversation reference of %s: %w", id, err)
+	}
+	return ref, nil
+}
+
+// onMessage runs a message's command, or a pressed button's, and answers.
+func (b *Bot) onMessage(ctx context.Context, act schema.Activity, body []byte) {
+	caller, ok := person(act.From)
+	if !ok {
+		b.cfg.Logger.Warn("teams: message from an account without an AAD object id", "from", act.From.ID)
+		return
+	}
+	first, err := b.cmds.Once(ctx, "teams:activity:"+act.Conversation.ID+"|"+act.ID, onceTTL)
+	if err != nil {
+		b.cfg.Logger.Warn("teams: claim activity", "err", err)
+	} else if !first {
+		return
+	}
+	ref := reference(act)
+	if !personal(act.Conversation) {
+		ref.Conversation = schema.ConversationAccount{TenantID: ref.Conversation.TenantID}
+	}
+	b.remember(ctx, caller, act.From.Name, ref)
+	pressed, isButton := act.Value["command"].(string)
+	text := pressed
+	if !isButton {
+		text = b.commandText(ctx, act, body)
+	}
+	reply := b.cmds.Handle(ctx, commands.Request{Caller: commands.Caller{ID: caller, Name: act.From.Name}, Text: text})
+	out, err := b.message(ctx, reply)
+	if err != nil {
+		b.cfg.Logger.Error("teams: render reply", "err", err)
+		return
+	}
+	if isButton && !reply.Refused && act.ReplyToID != "" {
+		// The card whose button was pressed shows the outcome in its place.
+		out = activity.ApplyConversationReference(out, activity.GetCoversationReference(act), false)
+		out.ID, out.ReplyToID = act.ReplyToID, ""
+		if err := b.adapter.UpdateActivity(ctx, out); err != nil {
+			b.cfg.Logger.Warn("teams: update card", "err", err)
+		}
+		return
+	}
+	if act.Conversation.ConversationType == "channel" && !strings.Contains(act.Conversation.ID, ";messageid=") {
+		act.Conversation.ID += ";messageid=" + act.ID // answer in the message's thread
+	}
+	err = b.adapter.ProcessActivity(ctx, act, activity.HandlerFuncs{
+		OnMessageFunc: func(turn *activity.TurnContext) (schema.Activity, error) {
+			return turn.SendActivity(activity.MsgOptionAttachments(out.Attachments), summaryOption(out.Summary))
+		},
+	})
+	if err != nil {
+		b.cfg.Logger.Warn("teams: reply", "err", err)
+	}
+}
+
+func summaryOption(s string) activity.MsgOption {
+	return func(a *schema.Activity) error {
+		a.Summary = s
+		return nil
+	}
+}
+
+// message renders a reply as a message activity holding its card, with
+// the Teams identities and names of the people it mentions.
+func (b *Bot) message(ctx context.Context, r commands.Reply) (schema.Activity, error) {
+	people := map[string]who{}
+	for _, id := range peopleIn(r) {
+		teams, name, err := b.cmds.Identity(ctx, id, Platform)
+		if err != nil {
+			return schema.Activity{}, fmt.Errorf("identity of %s: %w", id, err)
+		}
+		people[id] = who{Teams: teams, Name: name}
+	}
+	return schema.Activity{Type: schema.Message, Summary: summary(r, people),
+		Attachments: []schema.Attachment{attachment(render(r, people))}}, nil
+}
+
+// mentionEntities is the part of an activity that the library's schema
+// drops: the people its mentions name.
+type mentionEntities struct {
+	Entities []schema.Mention `json:"entities"`
+}
+
+// tags are the HTML tags Teams may wrap a message's text in.
+var tags = regexp.MustCompile(`</?[a-zA-Z][^>]*>`)
+
+// commandText is a message's command line: the bot's own mention taken
+// out, everyone else's made "@teams:<AAD object id>".
+func (b *Bot) commandText(ctx context.Context, act schema.Activity, body []byte) string {
+	text := act.Text
+	var ents mentionEntities
+	_ = json.Unmarshal(body, &ents) // the activity itself decoded, so this does too
+	for _, e := range ents.Entities {
+		if e.Type != "mention" || e.Text == "" {
+			continue
+		}
+		if e.Mentioned.ID == act.Recipient.ID {
+			text = strings.Replace(text, e.Text, " ", 1)
+			continue
+		}
+		id, ok := b.mentioned(ctx, act, e.Mentioned)
+		if !ok {
+			continue
+		}
+		text = strings.Replace(text, e.Text, " @"+id+" ", 1)
+	}
+	return strings.TrimSpace(html.UnescapeString(tags.ReplaceAllString(text, " ")))
+}
+
+// mentioned is the person a mention names, asking the connector for
+// their AAD object id when the mention lacks it. Whoever is mentioned can
+// be reminded later: their name is kept, and where their conversation can
+// be opened.
+func (b *Bot) mentioned(ctx context.Context, act schema.Activity, acc schema.ChannelAccount) (string, bool) {
+	if acc.AadObjectID == "" && acc.ID != "" {
+		u, err := url.Parse(endpoint(act.ServiceURL, "v3/conversations/"+url.PathEscape(act.Conversation.ID)+"/members/"+url.PathEscape(acc.ID)))
+		var raw json.RawMessage
+		if err == nil {
+			raw, err = b.conn.Get(ctx, *u)
+		}
+		if err == nil {
+			var member schema.ChannelAccount
+			if json.Unmarshal(raw, &member) == nil {
+				acc.AadObjectID = member.AadObjectID
+			}
+		}
+		if acc.AadObjectID == "" {
+			b.cfg.Logger.Warn("teams: cannot identify a mentioned person", "id", acc.ID, "err", err)
+			return "", false
+		}
+	}
+	id, ok := person(acc)
+	if !ok {
+		return "", false
+	}
+	b.remember(ctx, id, acc.Name, schema.ConversationReference{ChannelID: act.ChannelID, ServiceURL: act.ServiceURL,
+		Conversation: schema.ConversationAccount{TenantID: tenant(act)}})
+	return id, true
+}
