@@ -27,6 +27,7 @@ var (
 	WorkflowTitle    = msg("KØR workflow – %s", "KØR workflow – %s")
 	MyTitle          = msg("Åbne opgaver for %s", "Open tasks for %s")
 	NoTasks          = msg("Du har ingen åbne opgaver.", "You have no open tasks.")
+	HomeNoEnrolments = msg("Du er ikke KS-projektleder eller kontaktperson i nogen aktiv bølge.", "You are not the KS lead or a contact in any active wave.")
 	TaskActivity     = msg("%s %s %s – %s", "%s %s %s – %s")
 	TaskAuthAnswer   = msg("%s %s – giv tilbagemelding om autorisationer (auth ok / auth fix)", "%s %s – send the authorization feedback (auth ok / auth fix)")
 	TaskAuthApply    = msg("%s %s – tildel autorisationerne fra tilbagemeldingen (auth applied)", "%s %s – apply the authorizations from the feedback (auth applied)")
