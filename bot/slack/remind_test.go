@@ -1,0 +1,81 @@
+package slack
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"wavebot/bot/slack/fakeslack"
+	"wavebot/notify"
+	"wavebot/wave"
+)
+
+// sweeper is the reminder engine as serve runs it, delivering through
+// the bot, on the fixture's fake clock. It is the one place this
+// package's tests set the engine up, so a change to its API changes one
+// function. Pacing is off: the fake clock does not move by itself.
+func (f *fixture) sweeper() *notify.Sweeper {
+	delivery := notify.NewDelivery(f.bot, f.clock)
+	delivery.Pace = 0
+	return &notify.Sweeper{Store: f.store, Policy: notify.DefaultPolicy(wave.Copenhagen()), Delivery: delivery,
+		Clock: f.clock, Lease: 2 * time.Minute, Batch: 100, Logger: slog.New(slog.DiscardHandler)}
+}
+
+// TestReminderFallsDue: when the authorization feedback falls due on the
+// fake clock, the sweeper's delivery opens the contact's direct message
+// once and posts the reminder with its buttons and a fallback text.
+func TestReminderFallsDue(t *testing.T) {
+	f := newFixture(t)
+	for _, a := range []string{"kickoff", "info", "training", "auth", "golive", "evaluation"} {
+		f.do("UANNA: skip b3/BUF " + a)
+	}
+	f.do("UANNA: auth request b3/BUF 2027-02-15")
+	s := f.sweeper()
+	ctx := context.Background()
+	if n, err := s.Sweep(ctx); err != nil || len(f.api.Calls("chat.postMessage")) != 0 {
+		t.Fatalf("reminders before they fall due: %d %v %v", n, err, f.api.Methods())
+	}
+	f.clock.Set(wave.Copenhagen().At(wave.Date{Year: 2027, Month: 2, Day: 11}, 9, 0)) // D-2 business days
+	if _, err := s.Sweep(ctx); err != nil {
+		t.Fatal(err)
+	}
+	opened := map[string]int{}
+	for _, c := range f.api.Calls("conversations.open") {
+		opened[c.Form.Get("users")]++
+	}
+	var toMaria []received
+	for _, c := range f.api.Calls("chat.postMessage") {
+		if ch := c.Form.Get("channel"); opened[strings.TrimPrefix(ch, "D")] != 1 {
+			t.Errorf("posted to %s, opened %v", ch, opened)
+		}
+		if c.Form.Get("channel") == "DUMARIA" {
+			toMaria = append(toMaria, receivedPost(t, c))
+		}
+	}
+	if len(toMaria) != 1 {
+		t.Fatalf("%d messages to maria, want 1: %v", len(toMaria), f.api.Methods())
+	}
+	m := toMaria[0]
+	wantIn(t, m.Text, "b3/BUF: tilbagemeldingen om autorisationer skal være KS i hænde senest 2027-02-15")
+	wantIn(t, m.texts(), "Påmindelse")
+	want := map[string]string{"Autorisationer OK": "auth ok b3/BUF", "Udsæt 1 dag": "remind snooze b3/BUF 1d", "Udsæt 3 dage": "remind snooze b3/BUF 3d"}
+	got := fakeslack.Buttons(t, m.Blocks)
+	for label, command := range want {
+		if got[label] != command {
+			t.Errorf("button %q runs %q, want %q (all: %v)", label, got[label], command, got)
+		}
+	}
+	// The next day's sweep reuses the direct message.
+	f.clock.Set(wave.Copenhagen().At(wave.Date{Year: 2027, Month: 2, Day: 15}, 9, 0))
+	if _, err := s.Sweep(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(f.api.Calls("conversations.open")); n != len(opened) {
+		t.Errorf("conversations.open %d times for %d people", n, len(opened))
+	}
+	if n := len(f.api.Calls("chat.postMessage")); n <= len(toMaria) {
+		t.Errorf("no reminder on the due day")
+	}
+}
