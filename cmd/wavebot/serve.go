@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"wavebot/clock"
+	"wavebot/commands"
 	"wavebot/notify"
 )
 
@@ -41,6 +42,9 @@ func runServe(ctx context.Context, args []string, env func(string) (string, bool
 	if fs.NArg() > 0 {
 		return fmt.Errorf("serve: unexpected argument %q", fs.Arg(0))
 	}
+	if err := cfg.checkServerAdmins(); err != nil {
+		return err
+	}
 	logger := slog.New(slog.NewJSONHandler(stderr, nil))
 	store, err := openStore(ctx, cfg)
 	if err != nil {
@@ -48,10 +52,21 @@ func runServe(ctx context.Context, args []string, env func(string) (string, bool
 	}
 	defer store.Close()
 	clk := clock.System{}
-	// Each chat adapter adds its platform's notifier here; until then every
-	// reminder is logged as undeliverable and recorded, not retried.
-	platforms := notify.Router{}
-	sweeper := &notify.Sweeper{Store: store, Policy: cfg.Policy, Delivery: notify.NewDelivery(platforms, clk), Clock: clk,
+	d, err := commands.New(commands.Config{
+		Store: store, Clock: clk, Calendar: cfg.Calendar, Template: cfg.Template, Forvaltninger: cfg.Forvaltninger,
+		Admins: cfg.Admins, BootstrapAdmin: false, Policy: cfg.Policy, Lang: cfg.Lang, Logger: logger,
+	})
+	if err != nil {
+		return err
+	}
+	// Each chat platform delivers reminders to its people; a person no
+	// platform reaches is logged as undeliverable and recorded, not retried.
+	platforms := chats(cfg, d, logger)
+	notifiers := notify.Router{}
+	for _, c := range platforms {
+		notifiers[c.name] = c.notifier
+	}
+	sweeper := &notify.Sweeper{Store: store, Policy: cfg.Policy, Delivery: notify.NewDelivery(notifiers, clk), Clock: clk,
 		Lease: reminderLease, Batch: sweepBatch, Logger: logger}
 
 	ln, err := net.Listen("tcp", cfg.Listen)
@@ -59,7 +74,7 @@ func runServe(ctx context.Context, args []string, env func(string) (string, bool
 		return fmt.Errorf("WAVEBOT_LISTEN: %w", err)
 	}
 	srv := &http.Server{
-		Handler:           routes(store),
+		Handler:           routes(store, platforms...),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      15 * time.Second,
@@ -67,23 +82,38 @@ func runServe(ctx context.Context, args []string, env func(string) (string, bool
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
-	logger.Info("listening", "addr", ln.Addr().String(), "sweep_interval", cfg.SweepInterval.String())
-	// The sweeper stops with the service, also when the server fails.
-	sweeping, stopSweeping := context.WithCancel(ctx)
-	defer stopSweeping()
+	logger.Info("listening", "addr", ln.Addr().String(), "sweep_interval", cfg.SweepInterval.String(), "chat", cfg.chatPlatforms())
+	// The sweeper and the platforms' own connections stop with the
+	// service, also when the server or one of them fails.
+	running, stop := context.WithCancel(ctx)
+	defer stop()
 	var wg sync.WaitGroup
-	wg.Go(func() { sweeper.Run(sweeping, cfg.SweepInterval) })
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
+	wg.Go(func() { sweeper.Run(running, cfg.SweepInterval) })
+	failed := make(chan error, len(platforms)+1)
+	go func() { failed <- srv.Serve(ln) }()
+	for _, c := range platforms {
+		if c.run != nil {
+			wg.Go(func() {
+				if err := c.run(running); err != nil {
+					failed <- err
+				}
+			})
+		}
+	}
 	select {
-	case err = <-served:
-		stopSweeping()
+	case err = <-failed:
 	case <-ctx.Done():
-		shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
-		defer cancel()
-		err = srv.Shutdown(shutdown)
+	}
+	stop()
+	shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
+	defer cancel()
+	if shutErr := srv.Shutdown(shutdown); err == nil {
+		err = shutErr
 	}
 	wg.Wait()
+	for _, c := range platforms {
+		c.wait()
+	}
 	logger.Info("stopped")
 	if err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serve: %w", err)
@@ -96,10 +126,15 @@ type pinger interface {
 	Ping(ctx context.Context) error
 }
 
-// routes are the HTTP endpoints: liveness and readiness for now; the chat
-// platforms' endpoints join them with their adapters.
-func routes(store pinger) http.Handler {
+// routes are the HTTP endpoints: liveness, readiness and the chat
+// platforms' own.
+func routes(store pinger, platforms ...chat) http.Handler {
 	mux := http.NewServeMux()
+	for _, c := range platforms {
+		if c.routes != nil {
+			c.routes(mux)
+		}
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		io.WriteString(w, "ok\n")
 	})
