@@ -87,9 +87,11 @@ func (b *Bot) callback(ctx context.Context, cb *slackevents.EventsAPICallbackEve
 		if json.Unmarshal(raw, &m) != nil || m.ChannelType != "im" {
 			return nil
 		}
-		job = func(ctx context.Context) {
-			b.answer(ctx, m.User, m.Channel, m.ThreadTimeStamp, withoutBot(m.Text, bot))
+		text := m.Text
+		if bot != "" {
+			text = withoutBot(text, bot)
 		}
+		job = func(ctx context.Context) { b.answer(ctx, m.User, m.Channel, m.ThreadTimeStamp, text) }
 	case string(slackevents.AppHomeOpened):
 		if ev.Tab != "home" {
 			return nil
@@ -103,7 +105,7 @@ func (b *Bot) callback(ctx context.Context, cb *slackevents.EventsAPICallbackEve
 	case err != nil:
 		b.log.Warn("slack: could not claim an event; running it", "event_id", cb.EventID, "err", err)
 	case !first:
-		b.log.Info("slack: event already handled", "event_id", cb.EventID)
+		b.log.Info("slack: event already handled, e.g. by another replica", "event_id", cb.EventID)
 		return nil
 	}
 	return job
