@@ -284,3 +284,21 @@ func wantIn(t *testing.T, got string, wants ...string) {
 		}
 	}
 }
+
+// TestServeSlackRedisDown: with Redis gone a slash command is still
+// answered, with the reason, in the response or (past the budget)
+// through its response_url.
+func TestServeSlackRedisDown(t *testing.T) {
+	api := fakeslack.New(t)
+	r := redistest.Start(t)
+	s := startServe(t, slackEnv(api, "WAVEBOT_REDIS_URL="+r.URL(), "WAVEBOT_REDIS_PREFIX="+redistest.Prefix(t))...)
+	r.Stop()
+	code, body := s.slackPost(t, "/slack/commands", fakeslack.SlashCommand("UANNA", "C1", "status b3/BUF", api.ResponseURL("down")), true)
+	if code != 200 {
+		t.Fatalf("answered %d %s", code, body)
+	}
+	if body == "" {
+		body = string(api.Wait(t, "response:down", 1)[0].Body)
+	}
+	wantIn(t, body, "Lageret kan ikke nås lige nu; intet blev ændret")
+}
