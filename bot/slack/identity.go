@@ -47,10 +47,14 @@ func commandText(s string) string {
 	return strings.TrimSpace(unescaper.Replace(s))
 }
 
-// mentioned lists the Slack users mentioned in message text.
+// maxMentioned bounds the names one message makes wavebot look up.
+const maxMentioned = 10
+
+// mentioned lists the Slack users mentioned in message text, the first
+// maxMentioned of them.
 func mentioned(s string) []string {
 	var out []string
-	for _, m := range markup.FindAllStringSubmatch(s, -1) {
+	for _, m := range markup.FindAllStringSubmatch(s, maxMentioned) {
 		ref, _, _ := strings.Cut(m[1], "|")
 		if id, ok := strings.CutPrefix(ref, "@"); ok && userID.MatchString(id) {
 			out = append(out, id)
