@@ -16,11 +16,11 @@ import (
 // the bot, on the fixture's fake clock. It is the one place this
 // package's tests set the engine up, so a change to its API changes one
 // function. Pacing is off: the fake clock does not move by itself.
-func (f *fixture) sweeper() *notify.Sweeper {
+func (f *fixture) sweeper(logger *slog.Logger) *notify.Sweeper {
 	delivery := notify.NewDelivery(f.bot, f.clock)
 	delivery.Pace = 0
 	return &notify.Sweeper{Store: f.store, Policy: notify.DefaultPolicy(wave.Copenhagen()), Delivery: delivery,
-		Clock: f.clock, Lease: 2 * time.Minute, Batch: 100, Logger: slog.New(slog.DiscardHandler)}
+		Clock: f.clock, Lease: 2 * time.Minute, Batch: 100, Logger: logger}
 }
 
 // TestReminderFallsDue: when the authorization feedback falls due on the
@@ -32,7 +32,7 @@ func TestReminderFallsDue(t *testing.T) {
 		f.do("UANNA: skip b3/BUF " + a)
 	}
 	f.do("UANNA: auth request b3/BUF 2027-02-15")
-	s := f.sweeper()
+	s := f.sweeper(slog.New(slog.DiscardHandler))
 	ctx := context.Background()
 	if n, err := s.Sweep(ctx); err != nil || len(f.api.Calls("chat.postMessage")) != 0 {
 		t.Fatalf("reminders before they fall due: %d %v %v", n, err, f.api.Methods())
@@ -77,5 +77,34 @@ func TestReminderFallsDue(t *testing.T) {
 	}
 	if n := len(f.api.Calls("chat.postMessage")); n <= len(toMaria) {
 		t.Errorf("no reminder on the due day")
+	}
+}
+
+// TestReminderToADeactivatedUser: Slack refuses to open the direct
+// message; the reminder is given up at once, logged once and not tried
+// again.
+func TestReminderToADeactivatedUser(t *testing.T) {
+	f := newFixture(t)
+	for _, a := range []string{"kickoff", "info", "training", "auth", "golive", "evaluation"} {
+		f.do("UANNA: skip b3/BUF " + a)
+	}
+	f.do("UANNA: auth request b3/BUF 2027-02-15")
+	var log strings.Builder
+	s := f.sweeper(slog.New(slog.NewTextHandler(&log, nil)))
+	f.api.Then("conversations.open", fakeslack.Reply{Error: "user_disabled"})
+	f.clock.Set(wave.Copenhagen().At(wave.Date{Year: 2027, Month: 2, Day: 11}, 9, 0))
+	for range 2 {
+		if _, err := s.Sweep(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tries := 0
+	for _, c := range f.api.Calls("conversations.open") {
+		if c.Form.Get("users") == "UMARIA" {
+			tries++
+		}
+	}
+	if tries != 1 || strings.Count(log.String(), "reminder undeliverable") != 1 || !strings.Contains(log.String(), "user_disabled") {
+		t.Errorf("%d tries; log:\n%s", tries, log.String())
 	}
 }
