@@ -66,10 +66,12 @@ type Config struct {
 	// BotToken (xoxb-…) calls the Web API.
 	BotToken string
 	// SigningSecret verifies requests over HTTP; Socket Mode needs none.
+	// Without it every HTTP request is refused.
 	SigningSecret string
 	// AppToken (xapp-…) opens Socket Mode connections.
 	AppToken string
-	// APIURL is the Web API's address, ending in "/"; empty for Slack's.
+	// APIURL is the Web API's address, e.g. https://slack.com/api/;
+	// empty for Slack's.
 	APIURL string
 	// Clock is the time requests are checked against; the system clock
 	// when nil.

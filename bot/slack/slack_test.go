@@ -184,6 +184,7 @@ func TestVerifier(t *testing.T) {
 		{"not a number", at(0), "soon", sig, body, errBadTimestamp},
 		{"no timestamp", at(0), "", sig, body, errMissingHeaders},
 		{"no signature", at(0), ts, "", body, errMissingHeaders},
+		{"no secret configured", verifier{clock: fixedClock(time.Unix(1531420618, 0))}, ts, fakeslack.Signature("", ts, body), body, errBadSignature},
 	} {
 		if err := tc.v.check(tc.ts, tc.sig, tc.body); !errors.Is(err, tc.wantError) {
 			t.Errorf("%s: %v, want %v", tc.name, err, tc.wantError)
