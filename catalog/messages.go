@@ -45,6 +45,7 @@ var (
 	StepNotDone          = msg("%s: Trinnet »%s« er ikke færdigt; intet er ændret.", "%s: The step “%s” is not done; nothing changed.")
 	MyTitle              = msg("Åbne opgaver for %s", "Open tasks for %s")
 	NoTasks              = msg("Du har ingen åbne opgaver.", "You have no open tasks.")
+	HomeNoEnrolments     = msg("Du er ikke KS-projektleder eller kontaktperson i nogen aktiv bølge.", "You are not the KS lead or a contact in any active wave.")
 	TaskActivity         = msg("%s: %s %s – %s", "%s: %s %s – %s")
 	TaskAuthAnswer       = msg("%s: %s – giv tilbagemelding på autorisationerne (autorisation ok eller autorisation ret)", "%s: %s – send the authorization feedback (auth ok or auth fix)")
 	TaskAuthApply        = msg("%s: %s – tildel autorisationerne efter tilbagemeldingen (autorisation udført)", "%s: %s – apply the authorizations from the feedback (auth applied)")

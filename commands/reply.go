@@ -18,7 +18,8 @@ type Caller struct {
 // Slack, an Adaptive Card on Teams, text in the console.
 type Reply struct {
 	// Command names the command that answered ("status", "auth ok"), or
-	// "reminder" for a reminder; empty when no command was recognised.
+	// "reminder" for a reminder, "home" for a home page; empty when no
+	// command was recognised.
 	// Adapters use it to choose how to answer, never to change what is said.
 	Command  string
 	Title    string

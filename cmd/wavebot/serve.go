@@ -12,7 +12,6 @@ import (
 	"sync"
 	"time"
 
-	"wavebot/bot/teams"
 	"wavebot/clock"
 	"wavebot/commands"
 	"wavebot/notify"
@@ -43,12 +42,8 @@ func runServe(ctx context.Context, args []string, env func(string) (string, bool
 	if fs.NArg() > 0 {
 		return fmt.Errorf("serve: unexpected argument %q", fs.Arg(0))
 	}
-	teamsCfg, err := loadTeams(env)
-	if err != nil {
+	if err := cfg.checkServerAdmins(); err != nil {
 		return err
-	}
-	if teamsCfg != nil && len(cfg.Admins) == 0 {
-		return errors.New("WAVEBOT_ADMINS: name at least one admin (e.g. teams:<id>) when a chat platform is configured")
 	}
 	logger := slog.New(slog.NewJSONHandler(stderr, nil))
 	store, err := openStore(ctx, cfg, nil)
@@ -57,30 +52,26 @@ func runServe(ctx context.Context, args []string, env func(string) (string, bool
 	}
 	defer store.Close()
 	clk := clock.System{}
-	cmds, err := commands.New(commands.Config{
+	d, err := commands.New(commands.Config{
 		Store: store, Clock: clk, Calendar: cfg.Calendar, Template: cfg.Template, Forvaltninger: cfg.Forvaltninger,
 		Admins: cfg.Admins, BootstrapAdmin: false, Policy: cfg.Policy, Lang: cfg.Lang, Logger: logger,
 	})
 	if err != nil {
 		return err
 	}
-	mux := routes(store)
-	// Each chat adapter adds its endpoints and its platform's notifier
-	// here; a person no platform reaches is logged as undeliverable and
-	// recorded, not retried.
-	platforms := notify.Router{}
-	if teamsCfg != nil {
-		teamsCfg.Logger = logger
-		bot, err := teams.New(*teamsCfg, cmds)
-		if err != nil {
-			return err
-		}
-		mux.Handle("POST /api/messages", bot)
-		platforms[teams.Platform] = bot
+	// Each chat platform delivers reminders to its people; a person no
+	// platform reaches is logged as undeliverable and recorded, not retried.
+	platforms, err := chats(cfg, d, logger)
+	if err != nil {
+		return err
+	}
+	notifiers := notify.Router{}
+	for _, c := range platforms {
+		notifiers[c.name] = c.notifier
 	}
 	// A person linked on two platforms hears each reminder once, where
 	// they last wrote from.
-	delivery := notify.NewDelivery(notify.LastUsed{People: cmds, Next: platforms}, store, clk)
+	delivery := notify.NewDelivery(notify.LastUsed{People: d, Next: notifiers}, store, clk)
 	delivery.Logger = logger
 	sweeper := &notify.Sweeper{Store: store, Policy: cfg.Policy, Delivery: delivery, Clock: clk,
 		Batch: sweepBatch, MaxRounds: sweepRounds, Logger: logger}
@@ -90,7 +81,7 @@ func runServe(ctx context.Context, args []string, env func(string) (string, bool
 		return fmt.Errorf("WAVEBOT_LISTEN: %w", err)
 	}
 	srv := &http.Server{
-		Handler:           mux,
+		Handler:           routes(store, platforms...),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      15 * time.Second,
@@ -98,23 +89,40 @@ func runServe(ctx context.Context, args []string, env func(string) (string, bool
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
-	logger.Info("listening", "addr", ln.Addr().String(), "sweep_interval", cfg.SweepInterval.String())
-	// The sweeper stops with the service, also when the server fails.
-	sweeping, stopSweeping := context.WithCancel(ctx)
-	defer stopSweeping()
+	logger.Info("listening", "addr", ln.Addr().String(), "sweep_interval", cfg.SweepInterval.String(), "chat", cfg.chatPlatforms())
+	// The sweeper and the platforms' own connections stop with the
+	// service, also when the server or one of them fails.
+	running, stop := context.WithCancel(ctx)
+	defer stop()
 	var wg sync.WaitGroup
-	wg.Go(func() { sweeper.Run(sweeping, cfg.SweepInterval) })
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
+	wg.Go(func() { sweeper.Run(running, cfg.SweepInterval) })
+	failed := make(chan error, len(platforms)+1)
+	go func() { failed <- srv.Serve(ln) }()
+	for _, c := range platforms {
+		if c.run != nil {
+			wg.Go(func() {
+				if err := c.run(running); err != nil {
+					failed <- err
+				}
+			})
+		}
+	}
 	select {
-	case err = <-served:
-		stopSweeping()
+	case err = <-failed:
 	case <-ctx.Done():
-		shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
-		defer cancel()
-		err = srv.Shutdown(shutdown)
+	}
+	stop()
+	shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
+	defer cancel()
+	if shutErr := srv.Shutdown(shutdown); err == nil {
+		err = shutErr
 	}
 	wg.Wait()
+	for _, c := range platforms {
+		if c.wait != nil {
+			c.wait()
+		}
+	}
 	logger.Info("stopped")
 	if err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serve: %w", err)
@@ -127,10 +135,15 @@ type pinger interface {
 	Ping(ctx context.Context) error
 }
 
-// routes are the HTTP endpoints every server has: liveness and
-// readiness. The chat platforms' endpoints join them with their adapters.
-func routes(store pinger) *http.ServeMux {
+// routes are the HTTP endpoints: liveness, readiness and the chat
+// platforms' own.
+func routes(store pinger, platforms ...chat) http.Handler {
 	mux := http.NewServeMux()
+	for _, c := range platforms {
+		if c.routes != nil {
+			c.routes(mux)
+		}
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		io.WriteString(w, "ok\n")
 	})

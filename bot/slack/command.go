@@ -1,0 +1,141 @@
+package slack
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	slackgo "github.com/slack-go/slack"
+)
+
+// command answers a slash command ("/wave status b3"; any command name
+// works): privately, except the status of something asked in a channel,
+// which the channel sees.
+func (b *Bot) command(ctx context.Context, sc slackgo.SlashCommand) message {
+	r := b.run(ctx, sc.UserID, sc.Text)
+	m := render(r, maxMessageBlocks)
+	m.ResponseType = ephemeral
+	if r.Command == "status" && !r.Refused && inAChannel(sc.ChannelID) {
+		m.ResponseType = inChannel
+	}
+	return m
+}
+
+// inAChannel reports whether a conversation id is a public or private
+// channel rather than a direct message.
+func inAChannel(id string) bool { return strings.HasPrefix(id, "C") || strings.HasPrefix(id, "G") }
+
+// slashCommand reads a slash command's form, as slack-go's
+// SlashCommandParse does, from a body already verified.
+func slashCommand(body []byte) (slackgo.SlashCommand, error) {
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		return slackgo.SlashCommand{}, fmt.Errorf("parse slash command: %w", err)
+	}
+	sc := slackgo.SlashCommand{
+		TeamID: form.Get("team_id"), ChannelID: form.Get("channel_id"), ChannelName: form.Get("channel_name"),
+		UserID: form.Get("user_id"), UserName: form.Get("user_name"), Command: form.Get("command"),
+		Text: form.Get("text"), ResponseURL: form.Get("response_url"), TriggerID: form.Get("trigger_id"),
+		APIAppID: form.Get("api_app_id"),
+	}
+	if !userID.MatchString(sc.UserID) {
+		return slackgo.SlashCommand{}, fmt.Errorf("parse slash command: user_id %q is not a Slack user", sc.UserID)
+	}
+	return sc, nil
+}
+
+// serveCommand answers POST /slack/commands within the budget, with the
+// reply in the response. A command that takes longer (a slow store) is
+// acknowledged with an empty 200 at the budget's end and answered through
+// its response_url when done, so Slack never shows a timeout.
+func (b *Bot) serveCommand(w http.ResponseWriter, r *http.Request) {
+	body, ok := b.verified(w, r)
+	if !ok {
+		return
+	}
+	sc, err := slashCommand(body)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	answer, late := make(chan message), make(chan struct{})
+	b.background(func(ctx context.Context) {
+		m := b.command(ctx, sc)
+		select {
+		case answer <- m:
+		case <-late:
+			b.respond(ctx, sc.ResponseURL, m)
+		}
+	})
+	timer := time.NewTimer(b.budget)
+	defer timer.Stop()
+	select {
+	case m := <-answer:
+		writeJSON(w, m)
+	case <-timer.C:
+		close(late)
+		w.WriteHeader(http.StatusOK)
+	}
+}
+
+// respond posts m to a response_url; failures are logged, as nobody is
+// left to tell.
+func (b *Bot) respond(ctx context.Context, responseURL string, m message) {
+	if err := b.postResponse(ctx, responseURL, m); err != nil {
+		b.log.Warn("slack: answer through response_url", "err", err)
+	}
+}
+
+func (b *Bot) postResponse(ctx context.Context, responseURL string, m message) error {
+	u, err := url.Parse(responseURL)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return fmt.Errorf("response_url %q is not a web address", responseURL)
+	}
+	body, err := encode(m)
+	if err != nil {
+		return fmt.Errorf("encode answer: %w", err)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), bytes.NewReader(body))
+	if err != nil {
+		return fmt.Errorf("post to response_url: %w", err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := b.http.Do(req)
+	if err != nil {
+		return fmt.Errorf("post to response_url: %w", err)
+	}
+	defer resp.Body.Close()
+	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("post to response_url: %s", resp.Status)
+	}
+	return nil
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	body, err := encode(v)
+	if err != nil {
+		http.Error(w, "slack: could not encode the answer", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Write(body)
+}
+
+// encode is JSON as Slack reads it, with &, < and > as they are: the
+// text was escaped for Slack already.
+func encode(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}

@@ -1,0 +1,259 @@
+package slack
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	slackgo "github.com/slack-go/slack"
+
+	"wavebot/commands"
+)
+
+// Block Kit's limits, from Slack's reference of blocks and elements.
+const (
+	maxMessageBlocks = 50
+	maxHomeBlocks    = 100
+	maxHeader        = 150
+	maxSectionText   = 3000
+	maxField         = 2000
+	maxFields        = 10
+	maxButtons       = 25
+	maxButtonLabel   = 75
+	maxButtonValue   = 2000
+	maxContextParts  = 10
+	// maxFallback bounds the plain-text fallback: notifications and
+	// screen readers need the start of a message, not all of it.
+	maxFallback = 3000
+)
+
+// actionPrefix starts the action_id of every button wavebot renders; the
+// interactions endpoint runs only actions with it.
+const actionPrefix = "wavebot."
+
+// message is what wavebot sends Slack: the answer to a slash command or a
+// button, a post to a response_url, or the text and blocks of
+// chat.postMessage.
+type message struct {
+	ResponseType    string          `json:"response_type,omitempty"`
+	ReplaceOriginal bool            `json:"replace_original"`
+	ThreadTS        string          `json:"thread_ts,omitempty"`
+	Text            string          `json:"text"`
+	Blocks          []slackgo.Block `json:"blocks"`
+}
+
+// Response types of a slash command's answer.
+const (
+	ephemeral = "ephemeral"
+	inChannel = "in_channel"
+)
+
+// render turns a reply into a Block Kit message with a plain-text
+// fallback: a header, the progress as a bar, the fields, the lines, one
+// part per section, then the buttons and the notes as context lines. A
+// refusal shows its reason and the usage in small print. Blocks beyond
+// maxBlocks are cut and an ellipsis says so; the buttons stay.
+func render(r commands.Reply, maxBlocks int, notes ...string) message {
+	var body, tail []slackgo.Block
+	if r.Title != "" {
+		body = append(body, title(r.Title))
+	}
+	body = append(body, progressAndFields("", r.Progress, r.Fields)...)
+	lines := r.Lines
+	if r.Refused && len(lines) > 0 {
+		body = append(body, section("✗ "+mrkdwn(lines[0])))
+		if len(lines) > 1 {
+			body = append(body, smallPrint(lines[1:]...))
+		}
+		lines = nil
+	}
+	body = append(body, textSections("", lines)...)
+	for _, s := range r.Sections {
+		body = append(body, slackgo.NewDividerBlock())
+		heading := "*" + mrkdwn(s.Title) + "*"
+		if len(s.Fields) > 0 {
+			body = append(body, progressAndFields(heading, s.Progress, s.Fields)...)
+			heading = ""
+		} else if s.Progress != nil {
+			heading += "\n" + bar(*s.Progress)
+		}
+		body = append(body, textSections(heading, s.Lines)...)
+	}
+	if b := buttons(r.Actions); b != nil {
+		tail = append(tail, b)
+	}
+	if len(notes) > 0 {
+		tail = append(tail, smallPrint(notes...))
+	}
+	if len(body)+len(tail) > maxBlocks {
+		body = append(body[:maxBlocks-len(tail)-1], smallPrint("…"))
+	}
+	return message{Text: fallback(r), Blocks: append(body, tail...)}
+}
+
+// title is a header block, or a bold section when it names a Slack person:
+// a header is plain text and cannot mention anyone.
+func title(t string) slackgo.Block {
+	if strings.Contains(t, "@slack:") {
+		return section("*" + mrkdwn(t) + "*")
+	}
+	return slackgo.NewHeaderBlock(slackgo.NewTextBlockObject(slackgo.PlainTextType, cut(t, maxHeader), true, false))
+}
+
+// progressAndFields is a section with an optional heading and progress bar
+// followed by the fields, ten to a section.
+func progressAndFields(heading string, p *commands.Progress, fields []commands.Field) []slackgo.Block {
+	var out []slackgo.Block
+	text := heading
+	if p != nil {
+		text = strings.TrimLeft(text+"\n"+bar(*p), "\n")
+	}
+	var objs []*slackgo.TextBlockObject
+	for _, f := range fields {
+		objs = append(objs, mrkdwnObject(cut("*"+mrkdwn(f.Label)+"*\n"+mrkdwn(f.Value), maxField)))
+	}
+	for first := true; first || len(objs) > 0; first = false {
+		n := min(len(objs), maxFields)
+		var t *slackgo.TextBlockObject
+		if first && text != "" {
+			t = mrkdwnObject(cut(text, maxSectionText))
+		}
+		if t != nil || n > 0 {
+			out = append(out, slackgo.NewSectionBlock(t, objs[:n], nil))
+		}
+		objs = objs[n:]
+	}
+	return out
+}
+
+// textSections puts a heading (mrkdwn already) and lines into as few
+// sections as fit Slack's limit.
+func textSections(heading string, lines []string) []slackgo.Block {
+	var out []slackgo.Block
+	var b strings.Builder
+	b.WriteString(cut(heading, maxSectionText))
+	flush := func() {
+		if b.Len() > 0 {
+			out = append(out, section(b.String()))
+			b.Reset()
+		}
+	}
+	for _, l := range lines {
+		if strings.TrimSpace(l) == "" {
+			continue
+		}
+		l = cut(mrkdwn(l), maxSectionText)
+		if b.Len() > 0 && b.Len()+1+len(l) > maxSectionText {
+			flush()
+		}
+		if b.Len() > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(l)
+	}
+	flush()
+	return out
+}
+
+// buttons is an actions block whose buttons carry the command they run;
+// the first is the primary one.
+func buttons(actions []commands.Action) slackgo.Block {
+	var elems []slackgo.BlockElement
+	for i, a := range actions {
+		if len(elems) == maxButtons || len(a.Command) > maxButtonValue || a.Command == "" {
+			continue
+		}
+		label := slackgo.NewTextBlockObject(slackgo.PlainTextType, cut(a.Label, maxButtonLabel), true, false)
+		b := slackgo.NewButtonBlockElement(actionPrefix+strconv.Itoa(i), a.Command, label)
+		if len(elems) == 0 {
+			b = b.WithStyle(slackgo.StylePrimary)
+		}
+		elems = append(elems, b)
+	}
+	if len(elems) == 0 {
+		return nil
+	}
+	return slackgo.NewActionBlock("", elems...)
+}
+
+// smallPrint is a context block of small print, one element per line.
+func smallPrint(lines ...string) slackgo.Block {
+	var elems []slackgo.MixedElement
+	for _, l := range lines {
+		if len(elems) < maxContextParts && strings.TrimSpace(l) != "" {
+			elems = append(elems, mrkdwnObject(cut(mrkdwn(l), maxField)))
+		}
+	}
+	return slackgo.NewContextBlock("", elems...)
+}
+
+func section(text string) slackgo.Block {
+	return slackgo.NewSectionBlock(mrkdwnObject(cut(text, maxSectionText)), nil, nil)
+}
+
+// mrkdwnObject is mrkdwn text that Slack takes verbatim: it links no
+// names and notifies nobody beyond the mentions wavebot wrote.
+func mrkdwnObject(text string) *slackgo.TextBlockObject {
+	return slackgo.NewTextBlockObject(slackgo.MarkdownType, text, false, true)
+}
+
+// bar draws progress as ten cells in code type: `████░░░░░░` 4/9.
+func bar(p commands.Progress) string {
+	const width = 10
+	filled := 0
+	if p.Total > 0 {
+		filled = min(max(p.Done*width/p.Total, 0), width)
+	}
+	return fmt.Sprintf("`%s%s` %d/%d", strings.Repeat("█", filled), strings.Repeat("░", width-filled), p.Done, p.Total)
+}
+
+// fallback is the reply as plain text for notifications and screen
+// readers: the title, the lines and each section's title and lines.
+func fallback(r commands.Reply) string {
+	parts := []string{r.Title}
+	parts = append(parts, r.Lines...)
+	for _, s := range r.Sections {
+		parts = append(parts, s.Title)
+		parts = append(parts, s.Lines...)
+	}
+	var b strings.Builder
+	for _, p := range parts {
+		if strings.TrimSpace(p) == "" {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(p)
+	}
+	return cut(mrkdwn(b.String()), maxFallback)
+}
+
+var (
+	escaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+	// personRef is how commands write a Slack person: @slack:U123, or
+	// slack:U123 in the audit trail.
+	personRef = regexp.MustCompile(`@?\bslack:([UW][A-Z0-9]+)`)
+)
+
+// mrkdwn escapes text for Slack, so nothing in it can become a link or a
+// notification, then renders Slack people as mentions (<@U123>). Console
+// names and other platforms' people stay as they are.
+func mrkdwn(s string) string {
+	s = escaper.Replace(s)
+	if !strings.Contains(s, "slack:") {
+		return s
+	}
+	return personRef.ReplaceAllString(s, "<@$1>")
+}
+
+// cut shortens s to at most n characters, ending it with an ellipsis.
+func cut(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
+}

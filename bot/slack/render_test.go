@@ -1,0 +1,170 @@
+package slack
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"wavebot/commands"
+	"wavebot/notify"
+	"wavebot/wave"
+)
+
+// TestRenderReplies renders every shape of reply the commands give, from
+// a real dispatcher, and compares the Block Kit with
+// testdata/TestRenderReplies.golden.json (go test -update rewrites it).
+func TestRenderReplies(t *testing.T) {
+	f := newFixture(t)
+	f.do("UANNA: done b3/BUF kickoff")
+	f.do("UANNA: auth request b3/BUF 2027-02-15")
+	f.do("UMARIA: start b3/BUF info <markup> & a note to @here")
+	ctx := context.Background()
+	due := wave.Date{Year: 2027, Month: 2, Day: 15}
+	reminder := notify.Reminder{Key: "k1", Kind: notify.AuthOverdue, Wave: "b3", FV: "BUF", Due: due, Recipient: "slack:UMARIA"}
+	activity := notify.Reminder{Key: "k2", Kind: notify.ActivitySoon, Wave: "b3", FV: "BUF", Activity: "training", Due: due, Recipient: "slack:UMARIA"}
+	ask := func(user, text string) commands.Reply {
+		return f.cmds.Handle(ctx, commands.Request{Caller: commands.Caller{ID: person(user)}, Text: text})
+	}
+	shapes := []struct {
+		name  string
+		reply commands.Reply
+	}{
+		{"status of a wave", ask("UANNA", "status b3")},
+		{"status of an enrolment", ask("UMARIA", "status b3/BUF")},
+		{"status of all waves", ask("UANNA", "status")},
+		{"help", ask("UVERA", "help")},
+		{"refusal", ask("UMARIA", "done b3/SUF pc")},
+		{"reminder", f.cmds.Digest(ctx, notify.Digest{Recipient: "slack:UMARIA", Reminders: []notify.Reminder{reminder}})},
+		{"digest", f.cmds.Digest(ctx, notify.Digest{Recipient: "slack:UMARIA", Reminders: []notify.Reminder{activity, reminder}})},
+		{"my", ask("UMARIA", "my")},
+		{"log", ask("UANNA", "log b3/BUF")},
+		{"home", f.cmds.Home(ctx, commands.Caller{ID: "slack:UMARIA"})},
+	}
+	got := map[string]message{}
+	for _, s := range shapes {
+		got[s.name] = render(s.reply, maxMessageBlocks)
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(got); err != nil {
+		t.Fatal(err)
+	}
+	data := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+	golden := filepath.Join("testdata", t.Name()+".golden.json")
+	if *update {
+		os.MkdirAll("testdata", 0o755)
+		if err := os.WriteFile(golden, append(data, '\n'), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(want) != string(data)+"\n" {
+		t.Errorf("Block Kit differs from %s (go test -update accepts it):\n%s", golden, data)
+	}
+	out := string(data)
+	wantIn(t, out,
+		`"type": "header"`, "`█░░░░░░░░░` 1/9", // header and progress bar
+		"<@UMARIA>",                            // people are mentions
+		"&lt;markup&gt; &amp; a note to @here", // user text is escaped and taken verbatim
+		`"verbatim": true`, `"value": "auth ok b3/BUF"`, `"style": "primary"`, `"type": "context"`,
+	)
+	for _, s := range shapes {
+		m := got[s.name]
+		if m.Text == "" || len(m.Blocks) == 0 || len(m.Blocks) > maxMessageBlocks {
+			t.Errorf("%s: %d blocks, fallback %q", s.name, len(m.Blocks), m.Text)
+		}
+	}
+}
+
+// TestRenderLimits: a reply too long for one message keeps its buttons
+// and says it was cut; long texts and labels are cut to Slack's limits.
+func TestRenderLimits(t *testing.T) {
+	r := commands.Reply{Title: strings.Repeat("T", 200), Actions: []commands.Action{{Label: strings.Repeat("L", 100), Command: "status b3"}}}
+	for range 80 {
+		r.Sections = append(r.Sections, commands.Section{Title: "s", Lines: []string{strings.Repeat("x", 4000)}})
+	}
+	m := render(r, maxMessageBlocks)
+	if len(m.Blocks) != maxMessageBlocks {
+		t.Fatalf("%d blocks", len(m.Blocks))
+	}
+	out := mustJSON(t, m.Blocks)
+	wantIn(t, out, `"text":"…"`, `"value":"status b3"`, strings.Repeat("T", 149)+"…", strings.Repeat("L", 74)+"…")
+	if strings.Contains(out, strings.Repeat("T", 150)) || strings.Contains(out, strings.Repeat("x", maxSectionText)) {
+		t.Errorf("texts over the limits")
+	}
+	if len([]rune(m.Text)) > maxFallback {
+		t.Errorf("fallback of %d characters", len([]rune(m.Text)))
+	}
+	many := commands.Reply{Lines: []string{"x"}}
+	for i := range 30 {
+		many.Actions = append(many.Actions, commands.Action{Label: "b", Command: "status b" + strings.Repeat("3", i+1)})
+	}
+	if got := strings.Count(mustJSON(t, render(many, maxMessageBlocks)), `"type":"button"`); got != maxButtons {
+		t.Errorf("%d buttons, want %d", got, maxButtons)
+	}
+}
+
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := encode(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func TestMrkdwn(t *testing.T) {
+	for in, want := range map[string]string{
+		"@slack:U123 and @slack:W9":    "<@U123> and <@W9>",
+		"@maria, @teams:abc":           "@maria, @teams:abc",
+		"<!channel> & <@U1>":           "&lt;!channel&gt; &amp; &lt;@U1&gt;",
+		"@slack:U1,@slack:U2.":         "<@U1>,<@U2>.",
+		"@slack:lowercase stays as is": "@slack:lowercase stays as is",
+		"named slack:U7; noslack:U8":   "named <@U7>; noslack:U8",
+	} {
+		if got := mrkdwn(in); got != want {
+			t.Errorf("mrkdwn(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestCommandText(t *testing.T) {
+	for in, want := range map[string]string{
+		"contact b3/BUF <@U123>":                "contact b3/BUF @slack:U123",
+		"contact b3/BUF <@U123|maria> <@W456>":  "contact b3/BUF @slack:U123 @slack:W456",
+		"done b3/BUF info a &lt;b&gt; &amp;amp": "done b3/BUF info a <b> &amp",
+		"see <#C123|general> <https://x.dk|x>":  "see #general https://x.dk",
+		"<!here> <!subteam^S1|@ks>":             "@here @ks",
+		"  status b3  ":                         "status b3",
+		"<@u123> <@>":                           "@u123 @",
+	} {
+		if got := commandText(in); got != want {
+			t.Errorf("commandText(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := mentioned("a <@U1|x> <@W2> <#C3> <@bad>"); strings.Join(got, ",") != "U1,W2" {
+		t.Errorf("mentioned = %v", got)
+	}
+	for _, tc := range []struct{ text, bot, want string }{
+		{"<@UBOT> status b3", "UBOT", " status b3"},
+		{"hey <@UBOT|wavebot> status", "UBOT", "hey  status"},
+		{"<@UOTHER> status", "UBOT", "<@UOTHER> status"},
+		{"<@UX> status", "", " status"},
+		{"status <@UX>", "", "status <@UX>"},
+	} {
+		if got := withoutBot(tc.text, tc.bot); got != tc.want {
+			t.Errorf("withoutBot(%q, %q) = %q, want %q", tc.text, tc.bot, got, tc.want)
+		}
+	}
+	_ = time.Second
+}

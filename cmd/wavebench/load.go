@@ -1,0 +1,118 @@
+package main
+
+import (
+	"context"
+	"io"
+	"math"
+	"net/http"
+	"slices"
+	"sync"
+	"time"
+)
+
+// outcome is what one load run measured: the latency of each answered
+// request, the failures, and how long it took.
+type outcome struct {
+	latencies []time.Duration
+	errors    int
+	elapsed   time.Duration
+}
+
+func (r outcome) throughput() float64 { return float64(len(r.latencies)) / r.elapsed.Seconds() }
+
+// quantile is the q-quantile of the latencies by nearest rank (1 is the
+// maximum).
+func (r outcome) quantile(q float64) time.Duration {
+	if len(r.latencies) == 0 {
+		return 0
+	}
+	s := slices.Clone(r.latencies)
+	slices.Sort(s)
+	rank := int(math.Ceil(q * float64(len(s))))
+	return s[min(max(rank-1, 0), len(s)-1)]
+}
+
+// send makes one request and reports whether its answer is right.
+func send(client *http.Client, req *http.Request, ok func(int, []byte) bool) bool {
+	resp, err := client.Do(req)
+	if err != nil {
+		return false
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	return err == nil && ok(resp.StatusCode, body)
+}
+
+// saturate keeps conns requests in flight for d: the most the handler
+// can answer.
+func saturate(ctx context.Context, client *http.Client, newReq func() *http.Request, ok func(int, []byte) bool, conns int, d time.Duration) outcome {
+	ctx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	var mu sync.Mutex
+	var out outcome
+	start := time.Now()
+	var wg sync.WaitGroup
+	for range conns {
+		wg.Go(func() {
+			var lat []time.Duration
+			errs := 0
+			for ctx.Err() == nil {
+				t0 := time.Now()
+				if send(client, newReq(), ok) {
+					lat = append(lat, time.Since(t0))
+				} else {
+					errs++
+				}
+			}
+			mu.Lock()
+			out.latencies = append(out.latencies, lat...)
+			out.errors += errs
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	out.elapsed = time.Since(start)
+	return out
+}
+
+// paced sends rate requests a second for d, each at its own moment
+// whether or not earlier ones were answered, and measures each from that
+// moment, so a stall counts against every request it delays.
+func paced(ctx context.Context, client *http.Client, newReq func() *http.Request, ok func(int, []byte) bool, rate int, d time.Duration) outcome {
+	n := int(d.Seconds() * float64(rate))
+	interval := time.Second / time.Duration(rate)
+	lat := make([]time.Duration, n)
+	failed := make([]bool, n)
+	var wg sync.WaitGroup
+	start := time.Now()
+	for i := range n {
+		at := start.Add(time.Duration(i) * interval)
+		if wait := time.Until(at); wait > 0 {
+			select {
+			case <-time.After(wait):
+			case <-ctx.Done():
+			}
+		}
+		if ctx.Err() != nil {
+			n = i
+			break
+		}
+		wg.Go(func() {
+			if send(client, newReq(), ok) {
+				lat[i] = time.Since(at)
+			} else {
+				failed[i] = true
+			}
+		})
+	}
+	wg.Wait()
+	out := outcome{elapsed: time.Since(start)}
+	for i := range n {
+		if failed[i] {
+			out.errors++
+		} else {
+			out.latencies = append(out.latencies, lat[i])
+		}
+	}
+	return out
+}

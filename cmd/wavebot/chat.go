@@ -1,0 +1,53 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+
+	"wavebot/bot/slack"
+	"wavebot/bot/teams"
+	"wavebot/commands"
+	"wavebot/notify"
+)
+
+// chat is a chat platform as serve runs it.
+type chat struct {
+	// name is the prefix of the platform's person ids, and its key in
+	// notify.Router.
+	name     string
+	notifier notify.Notifier
+	// routes registers the platform's HTTP endpoints; nil when it has
+	// none (Slack in Socket Mode).
+	routes func(mux *http.ServeMux)
+	// run, when set, receives the platform's requests until ctx ends
+	// (Slack's Socket Mode); its error stops the server.
+	run func(ctx context.Context) error
+	// wait, when set, waits for the work the platform began after answering.
+	wait func()
+}
+
+// chats are the chat platforms the configuration names, each one block.
+func chats(cfg config, d *commands.Dispatcher, logger *slog.Logger) ([]chat, error) {
+	var out []chat
+	if cfg.Slack.enabled() {
+		bot := slack.New(slack.Config{Commands: d, BotToken: cfg.Slack.BotToken, SigningSecret: cfg.Slack.SigningSecret,
+			AppToken: cfg.Slack.AppToken, APIURL: cfg.Slack.APIURL, Logger: logger})
+		c := chat{name: "slack", notifier: bot, routes: bot.Routes, wait: bot.Wait}
+		if cfg.Slack.AppToken != "" {
+			c.routes, c.run = nil, bot.RunSocketMode
+		}
+		out = append(out, c)
+	}
+	if cfg.Teams != nil {
+		tc := *cfg.Teams
+		tc.Logger = logger
+		bot, err := teams.New(tc, d)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, chat{name: teams.Platform, notifier: bot,
+			routes: func(mux *http.ServeMux) { mux.Handle("POST /api/messages", bot) }})
+	}
+	return out, nil
+}
