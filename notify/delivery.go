@@ -139,10 +139,11 @@ type lane struct {
 	// asked is when this replica asked for the lease it holds, by its own
 	// clock: the lease runs at least Lease from then.
 	asked time.Time
-	// recorded is the most failed attempts the ledger holds for a pending
+	// recorded holds the failed attempts the ledger has for each pending
 	// reminder; failed are this Send's, not yet recorded.
-	recorded, failed int
-	readyAt          time.Time
+	recorded map[string]int
+	failed   int
+	readyAt  time.Time
 	// stopBy is the end of the Send's time to claim; retries end within
 	// half a lease of it.
 	stopBy     time.Time
@@ -158,11 +159,7 @@ func (d *Delivery) Send(ctx context.Context, digests []Digest, stopBy time.Time)
 	lanes := make([]*lane, len(digests))
 	for i, dg := range digests {
 		results[i] = Result{Digest: dg, Outcomes: map[string]storage.Outcome{}}
-		platform, _, _ := strings.Cut(dg.Recipient, ":")
-		if !strings.Contains(dg.Recipient, ":") {
-			platform = ""
-		}
-		lanes[i] = &lane{res: &results[i], platform: platform, pending: dg, token: newToken(), stopBy: stopBy}
+		lanes[i] = &lane{res: &results[i], pending: dg, token: newToken(), stopBy: stopBy, recorded: map[string]int{}}
 	}
 	// Outcomes are recorded even after ctx ends.
 	report := context.WithoutCancel(ctx)
@@ -275,20 +272,26 @@ func (d *Delivery) step(ctx context.Context, l *lane) {
 		d.settle(ctx, l, storage.Undeliverable)
 	case limited:
 		wait := max(rl.RetryAfter, d.Pace)
-		if d.retryFits(l, wait) {
-			l.readyAt = d.Clock.Now().Add(wait)
+		if !d.retryFits(l, wait) {
+			if rl.Platform {
+				d.release(ctx, l, 0, wait, err)
+			} else {
+				d.release(ctx, l, wait, 0, err)
+			}
 			return
 		}
 		if rl.Platform {
-			d.release(ctx, l, 0, wait, err)
-		} else {
-			d.release(ctx, l, wait, 0, err)
+			// Everyone on the platform waits, from now, on every replica.
+			st := storage.Settlement{Recipient: l.pending.Recipient, Platform: l.platform, Token: l.token,
+				PlatformNotBefore: wait, ID: newToken()}
+			if err := d.Ledger.SettleRecipient(ctx, st); err != nil {
+				d.Logger.Warn("record a platform's wait", "platform", l.platform, "err", err)
+			}
 		}
+		l.readyAt = d.Clock.Now().Add(wait)
 	default:
 		l.failed++
-		if l.recorded+l.failed >= d.MaxAttempts {
-			l.res.Err = err
-			d.settle(ctx, l, storage.GaveUp)
+		if !d.giveUpExhausted(ctx, l, err) {
 			return
 		}
 		wait := max(min(d.Backoff<<min(l.failed-1, 20), d.MaxBackoff), d.Pace)
@@ -300,6 +303,23 @@ func (d *Delivery) step(ctx context.Context, l *lane) {
 	}
 }
 
+// router is a notifier that tells which platform a recipient's message
+// will go through: a person linked on two platforms is reached on one.
+type router interface {
+	PlatformOf(ctx context.Context, recipient string) (string, error)
+}
+
+// platformOf is the platform a recipient's message goes through: the
+// notifier's choice, or the prefix of the recipient's id.
+func (d *Delivery) platformOf(ctx context.Context, recipient string) string {
+	if r, ok := d.Notifier.(router); ok {
+		if p, err := r.PlatformOf(ctx, recipient); err == nil {
+			return p
+		}
+	}
+	return PlatformOf(recipient)
+}
+
 // claim takes the recipient's lease and drops the reminders the ledger
 // holds as final; false when the lane is finished.
 func (d *Delivery) claim(ctx context.Context, l *lane) bool {
@@ -307,6 +327,7 @@ func (d *Delivery) claim(ctx context.Context, l *lane) bool {
 	for _, r := range l.pending.Reminders {
 		keys = append(keys, r.Key)
 	}
+	l.platform = d.platformOf(ctx, l.pending.Recipient)
 	asked := d.Clock.Now()
 	c, err := d.Ledger.ClaimRecipient(ctx, storage.LaneRequest{
 		Recipient: l.pending.Recipient, Platform: l.platform, Token: l.token, Lease: d.Lease, Keys: keys})
@@ -321,7 +342,7 @@ func (d *Delivery) claim(ctx context.Context, l *lane) bool {
 			l.res.Outcomes[r.Key] = st.Outcome
 			continue
 		}
-		l.recorded = max(l.recorded, st.Attempts)
+		l.recorded[r.Key] = st.Attempts
 		left = append(left, r)
 	}
 	l.pending.Reminders = left
@@ -337,11 +358,41 @@ func (d *Delivery) claim(ctx context.Context, l *lane) bool {
 		return false
 	}
 	l.claimed, l.asked = true, asked
-	if l.recorded >= d.MaxAttempts {
-		// Given up before, but not recorded: a replica died in between.
+	// A reminder given up before but not recorded (a replica died in
+	// between) is recorded now.
+	return d.giveUpExhausted(ctx, l, errors.New("failed too often before"))
+}
+
+// giveUpExhausted records as given up the pending reminders that have
+// failed MaxAttempts times, each counted on its own, and reports whether
+// others are left to try.
+func (d *Delivery) giveUpExhausted(ctx context.Context, l *lane, why error) bool {
+	var exhausted, left []Reminder
+	for _, r := range l.pending.Reminders {
+		if l.recorded[r.Key]+l.failed >= d.MaxAttempts {
+			exhausted = append(exhausted, r)
+		} else {
+			left = append(left, r)
+		}
+	}
+	if len(exhausted) == 0 {
+		return true
+	}
+	l.res.Err = why
+	if len(left) == 0 {
 		d.settle(ctx, l, storage.GaveUp)
 		return false
 	}
+	// Record the exhausted ones and go on with the rest under the lease.
+	l.pending.Reminders = exhausted
+	st := d.settlement(l)
+	st.Outcome, st.Release = storage.GaveUp, false
+	if d.record(ctx, l, st) == nil {
+		for _, r := range exhausted {
+			l.res.Outcomes[r.Key] = storage.GaveUp
+		}
+	}
+	l.pending.Reminders = left
 	return true
 }
 
@@ -368,20 +419,28 @@ func (d *Delivery) settle(ctx context.Context, l *lane, o storage.Outcome) {
 		st.NotBefore = d.Pace
 		l.res.Sent = true
 	}
+	if err := d.record(ctx, l, st); err != nil {
+		d.finish(l, 0, fmt.Errorf("%w: %w", errNotRecorded, err))
+		return
+	}
+	for _, r := range l.pending.Reminders {
+		l.res.Outcomes[r.Key] = o
+	}
+	d.finish(l, 0, l.res.Err)
+}
+
+// record writes a settlement with final outcomes, retrying until the
+// lease ends.
+func (d *Delivery) record(ctx context.Context, l *lane, st storage.Settlement) error {
 	wait := 100 * time.Millisecond
 	for {
 		err := d.Ledger.SettleRecipient(ctx, st)
 		if err == nil {
-			for _, r := range l.pending.Reminders {
-				l.res.Outcomes[r.Key] = o
-			}
-			d.finish(l, 0, l.res.Err)
-			return
+			return nil
 		}
 		if d.Clock.Now().Add(wait).After(l.asked.Add(d.Lease)) {
-			d.Logger.Error("reminder outcome not recorded", "recipient", l.pending.Recipient, "outcome", string(o), "err", err)
-			d.finish(l, 0, fmt.Errorf("%w: %w", errNotRecorded, err))
-			return
+			d.Logger.Error("reminder outcome not recorded", "recipient", l.pending.Recipient, "outcome", string(st.Outcome), "err", err)
+			return err
 		}
 		<-d.Clock.After(wait)
 		wait = min(2*wait, 5*time.Second)
@@ -398,7 +457,11 @@ func (d *Delivery) release(ctx context.Context, l *lane, wait, platformWait time
 	}
 	retry := max(wait, platformWait)
 	if l.failed > 0 {
-		retry = max(retry, d.sweepBackoff(l.recorded+l.failed))
+		most := 0
+		for _, r := range l.pending.Reminders {
+			most = max(most, l.recorded[r.Key])
+		}
+		retry = max(retry, d.sweepBackoff(most+l.failed))
 	}
 	d.finish(l, retry, why)
 }
@@ -437,6 +500,16 @@ func (d *Delivery) finish(l *lane, retry time.Duration, why error) {
 	if l.res.Err == nil {
 		l.res.Err = why
 	}
+}
+
+// PlatformOf is the platform of a person id: "slack" of "slack:U123",
+// none of a console name.
+func PlatformOf(id string) string {
+	platform, _, ok := strings.Cut(id, ":")
+	if !ok {
+		return ""
+	}
+	return platform
 }
 
 // Router delivers each digest through the notifier of its recipient's

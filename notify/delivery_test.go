@@ -377,3 +377,198 @@ func TestRouter(t *testing.T) {
 		t.Errorf("slack got %v", got)
 	}
 }
+
+// TestGivingUpIsPerReminder: a digest holds reminders with different
+// histories (one person, several waves). The one that has failed
+// MaxAttempts times is given up; a reminder in the same digest that has
+// failed once, or never been tried, is not: it keeps its own count of 30.
+func TestGivingUpIsPerReminder(t *testing.T) {
+	failure := errors.New("platform said no")
+	for _, tc := range []struct {
+		name    string
+		before  int // failed attempts of "old" recorded before the send
+		answers []error
+	}{
+		{"the old one reaches its bound in this send", 29, []error{failure, nil}},
+		{"the old one was given up but not recorded", 30, []error{nil}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				clk := clockAt(t0)
+				ledger := boltLedger(t, clk, nil)
+				ctx := context.Background()
+				if c, err := ledger.ClaimRecipient(ctx, storage.LaneRequest{Recipient: "anna", Token: "earlier", Lease: time.Minute, Keys: []string{"old"}}); err != nil || !c.Granted {
+					t.Fatalf("claim: %+v, %v", c, err)
+				}
+				if err := ledger.SettleRecipient(ctx, storage.Settlement{Recipient: "anna", Token: "earlier", Keys: []string{"old"},
+					Failed: tc.before, Release: true, ID: "earlier"}); err != nil {
+					t.Fatal(err)
+				}
+				n := &scripted{clk: clk, answers: map[string][]error{"anna": tc.answers}}
+				d := testDelivery(n, ledger, clk)
+				dg := Digest{Recipient: "anna", Reminders: []Reminder{{Key: "old", Recipient: "anna"}, {Key: "new", Recipient: "anna"}}}
+				res := d.Send(ctx, []Digest{dg}, t0.Add(time.Minute))[0]
+				if got := state(t, ledger, "anna", "old"); got.Outcome != storage.GaveUp {
+					t.Errorf("old: %+v, want given up", got)
+				}
+				if got := state(t, ledger, "anna", "new"); got.Outcome == storage.GaveUp {
+					t.Errorf("new: %+v after %d tries (attempts %q, outcomes %v); given up though it has not failed %d times",
+						got, res.Tries, n.attempts(), res.Outcomes, d.MaxAttempts)
+				}
+			})
+		})
+	}
+}
+
+// TestAppWideLimitHoldsThePlatformAtOnce: a platform says "the whole app,
+// retry after 30 seconds". The limited lane retries within the sweep, and
+// until then nobody else on that platform is sent to: not the next lane of
+// the same send, and not another replica (README: "a platform's
+// Retry-After is kept ... for an app-wide limit, for the whole platform.
+// These waits live in the store, so every replica honours them").
+func TestAppWideLimitHoldsThePlatformAtOnce(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		clk := clockAt(t0)
+		ledger := boltLedger(t, clk, nil)
+		n := &scripted{clk: clk, answers: map[string][]error{
+			"slack:U1": {&RateLimitError{RetryAfter: 30 * time.Second, Platform: true}},
+		}}
+		done := make(chan []Result)
+		go func() {
+			done <- testDelivery(n, ledger, clk).Send(context.Background(), []Digest{digest("slack:U1"), digest("slack:U2")}, t0.Add(time.Minute))
+		}()
+		pass(5 * time.Second)
+		other := testDelivery(n, ledger, clk).Send(context.Background(), []Digest{digest("slack:U3")}, clk.Now().Add(time.Minute))
+		<-done
+		for _, a := range strings.Fields(n.attempts()) {
+			who, at, _ := strings.Cut(a, "@")
+			if d, _ := time.ParseDuration(at); who != "slack:U1" && d < 30*time.Second {
+				t.Errorf("%s tried at %v, during the app-wide limit (attempts %s)", who, d, n.attempts())
+			}
+		}
+		if other[0].Sent {
+			t.Errorf("another replica sent to slack:U3 during the app-wide limit: %+v", other[0])
+		}
+	})
+}
+
+// hanging is a platform that never answers; it gives up only when the
+// attempt's context ends.
+type hanging struct{ tries int }
+
+func (h *hanging) Notify(ctx context.Context, _ Digest) error {
+	h.tries++
+	<-ctx.Done()
+	return ctx.Err()
+}
+
+// TestAttemptEndsWithinItsTimeout: an attempt on a platform that never
+// answers is cut off after AttemptTimeout, so it cannot outlive the lease;
+// the send ends with the reminder pending and the lease let go.
+func TestAttemptEndsWithinItsTimeout(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		clk := clockAt(t0)
+		ledger := boltLedger(t, clk, nil)
+		n := &hanging{}
+		d := testDelivery(n, ledger, clk)
+		d.Attempts = 1
+		res := d.Send(context.Background(), []Digest{digest("anna")}, t0.Add(time.Minute))[0]
+		if elapsed := clk.Now().Sub(t0); n.tries != 1 || elapsed != d.AttemptTimeout || res.Sent {
+			t.Errorf("%d tries, send took %v, %+v; want one attempt cut off after %v", n.tries, elapsed, res, d.AttemptTimeout)
+		}
+		c, err := ledger.ClaimRecipient(context.Background(), storage.LaneRequest{Recipient: "anna", Token: "other", Lease: time.Minute})
+		if err != nil || !c.Granted {
+			t.Errorf("another replica after the send: %+v, %v; want the lease let go", c, err)
+		}
+	})
+}
+
+// TestNothingLeftToSendLetsGo: when the claim shows every reminder of the
+// digest already has an outcome, the replica lets go of the recipient at
+// once instead of holding them for a lease.
+func TestNothingLeftToSendLetsGo(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		clk := clockAt(t0)
+		ledger := boltLedger(t, clk, nil)
+		n := &scripted{clk: clk}
+		testDelivery(n, ledger, clk).Send(context.Background(), []Digest{digest("anna")}, t0.Add(time.Minute))
+		pass(time.Second) // the pace
+		if res := testDelivery(n, ledger, clk).Send(context.Background(), []Digest{digest("anna")}, clk.Now().Add(time.Minute)); res[0].Sent || res[0].Tries != 0 {
+			t.Fatalf("an already delivered digest: %+v", res[0])
+		}
+		c, err := ledger.ClaimRecipient(context.Background(), storage.LaneRequest{Recipient: "anna", Token: "third", Lease: time.Minute})
+		if err != nil || !c.Granted {
+			t.Errorf("another replica after a send with nothing to send: %+v, %v; want anna free", c, err)
+		}
+	})
+}
+
+// leaseWatch is a ledger that notes, by the replica's clock, until when
+// the replica's lease surely runs: a lease from the moment it asked.
+type leaseWatch struct {
+	ledger
+	clk Clock
+	mu  sync.Mutex
+	end time.Time
+}
+
+func (w *leaseWatch) ClaimRecipient(ctx context.Context, req storage.LaneRequest) (storage.LaneClaim, error) {
+	asked := w.clk.Now()
+	c, err := w.ledger.ClaimRecipient(ctx, req)
+	if err == nil && c.Granted {
+		w.mu.Lock()
+		w.end = asked.Add(req.Lease)
+		w.mu.Unlock()
+	}
+	return c, err
+}
+
+func (w *leaseWatch) RenewRecipient(ctx context.Context, recipient, token string, lease time.Duration) (bool, error) {
+	asked := w.clk.Now()
+	ok, err := w.ledger.RenewRecipient(ctx, recipient, token, lease)
+	if err == nil && ok {
+		w.mu.Lock()
+		w.end = asked.Add(lease)
+		w.mu.Unlock()
+	}
+	return ok, err
+}
+
+// watchedPlatform fails every attempt after taking its whole timeout, and
+// notes each attempt that could end with less than a quarter of the lease
+// left to record the outcome.
+type watchedPlatform struct {
+	watch            *leaseWatch
+	timeout, quarter time.Duration
+	late             []string
+}
+
+func (p *watchedPlatform) Notify(context.Context, Digest) error {
+	start := p.watch.clk.Now()
+	p.watch.mu.Lock()
+	end := p.watch.end
+	p.watch.mu.Unlock()
+	if margin := end.Sub(start.Add(p.timeout)); margin < p.quarter {
+		p.late = append(p.late, fmt.Sprintf("attempt at %v may end %v before the lease", start.Sub(t0), margin))
+	}
+	pass(p.timeout)
+	return errors.New("platform said no")
+}
+
+// TestAttemptsEndWellInsideTheLease: with a lease of ten seconds and
+// attempts of up to one second, a retry due eight seconds in would end
+// one second before the lease does; it renews first, so every attempt
+// ends with a quarter of the lease left to record what happened.
+func TestAttemptsEndWellInsideTheLease(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		clk := clockAt(t0)
+		watch := &leaseWatch{ledger: boltLedger(t, clk, nil), clk: clk}
+		p := &watchedPlatform{watch: watch, timeout: time.Second, quarter: 10 * time.Second / 4}
+		d := testDelivery(p, watch, clk)
+		d.Lease, d.AttemptTimeout, d.Backoff, d.MaxBackoff, d.Attempts = 10*time.Second, time.Second, 7*time.Second, 7*time.Second, 2
+		d.Send(context.Background(), []Digest{digest("anna")}, t0.Add(10*time.Second))
+		for _, l := range p.late {
+			t.Error(l)
+		}
+	})
+}

@@ -45,3 +45,13 @@ func (l LastUsed) Notify(ctx context.Context, d Digest) error {
 	}
 	return errors.Join(failed...)
 }
+
+// PlatformOf is the platform a digest to person goes through: that of the
+// identity they last wrote from.
+func (l LastUsed) PlatformOf(ctx context.Context, person string) (string, error) {
+	ids, err := l.People.Identities(ctx, person)
+	if err != nil || len(ids) == 0 {
+		return PlatformOf(person), err
+	}
+	return PlatformOf(ids[0]), nil
+}

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"slices"
 	"testing"
+	"testing/synctest"
+	"time"
 )
 
 // identities is a directory of who is reached where.
@@ -63,4 +65,34 @@ func TestLastUsed(t *testing.T) {
 	if err := (LastUsed{People: dir, Next: &recording{}}).Notify(context.Background(), Digest{Recipient: "stranger"}); err == nil || errors.Is(err, ErrUndeliverable) {
 		t.Errorf("a directory failure must be retried: %v", err)
 	}
+}
+
+// TestAppWideLimitHoldsThePlatformThatSaidIt: slack:U1 is linked to a
+// Teams identity and last wrote from Teams, so LastUsed sends their digest
+// through Teams; Teams answers with an app-wide limit of ten minutes. That
+// wait belongs to Teams: another Teams user is held, a Slack user is not.
+func TestAppWideLimitHoldsThePlatformThatSaidIt(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		clk := clockAt(t0)
+		ledger := boltLedger(t, clk, nil)
+		teams := &scripted{clk: clk, answers: map[string][]error{
+			"teams:29:u1": {&RateLimitError{RetryAfter: 10 * time.Minute, Platform: true}},
+		}}
+		slack := &scripted{clk: clk}
+		n := LastUsed{
+			People: identities{"slack:U1": {"teams:29:u1", "slack:U1"}, "slack:U2": {"slack:U2"}, "teams:29:u3": {"teams:29:u3"}},
+			Next:   Router{"teams": teams, "slack": slack},
+		}
+		d := testDelivery(n, ledger, clk)
+		if res := d.Send(context.Background(), []Digest{digest("slack:U1")}, t0.Add(time.Minute)); res[0].Sent {
+			t.Fatalf("the limited digest was sent: %+v", res[0])
+		}
+		res := d.Send(context.Background(), []Digest{digest("slack:U2"), digest("teams:29:u3")}, clk.Now().Add(time.Minute))
+		if !res[0].Sent {
+			t.Errorf("a Slack user is held by Teams' limit: %+v", res[0])
+		}
+		if res[1].Sent {
+			t.Errorf("a Teams user was sent to during Teams' app-wide limit (teams attempts %s)", teams.attempts())
+		}
+	})
 }

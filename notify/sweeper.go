@@ -26,7 +26,7 @@ type Notifier interface {
 type sweepStore interface {
 	DueWaves(ctx context.Context, until time.Time, limit int) ([]string, error)
 	NextDue(ctx context.Context) (time.Time, bool, error)
-	DeferWave(ctx context.Context, id string, until time.Time) error
+	DeferWave(ctx context.Context, id string, version int64, until time.Time) error
 	Wave(ctx context.Context, id string) (wave.Wave, error)
 	UpdateWave(ctx context.Context, id string, change storage.WaveChange) (wave.Wave, error)
 }
@@ -100,9 +100,11 @@ type dueWave struct {
 	id      string
 	version int64
 	pending bool
-	// retry is how long until its pending reminders are worth a try; zero
-	// for the next sweep.
+	// retry is how long until its pending reminders are worth a try: the
+	// shortest of their waits, zero for the next sweep; retrySet says one
+	// has been seen.
 	retry    time.Duration
+	retrySet bool
 	failures []wave.DeliveryFailure
 }
 
@@ -122,7 +124,7 @@ func (s *Sweeper) sweepBatch(ctx context.Context) (sent, due int, moved bool, er
 		if err != nil {
 			s.Logger.Error("sweep wave", "wave", id, "err", err)
 			if errors.Is(err, storage.ErrCorrupt) || errors.Is(err, storage.ErrNotFound) {
-				s.deferWave(ctx, id, now.Add(brokenWaveWait))
+				s.deferWave(ctx, id, storage.AnyVersion, now.Add(brokenWaveWait))
 			}
 			continue
 		}
@@ -156,7 +158,7 @@ func (s *Sweeper) sweepBatch(ctx context.Context) (sent, due int, moved bool, er
 			s.Logger.Warn("sweep wave", "wave", id, "err", err)
 		}
 		if dw.pending && dw.retry > 0 {
-			moved = s.deferWave(ctx, id, s.Clock.Now().Add(dw.retry)) || moved
+			moved = s.deferWave(ctx, id, dw.version, s.Clock.Now().Add(dw.retry)) || moved
 		}
 	}
 	return sent, len(ids), moved, nil
@@ -171,8 +173,8 @@ func (s *Sweeper) book(waves map[string]*dueWave, res Result) {
 		switch {
 		case !final:
 			dw.pending = true
-			if dw.retry == 0 || (res.Retry > 0 && res.Retry < dw.retry) {
-				dw.retry = res.Retry
+			if !dw.retrySet || res.Retry < dw.retry {
+				dw.retry, dw.retrySet = res.Retry, true
 			}
 			if res.Err != nil {
 				s.Logger.Warn("reminder pending", append(log, "retry_in", res.Retry.String(), "err", res.Err)...)
@@ -209,7 +211,7 @@ func (s *Sweeper) finish(ctx context.Context, dw *dueWave, now time.Time) error 
 	if !at.After(now) {
 		at = now.Add(time.Millisecond)
 	}
-	_, err := s.Store.UpdateWave(ctx, dw.id, func(w *wave.Wave) ([]wave.Event, error) {
+	w, err := s.Store.UpdateWave(ctx, dw.id, func(w *wave.Wave) ([]wave.Event, error) {
 		recorded := false
 		for _, f := range dw.failures {
 			f.At = at
@@ -227,13 +229,17 @@ func (s *Sweeper) finish(ctx context.Context, dw *dueWave, now time.Time) error 
 		w.DropSnoozes(w.Reminded)
 		return nil, nil
 	})
+	if err == nil {
+		// The deferral that may follow is decided on what was written.
+		dw.version = w.Version
+	}
 	return err
 }
 
-// deferWave puts a wave back in the due index at until; false when the
-// store failed to.
-func (s *Sweeper) deferWave(ctx context.Context, id string, until time.Time) bool {
-	if err := s.Store.DeferWave(ctx, id, until); err != nil {
+// deferWave puts a wave read at version back in the due index at until;
+// false when the store failed to.
+func (s *Sweeper) deferWave(ctx context.Context, id string, version int64, until time.Time) bool {
+	if err := s.Store.DeferWave(ctx, id, version, until); err != nil {
 		s.Logger.Warn("defer wave", "wave", id, "err", err)
 		return false
 	}

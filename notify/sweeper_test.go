@@ -572,3 +572,98 @@ func TestOneDigestPerPerson(t *testing.T) {
 	}
 	checkOnce(t, n, 3)
 }
+
+// limitedInterfering rate-limits maria for ten minutes, and while the
+// platform answers, someone names sofie a contact of the wave.
+type limitedInterfering struct {
+	counter
+	change func()
+	once   sync.Once
+}
+
+func (i *limitedInterfering) Notify(ctx context.Context, d Digest) error {
+	if d.Recipient == "maria" {
+		i.once.Do(i.change)
+		return &RateLimitError{RetryAfter: 10 * time.Minute}
+	}
+	return i.counter.Notify(ctx, d)
+}
+
+// TestDeferDoesNotUndoAConcurrentWrite: while maria's reminder is rate
+// limited (which defers the wave ten minutes), sofie is named; the write
+// puts the wave back in the due index for now. The sweeper's deferral
+// must not overwrite that entry with its older decision: sofie hears at
+// the next sweep, as she does without the rate limit
+// (TestWatermarkWaitsForAConcurrentChange), not ten minutes later.
+func TestDeferDoesNotUndoAConcurrentWrite(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		clk := clockAt(t0)
+		w := overdueFeedback(t, "b3")
+		w.Lead = ""
+		s := boltWave(t, clk, w)
+		n := &limitedInterfering{change: func() {
+			_, err := s.UpdateWave(context.Background(), "b3", func(w *wave.Wave) ([]wave.Event, error) {
+				w.Enrolments[0].AddContacts("sofie")
+				return nil, nil
+			})
+			if err != nil {
+				t.Error(err)
+			}
+		}}
+		sw := sweeper(s, n, clk)
+		for range 2 {
+			if _, err := sw.Sweep(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			pass(time.Minute)
+		}
+		if got := n.keys("sofie"); len(got) != 1 {
+			t.Errorf("two minutes after she was named sofie got %v; want the reminder due when she was named", got)
+		}
+	})
+}
+
+// blinkingLedger fails the first claim of one recipient, as a store that
+// blinks for a moment would.
+type blinkingLedger struct {
+	ledger
+	who  string
+	once sync.Once
+}
+
+func (b *blinkingLedger) ClaimRecipient(ctx context.Context, req storage.LaneRequest) (storage.LaneClaim, error) {
+	failed := false
+	if req.Recipient == b.who {
+		b.once.Do(func() { failed = true })
+	}
+	if failed {
+		return storage.LaneClaim{}, fmt.Errorf("claim %s: %w", req.Recipient, storage.ErrUnavailable)
+	}
+	return b.ledger.ClaimRecipient(ctx, req)
+}
+
+// TestNextSweepRetryIsNotDeferredByANeighbour: in one wave maria's claim
+// fails on a store blink (worth retrying at the next sweep) and sofie is
+// rate limited for ten minutes. The wave must come back at the next
+// sweep for maria, not wait out sofie's ten minutes.
+func TestNextSweepRetryIsNotDeferredByANeighbour(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		clk := clockAt(t0)
+		w := overdueFeedback(t, "b3")
+		w.Lead = ""
+		w.Enrolments[0].AddContacts("sofie")
+		s := boltWave(t, clk, w)
+		n := &counter{fail: map[string]error{"sofie": &RateLimitError{RetryAfter: 10 * time.Minute}}}
+		sw := sweeper(s, n, clk)
+		sw.Delivery.Ledger = &blinkingLedger{ledger: s, who: "maria"}
+		for range 2 {
+			if _, err := sw.Sweep(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			pass(time.Minute)
+		}
+		if got := n.keys("maria"); len(got) != 1 {
+			t.Errorf("two sweeps a minute apart sent maria %v; want her reminder at the second", got)
+		}
+	})
+}

@@ -88,10 +88,12 @@ type Store interface {
 	// index is empty.
 	NextDue(ctx context.Context) (time.Time, bool, error)
 	// DeferWave moves wave id's entry in the due index to until, when it
-	// has one: a wave whose reminders cannot go out now is looked at again
-	// then, and does not hold up the waves behind it. The next write of
-	// the wave recomputes the entry as usual.
-	DeferWave(ctx context.Context, id string, until time.Time) error
+	// has one and the wave is still at version: a wave whose reminders
+	// cannot go out now is looked at again then, and does not hold up the
+	// waves behind it. A wave written since keeps the entry its write
+	// computed, and the next write recomputes it as usual. AnyVersion
+	// defers a wave that cannot be read.
+	DeferWave(ctx context.Context, id string, version int64, until time.Time) error
 
 	// ClaimRecipient takes the lease on one recipient's deliveries, so one
 	// replica at a time sends to that person; see Lane.
@@ -117,6 +119,9 @@ type Store interface {
 	// Close releases the store.
 	Close() error
 }
+
+// AnyVersion asks DeferWave to defer a wave whatever its version.
+const AnyVersion = -1
 
 // DueFunc says when a wave's next reminder falls due; false when none is.
 type DueFunc func(w wave.Wave) (time.Time, bool)

@@ -410,13 +410,20 @@ func (s *Store) NextDue(_ context.Context) (time.Time, bool, error) {
 	return next, found, nil
 }
 
-// DeferWave moves wave id's due entry to until, if it has one.
-func (s *Store) DeferWave(_ context.Context, id string, until time.Time) error {
+// DeferWave moves wave id's due entry to until, if it has one and the
+// wave is still at version.
+func (s *Store) DeferWave(_ context.Context, id string, version int64, until time.Time) error {
 	err := s.db.Update(func(tx *bbolt.Tx) error {
 		due, of := tx.Bucket(bucketDue), tx.Bucket(bucketDueOf)
 		old := of.Get([]byte(id))
 		if old == nil {
 			return nil
+		}
+		if version != storage.AnyVersion {
+			var w wave.Wave
+			if err := get(tx.Bucket(bucketWaves), id, &w); err != nil || w.Version != version {
+				return err
+			}
 		}
 		if err := due.Delete(old); err != nil {
 			return err

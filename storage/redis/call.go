@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strings"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -55,16 +56,21 @@ func (s *Store) call(ctx context.Context, what string, write bool, f func(ctx co
 			}
 		}
 		err = f(ctx)
-		if err == nil || isServerError(err) {
+		switch {
+		case err == nil || isServerError(err):
 			return err
+		case refusedForNow(err):
+			// Redis said no and changed nothing: a replica during a
+			// failover, a server still loading. Try again, then report it
+			// unavailable.
+		case neverSent(err):
+			return s.failed(what, write && uncertain, err)
+		default:
+			uncertain = true
 		}
 		if ctx.Err() != nil {
 			break
 		}
-		if neverSent(err) {
-			break
-		}
-		uncertain = true
 	}
 	return s.failed(what, write && uncertain, err)
 }
@@ -85,7 +91,24 @@ func (s *Store) failed(what string, uncertain bool, err error) error {
 // error: the network worked, and retrying would get the same answer.
 func isServerError(err error) bool {
 	var server goredis.Error
-	return errors.As(err, &server)
+	return errors.As(err, &server) && !refusedForNow(err)
+}
+
+// refusedForNow reports a refusal that passes: a write sent to a replica
+// (READONLY, as in a failover), a server loading its data, a master or
+// cluster that is down, a slot on the move. Nothing was changed.
+func refusedForNow(err error) bool {
+	var server goredis.Error
+	if !errors.As(err, &server) {
+		return false
+	}
+	msg := server.Error()
+	for _, prefix := range []string{"READONLY", "LOADING", "MASTERDOWN", "CLUSTERDOWN", "TRYAGAIN"} {
+		if strings.HasPrefix(msg, prefix) {
+			return true
+		}
+	}
+	return false
 }
 
 // neverSent reports a failure to connect at all: the request cannot have

@@ -18,7 +18,7 @@ func (s *Store) ClaimRecipient(ctx context.Context, req storage.LaneRequest) (st
 	var out []any
 	err := s.call(ctx, "claim recipient "+req.Recipient, true, func(ctx context.Context) error {
 		var err error
-		out, err = claimScript.Run(ctx, s.rdb, keys, req.Token, req.Lease.Milliseconds(), s.now()).Slice()
+		out, err = claimScript.Run(ctx, s.rdb, keys, req.Token, req.Lease.Milliseconds(), s.now(), flag(req.Platform != "")).Slice()
 		return err
 	})
 	if err != nil {
@@ -59,13 +59,21 @@ func (s *Store) SettleRecipient(ctx context.Context, st storage.Settlement) erro
 	for _, k := range st.Keys {
 		keys = append(keys, s.reminderKey(k))
 	}
-	release := "0"
-	if st.Release {
-		release = "1"
+	platformWait := st.PlatformNotBefore
+	if st.Platform == "" {
+		platformWait = 0 // a recipient without a platform has no platform to hold
 	}
 	return s.call(ctx, "settle recipient "+st.Recipient, true, func(ctx context.Context) error {
 		return settleScript.Run(ctx, s.rdb, keys, st.Token, string(st.Outcome), st.Failed,
-			st.NotBefore.Milliseconds(), st.PlatformNotBefore.Milliseconds(), release, s.now(),
+			st.NotBefore.Milliseconds(), platformWait.Milliseconds(), flag(st.Release), s.now(),
 			storage.LedgerRetention.Milliseconds(), writeIDTTL.Milliseconds()).Err()
 	})
+}
+
+// flag is a boolean as the scripts read it.
+func flag(b bool) string {
+	if b {
+		return "1"
+	}
+	return "0"
 }

@@ -384,11 +384,7 @@ func (s *Store) EnsurePerson(ctx context.Context, p wave.Person, ev wave.Event, 
 		}
 		args = append(args, b)
 	}
-	flag := "0"
-	if bootstrap {
-		flag = "1"
-	}
-	args = append(args, flag)
+	args = append(args, flag(bootstrap))
 	var doc string
 	err = s.call(ctx, "ensure person "+p.ID, true, func(ctx context.Context) error {
 		var err error
@@ -527,10 +523,11 @@ func (s *Store) NextDue(ctx context.Context) (time.Time, bool, error) {
 	return time.UnixMilli(int64(first[0].Score)), true, nil
 }
 
-// DeferWave moves wave id's due entry to until, if it has one.
-func (s *Store) DeferWave(ctx context.Context, id string, until time.Time) error {
+// DeferWave moves wave id's due entry to until, if it has one and the
+// wave is still at version.
+func (s *Store) DeferWave(ctx context.Context, id string, version int64, until time.Time) error {
 	return s.call(ctx, "defer wave "+id, true, func(ctx context.Context) error {
-		return s.rdb.ZAddXX(ctx, s.dueKey(), goredis.Z{Score: float64(until.UnixMilli()), Member: id}).Err()
+		return deferScript.Run(ctx, s.rdb, []string{s.waveKey(id), s.dueKey()}, version, until.UnixMilli(), id).Err()
 	})
 }
 

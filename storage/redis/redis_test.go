@@ -256,3 +256,41 @@ func TestOneSlotPerDeployment(t *testing.T) {
 		}
 	}
 }
+
+// TestLeaseHoldsOnAClockBehindRedis: a store whose Clock reads earlier
+// than Redis's own wall clock (the console started with --now on a past
+// day, on Redis) still holds a lease and a wait for their length by that
+// clock. The scripts set PEXPIREAT/PXAT from the Clock's time, which
+// Redis takes as already past and deletes the key at once.
+func TestLeaseHoldsOnAClockBehindRedis(t *testing.T) {
+	url, prefix := redistest.URL(t), redistest.Prefix(t)
+	s := open(t, url, prefix)
+	s.Clock = clock.NewFake(time.Date(2024, 1, 10, 12, 0, 0, 0, time.UTC))
+	ctx := context.Background()
+	if c, err := s.ClaimRecipient(ctx, storage.LaneRequest{Recipient: "slack:U1", Platform: "slack", Token: "a", Lease: time.Minute}); err != nil || !c.Granted {
+		t.Fatalf("claim: %+v, %v", c, err)
+	}
+	if c, _ := s.ClaimRecipient(ctx, storage.LaneRequest{Recipient: "slack:U1", Platform: "slack", Token: "b", Lease: time.Minute}); c.Granted {
+		t.Errorf("a second owner got slack:U1 during the first one's lease")
+	}
+	if err := s.SettleRecipient(ctx, storage.Settlement{Recipient: "slack:U1", Platform: "slack", Token: "a",
+		PlatformNotBefore: time.Minute, Release: true}); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := s.ClaimRecipient(ctx, storage.LaneRequest{Recipient: "slack:U2", Platform: "slack", Token: "c", Lease: time.Minute}); c.Granted {
+		t.Errorf("slack:U2 was granted during Slack's app-wide wait")
+	}
+}
+
+// TestFailedAttemptsExpire: a reminder's failed attempts are kept for
+// storage.LedgerRetention like its outcome, not for ever.
+func TestFailedAttemptsExpire(t *testing.T) {
+	s := open(t, redistest.URL(t), redistest.Prefix(t))
+	ctx := context.Background()
+	if err := s.SettleRecipient(ctx, storage.Settlement{Recipient: "maria", Token: "a", Keys: []string{"k1"}, Failed: 2, Release: true}); err != nil {
+		t.Fatal(err)
+	}
+	if d, err := s.rdb.PTTL(ctx, s.reminderKey("k1")).Result(); err != nil || d < storage.LedgerRetention-time.Minute || d > storage.LedgerRetention {
+		t.Errorf("failed attempts ttl = %v, %v; want %v", d, err, storage.LedgerRetention)
+	}
+}

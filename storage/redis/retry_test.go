@@ -140,3 +140,79 @@ func TestLedgerKeysExpire(t *testing.T) {
 		t.Errorf("claim-once ttl = %v, want an hour", d)
 	}
 }
+
+// TestWriteCutShortByItsContextSaysItMayBeStored: a write reaches Redis and
+// runs, and the caller's context ends while the reply is on its way (a
+// chat request with a deadline). The change is stored, so the error must
+// not say that nothing was changed.
+func TestWriteCutShortByItsContextSaysItMayBeStored(t *testing.T) {
+	s, direct, proxy := proxied(t)
+	if err := s.CreateWave(context.Background(), storagetest.NewWave(t, "b3", "BUF"), wave.Event{Wave: "b3"}); err != nil {
+		t.Fatal(err)
+	}
+	proxy.DelayNext("evalsha", beyondTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), 150*time.Millisecond)
+	defer cancel()
+	err := storagetest.ChangeOneActivity(ctx, s, "b3", 0, "maybe")
+	if w, _ := direct.Wave(context.Background(), "b3"); w.Version != 2 {
+		t.Fatalf("version %d: the write did not reach Redis, the test proves nothing", w.Version)
+	}
+	if err == nil || (errors.Is(err, storage.ErrUnavailable) && !errors.Is(err, storage.ErrOutcomeUnknown)) {
+		t.Errorf("err = %v; the change is stored, and the error says nothing was changed", err)
+	}
+}
+
+// TestWriteToAReplicaIsUnavailable: during a failover a client can reach a
+// server that has just become a replica; it refuses writes (READONLY).
+// Nothing was changed and the store is, for writing, unavailable: the
+// error says so, as storage.ErrUnavailable, so a command answers "storage
+// unavailable, nothing was changed" rather than an internal error.
+func TestWriteToAReplicaIsUnavailable(t *testing.T) {
+	primary := redistest.Start(t)
+	replica := redistest.Start(t, "--replicaof", "127.0.0.1", strconv.Itoa(primary.Port))
+	s := open(t, replica.URL(), redistest.Prefix(t))
+	err := s.CreateWave(context.Background(), storagetest.NewWave(t, "b3", "BUF"), wave.Event{Wave: "b3"})
+	if !errors.Is(err, storage.ErrUnavailable) || errors.Is(err, storage.ErrOutcomeUnknown) {
+		t.Errorf("write to a replica: err = %v; want ErrUnavailable, certainly not applied", err)
+	}
+}
+
+// TestLedgerCallsRetriedAfterALostReplyCountOnce: a settlement and a
+// claim-once whose replies are lost are retried by the store and count
+// once: one failed attempt, not two; the claim-once reports that this
+// call recorded the key.
+func TestLedgerCallsRetriedAfterALostReplyCountOnce(t *testing.T) {
+	s, direct, proxy := proxied(t)
+	ctx := context.Background()
+	if c, err := s.ClaimRecipient(ctx, storage.LaneRequest{Recipient: "maria", Token: "a", Lease: time.Minute, Keys: []string{"k1"}}); err != nil || !c.Granted {
+		t.Fatalf("claim: %+v, %v", c, err)
+	}
+	proxy.DelayNext("evalsha", beyondTimeout)
+	if err := s.SettleRecipient(ctx, storage.Settlement{Recipient: "maria", Token: "a", Keys: []string{"k1"}, Failed: 1, Release: true}); err != nil {
+		t.Fatalf("settle with a lost reply: %v", err)
+	}
+	c, err := direct.ClaimRecipient(ctx, storage.LaneRequest{Recipient: "maria", Token: "b", Lease: time.Minute, Keys: []string{"k1"}})
+	if err != nil || !c.Granted || c.States[0].Attempts != 1 {
+		t.Errorf("after one failed attempt settled with a lost reply: %+v, %v; want 1 attempt", c, err)
+	}
+	proxy.DelayNext("evalsha", beyondTimeout)
+	if first, err := s.ClaimOnce(ctx, "Ev1", time.Hour); err != nil || !first {
+		t.Errorf("claim-once with a lost reply = %v, %v; want first", first, err)
+	}
+	if first, _ := direct.ClaimOnce(ctx, "Ev1", time.Hour); first {
+		t.Error("a second claim-once of Ev1 was first too")
+	}
+}
+
+// TestWriteWithRedisDownSaysNothingChanged: a write that could not
+// connect at all (CreateWave goes straight to its script) certainly
+// changed nothing, and the error says so.
+func TestWriteWithRedisDownSaysNothingChanged(t *testing.T) {
+	srv := redistest.Start(t)
+	s := open(t, srv.URL(), redistest.Prefix(t))
+	srv.Stop()
+	err := s.CreateWave(context.Background(), storagetest.NewWave(t, "b3", "BUF"), wave.Event{Wave: "b3"})
+	if !errors.Is(err, storage.ErrUnavailable) || errors.Is(err, storage.ErrOutcomeUnknown) {
+		t.Errorf("create with Redis down: err = %v, want ErrUnavailable, certainly not applied", err)
+	}
+}

@@ -3,8 +3,10 @@ package redis
 import goredis "github.com/redis/go-redis/v9"
 
 // The scripts read the time with clockLua: the caller's ARGV value when the
-// store has a Clock (tests), else Redis's own TIME, so every replica's
-// leases and waits are judged by one clock.
+// store has a Clock (tests, the console), else Redis's own TIME, so every
+// replica's leases and waits are judged by one clock. Keys expire by
+// PEXPIRE and PX, relative to that time, never at an absolute instant:
+// Redis judges those by its own wall clock, which a Clock need not match.
 const clockLua = `
 local function clock(arg)
   if arg ~= '' then return tonumber(arg) end
@@ -81,13 +83,13 @@ return 1
 `)
 
 // claimScript takes the lease on a recipient's lane unless another token
-// holds an unexpired one or a wait (the lane's or the platform's) runs,
-// and reads the outcome and attempts of each reminder key: {1, 0,
-// states...} when granted, {0, ms to wait, states...} when not. The lane
-// expires with its lease or wait.
+// holds an unexpired one or a wait (the lane's or, with ARGV[4] set, the
+// platform's) runs, and reads the outcome and attempts of each reminder
+// key: {1, 0, states...} when granted, {0, ms to wait, states...} when
+// not. The lane expires with its lease or wait.
 //
 //	KEYS: lane, platform wait, reminder keys...
-//	ARGV: token, lease ms, now ms ("" for Redis's TIME)
+//	ARGV: token, lease ms, now ms ("" for Redis's TIME), has a platform ("1")
 var claimScript = goredis.NewScript(clockLua + `
 local now = clock(ARGV[3])
 local lane = redis.call('HMGET', KEYS[1], 'owner', 'until', 'nb')
@@ -96,13 +98,14 @@ local out = {1, 0}
 if owner and owner ~= ARGV[1] and untilv > now then
   out = {0, untilv - now}
 else
-  local wait = math.max(nb, tonumber(redis.call('GET', KEYS[2])) or 0)
+  local wait = nb
+  if ARGV[4] == '1' then wait = math.max(wait, tonumber(redis.call('GET', KEYS[2])) or 0) end
   if wait > now then
     out = {0, wait - now}
   else
     untilv = now + tonumber(ARGV[2])
     redis.call('HSET', KEYS[1], 'owner', ARGV[1], 'until', untilv)
-    redis.call('PEXPIREAT', KEYS[1], math.max(untilv, nb))
+    redis.call('PEXPIRE', KEYS[1], math.max(untilv, nb) - now)
   end
 end
 for i = 3, #KEYS do
@@ -124,7 +127,7 @@ if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then return 0 end
 local untilv = now + tonumber(ARGV[2])
 redis.call('HSET', KEYS[1], 'until', untilv)
 local nb = tonumber(redis.call('HGET', KEYS[1], 'nb')) or 0
-redis.call('PEXPIREAT', KEYS[1], math.max(untilv, nb))
+redis.call('PEXPIRE', KEYS[1], math.max(untilv, nb) - now)
 return 1
 `)
 
@@ -135,8 +138,8 @@ return 1
 //
 //	KEYS: lane, platform wait, settlement id, reminder keys...
 //	ARGV: token, outcome ("" for pending), failed attempts, wait ms,
-//	      platform wait ms, release ("1"), now ms ("" for Redis's TIME),
-//	      retention ms, settlement id ttl ms
+//	      platform wait ms (0 when the recipient has no platform), release ("1"),
+//	      now ms ("" for Redis's TIME), retention ms, settlement id ttl ms
 var settleScript = goredis.NewScript(clockLua + `
 if redis.call('EXISTS', KEYS[3]) == 1 then return 2 end
 local now = clock(ARGV[7])
@@ -154,7 +157,7 @@ end
 local pwait = tonumber(ARGV[5])
 if pwait > 0 then
   local pend = math.max(tonumber(redis.call('GET', KEYS[2])) or 0, now + pwait)
-  redis.call('SET', KEYS[2], pend, 'PXAT', pend)
+  redis.call('SET', KEYS[2], pend, 'PX', pend - now)
 end
 local lane = redis.call('HMGET', KEYS[1], 'owner', 'until', 'nb')
 local owner, untilv, nb = lane[1], tonumber(lane[2]) or 0, tonumber(lane[3]) or 0
@@ -167,9 +170,18 @@ if ARGV[6] == '1' and owner == ARGV[1] then
   untilv = 0
 end
 local lane_end = math.max(untilv, nb)
-if lane_end <= now then redis.call('DEL', KEYS[1]) else redis.call('PEXPIREAT', KEYS[1], lane_end) end
+if lane_end <= now then redis.call('DEL', KEYS[1]) else redis.call('PEXPIRE', KEYS[1], lane_end - now) end
 redis.call('SET', KEYS[3], '1', 'PX', ARGV[9])
 return 1
 `)
 
-var scripts = []*goredis.Script{casScript, createScript, ensureScript, onceScript, claimScript, renewScript, settleScript}
+// deferScript moves a wave's due entry (KEYS[2], member ARGV[3]) to
+// ARGV[2] when it has one and the wave (KEYS[1]) is still at version
+// ARGV[1] ("-1": any): a decision about an older version never overrides
+// the entry a later write computed.
+var deferScript = goredis.NewScript(`
+if ARGV[1] ~= '-1' and redis.call('HGET', KEYS[1], 'v') ~= ARGV[1] then return 0 end
+return redis.call('ZADD', KEYS[2], 'XX', ARGV[2], ARGV[3])
+`)
+
+var scripts = []*goredis.Script{deferScript, casScript, createScript, ensureScript, onceScript, claimScript, renewScript, settleScript}

@@ -155,7 +155,8 @@ func testPlatformWait(t *testing.T, s storage.Store, clk *clock.Fake) {
 }
 
 // testDeferWave: a deferred wave leaves the front of the due index until
-// its time; a wave without an entry gets none; a write recomputes it.
+// its time; a wave without an entry gets none; a write recomputes it, and
+// a deferral decided on an older version leaves the write's entry alone.
 func testDeferWave(t *testing.T, s storage.Store, _ *clock.Fake) {
 	ctx := context.Background()
 	for _, id := range []string{"b1", "b2"} {
@@ -165,7 +166,7 @@ func testDeferWave(t *testing.T, s storage.Store, _ *clock.Fake) {
 	}
 	startsAt := time.Date(2027, 2, 1, 9, 0, 0, 0, time.UTC)
 	later := startsAt.Add(time.Hour)
-	if err := s.DeferWave(ctx, "b1", later); err != nil {
+	if err := s.DeferWave(ctx, "b1", 1, later); err != nil {
 		t.Fatal(err)
 	}
 	if ids, err := s.DueWaves(ctx, startsAt, 10); err != nil || fmt.Sprint(ids) != "[b2]" {
@@ -177,7 +178,7 @@ func testDeferWave(t *testing.T, s storage.Store, _ *clock.Fake) {
 	if _, err := s.UpdateWave(ctx, "b2", func(w *wave.Wave) ([]wave.Event, error) { w.Name = "done"; return nil, nil }); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.DeferWave(ctx, "b2", later); err != nil {
+	if err := s.DeferWave(ctx, "b2", 2, later); err != nil {
 		t.Fatal(err)
 	}
 	if ids, _ := s.DueWaves(ctx, later.Add(time.Hour), 10); fmt.Sprint(ids) != "[b1]" {
@@ -189,4 +190,42 @@ func testDeferWave(t *testing.T, s storage.Store, _ *clock.Fake) {
 	if ids, _ := s.DueWaves(ctx, startsAt, 10); fmt.Sprint(ids) != "[b1]" {
 		t.Errorf("a write did not recompute the deferred entry: %v", ids)
 	}
+	if err := s.DeferWave(ctx, "b1", 1, later); err != nil {
+		t.Fatal(err)
+	}
+	if ids, _ := s.DueWaves(ctx, startsAt, 10); fmt.Sprint(ids) != "[b1]" {
+		t.Errorf("a deferral decided on version 1 moved version 2's entry: %v", ids)
+	}
+	if err := s.DeferWave(ctx, "b1", storage.AnyVersion, later); err != nil {
+		t.Fatal(err)
+	}
+	if ids, _ := s.DueWaves(ctx, startsAt, 10); len(ids) != 0 {
+		t.Errorf("a deferral of any version left %v due", ids)
+	}
+}
+
+// testNoPlatformNoPlatformWait: a recipient without a platform (a console
+// name) has no platform to hold: an app-wide wait it reports holds nobody
+// else ("Platform ... Empty for none").
+func testNoPlatformNoPlatformWait(t *testing.T, s storage.Store, _ *clock.Fake) {
+	l := lanes{t, s}
+	granted(t, "claim", l.claim("maria", "a"))
+	l.settle(storage.Settlement{Recipient: "maria", Token: "a", PlatformNotBefore: 10 * time.Minute, Release: true, ID: "s1"})
+	granted(t, "another recipient without a platform", l.claim("bo", "b"))
+}
+
+// testWaitsOnlyGrow: a shorter wait reported later (another lane's
+// Retry-After of 30 seconds, or the pace after a message) never shortens a
+// longer one already running, for the recipient or the platform.
+func testWaitsOnlyGrow(t *testing.T, s storage.Store, clk *clock.Fake) {
+	l := lanes{t, s}
+	granted(t, "claim", l.claim("maria", "a"))
+	l.settle(storage.Settlement{Recipient: "maria", Token: "a", NotBefore: 10 * time.Minute, ID: "s1"})
+	l.settle(storage.Settlement{Recipient: "maria", Token: "a", NotBefore: 30 * time.Second, Release: true, ID: "s2"})
+	granted(t, "claim on Slack", l.claim("slack:U1", "a"))
+	l.settle(storage.Settlement{Recipient: "slack:U1", Token: "a", PlatformNotBefore: 10 * time.Minute, ID: "s3"})
+	l.settle(storage.Settlement{Recipient: "slack:U1", Token: "a", PlatformNotBefore: 30 * time.Second, Release: true, ID: "s4"})
+	clk.Advance(time.Minute)
+	refused(t, "the recipient after the shorter wait", l.claim("maria", "b"), 9*time.Minute)
+	refused(t, "another Slack user after the shorter wait", l.claim("slack:U2", "b"), 9*time.Minute)
 }

@@ -43,6 +43,8 @@ func Run(t *testing.T, open Opener) {
 		{"LeaseOnARecipient", testLeaseOnARecipient, dueAtStartUnlessNamedDone},
 		{"OutcomesAndWaits", testOutcomesAndWaits, dueAtStartUnlessNamedDone},
 		{"PlatformWait", testPlatformWait, dueAtStartUnlessNamedDone},
+		{"NoPlatformNoPlatformWait", testNoPlatformNoPlatformWait, dueAtStartUnlessNamedDone},
+		{"WaitsOnlyGrow", testWaitsOnlyGrow, dueAtStartUnlessNamedDone},
 		{"ClaimOnce", testClaimOnce, dueAtStartUnlessNamedDone},
 		{"RemindersFollowTheRules", testRemindersFollowTheRules, policyDue},
 	}
