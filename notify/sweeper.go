@@ -124,7 +124,7 @@ func (s *Sweeper) sweepBatch(ctx context.Context) (sent, due int, moved bool, er
 		if err != nil {
 			s.Logger.Error("sweep wave", "wave", id, "err", err)
 			if errors.Is(err, storage.ErrCorrupt) || errors.Is(err, storage.ErrNotFound) {
-				s.deferWave(ctx, id, storage.AnyVersion, now.Add(brokenWaveWait))
+				moved = s.deferWave(ctx, id, storage.AnyVersion, now.Add(brokenWaveWait)) || moved
 			}
 			continue
 		}

@@ -165,8 +165,8 @@ func TestGivesUpAfterBoundedAttempts(t *testing.T) {
 		var logs bytes.Buffer
 		sw.Logger = slog.New(slog.NewTextHandler(&logs, nil))
 		runFor(sw, 8*time.Hour)
-		if got := n.attempts["maria"]; got != sw.Delivery.MaxAttempts {
-			t.Errorf("%d attempts to maria in 8 hours, want %d", got, sw.Delivery.MaxAttempts)
+		if got := n.attempts["maria"]; got != 30 {
+			t.Errorf("%d attempts to maria in 8 hours, want the policy's 30", got)
 		}
 		key := "b3/BUF|auth-overdue|2027-02-16|maria"
 		if got := state(t, s, "maria", key); got.Outcome != storage.GaveUp {
@@ -664,6 +664,46 @@ func TestNextSweepRetryIsNotDeferredByANeighbour(t *testing.T) {
 		}
 		if got := n.keys("maria"); len(got) != 1 {
 			t.Errorf("two sweeps a minute apart sent maria %v; want her reminder at the second", got)
+		}
+	})
+}
+
+// brokenStore is a store whose wave b0 cannot be decoded.
+type brokenStore struct{ storage.Store }
+
+func (b brokenStore) Wave(ctx context.Context, id string) (wave.Wave, error) {
+	if id == "b0" {
+		return wave.Wave{}, fmt.Errorf("decode wave b0: %w", storage.ErrCorrupt)
+	}
+	return b.Store.Wave(ctx, id)
+}
+
+// TestBrokenWaveIsPutBack: a wave that cannot be read is logged and put
+// back in the due index for an hour, so it does not hold the front.
+func TestBrokenWaveIsPutBack(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		clk := clockAt(t0)
+		var ws []wave.Wave
+		for _, id := range []string{"b0", "b1"} {
+			w := overdueFeedback(t, id)
+			w.Enrolments[0].Contacts = []string{"c-" + id}
+			ws = append(ws, w)
+		}
+		s := boltWave(t, clk, ws...)
+		n := &counter{}
+		sw := sweeper(brokenStore{s}, n, clk)
+		sw.Batch = 1
+		if _, err := sw.Sweep(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if got := n.keys("c-b1"); len(got) != 1 {
+			t.Errorf("the wave behind the broken one got %v", got)
+		}
+		if ids, _ := s.DueWaves(context.Background(), clk.Now().Add(59*time.Minute), 10); len(ids) != 0 {
+			t.Errorf("due within the hour: %v", ids)
+		}
+		if ids, _ := s.DueWaves(context.Background(), clk.Now().Add(time.Hour), 10); len(ids) != 1 || ids[0] != "b0" {
+			t.Errorf("due after the hour: %v, want the broken wave back", ids)
 		}
 	})
 }
