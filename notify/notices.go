@@ -20,7 +20,9 @@ const (
 // oneOff reports whether reminders of the kind are notices that stand on
 // their own: each is sent once, whatever else is due about its subject,
 // and a snooze does not hold it back.
-func (k Kind) oneOff() bool { return k == DeliveryFailed || k == ListSubmitted || k == TemplateDelivered }
+func (k Kind) oneOff() bool {
+	return k == DeliveryFailed || k == ListSubmitted || k == TemplateDelivered
+}
 
 // notices are the series of the wave's recorded notices; a notice is
 // named by its instant, so two of one kind on one day are both sent.

@@ -26,7 +26,7 @@ import (
 // template's to the stream of people and workflow tracks.
 
 func (s *Store) authListKey(waveID, fv string) string { return s.key("al:", waveID, "/", fv) }
-func (s *Store) templateKey(fv string) string          { return s.key("at:", fv) }
+func (s *Store) templateKey(fv string) string         { return s.key("at:", fv) }
 
 // readTable reads a list in one MULTI/EXEC, so header and rows are of one
 // moment.
