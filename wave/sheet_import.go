@@ -159,16 +159,15 @@ var AuthListColumns = []Column{
 }
 
 // ReadAuthList reads the rows of KØR's list of authorizations from a
-// table. Every row must have a valid user id and an authorization, and
+// table, and names the file's columns it does not use. Every row must have a valid user id and an authorization, and
 // no user may appear twice with the same authorization. Any problem
 // refuses the whole file: a list with holes would be answered as if
 // complete.
-func ReadAuthList(table [][]string) ([]AuthRow, []ImportProblem) {
+func ReadAuthList(table [][]string) (rows []AuthRow, ignored []string, problems []ImportProblem) {
 	imp, problems := ReadTable(table, AuthListColumns, MaxListRows)
 	if len(problems) > 0 {
-		return nil, problems
+		return nil, nil, problems
 	}
-	var rows []AuthRow
 	seen := map[string]int{}
 	for i, r := range imp.Rows {
 		line := imp.Lines[i]
@@ -198,7 +197,7 @@ func ReadAuthList(table [][]string) ([]AuthRow, []ImportProblem) {
 		rows = append(rows, row)
 	}
 	if len(problems) > 0 {
-		return nil, problems
+		return nil, nil, problems
 	}
-	return rows, nil
+	return rows, imp.Ignored, nil
 }

@@ -531,6 +531,11 @@ func (t *AuthTemplate) Deliver(actor string, now time.Time) error {
 	return nil
 }
 
+// Reopen takes back a delivery that the workflow track did not accept.
+func (t *AuthTemplate) Reopen() {
+	t.Delivered, t.DeliveredBy, t.DeliveredAt = false, "", time.Time{}
+}
+
 // UnitColumns are the columns of a file of the org.nr. hierarchy.
 var UnitColumns = []Column{
 	{Key: "number", Required: true, Headers: []string{"Org.nr.", "Organisationsnummer", "Nummer", "Org unit", "Number"}},
