@@ -28,7 +28,7 @@ const (
 	// MaxRows bounds the rows read, the header included.
 	MaxRows = 10001
 	// MaxColumns bounds the columns read.
-	MaxColumns = 64
+	MaxColumns  = 64
 	maxZipParts = 500
 )
 
