@@ -370,7 +370,7 @@ var (
 	RuleLevel          = msg("Stillingsniveauet »%s« er ikke et af de besluttede niveauer.", "The position level “%s” is not one of the decided levels.")
 	RuleLevelNeeded    = msg("En %s skal have et stillingsniveau.", "A %s needs a position level.")
 	RuleAmount         = msg("Beløbsgrænsen »%s« er ikke et helt antal kroner.", "The amount limit “%s” is not a whole number of kroner.")
-	RuleAmountLimit    = msg("Beløbsgrænsen er højere end niveauets grænse på %s kr.", "The amount limit is above the level's limit of DKK %s.")
+	RuleAmountLimit    = msg("Beløbsgrænsen er højere end niveauets grænse (%s).", "The amount limit is above the level's limit (%s).")
 	RuleUnit           = msg("Org.nr. »%s« findes ikke i org.nr. hierarkiet.", "Org.nr. “%s” is not in the org.nr. hierarchy.")
 	RuleDuplicate      = msg("%s har samme rolle i samme enhed som i række %d.", "%s has the same role in the same unit as on row %d.")
 	RuleSeparation     = msg("Advarsel: %s er både attestant og godkender i enhed %s (række %s). Ret det, eller accepter det med en begrundelse.", "Warning: %s is both certifier and approver in unit %s (rows %s). Correct it, or accept it with a reason.")

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"wavebot/catalog"
@@ -281,7 +282,8 @@ func ProblemText(lang string, p wave.Problem) string {
 	case wave.RuleAmount:
 		text = catalog.RuleAmount.In(lang, p.Value)
 	case wave.RuleAmountLimit:
-		text = catalog.RuleAmountLimit.In(lang, p.Value)
+		limit, _ := strconv.ParseInt(p.Value, 10, 64)
+		text = catalog.RuleAmountLimit.In(lang, catalog.Kroner(lang, limit))
 	case wave.RuleUnit:
 		text = catalog.RuleUnit.In(lang, p.Value)
 	case wave.RuleDuplicate:

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"html/template"
 	"strings"
 	"time"
@@ -173,20 +172,8 @@ func (p listPage) SortAttr(key string) template.HTMLAttr {
 	return ` aria-sort="ascending"`
 }
 
-// Kroner writes an amount as Danes read it: "50.000 kr.".
-func (b base) Kroner(n int64) string {
-	s := fmt.Sprint(n)
-	var out []string
-	for len(s) > 3 {
-		out = append([]string{s[len(s)-3:]}, out...)
-		s = s[:len(s)-3]
-	}
-	out = append([]string{s}, out...)
-	if b.Lang == catalog.English {
-		return "DKK " + strings.Join(out, ",")
-	}
-	return strings.Join(out, ".") + " kr."
-}
+// Kroner writes an amount as the page's reader expects: "50.000 kr.".
+func (b base) Kroner(n int64) string { return catalog.Kroner(b.Lang, n) }
 
 // When writes an instant as a day and a time.
 func (b base) When(t time.Time) string {
