@@ -19,8 +19,10 @@ type fakeLinks struct{}
 func (fakeLinks) AuthList(person, waveID, fv string) string {
 	return "https://wavebot.test/list/" + waveID + "/" + fv + "?for=" + person
 }
-func (fakeLinks) Template(person, fv string) string { return "https://wavebot.test/template/" + fv + "?for=" + person }
-func (fakeLinks) TTL() time.Duration                { return 24 * time.Hour }
+func (fakeLinks) Template(person, fv string) string {
+	return "https://wavebot.test/template/" + fv + "?for=" + person
+}
+func (fakeLinks) TTL() time.Duration { return 24 * time.Hour }
 
 // withPages is the fixture with the pages set up.
 func withPages(t *testing.T) *fixture {
