@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"html"
+	"html/template"
 	"io"
 	"net/http"
 	"net/url"
@@ -93,11 +95,21 @@ func (q listQuery) match(r wave.AuthRow) bool {
 	return false
 }
 
-// listRow is a row as the page shows it, with the fingerprint of what
-// the form shows, so a post tells which rows the person changed.
+// listRow is a row as the page shows it: flat, as templates read struct
+// fields fastest, with Seen, the version and fingerprint of what the form
+// shows, so a post tells which rows the person changed.
 type listRow struct {
-	wave.AuthRow
-	Print string
+	ID                                               int
+	User, Name, Unit, Current, Wanted, Note, Decided string
+	Decision                                         wave.Decision
+	Seen                                             string
+	Applied                                          bool
+}
+
+// showRow is r as the page shows it; seen is what its form field sends back.
+func showRow(r wave.AuthRow, seen string) listRow {
+	return listRow{ID: r.ID, User: r.User, Name: r.Name, Unit: r.Unit, Current: r.Current, Wanted: r.Wanted, Note: r.Note,
+		Decided: r.DecidedBy, Decision: r.Decision, Seen: strconv.FormatInt(r.Version, 10) + "." + seen, Applied: r.Applied}
 }
 
 // fingerprint is a short hash of a row's editable fields as shown.
@@ -123,6 +135,8 @@ type listPage struct {
 	Open, OK, Fix, Applied, Total int
 	// Request says where the enrolment's authorization request stands.
 	Request string
+	// LabelOK and LabelFix name the decisions in every row's select.
+	LabelOK, LabelFix string
 }
 
 // listPage shows enrolment's list to the visit's person, with outcome on
@@ -147,16 +161,51 @@ func (s *Server) listPage(w http.ResponseWriter, r *http.Request, v visit, outco
 	default:
 		p.Request = catalog.PageRequestApplied.In(view.Lang)
 	}
+	p.LabelOK, p.LabelFix = catalog.PageDecisionOK.In(view.Lang), catalog.PageDecisionFix.In(view.Lang)
 	for _, row := range view.List.Rows {
 		if p.Query.match(row) {
-			p.Rows = append(p.Rows, listRow{AuthRow: row, Print: rowPrint(row)})
+			p.Rows = append(p.Rows, showRow(row, rowPrint(row)))
 		}
 		if row.Decision == wave.DecisionFix {
-			p.Changes = append(p.Changes, listRow{AuthRow: row, Print: strconv.FormatBool(row.Applied)})
+			p.Changes = append(p.Changes, showRow(row, strconv.FormatBool(row.Applied)))
 		}
 	}
 	sortRows(p.Rows, p.Query)
 	s.render(w, "authlist.html", statusOf(outcome), &p)
+}
+
+// RowsHTML is the table's rows. Two thousand rows through html/template
+// take a tenth of a second of reflection; written here they take a few
+// milliseconds. Every value is escaped for HTML, and every attribute is
+// quoted.
+func (p *listPage) RowsHTML() template.HTML {
+	var b strings.Builder
+	b.Grow(len(p.Rows) * 700)
+	esc := html.EscapeString
+	for _, r := range p.Rows {
+		id := strconv.Itoa(r.ID)
+		b.WriteString(`<tr data-status="` + esc(string(r.Decision)) + `">`)
+		if !p.V.MayDecide {
+			b.WriteString(`<th scope="row">` + esc(r.User) + `</th><td>` + esc(r.Name) + `</td><td>` + esc(r.Unit) + `</td><td>` + esc(r.Current) +
+				`</td><td>` + esc(p.DecisionText(r.Decision)) + `</td><td>` + esc(r.Wanted) + `</td><td>` + esc(r.Note) + "</td></tr>\n")
+			continue
+		}
+		ok, fix := "", ""
+		switch r.Decision {
+		case wave.DecisionOK:
+			ok = " selected"
+		case wave.DecisionFix:
+			fix = " selected"
+		}
+		b.WriteString(`<td class="select"><input type="checkbox" id="s` + id + `" name="s` + id + `" value="1" aria-labelledby="sl u` + id + `">` +
+			`<input type="hidden" name="v` + id + `" value="` + esc(r.Seen) + `"></td>` +
+			`<th scope="row" id="u` + id + `">` + esc(r.User) + `</th><td>` + esc(r.Name) + `</td><td>` + esc(r.Unit) + `</td><td>` + esc(r.Current) + `</td>` +
+			`<td><select name="d` + id + `" aria-labelledby="dl u` + id + `"><option value="">–</option>` +
+			`<option value="ok"` + ok + `>` + esc(p.LabelOK) + `</option><option value="fix"` + fix + `>` + esc(p.LabelFix) + `</option></select></td>` +
+			`<td><input name="w` + id + `" value="` + esc(r.Wanted) + `" maxlength="200" aria-labelledby="wl u` + id + `"></td>` +
+			`<td><input name="n` + id + `" value="` + esc(r.Note) + `" maxlength="500" aria-labelledby="nl u` + id + `"></td></tr>` + "\n")
+	}
+	return template.HTML(b.String())
 }
 
 // statusOrder sorts open rows first, then those to fix, then ok ones.
