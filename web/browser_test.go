@@ -109,6 +109,27 @@ func screenshot(t *testing.T, tab context.Context, name string) {
 	}
 }
 
+// unlabelled lists the form controls of the page a screen reader could
+// not name: no label, aria-label or aria-labelledby that points at text.
+func unlabelled(t *testing.T, tab context.Context) []string {
+	t.Helper()
+	names, err := chromedp.Run(tab, chromedp.Evaluate[[]string](`
+		Array.from(document.querySelectorAll("input:not([type=hidden]), select, textarea, button"))
+			.filter((el) => !el.closest("[hidden]") && el.getAttribute("aria-hidden") !== "true")
+			.filter((el) => {
+				if (el.tagName === "BUTTON") return el.textContent.trim() === "";
+				if (el.getAttribute("aria-label")) return false;
+				const by = el.getAttribute("aria-labelledby");
+				if (by) return !by.split(" ").every((id) => { const n = document.getElementById(id); return n && n.textContent.trim() !== ""; });
+				return !(el.labels && el.labels.length > 0 && el.labels[0].textContent.trim() !== "");
+			})
+			.map((el) => el.outerHTML.slice(0, 80))`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return names
+}
+
 // recorder is a chat platform that keeps what it is given to deliver.
 type recorder struct {
 	mu  sync.Mutex
@@ -200,6 +221,9 @@ func TestBrowserAuthList(t *testing.T) {
 	}
 	if l := w.list(); l.Rows[2].Decision != wave.DecisionFix || l.Rows[2].Wanted != "Godkender" || l.Submitted {
 		t.Fatalf("row 3 after the draft: %+v", l.Rows[2])
+	}
+	if bad := unlabelled(t, tab); len(bad) > 0 {
+		t.Errorf("controls without a name: %q", bad)
 	}
 	screenshot(t, tab, "authlist.png")
 	press(t, tab, `button[value=submit]`)
@@ -314,6 +338,9 @@ func TestBrowserTemplate(t *testing.T) {
 	}
 	if _, err := chromedp.Run(tab, chromedp.Evaluate[int](`window.scrollTo(0, document.getElementById("problems-h").offsetTop - 16); 0`)); err != nil {
 		t.Fatal(err)
+	}
+	if bad := unlabelled(t, tab); len(bad) > 0 {
+		t.Errorf("controls without a name: %q", bad)
 	}
 	screenshot(t, tab, "template.png")
 
