@@ -52,6 +52,17 @@ func TestListFromUploadToApplied(t *testing.T) {
 	if r := w.list().Rows[1]; r.Decision != wave.DecisionFix || r.Wanted != "Godkender" || r.DecidedBy != "maria" {
 		t.Fatalf("row 2 after saving: %+v", r)
 	}
+	// Filtering and sorting without JavaScript: by the page's own links.
+	if _, body = get(t, maria+"?status=fix"); !strings.Contains(body, "Viser 1 af 5 rækker.") || !strings.Contains(body, `id="u2">BU2<`) || strings.Contains(body, `id="u1"`) {
+		t.Errorf("only the rows to fix:\n%s", body)
+	}
+	_, body = get(t, maria+"?sort=user&desc=1")
+	if !strings.Contains(body, `aria-sort="descending"`) || strings.Index(body, `id="u5"`) > strings.Index(body, `id="u1"`) {
+		t.Errorf("sorted by user, descending:\n%s", body)
+	}
+	if _, body = get(t, maria+"?q=bruger%203"); !strings.Contains(body, "Viser 1 af 5 rækker.") || !strings.Contains(body, `id="u3"`) {
+		t.Errorf("searching for Bruger 3:\n%s", body)
+	}
 	// Mark the rest ok at once.
 	_, body = get(t, maria)
 	v = pageValues(body)
@@ -88,7 +99,9 @@ func TestListFromUploadToApplied(t *testing.T) {
 	}
 
 	ks = w.link("anna: auth list b3/BUF")
-	code, body = get(t, ks)
+	if code, body = get(t, ks); code != 200 {
+		t.Fatalf("KS's page after the submission: %d", code)
+	}
 	wantIn(t, body, "Rettelser, der skal laves i KØR", "skal godkende indkøb", "rettelser.xlsx")
 	code, csv := get(t, ks+"/rettelser.csv")
 	if code != 200 || !strings.Contains(csv, "BU2;Bruger 2;1200;Indkøber;Godkender;skal godkende indkøb;maria;nej") || strings.Contains(csv, "BU1") {
