@@ -108,5 +108,25 @@ func Moment(lang string, t time.Time) string {
 	return fmt.Sprintf("%s %s kl. %d.%02d", weekdaysDA[t.Weekday()], Date(lang, y, m, d), t.Hour(), t.Minute())
 }
 
+// Kroner writes an amount of whole kroner as a reader of lang expects:
+// "50.000 kr.", "DKK 50,000".
+func Kroner(lang string, n int64) string {
+	s := fmt.Sprint(n)
+	sign := ""
+	if n < 0 {
+		sign, s = "-", s[1:]
+	}
+	var groups []string
+	for len(s) > 3 {
+		groups = append([]string{s[len(s)-3:]}, groups...)
+		s = s[:len(s)-3]
+	}
+	groups = append([]string{s}, groups...)
+	if lang == English {
+		return "DKK " + sign + strings.Join(groups, ",")
+	}
+	return sign + strings.Join(groups, ".") + " kr."
+}
+
 // SupportedLang reports whether wavebot speaks lang.
 func SupportedLang(lang string) bool { return lang == Danish || lang == English }

@@ -37,6 +37,7 @@ func (d *Dispatcher) commands() []*Command {
 			{Name: "ok", Args: argsRef, Summary: catalog.SumAuthOK, Perm: ContactOnly, Run: d.authAnswer(true)},
 			{Name: "fix", Aliases: []string{"ret"}, Args: []Arg{{Name: catalog.ArgRef}, {Name: catalog.ArgNote, Rest: true}}, Summary: catalog.SumAuthFix, Perm: ContactOnly, Run: d.authAnswer(false)},
 			{Name: "applied", Aliases: []string{"udført", "udfoert"}, Args: argsRef, Summary: catalog.SumAuthApplied, Perm: KSOnly, Run: d.authApplied},
+			{Name: "list", Aliases: []string{"liste"}, Args: argsRef, Summary: catalog.SumAuthList, Perm: KSOrContact, Run: d.authList},
 		}},
 		{Name: "eval", Aliases: []string{"evaluering"}, Args: argsRefDate, Summary: catalog.SumEval, Perm: KSOrContact, Run: d.eval},
 		{Name: "workflow", Aliases: []string{"arbejdsgang"}, Args: []Arg{{Name: catalog.ArgFV}, {Name: catalog.ArgStepChange, Optional: true, Rest: true}},

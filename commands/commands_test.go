@@ -328,7 +328,7 @@ func TestUsageFollowsReason(t *testing.T) {
 		}
 	}
 	r := f.do("anna: auth")
-	if len(r.Lines) != 5 || r.Lines[1] != "Brug: auth request ID/FV ÅÅÅÅ-MM-DD" {
+	if len(r.Lines) != 6 || r.Lines[1] != "Brug: auth request ID/FV ÅÅÅÅ-MM-DD" || r.Lines[5] != "Brug: auth list ID/FV" {
 		t.Errorf("a bare group shows the usage of each subcommand: %q", r.Lines)
 	}
 }

@@ -42,6 +42,8 @@ type Config struct {
 	// names may not clash with the command language's.
 	Local  []*Command
 	Logger *slog.Logger
+	// Links makes the links to the web pages; nil when they are not set up.
+	Links Links
 }
 
 // Dispatcher parses command lines, checks permissions, runs handlers and

@@ -261,6 +261,9 @@ func (d *Dispatcher) workflow(ctx context.Context, in Input) (Reply, error) {
 			track, err = wave.NewWorkflow(fv, d.cfg.Template), nil
 		}
 	case 2:
+		if isTemplateWord(in.Args[1]) {
+			return d.workflowTemplate(ctx, in, fv)
+		}
 		return Reply{}, refuse(catalog.MissingArg, argName(catalog.ArgStep))
 	case 3:
 		track, err = d.markStep(ctx, in, fv)

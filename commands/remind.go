@@ -173,8 +173,8 @@ func (d *Dispatcher) Digest(ctx context.Context, dg notify.Digest) Reply {
 		return Reply{
 			Command: "reminder",
 			Title:   catalog.ReminderTitle.In(lang),
-			Lines:   []string{d.reminderText(lang, r)},
-			Actions: []Action{reminderAction(lang, r),
+			Lines:   []string{d.reminderLine(ctx, lang, dg.Recipient, r)},
+			Actions: []Action{d.reminderButton(ctx, lang, dg.Recipient, r),
 				{Label: catalog.ButtonSnooze1d.In(lang), Command: snooze + "1d"},
 				{Label: catalog.ButtonSnooze3d.In(lang), Command: snooze + "3d"}},
 		}
@@ -187,9 +187,9 @@ func (d *Dispatcher) Digest(ctx context.Context, dg notify.Digest) Reply {
 			reply.Sections = append(reply.Sections, Section{Title: ref})
 			i = len(reply.Sections) - 1
 		}
-		reply.Sections[i].Lines = append(reply.Sections[i].Lines, d.reminderText(lang, r))
+		reply.Sections[i].Lines = append(reply.Sections[i].Lines, d.reminderLine(ctx, lang, dg.Recipient, r))
 		if len(reply.Actions) < digestButtons {
-			a := reminderAction(lang, r)
+			a := d.reminderButton(ctx, lang, dg.Recipient, r)
 			a.Label += " – " + r.Subject()
 			reply.Actions = append(reply.Actions, a)
 		}

@@ -53,8 +53,10 @@ type Section struct {
 	Lines    []string
 }
 
-// Action is a button: pressing it runs Command as the person who pressed it.
+// Action is a button: pressing it runs Command as the person who pressed
+// it, or, when URL is set instead, opens that page in the browser.
 type Action struct {
 	Label   string
 	Command string
+	URL     string
 }

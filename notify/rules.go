@@ -41,7 +41,8 @@ type Reminder struct {
 	Activity  string
 	Due       wave.Date
 	Recipient string
-	// About is the person a DeliveryFailed reminder is about.
+	// About is the person a DeliveryFailed reminder is about, or the
+	// instant that names a notice (ListSubmitted, TemplateDelivered).
 	About string
 }
 
@@ -81,6 +82,9 @@ func (p Policy) series(w wave.Wave) []series {
 		}
 	}
 	lead := []string{w.Lead}
+	for _, s := range notices(w) {
+		add(s)
+	}
 	for _, f := range w.DeliveryFailures {
 		if f.Person != w.Lead {
 			add(series{kind: DeliveryFailed, fv: f.FV, at: f.At, about: f.Person, recipients: lead})
@@ -200,7 +204,7 @@ func (p Policy) Due(w wave.Wave, from, to time.Time) []Reminder {
 			continue
 		}
 		for _, person := range s.recipients {
-			if until, ok := w.SnoozedUntil(s.fv, s.activity, person); !ok || !at.Before(until) || s.kind == DeliveryFailed {
+			if until, ok := w.SnoozedUntil(s.fv, s.activity, person); !ok || !at.Before(until) || s.kind.oneOff() {
 				out = append(out, p.reminder(w, s, at, person, p.Calendar.Today(at).String()))
 			}
 		}
@@ -229,8 +233,8 @@ func (p Policy) Due(w wave.Wave, from, to time.Time) []Reminder {
 func latestPerSubject(rs []Reminder) []Reminder {
 	var out []Reminder
 	for _, r := range rs {
-		if r.Kind == DeliveryFailed || !slices.ContainsFunc(rs, func(o Reminder) bool {
-			return o.Kind != DeliveryFailed && o.Subject() == r.Subject() && o.Recipient == r.Recipient && o.At.After(r.At)
+		if r.Kind.oneOff() || !slices.ContainsFunc(rs, func(o Reminder) bool {
+			return !o.Kind.oneOff() && o.Subject() == r.Subject() && o.Recipient == r.Recipient && o.At.After(r.At)
 		}) {
 			out = append(out, r)
 		}
@@ -246,7 +250,7 @@ func (p Policy) snoozed(all []series, z wave.Snooze) (series, bool) {
 	var bestAt time.Time
 	found := false
 	for _, s := range all {
-		if s.kind == DeliveryFailed || s.fv != z.FV || s.activity != z.Activity || !slices.Contains(s.recipients, z.Person) {
+		if s.kind.oneOff() || s.fv != z.FV || s.activity != z.Activity || !slices.Contains(s.recipients, z.Person) {
 			continue
 		}
 		if at, ok := p.latest(s, z.Until); ok && (!found || at.After(bestAt)) {
@@ -290,7 +294,7 @@ type Digest struct {
 // urgency orders kinds from the most pressing: an escalation and what is
 // overdue before what is due today, before what comes soon.
 var urgency = map[Kind]int{
-	AuthEscalate: 0, DeliveryFailed: 1, AuthOverdue: 2, ActivityOverdue: 3, NoContact: 4, AuthToday: 5, AuthSoon: 6,
+	AuthEscalate: 0, DeliveryFailed: 1, ListSubmitted: 1, TemplateDelivered: 1, AuthOverdue: 2, ActivityOverdue: 3, NoContact: 4, AuthToday: 5, AuthSoon: 6,
 	ActivitySoon: 7, EvalNotice: 8,
 }
 

@@ -43,6 +43,13 @@ type PersonChange func(p *wave.Person) ([]wave.Event, error)
 // WorkflowChange changes a workflow track in place, like WaveChange.
 type WorkflowChange func(w *wave.Workflow) ([]wave.Event, error)
 
+// AuthListChange changes an authorization list in place, like WaveChange.
+type AuthListChange func(l *wave.AuthList) ([]wave.Event, error)
+
+// AuthTemplateChange changes an authorization template in place, like
+// WaveChange.
+type AuthTemplateChange func(t *wave.AuthTemplate) ([]wave.Event, error)
+
 // Store keeps waves, people, workflow tracks and the audit trail. Every
 // update of one document is atomic together with its audit events, and
 // concurrent updates of the same document lose nothing.
@@ -74,6 +81,20 @@ type Store interface {
 	// UpdateWorkflow applies change to fv's track, starting from initial
 	// when it was never stored.
 	UpdateWorkflow(ctx context.Context, initial wave.Workflow, change WorkflowChange) (wave.Workflow, error)
+
+	// AuthList loads the authorization list of enrolment waveID/fv;
+	// ErrNotFound if none was ever stored.
+	AuthList(ctx context.Context, waveID, fv string) (wave.AuthList, error)
+	// UpdateAuthList applies change to the list, starting from an empty
+	// one when none is stored. Writers of different rows never conflict
+	// (see Table); its events go to the wave's audit trail.
+	UpdateAuthList(ctx context.Context, waveID, fv string, change AuthListChange) (wave.AuthList, error)
+	// AuthTemplate loads forvaltning fv's authorization template;
+	// ErrNotFound if none was ever stored.
+	AuthTemplate(ctx context.Context, fv string) (wave.AuthTemplate, error)
+	// UpdateAuthTemplate applies change to the template like
+	// UpdateAuthList; its events go to the audit trail of workflow tracks.
+	UpdateAuthTemplate(ctx context.Context, fv string, change AuthTemplateChange) (wave.AuthTemplate, error)
 
 	// Events returns the audit trail of a wave, newest first, at most limit
 	// entries; with fv set, only that enrolment's events.

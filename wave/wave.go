@@ -100,6 +100,8 @@ type Wave struct {
 	Snoozes []Snooze `json:"snoozes,omitempty"`
 	// DeliveryFailures are the people reminders could not reach.
 	DeliveryFailures []DeliveryFailure `json:"delivery_failures,omitempty"`
+	// Notices are one-off messages waiting for the reminder engine.
+	Notices []Notice `json:"notices,omitempty"`
 	// Version counts committed changes; the store sets it.
 	Version int64 `json:"version"`
 }

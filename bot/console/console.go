@@ -92,7 +92,7 @@ func (c *Console) Notify(ctx context.Context, d notify.Digest) error {
 	fmt.Fprintf(c.Out, "⏰ %s → @%s: %s\n", at.In(c.Calendar.Location()).Format("2006-01-02 15:04"), d.Recipient, strings.Join(lines, "\n   "))
 	var acts []string
 	for _, a := range msg.Actions {
-		acts = append(acts, a.Command)
+		acts = append(acts, target(a))
 	}
 	if len(acts) > 0 {
 		fmt.Fprintf(c.Out, "   ↳ %s\n", strings.Join(acts, " | "))

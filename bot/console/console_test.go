@@ -27,6 +27,8 @@ func TestRender(t *testing.T) {
 			Lines:   []string{"kickoff done"},
 			Actions: []commands.Action{{Label: "OK", Command: "auth ok b3/BUF"}},
 		}, "b3/BUF\n  [####------] 4/9\n  Start: 2027-02-01\n  kickoff done\n  [OK] → auth ok b3/BUF\n"},
+		{"a link", commands.Reply{Title: "Autorisationsliste – b3/BUF", Actions: []commands.Action{{Label: "Åbn autorisationslisten", URL: "https://wavebot.example.dk/p/t.s"}}},
+			"Autorisationsliste – b3/BUF\n  [Åbn autorisationslisten] → https://wavebot.example.dk/p/t.s\n"},
 		{"sections", commands.Reply{Title: "b3", Sections: []commands.Section{{Title: "b3/BUF", Lines: []string{"x"}}}},
 			"b3\n  ▸ b3/BUF\n    x\n"},
 		{"done, skipped and open", commands.Reply{Progress: &commands.Progress{Done: 3, Skipped: 1, Total: 9, Text: "3 færdige, 1 sprunget over, 5 åbne"}},

@@ -30,9 +30,17 @@ func Render(w io.Writer, r commands.Reply) {
 		writeBody(&b, "    ", s.Progress, s.Fields, s.Lines)
 	}
 	for _, a := range r.Actions {
-		fmt.Fprintf(&b, "  [%s] → %s\n", a.Label, a.Command)
+		fmt.Fprintf(&b, "  [%s] → %s\n", a.Label, target(a))
 	}
 	io.WriteString(w, b.String())
+}
+
+// target is what a button does: the command it runs, or the link it opens.
+func target(a commands.Action) string {
+	if a.URL != "" {
+		return a.URL
+	}
+	return a.Command
 }
 
 func writeBody(b *strings.Builder, indent string, p *commands.Progress, fields []commands.Field, lines []string) {

@@ -19,6 +19,7 @@ import (
 	"wavebot/clock"
 	"wavebot/commands"
 	"wavebot/notify"
+	"wavebot/pagelink"
 	"wavebot/storage"
 	"wavebot/storage/bolt"
 	"wavebot/wave"
@@ -66,9 +67,13 @@ func dueFunc(w wave.Wave) (time.Time, bool) {
 func newFixtureOn(t testing.TB, s storage.Store, opts ...fixtureOption) *fixture {
 	t.Helper()
 	clk := clock.NewFake(start)
+	links, err := pagelink.New("https://wavebot.example.dk", "the secret of the Slack tests' page links", clk)
+	if err != nil {
+		t.Fatal(err)
+	}
 	d, err := commands.New(commands.Config{
 		Store: s, Clock: clk, Calendar: wave.Copenhagen(), Template: wave.DefaultTemplate(),
-		Forvaltninger: wave.DefaultForvaltninger, Admins: []string{"slack:UANNA"}, Lang: "da",
+		Forvaltninger: wave.DefaultForvaltninger, Admins: []string{"slack:UANNA"}, Lang: "da", Links: links,
 	})
 	if err != nil {
 		t.Fatal(err)

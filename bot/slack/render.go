@@ -23,6 +23,7 @@ const (
 	maxButtons       = 25
 	maxButtonLabel   = 75
 	maxButtonValue   = 2000
+	maxButtonURL     = 3000
 	maxContextParts  = 10
 	// maxFallback bounds the plain-text fallback: notifications and
 	// screen readers need the start of a message, not all of it.
@@ -157,16 +158,20 @@ func textSections(heading string, lines []string) []slackgo.Block {
 	return out
 }
 
-// buttons is an actions block whose buttons carry the command they run;
-// the first is the primary one.
+// buttons is an actions block whose buttons carry the command they run,
+// or open the page of their link (such a button has no value, so pressing
+// it runs nothing); the first is the primary one.
 func buttons(actions []commands.Action) slackgo.Block {
 	var elems []slackgo.BlockElement
 	for i, a := range actions {
-		if len(elems) == maxButtons || len(a.Command) > maxButtonValue || a.Command == "" {
+		if len(elems) == maxButtons || len(a.Command) > maxButtonValue || len(a.URL) > maxButtonURL || (a.Command == "" && a.URL == "") {
 			continue
 		}
 		label := slackgo.NewTextBlockObject(slackgo.PlainTextType, cut(a.Label, maxButtonLabel), true, false)
 		b := slackgo.NewButtonBlockElement(actionPrefix+strconv.Itoa(i), a.Command, label)
+		if a.URL != "" {
+			b = slackgo.NewButtonBlockElement(actionPrefix+strconv.Itoa(i), "", label).WithURL(a.URL)
+		}
 		if len(elems) == 0 {
 			b = b.WithStyle(slackgo.StylePrimary)
 		}

@@ -44,6 +44,7 @@ func TestRenderReplies(t *testing.T) {
 		{"my", ask("UMARIA", "my")},
 		{"log", ask("UANNA", "log b3/BUF")},
 		{"home", f.cmds.Home(ctx, commands.Caller{ID: "slack:UMARIA"})},
+		{"link to a page", ask("UMARIA", "auth list b3/BUF")},
 	}
 	got := map[string]message{}
 	for _, s := range shapes {
@@ -77,6 +78,7 @@ func TestRenderReplies(t *testing.T) {
 		"<@UMARIA>",                            // people are mentions
 		"&lt;markup&gt; &amp; a note to @here", // user text is escaped and taken verbatim
 		`"verbatim": true`, `"value": "auth ok b3/BUF"`, `"style": "primary"`, `"type": "context"`,
+		`"url": "https://wavebot.example.dk/p/`, // a link opens its page
 	)
 	for _, s := range shapes {
 		m := got[s.name]

@@ -292,6 +292,14 @@ func TestButtons(t *testing.T) {
 	if _, err := f.store.Wave(context.Background(), "b9"); err == nil {
 		t.Errorf("a foreign button ran its value")
 	}
+	// A button that opens a page has no value: Slack reports the press,
+	// and nothing runs.
+	before = f.snapshot()
+	press("UMARIA", "Åbn autorisationslisten", "", "link")
+	f.bot.Wait()
+	if f.snapshot() != before {
+		t.Errorf("pressing a link button changed the store")
+	}
 }
 
 // TestAppHome: opening App Home publishes the person's tasks and

@@ -20,7 +20,7 @@ type card struct {
 	Schema  string    `json:"$schema"`
 	Version string    `json:"version"`
 	Body    []element `json:"body"`
-	Actions []submit  `json:"actions,omitempty"`
+	Actions []action  `json:"actions,omitempty"`
 	// FallbackText is what a client that cannot show the card shows.
 	FallbackText string   `json:"fallbackText,omitempty"`
 	MSTeams      *msTeams `json:"msteams,omitempty"`
@@ -47,12 +47,14 @@ type fact struct {
 	Value string `json:"value"`
 }
 
-// submit is an Action.Submit button; Data.Command comes back in the
-// activity's value when it is pressed.
-type submit struct {
-	Type  string     `json:"type"`
-	Title string     `json:"title"`
-	Data  submitData `json:"data"`
+// action is a button: an Action.Submit, whose Data.Command comes back in
+// the activity's value when it is pressed, or an Action.OpenUrl that
+// opens URL in the browser.
+type action struct {
+	Type  string      `json:"type"`
+	Title string      `json:"title"`
+	Data  *submitData `json:"data,omitempty"`
+	URL   string      `json:"url,omitempty"`
 }
 
 // submitData is what a pressed button sends back.
@@ -189,7 +191,11 @@ func render(r commands.Reply, people map[string]who) card {
 		c.Body = append(c.Body, element{Type: "Container", Separator: true, Spacing: "Medium", Items: items})
 	}
 	for _, a := range r.Actions {
-		c.Actions = append(c.Actions, submit{Type: "Action.Submit", Title: a.Label, Data: submitData{Command: a.Command}})
+		if a.URL != "" {
+			c.Actions = append(c.Actions, action{Type: "Action.OpenUrl", Title: a.Label, URL: a.URL})
+			continue
+		}
+		c.Actions = append(c.Actions, action{Type: "Action.Submit", Title: a.Label, Data: &submitData{Command: a.Command}})
 	}
 	c.FallbackText = m.plain(plainText(r))
 	c.MSTeams = &msTeams{Width: "Full", Entities: m.entities}

@@ -55,6 +55,7 @@ func TestCard(t *testing.T) {
 		{"digest", e.cmds.Digest(ctx, notify.Digest{Recipient: mariaID, Reminders: []notify.Reminder{reminder, overdue}})},
 		{"my", run(mariaID, "my")},
 		{"log", run(mariaID, "log b3/BUF")},
+		{"link_to_a_page", run(mariaID, "auth list b3/BUF")},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			msg, err := e.bot.message(ctx, tc.reply)
@@ -89,7 +90,8 @@ func TestCard(t *testing.T) {
 
 // checkCard holds every card to what Teams needs, whatever the golden
 // file says: each <at> in the text has its entity, each action is an
-// Action.Submit carrying its command, and a refusal stands out.
+// Action.Submit carrying its command or an Action.OpenUrl carrying its
+// link, and a refusal stands out.
 func checkCard(t *testing.T, c card, r commands.Reply) {
 	t.Helper()
 	if c.Type != "AdaptiveCard" || c.Version != "1.5" || c.FallbackText == "" || strings.Contains(c.FallbackText, "<at>") {
@@ -110,8 +112,11 @@ func checkCard(t *testing.T, c card, r commands.Reply) {
 		t.Fatalf("%d actions for %d", len(c.Actions), len(r.Actions))
 	}
 	for i, a := range c.Actions {
-		if a.Type != "Action.Submit" || a.Data.Command != r.Actions[i].Command || a.Title != r.Actions[i].Label {
-			t.Errorf("action %+v for %+v", a, r.Actions[i])
+		want := r.Actions[i]
+		submits := a.Type == "Action.Submit" && a.Data != nil && a.Data.Command == want.Command && want.URL == "" && a.URL == ""
+		opens := a.Type == "Action.OpenUrl" && a.Data == nil && a.URL == want.URL && want.URL != ""
+		if !(submits || opens) || a.Title != want.Label {
+			t.Errorf("action %+v for %+v", a, want)
 		}
 	}
 	if r.Refused && (len(c.Body) == 0 || c.Body[0].Color != "Attention") {

@@ -25,6 +25,7 @@ import (
 	"wavebot/clock"
 	"wavebot/commands"
 	"wavebot/notify"
+	"wavebot/pagelink"
 	"wavebot/storage/bolt"
 	"wavebot/wave"
 )
@@ -272,8 +273,12 @@ func newEnv(t testing.TB) *env {
 	t.Cleanup(func() { store.Close() })
 	store.Clock = e.clock // the ledger's leases and waits run on the test's time
 	e.store = store
+	links, err := pagelink.New("https://wavebot.example.dk", "the secret of the Teams tests' page links", e.clock)
+	if err != nil {
+		t.Fatal(err)
+	}
 	e.cmds, err = commands.New(commands.Config{Store: store, Clock: e.clock, Calendar: cph, Template: wave.DefaultTemplate(),
-		Forvaltninger: wave.DefaultForvaltninger, Admins: []string{"teams:" + annaAAD}, Policy: e.policy, Lang: "da"})
+		Forvaltninger: wave.DefaultForvaltninger, Admins: []string{"teams:" + annaAAD}, Policy: e.policy, Lang: "da", Links: links})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -34,6 +34,8 @@ type config struct {
 	Slack slackConfig
 	// Teams is the Teams bot registration; nil when wavebot is not in Teams.
 	Teams *teams.Config
+	// Pages are the web pages chat links to; zero when they are off.
+	Pages pagesConfig
 }
 
 // slackConfig is how wavebot reaches Slack: over HTTP (signing secret)
@@ -100,6 +102,9 @@ func loadConfig(lookupEnv func(string) (string, bool)) (config, error) {
 		return config{}, err
 	}
 	if c.Teams, err = loadTeams(lookupEnv); err != nil {
+		return config{}, err
+	}
+	if c.Pages, err = loadPages(getenv); err != nil {
 		return config{}, err
 	}
 	c.Forvaltninger = wave.DefaultForvaltninger

@@ -101,10 +101,12 @@ func runConsole(ctx context.Context, args []string, env func(string) (string, bo
 	}
 	defer store.Close()
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	// The console's links expire by its clock, so a session on a fixed
+	// --now prints the same links every time.
 	d, err := commands.New(commands.Config{
 		Store: store, Clock: clk, Calendar: cfg.Calendar, Template: cfg.Template,
 		Forvaltninger: cfg.Forvaltninger, Admins: cfg.Admins, BootstrapAdmin: true, Policy: cfg.Policy, Lang: cfg.Lang,
-		Local: console.Commands(), Logger: logger,
+		Local: console.Commands(), Logger: logger, Links: linksOf(cfg.Pages.links(clk)),
 	})
 	if err != nil {
 		return err

@@ -52,9 +52,10 @@ func runServe(ctx context.Context, args []string, env func(string) (string, bool
 	}
 	defer store.Close()
 	clk := clock.System{}
+	links := cfg.Pages.links(clk)
 	d, err := commands.New(commands.Config{
 		Store: store, Clock: clk, Calendar: cfg.Calendar, Template: cfg.Template, Forvaltninger: cfg.Forvaltninger,
-		Admins: cfg.Admins, BootstrapAdmin: false, Policy: cfg.Policy, Lang: cfg.Lang, Logger: logger,
+		Admins: cfg.Admins, BootstrapAdmin: false, Policy: cfg.Policy, Lang: cfg.Lang, Logger: logger, Links: linksOf(links),
 	})
 	if err != nil {
 		return err
@@ -81,7 +82,7 @@ func runServe(ctx context.Context, args []string, env func(string) (string, bool
 		return fmt.Errorf("WAVEBOT_LISTEN: %w", err)
 	}
 	srv := &http.Server{
-		Handler:           routes(store, platforms...),
+		Handler:           withPages(routes(store, platforms...), d, links, logger),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      15 * time.Second,

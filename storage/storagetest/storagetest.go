@@ -47,6 +47,10 @@ func Run(t *testing.T, open Opener) {
 		{"WaitsOnlyGrow", testWaitsOnlyGrow, dueAtStartUnlessNamedDone},
 		{"ClaimOnce", testClaimOnce, dueAtStartUnlessNamedDone},
 		{"RemindersFollowTheRules", testRemindersFollowTheRules, policyDue},
+		{"AuthLists", testAuthLists, dueAtStartUnlessNamedDone},
+		{"ConcurrentRowSaves", testConcurrentRowSaves, dueAtStartUnlessNamedDone},
+		{"SubmitSeesEveryRow", testSubmitSeesEveryRow, dueAtStartUnlessNamedDone},
+		{"AuthTemplates", testAuthTemplates, dueAtStartUnlessNamedDone},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,0 +1,115 @@
+package main
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"wavebot/clock"
+	"wavebot/pagelink"
+)
+
+const linkSecret = "a link secret of at least thirty-two bytes for cmd tests"
+
+// TestPagesConfiguration: the pages need both variables; each problem
+// stops start-up with one line naming the variable.
+func TestPagesConfiguration(t *testing.T) {
+	for _, tc := range []struct {
+		vars []string
+		want string
+	}{
+		{[]string{"WAVEBOT_PUBLIC_URL=https://wavebot.example.dk"}, "WAVEBOT_LINK_SECRET is missing"},
+		{[]string{"WAVEBOT_LINK_SECRET=" + linkSecret}, "WAVEBOT_PUBLIC_URL is missing"},
+		{[]string{"WAVEBOT_PUBLIC_URL=https://wavebot.example.dk", "WAVEBOT_LINK_SECRET=short"}, "WAVEBOT_LINK_SECRET: the secret must be at least 32 bytes"},
+		{[]string{"WAVEBOT_PUBLIC_URL=wavebot.example.dk", "WAVEBOT_LINK_SECRET=" + linkSecret}, `WAVEBOT_PUBLIC_URL="wavebot.example.dk"`},
+	} {
+		_, err := loadConfig(env(tc.vars...))
+		if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), linkSecret) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%v: err = %v; want one line with %q and never the secret", tc.vars, err, tc.want)
+		}
+	}
+	cfg, err := loadConfig(env("WAVEBOT_PUBLIC_URL=https://wavebot.example.dk/", "WAVEBOT_LINK_SECRET="+linkSecret))
+	if err != nil || cfg.Pages.links(clock.System{}) == nil {
+		t.Errorf("both set: %v", err)
+	}
+	if cfg, _ := loadConfig(env()); cfg.Pages.links(clock.System{}) != nil {
+		t.Error("neither set, yet pages")
+	}
+}
+
+// TestConsolePrintsLinks: with the pages set up, the console prints the
+// link of auth list and workflow FV template, each for the person at the
+// keyboard and expiring a day after the console's time; without them it
+// says what the administrator must set.
+func TestConsolePrintsLinks(t *testing.T) {
+	input := "wave create b3 2027-03-01 Bølge 3\nwave enroll b3 BUF\ncontact b3/BUF @maria\nauth list b3/BUF\nas maria\nauth list b3/BUF\nworkflow BUF template\nas søren\nauth list b3/BUF\n"
+	out, _ := runConsoleSession(t, env("WAVEBOT_DATA_DIR="+t.TempDir(), "WAVEBOT_PUBLIC_URL=http://localhost:8080", "WAVEBOT_LINK_SECRET="+linkSecret),
+		[]string{"--as", "anna", "--now", "2027-01-20"}, input)
+	now := time.Date(2027, 1, 20, 12, 0, 0, 0, time.FixedZone("CET", 3600))
+	signer, err := pagelink.New("http://localhost:8080", linkSecret, clock.NewFake(now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var links []pagelink.Link
+	for line := range strings.Lines(out) {
+		_, url, ok := strings.Cut(line, "] → http://localhost:8080/p/")
+		if !ok {
+			continue
+		}
+		l, err := signer.Verify(strings.TrimSpace(url))
+		if err != nil {
+			t.Fatalf("printed link %s: %v", url, err)
+		}
+		links = append(links, l)
+	}
+	want := []pagelink.Link{
+		{Kind: pagelink.AuthList, Wave: "b3", FV: "BUF", Person: "anna", Expires: now.Add(pagelink.TTL).UTC()},
+		{Kind: pagelink.AuthList, Wave: "b3", FV: "BUF", Person: "maria", Expires: now.Add(pagelink.TTL).UTC()},
+		{Kind: pagelink.Template, FV: "BUF", Person: "maria", Expires: now.Add(pagelink.TTL).UTC()},
+	}
+	if len(links) != len(want) {
+		t.Fatalf("links %+v; want %+v\n%s", links, want, out)
+	}
+	for i := range want {
+		if links[i] != want[i] {
+			t.Errorf("link %d = %+v, want %+v", i, links[i], want[i])
+		}
+	}
+	if !strings.Contains(out, "[Åbn autorisationslisten] → http://localhost:8080/p/") || !strings.Contains(out, "✗ Det må du ikke: det må kun KS eller forvaltningens kontaktperson.") {
+		t.Errorf("transcript:\n%s", out)
+	}
+	out, _ = runConsoleSession(t, env("WAVEBOT_DATA_DIR="+t.TempDir()), []string{"--as", "anna"}, "wave create b3 2027-03-01\nwave enroll b3 BUF\nauth list b3/BUF\n")
+	if !strings.Contains(out, "✗ Websiderne er ikke sat op: administratoren skal sætte WAVEBOT_PUBLIC_URL og WAVEBOT_LINK_SECRET.") {
+		t.Errorf("without the pages:\n%s", out)
+	}
+}
+
+// TestServeMountsThePages: with the pages set up, serve answers their
+// links beside its other endpoints, with the pages' security headers;
+// without them, the same path is not there.
+func TestServeMountsThePages(t *testing.T) {
+	s := startServe(t, "WAVEBOT_DATA_DIR="+t.TempDir(), "WAVEBOT_PUBLIC_URL=https://wavebot.example.dk", "WAVEBOT_LINK_SECRET="+linkSecret)
+	signer, _ := pagelink.New("https://wavebot.example.dk", linkSecret, clock.System{})
+	stranger := signer.Token(pagelink.Link{Kind: pagelink.AuthList, Wave: "b3", FV: "BUF", Person: "nobody"})
+	for _, tc := range []struct {
+		path string
+		code int
+		body string
+	}{
+		{"/healthz", 200, "ok"},
+		{pagelink.Prefix + stranger, 403, "Siden er ikke til dig"},
+		{pagelink.Prefix + "forged." + stranger[strings.Index(stranger, ".")+1:], 404, "Linket virker ikke"},
+		{"/static/page.css", 200, "--focus"},
+	} {
+		if code, body := s.get(t, "GET", tc.path); code != tc.code || !strings.Contains(body, tc.body) {
+			t.Errorf("GET %s = %d %q; want %d with %q", tc.path, code, body, tc.code, tc.body)
+		}
+	}
+	if strings.Contains(s.log.String(), linkSecret) {
+		t.Error("the log holds the link secret")
+	}
+	plain := startServe(t, "WAVEBOT_DATA_DIR="+t.TempDir())
+	if code, _ := plain.get(t, "GET", pagelink.Prefix+stranger); code != 404 {
+		t.Errorf("without the pages: %d", code)
+	}
+}

@@ -1,0 +1,67 @@
+package commands
+
+import (
+	"context"
+	"errors"
+
+	"wavebot/catalog"
+	"wavebot/notify"
+	"wavebot/storage"
+	"wavebot/wave"
+)
+
+// Reminders and notices about the list pages. A contact reminded of the
+// authorization feedback hears how many rows of the list are still open
+// and gets a button that opens the list; the KS lead's notice that a list
+// was submitted, or a template delivered, opens that page.
+
+// reminderLine is what reminder r says to recipient in lang.
+func (d *Dispatcher) reminderLine(ctx context.Context, lang, recipient string, r notify.Reminder) string {
+	ref := r.Wave + "/" + r.FV
+	switch r.Kind {
+	case notify.ListSubmitted:
+		l, ok := d.listOf(ctx, r)
+		if !ok {
+			return catalog.NoticeListSubmittedPlain.In(lang, ref)
+		}
+		_, _, fix, _ := l.Counts()
+		return catalog.NoticeListSubmitted.In(lang, ref, fix, len(l.Rows))
+	case notify.TemplateDelivered:
+		return catalog.NoticeTemplateDelivered.In(lang, ref, r.FV)
+	case notify.AuthSoon, notify.AuthToday, notify.AuthOverdue:
+		line := d.reminderText(lang, r)
+		if l, ok := d.listOf(ctx, r); ok && !l.Submitted {
+			if open, _, _, _ := l.Counts(); open > 0 {
+				line += " " + catalog.RemindOpenRows.In(lang, open, open, len(l.Rows))
+			}
+		}
+		return line
+	}
+	return d.reminderText(lang, r)
+}
+
+// reminderButton is the button of reminder r to recipient: the page it is
+// about when it has one, else what reminderAction gives.
+func (d *Dispatcher) reminderButton(ctx context.Context, lang, recipient string, r notify.Reminder) Action {
+	links := d.cfg.Links
+	switch {
+	case links == nil:
+	case r.Kind == notify.TemplateDelivered:
+		return Action{Label: catalog.ButtonOpenTemplate.In(lang), URL: links.Template(recipient, r.FV)}
+	case r.Kind == notify.ListSubmitted, r.Kind == notify.AuthSoon, r.Kind == notify.AuthToday, r.Kind == notify.AuthOverdue:
+		if _, ok := d.listOf(ctx, r); ok {
+			return Action{Label: catalog.ButtonOpenList.In(lang), URL: links.AuthList(recipient, r.Wave, r.FV)}
+		}
+	}
+	return reminderAction(lang, r)
+}
+
+// listOf loads the authorization list a reminder is about; false when
+// there is none (or it cannot be read now, which only costs the detail).
+func (d *Dispatcher) listOf(ctx context.Context, r notify.Reminder) (wave.AuthList, bool) {
+	l, err := d.cfg.Store.AuthList(ctx, r.Wave, r.FV)
+	if err != nil && !errors.Is(err, storage.ErrNotFound) {
+		d.cfg.Logger.Warn("load the list of a reminder", "wave", r.Wave, "fv", r.FV, "err", err)
+	}
+	return l, err == nil && l.Exists()
+}

@@ -1,0 +1,41 @@
+package wave
+
+import (
+	"slices"
+	"time"
+)
+
+// Notice is something people must hear about once, at an instant, about
+// an enrolment: the forvaltning submitted its authorization list, or it
+// delivered its authorization template. The reminder engine sends it like
+// a reminder, so it reaches each person once.
+type Notice struct {
+	Kind string    `json:"kind"`
+	FV   string    `json:"fv"`
+	At   time.Time `json:"at"`
+	To   []string  `json:"to"`
+}
+
+// Notice kinds.
+const (
+	// NoticeListSubmitted tells the KS lead that the forvaltning submitted
+	// its authorization list.
+	NoticeListSubmitted = "auth-list-submitted"
+	// NoticeTemplateDelivered tells the KS lead that the forvaltning
+	// delivered its authorization template, so authorizing can start.
+	NoticeTemplateDelivered = "template-delivered"
+)
+
+// AddNotice records n and forgets the notices the reminder engine has
+// handled (those at or before the wave's watermark). A notice falls due
+// after the watermark, also when this replica's clock is behind the
+// sweeper's.
+func (w *Wave) AddNotice(n Notice) {
+	w.Notices = slices.DeleteFunc(w.Notices, func(o Notice) bool { return !o.At.After(w.Reminded) })
+	if !n.At.After(w.Reminded) {
+		n.At = w.Reminded.Add(time.Millisecond)
+	}
+	if len(n.To) > 0 {
+		w.Notices = append(w.Notices, n)
+	}
+}
