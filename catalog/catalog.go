@@ -108,5 +108,13 @@ func Moment(lang string, t time.Time) string {
 	return fmt.Sprintf("%s %s kl. %d.%02d", weekdaysDA[t.Weekday()], Date(lang, y, m, d), t.Hour(), t.Minute())
 }
 
+// Weekday names a day of the week in lang: "lørdag", "Saturday".
+func Weekday(lang string, d time.Weekday) string {
+	if lang == English {
+		return d.String()
+	}
+	return weekdaysDA[d]
+}
+
 // SupportedLang reports whether wavebot speaks lang.
 func SupportedLang(lang string) bool { return lang == Danish || lang == English }

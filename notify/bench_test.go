@@ -68,9 +68,9 @@ func seedDue(b *testing.B, s storage.Store, n int) {
 	b.Helper()
 	for i := range n {
 		w, _ := wave.New(fmt.Sprintf("d%d", i), "", day("2027-02-01"), "", cph.At(day("2027-02-15"), 12, 0))
-		w.Enroll("BUF", wave.DefaultTemplate(), cph)
+		w.Enroll("BUF", wave.DefaultTemplate(), cph, time.Time{})
 		e := &w.Enrolments[0]
-		e.AddContacts(fmt.Sprintf("contact%d", i))
+		e.AddContacts(time.Time{}, fmt.Sprintf("contact%d", i))
 		for _, a := range e.Activities {
 			e.SetStatus(a.Key, wave.StatusDone, "", "anna", time.Time{})
 		}
@@ -89,7 +89,7 @@ func seedQuiet(b *testing.B, s storage.Store, n int) {
 	for i := 0; i < n; i += 10 {
 		w, _ := wave.New(fmt.Sprintf("q%d", i/10), "", day("2030-01-07"), "anna", time.Time{})
 		for j := range min(10, n-i) {
-			w.Enroll(fmt.Sprintf("F%d", j), tpl, cph)
+			w.Enroll(fmt.Sprintf("F%d", j), tpl, cph, time.Time{})
 		}
 		if err := s.CreateWave(context.Background(), w, wave.Event{Wave: w.ID}); err != nil {
 			b.Fatal(err)
