@@ -169,6 +169,10 @@ func (d *Dispatcher) reminderText(lang string, r notify.Reminder, w *wave.Wave) 
 		return catalog.RemindWelcome.In(lang, ref, w.ID+" ("+w.Name+")", day(lang, w.Start), mentions(lang, w.Lead))
 	case notify.StepSoon, notify.StepOverdue:
 		return reminderText[r.Kind].In(lang, ref, d.stepTitle(lang, r.Activity), day(lang, r.Due))
+	case notify.ActivitySoon, notify.ActivityOverdue:
+		if r.Activity == wave.AuthActivity {
+			return catalog.RemindAuthAsk.In(lang, ref, d.activityTitle(lang, r.Activity), day(lang, r.Due))
+		}
 	}
 	if r.Activity == "" || r.Kind == notify.ApplySoon || r.Kind == notify.ApplyOverdue || r.Kind == notify.DecisionSoon || r.Kind == notify.DecisionOverdue {
 		return reminderText[r.Kind].In(lang, ref, day(lang, r.Due))
@@ -273,6 +277,9 @@ func reminderAction(lang string, r notify.Reminder) Action {
 	case notify.AuthSoon, notify.AuthToday, notify.AuthOverdue:
 		return Action{Label: catalog.ButtonAuthOK.In(lang), Command: "auth ok " + ref}
 	case notify.ActivitySoon, notify.ActivityOverdue:
+		if r.Activity == wave.AuthActivity {
+			break
+		}
 		return Action{Label: catalog.ButtonDone.In(lang), Command: "done " + ref + " " + r.Activity}
 	case notify.StepSoon, notify.StepOverdue:
 		return Action{Label: catalog.ButtonDone.In(lang), Command: "workflow " + ref + " done " + r.Activity}

@@ -175,6 +175,9 @@ func (p Policy) series(w wave.Wave) []series {
 					add(series{kind: EvalNotice, fv: e.FV, activity: a.Key, due: a.Due, first: c.AddBusinessDays(a.Due, -n), recipients: union(contacts, lead)})
 				}
 				add(series{kind: ActivityOverdue, fv: e.FV, activity: a.Key, due: a.Due, first: c.AddBusinessDays(a.Due, 1), repeat: thinning, recipients: waiting(a.Waiting())})
+			case a.Key == wave.AuthActivity:
+				// Before KS has asked for the feedback, asking is KS's move.
+				dated(ActivitySoon, ActivityOverdue, e.FV, a.Key, a.Due, lead)
 			default:
 				dated(ActivitySoon, ActivityOverdue, e.FV, a.Key, a.Due, waiting(a.Waiting()))
 			}
