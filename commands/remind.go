@@ -166,7 +166,7 @@ func (d *Dispatcher) reminderText(lang string, r notify.Reminder, w *wave.Wave) 
 		}
 		return catalog.RemindAnsweredOK.In(lang, ref, day(lang, r.Due), mentions(lang, r.About))
 	case notify.Welcome:
-		return catalog.RemindWelcome.In(lang, ref, w.ID+" ("+w.Name+")", day(lang, w.Start), mentions(lang, w.Lead))
+		return catalog.RemindWelcome.In(lang, ref, w.ID, w.Name, day(lang, w.Start), mentions(lang, w.Lead))
 	case notify.StepSoon, notify.StepOverdue:
 		return reminderText[r.Kind].In(lang, ref, d.stepTitle(lang, r.Activity), day(lang, r.Due))
 	case notify.ActivitySoon, notify.ActivityOverdue:
@@ -191,14 +191,14 @@ func (d *Dispatcher) welcome(lang string, w *wave.Wave, fv string) []string {
 	lines := []string{catalog.WelcomeDuties.In(lang), catalog.WelcomeActivities.In(lang)}
 	who := map[wave.Party]catalog.Message{wave.PartyKS: catalog.WhoKS, wave.PartyFV: catalog.WhoFV, wave.PartyBoth: catalog.WhoBoth}
 	for _, a := range byDue(e.Activities) {
-		lines = append(lines, "• "+catalog.WelcomeActivity.In(lang, day(lang, a.Due), a.Title(lang), who[a.Responsible].In(lang)))
+		lines = append(lines, catalog.WelcomeActivity.In(lang, day(lang, a.Due), a.Title(lang), who[a.Responsible].In(lang)))
 	}
 	if len(d.cfg.Template.Guides) == 0 {
 		lines = append(lines, catalog.WelcomeNoGuides.In(lang))
 	} else {
 		lines = append(lines, catalog.WelcomeGuides.In(lang))
 		for _, g := range d.cfg.Template.Guides {
-			lines = append(lines, "• "+catalog.WelcomeGuide.In(lang, g.Solution, g.URL))
+			lines = append(lines, catalog.WelcomeGuide.In(lang, g.Solution, g.URL))
 		}
 	}
 	return append(lines, catalog.WelcomeHelp.In(lang, w.ID+"/"+fv))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"wavebot/catalog"
@@ -117,7 +118,7 @@ func (d *Dispatcher) workflow(ctx context.Context, in Input) (Reply, error) {
 	var line string
 	w, err := d.updateEnrolment(ctx, r, func(w *wave.Wave, e *wave.Enrolment) ([]wave.Event, error) {
 		if len(e.Workflow) == 0 {
-			e.Workflow = track
+			e.Workflow = slices.Clone(track)
 		}
 		var evs []wave.Event
 		var err error

@@ -87,9 +87,10 @@ func seedQuiet(b *testing.B, s storage.Store, n int) {
 	b.Helper()
 	tpl := wave.DefaultTemplate()
 	for i := 0; i < n; i += 10 {
-		w, _ := wave.New(fmt.Sprintf("q%d", i/10), "", day("2030-01-07"), "anna", time.Time{})
+		created := cph.At(day("2029-10-01"), 12, 0)
+		w, _ := wave.New(fmt.Sprintf("q%d", i/10), "", day("2030-01-07"), "anna", created)
 		for j := range min(10, n-i) {
-			w.Enroll(fmt.Sprintf("F%d", j), tpl, cph, time.Time{})
+			w.Enroll(fmt.Sprintf("F%d", j), tpl, cph, created)
 		}
 		if err := s.CreateWave(context.Background(), w, wave.Event{Wave: w.ID}); err != nil {
 			b.Fatal(err)

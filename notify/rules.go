@@ -139,11 +139,13 @@ func (p Policy) series(w wave.Wave) []series {
 				notice(Welcome, e.FV, at, "", w.Start, person)
 			}
 		}
-		if len(contacts) == 0 {
-			enrolled := e.EnrolledAt
-			if enrolled.IsZero() {
-				enrolled = w.CreatedAt
-			}
+		// Enrolments stored before their time was recorded count from the
+		// wave's creation.
+		enrolled := e.EnrolledAt
+		if enrolled.IsZero() {
+			enrolled = w.CreatedAt
+		}
+		if len(contacts) == 0 && !enrolled.IsZero() {
 			add(series{kind: NoContact, fv: e.FV, due: w.Start, first: c.AddBusinessDays(c.Today(enrolled), p.NoContactAfter), repeat: thinning, recipients: lead})
 		}
 		authOpen := true
@@ -161,7 +163,10 @@ func (p Policy) series(w wave.Wave) []series {
 			add(series{kind: AuthEscalate, fv: e.FV, due: a.Due, first: c.AddBusinessDays(a.Due, p.AuthEscalate), repeat: daily, recipients: lead})
 		case a.State == wave.AuthAnswered:
 			notice(AuthAnswered, e.FV, a.AnsweredAt, a.AnsweredBy, a.ApplyBy, w.Lead)
-			dated(ApplySoon, ApplyOverdue, e.FV, wave.AuthActivity, a.ApplyBy, lead)
+			// Answers stored before KS had an apply-by date have none to remind of.
+			if !a.ApplyBy.IsZero() {
+				dated(ApplySoon, ApplyOverdue, e.FV, wave.AuthActivity, a.ApplyBy, lead)
+			}
 		}
 		for _, a := range e.Activities {
 			if a.Status.Closed() || a.Due.IsZero() || (a.Key == wave.AuthActivity && e.Auth != nil) {

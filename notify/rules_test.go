@@ -254,6 +254,29 @@ func TestActivityAndContactRules(t *testing.T) {
 	}
 }
 
+// TestStoredBeforeTheProcess: waves stored before enrolment times and
+// apply-by dates were recorded: the missing contact counts from the
+// wave's creation, and an answer without an apply-by date reminds of
+// nothing but itself.
+func TestStoredBeforeTheProcess(t *testing.T) {
+	p := DefaultPolicy(cph)
+	created := cph.At(day("2027-01-04"), 12, 0)
+	w, _ := wave.New("b3", "", day("2027-02-01"), "anna", created)
+	w.Enroll("SUF", wave.DefaultTemplate(), cph, created)
+	w.Enrolments[0].EnrolledAt = time.Time{}
+	for _, a := range w.Enrolments[0].Activities {
+		w.Enrolments[0].SetStatus(a.Key, wave.StatusSkipped, "", "anna", time.Time{})
+	}
+	if got := timeline(p, w, created, cph.At(day("2027-01-06"), 12, 0)); strings.Join(got, ",") != "01-05 09:00 no-contact anna,01-06 09:00 no-contact anna" {
+		t.Errorf("no contact from the creation: %v", got)
+	}
+	old := feedbackWave(t, "2027-02-15")
+	old.Enrolments[0].AnswerAuth(true, "", "maria", cph.At(day("2027-02-16"), 11, 0), wave.Date{})
+	if got := timeline(p, old, cph.At(day("2027-02-16"), 10, 0), cph.At(day("2027-03-16"), 10, 0)); strings.Join(got, ",") != "02-16 11:00 auth-answered anna" {
+		t.Errorf("an answer without an apply-by date: %v", got)
+	}
+}
+
 // TestOverdueThinsOut: what is overdue repeats daily for RepeatDaily
 // business days, then every RepeatEvery; the lead's escalation stays
 // daily; a policy that sets both to 1 repeats daily.

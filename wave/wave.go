@@ -269,7 +269,8 @@ func (e *Enrolment) SetStatus(key string, s Status, note, actor string, now time
 
 // Confirm records that sides have done their part of activity key, with
 // note. An activity of one party is done when that party confirms; a
-// shared one when both have; until then it is in progress. Confirm
+// shared one when both have; until then it is in progress. A skipped
+// activity confirmed is open again, with only this confirmation. Confirm
 // reports whether the activity is now done, and ErrConfirmed when none
 // of sides had anything left to confirm.
 func (e *Enrolment) Confirm(key string, sides []Party, note, actor string, now time.Time) (bool, error) {
@@ -277,13 +278,20 @@ func (e *Enrolment) Confirm(key string, sides []Party, note, actor string, now t
 	if err != nil {
 		return false, err
 	}
-	if !a.Parts.confirm(a.Responsible, sides, actor, now) {
+	reopened := a.Status.Closed()
+	parts := a.Parts
+	if reopened {
+		parts = Parts{}
+	}
+	if !parts.confirm(a.Responsible, sides, actor, now) {
 		return false, fmt.Errorf("%w: %s", ErrConfirmed, key)
 	}
+	a.Parts = parts
 	to := StatusDoing
-	if len(a.Parts.Missing(a.Responsible)) == 0 {
+	switch {
+	case len(a.Parts.Missing(a.Responsible)) == 0:
 		to = StatusDone
-	} else if a.Status != StatusTodo {
+	case !reopened && a.Status != StatusTodo:
 		to = a.Status
 	}
 	if note == "" {

@@ -268,6 +268,14 @@ func TestSharedActivityNeedsBothSides(t *testing.T) {
 	if err := e.SetStatus("kickoff", StatusDoing, "", "anna", now); err != nil || a.Parts != (Parts{}) {
 		t.Errorf("reopened kickoff kept its confirmations: %+v", a)
 	}
+	// A skipped shared activity confirmed by one side is open again and
+	// waits for the other.
+	e.SetStatus("evaluation", StatusSkipped, "no time", "anna", now)
+	ev, _ := e.Activity("evaluation")
+	if done, err := e.Confirm("evaluation", []Party{PartyKS}, "", "anna", now); err != nil || done || ev.Status != StatusDoing ||
+		!slices.Equal(ev.Waiting(), []Party{PartyFV}) {
+		t.Errorf("a skipped evaluation confirmed by KS: %v %v %+v", done, err, ev)
+	}
 }
 
 func TestTrainingDecision(t *testing.T) {
