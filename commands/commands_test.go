@@ -388,7 +388,7 @@ func TestHelp(t *testing.T) {
 		"wave create ID ÅÅÅÅ-MM-DD [NAVN …] — opret en bølge; du bliver KS-projektleder (også: bølge opret)",
 		"done ID/FV AKTIVITET [NOTE …] — marker en aktivitet som færdig (også: færdig)",
 		"auth ok ID/FV — bekræft, at autorisationerne er rigtige (også: autorisation ok)",
-		"remind snooze EMNE VARIGHED — udsæt påmindelser om ID/FV eller ID/FV/AKTIVITET: 1d–30d tæller arbejdsdage",
+		"remind snooze EMNE VARIGHED — udsæt påmindelser om ID/FV, ID/FV/AKTIVITET eller ID/FV/TRIN: 1d–30d tæller arbejdsdage",
 		"kickoff – Opstartsmøde i forvaltningen – KS+FV (også: opstart)",
 		"support – Support/fejlretning (i bilaget fejltrening) – KS (også: fejlretning, fejltrening)",
 		"BUF, BIF, KFF, SOF, SUF, TMF, ØKF")

@@ -217,7 +217,7 @@ func (d *Dispatcher) stepDue(in Input, w *wave.Wave, e *wave.Enrolment, r ref, k
 // done it or what it waits for.
 func (d *Dispatcher) trackSection(lang string, r ref, track wave.Track, today wave.Date) Section {
 	done, total := track.Progress()
-	s := Section{Title: catalog.WorkflowSection.In(lang, r), Progress: &Progress{Done: done, Total: total, Text: progressText(lang, done, 0, total)}}
+	s := Section{Title: catalog.WorkflowTitle.In(lang, r), Progress: &Progress{Done: done, Total: total, Text: progressText(lang, done, 0, total)}}
 	for _, st := range track {
 		mark := "○"
 		switch {

@@ -222,8 +222,8 @@ func union(a, b []string) []string {
 
 func (p Policy) at(d wave.Date) time.Time { return p.Calendar.At(d, p.SendHour, p.SendMinute) }
 
-// offsets returns the business-day offsets from a series' first day at
-// which it occurs, nearest to n: the last at or before n (down) or the
+// offset returns the business-day offset from a series' first day at
+// which it occurs nearest to n: the last at or before n (down), or the
 // first at or after it.
 func (p Policy) offset(r repeat, n int, down bool) int {
 	if r == daily || n < p.RepeatDaily {
