@@ -70,6 +70,11 @@ func TestStatusOfWaveAndAll(t *testing.T) {
 
 func TestMyListsOwnTasks(t *testing.T) {
 	f := newFixture(t)
+	// Before KS has asked for the feedback, asking is the lead's task.
+	wantIn(t, f.ok("anna: my"), "25. januar 2027: b3/BUF auth – Sikre korrekt autorisation af brugere")
+	if got := f.ok("maria: my"); strings.Contains(got, "b3/BUF auth") {
+		t.Errorf("maria is to ask for her own feedback: %s", got)
+	}
 	f.ok("anna: auth request b3/BUF 2027-01-27")
 	f.ok("anna: done b3/BUF golive")
 	got := f.ok("maria: my")

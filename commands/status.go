@@ -275,7 +275,11 @@ func (d *Dispatcher) my(ctx context.Context, in Input) (Reply, error) {
 					if slices.Contains(mine, wave.PartyFV) {
 						add(a.Due, catalog.TaskDecideTraining, day(in.Lang, a.Due), ref)
 					}
-				case a.Key == wave.AuthActivity && e.Auth != nil:
+				case a.Key == wave.AuthActivity:
+					// Before a request, asking is KS's move; after it, the feedback is the task.
+					if e.Auth == nil && owes(mine, a.Waiting()) && slices.Contains(mine, wave.PartyKS) {
+						add(a.Due, catalog.TaskActivity, day(in.Lang, a.Due), ref, a.Key, a.Title(in.Lang))
+					}
 				case owes(mine, a.Waiting()):
 					add(a.Due, catalog.TaskActivity, day(in.Lang, a.Due), ref, a.Key, a.Title(in.Lang))
 				}
