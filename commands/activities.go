@@ -57,15 +57,22 @@ func sidePart(side wave.Party) catalog.Message {
 	return catalog.SidePartFV
 }
 
-// newlyConfirmed lists the sides confirmed in after and not in before.
-func newlyConfirmed(before, after wave.Parts) []wave.Party {
-	var out []wave.Party
+// partEvents record in the log the sides that have just confirmed their
+// part (in after, not in before) of shared work, an activity or a step
+// (action); the sides come back for the reply.
+func partEvents(in Input, w *wave.Wave, e *wave.Enrolment, action, key string, owner wave.Party, before, after wave.Parts) ([]wave.Event, []wave.Party) {
+	var evs []wave.Event
+	var confirmed []wave.Party
 	for _, side := range []wave.Party{wave.PartyKS, wave.PartyFV} {
-		if !before.Has(side) && after.Has(side) {
-			out = append(out, side)
+		if before.Has(side) || !after.Has(side) {
+			continue
+		}
+		confirmed = append(confirmed, side)
+		if owner == wave.PartyBoth {
+			evs = append(evs, wave.Event{At: in.Now, Actor: in.Me.ID, Wave: w.ID, FV: e.FV, Action: action, Item: key, After: string(side)})
 		}
 	}
-	return out
+	return evs, confirmed
 }
 
 // setStatus is done, start, block or skip: it gives an activity status to.
@@ -145,13 +152,7 @@ func (d *Dispatcher) confirm(in Input, w *wave.Wave, e *wave.Enrolment, r ref, k
 		return nil, "", err
 	}
 	// A shared activity logs each side's part; its status when it is done.
-	var evs []wave.Event
-	confirmed := newlyConfirmed(beforeParts, a.Parts)
-	if a.Responsible == wave.PartyBoth {
-		for _, side := range confirmed {
-			evs = append(evs, wave.Event{At: in.Now, Actor: in.Me.ID, Wave: w.ID, FV: e.FV, Action: actActivityPart, Item: key, After: string(side)})
-		}
-	}
+	evs, confirmed := partEvents(in, w, e, actActivityPart, key, a.Responsible, beforeParts, a.Parts)
 	if done || a.Responsible != wave.PartyBoth {
 		evs = append(evs, wave.Event{At: in.Now, Actor: in.Me.ID, Wave: w.ID, FV: e.FV, Action: actActivityStatus, Item: key,
 			Before: string(before), After: string(a.Status)})

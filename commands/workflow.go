@@ -161,13 +161,7 @@ func (d *Dispatcher) stepDone(in Input, w *wave.Wave, e *wave.Enrolment, r ref, 
 	case err != nil:
 		return nil, "", err
 	}
-	var evs []wave.Event
-	confirmed := newlyConfirmed(before, s.Parts)
-	if s.Owner == wave.PartyBoth {
-		for _, side := range confirmed {
-			evs = append(evs, wave.Event{At: in.Now, Actor: in.Me.ID, Wave: w.ID, FV: e.FV, Action: actWorkflowPart, Item: key, After: string(side)})
-		}
-	}
+	evs, confirmed := partEvents(in, w, e, actWorkflowPart, key, s.Owner, before, s.Parts)
 	if !done {
 		return evs, catalog.StepPartConfirmed.In(in.Lang, r, sidePart(confirmed[0]).In(in.Lang), title, sideName(s.Waiting()).In(in.Lang)), nil
 	}
