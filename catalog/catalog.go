@@ -128,5 +128,13 @@ func Kroner(lang string, n int64) string {
 	return sign + strings.Join(groups, ".") + " kr."
 }
 
+// Weekday names a day of the week in lang: "lørdag", "Saturday".
+func Weekday(lang string, d time.Weekday) string {
+	if lang == English {
+		return d.String()
+	}
+	return weekdaysDA[d]
+}
+
 // SupportedLang reports whether wavebot speaks lang.
 func SupportedLang(lang string) bool { return lang == Danish || lang == English }

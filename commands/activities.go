@@ -2,25 +2,85 @@ package commands
 
 import (
 	"context"
+	"errors"
+	"strings"
+	"time"
 
 	"wavebot/catalog"
 	"wavebot/wave"
 )
 
+// sides are the sides me speaks for in enrolment e: KS for KS staff, the
+// forvaltning for the contacts named in e.
+func sides(me wave.Person, e *wave.Enrolment) []wave.Party {
+	var out []wave.Party
+	if me.IsKS() {
+		out = append(out, wave.PartyKS)
+	}
+	if e.HasContact(me.ID) {
+		out = append(out, wave.PartyFV)
+	}
+	return out
+}
+
 // mayChange refuses a person who is not on the responsible side of party in
-// forvaltning fv, saying who is; what names the activity or step.
-func mayChange(me wave.Person, party wave.Party, fv, what string) error {
-	if me.MayChange(party, fv) {
+// enrolment e (r): KS may change everything, a contact named in e what the
+// forvaltning takes part in. what names the activity or step.
+func mayChange(me wave.Person, party wave.Party, e *wave.Enrolment, r ref, what string) error {
+	if me.IsKS() || (party.IncludesFV() && e.HasContact(me.ID)) {
 		return nil
 	}
 	if party == wave.PartyKS {
 		return refuse(catalog.OnlyKS, what)
 	}
-	return refuse(catalog.OnlyKSOrContact, what, fv)
+	return refuse(catalog.OnlyKSOrContact, what, r.String())
+}
+
+// sideName names a side as the one something waits for: "KS",
+// "forvaltningen"; both when there are two.
+func sideName(sides []wave.Party) catalog.Message {
+	switch {
+	case len(sides) == 1 && sides[0] == wave.PartyKS:
+		return catalog.SideKS
+	case len(sides) == 1:
+		return catalog.SideFV
+	}
+	return catalog.WhoBoth
+}
+
+// sidePart names the part of a side at the start of a sentence: "KS' del",
+// "Forvaltningens del".
+func sidePart(side wave.Party) catalog.Message {
+	if side == wave.PartyKS {
+		return catalog.SidePartKS
+	}
+	return catalog.SidePartFV
+}
+
+// partEvents record in the log the sides that have just confirmed their
+// part (in after, not in before) of shared work, an activity or a step
+// (action); the sides come back for the reply.
+func partEvents(in Input, w *wave.Wave, e *wave.Enrolment, action, key string, owner wave.Party, before, after wave.Parts) ([]wave.Event, []wave.Party) {
+	var evs []wave.Event
+	var confirmed []wave.Party
+	for _, side := range []wave.Party{wave.PartyKS, wave.PartyFV} {
+		if before.Has(side) || !after.Has(side) {
+			continue
+		}
+		confirmed = append(confirmed, side)
+		if owner == wave.PartyBoth {
+			evs = append(evs, wave.Event{At: in.Now, Actor: in.Me.ID, Wave: w.ID, FV: e.FV, Action: action, Item: key, After: string(side)})
+		}
+	}
+	return evs, confirmed
 }
 
 // setStatus is done, start, block or skip: it gives an activity status to.
 // The same status again changes nothing, unless it comes with a new note.
+// Done confirms the caller's side of a shared activity, which is done when
+// both sides have; the authorization activity is done by auth applied, and
+// training waits for the forvaltning's decision. Only KS skips what KS
+// takes part in.
 func (d *Dispatcher) setStatus(to wave.Status) Handler {
 	return func(ctx context.Context, in Input) (Reply, error) {
 		r, key, err := d.parseActivity(in.Args[0], in.Args[1])
@@ -38,7 +98,17 @@ func (d *Dispatcher) setStatus(to wave.Status) Handler {
 			if err != nil {
 				return nil, d.unknownActivity(key)
 			}
-			if err := mayChange(in.Me, a.Responsible, e.FV, title); err != nil {
+			switch {
+			case key == wave.TrainingActivity && e.TrainingUndecided():
+				return nil, refuse(catalog.TrainingDecideFirst, r.String())
+			case key == wave.AuthActivity && to == wave.StatusDone && a.Status != wave.StatusDone:
+				return nil, refuse(catalog.AuthDoneByApply, title, r.String())
+			case to == wave.StatusSkipped && a.Responsible == wave.PartyKS && !in.Me.IsKS():
+				return nil, refuse(catalog.OnlyKS, title)
+			case to == wave.StatusSkipped && a.Responsible == wave.PartyBoth && !in.Me.IsKS():
+				return nil, refuse(catalog.SkipShared, title)
+			}
+			if err := mayChange(in.Me, a.Responsible, e, r, title); err != nil {
 				return nil, err
 			}
 			before, beforeNote := a.Status, a.Note
@@ -50,6 +120,10 @@ func (d *Dispatcher) setStatus(to wave.Status) Handler {
 				reply = catalog.NoteSet.In(in.Lang, r, title)
 				return []wave.Event{{At: in.Now, Actor: in.Me.ID, Wave: w.ID, FV: e.FV, Action: actActivityNote, Item: key,
 					Before: beforeNote, After: note}}, nil
+			case to == wave.StatusDone:
+				var evs []wave.Event
+				evs, reply, err = d.confirm(in, w, e, r, key, note)
+				return evs, err
 			}
 			if err := e.SetStatus(key, to, note, in.Me.ID, in.Now); err != nil {
 				return nil, err
@@ -64,8 +138,61 @@ func (d *Dispatcher) setStatus(to wave.Status) Handler {
 	}
 }
 
-// setDue moves an activity's due date; the same date again changes nothing.
+// confirm is done on an open activity: it confirms the caller's sides and
+// says whether the activity is done or what it waits for.
+func (d *Dispatcher) confirm(in Input, w *wave.Wave, e *wave.Enrolment, r ref, key, note string) ([]wave.Event, string, error) {
+	a, _ := e.Activity(key)
+	title, mine := d.activityTitle(in.Lang, key), sides(in.Me, e)
+	before, beforeParts := a.Status, a.Parts
+	done, err := e.Confirm(key, mine, note, in.Me.ID, in.Now)
+	if errors.Is(err, wave.ErrConfirmed) {
+		return nil, "", unchanged(catalog.PartUnchanged.In(in.Lang, r, sidePart(mine[0]).In(in.Lang), title, sideName(a.Waiting()).In(in.Lang)))
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	// A shared activity logs each side's part; its status when it is done.
+	evs, confirmed := partEvents(in, w, e, actActivityPart, key, a.Responsible, beforeParts, a.Parts)
+	if done || a.Responsible != wave.PartyBoth {
+		evs = append(evs, wave.Event{At: in.Now, Actor: in.Me.ID, Wave: w.ID, FV: e.FV, Action: actActivityStatus, Item: key,
+			Before: string(before), After: string(a.Status)})
+	}
+	switch {
+	case done && a.Responsible == wave.PartyBoth:
+		return evs, catalog.BothConfirmed.In(in.Lang, r, title), nil
+	case done:
+		return evs, catalog.MarkedStatus.In(in.Lang, r, title, statusName[wave.StatusDone].In(in.Lang)), nil
+	}
+	return evs, catalog.PartConfirmed.In(in.Lang, r, sidePart(confirmed[0]).In(in.Lang), title, sideName(a.Waiting()).In(in.Lang)), nil
+}
+
+// deadline refuses a date nobody can meet: one that has passed, or one
+// that is not a business day, naming the next that is.
+func (d *Dispatcher) deadline(now time.Time, day wave.Date) error {
+	c := d.cfg.Calendar
+	if today := c.Today(now); day.Before(today) {
+		return refuse(catalog.DateInPast, dayArg(day), dayArg(today))
+	}
+	if c.IsBusinessDay(day) {
+		return nil
+	}
+	var why any = catalog.DayHoliday
+	switch wd := day.Weekday(); {
+	case wd == time.Saturday || wd == time.Sunday:
+		why = weekdayArg(wd)
+	case c.ClosedDay(day):
+		why = catalog.DayClosed
+	}
+	return refuse(catalog.NotBusinessDay, dayArg(day), why, dayArg(c.NextBusinessDay(day)))
+}
+
+// setDue moves an activity's due date to a day people can meet; the same
+// date again changes nothing. Go-live stays after the authorization
+// feedback deadline.
 func (d *Dispatcher) setDue(ctx context.Context, in Input, r ref, key string, due wave.Date) (Reply, error) {
+	if err := d.deadline(in.Now, due); err != nil {
+		return Reply{}, err
+	}
 	title := d.activityTitle(in.Lang, key)
 	_, err := d.updateEnrolment(ctx, r, func(w *wave.Wave, e *wave.Enrolment) ([]wave.Event, error) {
 		a, err := e.Activity(key)
@@ -76,6 +203,9 @@ func (d *Dispatcher) setDue(ctx context.Context, in Input, r ref, key string, du
 		if before == due {
 			return nil, unchanged(catalog.DueUnchanged.In(in.Lang, r, title, day(in.Lang, due)))
 		}
+		if key == golive && e.Auth != nil && e.Auth.State == wave.AuthRequested && !e.Auth.Due.Before(due) {
+			return nil, refuse(catalog.GoLiveAfterAuth, r.String(), dayArg(e.Auth.Due))
+		}
 		a.Due, a.ChangedBy, a.ChangedAt = due, in.Me.ID, in.Now
 		return []wave.Event{{At: in.Now, Actor: in.Me.ID, Wave: w.ID, FV: e.FV, Action: actActivityDue, Item: key,
 			Before: before.String(), After: due.String()}}, nil
@@ -85,6 +215,10 @@ func (d *Dispatcher) setDue(ctx context.Context, in Input, r ref, key string, du
 	}
 	return Reply{Lines: []string{catalog.DueSet.In(in.Lang, r, title, day(in.Lang, due))}}, nil
 }
+
+// golive is the template key of the go-live activity, which the
+// authorization feedback must come before.
+const golive = "golive"
 
 func (d *Dispatcher) due(ctx context.Context, in Input) (Reply, error) {
 	r, key, err := d.parseActivity(in.Args[0], in.Args[1])
@@ -113,32 +247,54 @@ func (d *Dispatcher) eval(ctx context.Context, in Input) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	if !KSOrContact.allows(in.Me, r.fv) {
+	_, e, err := d.enrolment(ctx, r)
+	if err != nil {
+		return Reply{}, err
+	}
+	if !KSOrContact.allows(in.Me, e) {
 		return Reply{}, refuse(catalog.NotAllowed, KSOrContact.who())
 	}
 	return d.setDue(ctx, in, r, wave.EvaluationActivity, day)
 }
 
+// authRequest asks the forvaltning for its feedback by a business day
+// before go-live. A request while one is open replaces it, and says so;
+// the log keeps both.
 func (d *Dispatcher) authRequest(ctx context.Context, in Input) (Reply, error) {
 	r, due, err := d.refAndDate(in)
 	if err != nil {
 		return Reply{}, err
 	}
+	if err := d.deadline(in.Now, due); err != nil {
+		return Reply{}, err
+	}
 	var contacts []string
+	var replaced *wave.AuthRequest
 	_, err = d.updateEnrolment(ctx, r, func(w *wave.Wave, e *wave.Enrolment) ([]wave.Event, error) {
 		if a := e.Auth; a != nil && a.State == wave.AuthRequested && a.Due == due {
 			return nil, unchanged(catalog.AuthRequestUnchanged.In(in.Lang, r, day(in.Lang, due)))
 		}
-		if err := e.RequestAuth(due, in.Me.ID, in.Now); err != nil {
-			return nil, refuse(catalog.AuthAnsweredNotApplied, r)
+		if g, err := e.Activity(golive); err == nil && !g.Status.Closed() && !due.Before(g.Due) {
+			return nil, refuse(catalog.AuthAfterGoLive, r.String(), dayArg(g.Due))
+		}
+		var err error
+		if replaced, err = e.RequestAuth(due, in.Me.ID, in.Now); err != nil {
+			return nil, refuse(catalog.AuthAnsweredNotApplied, r.String())
 		}
 		contacts = e.Contacts
-		return []wave.Event{{At: in.Now, Actor: in.Me.ID, Wave: w.ID, FV: e.FV, Action: actAuthRequest, After: due.String()}}, nil
+		ev := wave.Event{At: in.Now, Actor: in.Me.ID, Wave: w.ID, FV: e.FV, Action: actAuthRequest, After: due.String()}
+		if replaced != nil {
+			ev.Before = replaced.Due.String()
+		}
+		return []wave.Event{ev}, nil
 	})
 	if err != nil {
 		return Reply{}, err
 	}
 	reply := Reply{Lines: []string{catalog.AuthRequested.In(in.Lang, r, day(in.Lang, due))}}
+	if replaced != nil {
+		reply.Lines = append(reply.Lines, catalog.AuthReplaced.In(in.Lang, day(in.Lang, replaced.Due)))
+	}
 	if len(contacts) == 0 {
 		reply.Lines = append(reply.Lines, catalog.NoContactWarning.In(in.Lang, r))
 	} else {
@@ -147,25 +303,30 @@ func (d *Dispatcher) authRequest(ctx context.Context, in Input) (Reply, error) {
 	return reply, nil
 }
 
+// authAnswer is the forvaltning's feedback. The wave's KS lead is told at
+// once, and applying it becomes KS's task, due the policy's AuthApply
+// business days later.
 func (d *Dispatcher) authAnswer(ok bool) Handler {
 	return func(ctx context.Context, in Input) (Reply, error) {
 		r, err := d.parseRef(in.Args[0])
 		if err != nil {
 			return Reply{}, err
 		}
-		if !ContactOnly.allows(in.Me, r.fv) {
-			return Reply{}, refuse(catalog.NotAllowed, catalog.PermContactOf.In(in.Lang, r.fv))
-		}
 		note, err := in.note(1)
 		if err != nil {
 			return Reply{}, err
 		}
-		_, err = d.updateEnrolment(ctx, r, func(w *wave.Wave, e *wave.Enrolment) ([]wave.Event, error) {
+		c := d.cfg.Calendar
+		applyBy := c.AddBusinessDays(c.Today(in.Now), d.cfg.Policy.AuthApply)
+		w, err := d.updateEnrolment(ctx, r, func(w *wave.Wave, e *wave.Enrolment) ([]wave.Event, error) {
+			if !ContactOnly.allows(in.Me, e) {
+				return nil, refuse(catalog.NotAllowed, catalog.PermContactOf.In(in.Lang, r.String()))
+			}
 			if a := e.Auth; a != nil && a.State == wave.AuthAnswered && a.OK == ok && a.Note == note {
 				return nil, unchanged(catalog.AuthAlreadyAnswered.In(in.Lang, r))
 			}
-			if err := e.AnswerAuth(ok, note, in.Me.ID, in.Now); err != nil {
-				return nil, refuse(catalog.AuthNotRequested, r)
+			if err := e.AnswerAuth(ok, note, in.Me.ID, w.NoticeAt(in.Now), applyBy); err != nil {
+				return nil, refuse(catalog.AuthNotRequested, r.String())
 			}
 			after := authAnswerOK
 			if !ok {
@@ -176,10 +337,11 @@ func (d *Dispatcher) authAnswer(ok bool) Handler {
 		if err != nil {
 			return Reply{}, err
 		}
-		if ok {
-			return Reply{Lines: []string{catalog.AuthAnsweredOK.In(in.Lang, r)}}, nil
+		m := catalog.AuthAnsweredOK
+		if !ok {
+			m = catalog.AuthAnsweredFix
 		}
-		return Reply{Lines: []string{catalog.AuthAnsweredFix.In(in.Lang, r)}}, nil
+		return Reply{Lines: []string{m.In(in.Lang, r, mentions(in.Lang, w.Lead), day(in.Lang, applyBy))}}, nil
 	}
 }
 
@@ -196,7 +358,7 @@ func (d *Dispatcher) authApplied(ctx context.Context, in Input) (Reply, error) {
 			return nil, unchanged(catalog.AuthAlreadyApplied.In(in.Lang, r))
 		}
 		if err := e.ApplyAuth(in.Me.ID, in.Now); err != nil {
-			return nil, refuse(catalog.AuthNotAnswered, r)
+			return nil, refuse(catalog.AuthNotAnswered, r.String())
 		}
 		return []wave.Event{{At: in.Now, Actor: in.Me.ID, Wave: w.ID, FV: e.FV, Action: actAuthApply}}, nil
 	})
@@ -204,4 +366,72 @@ func (d *Dispatcher) authApplied(ctx context.Context, in Input) (Reply, error) {
 		return Reply{}, err
 	}
 	return Reply{Lines: []string{catalog.AuthAppliedMsg.In(in.Lang, r)}}, nil
+}
+
+// training records the forvaltning's decision on training its users:
+// "no [REASON]" closes the activity, "yes DATE" makes it due that day.
+// Only a contact of the enrolment decides.
+func (d *Dispatcher) training(ctx context.Context, in Input) (Reply, error) {
+	r, err := d.parseRef(in.Args[0])
+	if err != nil {
+		return Reply{}, err
+	}
+	var needed bool
+	var reason string
+	var due wave.Date
+	switch choice := strings.ToLower(in.Args[1]); choice {
+	case "no", "nej":
+		if reason, err = in.note(2); err != nil {
+			return Reply{}, err
+		}
+	case "yes", "ja":
+		switch {
+		case len(in.Args) < 3:
+			return Reply{}, refuse(catalog.MissingArg, argName(catalog.ArgDate))
+		case len(in.Args) > 3:
+			return Reply{}, refuse(catalog.TooManyArgs, typed(in.restAfter(3)))
+		}
+		if due, err = parseDate(in.Args[2]); err != nil {
+			return Reply{}, err
+		}
+		if err := d.deadline(in.Now, due); err != nil {
+			return Reply{}, err
+		}
+		needed = true
+	default:
+		return Reply{}, refuse(catalog.TrainingBadChoice, typed(in.Args[1]))
+	}
+	title := d.activityTitle(in.Lang, wave.TrainingActivity)
+	_, err = d.updateEnrolment(ctx, r, func(w *wave.Wave, e *wave.Enrolment) ([]wave.Event, error) {
+		if !ContactOnly.allows(in.Me, e) {
+			return nil, refuse(catalog.NotAllowed, catalog.PermContactOf.In(in.Lang, r.String()))
+		}
+		a, err := e.Activity(wave.TrainingActivity)
+		if err != nil {
+			return nil, d.unknownActivity(wave.TrainingActivity)
+		}
+		if t := e.Training; t != nil && t.Needed == needed && t.Reason == reason && (!needed || a.Due == due) {
+			return nil, unchanged(catalog.TrainingUnchanged.In(in.Lang, r))
+		}
+		if err := e.DecideTraining(needed, reason, due, in.Me.ID, in.Now); err != nil {
+			return nil, err
+		}
+		return []wave.Event{{At: in.Now, Actor: in.Me.ID, Wave: w.ID, FV: e.FV, Action: actTrainingDecide, After: trainingLog(needed, reason, due)}}, nil
+	})
+	if err != nil {
+		return Reply{}, err
+	}
+	if needed {
+		return Reply{Lines: []string{catalog.TrainingYes.In(in.Lang, r, day(in.Lang, due))}}, nil
+	}
+	return Reply{Lines: []string{catalog.TrainingNo.In(in.Lang, r, title)}}, nil
+}
+
+// trainingLog is how the log records a training decision: "no: REASON" or
+// "yes: YYYY-MM-DD".
+func trainingLog(needed bool, reason string, due wave.Date) string {
+	if needed {
+		return "yes: " + due.String()
+	}
+	return strings.TrimSpace("no: " + reason)
 }

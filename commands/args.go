@@ -64,6 +64,23 @@ func (d *Dispatcher) parseActivity(refArg, name string) (ref, string, error) {
 	return r, key, nil
 }
 
+// itemKey resolves the name of an activity or of a KØR workflow step, the
+// third part of a reminder's subject.
+func (d *Dispatcher) itemKey(name string) (string, error) {
+	if s, ok := d.cfg.Template.Step(name); ok {
+		return s.Key, nil
+	}
+	return d.activityKey(name)
+}
+
+// itemTitle is the title of an activity or workflow step in lang.
+func (d *Dispatcher) itemTitle(lang, key string) string {
+	if _, ok := d.cfg.Template.Step(key); ok {
+		return d.stepTitle(lang, key)
+	}
+	return d.activityTitle(lang, key)
+}
+
 // activityKey resolves an activity name or alias.
 func (d *Dispatcher) activityKey(name string) (string, error) {
 	key, ok := d.cfg.Template.ActivityKey(name)
@@ -88,6 +105,19 @@ func (d *Dispatcher) wave(ctx context.Context, id string) (wave.Wave, error) {
 		return wave.Wave{}, refuse(catalog.UnknownWave, typed(id))
 	}
 	return w, err
+}
+
+// waveOrFV reads an argument that names a wave or, when no wave has that
+// id, a forvaltning: one of the two comes back.
+func (d *Dispatcher) waveOrFV(ctx context.Context, s string) (wave.Wave, string, error) {
+	w, err := d.cfg.Store.Wave(ctx, strings.ToLower(s))
+	if errors.Is(err, storage.ErrNotFound) {
+		if fv, ferr := d.forvaltning(s); ferr == nil {
+			return wave.Wave{}, fv, nil
+		}
+		return wave.Wave{}, "", refuse(catalog.UnknownWave, typed(s))
+	}
+	return w, "", err
 }
 
 // enrolment loads the wave of r and checks r is enrolled.

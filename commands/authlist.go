@@ -1,10 +1,12 @@
 package commands
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -96,8 +98,8 @@ func (d *Dispatcher) workflowTemplate(ctx context.Context, in Input, fv string) 
 	if err != nil {
 		return Reply{}, err
 	}
-	if !in.Me.MayChange(wave.PartyFV, fv) {
-		return Reply{}, refuse(catalog.NotAllowed, KSOrContact.who())
+	if ok, err := d.mayFillTemplate(ctx, in.Me, fv); err != nil || !ok {
+		return Reply{}, cmp.Or(err, refuse(catalog.NotAllowed, KSOrContact.who()))
 	}
 	t, err := d.cfg.Store.AuthTemplate(ctx, fv)
 	if err != nil && !errors.Is(err, storage.ErrNotFound) {
@@ -129,13 +131,23 @@ func isTemplateWord(word string) bool {
 // mayViewList reports whether me may see enrolment e's list: KS, or a
 // contact of the enrolment.
 func mayViewList(me wave.Person, e *wave.Enrolment) bool {
-	return me.IsKS() || e.HasContact(me.ID) || me.IsContactOf(e.FV)
+	return me.IsKS() || e.HasContact(me.ID)
 }
 
 // mayDecideList reports whether me may give the forvaltning's verdict on
 // rows: a contact of the enrolment, as for auth ok.
 func mayDecideList(me wave.Person, e *wave.Enrolment) bool {
-	return e.HasContact(me.ID) || ContactOnly.allows(me, e.FV)
+	return ContactOnly.allows(me, e)
+}
+
+// mayFillTemplate reports whether me may see and fill in forvaltning fv's
+// authorization template: KS, or a contact of one of fv's enrolments.
+func (d *Dispatcher) mayFillTemplate(ctx context.Context, me wave.Person, fv string) (bool, error) {
+	if me.IsKS() {
+		return true, nil
+	}
+	refs, err := d.contactOf(ctx, me.ID)
+	return slices.ContainsFunc(refs, func(r string) bool { return strings.HasSuffix(r, "/"+fv) }), err
 }
 
 // page is what every page action starts from: the person the link was
@@ -449,6 +461,8 @@ func (d *Dispatcher) SubmitAuthList(ctx context.Context, person, waveID, fv stri
 	if !allOK {
 		text = "auth fix " + r.String() + " " + catalog.ListFixNote.In(pg.lang, fixes, total)
 	}
+	// The answer tells the KS lead at once (the auth-answered notice), with
+	// a button to this list.
 	answer := d.runAs(ctx, pg, text)
 	if answer.Refused {
 		// The request did not take the answer: the list opens again.
@@ -460,15 +474,6 @@ func (d *Dispatcher) SubmitAuthList(ctx context.Context, person, waveID, fv stri
 			d.cfg.Logger.Error("reopen a list whose answer was refused", "list", r.String(), "err", err)
 		}
 		return answer
-	}
-	_, err = d.update(ctx, waveID, func(w *wave.Wave) ([]wave.Event, error) {
-		w.AddNotice(wave.Notice{Kind: wave.NoticeListSubmitted, FV: fv, At: pg.now, To: []string{w.Lead}})
-		return nil, nil
-	})
-	if err != nil {
-		// The answer stands; only the lead's notice is missing.
-		d.cfg.Logger.Error("record the notice of a submitted list", "list", r.String(), "err", err)
-		answer.Lines = append(answer.Lines, catalog.LeadNotTold.In(pg.lang))
 	}
 	return answer
 }

@@ -12,24 +12,26 @@ import (
 
 // Reminders and notices about the list pages. A contact reminded of the
 // authorization feedback hears how many rows of the list are still open
-// and gets a button that opens the list; the KS lead's notice that a list
-// was submitted, or a template delivered, opens that page.
+// and gets a button that opens the list; the KS lead's notice that the
+// forvaltning answered (by submitting its list) says how many rows to
+// correct and opens the list, the notice of a delivered template opens
+// that page.
 
-// reminderLine is what reminder r says to recipient in lang.
-func (d *Dispatcher) reminderLine(ctx context.Context, lang, recipient string, r notify.Reminder) string {
+// reminderLine is what reminder r about wave w says to recipient in lang.
+func (d *Dispatcher) reminderLine(ctx context.Context, lang, recipient string, r notify.Reminder, w *wave.Wave) string {
 	ref := r.Wave + "/" + r.FV
 	switch r.Kind {
-	case notify.ListSubmitted:
-		l, ok := d.listOf(ctx, r)
-		if !ok {
-			return catalog.NoticeListSubmittedPlain.In(lang, ref)
+	case notify.AuthAnswered:
+		line := d.reminderText(lang, r, w)
+		if l, ok := d.listOf(ctx, r); ok && l.Submitted {
+			_, _, fix, _ := l.Counts()
+			line += " " + catalog.AnsweredByList.In(lang, fix, len(l.Rows))
 		}
-		_, _, fix, _ := l.Counts()
-		return catalog.NoticeListSubmitted.In(lang, ref, fix, len(l.Rows))
+		return line
 	case notify.TemplateDelivered:
 		return catalog.NoticeTemplateDelivered.In(lang, ref, r.FV)
 	case notify.AuthSoon, notify.AuthToday, notify.AuthOverdue:
-		line := d.reminderText(lang, r)
+		line := d.reminderText(lang, r, w)
 		if l, ok := d.listOf(ctx, r); ok && !l.Submitted {
 			if open, _, _, _ := l.Counts(); open > 0 {
 				line += " " + catalog.RemindOpenRows.In(lang, open, open, len(l.Rows))
@@ -37,7 +39,7 @@ func (d *Dispatcher) reminderLine(ctx context.Context, lang, recipient string, r
 		}
 		return line
 	}
-	return d.reminderText(lang, r)
+	return d.reminderText(lang, r, w)
 }
 
 // reminderButton is the button of reminder r to recipient: the page it is
@@ -48,7 +50,7 @@ func (d *Dispatcher) reminderButton(ctx context.Context, lang, recipient string,
 	case links == nil:
 	case r.Kind == notify.TemplateDelivered:
 		return Action{Label: catalog.ButtonOpenTemplate.In(lang), URL: links.Template(recipient, r.FV)}
-	case r.Kind == notify.ListSubmitted, r.Kind == notify.AuthSoon, r.Kind == notify.AuthToday, r.Kind == notify.AuthOverdue:
+	case r.Kind == notify.AuthAnswered, r.Kind == notify.AuthSoon, r.Kind == notify.AuthToday, r.Kind == notify.AuthOverdue:
 		if _, ok := d.listOf(ctx, r); ok {
 			return Action{Label: catalog.ButtonOpenList.In(lang), URL: links.AuthList(recipient, r.Wave, r.FV)}
 		}

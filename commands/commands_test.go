@@ -18,8 +18,8 @@ func TestFirstPersonIsAdminAndCreatorLeads(t *testing.T) {
 	anna, _ := f.store.Person(context.Background(), "anna")
 	maria, _ := f.store.Person(context.Background(), "maria")
 	vera, _ := f.store.Person(context.Background(), "vera")
-	if anna.Role != wave.RoleAdmin || maria.Role != wave.RoleContact || !maria.IsContactOf("BUF") || vera.Role != wave.RoleViewer {
-		t.Errorf("roles: anna %s, maria %s %v, vera %s", anna.Role, maria.Role, maria.ContactOf, vera.Role)
+	if anna.Role != wave.RoleAdmin || maria.Role != wave.RoleContact || vera.Role != wave.RoleViewer {
+		t.Errorf("roles: anna %s, maria %s, vera %s", anna.Role, maria.Role, vera.Role)
 	}
 	w, _ := f.store.Wave(context.Background(), "b3")
 	if w.Lead != "anna" || w.Name != "Bølge 3" {
@@ -29,24 +29,27 @@ func TestFirstPersonIsAdminAndCreatorLeads(t *testing.T) {
 
 func TestStatusOfEnrolment(t *testing.T) {
 	f := newFixture(t)
-	for _, k := range []string{"kickoff", "opstart"} { // the alias names the same activity
-		f.ok("anna: done b3/BUF " + k)
-	}
+	wantIn(t, f.ok("anna: done b3/BUF kickoff"), "KS' del af »Opstartsmøde i forvaltningen« er bekræftet; aktiviteten venter nu på forvaltningen.")
+	// The alias names the same activity, whose KS part is confirmed.
+	wantIn(t, f.ok("anna: done b3/BUF opstart"), "er allerede bekræftet")
 	f.ok("maria: done b3/BUF info invitation sent")
-	f.ok("maria: skip b3/BUF training")
+	f.ok("maria: training b3/BUF no like net banking")
 	f.ok("anna: done b3/BUF pc")
-	f.ok("anna: auth request b3/BUF 15.02.2027")
+	f.ok("anna: auth request b3/BUF 27.01.2027")
 	got := f.ok("vera: status b3/BUF")
 	wantIn(t, got,
-		`"Done":3,"Skipped":1,"Total":9`, "3 færdige, 1 sprunget over, 5 åbne",
+		`"Done":2,"Skipped":1,"Total":9`, "2 færdige, 1 sprunget over, 6 åbne",
 		`@maria`,
-		"venter på forvaltningen, frist 15. februar 2027",
-		"Næste frist", "25. januar 2027 – Sikre korrekt autorisation af brugere",
+		"venter på forvaltningen, frist 27. januar 2027",
+		// Enrolled on 20 January, kickoff (15 December) and info (11 January) moved to the coming business days.
+		"Næste frist", "21. januar 2027 – Opstartsmøde i forvaltningen",
+		"◐ kickoff – Opstartsmøde i forvaltningen (KS+FV) – 21. januar 2027 – i gang – venter på forvaltningen",
+		"– training – Uddannelse af brugere (FV) – 25. januar 2027 – ingen uddannelse – besluttet af @maria – like net banking",
 		"invitation sent",
 	)
-	f.clock.Set(start.AddDate(0, 0, 10)) // 2027-01-30: auth (01-25) and loadtest (01-27) are overdue
+	f.clock.Set(start.AddDate(0, 0, 10)) // 2027-01-30: kickoff (01-21) and auth (01-25) are overdue
 	got = f.ok("vera: status b3/BUF")
-	wantIn(t, got, "2: Sikre korrekt autorisation af brugere og Belastningstest", "1. februar 2027 – Go-live")
+	wantIn(t, got, "2: Opstartsmøde i forvaltningen og Sikre korrekt autorisation af brugere", "1. februar 2027 – Go-live")
 	got = f.ok("maria: status b3/BUF")
 	wantIn(t, got, `"Command":"auth ok b3/BUF"`)
 }
@@ -58,7 +61,7 @@ func TestStatusOfWaveAndAll(t *testing.T) {
 	got := f.ok("vera: status b3")
 	wantIn(t, got, `"Title":"b3/BUF"`, `"Title":"b3/SUF"`, `"Done":1,"Skipped":0,"Total":9`, "ingen – udpeg en med: kontakt b3/SUF @person")
 	got = f.ok("vera: status")
-	wantIn(t, got, "Aktive bølger", "b3 – Bølge 3", "b4 – Bølge 4", "SUF: 1 færdig, 8 åbne; 2 overskredne; næste frist: 25. januar 2027")
+	wantIn(t, got, "Aktive bølger", "b3 – Bølge 3", "b4 – Bølge 4", "SUF: 1 færdig, 8 åbne; 0 overskredne; næste frist: 21. januar 2027")
 	got = f.ok("vera: wave show b3")
 	wantIn(t, got, "b3/BUF: 0 færdige, 9 åbne; kontaktperson @maria", "b3/SUF: 1 færdig, 8 åbne; ingen kontaktperson", "@anna")
 	got = f.ok("vera: wave list")
@@ -67,20 +70,29 @@ func TestStatusOfWaveAndAll(t *testing.T) {
 
 func TestMyListsOwnTasks(t *testing.T) {
 	f := newFixture(t)
-	f.ok("anna: auth request b3/BUF 2027-02-15")
-	f.ok("anna: done b3/BUF kickoff")
+	// Before KS has asked for the feedback, asking is the lead's task.
+	wantIn(t, f.ok("anna: my"), "25. januar 2027: b3/BUF auth – Sikre korrekt autorisation af brugere")
+	if got := f.ok("maria: my"); strings.Contains(got, "b3/BUF auth") {
+		t.Errorf("maria is to ask for her own feedback: %s", got)
+	}
+	f.ok("anna: auth request b3/BUF 2027-01-27")
+	f.ok("anna: done b3/BUF golive")
 	got := f.ok("maria: my")
-	wantIn(t, got, "15. februar 2027: b3/BUF – giv tilbagemelding", "b3/BUF info", "b3/BUF golive")
-	for _, not := range []string{"b3/SUF", " pc ", "kickoff", "support"} {
+	wantIn(t, got, "27. januar 2027: b3/BUF – giv tilbagemelding", "b3/BUF info", "b3/BUF kickoff", "b3/BUF golive",
+		"25. januar 2027: b3/BUF – beslut, om brugerne skal uddannes")
+	for _, not := range []string{"b3/SUF", " pc ", "support", "b3/BUF training"} {
 		if strings.Contains(got, not) {
 			t.Errorf("maria's tasks include %q: %s", not, got)
 		}
 	}
 	f.ok("maria: auth fix b3/BUF NN99 skal være godkender")
 	got = f.ok("anna: my")
-	wantIn(t, got, "tildel autorisationerne", "b3/SUF pc", "b3/BUF support")
-	if strings.Contains(got, " info ") {
-		t.Errorf("anna's tasks include the FV activity info: %s", got)
+	// Applying is due three business days after the answer (Wednesday 20 January).
+	wantIn(t, got, "25. januar 2027: b3/BUF – tildel autorisationerne", "b3/SUF pc", "b3/BUF support", "b3/BUF kickoff")
+	for _, not := range []string{" info ", "b3/BUF golive", "beslut"} {
+		if strings.Contains(got, not) {
+			t.Errorf("anna's tasks include %q: %s", not, got)
+		}
 	}
 	wantIn(t, f.ok("vera: my"), "ingen åbne opgaver")
 }
@@ -88,17 +100,19 @@ func TestMyListsOwnTasks(t *testing.T) {
 func TestAuthFeedbackLoop(t *testing.T) {
 	f := newFixture(t)
 	f.refused("maria: auth ok b3/BUF", "ingen åben anmodning")
-	f.ok("kim: auth request b3/BUF 2027-02-15")
-	f.refused("anna: auth ok b3/BUF", "kontaktpersoner for BUF")
+	f.ok("kim: auth request b3/BUF 2027-01-27")
+	f.refused("anna: auth ok b3/BUF", "kontaktpersoner for b3/BUF")
 	f.refused("maria: auth applied b3/BUF", "KS")
 	f.refused("kim: auth applied b3/BUF", "ikke givet tilbagemelding")
-	f.ok("maria: auth fix b3/BUF NN99 mangler godkender-rollen")
-	f.refused("kim: auth request b3/BUF 2027-02-20", "ikke tildelt endnu")
-	wantIn(t, f.ok("vera: status b3/BUF"), "rettelser fra @maria: NN99 mangler godkender-rollen")
+	wantIn(t, f.ok("maria: auth fix b3/BUF NN99 mangler godkender-rollen"),
+		"KS-projektlederen @anna får besked nu og tildeler autorisationerne senest 25. januar 2027.")
+	f.refused("kim: auth request b3/BUF 2027-01-28", "ikke tildelt endnu")
+	wantIn(t, f.ok("vera: status b3/BUF"), "rettelser fra @maria: NN99 mangler godkender-rollen – venter på, at KS tildeler dem senest 25. januar 2027",
+		"Næste frist\",\"Value\":\"21. januar 2027 – Opstartsmøde i forvaltningen")
 	f.ok("kim: auth applied b3/BUF")
 	got := f.ok("vera: status b3/BUF")
 	wantIn(t, got, "tildelt af @kim", "✓ auth")
-	got = f.ok("anna: auth request b3/SUF 2027-02-15")
+	got = f.ok("anna: auth request b3/SUF 2027-01-27")
 	wantIn(t, got, "ingen kontaktperson")
 }
 
@@ -113,17 +127,21 @@ func TestPermissions(t *testing.T) {
 		{"maria: wave lead b3 @maria", "kun admin"},
 		{"maria: done b3/SUF pc", "»Sikre korrekt opsætning af PC'er« er en KS-opgave"},
 		{"maria: done b3/BUF pc", "KS-opgave"},
-		{"maria: done b3/SUF info", "kontaktperson for SUF"},
-		{"sofie: done b3/BUF kickoff", "kontaktperson for BUF"},
-		{"vera: start b3/BUF info", "kontaktperson for BUF"},
+		{"maria: done b3/SUF info", "kontaktperson for b3/SUF"},
+		{"sofie: done b3/BUF kickoff", "kontaktperson for b3/BUF"},
+		{"vera: start b3/BUF info", "kontaktperson for b3/BUF"},
 		{"maria: due b3/BUF info 2027-02-01", "KS"},
-		{"maria: done b3/SUF info", "Kun KS eller en kontaktperson for SUF må ændre »Informationsmøde i forvaltningen for brugere«"},
-		{"maria: auth request b3/BUF 2027-02-01", "KS"},
+		{"maria: done b3/SUF info", "Kun KS eller en kontaktperson for b3/SUF må ændre »Informationsmøde i forvaltningen for brugere«"},
+		{"maria: auth request b3/BUF 2027-01-27", "KS"},
 		{"sofie: eval b3/BUF 2027-04-01", "KS eller forvaltningens kontaktperson"},
 		{"sofie: contact b3/BUF @vera", "admin eller forvaltningens kontaktperson"},
 		{"kim: role @vera ks", "kun admin"},
 		{"maria: workflow BUF done authorize", "KS"},
-		{"sofie: workflow BUF done group", "kontaktperson for BUF"},
+		{"sofie: workflow BUF done group", "kontaktperson for b3/BUF"},
+		{"sofie: training b3/BUF no", "kontaktpersoner for b3/BUF"},
+		{"anna: training b3/BUF no", "kontaktpersoner for b3/BUF"},
+		{"maria: skip b3/BUF golive not needed", "fælles for KS og forvaltningen: kun KS"},
+		{"maria: skip b3/BUF pc not needed", "KS-opgave"},
 	}
 	for _, tt := range tests {
 		f.refused(tt.line, tt.want)
@@ -132,7 +150,8 @@ func TestPermissions(t *testing.T) {
 	for _, line := range []string{
 		"maria: done b3/BUF info", "maria: start b3/BUF golive", "kim: done b3/SUF pc", "kim: done b3/BUF info",
 		"maria: eval b3/BUF 2027-04-07", "kim: due b3/BUF info 2027-01-29", "maria: contact b3/BUF @jens",
-		"maria: workflow BUF done group", "kim: workflow BUF done authorize", "anna: wave lead b3 @kim",
+		"maria: workflow BUF done group", "kim: workflow BUF done decisions", "anna: wave lead b3 @kim",
+		"maria: skip b3/BUF info held with the kick-off", "kim: skip b3/SUF golive not this wave",
 	} {
 		f.ok(line)
 	}
@@ -216,7 +235,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"anna: workflow BUF done", "Der mangler TRIN."},
 		{"anna: workflow BUF done group now", "»now« er mere"},
 		{"anna: log b9", "ingen bølge"},
-		{"anna: log", "Der mangler ID[/FV]."},
+		{"anna: log", "Der mangler ID[/FV] | FV."},
 		{"anna: role @x boss", "Ukendt rolle"},
 		{"anna: role @x contact", "Der mangler FV."},
 		{"anna: role @x ks BUF", "»BUF« er mere"},
@@ -312,14 +331,15 @@ func TestUsageFollowsReason(t *testing.T) {
 		{"anna: due b3/BUF info", []string{"Der mangler ÅÅÅÅ-MM-DD.", "Brug: due ID/FV AKTIVITET ÅÅÅÅ-MM-DD"}},
 		{"maria: auth fix b3/BUF", []string{"Der mangler NOTE.", "Brug: auth fix ID/FV NOTE …"}},
 		{"anna: wave enroll b3", []string{"Der mangler FV.", "Brug: wave enroll ID FV …"}},
-		{"anna: contact b3/BUF", []string{"Der mangler @person.", "Brug: contact ID/FV @person …"}},
-		{"anna: status b3 b4 b5", []string{"»b4 b5« er mere, end kommandoen tager.", "Brug: status [ID | ID/FV]"}},
+		{"anna: contact b3/BUF", []string{"Der mangler [fjern|sæt] @person.", "Brug: contact ID/FV [fjern|sæt] @person …"}},
+		{"anna: contact b3/BUF fjern", []string{"Der mangler @person.", "Brug: contact ID/FV [fjern|sæt] @person …"}},
+		{"anna: status b3 b4 b5", []string{"»b4 b5« er mere, end kommandoen tager.", "Brug: status [ID | FV | ID/FV]"}},
 		{"anna: lang", []string{"Der mangler da|en.", "Brug: lang da|en"}},
 		{`anna: wave show Ærø"`, []string{`Der er ingen bølge »Ærø"«. Skriv bølge liste for at se bølgerne.`, "Brug: wave show ID"}},
 		{"anna: wave show a\x01b", []string{"Der er ingen bølge »a\uFFFDb«. Skriv bølge liste for at se bølgerne.", "Brug: wave show ID"}},
 		{"anna: wave show " + strings.Repeat("x", 50), []string{"Der er ingen bølge »" + strings.Repeat("x", 40) + "…«. Skriv bølge liste for at se bølgerne.", "Brug: wave show ID"}},
 		{"kim: due b3/BUF info", []string{"YYYY-MM-DD is missing.", "Usage: due ID/FV ACTIVITY YYYY-MM-DD"}},
-		{"kim: status b3 b4", []string{"“b4” is more than the command takes.", "Usage: status [ID | ID/FV]"}},
+		{"kim: status b3 b4", []string{"“b4” is more than the command takes.", "Usage: status [ID | FV | ID/FV]"}},
 		{`kim: wave show Ærø"`, []string{`There is no wave “Ærø"”. Type wave list to see the waves.`, "Usage: wave show ID"}},
 	} {
 		r := f.do(tc.line)
@@ -343,7 +363,7 @@ func TestDanishAliasesAndCase(t *testing.T) {
 	w, _ := f.store.Wave(context.Background(), "b4")
 	e, _ := w.Enrolment("BUF")
 	a, _ := e.Activity("kickoff")
-	if a.Status != wave.StatusDone || len(w.Enrolments) != 2 || w.Enrolments[1].FV != "ØKF" || !e.HasContact("maria") {
+	if !a.Parts.Has(wave.PartyFV) || len(w.Enrolments) != 2 || w.Enrolments[1].FV != "ØKF" || !e.HasContact("maria") {
 		t.Errorf("aliases did not work: %+v", w)
 	}
 	wantIn(t, f.ok("vera: hjælp"), "wave create ID ÅÅÅÅ-MM-DD")
@@ -373,7 +393,7 @@ func TestHelp(t *testing.T) {
 		"wave create ID ÅÅÅÅ-MM-DD [NAVN …] — opret en bølge; du bliver KS-projektleder (også: bølge opret)",
 		"done ID/FV AKTIVITET [NOTE …] — marker en aktivitet som færdig (også: færdig)",
 		"auth ok ID/FV — bekræft, at autorisationerne er rigtige (også: autorisation ok)",
-		"remind snooze EMNE VARIGHED — udsæt påmindelser om ID/FV eller ID/FV/AKTIVITET: 1d–30d tæller arbejdsdage",
+		"remind snooze EMNE VARIGHED — udsæt påmindelser om ID/FV, ID/FV/AKTIVITET eller ID/FV/TRIN: 1d–30d tæller arbejdsdage",
 		"kickoff – Opstartsmøde i forvaltningen – KS+FV (også: opstart)",
 		"support – Support/fejlretning (i bilaget fejltrening) – KS (også: fejlretning, fejltrening)",
 		"BUF, BIF, KFF, SOF, SUF, TMF, ØKF")
@@ -403,11 +423,11 @@ func TestDuplicateNamesAreRejected(t *testing.T) {
 
 func TestLogNewestFirst(t *testing.T) {
 	f := newFixture(t)
-	f.ok("anna: done b3/BUF kickoff")
+	f.ok("anna: done b3/BUF pc")
 	f.ok("anna: due b3/SUF info 2027-01-29")
 	got := f.do("vera: log b3")
-	if len(got.Lines) != 6 || !strings.Contains(got.Lines[0], "@anna b3/SUF: ændrede fristen for »Informationsmøde i forvaltningen for brugere«: 2027-01-11 → 2027-01-29") ||
-		!strings.Contains(got.Lines[1], "ændrede status for »Opstartsmøde i forvaltningen«: ikke begyndt → færdig") ||
+	if len(got.Lines) != 6 || !strings.Contains(got.Lines[0], "@anna b3/SUF: ændrede fristen for »Informationsmøde i forvaltningen for brugere«: 2027-01-22 → 2027-01-29") ||
+		!strings.Contains(got.Lines[1], "ændrede status for »Sikre korrekt opsætning af PC'er«: ikke begyndt → færdig") ||
 		!strings.Contains(got.Lines[5], "oprettede bølgen") {
 		t.Errorf("log b3 = %q", got.Lines)
 	}
@@ -419,30 +439,30 @@ func TestLogNewestFirst(t *testing.T) {
 
 func TestRemindListAndSnooze(t *testing.T) {
 	f := newFixture(t)
-	f.ok("anna: auth request b3/BUF 2027-02-15")
-	f.clock.Set(time.Date(2027, 2, 12, 11, 0, 0, 0, time.UTC)) // Friday 12:00 in Copenhagen
+	f.ok("anna: auth request b3/BUF 2027-01-27")
+	f.clock.Set(time.Date(2027, 1, 25, 11, 0, 0, 0, time.UTC)) // Monday 12:00 in Copenhagen
 	wantIn(t, f.ok("maria: remind list"),
-		"mandag 15. februar 2027 kl. 9.00: b3/BUF – b3/BUF: Fristen for tilbagemelding på autorisationerne er i dag, 15. februar 2027.",
+		"onsdag 27. januar 2027 kl. 9.00: b3/BUF – b3/BUF: Fristen for tilbagemelding på autorisationerne er i dag, 27. januar 2027.",
 		"b3/BUF/golive", "påmind udsæt EMNE 1d (1d tæller arbejdsdage)")
-	wantIn(t, f.ok("maria: remind snooze b3/BUF 3d"), "Påmindelser om b3/BUF er udsat 3 arbejdsdage, til onsdag 17. februar 2027 kl. 9.00.")
+	wantIn(t, f.ok("maria: remind snooze b3/BUF 3d"), "Påmindelser om b3/BUF er udsat 3 arbejdsdage, til torsdag 28. januar 2027 kl. 9.00.")
 	before := f.snapshot()
-	wantIn(t, f.ok("maria: remind snooze b3/BUF 3d"), "Påmindelser om b3/BUF er allerede udsat til onsdag 17. februar 2027 kl. 9.00; intet er ændret.")
+	wantIn(t, f.ok("maria: remind snooze b3/BUF 3d"), "Påmindelser om b3/BUF er allerede udsat til torsdag 28. januar 2027 kl. 9.00; intet er ændret.")
 	if f.snapshot() != before {
 		t.Error("the same snooze again changed the store")
 	}
-	wantIn(t, f.ok("maria: påmind liste"), "onsdag 17. februar 2027 kl. 9.00: b3/BUF – ", "(udsat til onsdag 17. februar 2027 kl. 9.00)")
-	wantIn(t, f.ok("maria: remind udsæt b3/BUF/Golive 4h"), "Påmindelser om b3/BUF/golive er udsat 4 timer, til fredag 12. februar 2027 kl. 16.00.")
-	wantIn(t, f.ok("anna: remind snooze b3/SUF 1d"), "Påmindelser om b3/SUF er udsat 1 arbejdsdag, til mandag 15. februar 2027 kl. 9.00.")
+	wantIn(t, f.ok("maria: påmind liste"), "torsdag 28. januar 2027 kl. 9.00: b3/BUF – ", "(udsat til torsdag 28. januar 2027 kl. 9.00)")
+	wantIn(t, f.ok("maria: remind udsæt b3/BUF/Golive 4h"), "Påmindelser om b3/BUF/golive er udsat 4 timer, til mandag 25. januar 2027 kl. 16.00.")
+	wantIn(t, f.ok("anna: remind snooze b3/SUF 1d"), "Påmindelser om b3/SUF er udsat 1 arbejdsdag, til tirsdag 26. januar 2027 kl. 9.00.")
 	w, _ := f.store.Wave(context.Background(), "b3")
 	var got []string
 	for _, z := range w.Snoozes {
 		got = append(got, fmt.Sprintf("%s/%s %s %s", z.FV, z.Activity, z.Person, z.Until.UTC().Format("01-02 15:04")))
 	}
-	if want := "BUF/ maria 02-17 08:00,BUF/golive maria 02-12 15:00,SUF/ anna 02-15 08:00"; strings.Join(got, ",") != want {
+	if want := "BUF/ maria 01-28 08:00,BUF/golive maria 01-25 15:00,SUF/ anna 01-26 08:00"; strings.Join(got, ",") != want {
 		t.Errorf("stored snoozes %v, want %s", got, want)
 	}
-	wantIn(t, f.ok("anna: log b3/BUF"), "@maria b3/BUF: udsatte påmindelser om »Go-live – test af tilgængelighed til løsninger«: 2027-02-12 16:00",
-		"@maria b3/BUF: udsatte påmindelser: 2027-02-17 09:00")
+	wantIn(t, f.ok("anna: log b3/BUF"), "@maria b3/BUF: udsatte påmindelser om »Go-live – test af tilgængelighed til løsninger«: 2027-01-25 16:00",
+		"@maria b3/BUF: udsatte påmindelser: 2027-01-28 09:00")
 	wantIn(t, f.ok("vera: remind list"), "Ingen påmindelser til dig de næste 10 arbejdsdage.")
 }
 
@@ -450,7 +470,7 @@ func TestRemindListAndSnooze(t *testing.T) {
 // carries buttons that, pressed by the recipient, run as commands.
 func TestReminderMessage(t *testing.T) {
 	f := newFixture(t)
-	f.ok("anna: auth request b3/BUF 2027-02-15")
+	f.ok("anna: auth request b3/BUF 2027-01-27")
 	f.ok("maria: lang en")
 	due, _ := wave.ParseDate("2027-01-11")
 	for _, tc := range []struct {

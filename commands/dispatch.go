@@ -126,12 +126,23 @@ func localize(lang string, args []any) []any {
 			out[i] = v.In(lang)
 		case argName:
 			out[i] = strings.TrimSuffix(catalog.Message(v).In(lang), " …")
+		case dayArg:
+			out[i] = day(lang, wave.Date(v))
+		case weekdayArg:
+			out[i] = catalog.Weekday(lang, time.Weekday(v))
 		default:
 			out[i] = a
 		}
 	}
 	return out
 }
+
+// dayArg is a date in a refusal, written out in the reader's language.
+type dayArg wave.Date
+
+// weekdayArg is a day of the week in a refusal, named in the reader's
+// language.
+type weekdayArg time.Weekday
 
 // unchangedError ends a command that would change nothing, such as marking
 // a done activity done again: nothing is written, no event is logged, and
@@ -196,7 +207,7 @@ func (d *Dispatcher) run(ctx context.Context, cmd *Command, me wave.Person, lang
 		// A group named without a valid subcommand: show its usages.
 		return d.failure(lang, cmd, refuse(catalog.UnknownSubcommand, typed(strings.Join(words[:consumed], " "))))
 	}
-	if (cmd.Perm == AdminOnly || cmd.Perm == KSOnly) && !cmd.Perm.allows(me, "") {
+	if (cmd.Perm == AdminOnly || cmd.Perm == KSOnly) && !cmd.Perm.allows(me, nil) {
 		return d.failure(lang, cmd, refuse(catalog.NotAllowed, cmd.Perm.who()))
 	}
 	args := words[consumed:]
@@ -287,7 +298,7 @@ func (d *Dispatcher) caller(ctx context.Context, c Caller) (wave.Person, error) 
 	}
 	admin = admin || slices.Contains(d.cfg.Admins, p.ID)
 	if admin && p.Role != wave.RoleAdmin {
-		return d.setRole(ctx, id, id, wave.RoleAdmin, "")
+		return d.setRole(ctx, id, id, wave.RoleAdmin)
 	}
 	return p, nil
 }

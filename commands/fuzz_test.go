@@ -19,6 +19,9 @@ func FuzzDispatch(f *testing.F) {
 		"contact b3/BUF @maria! @<script>", "contact b3/BUF @slack:u1 @teams:29:x", "done b3/BUF info " + strings.Repeat("x", 1001),
 		"wave create b6 2027-02-01 " + strings.Repeat("n", 101), "status " + strings.Repeat("b", 2001), "help as", "role @x læser",
 		"done b3/BUF kickoff", "wave lead b3 @maria", "workflow BUF undo group", "status Ærø\"", "due b3/BUF info 2027-01-29 extra",
+		"training b3/BUF no like net banking", "uddannelse b3/BUF ja 2027-01-28", "training b3/BUF yes", "contact b3/BUF remove @maria",
+		"kontakt b3/BUF sæt @x @y", "contact b3/BUF fjern", "workflow BUF due group 2027-01-27", "workflow b3/BUF done presentation",
+		"status BUF", "log BUF", "skip b3/BUF pc not needed", "auth request b3/BUF 2027-01-27", "due b3/BUF golive 2027-01-23",
 	} {
 		f.Add(seed)
 	}

@@ -38,7 +38,7 @@ func (d *Dispatcher) Home(ctx context.Context, c Caller) Reply {
 			continue
 		}
 		for _, e := range w.Enrolments {
-			if w.Lead != me.ID && !e.HasContact(me.ID) && !me.IsContactOf(e.FV) {
+			if w.Lead != me.ID && !e.HasContact(me.ID) {
 				continue
 			}
 			if len(r.Sections) == homeEnrolments {

@@ -10,7 +10,7 @@ import (
 // take part in, each with a status button; someone in no wave is told so.
 func TestHome(t *testing.T) {
 	f := newFixture(t)
-	f.ok("anna: auth request b3/BUF 2027-02-15")
+	f.ok("anna: auth request b3/BUF 2027-01-27")
 	ctx := context.Background()
 	r := f.d.Home(ctx, Caller{ID: "maria"})
 	wantIn(t, text(r), `"Command":"home"`, "Åbne opgaver for @maria", "giv tilbagemelding på autorisationerne",

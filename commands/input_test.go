@@ -19,13 +19,18 @@ func TestRepeatingChangesNothing(t *testing.T) {
 	for _, tc := range []struct {
 		setup, again, want string
 	}{
-		{"anna: done b3/BUF kickoff", "anna: done b3/BUF kickoff", "b3/BUF: »Opstartsmøde i forvaltningen« har allerede status færdig; intet er ændret."},
+		{"anna: done b3/BUF pc", "anna: done b3/BUF pc", "b3/BUF: »Sikre korrekt opsætning af PC'er« har allerede status færdig; intet er ændret."},
+		{"anna: done b3/BUF kickoff", "kim: done b3/BUF kickoff", "b3/BUF: KS' del af »Opstartsmøde i forvaltningen« er allerede bekræftet; aktiviteten venter på forvaltningen. Intet er ændret."},
+		{"maria: done b3/BUF kickoff", "maria: færdig b3/BUF opstart", "b3/BUF: »Opstartsmøde i forvaltningen« har allerede status færdig; intet er ændret."},
+		{"maria: training b3/BUF no", "maria: uddannelse b3/BUF nej", "b3/BUF: Den beslutning er allerede registreret; intet er ændret."},
+		{"anna: contact b3/SUF @sofie @jens", "anna: kontakt b3/SUF sæt @jens @sofie", "@jens og @sofie er allerede kontaktpersoner for b3/SUF; intet er ændret."},
+		{"maria: workflow BUF due group 2027-01-29", "anna: arbejdsgang b3/BUF frist arbejdsgruppe 29.01.2027", "b3/BUF: Trinnet »Nedsættelse af central arbejdsgruppe« har allerede frist 29. januar 2027; intet er ændret."},
 		{"maria: start b3/BUF info", "maria: begynd b3/BUF info", "»Informationsmøde i forvaltningen for brugere« har allerede status i gang; intet er ændret."},
 		{"anna: block b3/SUF pc waiting for PCs", "anna: block b3/SUF pc waiting for PCs", "har allerede status blokeret; intet er ændret."},
-		{"anna: skip b3/SUF loadtest", "anna: skip b3/SUF loadtest", "har allerede status sprunget over; intet er ændret."},
+		{"anna: skip b3/SUF loadtest not needed", "anna: skip b3/SUF loadtest not needed", "har allerede status sprunget over; intet er ændret."},
 		{"anna: due b3/BUF info 2027-01-29", "anna: due b3/BUF info 29.01.2027", "»Informationsmøde i forvaltningen for brugere« har allerede frist 29. januar 2027; intet er ændret."},
 		{"anna: eval b3/BUF 2027-04-07", "maria: eval b3/BUF 07-04-2027", "»Evaluering« har allerede frist 7. april 2027; intet er ændret."},
-		{"anna: auth request b3/BUF 2027-02-15", "kim: auth request b3/BUF 2027-02-15", "b3/BUF: KS har allerede bedt om tilbagemelding på autorisationerne senest 15. februar 2027; intet er ændret."},
+		{"anna: auth request b3/BUF 2027-01-27", "kim: auth request b3/BUF 27.01.2027", "b3/BUF: KS har allerede bedt om tilbagemelding på autorisationerne senest 27. januar 2027; intet er ændret."},
 		{"maria: auth ok b3/BUF", "maria: auth ok b3/BUF", "b3/BUF: Forvaltningen har allerede givet denne tilbagemelding; intet er ændret."},
 		{"anna: auth applied b3/BUF", "kim: auth applied b3/BUF", "b3/BUF: Autorisationerne er allerede tildelt; intet er ændret."},
 		{"anna: contact b3/BUF @jens", "anna: contact b3/BUF @Maria @jens", "@maria og @jens er allerede kontaktpersoner for b3/BUF; intet er ændret."},
@@ -125,9 +130,10 @@ var (
 func TestDanishRepliesSpeakDanish(t *testing.T) {
 	f := newFixture(t)
 	for _, line := range []string{
-		"anna: done b3/BUF kickoff", "maria: start b3/BUF info", "maria: block b3/BUF training venter", "anna: skip b3/SUF loadtest",
-		"anna: auth request b3/BUF 2027-02-15", "anna: role @vera viewer", "anna: role @jens contact SUF", "maria: workflow BUF done group",
-		"anna: remind snooze b3/SUF 1d",
+		"anna: done b3/BUF kickoff", "maria: start b3/BUF info", "maria: block b3/BUF golive venter", "anna: skip b3/SUF loadtest unødvendig",
+		"anna: auth request b3/BUF 2027-01-27", "anna: remind snooze b3/SUF 1d", "anna: role @vera viewer", "anna: role @jens contact SUF",
+		"maria: workflow BUF done group", "maria: training b3/BUF ja 2027-01-28", "anna: workflow BUF due decisions 2027-01-29",
+		"maria: workflow BUF done decisions", "anna: workflow BUF done presentation", "maria: auth fix b3/BUF NN99",
 	} {
 		f.ok(line)
 	}
@@ -144,14 +150,15 @@ func TestDanishRepliesSpeakDanish(t *testing.T) {
 		}
 	}
 	replies := map[string]Reply{}
+	for _, person := range []string{"anna", "maria"} {
+		replies["reminders to "+person] = f.d.Digest(context.Background(), pendingDigest(t, f, person))
+	}
 	for _, line := range []string{
 		"anna: status", "anna: status b3", "anna: status b3/BUF", "anna: wave show b3", "anna: wave list", "maria: my", "anna: my",
 		"maria: remind list", "anna: remind list", "anna: log b3", "maria: workflow BUF", "anna: role @jens ks", "anna: done b3/BUF pc",
+		"anna: status BUF", "anna: log BUF", "anna: contact b3/BUF remove @maria", "anna: role @jens viewer",
 	} {
 		replies[line] = f.do(line)
-	}
-	for _, person := range []string{"anna", "maria"} {
-		replies["reminders to "+person] = f.d.Digest(context.Background(), pendingDigest(t, f, person))
 	}
 	for what, r := range replies {
 		logged := strings.HasPrefix(what, "anna: log")
@@ -176,7 +183,7 @@ func TestDanishRepliesSpeakDanish(t *testing.T) {
 		}
 	}
 	// Where a title belongs, the title stands, not the key.
-	wantIn(t, text(replies["anna: status b3/BUF"]), "Næste frist\",\"Value\":\"25. januar 2027 – Uddannelse af brugere")
+	wantIn(t, text(replies["anna: status b3/BUF"]), "Næste frist\",\"Value\":\"21. januar 2027 – Opstartsmøde i forvaltningen")
 	wantIn(t, text(replies["anna: log b3"]), "ikke begyndt → færdig", "ikke begyndt → i gang", "ikke begyndt → blokeret", "ikke begyndt → sprunget over")
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"wavebot/catalog"
@@ -11,42 +12,36 @@ import (
 	"wavebot/wave"
 )
 
-// describeRole renders a person's role for the audit trail: "contact BUF,SUF".
-func describeRole(p wave.Person) string {
-	if len(p.ContactOf) == 0 {
-		return string(p.Role)
-	}
-	return string(p.Role) + " " + strings.Join(p.ContactOf, ",")
-}
-
-// roleText says a person's role in lang: "KS-medarbejder", "kontaktperson
-// for BUF og SUF".
-func roleText(lang string, role wave.Role, contactOf []string) string {
-	var base string
+// roleText says a role in lang: "KS-medarbejder", "kontaktperson for
+// b3/BUF og b4/SUF"; refs are what a contact is named for.
+func roleText(lang string, role wave.Role, refs []string) string {
 	switch role {
 	case wave.RoleAdmin:
-		base = catalog.RoleAdmin.In(lang)
+		return catalog.RoleAdmin.In(lang)
 	case wave.RoleKS:
-		base = catalog.RoleKS.In(lang)
+		return catalog.RoleKS.In(lang)
 	case wave.RoleContact:
-		return catalog.RoleContact.In(lang, catalog.List(lang, contactOf))
-	default:
-		base = catalog.RoleViewer.In(lang)
+		if len(refs) == 0 {
+			return catalog.RoleContactAny.In(lang)
+		}
+		return catalog.RoleContact.In(lang, catalog.List(lang, refs))
 	}
-	if len(contactOf) == 0 {
-		return base
-	}
-	return catalog.RoleAndContact.In(lang, base, catalog.List(lang, contactOf))
+	return catalog.RoleViewer.In(lang)
 }
 
-// describedRoleText says a role as describeRole recorded it, in lang.
+// describedRoleText says a role as the log recorded it, in lang. Events
+// written before contacts belonged to enrolments name the forvaltninger
+// too: "contact BUF,SUF".
 func describedRoleText(lang, s string) string {
 	role, fvs, _ := strings.Cut(s, " ")
-	var contactOf []string
+	var of []string
 	if fvs != "" {
-		contactOf = strings.Split(fvs, ",")
+		of = strings.Split(fvs, ",")
 	}
-	return roleText(lang, wave.Role(role), contactOf)
+	if role == string(wave.RoleContact) || len(of) == 0 {
+		return roleText(lang, wave.Role(role), of)
+	}
+	return catalog.RoleAndContact.In(lang, roleText(lang, wave.Role(role), nil), catalog.List(lang, of))
 }
 
 // roleWords are the role names people type, in English and Danish.
@@ -56,28 +51,20 @@ var roleWords = map[string]wave.Role{
 	"contact": wave.RoleContact, "kontakt": wave.RoleContact, "kontaktperson": wave.RoleContact,
 }
 
-// giveRole gives p role; for the contact role, of forvaltning fv. A viewer
-// loses the contact duties they had.
-func giveRole(p *wave.Person, role wave.Role, fv string) {
-	if role == wave.RoleContact {
-		p.MakeContactOf(fv)
-	}
-	p.Role = role
-	if role == wave.RoleViewer {
-		p.ContactOf = nil
-	}
-}
-
-// setRole gives person id role; for the contact role, of forvaltning fv.
-func (d *Dispatcher) setRole(ctx context.Context, actor, id string, role wave.Role, fv string) (wave.Person, error) {
+// setRole gives person id role.
+func (d *Dispatcher) setRole(ctx context.Context, actor, id string, role wave.Role) (wave.Person, error) {
 	now := d.cfg.Clock.Now()
 	return d.cfg.Store.UpdatePerson(ctx, id, func(p *wave.Person) ([]wave.Event, error) {
-		before := describeRole(*p)
-		giveRole(p, role, fv)
-		return []wave.Event{{At: now, Actor: actor, Action: actPersonRole, Item: id, Before: before, After: describeRole(*p)}}, nil
+		before := p.Role
+		p.Role = role
+		return []wave.Event{{At: now, Actor: actor, Action: actPersonRole, Item: id, Before: string(before), After: string(role)}}, nil
 	})
 }
 
+// role gives a person a role. Contact duties live on the enrolments, so a
+// role moves them: "contact FV" names the person contact of FV in every
+// active wave it is enrolled in, "viewer" takes them off every enrolment
+// and says which they leave; KS roles keep the duties they have.
 func (d *Dispatcher) role(ctx context.Context, in Input) (Reply, error) {
 	role, ok := roleWords[strings.ToLower(in.Args[1])]
 	if !ok {
@@ -103,20 +90,90 @@ func (d *Dispatcher) role(ctx context.Context, in Input) (Reply, error) {
 	if p.ID == in.Me.ID && role != wave.RoleAdmin {
 		return Reply{}, refuse(catalog.OwnAdminRole)
 	}
-	after := p
-	after.ContactOf = append([]string(nil), p.ContactOf...)
-	giveRole(&after, role, fv)
-	if describeRole(after) == describeRole(p) {
-		return Reply{}, unchanged(catalog.RoleUnchanged.In(in.Lang, mentions(in.Lang, p.ID), roleText(in.Lang, p.Role, p.ContactOf)))
+	waves, err := d.waves(ctx)
+	if err != nil {
+		return Reply{}, err
+	}
+	var named, join []string
+	enrolledInActive := false
+	for _, w := range waves {
+		for _, e := range w.Enrolments {
+			r := w.ID + "/" + e.FV
+			if e.HasContact(p.ID) {
+				named = append(named, r)
+			}
+			if e.FV == fv && active(w) {
+				enrolledInActive = true
+				if !e.HasContact(p.ID) {
+					join = append(join, r)
+				}
+			}
+		}
+	}
+	var leave []string
+	switch {
+	case role == wave.RoleContact && !enrolledInActive:
+		return Reply{}, refuse(catalog.RoleNoEnrolment, fv)
+	case role == wave.RoleViewer:
+		leave = named
+	}
+	if p.Role == role && len(join) == 0 && len(leave) == 0 {
+		return Reply{}, unchanged(catalog.RoleUnchanged.In(in.Lang, mentions(in.Lang, p.ID), roleText(in.Lang, p.Role, named)))
 	}
 	if _, err := d.mention(ctx, in.Me.ID, "@"+p.ID, in.Now); err != nil {
 		return Reply{}, err
 	}
-	p, err = d.setRole(ctx, in.Me.ID, p.ID, role, fv)
-	if err != nil {
-		return Reply{}, err
+	if p.Role != role {
+		if p, err = d.setRole(ctx, in.Me.ID, p.ID, role); err != nil {
+			return Reply{}, err
+		}
 	}
-	return Reply{Lines: []string{catalog.RoleSet.In(in.Lang, mentions(in.Lang, p.ID), roleText(in.Lang, p.Role, p.ContactOf))}}, nil
+	for _, r := range join {
+		if err := d.moveContact(ctx, in, r, p.ID, true); err != nil {
+			return Reply{}, err
+		}
+	}
+	for _, r := range leave {
+		if err := d.moveContact(ctx, in, r, p.ID, false); err != nil {
+			return Reply{}, err
+		}
+	}
+	var duties []string
+	if role == wave.RoleContact {
+		duties = append(slices.Clone(named), join...)
+		slices.Sort(duties)
+	}
+	reply := Reply{Lines: []string{catalog.RoleSet.In(in.Lang, mentions(in.Lang, p.ID), roleText(in.Lang, p.Role, duties))}}
+	switch {
+	case len(leave) > 0:
+		reply.Lines = append(reply.Lines, catalog.LeftEnrolments.In(in.Lang, len(leave), mentions(in.Lang, p.ID), catalog.List(in.Lang, leave)))
+	case len(named) > 0 && role != wave.RoleContact:
+		reply.Lines = append(reply.Lines, catalog.StillContact.In(in.Lang, mentions(in.Lang, p.ID), catalog.List(in.Lang, named)))
+	case len(join) > 0:
+		reply.Lines = append(reply.Lines, catalog.ContactsWelcomed.In(in.Lang, 1, mentions(in.Lang, p.ID)))
+	}
+	return reply, nil
+}
+
+// moveContact names person contact of enrolment rs ("b3/BUF"), or takes
+// them off it.
+func (d *Dispatcher) moveContact(ctx context.Context, in Input, rs, person string, name bool) error {
+	r, err := d.parseRef(rs)
+	if err != nil {
+		return err
+	}
+	_, err = d.updateEnrolment(ctx, r, func(w *wave.Wave, e *wave.Enrolment) ([]wave.Event, error) {
+		ev := wave.Event{At: in.Now, Actor: in.Me.ID, Wave: w.ID, FV: e.FV, Action: actContactAdd, Item: person}
+		switch {
+		case name && len(e.AddContacts(w.NoticeAt(in.Now), person)) > 0:
+		case !name && w.RemoveContact(e.FV, person):
+			ev.Action = actContactRemove
+		default:
+			return nil, nil
+		}
+		return []wave.Event{ev}, nil
+	})
+	return err
 }
 
 func (d *Dispatcher) lang(ctx context.Context, in Input) (Reply, error) {
@@ -156,28 +213,44 @@ func (d *Dispatcher) Lang(ctx context.Context, person string) string {
 // logLimit is how many audit events "log" shows.
 const logLimit = 20
 
+// log shows the audit trail of a wave, of an enrolment (ID/FV), or of a
+// forvaltning (FV): its enrolments in every wave, with their KØR workflow.
 func (d *Dispatcher) log(ctx context.Context, in Input) (Reply, error) {
-	id, fv := in.Args[0], ""
-	if strings.Contains(id, "/") {
-		r, err := d.parseRef(id)
+	var events []wave.Event
+	if strings.Contains(in.Args[0], "/") {
+		r, err := d.parseRef(in.Args[0])
 		if err != nil {
 			return Reply{}, err
 		}
-		id, fv = r.wave, r.fv
-	}
-	w, err := d.wave(ctx, id)
-	if err != nil {
-		return Reply{}, err
-	}
-	events, err := d.cfg.Store.Events(ctx, w.ID, fv, logLimit)
-	if err != nil {
-		return Reply{}, err
+		w, err := d.wave(ctx, r.wave)
+		if err != nil {
+			return Reply{}, err
+		}
+		if events, err = d.cfg.Store.Events(ctx, w.ID, r.fv, logLimit); err != nil {
+			return Reply{}, err
+		}
+	} else {
+		w, fv, err := d.waveOrFV(ctx, in.Args[0])
+		switch {
+		case err != nil:
+			return Reply{}, err
+		case fv != "":
+			events, err = d.fvEvents(ctx, fv)
+		default:
+			events, err = d.cfg.Store.Events(ctx, w.ID, "", logLimit)
+		}
+		if err != nil {
+			return Reply{}, err
+		}
 	}
 	r := Reply{Title: catalog.LogTitle.In(in.Lang, typed(in.Args[0]))}
 	loc := d.cfg.Calendar.Location()
 	for _, ev := range events {
 		subject := ev.Wave
-		if ev.FV != "" {
+		switch {
+		case ev.Wave == "":
+			subject = ev.FV
+		case ev.FV != "":
 			subject += "/" + ev.FV
 		}
 		line := fmt.Sprintf("%s %s %s: %s", ev.At.In(loc).Format("2006-01-02 15:04"), mentions(in.Lang, ev.Actor), subject, actionText[ev.Action].In(in.Lang))
@@ -196,6 +269,32 @@ func (d *Dispatcher) log(ctx context.Context, in Input) (Reply, error) {
 	return r, nil
 }
 
+// fvEvents is a forvaltning's audit trail: its events in every wave it is
+// enrolled in, and its KØR workflow events from before tracks moved to the
+// enrolments; newest first, at most logLimit.
+func (d *Dispatcher) fvEvents(ctx context.Context, fv string) ([]wave.Event, error) {
+	events, err := d.cfg.Store.Events(ctx, "", fv, logLimit)
+	if err != nil {
+		return nil, err
+	}
+	waves, err := d.waves(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range waves {
+		if _, err := w.Enrolment(fv); err != nil {
+			continue
+		}
+		evs, err := d.cfg.Store.Events(ctx, w.ID, fv, logLimit)
+		if err != nil {
+			return nil, err
+		}
+		events = append(events, evs...)
+	}
+	slices.SortStableFunc(events, func(a, b wave.Event) int { return b.At.Compare(a.At) })
+	return events[:min(len(events), logLimit)], nil
+}
+
 // logItem names what an event changed, in lang: an activity or step by its
 // title, a person as a mention.
 func (d *Dispatcher) logItem(lang string, ev wave.Event) string {
@@ -203,14 +302,11 @@ func (d *Dispatcher) logItem(lang string, ev wave.Event) string {
 	case ev.Item == "":
 		return ""
 	case ev.Action == actRemindSnooze:
-		return catalog.About.In(lang, d.activityTitle(lang, ev.Item))
-	case ev.Action == actActivityStatus || ev.Action == actActivityNote || ev.Action == actActivityDue:
+		return catalog.About.In(lang, d.itemTitle(lang, ev.Item))
+	case ev.Action == actActivityStatus || ev.Action == actActivityNote || ev.Action == actActivityDue || ev.Action == actActivityPart:
 		return catalog.Quoted.In(lang, d.activityTitle(lang, ev.Item))
-	case ev.Action == actWorkflowStep:
-		if s, ok := d.cfg.Template.Step(ev.Item); ok {
-			return catalog.Quoted.In(lang, wave.WorkflowStep{TitleDA: s.TitleDA, TitleEN: s.TitleEN}.Title(lang))
-		}
-		return ev.Item
+	case ev.Action == actWorkflowStep || ev.Action == actWorkflowPart || ev.Action == actWorkflowDue:
+		return catalog.Quoted.In(lang, d.itemTitle(lang, ev.Item))
 	}
 	return mentions(lang, ev.Item)
 }
@@ -231,6 +327,20 @@ func (d *Dispatcher) logValue(lang string, ev wave.Event, v string) string {
 			return catalog.StatusDone.In(lang)
 		}
 		return catalog.StatusTodo.In(lang)
+	case actActivityPart, actWorkflowPart:
+		if wave.Party(v) == wave.PartyKS {
+			return catalog.LogPartKS.In(lang)
+		}
+		return catalog.LogPartFV.In(lang)
+	case actTrainingDecide:
+		if due, ok := strings.CutPrefix(v, "yes: "); ok {
+			return catalog.TrainingLogYes.In(lang, due)
+		}
+		no := catalog.TrainingLogNo.In(lang)
+		if reason := strings.TrimSpace(strings.TrimPrefix(v, "no:")); reason != "" {
+			no += " (" + reason + ")"
+		}
+		return no
 	case actPersonRole:
 		return describedRoleText(lang, v)
 	case actPersonLang:
@@ -246,84 +356,4 @@ func (d *Dispatcher) logValue(lang string, ev wave.Event, v string) string {
 		return mentions(lang, v)
 	}
 	return v
-}
-
-func (d *Dispatcher) workflow(ctx context.Context, in Input) (Reply, error) {
-	fv, err := d.forvaltning(in.Args[0])
-	if err != nil {
-		return Reply{}, err
-	}
-	var track wave.Workflow
-	switch len(in.Args) {
-	case 1:
-		track, err = d.cfg.Store.Workflow(ctx, fv)
-		if errors.Is(err, storage.ErrNotFound) {
-			track, err = wave.NewWorkflow(fv, d.cfg.Template), nil
-		}
-	case 2:
-		if isTemplateWord(in.Args[1]) {
-			return d.workflowTemplate(ctx, in, fv)
-		}
-		return Reply{}, refuse(catalog.MissingArg, argName(catalog.ArgStep))
-	case 3:
-		track, err = d.markStep(ctx, in, fv)
-	default:
-		return Reply{}, refuse(catalog.TooManyArgs, typed(in.restAfter(3)))
-	}
-	if err != nil {
-		return Reply{}, err
-	}
-	done, total := track.Progress()
-	r := Reply{Title: catalog.WorkflowTitle.In(in.Lang, fv), Progress: &Progress{Done: done, Total: total, Text: progressText(in.Lang, done, 0, total)}}
-	for _, s := range track.Steps {
-		mark, who := "○", ""
-		if s.Done {
-			mark, who = "✓", " – "+mentions(in.Lang, s.DoneBy)
-		}
-		r.Lines = append(r.Lines, fmt.Sprintf("%s %s – %s (%s)%s", mark, s.Key, s.Title(in.Lang), s.Owner, who))
-	}
-	return r, nil
-}
-
-// markStep is "workflow FV done STEP" or "workflow FV undo STEP"; marking a
-// step as it already is changes nothing.
-func (d *Dispatcher) markStep(ctx context.Context, in Input, fv string) (wave.Workflow, error) {
-	var done bool
-	switch strings.ToLower(in.Args[1]) {
-	case "done", "færdig", "faerdig":
-		done = true
-	case "undo", "fortryd":
-	default:
-		return wave.Workflow{}, refuse(catalog.UnknownSubcommand, typed(in.Args[1]))
-	}
-	step, ok := d.cfg.Template.Step(in.Args[2])
-	if !ok {
-		var keys []string
-		for _, s := range d.cfg.Template.Workflow {
-			keys = append(keys, s.Key)
-		}
-		return wave.Workflow{}, refuse(catalog.UnknownStep, typed(in.Args[2]), strings.Join(keys, ", "))
-	}
-	title := wave.WorkflowStep{TitleDA: step.TitleDA, TitleEN: step.TitleEN}.Title(in.Lang)
-	if err := mayChange(in.Me, step.Owner, fv, title); err != nil {
-		return wave.Workflow{}, err
-	}
-	return d.cfg.Store.UpdateWorkflow(ctx, wave.NewWorkflow(fv, d.cfg.Template), func(w *wave.Workflow) ([]wave.Event, error) {
-		s, err := w.Step(step.Key)
-		if err != nil {
-			return nil, refuse(catalog.UnknownStep, step.Key, step.Key)
-		}
-		before := s.Done
-		switch {
-		case before == done && done:
-			return nil, unchanged(catalog.StepAlreadyDone.In(in.Lang, fv, title))
-		case before == done:
-			return nil, unchanged(catalog.StepNotDone.In(in.Lang, fv, title))
-		}
-		if err := w.Mark(step.Key, done, in.Me.ID, in.Now); err != nil {
-			return nil, err
-		}
-		return []wave.Event{{At: in.Now, Actor: in.Me.ID, FV: fv, Action: actWorkflowStep, Item: step.Key,
-			Before: fmt.Sprint(before), After: fmt.Sprint(done)}}, nil
-	})
 }

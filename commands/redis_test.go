@@ -63,7 +63,7 @@ func TestRoundTripsPerCommand(t *testing.T) {
 		{"anna: wave show b3", 2},
 		{"anna: done b3/BUF kickoff", 3},
 		{"maria: done b3/BUF info", 3},
-		{"anna: auth request b3/BUF 2027-02-15", 3},
+		{"anna: auth request b3/BUF 2027-01-27", 3},
 	}
 	for _, tt := range tests {
 		before := rt.n.Load()

@@ -18,7 +18,8 @@ const (
 	maxSnoozeHours = 72
 )
 
-// subject is what reminders are about: an enrolment, or one of its activities.
+// subject is what reminders are about: an enrolment, or one of its
+// activities or KØR workflow steps.
 type subject struct {
 	ref
 	activity string
@@ -31,7 +32,7 @@ func (s subject) String() string {
 	return s.ref.String() + "/" + s.activity
 }
 
-// parseSubject reads "b3/BUF" or "b3/BUF/pc".
+// parseSubject reads "b3/BUF", "b3/BUF/pc" or "b3/BUF/deliver".
 func (d *Dispatcher) parseSubject(s string) (subject, error) {
 	parts := strings.Split(s, "/")
 	if len(parts) > 3 || (len(parts) == 3 && parts[2] == "") {
@@ -43,7 +44,7 @@ func (d *Dispatcher) parseSubject(s string) (subject, error) {
 	}
 	sub := subject{ref: r}
 	if len(parts) == 3 {
-		if sub.activity, err = d.activityKey(parts[2]); err != nil {
+		if sub.activity, err = d.itemKey(parts[2]); err != nil {
 			return subject{}, err
 		}
 	}
@@ -70,14 +71,20 @@ func (d *Dispatcher) remindList(ctx context.Context, in Input) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	var pending []notify.Pending
-	for _, w := range waves {
-		pending = append(pending, d.cfg.Policy.Pending(w, in.Me.ID, in.Now)...)
+	type item struct {
+		notify.Pending
+		w *wave.Wave
 	}
-	slices.SortStableFunc(pending, func(a, b notify.Pending) int { return a.At.Compare(b.At) })
+	var pending []item
+	for i := range waves {
+		for _, p := range d.cfg.Policy.Pending(waves[i], in.Me.ID, in.Now) {
+			pending = append(pending, item{p, &waves[i]})
+		}
+	}
+	slices.SortStableFunc(pending, func(a, b item) int { return a.At.Compare(b.At) })
 	r := Reply{Title: catalog.RemindListTitle.In(in.Lang, mentions(in.Lang, in.Me.ID))}
 	for _, p := range pending {
-		line := catalog.RemindListItem.In(in.Lang, d.moment(in.Lang, p.At), p.Subject(), d.reminderText(in.Lang, p.Reminder))
+		line := catalog.RemindListItem.In(in.Lang, d.moment(in.Lang, p.At), p.Subject(), d.reminderText(in.Lang, p.Reminder, p.w))
 		if !p.SnoozedUntil.IsZero() {
 			line += " " + catalog.RemindListSnoozed.In(in.Lang, d.moment(in.Lang, p.SnoozedUntil))
 		}
@@ -104,9 +111,9 @@ func (d *Dispatcher) remindSnooze(ctx context.Context, in Input) (Reply, error) 
 	}
 	until := d.cfg.Policy.SnoozeUntil(in.Now, days, hours)
 	_, err = d.updateEnrolment(ctx, sub.ref, func(w *wave.Wave, e *wave.Enrolment) ([]wave.Event, error) {
-		if sub.activity != "" {
-			if _, err := e.Activity(sub.activity); err != nil {
-				return nil, d.unknownActivity(sub.activity)
+		if _, err := e.Activity(sub.activity); sub.activity != "" && err != nil {
+			if _, err := e.Workflow.Step(sub.activity); err != nil {
+				return nil, refuse(catalog.NoRemindersAbout, sub)
 			}
 		}
 		if !d.cfg.Policy.Hears(*w, e.FV, sub.activity, in.Me.ID) {
@@ -139,45 +146,109 @@ var reminderText = map[notify.Kind]catalog.Message{
 	notify.AuthSoon: catalog.RemindAuthSoon, notify.AuthToday: catalog.RemindAuthToday, notify.AuthOverdue: catalog.RemindAuthOverdue,
 	notify.AuthEscalate: catalog.RemindAuthEscalate, notify.EvalNotice: catalog.RemindEval, notify.ActivitySoon: catalog.RemindActivitySoon,
 	notify.ActivityOverdue: catalog.RemindActivityOverdue, notify.NoContact: catalog.RemindNoContact,
-	notify.DeliveryFailed: catalog.RemindDeliveryFailed,
+	notify.DeliveryFailed: catalog.RemindDeliveryFailed, notify.ApplySoon: catalog.RemindApplySoon, notify.ApplyOverdue: catalog.RemindApplyOverdue,
+	notify.DecisionSoon: catalog.RemindDecisionSoon, notify.DecisionOverdue: catalog.RemindDecisionOverdue,
+	notify.StepSoon: catalog.RemindStepSoon, notify.StepOverdue: catalog.RemindStepOverdue,
 }
 
-// reminderText is what a reminder says in lang.
-func (d *Dispatcher) reminderText(lang string, r notify.Reminder) string {
+// reminderText is what a reminder says in lang. Those about the
+// authorization feedback, applying it and the training decision name the
+// enrolment and the date; those about an activity or step its title too.
+// The notices that need the wave (an answer, a welcome) take it from w.
+func (d *Dispatcher) reminderText(lang string, r notify.Reminder, w *wave.Wave) string {
 	ref := r.Wave + "/" + r.FV
-	switch {
-	case r.Kind == notify.DeliveryFailed:
+	switch r.Kind {
+	case notify.DeliveryFailed:
 		return reminderText[r.Kind].In(lang, ref, mentions(lang, r.About))
-	case r.Activity == "":
+	case notify.AuthAnswered:
+		if e, err := w.Enrolment(r.FV); err == nil && e.Auth != nil && !e.Auth.OK {
+			return catalog.RemindAnsweredFix.In(lang, ref, day(lang, r.Due), mentions(lang, r.About), e.Auth.Note)
+		}
+		return catalog.RemindAnsweredOK.In(lang, ref, day(lang, r.Due), mentions(lang, r.About))
+	case notify.Welcome:
+		return catalog.RemindWelcome.In(lang, ref, w.ID, w.Name, day(lang, w.Start), mentions(lang, w.Lead))
+	case notify.StepSoon, notify.StepOverdue:
+		return reminderText[r.Kind].In(lang, ref, d.stepTitle(lang, r.Activity), day(lang, r.Due))
+	case notify.ActivitySoon, notify.ActivityOverdue:
+		if r.Activity == wave.AuthActivity {
+			return catalog.RemindAuthAsk.In(lang, ref, d.activityTitle(lang, r.Activity), day(lang, r.Due))
+		}
+	}
+	if r.Activity == "" || r.Kind == notify.ApplySoon || r.Kind == notify.ApplyOverdue || r.Kind == notify.DecisionSoon || r.Kind == notify.DecisionOverdue {
 		return reminderText[r.Kind].In(lang, ref, day(lang, r.Due))
 	}
 	return reminderText[r.Kind].In(lang, ref, d.activityTitle(lang, r.Activity), day(lang, r.Due))
+}
+
+// welcome is what a new contact reads under their welcome: their duties,
+// the enrolment's activities and dates with who does each, and the user
+// guides.
+func (d *Dispatcher) welcome(lang string, w *wave.Wave, fv string) []string {
+	e, err := w.Enrolment(fv)
+	if err != nil {
+		return nil
+	}
+	lines := []string{catalog.WelcomeDuties.In(lang), catalog.WelcomeActivities.In(lang)}
+	who := map[wave.Party]catalog.Message{wave.PartyKS: catalog.WhoKS, wave.PartyFV: catalog.WhoFV, wave.PartyBoth: catalog.WhoBoth}
+	for _, a := range byDue(e.Activities) {
+		lines = append(lines, catalog.WelcomeActivity.In(lang, day(lang, a.Due), a.Title(lang), who[a.Responsible].In(lang)))
+	}
+	if len(d.cfg.Template.Guides) == 0 {
+		lines = append(lines, catalog.WelcomeNoGuides.In(lang))
+	} else {
+		lines = append(lines, catalog.WelcomeGuides.In(lang))
+		for _, g := range d.cfg.Template.Guides {
+			lines = append(lines, catalog.WelcomeGuide.In(lang, g.Solution, g.URL))
+		}
+	}
+	return append(lines, catalog.WelcomeHelp.In(lang, w.ID+"/"+fv))
 }
 
 // digestButtons is how many of a digest's reminders get a button.
 const digestButtons = 3
 
 // Digest is the message of a digest in its recipient's language: what is
-// due, and buttons to act on it or snooze it. One reminder reads as one
-// line with its action and two snoozes; several are grouped by enrolment,
-// most urgent first, with the actions of the first few. Adapters deliver
-// it as they deliver replies.
+// due, and buttons to act on it or snooze it. One reminder reads as its
+// lines with its action and, unless it is a one-off notice, two snoozes;
+// several are grouped by enrolment, most urgent first, with the actions of
+// the first few. Adapters deliver it as they deliver replies.
 func (d *Dispatcher) Digest(ctx context.Context, dg notify.Digest) Reply {
 	lang := d.cfg.Lang
 	if p, err := d.person(ctx, dg.Recipient); err == nil && p.Lang != "" {
 		lang = p.Lang
 	}
+	waves := map[string]*wave.Wave{}
+	lines := func(r notify.Reminder) []string {
+		w := waves[r.Wave]
+		if w == nil {
+			w = &wave.Wave{ID: r.Wave, Name: r.Wave}
+			if r.Kind == notify.Welcome || r.Kind == notify.AuthAnswered {
+				if loaded, err := d.cfg.Store.Wave(ctx, r.Wave); err == nil {
+					w = &loaded
+				} else {
+					d.cfg.Logger.Warn("load the wave of a reminder", "wave", r.Wave, "err", err)
+				}
+				waves[r.Wave] = w
+			}
+		}
+		out := []string{d.reminderLine(ctx, lang, dg.Recipient, r, w)}
+		if r.Kind == notify.Welcome {
+			out = append(out, d.welcome(lang, w, r.FV)...)
+		}
+		return out
+	}
 	if len(dg.Reminders) == 1 {
 		r := dg.Reminders[0]
-		snooze := "remind snooze " + r.Subject() + " "
-		return Reply{
-			Command: "reminder",
-			Title:   catalog.ReminderTitle.In(lang),
-			Lines:   []string{d.reminderLine(ctx, lang, dg.Recipient, r)},
-			Actions: []Action{d.reminderButton(ctx, lang, dg.Recipient, r),
-				{Label: catalog.ButtonSnooze1d.In(lang), Command: snooze + "1d"},
-				{Label: catalog.ButtonSnooze3d.In(lang), Command: snooze + "3d"}},
+		reply := Reply{Command: "reminder", Title: catalog.ReminderTitle.In(lang), Lines: lines(r), Actions: []Action{d.reminderButton(ctx, lang, dg.Recipient, r)}}
+		if r.Kind == notify.Welcome {
+			reply.Title = catalog.WelcomeTitle.In(lang)
 		}
+		if !r.Kind.Notice() {
+			snooze := "remind snooze " + r.Subject() + " "
+			reply.Actions = append(reply.Actions, Action{Label: catalog.ButtonSnooze1d.In(lang), Command: snooze + "1d"},
+				Action{Label: catalog.ButtonSnooze3d.In(lang), Command: snooze + "3d"})
+		}
+		return reply
 	}
 	reply := Reply{Command: "reminder", Title: catalog.DigestTitle.In(lang, len(dg.Reminders))}
 	for _, r := range notify.NewDigest(dg.Recipient, dg.Reminders).Reminders {
@@ -187,7 +258,7 @@ func (d *Dispatcher) Digest(ctx context.Context, dg notify.Digest) Reply {
 			reply.Sections = append(reply.Sections, Section{Title: ref})
 			i = len(reply.Sections) - 1
 		}
-		reply.Sections[i].Lines = append(reply.Sections[i].Lines, d.reminderLine(ctx, lang, dg.Recipient, r))
+		reply.Sections[i].Lines = append(reply.Sections[i].Lines, lines(r)...)
 		if len(reply.Actions) < digestButtons {
 			a := d.reminderButton(ctx, lang, dg.Recipient, r)
 			a.Label += " – " + r.Subject()
@@ -198,14 +269,24 @@ func (d *Dispatcher) Digest(ctx context.Context, dg notify.Digest) Reply {
 }
 
 // reminderAction is the button that deals with a reminder: answer the
-// feedback, mark the activity done, or look at the enrolment.
+// feedback, mark the activity or step done, mark the authorizations
+// applied, decide against training, or look at the enrolment.
 func reminderAction(lang string, r notify.Reminder) Action {
 	ref := r.Wave + "/" + r.FV
 	switch r.Kind {
 	case notify.AuthSoon, notify.AuthToday, notify.AuthOverdue:
 		return Action{Label: catalog.ButtonAuthOK.In(lang), Command: "auth ok " + ref}
 	case notify.ActivitySoon, notify.ActivityOverdue:
+		if r.Activity == wave.AuthActivity {
+			break
+		}
 		return Action{Label: catalog.ButtonDone.In(lang), Command: "done " + ref + " " + r.Activity}
+	case notify.StepSoon, notify.StepOverdue:
+		return Action{Label: catalog.ButtonDone.In(lang), Command: "workflow " + ref + " done " + r.Activity}
+	case notify.AuthAnswered, notify.ApplySoon, notify.ApplyOverdue:
+		return Action{Label: catalog.ButtonApplied.In(lang), Command: "auth applied " + ref}
+	case notify.DecisionSoon, notify.DecisionOverdue:
+		return Action{Label: catalog.ButtonNoTraining.In(lang), Command: "training " + ref + " no"}
 	}
 	return Action{Label: catalog.ButtonStatus.In(lang), Command: "status " + ref}
 }

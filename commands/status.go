@@ -16,9 +16,12 @@ func (d *Dispatcher) status(ctx context.Context, in Input) (Reply, error) {
 		return d.statusAll(ctx, in, today)
 	}
 	if !strings.Contains(in.Args[0], "/") {
-		w, err := d.wave(ctx, in.Args[0])
-		if err != nil {
+		w, fv, err := d.waveOrFV(ctx, in.Args[0])
+		switch {
+		case err != nil:
 			return Reply{}, err
+		case fv != "":
+			return d.statusFV(ctx, in, fv, today)
 		}
 		r := Reply{
 			Title:  catalog.WaveTitle.In(in.Lang, w.ID, w.Name),
@@ -42,13 +45,47 @@ func (d *Dispatcher) status(ctx context.Context, in Input) (Reply, error) {
 	}
 	s := d.enrolmentSection(in.Lang, w, *e, today)
 	r := Reply{Title: catalog.EnrolmentTitle.In(in.Lang, ref, w.Name), Progress: s.Progress, Fields: s.Fields}
-	for _, a := range e.Activities {
-		r.Lines = append(r.Lines, activityLine(in.Lang, a, today))
+	for _, a := range byDue(e.Activities) {
+		r.Lines = append(r.Lines, activityLine(in.Lang, *e, a, today))
 	}
-	if e.Auth != nil && e.Auth.State == wave.AuthRequested && in.Me.IsContactOf(e.FV) {
+	if e.Auth != nil && e.Auth.State == wave.AuthRequested && e.HasContact(in.Me.ID) {
 		r.Actions = append(r.Actions, Action{Label: catalog.ButtonAuthOK.In(in.Lang), Command: "auth ok " + ref.String()})
 	}
 	return r, nil
+}
+
+// statusFV is a forvaltning across waves: each enrolment, and its KØR
+// workflow track.
+func (d *Dispatcher) statusFV(ctx context.Context, in Input, fv string, today wave.Date) (Reply, error) {
+	waves, err := d.waves(ctx)
+	if err != nil {
+		return Reply{}, err
+	}
+	r := Reply{Title: fv}
+	for _, w := range waves {
+		e, err := w.Enrolment(fv)
+		if err != nil {
+			continue
+		}
+		track, err := d.track(ctx, e)
+		if err != nil {
+			return Reply{}, err
+		}
+		r.Sections = append(r.Sections, d.enrolmentSection(in.Lang, w, *e, today),
+			d.trackSection(in.Lang, ref{wave: w.ID, fv: fv}, track, today))
+	}
+	if len(r.Sections) == 0 {
+		r.Lines = []string{catalog.WorkflowNotEnrolled.In(in.Lang, fv)}
+	}
+	return r, nil
+}
+
+// byDue orders activities by due date, keeping the template's order among
+// those due the same day, so no activity is listed before one due earlier.
+func byDue(acts []wave.Activity) []wave.Activity {
+	out := slices.Clone(acts)
+	slices.SortStableFunc(out, func(a, b wave.Activity) int { return a.Due.Compare(b.Due) })
+	return out
 }
 
 func (d *Dispatcher) statusAll(ctx context.Context, in Input, today wave.Date) (Reply, error) {
@@ -128,6 +165,8 @@ func (d *Dispatcher) nextDeadlineText(lang string, e wave.Enrolment, today wave.
 	switch {
 	case !ok:
 		return "–"
+	case next.Apply:
+		return catalog.DeadlineApply.In(lang, day(lang, next.Due))
 	case next.Activity == nil:
 		return catalog.DeadlineAuth.In(lang, day(lang, next.Due))
 	default:
@@ -144,9 +183,9 @@ func authText(lang string, a *wave.AuthRequest, today wave.Date) string {
 	case a.State == wave.AuthRequested:
 		return catalog.AuthStateRequested.In(lang, day(lang, a.Due))
 	case a.State == wave.AuthAnswered && a.OK:
-		return catalog.AuthStateAnsweredOK.In(lang, mentions(lang, a.AnsweredBy))
+		return catalog.AuthStateAnsweredOK.In(lang, mentions(lang, a.AnsweredBy), day(lang, a.ApplyBy))
 	case a.State == wave.AuthAnswered:
-		return catalog.AuthStateAnsweredFix.In(lang, mentions(lang, a.AnsweredBy), a.Note)
+		return catalog.AuthStateAnsweredFix.In(lang, mentions(lang, a.AnsweredBy), a.Note, day(lang, a.ApplyBy))
 	default:
 		return catalog.AuthStateApplied.In(lang, mentions(lang, a.AppliedBy))
 	}
@@ -161,8 +200,25 @@ var statusName = map[wave.Status]catalog.Message{
 	wave.StatusBlocked: catalog.StatusBlocked, wave.StatusSkipped: catalog.StatusSkipped,
 }
 
-func activityLine(lang string, a wave.Activity, today wave.Date) string {
-	line := fmt.Sprintf("%s %s – %s (%s) – %s – %s", statusMark[a.Status], a.Key, a.Title(lang), a.Responsible, day(lang, a.Due), statusName[a.Status].In(lang))
+// activityLine is one activity of enrolment e: its status, the training
+// decision, which side a shared activity waits for, and whether it is
+// overdue.
+func activityLine(lang string, e wave.Enrolment, a wave.Activity, today wave.Date) string {
+	status := statusName[a.Status].In(lang)
+	if a.Key == wave.TrainingActivity {
+		switch t := e.Training; {
+		case e.TrainingUndecided():
+			status = catalog.TrainingUndecided.In(lang)
+		case t != nil && !t.Needed:
+			status = catalog.TrainingDecidedNo.In(lang, mentions(lang, t.By))
+		case t != nil:
+			status += " – " + catalog.TrainingDecidedYes.In(lang, mentions(lang, t.By))
+		}
+	}
+	line := fmt.Sprintf("%s %s – %s (%s) – %s – %s", statusMark[a.Status], a.Key, a.Title(lang), a.Responsible, day(lang, a.Due), status)
+	if waiting := a.Waiting(); len(waiting) == 1 && a.Responsible == wave.PartyBoth {
+		line += " – " + catalog.WaitingFor.In(lang, sideName(waiting).In(lang))
+	}
 	if !a.Status.Closed() && a.Due.Before(today) {
 		line += " – " + catalog.Overdue.In(lang)
 	}
@@ -178,6 +234,14 @@ type task struct {
 	line string
 }
 
+// owes reports whether a person who speaks for sides owes some of waiting.
+func owes(sides, waiting []wave.Party) bool {
+	return slices.ContainsFunc(waiting, func(p wave.Party) bool { return slices.Contains(sides, p) })
+}
+
+// my lists what the caller owes: open activities of their side, the
+// training decision, the authorization feedback or applying it, and the
+// next KØR workflow step of a track under way; by date, undated last.
 func (d *Dispatcher) my(ctx context.Context, in Input) (Reply, error) {
 	waves, err := d.waves(ctx)
 	if err != nil {
@@ -187,31 +251,65 @@ func (d *Dispatcher) my(ctx context.Context, in Input) (Reply, error) {
 	var tasks []task
 	add := func(due wave.Date, m catalog.Message, args ...any) {
 		line := m.In(in.Lang, args...)
-		if due.Before(today) {
+		if !due.IsZero() && due.Before(today) {
 			line += " – " + catalog.Overdue.In(in.Lang)
 		}
 		tasks = append(tasks, task{due, line})
 	}
 	for _, w := range waves {
-		lead := w.Lead == in.Me.ID
 		for _, e := range w.Enrolments {
-			contact := e.HasContact(in.Me.ID) || in.Me.IsContactOf(e.FV)
+			var mine []wave.Party
+			if w.Lead == in.Me.ID {
+				mine = append(mine, wave.PartyKS)
+			}
+			if e.HasContact(in.Me.ID) {
+				mine = append(mine, wave.PartyFV)
+			}
+			if len(mine) == 0 {
+				continue
+			}
 			ref := w.ID + "/" + e.FV
 			for _, a := range e.Activities {
-				if !a.Status.Closed() && ((contact && a.Responsible.IncludesFV()) || (lead && a.Responsible.IncludesKS())) {
+				switch {
+				case a.Key == wave.TrainingActivity && e.TrainingUndecided():
+					if slices.Contains(mine, wave.PartyFV) {
+						add(a.Due, catalog.TaskDecideTraining, day(in.Lang, a.Due), ref)
+					}
+				case a.Key == wave.AuthActivity:
+					// Before a request, asking is KS's move; after it, the feedback is the task.
+					if e.Auth == nil && owes(mine, a.Waiting()) && slices.Contains(mine, wave.PartyKS) {
+						add(a.Due, catalog.TaskActivity, day(in.Lang, a.Due), ref, a.Key, a.Title(in.Lang))
+					}
+				case owes(mine, a.Waiting()):
 					add(a.Due, catalog.TaskActivity, day(in.Lang, a.Due), ref, a.Key, a.Title(in.Lang))
 				}
 			}
-			switch {
-			case e.Auth == nil:
-			case contact && e.Auth.State == wave.AuthRequested:
-				add(e.Auth.Due, catalog.TaskAuthAnswer, day(in.Lang, e.Auth.Due), ref)
-			case lead && e.Auth.State == wave.AuthAnswered:
-				add(e.Auth.Due, catalog.TaskAuthApply, day(in.Lang, e.Auth.Due), ref)
+			switch a := e.Auth; {
+			case a == nil:
+			case a.State == wave.AuthRequested && slices.Contains(mine, wave.PartyFV):
+				add(a.Due, catalog.TaskAuthAnswer, day(in.Lang, a.Due), ref)
+			case a.State == wave.AuthAnswered && slices.Contains(mine, wave.PartyKS):
+				add(a.ApplyBy, catalog.TaskAuthApply, day(in.Lang, a.ApplyBy), ref)
+			}
+			if s, ok := e.Workflow.Next(); ok && e.Workflow.Started() && owes(mine, s.Waiting()) {
+				when := catalog.StepNoDate.In(in.Lang)
+				if !s.Due.IsZero() {
+					when = day(in.Lang, s.Due)
+				}
+				add(s.Due, catalog.TaskStep, when, ref, s.Title(in.Lang))
 			}
 		}
 	}
-	slices.SortStableFunc(tasks, func(a, b task) int { return a.due.Compare(b.due) })
+	slices.SortStableFunc(tasks, func(a, b task) int {
+		switch {
+		case a.due.IsZero() != b.due.IsZero():
+			if a.due.IsZero() {
+				return 1
+			}
+			return -1
+		}
+		return a.due.Compare(b.due)
+	})
 	r := Reply{Title: catalog.MyTitle.In(in.Lang, mentions(in.Lang, in.Me.ID))}
 	for _, t := range tasks {
 		r.Lines = append(r.Lines, t.line)

@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -20,7 +21,7 @@ type TemplateView struct {
 	Me       wave.Person
 	FV       string
 	Template wave.AuthTemplate
-	Workflow wave.Workflow
+	Workflow wave.Track
 	// Problems are the template's broken rules, row by row.
 	Problems []wave.Problem
 	// What the person may do now.
@@ -38,17 +39,14 @@ func (d *Dispatcher) TemplateView(ctx context.Context, person, fv string) (Templ
 	if fv, err = d.forvaltning(fv); err != nil {
 		return v, err
 	}
-	if !pg.me.MayChange(wave.PartyFV, fv) {
-		return v, refuse(catalog.PageNotYours)
+	if ok, err := d.mayFillTemplate(ctx, pg.me, fv); err != nil || !ok {
+		return v, cmp.Or(err, refuse(catalog.PageNotYours))
 	}
 	if v.Template, err = d.cfg.Store.AuthTemplate(ctx, fv); err != nil && !errors.Is(err, storage.ErrNotFound) {
 		return v, err
 	}
 	v.Template.FV = fv
-	if v.Workflow, err = d.cfg.Store.Workflow(ctx, fv); errors.Is(err, storage.ErrNotFound) {
-		v.Workflow, err = wave.NewWorkflow(fv, d.cfg.Template), nil
-	}
-	if err != nil {
+	if v.Workflow, err = d.fvTrack(ctx, fv); err != nil {
 		return v, err
 	}
 	v.Problems = v.Template.Validate()
@@ -68,8 +66,8 @@ func (d *Dispatcher) templatePage(ctx context.Context, person, fv string) (page,
 	if fv, err = d.forvaltning(fv); err != nil {
 		return pg, "", err
 	}
-	if !pg.me.MayChange(wave.PartyFV, fv) {
-		return pg, "", refuse(catalog.NotAllowed, KSOrContact.who())
+	if ok, err := d.mayFillTemplate(ctx, pg.me, fv); err != nil || !ok {
+		return pg, "", cmp.Or(err, refuse(catalog.NotAllowed, KSOrContact.who()))
 	}
 	return pg, fv, nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"unicode/utf8"
 
 	"wavebot/catalog"
@@ -18,13 +19,18 @@ const (
 	actWaveEnroll     = "wave.enroll"
 	actWaveLead       = "wave.lead"
 	actContactAdd     = "contact.add"
+	actContactRemove  = "contact.remove"
 	actActivityStatus = "activity.status"
+	actActivityPart   = "activity.part"
+	actTrainingDecide = "training.decide"
 	actActivityNote   = "activity.note"
 	actActivityDue    = "activity.due"
 	actAuthRequest    = "auth.request"
 	actAuthAnswer     = "auth.answer"
 	actAuthApply      = "auth.apply"
 	actWorkflowStep   = "workflow.step"
+	actWorkflowPart   = "workflow.part"
+	actWorkflowDue    = "workflow.due"
 	actPersonCreate   = "person.create"
 	actPersonRole     = "person.role"
 	actPersonLang     = "person.lang"
@@ -37,13 +43,18 @@ var actionText = map[string]catalog.Message{
 	actWaveEnroll:     catalog.ActWaveEnroll,
 	actWaveLead:       catalog.ActWaveLead,
 	actContactAdd:     catalog.ActContactAdd,
+	actContactRemove:  catalog.ActContactRemove,
 	actActivityStatus: catalog.ActActivityStatus,
+	actActivityPart:   catalog.ActPart,
+	actTrainingDecide: catalog.ActTrainingDecide,
 	actActivityNote:   catalog.ActActivityNote,
 	actActivityDue:    catalog.ActActivityDue,
 	actAuthRequest:    catalog.ActAuthRequest,
 	actAuthAnswer:     catalog.ActAuthAnswer,
 	actAuthApply:      catalog.ActAuthApply,
 	actWorkflowStep:   catalog.ActWorkflowStep,
+	actWorkflowPart:   catalog.ActPart,
+	actWorkflowDue:    catalog.ActStepDue,
 	actPersonCreate:   catalog.ActPersonCreate,
 	actPersonRole:     catalog.ActPersonRole,
 	actPersonLang:     catalog.ActPersonLang,
@@ -58,6 +69,9 @@ func (d *Dispatcher) waveCreate(ctx context.Context, in Input) (Reply, error) {
 	}
 	start, err := parseDate(in.Args[1])
 	if err != nil {
+		return Reply{}, err
+	}
+	if err := d.deadline(in.Now, start); err != nil {
 		return Reply{}, err
 	}
 	name := in.restAfter(2)
@@ -142,20 +156,30 @@ func (d *Dispatcher) waveEnroll(ctx context.Context, in Input) (Reply, error) {
 		}
 		fvs = append(fvs, fv)
 	}
+	var moved []string
 	w, err := d.update(ctx, in.Args[0], func(w *wave.Wave) ([]wave.Event, error) {
 		var evs []wave.Event
+		moved = nil
 		for _, fv := range fvs {
-			if err := w.Enroll(fv, d.cfg.Template, d.cfg.Calendar); err != nil {
+			acts, err := w.Enroll(fv, d.cfg.Template, d.cfg.Calendar, in.Now)
+			if err != nil {
 				return nil, refuse(catalog.AlreadyEnrolled, fv, w.ID)
 			}
 			evs = append(evs, wave.Event{At: in.Now, Actor: in.Me.ID, Wave: w.ID, FV: fv, Action: actWaveEnroll})
+			if len(acts) > 0 {
+				var items []string
+				for _, a := range acts {
+					items = append(items, catalog.MovedDate.In(in.Lang, a.Title(in.Lang), day(in.Lang, a.Due)))
+				}
+				moved = append(moved, catalog.DatesMoved.In(in.Lang, w.ID+"/"+fv, catalog.List(in.Lang, items)))
+			}
 		}
 		return evs, nil
 	})
 	if err != nil {
 		return Reply{}, err
 	}
-	return Reply{Lines: []string{catalog.Enrolled.In(in.Lang, len(fvs), catalog.List(in.Lang, fvs), w.ID, len(d.cfg.Template.Activities))}}, nil
+	return Reply{Lines: append([]string{catalog.Enrolled.In(in.Lang, len(fvs), catalog.List(in.Lang, fvs), w.ID, len(d.cfg.Template.Activities))}, moved...)}, nil
 }
 
 // waveLead names a wave's KS lead. The lead works for KS by definition, so
@@ -186,85 +210,164 @@ func (d *Dispatcher) waveLead(ctx context.Context, in Input) (Reply, error) {
 	return Reply{Lines: []string{catalog.LeadSet.In(in.Lang, mentions(in.Lang, p.ID), w.ID)}}, nil
 }
 
-// contact names contacts of an enrolment. Every mention is checked before
-// anyone is created; naming only people who already are contacts changes
-// nothing.
+// contact changes who acts for an enrolment: "contact ID/FV @a @b" names
+// contacts, "contact ID/FV remove @a" takes someone off, and "contact
+// ID/FV set @a @b" makes the list exactly these. Every mention is checked
+// before anyone is created; a change that leaves the list as it is
+// changes nothing. A new contact is welcomed; one who leaves hears nothing
+// more about the enrolment.
 func (d *Dispatcher) contact(ctx context.Context, in Input) (Reply, error) {
 	r, err := d.parseRef(in.Args[0])
 	if err != nil {
 		return Reply{}, err
 	}
-	if !AdminOrContact.allows(in.Me, r.fv) {
-		return Reply{}, refuse(catalog.NotAllowed, AdminOrContact.who())
+	mode, words := "", in.Args[1:]
+	switch w := strings.ToLower(words[0]); w {
+	case "remove", "fjern", "set", "sæt", "saet":
+		mode, words = w, words[1:]
+	}
+	if len(words) == 0 {
+		return Reply{}, refuse(catalog.MissingArg, argName(catalog.ArgPeople))
 	}
 	_, e, err := d.enrolment(ctx, r)
 	if err != nil {
 		return Reply{}, err
 	}
-	var named []wave.Person
-	for _, m := range in.Args[1:] {
+	if !AdminOrContact.allows(in.Me, e) {
+		return Reply{}, refuse(catalog.NotAllowed, AdminOrContact.who())
+	}
+	var named []string
+	for _, m := range words {
 		p, err := d.known(ctx, m)
 		if err != nil {
 			return Reply{}, err
 		}
-		if !slices.ContainsFunc(named, func(o wave.Person) bool { return o.ID == p.ID }) {
-			named = append(named, p)
+		if !slices.Contains(named, p.ID) {
+			named = append(named, p.ID)
 		}
 	}
-	var fresh, already []string
-	roleless := false
-	for _, p := range named {
-		if e.HasContact(p.ID) {
-			already = append(already, p.ID)
+	var add, remove, already []string
+	for _, id := range named {
+		if e.HasContact(id) {
+			already = append(already, id)
 		} else {
-			fresh = append(fresh, p.ID)
+			add = append(add, id)
 		}
-		roleless = roleless || !p.IsContactOf(r.fv)
 	}
-	if len(fresh) == 0 && !roleless {
+	switch mode {
+	case "remove", "fjern":
+		if len(add) > 0 {
+			return Reply{}, refuse(catalog.NotAContact, mentions(in.Lang, add...), r.String())
+		}
+		add, remove, already = nil, named, nil
+	case "set", "sæt", "saet":
+		remove = slices.DeleteFunc(slices.Clone(e.Contacts), func(c string) bool { return slices.Contains(named, c) })
+	}
+	if len(add) == 0 && len(remove) == 0 {
 		return Reply{}, unchanged(catalog.ContactsUnchanged.In(in.Lang, len(already), mentions(in.Lang, already...), r))
 	}
-	for _, id := range fresh {
-		if _, err := d.mention(ctx, in.Me.ID, "@"+id, in.Now); err != nil {
-			return Reply{}, err
-		}
-	}
-	if len(fresh) > 0 {
-		_, err = d.updateEnrolment(ctx, r, func(w *wave.Wave, e *wave.Enrolment) ([]wave.Event, error) {
-			var evs []wave.Event
-			for _, id := range fresh {
-				if !e.HasContact(id) {
-					e.AddContacts(id)
-					evs = append(evs, wave.Event{At: in.Now, Actor: in.Me.ID, Wave: w.ID, FV: e.FV, Action: actContactAdd, Item: id})
-				}
-			}
-			return evs, nil
-		})
-		if err != nil {
-			return Reply{}, err
-		}
-	}
-	for _, p := range named {
-		if p.IsContactOf(r.fv) {
-			continue
-		}
-		_, err := d.cfg.Store.UpdatePerson(ctx, p.ID, func(p *wave.Person) ([]wave.Event, error) {
-			before := describeRole(*p)
-			p.MakeContactOf(r.fv)
-			return []wave.Event{{At: in.Now, Actor: in.Me.ID, Action: actPersonRole, Item: p.ID, Before: before, After: describeRole(*p)}}, nil
-		})
-		if err != nil {
-			return Reply{}, err
-		}
+	left, err := d.changeContacts(ctx, in, r, add, remove)
+	if err != nil {
+		return Reply{}, err
 	}
 	var reply Reply
-	if len(fresh) > 0 {
-		reply.Lines = append(reply.Lines, catalog.ContactsSet.In(in.Lang, len(fresh), mentions(in.Lang, fresh...), r))
+	if len(add) > 0 {
+		reply.Lines = append(reply.Lines, catalog.ContactsSet.In(in.Lang, len(add), mentions(in.Lang, add...), r),
+			catalog.ContactsWelcomed.In(in.Lang, len(add), mentions(in.Lang, add...)))
 	}
-	if len(already) > 0 {
+	if len(already) > 0 && mode == "" {
 		reply.Lines = append(reply.Lines, catalog.ContactsAlready.In(in.Lang, len(already), mentions(in.Lang, already...), r))
 	}
+	if len(remove) > 0 {
+		reply.Lines = append(reply.Lines, catalog.ContactsRemoved.In(in.Lang, len(remove), mentions(in.Lang, remove...), r))
+	}
+	if left == 0 {
+		reply.Lines = append(reply.Lines, catalog.NoContactsLeft.In(in.Lang, r))
+	}
 	return reply, nil
+}
+
+// changeContacts names add and removes remove as contacts of enrolment r,
+// in one write, and brings their roles along: a viewer named becomes a
+// contact, a contact named nowhere any more a viewer. It returns how many
+// contacts the enrolment has left.
+func (d *Dispatcher) changeContacts(ctx context.Context, in Input, r ref, add, remove []string) (int, error) {
+	for _, id := range add {
+		if _, err := d.mention(ctx, in.Me.ID, "@"+id, in.Now); err != nil {
+			return 0, err
+		}
+	}
+	left := 0
+	_, err := d.updateEnrolment(ctx, r, func(w *wave.Wave, e *wave.Enrolment) ([]wave.Event, error) {
+		var evs []wave.Event
+		for _, id := range e.AddContacts(w.NoticeAt(in.Now), add...) {
+			evs = append(evs, wave.Event{At: in.Now, Actor: in.Me.ID, Wave: w.ID, FV: e.FV, Action: actContactAdd, Item: id})
+		}
+		for _, id := range remove {
+			if w.RemoveContact(e.FV, id) {
+				evs = append(evs, wave.Event{At: in.Now, Actor: in.Me.ID, Wave: w.ID, FV: e.FV, Action: actContactRemove, Item: id})
+			}
+		}
+		left = len(e.Contacts)
+		return evs, nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	for _, id := range add {
+		if err := d.changeRole(ctx, in, id, func(p *wave.Person) bool { return p.MakeContact() }); err != nil {
+			return 0, err
+		}
+	}
+	for _, id := range remove {
+		refs, err := d.contactOf(ctx, id)
+		if err != nil {
+			return 0, err
+		}
+		if len(refs) > 0 {
+			continue
+		}
+		if err := d.changeRole(ctx, in, id, func(p *wave.Person) bool {
+			if p.Role != wave.RoleContact {
+				return false
+			}
+			p.Role = wave.RoleViewer
+			return true
+		}); err != nil {
+			return 0, err
+		}
+	}
+	return left, nil
+}
+
+// changeRole changes person id's role as change says, logging it when it
+// reports a change.
+func (d *Dispatcher) changeRole(ctx context.Context, in Input, id string, change func(p *wave.Person) bool) error {
+	_, err := d.cfg.Store.UpdatePerson(ctx, id, func(p *wave.Person) ([]wave.Event, error) {
+		before := p.Role
+		if !change(p) {
+			return nil, nil
+		}
+		return []wave.Event{{At: in.Now, Actor: in.Me.ID, Action: actPersonRole, Item: id, Before: string(before), After: string(p.Role)}}, nil
+	})
+	return err
+}
+
+// contactOf lists the enrolments that name person as a contact, "b3/BUF".
+func (d *Dispatcher) contactOf(ctx context.Context, person string) ([]string, error) {
+	waves, err := d.waves(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var refs []string
+	for _, w := range waves {
+		for _, e := range w.Enrolments {
+			if e.HasContact(person) {
+				refs = append(refs, w.ID+"/"+e.FV)
+			}
+		}
+	}
+	return refs, nil
 }
 
 // mentions renders person ids as mentions in a sentence ("@maria",

@@ -22,8 +22,8 @@ func TestNoticesGoOutOnceAtTheirInstant(t *testing.T) {
 		if snooze {
 			w.Snooze(wave.Snooze{FV: "BUF", Person: "anna", Until: escalation.Add(48 * time.Hour)})
 		}
-		w.AddNotice(wave.Notice{Kind: wave.NoticeListSubmitted, FV: "BUF", At: submitted, To: []string{"anna"}})
-		w.AddNotice(wave.Notice{Kind: wave.NoticeListSubmitted, FV: "BUF", At: submitted.Add(time.Minute), To: []string{"anna"}})
+		w.AddNotice(wave.Notice{Kind: wave.NoticeTemplateDelivered, FV: "BUF", At: submitted, To: []string{"anna"}})
+		w.AddNotice(wave.Notice{Kind: wave.NoticeTemplateDelivered, FV: "BUF", At: submitted.Add(time.Minute), To: []string{"anna"}})
 		return w
 	}
 	kinds := func(rs []Reminder) map[Kind]int {
@@ -38,27 +38,27 @@ func TestNoticesGoOutOnceAtTheirInstant(t *testing.T) {
 
 	w := noticed(false)
 	due := p.Due(w, w.Reminded, submitted.Add(time.Hour))
-	if k := kinds(due); k[ListSubmitted] != 2 || k[AuthEscalate] != 1 {
+	if k := kinds(due); k[TemplateDelivered] != 2 || k[AuthEscalate] != 1 {
 		t.Errorf("due to the lead: %v; want both notices and the escalation", k)
 	}
 	var first Reminder
 	for _, r := range due {
-		if r.Kind == ListSubmitted && (first.Key == "" || r.At.Before(first.At)) {
+		if r.Kind == TemplateDelivered && (first.Key == "" || r.At.Before(first.At)) {
 			first = r
 		}
 	}
 	if !first.At.Equal(submitted) || first.Subject() != "b3/BUF" {
 		t.Errorf("the notice: %+v", first)
 	}
-	if d := NewDigest("anna", due); d.Reminders[0].Kind != AuthEscalate || d.Reminders[1].Kind != ListSubmitted {
+	if d := NewDigest("anna", due); d.Reminders[0].Kind != AuthEscalate || d.Reminders[1].Kind != TemplateDelivered {
 		t.Errorf("digest order: %v, %v", d.Reminders[0].Kind, d.Reminders[1].Kind)
 	}
-	if k := kinds(p.Due(w, submitted.Add(time.Hour), submitted.Add(2*time.Hour))); k[ListSubmitted] != 0 {
+	if k := kinds(p.Due(w, submitted.Add(time.Hour), submitted.Add(2*time.Hour))); k[TemplateDelivered] != 0 {
 		t.Errorf("the notices came again: %v", k)
 	}
 
 	w = noticed(true)
-	if k := kinds(p.Due(w, w.Reminded, submitted.Add(time.Hour))); k[ListSubmitted] != 2 || k[AuthEscalate] != 0 {
+	if k := kinds(p.Due(w, w.Reminded, submitted.Add(time.Hour))); k[TemplateDelivered] != 2 || k[AuthEscalate] != 0 {
 		t.Errorf("with the enrolment snoozed: %v; want the notices only", k)
 	}
 	if next, ok := p.Next(w, escalation); !ok || !next.Equal(submitted) {

@@ -17,7 +17,8 @@ type Pending struct {
 
 // Pending lists, for each subject of wave w that person hears about, the
 // next reminder after now, if it falls within ListAhead business days.
-// The list is ordered by time.
+// One-off notices are not listed: they go out as soon as their cause
+// happens. The list is ordered by time.
 func (p Policy) Pending(w wave.Wave, person string, now time.Time) []Pending {
 	horizon := p.at(p.Calendar.AddBusinessDays(p.Calendar.Today(now), p.ListAhead))
 	var out []Pending
@@ -38,7 +39,7 @@ func (p Policy) Pending(w wave.Wave, person string, now time.Time) []Pending {
 	}
 	all := p.series(w)
 	for _, s := range all {
-		if !slices.Contains(s.recipients, person) {
+		if s.kind.Notice() || !slices.Contains(s.recipients, person) {
 			continue
 		}
 		after := now
@@ -84,9 +85,9 @@ func (p Policy) SnoozeUntil(now time.Time, days, hours int) time.Time {
 }
 
 // Hears reports whether person gets reminders about the subject fv/activity
-// of wave w in its present state.
+// of wave w in its present state, other than one-off notices.
 func (p Policy) Hears(w wave.Wave, fv, activity, person string) bool {
 	return slices.ContainsFunc(p.series(w), func(s series) bool {
-		return s.fv == fv && s.activity == activity && slices.Contains(s.recipients, person)
+		return !s.kind.Notice() && s.fv == fv && s.activity == activity && slices.Contains(s.recipients, person)
 	})
 }

@@ -25,24 +25,49 @@ const (
 	ActivitySoon    Kind = "activity-soon"
 	ActivityOverdue Kind = "activity-overdue"
 	NoContact       Kind = "no-contact"
+	// ApplySoon and ApplyOverdue remind the KS lead to apply the
+	// authorizations the forvaltning answered about.
+	ApplySoon    Kind = "apply-soon"
+	ApplyOverdue Kind = "apply-overdue"
+	// DecisionSoon and DecisionOverdue ask the contacts to decide whether
+	// their users need training.
+	DecisionSoon    Kind = "decision-soon"
+	DecisionOverdue Kind = "decision-overdue"
+	// StepSoon and StepOverdue are about a KØR workflow step with a date.
+	StepSoon    Kind = "step-soon"
+	StepOverdue Kind = "step-overdue"
 	// DeliveryFailed tells the KS lead, once, that a person could not be
 	// reached with a reminder about the enrolment.
 	DeliveryFailed Kind = "delivery-failed"
+	// AuthAnswered tells the KS lead, at once, that the forvaltning
+	// answered; About is who answered.
+	AuthAnswered Kind = "auth-answered"
+	// Welcome greets a contact, once, when they are named.
+	Welcome Kind = "welcome"
 )
+
+// Notice reports whether k is a one-off notice, sent once at the instant
+// of what caused it: it is not a repeat of its subject, so it is never
+// snoozed, never folded into a later reminder and not listed ahead.
+func (k Kind) Notice() bool {
+	return k == DeliveryFailed || k == AuthAnswered || k == Welcome || k == TemplateDelivered
+}
 
 // Reminder is one message to one person.
 type Reminder struct {
 	// Key identifies the reminder: subject, kind, occurrence and recipient.
 	// A key is delivered once.
-	Key       string
-	At        time.Time
-	Kind      Kind
-	Wave, FV  string
+	Key      string
+	At       time.Time
+	Kind     Kind
+	Wave, FV string
+	// Activity is the key of the activity or KØR workflow step the
+	// reminder is about; the template keeps the two sets of names apart.
 	Activity  string
 	Due       wave.Date
 	Recipient string
-	// About is the person a DeliveryFailed reminder is about, or the
-	// instant that names a notice (ListSubmitted, TemplateDelivered).
+	// About is the person a DeliveryFailed or AuthAnswered reminder is
+	// about.
 	About string
 }
 
@@ -55,18 +80,32 @@ func (r Reminder) Subject() string {
 	return s
 }
 
-// series is a reminder that occurs once at the send time of its first
-// day, or every business day from then on while its cause lasts, or once
-// at an exact instant.
+// repeat is how often a series recurs while its cause lasts.
+type repeat int
+
+const (
+	// once: at the send time of its first day.
+	once repeat = iota
+	// daily: every business day from its first: the KS lead's escalation.
+	daily
+	// thinning: every business day for the policy's RepeatDaily days, then
+	// every RepeatEvery business days: what is overdue.
+	thinning
+)
+
+// series is a reminder that occurs at the send time of its first day,
+// once or repeating while its cause lasts, or once at an exact instant.
 type series struct {
-	kind       Kind
-	fv         string
-	activity   string
-	due        wave.Date
-	first      wave.Date
-	daily      bool
-	at         time.Time
-	about      string
+	kind     Kind
+	fv       string
+	activity string
+	due      wave.Date
+	first    wave.Date
+	repeat   repeat
+	at       time.Time
+	about    string
+	// occurrence tells a one-off notice apart from others of its kind.
+	occurrence string
 	recipients []string
 }
 
@@ -81,53 +120,98 @@ func (p Policy) series(w wave.Wave) []series {
 			out = append(out, s)
 		}
 	}
+	notice := func(kind Kind, fv string, at time.Time, about string, due wave.Date, to ...string) {
+		add(series{kind: kind, fv: fv, at: at, about: about, due: due, occurrence: at.UTC().Format(time.RFC3339Nano), recipients: to})
+	}
+	// dated adds the reminders of something due: soon before, then overdue.
+	dated := func(soon, overdue Kind, fv, key string, due wave.Date, to []string) {
+		add(series{kind: soon, fv: fv, activity: key, due: due, first: c.AddBusinessDays(due, -p.ActivitySoon), recipients: to})
+		add(series{kind: overdue, fv: fv, activity: key, due: due, first: c.AddBusinessDays(due, 1), repeat: thinning, recipients: to})
+	}
 	lead := []string{w.Lead}
 	for _, s := range notices(w) {
 		add(s)
 	}
 	for _, f := range w.DeliveryFailures {
 		if f.Person != w.Lead {
-			add(series{kind: DeliveryFailed, fv: f.FV, at: f.At, about: f.Person, recipients: lead})
+			add(series{kind: DeliveryFailed, fv: f.FV, at: f.At, about: f.Person, occurrence: f.Person, recipients: lead})
 		}
 	}
 	for _, e := range w.Enrolments {
 		contacts := e.Contacts
-		if len(contacts) == 0 {
-			add(series{kind: NoContact, fv: e.FV, due: w.Start, first: c.AddBusinessDays(w.Start, -p.NoContactFrom), daily: true, recipients: lead})
+		waiting := func(sides []wave.Party) []string { return responsible(sides, contacts, w.Lead) }
+		for _, person := range contacts {
+			if at := e.ContactSince[person]; !at.IsZero() {
+				notice(Welcome, e.FV, at, "", w.Start, person)
+			}
 		}
-		if a := e.Auth; a != nil && a.State == wave.AuthRequested {
+		// Enrolments stored before their time was recorded count from the
+		// wave's creation.
+		enrolled := e.EnrolledAt
+		if enrolled.IsZero() {
+			enrolled = w.CreatedAt
+		}
+		if len(contacts) == 0 && !enrolled.IsZero() {
+			add(series{kind: NoContact, fv: e.FV, due: w.Start, first: c.AddBusinessDays(c.Today(enrolled), p.NoContactAfter), repeat: thinning, recipients: lead})
+		}
+		authOpen := true
+		if a, err := e.Activity(wave.AuthActivity); err == nil && a.Status == wave.StatusSkipped {
+			authOpen = false
+		}
+		switch a := e.Auth; {
+		case a == nil || !authOpen:
+		case a.State == wave.AuthRequested:
 			add(series{kind: AuthSoon, fv: e.FV, due: a.Due, first: c.AddBusinessDays(a.Due, -p.AuthSoon), recipients: contacts})
 			if c.IsBusinessDay(a.Due) {
 				add(series{kind: AuthToday, fv: e.FV, due: a.Due, first: a.Due, recipients: contacts})
 			}
-			add(series{kind: AuthOverdue, fv: e.FV, due: a.Due, first: c.AddBusinessDays(a.Due, 1), daily: true, recipients: contacts})
-			add(series{kind: AuthEscalate, fv: e.FV, due: a.Due, first: c.AddBusinessDays(a.Due, p.AuthEscalate), daily: true, recipients: lead})
+			add(series{kind: AuthOverdue, fv: e.FV, due: a.Due, first: c.AddBusinessDays(a.Due, 1), repeat: thinning, recipients: contacts})
+			add(series{kind: AuthEscalate, fv: e.FV, due: a.Due, first: c.AddBusinessDays(a.Due, p.AuthEscalate), repeat: daily, recipients: lead})
+		case a.State == wave.AuthAnswered:
+			notice(AuthAnswered, e.FV, a.AnsweredAt, a.AnsweredBy, a.ApplyBy, w.Lead)
+			// Answers stored before KS had an apply-by date have none to remind of.
+			if !a.ApplyBy.IsZero() {
+				dated(ApplySoon, ApplyOverdue, e.FV, wave.AuthActivity, a.ApplyBy, lead)
+			}
 		}
 		for _, a := range e.Activities {
 			if a.Status.Closed() || a.Due.IsZero() || (a.Key == wave.AuthActivity && e.Auth != nil) {
 				continue
 			}
-			who := responsible(a.Responsible, contacts, w.Lead)
-			if a.Key == wave.EvaluationActivity {
+			switch {
+			case a.Key == wave.TrainingActivity && e.TrainingUndecided():
+				dated(DecisionSoon, DecisionOverdue, e.FV, a.Key, a.Due, contacts)
+			case a.Key == wave.EvaluationActivity:
 				for _, n := range p.EvalNotices {
 					add(series{kind: EvalNotice, fv: e.FV, activity: a.Key, due: a.Due, first: c.AddBusinessDays(a.Due, -n), recipients: union(contacts, lead)})
 				}
-			} else {
-				add(series{kind: ActivitySoon, fv: e.FV, activity: a.Key, due: a.Due, first: c.AddBusinessDays(a.Due, -p.ActivitySoon), recipients: who})
+				add(series{kind: ActivityOverdue, fv: e.FV, activity: a.Key, due: a.Due, first: c.AddBusinessDays(a.Due, 1), repeat: thinning, recipients: waiting(a.Waiting())})
+			case a.Key == wave.AuthActivity:
+				// Before KS has asked for the feedback, asking is KS's move.
+				dated(ActivitySoon, ActivityOverdue, e.FV, a.Key, a.Due, lead)
+			default:
+				dated(ActivitySoon, ActivityOverdue, e.FV, a.Key, a.Due, waiting(a.Waiting()))
 			}
-			add(series{kind: ActivityOverdue, fv: e.FV, activity: a.Key, due: a.Due, first: c.AddBusinessDays(a.Due, 1), daily: true, recipients: who})
+		}
+		for _, s := range e.Workflow {
+			if !s.Done && !s.Due.IsZero() {
+				dated(StepSoon, StepOverdue, e.FV, s.Key, s.Due, waiting(s.Waiting()))
+			}
 		}
 	}
 	return out
 }
 
-func responsible(p wave.Party, contacts []string, lead string) []string {
+// responsible is who does the part of sides: the contacts for the
+// forvaltning, the lead for KS.
+func responsible(sides []wave.Party, contacts []string, lead string) []string {
 	var out []string
-	if p.IncludesFV() {
-		out = append(out, contacts...)
-	}
-	if p.IncludesKS() {
-		out = union(out, []string{lead})
+	for _, side := range sides {
+		if side == wave.PartyFV {
+			out = union(out, contacts)
+		} else {
+			out = union(out, []string{lead})
+		}
 	}
 	return out
 }
@@ -144,45 +228,67 @@ func union(a, b []string) []string {
 
 func (p Policy) at(d wave.Date) time.Time { return p.Calendar.At(d, p.SendHour, p.SendMinute) }
 
+// offset returns the business-day offset from a series' first day at
+// which it occurs nearest to n: the last at or before n (down), or the
+// first at or after it.
+func (p Policy) offset(r repeat, n int, down bool) int {
+	if r == daily || n < p.RepeatDaily {
+		return n
+	}
+	base, every := p.RepeatDaily-1, max(p.RepeatEvery, 1)
+	k := (n - base) / every
+	if !down && (n-base)%every != 0 {
+		k++
+	}
+	return base + k*every
+}
+
 // latest returns the last occurrence of s at or before t.
 func (p Policy) latest(s series, t time.Time) (time.Time, bool) {
-	if !s.at.IsZero() {
+	c := p.Calendar
+	switch {
+	case !s.at.IsZero():
 		return s.at, !s.at.After(t)
-	}
-	if !s.daily {
+	case s.repeat == once:
 		return p.at(s.first), !p.at(s.first).After(t)
 	}
-	d := p.Calendar.Today(t)
-	if p.at(d).After(t) || !p.Calendar.IsBusinessDay(d) {
-		d = p.Calendar.AddBusinessDays(d, -1)
+	d := c.Today(t)
+	if p.at(d).After(t) || !c.IsBusinessDay(d) {
+		d = c.AddBusinessDays(d, -1)
 	}
-	first := p.Calendar.NextBusinessDay(s.first)
-	return p.at(d), !d.Before(first)
+	first := c.NextBusinessDay(s.first)
+	if d.Before(first) {
+		return time.Time{}, false
+	}
+	return p.at(c.AddBusinessDays(first, p.offset(s.repeat, c.BusinessDaysBetween(first, d), true))), true
 }
 
 // next returns the first occurrence of s after t.
 func (p Policy) next(s series, t time.Time) (time.Time, bool) {
-	if !s.at.IsZero() {
+	c := p.Calendar
+	switch {
+	case !s.at.IsZero():
 		return s.at, s.at.After(t)
-	}
-	if !s.daily {
+	case s.repeat == once:
 		at := p.at(s.first)
 		return at, at.After(t)
 	}
-	d := p.Calendar.NextBusinessDay(s.first)
-	if today := p.Calendar.Today(t); d.Before(today) {
-		d = p.Calendar.NextBusinessDay(today)
+	first := c.NextBusinessDay(s.first)
+	d := first
+	if today := c.Today(t); d.Before(today) {
+		d = c.NextBusinessDay(today)
 	}
-	for !p.at(d).After(t) {
-		d = p.Calendar.AddBusinessDays(d, 1)
+	if !p.at(d).After(t) {
+		d = c.AddBusinessDays(d, 1)
 	}
-	return p.at(d), true
+	return p.at(c.AddBusinessDays(first, p.offset(s.repeat, c.BusinessDaysBetween(first, d), false))), true
 }
 
-// reminder is occurrence at of series s for one recipient.
+// reminder is occurrence at of series s for one recipient; occurrence
+// names the day of a repeating series.
 func (p Policy) reminder(w wave.Wave, s series, at time.Time, recipient, occurrence string) Reminder {
-	if s.about != "" {
-		occurrence = s.about
+	if s.occurrence != "" {
+		occurrence = s.occurrence
 	}
 	r := Reminder{At: at, Kind: s.kind, Wave: w.ID, FV: s.fv, Activity: s.activity, Due: s.due, Recipient: recipient, About: s.about}
 	r.Key = strings.Join([]string{r.Subject(), string(s.kind), occurrence, recipient}, "|")
@@ -204,7 +310,7 @@ func (p Policy) Due(w wave.Wave, from, to time.Time) []Reminder {
 			continue
 		}
 		for _, person := range s.recipients {
-			if until, ok := w.SnoozedUntil(s.fv, s.activity, person); !ok || !at.Before(until) || s.kind.oneOff() {
+			if until, ok := w.SnoozedUntil(s.fv, s.activity, person); !ok || !at.Before(until) || s.kind.Notice() {
 				out = append(out, p.reminder(w, s, at, person, p.Calendar.Today(at).String()))
 			}
 		}
@@ -228,13 +334,13 @@ func (p Policy) Due(w wave.Wave, from, to time.Time) []Reminder {
 
 // latestPerSubject keeps, of the reminders to one person about one
 // subject, those of the latest time: after a sweeper outage a person hears
-// that an activity is overdue, not also that it was due soon. A notice
-// that someone could not be reached stands on its own.
+// that an activity is overdue, not also that it was due soon. A one-off
+// notice stands on its own.
 func latestPerSubject(rs []Reminder) []Reminder {
 	var out []Reminder
 	for _, r := range rs {
-		if r.Kind.oneOff() || !slices.ContainsFunc(rs, func(o Reminder) bool {
-			return !o.Kind.oneOff() && o.Subject() == r.Subject() && o.Recipient == r.Recipient && o.At.After(r.At)
+		if r.Kind.Notice() || !slices.ContainsFunc(rs, func(o Reminder) bool {
+			return !o.Kind.Notice() && o.Subject() == r.Subject() && o.Recipient == r.Recipient && o.At.After(r.At)
 		}) {
 			out = append(out, r)
 		}
@@ -250,7 +356,7 @@ func (p Policy) snoozed(all []series, z wave.Snooze) (series, bool) {
 	var bestAt time.Time
 	found := false
 	for _, s := range all {
-		if s.kind.oneOff() || s.fv != z.FV || s.activity != z.Activity || !slices.Contains(s.recipients, z.Person) {
+		if s.kind.Notice() || s.fv != z.FV || s.activity != z.Activity || !slices.Contains(s.recipients, z.Person) {
 			continue
 		}
 		if at, ok := p.latest(s, z.Until); ok && (!found || at.After(bestAt)) {
@@ -292,10 +398,12 @@ type Digest struct {
 }
 
 // urgency orders kinds from the most pressing: an escalation and what is
-// overdue before what is due today, before what comes soon.
+// overdue before what waits for an answer or is due today, before what
+// comes soon; a welcome, which asks nothing, comes last.
 var urgency = map[Kind]int{
-	AuthEscalate: 0, DeliveryFailed: 1, ListSubmitted: 1, TemplateDelivered: 1, AuthOverdue: 2, ActivityOverdue: 3, NoContact: 4, AuthToday: 5, AuthSoon: 6,
-	ActivitySoon: 7, EvalNotice: 8,
+	AuthEscalate: 0, DeliveryFailed: 1, TemplateDelivered: 1, AuthOverdue: 2, ApplyOverdue: 3, ActivityOverdue: 4, DecisionOverdue: 5, StepOverdue: 6,
+	NoContact: 7, AuthAnswered: 8, AuthToday: 9, AuthSoon: 10, ApplySoon: 11, DecisionSoon: 12, ActivitySoon: 13, StepSoon: 14,
+	EvalNotice: 15, Welcome: 16,
 }
 
 // NewDigest gathers reminders to one recipient into a digest, most urgent

@@ -2,6 +2,7 @@ package notify
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -28,11 +29,11 @@ func simulatedWave(t testing.TB) wave.Wave {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := w.Enroll("BUF", wave.DefaultTemplate(), cph); err != nil {
+	if _, err := w.Enroll("BUF", wave.DefaultTemplate(), cph, time.Time{}); err != nil {
 		t.Fatal(err)
 	}
 	e := &w.Enrolments[0]
-	e.AddContacts("maria")
+	e.AddContacts(time.Time{}, "maria")
 	for _, a := range e.Activities {
 		if a.Key != wave.EvaluationActivity {
 			e.SetStatus(a.Key, wave.StatusDone, "", "anna", time.Time{})
@@ -48,97 +49,192 @@ func feedbackWave(t testing.TB, due string) wave.Wave {
 	w := simulatedWave(t)
 	e := &w.Enrolments[0]
 	e.SetStatus(wave.EvaluationActivity, wave.StatusDone, "", "anna", time.Time{})
-	if err := e.RequestAuth(day(due), "anna", time.Time{}); err != nil {
+	if _, err := e.RequestAuth(day(due), "anna", time.Time{}); err != nil {
 		t.Fatal(err)
 	}
 	return w
 }
 
-// simulatedTimeline is every reminder of the simulated wave: when (UTC),
-// what, about what, to whom.
+// simulatedTimeline is every reminder of the wave of
+// TestSimulatedWaveTimeline: when (UTC), what, about what, to whom. It is
+// worked out by hand from the policy (09:00 Copenhagen time on business
+// days; soon D-2; what is overdue daily for three business days, then
+// every fifth; the lead's escalation daily from D+3) and the changes the
+// test makes on the way, listed there.
 var simulatedTimeline = []string{
-	"2027-02-11 08:00Z auth-soon b3/BUF maria",
-	"2027-02-15 08:00Z auth-today b3/BUF maria",
-	"2027-02-16 08:00Z auth-overdue b3/BUF maria",
-	"2027-02-17 08:00Z auth-overdue b3/BUF maria",
-	"2027-02-18 08:00Z auth-escalate b3/BUF anna",
-	"2027-02-18 08:00Z auth-overdue b3/BUF maria",
-	"2027-02-19 08:00Z auth-escalate b3/BUF anna",
-	"2027-02-19 08:00Z auth-overdue b3/BUF maria",
+	// Training waits for a decision, due 25 January: soon on the 21st,
+	// overdue on the 26th, 27th and 28th, then a week after the 28th.
+	"2027-01-21 08:00Z decision-soon b3/BUF/training maria",
+	"2027-01-26 08:00Z decision-overdue b3/BUF/training maria",
+	"2027-01-27 08:00Z decision-overdue b3/BUF/training maria",
+	"2027-01-28 08:00Z decision-overdue b3/BUF/training maria",
+	"2027-02-04 08:00Z decision-overdue b3/BUF/training maria",
+	// The feedback, due Wednesday 27 January: soon on the 25th, today on the
+	// 27th, overdue on the 28th, 29th and 1 February; the lead's escalation
+	// from 1 February (D+3) stays daily until maria answers on the 2nd at noon.
+	"2027-01-25 08:00Z auth-soon b3/BUF maria",
+	"2027-01-27 08:00Z auth-today b3/BUF maria",
+	"2027-01-28 08:00Z auth-overdue b3/BUF maria",
+	"2027-01-29 08:00Z auth-overdue b3/BUF maria",
+	"2027-02-01 08:00Z auth-overdue b3/BUF maria",
+	"2027-02-01 08:00Z auth-escalate b3/BUF anna",
+	"2027-02-02 08:00Z auth-escalate b3/BUF anna",
+	// The lead hears of the answer at once, and is to apply it by Friday
+	// 5 February (+3): soon on the 3rd, overdue on the 8th, 9th and 10th;
+	// anna applies on the 11th at noon.
+	"2027-02-02 11:00Z auth-answered b3/BUF anna",
+	"2027-02-03 08:00Z apply-soon b3/BUF/auth anna",
+	"2027-02-08 08:00Z apply-overdue b3/BUF/auth anna",
+	"2027-02-09 08:00Z apply-overdue b3/BUF/auth anna",
+	"2027-02-10 08:00Z apply-overdue b3/BUF/auth anna",
+	// Go-live (KS+FV, 1 February): KS confirmed its part before the test,
+	// so only the forvaltning is reminded: soon on 28 January, overdue on
+	// 2 and 3 February, until maria confirms on the 3rd at noon.
+	"2027-01-28 08:00Z activity-soon b3/BUF/golive maria",
+	"2027-02-02 08:00Z activity-overdue b3/BUF/golive maria",
+	"2027-02-03 08:00Z activity-overdue b3/BUF/golive maria",
+	// The workflow track: group due 10 February (soon on the 8th, to maria,
+	// still the contact at 09:00); at noon jens replaces her and is welcomed.
+	"2027-02-08 08:00Z step-soon b3/BUF/group maria",
+	"2027-02-08 11:00Z welcome b3/BUF jens",
+	// Maria decided on 5 February that the users are trained by the 19th:
+	// training is then an activity of the forvaltning, due soon on the 17th
+	// (to jens); he marks it done on the 18th.
+	"2027-02-17 08:00Z activity-soon b3/BUF/training jens",
+	// Decisions due 17 February: soon on the 15th, overdue on the 18th, 19th
+	// and 22nd, done on the 22nd at noon.
+	"2027-02-15 08:00Z step-soon b3/BUF/decisions jens",
+	"2027-02-18 08:00Z step-overdue b3/BUF/decisions jens",
+	"2027-02-19 08:00Z step-overdue b3/BUF/decisions jens",
+	"2027-02-22 08:00Z step-overdue b3/BUF/decisions jens",
+	// The presentation (KS+FV) due 24 February: soon on the 22nd and
+	// overdue on the 25th and 26th to both; KS confirms its part on the 26th
+	// at noon, so on 1 March only jens hears; he confirms on the 3rd.
+	"2027-02-22 08:00Z step-soon b3/BUF/presentation anna",
+	"2027-02-22 08:00Z step-soon b3/BUF/presentation jens",
+	"2027-02-25 08:00Z step-overdue b3/BUF/presentation anna",
+	"2027-02-25 08:00Z step-overdue b3/BUF/presentation jens",
+	"2027-02-26 08:00Z step-overdue b3/BUF/presentation anna",
+	"2027-02-26 08:00Z step-overdue b3/BUF/presentation jens",
+	"2027-03-01 08:00Z step-overdue b3/BUF/presentation jens",
 	// E-5 business days: back over Easter (29, 26 and 25 March are holidays), still winter time.
 	"2027-03-22 08:00Z eval-notice b3/BUF/evaluation anna",
-	"2027-03-22 08:00Z eval-notice b3/BUF/evaluation maria",
+	"2027-03-22 08:00Z eval-notice b3/BUF/evaluation jens",
 	// E-1: summer time, so 09:00 in Copenhagen is 07:00 UTC.
 	"2027-03-31 07:00Z eval-notice b3/BUF/evaluation anna",
-	"2027-03-31 07:00Z eval-notice b3/BUF/evaluation maria",
+	"2027-03-31 07:00Z eval-notice b3/BUF/evaluation jens",
 }
 
-// TestSimulatedWaveTimeline runs the wave hour by hour on a fake clock from
-// 2027-01-25 to 2027-04-05 and checks every reminder: who, what, when. The
-// feedback is due Monday 15 February and answered Friday 19 February at
-// noon; the evaluation on Thursday 1 April, so its notices cross Easter and
-// the switch to summer time on 28 March.
+// TestSimulatedWaveTimeline runs a wave hour by hour on a fake clock from
+// 2027-01-18 to 2027-04-05 and checks every reminder: who, what, when. The
+// wave has a shared activity half confirmed (go-live), a training
+// decision, an authorization answer the lead must apply, a contact
+// replaced, and a workflow track with dates; the evaluation on Thursday
+// 1 April makes its notices cross Easter and the switch to summer time on
+// 28 March.
 func TestSimulatedWaveTimeline(t *testing.T) {
 	p := DefaultPolicy(cph)
-	w := simulatedWave(t)
-	e := &w.Enrolments[0]
-	if err := e.RequestAuth(day("2027-02-15"), "anna", time.Time{}); err != nil {
+	w, err := wave.New("b3", "Bølge 3", day("2027-02-01"), "anna", time.Time{})
+	if err != nil {
 		t.Fatal(err)
 	}
-	answered := cph.At(day("2027-02-19"), 12, 0)
-	evaluated := cph.At(day("2027-04-01"), 14, 0)
+	if _, err := w.Enroll("BUF", wave.DefaultTemplate(), cph, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	e := &w.Enrolments[0]
+	e.AddContacts(time.Time{}, "maria")
+	for _, k := range []string{"kickoff", "info", "pc", "support", "loadtest"} {
+		e.SetStatus(k, wave.StatusDone, "", "anna", time.Time{})
+	}
+	e.Confirm("golive", []wave.Party{wave.PartyKS}, "", "anna", time.Time{})
+	e.RequestAuth(day("2027-01-27"), "anna", time.Time{})
+	for key, due := range map[string]string{"group": "2027-02-10", "decisions": "2027-02-17", "presentation": "2027-02-24"} {
+		s, _ := e.Workflow.Step(key)
+		s.Due = day(due)
+	}
+	at := func(date string, h int) time.Time { return cph.At(day(date), h, 0) }
+	fv, ks := []wave.Party{wave.PartyFV}, []wave.Party{wave.PartyKS}
+	changes := map[time.Time]func(now time.Time){
+		at("2027-02-02", 12): func(now time.Time) {
+			e.AnswerAuth(true, "", "maria", now, cph.AddBusinessDays(cph.Today(now), p.AuthApply))
+		},
+		at("2027-02-03", 12): func(now time.Time) { e.Confirm("golive", fv, "", "maria", now) },
+		at("2027-02-05", 12): func(now time.Time) { e.DecideTraining(true, "", day("2027-02-19"), "maria", now) },
+		at("2027-02-08", 12): func(now time.Time) {
+			w.RemoveContact("BUF", "maria")
+			e.AddContacts(now, "jens")
+		},
+		at("2027-02-10", 12): func(now time.Time) { e.Workflow.Confirm("group", fv, "jens", now) },
+		at("2027-02-11", 12): func(now time.Time) { e.ApplyAuth("anna", now) },
+		at("2027-02-18", 12): func(now time.Time) { e.Confirm("training", fv, "", "jens", now) },
+		at("2027-02-22", 12): func(now time.Time) { e.Workflow.Confirm("decisions", fv, "jens", now) },
+		at("2027-02-26", 12): func(now time.Time) { e.Workflow.Confirm("presentation", ks, "anna", now) },
+		at("2027-03-03", 12): func(now time.Time) { e.Workflow.Confirm("presentation", fv, "jens", now) },
+		at("2027-04-01", 14): func(now time.Time) {
+			e.Confirm(wave.EvaluationActivity, []wave.Party{wave.PartyKS, wave.PartyFV}, "", "anna", now)
+		},
+	}
 	var got []string
-	from := cph.At(day("2027-01-25"), 0, 0)
-	for now := from.Add(time.Hour); now.Before(cph.At(day("2027-04-06"), 0, 0)); now = now.Add(time.Hour) {
-		if next, ok := p.Next(w, from); ok && next.After(now) && !now.Equal(answered) && !now.Equal(evaluated) {
+	from := at("2027-01-18", 0)
+	for now := from.Add(time.Hour); now.Before(at("2027-04-06", 0)); now = now.Add(time.Hour) {
+		change, changed := changes[now]
+		if next, ok := p.Next(w, from); ok && next.After(now) && !changed {
 			continue // nothing due: the sweeper would not even look at this wave
 		}
-		if now.Equal(answered) {
-			e.AnswerAuth(true, "", "maria", now)
-		}
-		if now.Equal(evaluated) {
-			e.SetStatus(wave.EvaluationActivity, wave.StatusDone, "", "anna", now)
+		if changed {
+			change(now)
 		}
 		for _, r := range p.Due(w, from, now) {
 			got = append(got, fmt.Sprintf("%s %s %s %s", r.At.UTC().Format("2006-01-02 15:04Z"), r.Kind, r.Subject(), r.Recipient))
 		}
 		from = now
 	}
-	if want := simulatedTimeline; strings.Join(got, "\n") != strings.Join(want, "\n") {
+	for _, step := range []string{"group", "decisions", "presentation"} {
+		if s, _ := e.Workflow.Step(step); !s.Done {
+			t.Errorf("the test's step %s is not done: a change failed", step)
+		}
+	}
+	slices.Sort(got)
+	if want := slices.Sorted(slices.Values(simulatedTimeline)); strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("timeline:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
 func TestActivityAndContactRules(t *testing.T) {
 	p := DefaultPolicy(cph)
-	w, _ := wave.New("b3", "", day("2027-02-01"), "anna", time.Time{})
-	w.Enroll("SUF", wave.DefaultTemplate(), cph)
+	enrolled := cph.At(day("2027-01-04"), 12, 0) // Monday
+	w, _ := wave.New("b3", "", day("2027-02-01"), "anna", enrolled)
+	w.Enroll("SUF", wave.DefaultTemplate(), cph, enrolled)
 	e := &w.Enrolments[0]
 	for _, a := range e.Activities {
 		if a.Key != "pc" && a.Key != "info" {
 			e.SetStatus(a.Key, wave.StatusSkipped, "", "anna", time.Time{})
 		}
 	}
-	// No contact: daily to the lead from 10 business days before the start.
-	rems := p.Due(w, cph.At(day("2027-01-18"), 8, 0), cph.At(day("2027-01-18"), 10, 0))
-	if len(rems) != 1 || rems[0].Kind != NoContact || rems[0].Recipient != "anna" {
-		t.Errorf("18 January: %+v; want one no-contact reminder to anna", rems)
+	// No contact: to the lead from the business day after enrolment, daily
+	// for three business days, then weekly.
+	if rems := p.Due(w, enrolled, cph.At(day("2027-01-04"), 23, 0)); len(rems) != 0 {
+		t.Errorf("on the day of enrolment: %+v", rems)
 	}
-	if rems := p.Due(w, cph.At(day("2027-01-15"), 8, 0), cph.At(day("2027-01-15"), 10, 0)); len(rems) != 0 {
-		t.Errorf("15 January is 11 business days before the start: %+v", rems)
+	got := timeline(p, w, enrolled, cph.At(day("2027-01-15"), 12, 0))
+	if want := "01-05 09:00 no-contact anna,01-06 09:00 no-contact anna,01-07 09:00 no-contact anna,01-14 09:00 no-contact anna"; strings.Join(got, ",") != want {
+		t.Errorf("no contact: %v\nwant %s", got, want)
 	}
-	e.AddContacts("sofie")
-	// pc (KS, due 2027-01-25) goes to the lead, info (FV, due 2027-01-11) to the contact.
-	rems = p.Due(w, cph.At(day("2027-01-21"), 8, 0), cph.At(day("2027-01-21"), 10, 0))
-	var got []string
+	e.AddContacts(time.Time{}, "sofie")
+	// pc (KS, due 2027-01-25) goes to the lead, info (FV, due 2027-01-11,
+	// overdue on 12, 13, 14 and 21 January) to the contact.
+	rems := p.Due(w, cph.At(day("2027-01-21"), 8, 0), cph.At(day("2027-01-21"), 10, 0))
+	got = nil
 	for _, r := range rems {
 		got = append(got, fmt.Sprintf("%s %s %s", r.Kind, r.Activity, r.Recipient))
 	}
 	if strings.Join(got, ",") != "activity-overdue info sofie,activity-soon pc anna" {
 		t.Errorf("21 January: %v", got)
 	}
-	// A sweeper away for a week sends one overdue notice, for the latest day.
+	// A sweeper away for a week sends one overdue notice, for the latest
+	// occurrence.
 	rems = p.Due(w, cph.At(day("2027-01-12"), 10, 0), cph.At(day("2027-01-20"), 10, 0))
-	if len(rems) != 1 || !strings.Contains(rems[0].Key, "2027-01-20") {
+	if len(rems) != 1 || !strings.Contains(rems[0].Key, "2027-01-14") {
 		t.Errorf("after a week away: %+v", rems)
 	}
 	// Away from before pc's "due soon" (21 January) to after it is overdue:
@@ -155,6 +251,110 @@ func TestActivityAndContactRules(t *testing.T) {
 	e.SetStatus("pc", wave.StatusDone, "", "anna", time.Time{})
 	if next, ok := p.Next(w, cph.At(day("2027-01-21"), 10, 0)); ok {
 		t.Errorf("done activities still remind, next at %v", next)
+	}
+}
+
+// TestStoredBeforeTheProcess: waves stored before enrolment times and
+// apply-by dates were recorded: the missing contact counts from the
+// wave's creation, and an answer without an apply-by date reminds of
+// nothing but itself.
+func TestStoredBeforeTheProcess(t *testing.T) {
+	p := DefaultPolicy(cph)
+	created := cph.At(day("2027-01-04"), 12, 0)
+	w, _ := wave.New("b3", "", day("2027-02-01"), "anna", created)
+	w.Enroll("SUF", wave.DefaultTemplate(), cph, created)
+	w.Enrolments[0].EnrolledAt = time.Time{}
+	for _, a := range w.Enrolments[0].Activities {
+		w.Enrolments[0].SetStatus(a.Key, wave.StatusSkipped, "", "anna", time.Time{})
+	}
+	if got := timeline(p, w, created, cph.At(day("2027-01-06"), 12, 0)); strings.Join(got, ",") != "01-05 09:00 no-contact anna,01-06 09:00 no-contact anna" {
+		t.Errorf("no contact from the creation: %v", got)
+	}
+	old := feedbackWave(t, "2027-02-15")
+	old.Enrolments[0].AnswerAuth(true, "", "maria", cph.At(day("2027-02-16"), 11, 0), wave.Date{})
+	if got := timeline(p, old, cph.At(day("2027-02-16"), 10, 0), cph.At(day("2027-03-16"), 10, 0)); strings.Join(got, ",") != "02-16 11:00 auth-answered anna" {
+		t.Errorf("an answer without an apply-by date: %v", got)
+	}
+}
+
+// TestOverdueThinsOut: what is overdue repeats daily for RepeatDaily
+// business days, then every RepeatEvery; the lead's escalation stays
+// daily; a policy that sets both to 1 repeats daily.
+func TestOverdueThinsOut(t *testing.T) {
+	w := feedbackWave(t, "2027-02-15")
+	from, to := cph.At(day("2027-02-15"), 12, 0), cph.At(day("2027-03-09"), 12, 0)
+	got := strings.Join(timeline(DefaultPolicy(cph), w, from, to), ",")
+	want := "02-16 09:00 auth-overdue maria,02-17 09:00 auth-overdue maria," +
+		"02-18 09:00 auth-escalate anna,02-18 09:00 auth-overdue maria," +
+		"02-19 09:00 auth-escalate anna,02-22 09:00 auth-escalate anna,02-23 09:00 auth-escalate anna,02-24 09:00 auth-escalate anna," +
+		"02-25 09:00 auth-escalate anna,02-25 09:00 auth-overdue maria," +
+		"02-26 09:00 auth-escalate anna,03-01 09:00 auth-escalate anna,03-02 09:00 auth-escalate anna,03-03 09:00 auth-escalate anna," +
+		"03-04 09:00 auth-escalate anna,03-04 09:00 auth-overdue maria," +
+		"03-05 09:00 auth-escalate anna,03-08 09:00 auth-escalate anna,03-09 09:00 auth-escalate anna"
+	if got != want {
+		t.Errorf("default policy:\n got %s\nwant %s", got, want)
+	}
+	daily, err := ParsePolicy(cph, "repeat_daily=1,repeat_every=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var overdue []string
+	for _, l := range timeline(daily, w, from, cph.At(day("2027-02-23"), 12, 0)) {
+		if strings.Contains(l, "auth-overdue") {
+			overdue = append(overdue, l[:5])
+		}
+	}
+	if strings.Join(overdue, ",") != "02-16,02-17,02-18,02-19,02-22,02-23" {
+		t.Errorf("every business day: %v", overdue)
+	}
+	// Next agrees with Due: after the third day the next is a week later.
+	if next, _ := DefaultPolicy(cph).Next(feedbackWave(t, "2027-02-15"), cph.At(day("2027-02-18"), 10, 0)); !next.Equal(cph.At(day("2027-02-19"), 9, 0)) {
+		t.Errorf("next after the 18th = %v, want the escalation on the 19th", next)
+	}
+	lone := feedbackWave(t, "2027-02-15")
+	lone.Lead = ""
+	if next, _ := DefaultPolicy(cph).Next(lone, cph.At(day("2027-02-18"), 10, 0)); !next.Equal(cph.At(day("2027-02-25"), 9, 0)) {
+		t.Errorf("next overdue notice after the 18th = %v, want the 25th", next)
+	}
+}
+
+// TestNoticesGoOutOnce: a welcome and the lead's news of an answer go out
+// once, at their instant: not snoozed, not folded into a later reminder
+// about the same subject, not listed ahead, not something to snooze.
+func TestNoticesGoOutOnce(t *testing.T) {
+	p := DefaultPolicy(cph)
+	w := feedbackWave(t, "2027-02-15")
+	e := &w.Enrolments[0]
+	named := cph.At(day("2027-02-12"), 10, 30)
+	e.AddContacts(named, "jens")
+	w.Snooze(wave.Snooze{FV: "BUF", Person: "jens", Until: cph.At(day("2027-02-20"), 9, 0)})
+	// Away from before jens was named until the feedback is due today:
+	// his welcome stands beside the latest reminder about b3/BUF.
+	var got []string
+	for _, r := range p.Due(w, cph.At(day("2027-02-12"), 10, 0), cph.At(day("2027-02-15"), 10, 0)) {
+		got = append(got, fmt.Sprintf("%s %s %s", r.At.In(cph.Location()).Format("01-02 15:04"), r.Kind, r.Recipient))
+	}
+	if want := "02-15 09:00 auth-today maria,02-12 10:30 welcome jens"; strings.Join(got, ",") != want {
+		t.Errorf("got %v, want %s", got, want)
+	}
+	quiet := simulatedWave(t) // nothing open about b3/BUF itself
+	quiet.Enrolments[0].AddContacts(named, "jens")
+	if p.Hears(quiet, "BUF", "", "jens") {
+		t.Error("a welcome makes b3/BUF a subject jens could snooze")
+	}
+	e.AnswerAuth(false, "NN99", "maria", cph.At(day("2027-02-16"), 11, 0), day("2027-02-19"))
+	rems := p.Due(w, cph.At(day("2027-02-16"), 10, 0), cph.At(day("2027-02-16"), 12, 0))
+	if len(rems) != 1 || rems[0].Kind != AuthAnswered || rems[0].Recipient != "anna" || rems[0].About != "maria" ||
+		rems[0].Key != "b3/BUF|auth-answered|2027-02-16T10:00:00Z|anna" || rems[0].Due != day("2027-02-19") {
+		t.Errorf("the answer: %+v", rems)
+	}
+	if again := p.Due(w, cph.At(day("2027-02-16"), 12, 0), cph.At(day("2027-02-16"), 16, 0)); len(again) != 0 {
+		t.Errorf("the answer again: %+v", again)
+	}
+	for _, r := range p.Pending(w, "anna", cph.At(day("2027-02-16"), 10, 0)) {
+		if r.Kind.Notice() {
+			t.Errorf("remind list shows the notice %+v", r)
+		}
 	}
 }
 
@@ -181,6 +381,7 @@ func TestRemindersWaitForTheNextWorkingMorning(t *testing.T) {
 	}
 	// After the Friday 09:00 overdue notice, the next comes on Monday morning.
 	e.RequestAuth(day("2027-02-10"), "anna", time.Time{})
+	// Overdue on 11, 12 and 15 February: after Friday's, Monday's.
 	next, _ = p.Next(w, cph.At(day("2027-02-12"), 9, 30))
 	if !next.Equal(cph.At(day("2027-02-15"), 9, 0)) {
 		t.Errorf("next after Friday = %v, want Monday 09:00", next)
@@ -249,7 +450,7 @@ func TestSnoozes(t *testing.T) {
 			if !tc.answeredBefore.IsZero() {
 				got = append(got, timeline(p, w, from, tc.answeredBefore)...)
 				from = tc.answeredBefore
-				e.AnswerAuth(true, "", "maria", from)
+				e.AnswerAuth(true, "", "maria", from, day("2027-02-19"))
 			}
 			got = append(got, timeline(p, w, from, at("2027-02-16", 12, 0))...)
 			if strings.Join(got, ",") != tc.want {
@@ -331,18 +532,22 @@ func TestParsePolicy(t *testing.T) {
 		spec string
 		want string // the policy's numbers, or the error
 	}{
-		{"", "09:00 soon 2 escalate 3 eval [5 1] activity 2 no-contact 10 list 10"},
-		{"send=08:30, auth_soon=3,eval=10/5/1", "08:30 soon 3 escalate 3 eval [10 5 1] activity 2 no-contact 10 list 10"},
-		{"auth_escalate=5,activity_soon=0,no_contact=15,list_ahead=20", "09:00 soon 2 escalate 5 eval [5 1] activity 0 no-contact 15 list 20"},
+		{"", "09:00 soon 2 escalate 3 eval [5 1] activity 2 apply 3 no-contact 1 repeat 3/5 list 10"},
+		{"send=08:30, auth_soon=3,eval=10/5/1", "08:30 soon 3 escalate 3 eval [10 5 1] activity 2 apply 3 no-contact 1 repeat 3/5 list 10"},
+		{"auth_escalate=5,activity_soon=0,no_contact_after=0,list_ahead=20,auth_apply=5", "09:00 soon 2 escalate 5 eval [5 1] activity 0 apply 5 no-contact 0 repeat 3/5 list 20"},
+		{"repeat_daily=2,repeat_every=10", "09:00 soon 2 escalate 3 eval [5 1] activity 2 apply 3 no-contact 1 repeat 2/10 list 10"},
 		{"auth_soon=x", `auth_soon="x": want a whole number of days from 0 to 60`},
 		{"auth_soon=61", `auth_soon="61": want a whole number of days from 0 to 60`},
+		{"repeat_every=0", `repeat_every="0": want a whole number of days from 1 to 60`},
 		{"eval=5/x", `eval="5/x": want a whole number of days from 0 to 60`},
 		{"send=25:00", `send="25:00"`},
-		{"frequency=2", `unknown setting "frequency"; known: send, eval, activity_soon, auth_escalate, auth_soon, list_ahead, no_contact`},
+		{"no_contact=10", `"no_contact" is replaced by "no_contact_after"`},
+		{"frequency=2", `unknown setting "frequency"; known: send, eval, activity_soon, auth_apply, auth_escalate, auth_soon, list_ahead, no_contact_after, repeat_daily, repeat_every`},
 	} {
 		p, err := ParsePolicy(cph, tc.spec)
-		got := fmt.Sprintf("%02d:%02d soon %d escalate %d eval %v activity %d no-contact %d list %d",
-			p.SendHour, p.SendMinute, p.AuthSoon, p.AuthEscalate, p.EvalNotices, p.ActivitySoon, p.NoContactFrom, p.ListAhead)
+		got := fmt.Sprintf("%02d:%02d soon %d escalate %d eval %v activity %d apply %d no-contact %d repeat %d/%d list %d",
+			p.SendHour, p.SendMinute, p.AuthSoon, p.AuthEscalate, p.EvalNotices, p.ActivitySoon, p.AuthApply, p.NoContactAfter,
+			p.RepeatDaily, p.RepeatEvery, p.ListAhead)
 		if err != nil {
 			got = err.Error()
 		}

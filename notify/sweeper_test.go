@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -27,6 +28,8 @@ type counter struct {
 	mu       sync.Mutex
 	got      map[string]int
 	messages map[string]int
+	// digests holds the keys of each message, per recipient.
+	digests  map[string][][]string
 	attempts map[string]int
 	fail     map[string]error
 	took     time.Duration
@@ -49,9 +52,15 @@ func (c *counter) Notify(_ context.Context, d Digest) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.messages[d.Recipient]++
+	var keys []string
 	for _, r := range d.Reminders {
 		c.got[r.Key]++
+		keys = append(keys, r.Key)
 	}
+	if c.digests == nil {
+		c.digests = map[string][][]string{}
+	}
+	c.digests[d.Recipient] = append(c.digests[d.Recipient], keys)
 	return nil
 }
 
@@ -304,7 +313,7 @@ func TestWatermarkWaitsForAConcurrentChange(t *testing.T) {
 		s := boltWave(t, clk, overdueFeedback(t, "b3"))
 		n := &interfering{change: func() {
 			_, err := s.UpdateWave(context.Background(), "b3", func(w *wave.Wave) ([]wave.Event, error) {
-				w.Enrolments[0].AddContacts("sofie")
+				w.Enrolments[0].AddContacts(time.Time{}, "sofie")
 				return nil, nil
 			})
 			if err != nil {
@@ -556,21 +565,56 @@ func TestReplicaDies(t *testing.T) {
 	}
 }
 
-// TestOneDigestPerPerson: a person with reminders in three waves gets one
-// message holding all three, however many replicas sweep.
+// TestOneDigestPerPerson: three sweepers on one real Redis, and everyone
+// due reminders from several waves at once: each person gets one message
+// holding every key due to them, in order of urgency, and no key twice.
 func TestOneDigestPerPerson(t *testing.T) {
 	stores := replicas(t, redistest.URL(t), 3, nil)
-	for _, id := range []string{"b3", "b4", "b5"} {
-		if err := stores[0].CreateWave(context.Background(), overdueFeedback(t, id), wave.Event{Wave: id}); err != nil {
+	waves := map[string]func(w *wave.Wave){
+		// maria's feedback is overdue in all three waves.
+		"b3": func(*wave.Wave) {},
+		// b4's load test (KS) was due yesterday: the lead hears it is overdue.
+		"b4": func(w *wave.Wave) {
+			e := &w.Enrolments[0]
+			e.SetStatus("loadtest", wave.StatusTodo, "", "anna", t0)
+			a, _ := e.Activity("loadtest")
+			a.Due = day("2027-02-15")
+		},
+		// b5 has jens too, and his go-live part of a shared activity is
+		// missing, due tomorrow; KS has done its part.
+		"b5": func(w *wave.Wave) {
+			e := &w.Enrolments[0]
+			e.AddContacts(time.Time{}, "jens")
+			e.SetStatus("golive", wave.StatusTodo, "", "anna", t0)
+			e.Confirm("golive", []wave.Party{wave.PartyKS}, "", "anna", t0)
+			a, _ := e.Activity("golive")
+			a.Due = day("2027-02-18")
+		},
+	}
+	for id, change := range waves {
+		w := overdueFeedback(t, id)
+		change(&w)
+		if err := stores[0].CreateWave(context.Background(), w, wave.Event{Wave: id}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	n := &counter{}
 	sweepAtOnce(t, stores, n, clock.NewFake(t0))
-	if got := n.keys("maria"); len(got) != 3 || n.messages["maria"] != 1 {
-		t.Errorf("maria got %v in %d messages, want three reminders in one", got, n.messages["maria"])
+	want := map[string][]string{
+		"maria": {"b3/BUF|auth-overdue|2027-02-16|maria", "b4/BUF|auth-overdue|2027-02-16|maria", "b5/BUF|auth-overdue|2027-02-16|maria",
+			"b5/BUF/golive|activity-soon|2027-02-16|maria"},
+		"jens": {"b5/BUF|auth-overdue|2027-02-16|jens", "b5/BUF/golive|activity-soon|2027-02-16|jens"},
+		"anna": {"b4/BUF/loadtest|activity-overdue|2027-02-16|anna"},
 	}
-	checkOnce(t, n, 3)
+	for who, keys := range want {
+		if got := n.digests[who]; len(got) != 1 || strings.Join(got[0], " ") != strings.Join(keys, " ") {
+			t.Errorf("%s got %q, want one message of %q", who, got, keys)
+		}
+	}
+	if len(n.digests) != len(want) {
+		t.Errorf("messages went to %v, want only %v", n.digests, want)
+	}
+	checkOnce(t, n, 7)
 }
 
 // limitedInterfering rate-limits maria for ten minutes, and while the
@@ -603,7 +647,7 @@ func TestDeferDoesNotUndoAConcurrentWrite(t *testing.T) {
 		s := boltWave(t, clk, w)
 		n := &limitedInterfering{change: func() {
 			_, err := s.UpdateWave(context.Background(), "b3", func(w *wave.Wave) ([]wave.Event, error) {
-				w.Enrolments[0].AddContacts("sofie")
+				w.Enrolments[0].AddContacts(t0, "sofie")
 				return nil, nil
 			})
 			if err != nil {
@@ -617,7 +661,7 @@ func TestDeferDoesNotUndoAConcurrentWrite(t *testing.T) {
 			}
 			pass(time.Minute)
 		}
-		if got := n.keys("sofie"); len(got) != 1 {
+		if got := n.keys("sofie"); !slices.ContainsFunc(got, func(k string) bool { return strings.Contains(k, "|auth-overdue|") }) {
 			t.Errorf("two minutes after she was named sofie got %v; want the reminder due when she was named", got)
 		}
 	})
@@ -651,7 +695,7 @@ func TestNextSweepRetryIsNotDeferredByANeighbour(t *testing.T) {
 		clk := clockAt(t0)
 		w := overdueFeedback(t, "b3")
 		w.Lead = ""
-		w.Enrolments[0].AddContacts("sofie")
+		w.Enrolments[0].AddContacts(t0, "sofie")
 		s := boltWave(t, clk, w)
 		n := &counter{fail: map[string]error{"sofie": &RateLimitError{RetryAfter: 10 * time.Minute}}}
 		sw := sweeper(s, n, clk)

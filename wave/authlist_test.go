@@ -187,11 +187,11 @@ func TestReadAuthList(t *testing.T) {
 
 func TestNoticesAreSentOnceAndForgotten(t *testing.T) {
 	w := Wave{ID: "b3", Reminded: listNow}
-	w.AddNotice(Notice{Kind: NoticeListSubmitted, FV: "BUF", At: listNow.Add(-time.Minute), To: []string{"anna"}})
+	w.AddNotice(Notice{Kind: NoticeTemplateDelivered, FV: "BUF", At: listNow.Add(-time.Minute), To: []string{"anna"}})
 	if len(w.Notices) != 1 || !w.Notices[0].At.After(listNow) {
 		t.Fatalf("a notice from a clock behind the watermark: %+v", w.Notices)
 	}
-	w.AddNotice(Notice{Kind: NoticeListSubmitted, FV: "BUF", At: listNow.Add(time.Minute)})
+	w.AddNotice(Notice{Kind: NoticeTemplateDelivered, FV: "BUF", At: listNow.Add(time.Minute)})
 	if len(w.Notices) != 1 {
 		t.Errorf("a notice to nobody was kept: %+v", w.Notices)
 	}

@@ -85,6 +85,10 @@ func (c *Calendar) IsBusinessDay(d Date) bool {
 	return c.holidays.IsWorkday(d.In(c.loc, 12, 0))
 }
 
+// ClosedDay reports whether d is one of the municipality's own closed days,
+// on top of the public holidays.
+func (c *Calendar) ClosedDay(d Date) bool { return c.closed[MonthDay{d.Month, d.Day}] }
+
 // NextBusinessDay returns d when it is a working day, else the next one.
 func (c *Calendar) NextBusinessDay(d Date) Date {
 	for !c.IsBusinessDay(d) {

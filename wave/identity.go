@@ -2,7 +2,6 @@ package wave
 
 import (
 	"maps"
-	"slices"
 	"strings"
 )
 
@@ -35,14 +34,11 @@ func (p Person) IdentityOn(platform string) (string, bool) {
 var roleRank = map[Role]int{RoleViewer: 0, "": 0, RoleContact: 1, RoleKS: 2, RoleAdmin: 3}
 
 // Absorb takes over what another record of the same human holds: the
-// stronger role, their contact duties, and their name, language and
-// addresses where this person has none.
+// stronger role, and their name, language and addresses where this person
+// has none. Contact duties move with the waves (ReplacePerson).
 func (p *Person) Absorb(o Person) {
 	if roleRank[o.Role] > roleRank[p.Role] {
 		p.Role = o.Role
-	}
-	for _, fv := range o.ContactOf {
-		p.MakeContactOf(fv)
 	}
 	if p.Name == "" {
 		p.Name = o.Name
@@ -75,8 +71,9 @@ func (w *Wave) ReplacePerson(from, to string) bool {
 			continue
 		}
 		changed = true
-		e.Contacts = slices.DeleteFunc(e.Contacts, func(c string) bool { return c == from })
-		e.AddContacts(to)
+		since := e.ContactSince[from]
+		e.RemoveContact(from)
+		e.AddContacts(since, to)
 	}
 	var kept, moved []Snooze
 	for _, s := range w.Snoozes {

@@ -18,9 +18,6 @@ type Notice struct {
 
 // Notice kinds.
 const (
-	// NoticeListSubmitted tells the KS lead that the forvaltning submitted
-	// its authorization list.
-	NoticeListSubmitted = "auth-list-submitted"
 	// NoticeTemplateDelivered tells the KS lead that the forvaltning
 	// delivered its authorization template, so authorizing can start.
 	NoticeTemplateDelivered = "template-delivered"

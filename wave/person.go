@@ -1,9 +1,6 @@
 package wave
 
-import (
-	"slices"
-	"strings"
-)
+import "strings"
 
 // Role is what a person may do.
 type Role string
@@ -28,14 +25,13 @@ func ParseRole(s string) (Role, bool) {
 
 // Person is someone wavebot knows: KS staff, a forvaltning's contact or a
 // viewer. ID is stable: a plain name in the console, a platform id such as
-// "slack:U123" in chat.
+// "slack:U123" in chat. Which enrolments a contact acts for is written on
+// the enrolments, never here: the role only says that they are one.
 type Person struct {
 	ID   string `json:"id"`
 	Name string `json:"name"`
 	Role Role   `json:"role"`
-	// ContactOf lists the forvaltninger the person is a contact for.
-	ContactOf []string `json:"contact_of,omitempty"`
-	Lang      string   `json:"lang,omitempty"`
+	Lang string `json:"lang,omitempty"`
 	// Addresses say how to reach the person on each chat platform, as that
 	// platform's adapter stored it: a Slack DM channel, a Teams
 	// conversation reference. The domain never reads them.
@@ -55,29 +51,15 @@ type Person struct {
 // IsKS reports whether the person works for KS (admin or ks).
 func (p Person) IsKS() bool { return p.Role == RoleAdmin || p.Role == RoleKS }
 
-// IsContactOf reports whether the person is a contact for forvaltning fv.
-func (p Person) IsContactOf(fv string) bool { return slices.Contains(p.ContactOf, fv) }
-
-// MakeContactOf gives the person the contact duty for fv; a viewer becomes a
-// contact, KS staff keep their role.
-func (p *Person) MakeContactOf(fv string) {
-	if !p.IsContactOf(fv) {
-		p.ContactOf = append(p.ContactOf, fv)
-		slices.Sort(p.ContactOf)
+// MakeContact gives a viewer the contact role when they are named contact
+// of an enrolment; KS staff keep their role. It reports whether the role
+// changed.
+func (p *Person) MakeContact() bool {
+	if p.Role != RoleViewer && p.Role != "" {
+		return false
 	}
-	if p.Role == RoleViewer || p.Role == "" {
-		p.Role = RoleContact
-	}
-}
-
-// MayChange reports whether the person may change something that party is
-// responsible for in forvaltning fv: KS may change everything, a contact of
-// fv what the forvaltning is responsible for.
-func (p Person) MayChange(party Party, fv string) bool {
-	if p.IsKS() {
-		return true
-	}
-	return party.IncludesFV() && p.IsContactOf(fv)
+	p.Role = RoleContact
+	return true
 }
 
 // DisplayName is the person's name, or the id when no name is known.

@@ -40,3 +40,15 @@ func (w *Wave) SnoozedUntil(fv, activity, person string) (time.Time, bool) {
 func (w *Wave) DropSnoozes(t time.Time) {
 	w.Snoozes = slices.DeleteFunc(w.Snoozes, func(s Snooze) bool { return !s.Until.After(t) })
 }
+
+// RemoveContact takes person off the contacts of enrolment fv and forgets
+// their snoozes there: they hear nothing more about it. It reports whether
+// they were a contact.
+func (w *Wave) RemoveContact(fv, person string) bool {
+	e, err := w.Enrolment(fv)
+	if err != nil || !e.RemoveContact(person) {
+		return false
+	}
+	w.Snoozes = slices.DeleteFunc(w.Snoozes, func(s Snooze) bool { return s.FV == fv && s.Person == person })
+	return true
+}

@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -16,11 +17,20 @@ var defaultTemplate []byte
 var ErrBadTemplate = errors.New("wave: bad template")
 
 // Template is the plan every enrolment starts from: the activities of the
-// source document with who is responsible and when each is due, and the steps
-// of the workflow track. It is data, so a deployment can change it.
+// source document with who is responsible and when each is due, the steps
+// of the workflow track, and KS's user guides. It is data, so a deployment
+// can change it.
 type Template struct {
 	Activities []ActivitySpec `yaml:"activities"`
 	Workflow   []StepSpec     `yaml:"workflow"`
+	Guides     []Guide        `yaml:"guides"`
+}
+
+// Guide is KS's user guide to one self-service solution, linked in the
+// welcome a new contact gets.
+type Guide struct {
+	Solution string `yaml:"solution"`
+	URL      string `yaml:"url"`
 }
 
 // ActivitySpec describes one activity of a wave.
@@ -58,7 +68,10 @@ func DefaultTemplate() Template {
 }
 
 // ParseTemplate reads and validates a YAML template: at least one activity,
-// unique keys and aliases, known parties, titles in both languages.
+// due dates in the order of the activities, unique keys and aliases (an
+// activity and a step never share a name: both name a reminder's subject),
+// known parties, titles in both languages, and guides with a solution and
+// a web address.
 func ParseTemplate(data []byte) (Template, error) {
 	var t Template
 	dec := yaml.NewDecoder(strings.NewReader(string(data)))
@@ -70,15 +83,22 @@ func ParseTemplate(data []byte) (Template, error) {
 		return Template{}, fmt.Errorf("%w: no activities", ErrBadTemplate)
 	}
 	names := map[string]bool{}
-	for _, a := range t.Activities {
+	for i, a := range t.Activities {
 		if err := checkSpec(names, "activity", a.Key, a.Aliases, a.TitleDA, a.TitleEN, a.Responsible); err != nil {
 			return Template{}, err
 		}
+		if i > 0 && a.Due < t.Activities[i-1].Due {
+			return Template{}, fmt.Errorf("%w: activity %q is due before %q, which comes before it", ErrBadTemplate, a.Key, t.Activities[i-1].Key)
+		}
 	}
-	names = map[string]bool{}
 	for _, s := range t.Workflow {
 		if err := checkSpec(names, "workflow step", s.Key, s.Aliases, s.TitleDA, s.TitleEN, s.Owner); err != nil {
 			return Template{}, err
+		}
+	}
+	for _, g := range t.Guides {
+		if u, err := url.Parse(g.URL); g.Solution == "" || err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return Template{}, fmt.Errorf("%w: guide %q needs a solution and an http(s) url", ErrBadTemplate, g.Solution)
 		}
 	}
 	return t, nil

@@ -20,6 +20,8 @@ var (
 	ErrAlreadyEnrolled = errors.New("wave: forvaltning already enrolled")
 	ErrUnknownActivity = errors.New("wave: unknown activity")
 	ErrAuthState       = errors.New("wave: authorization feedback is not in the right state")
+	// ErrConfirmed reports a side confirming a part it confirmed already.
+	ErrConfirmed = errors.New("wave: that side has confirmed its part already")
 )
 
 // Party is who is responsible for an activity or a workflow step.
@@ -40,6 +42,18 @@ func (p Party) IncludesKS() bool { return p == PartyKS || p == PartyBoth }
 
 // IncludesFV reports whether the forvaltning takes part.
 func (p Party) IncludesFV() bool { return p == PartyFV || p == PartyBoth }
+
+// Sides are the parties that must each confirm their part: KS, FV or both.
+func (p Party) Sides() []Party {
+	var out []Party
+	if p.IncludesKS() {
+		out = append(out, PartyKS)
+	}
+	if p.IncludesFV() {
+		out = append(out, PartyFV)
+	}
+	return out
+}
 
 // Status is the state of an activity.
 type Status string
@@ -67,6 +81,9 @@ type Activity struct {
 	Note        string    `json:"note,omitempty"`
 	ChangedBy   string    `json:"changed_by,omitempty"`
 	ChangedAt   time.Time `json:"changed_at,omitzero"`
+	// Parts are the sides' confirmations of a shared (KS+FV) activity,
+	// which is done when both have confirmed.
+	Parts Parts `json:"parts,omitzero"`
 }
 
 // Title returns the title in lang ("da" or "en").
@@ -77,12 +94,35 @@ func (a Activity) Title(lang string) string {
 	return a.TitleDA
 }
 
+// Waiting lists the sides of an open activity that have still to do their
+// part: the responsible party's sides that have not confirmed.
+func (a Activity) Waiting() []Party {
+	if a.Status.Closed() {
+		return nil
+	}
+	return a.Parts.Missing(a.Responsible)
+}
+
 // Enrolment is one forvaltning taking part in one wave, addressed WAVE/FV.
+// Its contacts are the only source of who acts for the forvaltning in this
+// wave and who is reminded about it.
 type Enrolment struct {
-	FV         string       `json:"fv"`
-	Contacts   []string     `json:"contacts,omitempty"`
-	Activities []Activity   `json:"activities"`
-	Auth       *AuthRequest `json:"auth,omitempty"`
+	FV string `json:"fv"`
+	// EnrolledAt is when the forvaltning was enrolled; zero for
+	// enrolments stored before it was recorded.
+	EnrolledAt time.Time `json:"enrolled_at,omitzero"`
+	Contacts   []string  `json:"contacts,omitempty"`
+	// ContactSince is when each contact was named, and so when their
+	// welcome goes out; contacts named before it was recorded have none.
+	ContactSince map[string]time.Time `json:"contact_since,omitempty"`
+	Activities   []Activity           `json:"activities"`
+	Auth         *AuthRequest         `json:"auth,omitempty"`
+	// Training is the forvaltning's decision on training its users; nil
+	// while it is undecided.
+	Training *TrainingDecision `json:"training,omitempty"`
+	// Workflow is the forvaltning's KØR workflow track, kept with its
+	// enrolment so its steps are reminded, wave by wave, like activities.
+	Workflow Track `json:"workflow,omitempty"`
 }
 
 // Wave is one implementation wave with its enrolled forvaltninger.
@@ -136,23 +176,35 @@ func (w *Wave) Enrolment(fv string) (*Enrolment, error) {
 	return nil, fmt.Errorf("%w: %s/%s", ErrNotEnrolled, w.ID, fv)
 }
 
-// Enroll adds forvaltning fv with the template's activities, each due its
-// offset in business days from the wave start.
-func (w *Wave) Enroll(fv string, t Template, c *Calendar) error {
+// Enroll adds forvaltning fv at now with the template's activities, each
+// due its offset in business days from the wave start, and the template's
+// workflow track. Nothing is born overdue: default dates that have passed
+// by now move to the coming business days, one each in the template's
+// order, and Enroll returns those activities as moved.
+func (w *Wave) Enroll(fv string, t Template, c *Calendar, now time.Time) ([]Activity, error) {
 	if _, err := w.Enrolment(fv); err == nil {
-		return fmt.Errorf("%w: %s/%s", ErrAlreadyEnrolled, w.ID, fv)
+		return nil, fmt.Errorf("%w: %s/%s", ErrAlreadyEnrolled, w.ID, fv)
 	}
-	e := Enrolment{FV: fv}
+	e := Enrolment{FV: fv, EnrolledAt: now, Workflow: NewTrack(t)}
 	start := c.NextBusinessDay(w.Start)
+	today := c.Today(now)
+	var moved []Activity
+	next := today
 	for _, s := range t.Activities {
-		e.Activities = append(e.Activities, Activity{
+		a := Activity{
 			Key: s.Key, TitleDA: s.TitleDA, TitleEN: s.TitleEN, Responsible: s.Responsible,
 			Due: c.AddBusinessDays(start, s.Due), Status: StatusTodo,
-		})
+		}
+		if a.Due.Before(today) {
+			next = c.AddBusinessDays(next, 1)
+			a.Due = next
+			moved = append(moved, a)
+		}
+		e.Activities = append(e.Activities, a)
 	}
 	w.Enrolments = append(w.Enrolments, e)
 	slices.SortFunc(w.Enrolments, func(a, b Enrolment) int { return strings.Compare(a.FV, b.FV) })
-	return nil
+	return moved, nil
 }
 
 // Activity returns the activity with key.
@@ -168,23 +220,87 @@ func (e *Enrolment) Activity(key string) (*Activity, error) {
 // HasContact reports whether person is a contact of the enrolment.
 func (e *Enrolment) HasContact(person string) bool { return slices.Contains(e.Contacts, person) }
 
-// AddContacts names people as contacts, keeping each once.
-func (e *Enrolment) AddContacts(people ...string) {
+// AddContacts names people as contacts at instant at, keeping each once,
+// and returns those it named. A zero at names them without a welcome.
+func (e *Enrolment) AddContacts(at time.Time, people ...string) []string {
+	var named []string
 	for _, p := range people {
-		if !e.HasContact(p) {
-			e.Contacts = append(e.Contacts, p)
+		if e.HasContact(p) {
+			continue
+		}
+		e.Contacts = append(e.Contacts, p)
+		named = append(named, p)
+		if !at.IsZero() {
+			if e.ContactSince == nil {
+				e.ContactSince = map[string]time.Time{}
+			}
+			e.ContactSince[p] = at
 		}
 	}
+	return named
+}
+
+// RemoveContact takes person off the enrolment's contacts; false when
+// they were not one.
+func (e *Enrolment) RemoveContact(person string) bool {
+	if !e.HasContact(person) {
+		return false
+	}
+	e.Contacts = slices.DeleteFunc(e.Contacts, func(c string) bool { return c == person })
+	delete(e.ContactSince, person)
+	if len(e.ContactSince) == 0 {
+		e.ContactSince = nil
+	}
+	return true
 }
 
 // SetStatus changes an activity's status and note on behalf of actor.
+// Reopening a closed activity forgets the sides' confirmations, so it is
+// done again only when both confirm again.
 func (e *Enrolment) SetStatus(key string, s Status, note, actor string, now time.Time) error {
 	a, err := e.Activity(key)
 	if err != nil {
 		return err
 	}
+	if a.Status.Closed() && !s.Closed() {
+		a.Parts = Parts{}
+	}
 	a.Status, a.Note, a.ChangedBy, a.ChangedAt = s, note, actor, now
 	return nil
+}
+
+// Confirm records that sides have done their part of activity key, with
+// note. An activity of one party is done when that party confirms; a
+// shared one when both have; until then it is in progress. A skipped
+// activity confirmed is open again, with only this confirmation. Confirm
+// reports whether the activity is now done, and ErrConfirmed when none
+// of sides had anything left to confirm.
+func (e *Enrolment) Confirm(key string, sides []Party, note, actor string, now time.Time) (bool, error) {
+	a, err := e.Activity(key)
+	if err != nil {
+		return false, err
+	}
+	reopened := a.Status.Closed()
+	parts := a.Parts
+	if reopened {
+		parts = Parts{}
+	}
+	if !parts.confirm(a.Responsible, sides, actor, now) {
+		return false, fmt.Errorf("%w: %s", ErrConfirmed, key)
+	}
+	a.Parts = parts
+	to := StatusDoing
+	switch {
+	case len(a.Parts.Missing(a.Responsible)) == 0:
+		to = StatusDone
+	case !reopened && a.Status != StatusTodo:
+		to = a.Status
+	}
+	if note == "" {
+		note = a.Note
+	}
+	a.Status, a.Note, a.ChangedBy, a.ChangedAt = to, note, actor, now
+	return to == StatusDone, nil
 }
 
 // Progress counts closed (done or skipped) activities against all.
@@ -208,15 +324,19 @@ func (e *Enrolment) Overdue(today Date) []Activity {
 	return out
 }
 
-// Deadline is something due on a day: an activity or the authorization feedback.
+// Deadline is something due on a day: an activity, the authorization
+// feedback, or KS applying the authorizations it asked for.
 type Deadline struct {
 	Due Date
 	// Activity is set for an activity deadline, nil for the feedback deadline.
 	Activity *Activity
+	// Apply is set for KS's deadline to apply the authorizations.
+	Apply bool
 }
 
 // NextDeadline returns the earliest open deadline on or after today, counting
-// open activities and authorization feedback not yet answered.
+// open activities, authorization feedback not yet answered and
+// authorizations not yet applied.
 func (e *Enrolment) NextDeadline(today Date) (Deadline, bool) {
 	var best Deadline
 	found := false
@@ -235,6 +355,9 @@ func (e *Enrolment) NextDeadline(today Date) (Deadline, bool) {
 	}
 	if e.Auth != nil && e.Auth.State == AuthRequested {
 		consider(Deadline{Due: e.Auth.Due})
+	}
+	if e.Auth != nil && e.Auth.State == AuthAnswered {
+		consider(Deadline{Due: e.Auth.ApplyBy, Apply: true})
 	}
 	return best, found
 }
@@ -255,6 +378,17 @@ const EvaluationActivity = "evaluation"
 // AuthActivity is the template key of the activity that the authorization
 // feedback loop completes.
 const AuthActivity = "auth"
+
+// NoticeAt is when a one-off notice about a change made at now falls due:
+// now, or just after the sweepers' watermark when they have already
+// handled now (a console's clock stands still between commands; a
+// replica's clock may lag another's), so the next sweep sends it.
+func (w *Wave) NoticeAt(now time.Time) time.Time {
+	if now.After(w.Reminded) {
+		return now
+	}
+	return w.Reminded.Add(time.Millisecond)
+}
 
 // DefaultForvaltninger are the forvaltning codes of Copenhagen Municipality.
 var DefaultForvaltninger = []string{"BUF", "BIF", "KFF", "SOF", "SUF", "TMF", "ØKF"}

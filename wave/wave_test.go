@@ -2,6 +2,7 @@ package wave
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -9,14 +10,18 @@ import (
 
 var now = time.Date(2027, 1, 10, 12, 0, 0, 0, time.UTC)
 
+// planned is a day before every default date of a wave starting 1 February
+// 2027: enrolled then, no date has passed.
+var planned = time.Date(2026, 11, 2, 12, 0, 0, 0, time.UTC)
+
 func enrolled(t *testing.T, fvs ...string) Wave {
 	t.Helper()
-	w, err := New("b3", "Bølge 3", day("2027-02-01"), "anna", now)
+	w, err := New("b3", "Bølge 3", day("2027-02-01"), "anna", planned)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, fv := range fvs {
-		if err := w.Enroll(fv, DefaultTemplate(), Copenhagen()); err != nil {
+		if _, err := w.Enroll(fv, DefaultTemplate(), Copenhagen(), planned); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -61,6 +66,11 @@ func TestParseTemplateRejects(t *testing.T) {
 		"bad party":      "activities:\n  - key: a\n    title_da: A\n    title_en: A\n    responsible: IT",
 		"no title":       "activities:\n  - key: a\n    responsible: KS",
 		"duplicate name": "activities:\n  - {key: a, title_da: A, title_en: A, responsible: KS}\n  - {key: b, aliases: [A], title_da: B, title_en: B, responsible: KS}",
+		"dates go back":  "activities:\n  - {key: a, title_da: A, title_en: A, responsible: KS, due: 5}\n  - {key: b, title_da: B, title_en: B, responsible: KS, due: -3}",
+		"step named as an activity": "activities:\n  - {key: a, title_da: A, title_en: A, responsible: KS}\n" +
+			"workflow:\n  - {key: s, aliases: [a], title_da: S, title_en: S, owner: FV}",
+		"guide without url":    "activities:\n  - {key: a, title_da: A, title_en: A, responsible: KS}\nguides:\n  - {solution: Indkøb}",
+		"guide not on the web": "activities:\n  - {key: a, title_da: A, title_en: A, responsible: KS}\nguides:\n  - {solution: Indkøb, url: 'file:///etc/passwd'}",
 	}
 	for name, text := range tests {
 		if _, err := ParseTemplate([]byte(text)); !errors.Is(err, ErrBadTemplate) {
@@ -89,7 +99,7 @@ func TestEnrollPlansDueDatesInBusinessDays(t *testing.T) {
 	if w.Enrolments[0].FV != "BUF" || w.Enrolments[1].FV != "SUF" {
 		t.Errorf("enrolments not sorted: %v", w.Enrolments)
 	}
-	if err := w.Enroll("BUF", DefaultTemplate(), Copenhagen()); !errors.Is(err, ErrAlreadyEnrolled) {
+	if _, err := w.Enroll("BUF", DefaultTemplate(), Copenhagen(), planned); !errors.Is(err, ErrAlreadyEnrolled) {
 		t.Errorf("second enrolment err = %v", err)
 	}
 	e, err := w.Enrolment("BUF")
@@ -98,7 +108,8 @@ func TestEnrollPlansDueDatesInBusinessDays(t *testing.T) {
 	}
 	tests := map[string]string{
 		"golive":     "2027-02-01",
-		"loadtest":   "2027-01-27",
+		"support":    "2027-02-15",
+		"loadtest":   "2027-02-22", // after support, as the source lists it
 		"kickoff":    "2026-12-15", // 30 business days back, over Christmas and New Year
 		"evaluation": "2027-04-01", // 40 business days on, over Easter
 	}
@@ -136,31 +147,37 @@ func TestProgressOverdueNextDeadline(t *testing.T) {
 	if c, n := e.Progress(); c != 4 || n != 9 {
 		t.Errorf("Progress = %d/%d, want 4/9", c, n)
 	}
-	today := day("2027-01-28") // loadtest (01-27) and auth (01-25) are overdue; pc is skipped
+	today := day("2027-01-28") // auth (01-25) is overdue; pc is skipped
 	var keys []string
 	for _, a := range e.Overdue(today) {
 		keys = append(keys, a.Key)
 	}
-	if strings.Join(keys, ",") != "auth,loadtest" {
+	if strings.Join(keys, ",") != "auth" {
 		t.Errorf("Overdue = %v", keys)
 	}
 	next, ok := e.NextDeadline(today)
 	if !ok || next.Activity == nil || next.Activity.Key != "golive" {
 		t.Errorf("NextDeadline = %+v", next)
 	}
-	if err := e.RequestAuth(day("2027-01-29"), "anna", now); err != nil {
+	if _, err := e.RequestAuth(day("2027-01-29"), "anna", now); err != nil {
 		t.Fatal(err)
 	}
 	next, _ = e.NextDeadline(today)
 	if next.Activity != nil || next.Due != day("2027-01-29") {
 		t.Errorf("NextDeadline with feedback due = %+v", next)
 	}
+	if err := e.AnswerAuth(true, "", "maria", now, day("2027-01-28")); err != nil {
+		t.Fatal(err)
+	}
+	if next, _ = e.NextDeadline(today); !next.Apply || next.Due != day("2027-01-28") {
+		t.Errorf("NextDeadline with the authorizations to apply = %+v", next)
+	}
 }
 
 func TestAuthFeedbackLoop(t *testing.T) {
 	w := enrolled(t, "BUF")
 	e := &w.Enrolments[0]
-	if err := e.AnswerAuth(true, "", "maria", now); !errors.Is(err, ErrAuthState) {
+	if err := e.AnswerAuth(true, "", "maria", now, day("2027-02-18")); !errors.Is(err, ErrAuthState) {
 		t.Errorf("answer before request: %v", err)
 	}
 	if err := e.ApplyAuth("anna", now); !errors.Is(err, ErrAuthState) {
@@ -172,8 +189,15 @@ func TestAuthFeedbackLoop(t *testing.T) {
 		state AuthState
 		act   Status
 	}{
-		{"request", func() error { return e.RequestAuth(day("2027-02-15"), "anna", now) }, AuthRequested, StatusDoing},
-		{"answer", func() error { return e.AnswerAuth(false, "NN99 needs godkender", "maria", now) }, AuthAnswered, StatusDoing},
+		{"request", func() error { _, err := e.RequestAuth(day("2027-02-10"), "anna", now); return err }, AuthRequested, StatusDoing},
+		{"replace", func() error {
+			old, err := e.RequestAuth(day("2027-02-15"), "anna", now)
+			if old == nil || old.Due != day("2027-02-10") {
+				t.Errorf("replaced %+v, want the request due 10 February", old)
+			}
+			return err
+		}, AuthRequested, StatusDoing},
+		{"answer", func() error { return e.AnswerAuth(false, "NN99 needs godkender", "maria", now, day("2027-02-18")) }, AuthAnswered, StatusDoing},
 		{"apply", func() error { return e.ApplyAuth("anna", now) }, AuthApplied, StatusDone},
 	}
 	for _, s := range steps {
@@ -185,44 +209,22 @@ func TestAuthFeedbackLoop(t *testing.T) {
 			t.Errorf("after %s: state %s activity %s, want %s %s", s.name, e.Auth.State, a.Status, s.state, s.act)
 		}
 	}
-	if e.Auth.OK || e.Auth.Note != "NN99 needs godkender" || e.Auth.AnsweredBy != "maria" {
+	if e.Auth.OK || e.Auth.Note != "NN99 needs godkender" || e.Auth.AnsweredBy != "maria" || e.Auth.ApplyBy != day("2027-02-18") {
 		t.Errorf("answer not kept: %+v", e.Auth)
 	}
-	if err := e.RequestAuth(day("2027-03-01"), "anna", now); err != nil || e.Auth.State != AuthRequested {
-		t.Errorf("a new round after applied: %v %+v", err, e.Auth)
+	if old, err := e.RequestAuth(day("2027-03-01"), "anna", now); err != nil || old != nil || e.Auth.State != AuthRequested {
+		t.Errorf("a new round after applied: %v %+v, replaced %+v", err, e.Auth, old)
 	}
 }
 
-func TestPermissions(t *testing.T) {
+func TestRoles(t *testing.T) {
 	maria := Person{ID: "maria", Role: RoleViewer}
-	maria.MakeContactOf("BUF")
-	if maria.Role != RoleContact || !maria.IsContactOf("BUF") {
-		t.Fatalf("MakeContactOf: %+v", maria)
+	if !maria.MakeContact() || maria.Role != RoleContact || maria.MakeContact() {
+		t.Fatalf("MakeContact: %+v", maria)
 	}
 	anna := Person{ID: "anna", Role: RoleKS}
-	anna.MakeContactOf("SUF")
-	if anna.Role != RoleKS {
+	if anna.MakeContact() || anna.Role != RoleKS {
 		t.Error("KS staff lost their role when named contact")
-	}
-	viewer := Person{ID: "v", Role: RoleViewer}
-	tests := []struct {
-		who   Person
-		party Party
-		fv    string
-		want  bool
-	}{
-		{maria, PartyFV, "BUF", true},
-		{maria, PartyBoth, "BUF", true},
-		{maria, PartyKS, "BUF", false},
-		{maria, PartyFV, "SUF", false},
-		{anna, PartyKS, "BUF", true},
-		{anna, PartyFV, "BUF", true},
-		{viewer, PartyFV, "BUF", false},
-	}
-	for _, tt := range tests {
-		if got := tt.who.MayChange(tt.party, tt.fv); got != tt.want {
-			t.Errorf("%s MayChange(%s, %s) = %v, want %v", tt.who.ID, tt.party, tt.fv, got, tt.want)
-		}
 	}
 	for _, s := range []string{"admin", "KS", "contact", "viewer"} {
 		if _, ok := ParseRole(s); !ok {
@@ -234,25 +236,178 @@ func TestPermissions(t *testing.T) {
 	}
 }
 
+// TestSharedActivityNeedsBothSides: an activity of KS+FV is done when both
+// sides have confirmed; one of a single party when it is confirmed for
+// that party; reopening forgets the confirmations.
+func TestSharedActivityNeedsBothSides(t *testing.T) {
+	w := enrolled(t, "BUF")
+	e := &w.Enrolments[0]
+	done, err := e.Confirm("kickoff", []Party{PartyKS}, "", "anna", now)
+	a, _ := e.Activity("kickoff")
+	if err != nil || done || a.Status != StatusDoing || !slices.Equal(a.Waiting(), []Party{PartyFV}) {
+		t.Fatalf("after KS: done %v err %v, %+v waiting %v", done, err, a, a.Waiting())
+	}
+	if _, err := e.Confirm("kickoff", []Party{PartyKS}, "", "kim", now); !errors.Is(err, ErrConfirmed) {
+		t.Errorf("KS again: %v", err)
+	}
+	if done, err := e.Confirm("kickoff", []Party{PartyFV}, "held 12 January", "maria", now); err != nil || !done {
+		t.Fatalf("after FV: %v %v", done, err)
+	}
+	if a.Status != StatusDone || a.Note != "held 12 January" || a.Parts.KS.By != "anna" || a.Parts.FV.By != "maria" || a.Waiting() != nil {
+		t.Errorf("kickoff %+v", a)
+	}
+	// A single party's activity is confirmed for that party, whoever of
+	// those allowed to change it does it.
+	if done, err := e.Confirm("info", []Party{PartyKS}, "", "anna", now); err != nil || !done {
+		t.Errorf("KS marking the forvaltning's info meeting: %v %v", done, err)
+	}
+	// Both sides at once: a KS person who is also the contact.
+	if done, _ := e.Confirm("golive", []Party{PartyKS, PartyFV}, "", "kim", now); !done {
+		t.Error("both sides at once did not finish go-live")
+	}
+	if err := e.SetStatus("kickoff", StatusDoing, "", "anna", now); err != nil || a.Parts != (Parts{}) {
+		t.Errorf("reopened kickoff kept its confirmations: %+v", a)
+	}
+	// A skipped shared activity confirmed by one side is open again and
+	// waits for the other.
+	e.SetStatus("evaluation", StatusSkipped, "no time", "anna", now)
+	ev, _ := e.Activity("evaluation")
+	if done, err := e.Confirm("evaluation", []Party{PartyKS}, "", "anna", now); err != nil || done || ev.Status != StatusDoing ||
+		!slices.Equal(ev.Waiting(), []Party{PartyFV}) {
+		t.Errorf("a skipped evaluation confirmed by KS: %v %v %+v", done, err, ev)
+	}
+}
+
+func TestTrainingDecision(t *testing.T) {
+	w := enrolled(t, "BUF", "SUF")
+	buf, suf := &w.Enrolments[0], &w.Enrolments[1]
+	if !buf.TrainingUndecided() {
+		t.Fatal("training starts decided")
+	}
+	if err := buf.DecideTraining(false, "like net banking", Date{}, "maria", now); err != nil {
+		t.Fatal(err)
+	}
+	a, _ := buf.Activity(TrainingActivity)
+	if buf.TrainingUndecided() || a.Status != StatusSkipped || a.Note != "like net banking" || buf.Training.By != "maria" {
+		t.Errorf("no: %+v %+v", a, buf.Training)
+	}
+	if err := suf.DecideTraining(true, "", day("2027-02-03"), "sofie", now); err != nil {
+		t.Fatal(err)
+	}
+	a, _ = suf.Activity(TrainingActivity)
+	if a.Status != StatusTodo || a.Due != day("2027-02-03") || !suf.Training.Needed {
+		t.Errorf("yes: %+v", a)
+	}
+	// Training closed before decisions were recorded counts as decided.
+	old := enrolled(t, "BUF")
+	old.Enrolments[0].SetStatus(TrainingActivity, StatusDone, "", "maria", now)
+	if old.Enrolments[0].TrainingUndecided() {
+		t.Error("closed training is undecided")
+	}
+}
+
+// TestEnrollMovesPassedDates: nothing is born overdue; dates that have
+// passed move to the coming business days, one each, in order.
+func TestEnrollMovesPassedDates(t *testing.T) {
+	w, _ := New("b3", "", day("2027-02-01"), "anna", now)
+	// Friday 22 January: kickoff (15 December) and info (11 January) have passed.
+	moved, err := w.Enroll("BUF", DefaultTemplate(), Copenhagen(), Copenhagen().At(day("2027-01-22"), 12, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, a := range moved {
+		got = append(got, a.Key+" "+a.Due.String())
+	}
+	if want := "kickoff 2027-01-25,info 2027-01-26"; strings.Join(got, ",") != want {
+		t.Errorf("moved %v, want %s", got, want)
+	}
+	e := &w.Enrolments[0]
+	if a, _ := e.Activity("kickoff"); a.Due != day("2027-01-25") {
+		t.Errorf("kickoff due %s", a.Due)
+	}
+	if a, _ := e.Activity("training"); a.Due != day("2027-01-25") {
+		t.Errorf("training (not passed) due %s", a.Due)
+	}
+	if len(e.Overdue(day("2027-01-22"))) != 0 || e.EnrolledAt.IsZero() || len(e.Workflow) != 6 {
+		t.Errorf("enrolment %+v", e)
+	}
+}
+
+func TestContactsOfAnEnrolment(t *testing.T) {
+	w := enrolled(t, "BUF")
+	e := &w.Enrolments[0]
+	if got := e.AddContacts(now, "maria", "jens", "maria"); !slices.Equal(got, []string{"maria", "jens"}) {
+		t.Errorf("named %v", got)
+	}
+	if got := e.AddContacts(now.Add(time.Hour), "maria"); got != nil || !e.ContactSince["maria"].Equal(now) {
+		t.Errorf("naming maria again: %v, since %v", got, e.ContactSince)
+	}
+	w.Snooze(Snooze{FV: "BUF", Person: "maria", Until: now.Add(time.Hour)})
+	w.Snooze(Snooze{FV: "BUF", Person: "jens", Until: now.Add(time.Hour)})
+	if !w.RemoveContact("BUF", "maria") || w.RemoveContact("BUF", "maria") {
+		t.Error("RemoveContact did not report what it did")
+	}
+	if e.HasContact("maria") || len(w.Snoozes) != 1 || w.Snoozes[0].Person != "jens" || !e.ContactSince["maria"].IsZero() {
+		t.Errorf("after removing maria: %+v %+v", e, w.Snoozes)
+	}
+}
+
+func TestNoticeAt(t *testing.T) {
+	w := enrolled(t, "BUF")
+	w.Reminded = now
+	if got := w.NoticeAt(now.Add(time.Second)); !got.Equal(now.Add(time.Second)) {
+		t.Errorf("after the watermark: %v", got)
+	}
+	if got := w.NoticeAt(now); !got.After(now) {
+		t.Errorf("at the watermark: %v, want just after it", got)
+	}
+}
+
+// TestWorkflowTrack: steps in order, the presentation needs both sides,
+// undo only before later steps.
 func TestWorkflowTrack(t *testing.T) {
-	w := NewWorkflow("BUF", DefaultTemplate())
-	if err := w.Mark("group", true, "maria", now); err != nil {
-		t.Fatal(err)
+	track := NewTrack(DefaultTemplate())
+	var order *OrderError
+	if _, err := track.Confirm("decisions", []Party{PartyFV}, "maria", now); !errors.As(err, &order) || order.Blocking != "group" {
+		t.Fatalf("decisions before group: %v", err)
 	}
-	if err := w.Mark("decisions", true, "maria", now); err != nil {
-		t.Fatal(err)
+	for _, key := range []string{"group", "decisions"} {
+		if done, err := track.Confirm(key, []Party{PartyFV}, "maria", now); err != nil || !done {
+			t.Fatalf("%s: %v %v", key, done, err)
+		}
 	}
-	if err := w.Mark("decisions", false, "maria", now); err != nil {
-		t.Fatal(err)
+	if done, err := track.Confirm("presentation", []Party{PartyFV}, "maria", now); err != nil || done {
+		t.Fatalf("presentation by the forvaltning alone: %v %v", done, err)
 	}
-	if d, n := w.Progress(); d != 1 || n != 6 {
-		t.Errorf("Progress = %d/%d, want 1/6", d, n)
+	if s, _ := track.Step("presentation"); !slices.Equal(s.Waiting(), []Party{PartyKS}) || !track.Started() {
+		t.Errorf("presentation waits for %v", s.Waiting())
 	}
-	s, _ := w.Step("decisions")
-	if s.DoneBy != "" || !s.DoneAt.IsZero() {
+	if _, err := track.Undo("decisions"); !errors.As(err, &order) || order.Blocking != "presentation" || !order.Undo {
+		t.Errorf("undo decisions while presentation is begun: %v", err)
+	}
+	if done, _ := track.Confirm("presentation", []Party{PartyKS}, "anna", now); !done {
+		t.Error("presentation not done after both sides")
+	}
+	if _, err := track.Confirm("authorize", []Party{PartyKS}, "anna", now); !errors.As(err, &order) || order.Blocking != "deliver" {
+		t.Errorf("authorize before the template is delivered: %v", err)
+	}
+	if d, n := track.Progress(); d != 3 || n != 6 {
+		t.Errorf("Progress = %d/%d, want 3/6", d, n)
+	}
+	if changed, err := track.Undo("presentation"); err != nil || !changed {
+		t.Fatalf("undo presentation: %v %v", changed, err)
+	}
+	if s, _ := track.Step("presentation"); s.Done || s.DoneBy != "" || s.Parts != (Parts{}) {
 		t.Errorf("undo kept who/when: %+v", s)
 	}
-	if err := w.Mark("lunch", true, "maria", now); !errors.Is(err, ErrUnknownStep) {
+	if changed, _ := track.Undo("template"); changed {
+		t.Error("undoing a step not begun changed something")
+	}
+	if _, err := track.Confirm("lunch", []Party{PartyFV}, "maria", now); !errors.Is(err, ErrUnknownStep) {
 		t.Errorf("unknown step err = %v", err)
+	}
+	if next, ok := track.Next(); !ok || next.Key != "presentation" {
+		t.Errorf("Next = %+v", next)
 	}
 }

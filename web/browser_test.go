@@ -235,12 +235,12 @@ func TestBrowserAuthList(t *testing.T) {
 	if a := e.Auth; a.State != wave.AuthAnswered || a.OK || a.AnsweredBy != "maria" || !strings.Contains(a.Note, "1 af 12 brugere skal rettes") {
 		t.Fatalf("authorization request after submitting: %+v", a)
 	}
-	msg, ok := w.notice(w.sweep(), "anna", notify.ListSubmitted)
+	msg, ok := w.notice(w.sweep(), "anna", notify.AuthAnswered)
 	if !ok {
 		t.Fatal("the KS lead was not told")
 	}
 	body := strings.Join(append(msg.Lines, sectionLines(msg)...), "\n")
-	if !strings.Contains(body, "b3/BUF: Forvaltningen har indsendt autorisationslisten: 1 af 12 brugere skal rettes.") {
+	if !strings.Contains(body, "Svaret kom med autorisationslisten: 1 af 12 brugere skal rettes.") {
 		t.Errorf("the lead's notice says %q", body)
 	}
 	var open string
@@ -254,7 +254,7 @@ func TestBrowserAuthList(t *testing.T) {
 	if got := text(t, tab, "#changes-h"); got != "Rettelser, der skal laves i KØR" {
 		t.Errorf("the lead's link opens %q", got)
 	}
-	if again, _ := w.notice(w.sweep(), "anna", notify.ListSubmitted); again.Title != "" {
+	if again, _ := w.notice(w.sweep(), "anna", notify.AuthAnswered); again.Title != "" {
 		t.Error("the lead was told twice")
 	}
 }
@@ -355,10 +355,12 @@ func TestBrowserTemplate(t *testing.T) {
 			t.Errorf("delivery said %q; want %q", outcome, want)
 		}
 	}
-	track, err := w.store.Workflow(context.Background(), "BUF")
+	wv, err := w.store.Wave(context.Background(), "b3")
 	if err != nil {
 		t.Fatal(err)
 	}
+	e, _ := wv.Enrolment("BUF")
+	track := e.Workflow
 	for _, key := range []string{"template", "deliver"} {
 		if s, _ := track.Step(key); !s.Done || s.DoneBy != "maria" {
 			t.Errorf("step %s: %+v", key, s)

@@ -120,7 +120,7 @@ func (s *Server) templatePage(w http.ResponseWriter, r *http.Request, v visit, o
 			p.New = append(p.New, i)
 		}
 	}
-	for _, st := range view.Workflow.Steps {
+	for _, st := range view.Workflow {
 		p.Steps = append(p.Steps, stepLine{Title: st.Title(view.Lang), Done: st.Done, By: st.DoneBy})
 	}
 	s.render(w, "template.html", statusOf(outcome), &p)

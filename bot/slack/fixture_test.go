@@ -34,7 +34,7 @@ const secret = "8f742231b10e8888abcd99yyyzzz85a5"
 var start = time.Date(2027, 1, 20, 11, 0, 0, 0, time.UTC)
 
 // fixture is the Slack adapter on a bolt store, behind an HTTP server,
-// talking to a fake Web API. UANNA is admin; wave b3 starts 2027-02-01
+// talking to a fake Web API. UANNA is admin; wave b3 starts 2027-03-01
 // with BUF and SUF enrolled and UMARIA as BUF's contact; UVERA has only
 // looked.
 type fixture struct {
@@ -91,7 +91,7 @@ func newFixtureOn(t testing.TB, s storage.Store, opts ...fixtureOption) *fixture
 	f.srv = httptest.NewServer(mux)
 	t.Cleanup(f.srv.Close)
 	t.Cleanup(f.bot.Wait)
-	for _, line := range []string{"UANNA: wave create b3 2027-02-01 Bølge 3", "UANNA: wave enroll b3 BUF SUF", "UANNA: contact b3/BUF @slack:UMARIA", "UVERA: help"} {
+	for _, line := range []string{"UANNA: wave create b3 2027-03-01 Bølge 3", "UANNA: wave enroll b3 BUF SUF", "UANNA: contact b3/BUF @slack:UMARIA", "UVERA: help"} {
 		f.do(line)
 	}
 	return f

@@ -27,9 +27,10 @@ func (f *fixture) sweeper(logger *slog.Logger) *notify.Sweeper {
 // once and posts the reminder with its buttons and a fallback text.
 func TestReminderFallsDue(t *testing.T) {
 	f := newFixture(t)
-	for _, a := range []string{"kickoff", "info", "training", "auth", "golive", "evaluation"} {
-		f.do("UANNA: skip b3/BUF " + a)
+	for _, a := range []string{"kickoff", "info", "golive", "evaluation"} {
+		f.do("UANNA: skip b3/BUF " + a + " ikke relevant her")
 	}
+	f.do("UMARIA: training b3/BUF no")
 	f.do("UANNA: auth request b3/BUF 2027-02-15")
 	s := f.sweeper(slog.New(slog.DiscardHandler))
 	ctx := context.Background()
@@ -58,8 +59,9 @@ func TestReminderFallsDue(t *testing.T) {
 	}
 	m := toMaria[0]
 	wantIn(t, m.Text, "b3/BUF: KS skal have jeres tilbagemelding på autorisationerne senest 15. februar 2027")
-	wantIn(t, m.texts(), "Påmindelse")
-	want := map[string]string{"Bekræft autorisationerne": "auth ok b3/BUF", "Udsæt 1 arbejdsdag": "remind snooze b3/BUF 1d", "Udsæt 3 arbejdsdage": "remind snooze b3/BUF 3d"}
+	// Her welcome as a new contact comes in the same message: a digest.
+	wantIn(t, m.texts(), "Påmindelser (2)", "Velkommen")
+	want := map[string]string{"Bekræft autorisationerne – b3/BUF": "auth ok b3/BUF"}
 	got := fakeslack.Buttons(t, m.Blocks)
 	for label, command := range want {
 		if got[label] != command {
@@ -84,9 +86,10 @@ func TestReminderFallsDue(t *testing.T) {
 // again.
 func TestReminderToADeactivatedUser(t *testing.T) {
 	f := newFixture(t)
-	for _, a := range []string{"kickoff", "info", "training", "auth", "golive", "evaluation"} {
-		f.do("UANNA: skip b3/BUF " + a)
+	for _, a := range []string{"kickoff", "info", "golive", "evaluation"} {
+		f.do("UANNA: skip b3/BUF " + a + " ikke relevant her")
 	}
+	f.do("UMARIA: training b3/BUF no")
 	f.do("UANNA: auth request b3/BUF 2027-02-15")
 	var log strings.Builder
 	s := f.sweeper(slog.New(slog.NewTextHandler(&log, nil)))

@@ -74,7 +74,7 @@ func TestRenderReplies(t *testing.T) {
 	}
 	out := string(data)
 	wantIn(t, out,
-		`"type": "header"`, "`█░░░░░░░░░` 1/9", // header and progress bar
+		`"type": "header"`, "`░░░░░░░░░░` 0/9", // header and progress bar
 		"<@UMARIA>",                            // people are mentions
 		"&lt;markup&gt; &amp; a note to @here", // user text is escaped and taken verbatim
 		`"verbatim": true`, `"value": "auth ok b3/BUF"`, `"style": "primary"`, `"type": "context"`,

@@ -33,7 +33,7 @@ func TestCard(t *testing.T) {
 	}
 	for _, line := range []string{
 		"wave create b3 2027-02-01 Bølge 3", "wave enroll b3 BUF SUF", "contact b3/BUF @" + mariaID + " @slack:U0SLACK1",
-		"done b3/BUF kickoff", "auth request b3/BUF 2027-02-15",
+		"done b3/BUF kickoff", "auth request b3/BUF 2027-01-27",
 	} {
 		if r := run(annaID, line); r.Refused {
 			t.Fatalf("%s: %v", line, r.Lines)

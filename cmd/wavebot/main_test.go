@@ -40,25 +40,55 @@ func runConsoleSession(t *testing.T, getenv func(string) (string, bool), args []
 // compares each transcript with its golden file: the session of the
 // foundation issue, and a whole wave's reminders on the simulated clock.
 func TestConsoleSessions(t *testing.T) {
+	// The lead's session runs on the default template with two user guides.
+	tpl, err := os.ReadFile(filepath.Join("..", "..", "wave", "template.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	guides := strings.Replace(string(tpl), "guides: []", "guides:\n"+
+		"  - solution: Rejseafregning\n    url: https://vejledninger.example/rejseafregning\n"+
+		"  - solution: Kreditorfakturaer\n    url: https://vejledninger.example/kreditorfakturaer\n", 1)
+	template := filepath.Join(t.TempDir(), "template.yaml")
+	if err := os.WriteFile(template, []byte(guides), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		name string
+		env  []string
 		must []string
 	}{
-		{"session", []string{
-			"✗ »Sikre korrekt opsætning af PC'er« er en KS-opgave",            // maria may not touch a KS activity
-			"maria> auth ok b3/BUF\nb3/BUF: Tak",                              // the contact answered
-			"Autorisationer: venter på forvaltningen, frist 15. februar 2027", // status shows the feedback state
-			"[#---------] 1 færdig, 8 åbne",
+		{"session", nil, []string{
+			"✗ »Sikre korrekt opsætning af PC'er« er en KS-opgave",           // maria may not touch a KS activity
+			"maria> auth ok b3/BUF\nb3/BUF: Tak",                             // the contact answered
+			"Autorisationer: venter på forvaltningen, frist 27. januar 2027", // status shows the feedback state
+			"venter på forvaltningen",                                        // the kick-off waits for maria's part
+			"[----------] 0 færdige, 9 åbne",
 		}},
-		{"reminders", []string{
-			"⏰ 2027-01-21 09:00 → @maria: b3/BUF: »Uddannelse af brugere« har frist", // activity due soon, by its title
-			"   ↳ done b3/BUF training | remind snooze b3/BUF/training 1d | remind snooze b3/BUF/training 3d",
-			"Påmindelser om b3/BUF er udsat 3 arbejdsdage, til onsdag 17. februar 2027 kl. 9.00.",
-			"⏰ 2027-02-17 09:00 → @maria",          // back when the snooze ends
-			"⏰ 2027-02-18 09:00 → @anna",           // escalation to the KS lead
-			"⏰ 2027-03-22 09:00 → @maria: b3/BUF:", // E-5 over Easter
+		{"reminders", nil, []string{
+			"⏰ 2027-01-20 12:00 → @maria: b3/BUF: Velkommen som forvaltningens kontaktperson",         // the welcome
+			"⏰ 2027-01-21 09:00 → @maria: b3/BUF: Forvaltningen skal senest 25. januar 2027 beslutte", // training is a decision
+			"   ↳ training b3/BUF no | remind snooze b3/BUF/training 1d | remind snooze b3/BUF/training 3d",
+			"Påmindelser om b3/BUF er udsat 3 arbejdsdage, til onsdag 3. februar 2027 kl. 9.00.",
+			"⏰ 2027-02-02 09:00 → @anna",                                                // escalation to the KS lead, daily
+			"⏰ 2027-02-03 09:00 → @maria",                                               // back when the snooze ends
+			"⏰ 2027-02-09 09:00 → @maria",                                               // a week after the third overdue day
+			"⏰ 2027-02-10 12:00 → @anna: b3/BUF: @maria har bekræftet autorisationerne", // the lead told at once
+			"⏰ 2027-03-22 09:00 → @maria: b3/BUF:",                                      // E-5 over Easter
 		}},
-		{"newcomer", []string{
+		{"lead", []string{"WAVEBOT_TEMPLATE=" + template}, []string{
+			"• Rejseafregning: https://vejledninger.example/rejseafregning", // the welcome links the guides
+			"b1/BUF: KS' del af »Opstartsmøde i forvaltningen« er bekræftet; aktiviteten venter nu på forvaltningen.",
+			"b1/BUF: Begge sider har bekræftet deres del af »Opstartsmøde i forvaltningen«",
+			"✗ b1/BUF: Fristen for tilbagemeldingen skal ligge før go-live (15. marts 2027)",
+			"✗ 27. februar 2027 er en lørdag og ikke en arbejdsdag. Vælg en arbejdsdag, fx 1. marts 2027.",
+			"⏰ 2027-03-03 09:00 → @anna: b1/BUF: Forvaltningen har stadig ikke givet tilbagemelding", // escalation from D+3
+			"⏰ 2027-03-03 12:00 → @anna: b1/BUF: @maria har sendt rettelser til autorisationerne",    // the lead told at once
+			"ingen uddannelse – besluttet af @maria",
+			"◐ presentation – Præsentationsmøde for berørte enheder (KS præsenterer KØR workflow) (KS+FV) – 3. marts 2027 – venter på KS",
+			"✗ b1/BUF: »Autorisere brugere til workflow« kommer efter »Aflevere udfyldt autorisationsskabelon til Brugeradministrationen«",
+			"anna> status\nAktive bølger\n  Ingen aktive bølger.", // the wave is through
+		}},
+		{"newcomer", nil, []string{
 			"    as NAVN — handl som en anden person (også: som)", // help shows the console's own commands
 			"    quit — afslut konsollen; Ctrl-D gør det samme (også: afslut, exit)",
 			"    kickoff – Opstartsmøde i forvaltningen – KS+FV (også: opstart)",
@@ -67,6 +97,7 @@ func TestConsoleSessions(t *testing.T) {
 			"✗ »@maria!« er ikke en person",
 			"✗ Der mangler AKTIVITET.\n  Brug: done ID/FV AKTIVITET [NOTE …]",
 			"har allerede status færdig; intet er ændret.",
+			"✗ Der mangler BEGRUNDELSE.", // a skip gives its reason
 			"✗ »extra« er mere, end kommandoen tager.",
 			"✗ @søren er ikke KS-medarbejder",
 			"[#=--------] 1 færdig, 1 sprunget over, 7 åbne",
@@ -83,8 +114,7 @@ func TestConsoleSessions(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			dir := t.TempDir()
-			got, _ := runConsoleSession(t, env("WAVEBOT_DATA_DIR="+dir), []string{"--as", "anna", "--now", "2027-01-20"}, string(input))
+			got, _ := runConsoleSession(t, env(append(tc.env, "WAVEBOT_DATA_DIR="+t.TempDir())...), []string{"--as", "anna", "--now", "2027-01-20"}, string(input))
 			golden := filepath.Join("testdata", tc.name+".golden")
 			if *update {
 				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
@@ -146,8 +176,8 @@ func runConsoleFailure(t *testing.T, getenv func(string) (string, bool)) (int, s
 
 func TestConsoleStatePersistsAcrossRuns(t *testing.T) {
 	dir := t.TempDir()
-	runConsoleSession(t, env(), []string{"--as", "anna", "--data", dir}, "wave create b3 2027-02-01\nwave enroll b3 BUF\n")
-	got, _ := runConsoleSession(t, env(), []string{"--as", "anna", "--data", dir}, "done b3/BUF pc\nstatus b3/BUF\n")
+	runConsoleSession(t, env(), []string{"--as", "anna", "--data", dir, "--now", "2027-01-20"}, "wave create b3 2027-02-01\nwave enroll b3 BUF\n")
+	got, _ := runConsoleSession(t, env(), []string{"--as", "anna", "--data", dir, "--now", "2027-01-20"}, "done b3/BUF pc\nstatus b3/BUF\n")
 	if !strings.Contains(got, "[#---------] 1 færdig, 8 åbne") {
 		t.Errorf("second run did not see the first run's wave:\n%s", got)
 	}

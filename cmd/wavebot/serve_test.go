@@ -197,9 +197,11 @@ func TestServeSweepsReminders(t *testing.T) {
 	dir := t.TempDir()
 	cal := wave.Copenhagen()
 	today := cal.Today(time.Now())
-	due := cal.AddBusinessDays(today, -10)
+	// Set up forty days ago: the wave started five business days ago, the
+	// feedback was due five business days before that.
+	start, due := cal.AddBusinessDays(today, -5), cal.AddBusinessDays(today, -10)
 	runConsoleSession(t, env("WAVEBOT_DATA_DIR="+dir), []string{"--as", "anna", "--now", today.AddDays(-40).String()},
-		fmt.Sprintf("wave create b3 %s\nwave enroll b3 BUF\ncontact b3/BUF @maria\nauth request b3/BUF %s\n", today.AddDays(-30), due))
+		fmt.Sprintf("wave create b3 %s\nwave enroll b3 BUF\ncontact b3/BUF @maria\nauth request b3/BUF %s\n", start, due))
 	s := startServe(t, "WAVEBOT_DATA_DIR="+dir, "WAVEBOT_SWEEP_INTERVAL=1s")
 	// The sweeper was never run on this wave: maria hears only the latest,
 	// that the feedback is overdue, not also that it was due soon.

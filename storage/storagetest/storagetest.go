@@ -78,7 +78,7 @@ func NewWave(t testing.TB, id string, fvs ...string) wave.Wave {
 		t.Fatal(err)
 	}
 	for _, fv := range fvs {
-		if err := w.Enroll(fv, tpl, cal); err != nil {
+		if _, err := w.Enroll(fv, tpl, cal, t0); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -130,7 +130,7 @@ func testUpdateWave(t *testing.T, s storage.Store, _ *clock.Fake) {
 		if err != nil {
 			return nil, err
 		}
-		e.AddContacts("maria")
+		e.AddContacts(t0, "maria")
 		return []wave.Event{{At: t0, Actor: "anna", Wave: "b3", FV: "BUF", Action: "contact.add", After: "maria"}}, nil
 	})
 	if err != nil {
@@ -286,7 +286,7 @@ func testPeople(t *testing.T, s storage.Store, _ *clock.Fake) {
 		t.Fatalf("second person = %+v, %v; want viewer", maria, err)
 	}
 	maria, err = s.UpdatePerson(ctx, "maria", func(p *wave.Person) ([]wave.Event, error) {
-		p.MakeContactOf("BUF")
+		p.MakeContact()
 		p.Lang = "en"
 		return []wave.Event{{At: t0, Actor: "anna", Action: "person.role", After: "contact BUF"}}, nil
 	})
@@ -294,7 +294,7 @@ func testPeople(t *testing.T, s storage.Store, _ *clock.Fake) {
 		t.Fatal(err)
 	}
 	again, err := s.EnsurePerson(ctx, wave.Person{ID: "maria", Role: wave.RoleViewer}, ev, true)
-	if err != nil || again.Role != wave.RoleContact || !again.IsContactOf("BUF") || again.Lang != "en" || again.Name != "Maria" {
+	if err != nil || again.Role != wave.RoleContact || again.Lang != "en" || again.Name != "Maria" {
 		t.Errorf("EnsurePerson of an existing person = %+v, %v; want the stored one", again, err)
 	}
 	if _, err := s.UpdatePerson(ctx, "nobody", func(*wave.Person) ([]wave.Event, error) { return nil, nil }); !errors.Is(err, storage.ErrNotFound) {
@@ -312,24 +312,26 @@ func testWorkflow(t *testing.T, s storage.Store, _ *clock.Fake) {
 	}
 	mark := func(step string) storage.WorkflowChange {
 		return func(w *wave.Workflow) ([]wave.Event, error) {
-			return []wave.Event{{At: t0, Actor: "maria", FV: "BUF", Action: "workflow.done", After: step}}, w.Mark(step, true, "maria", t0)
+			_, err := w.Steps.Confirm(step, []wave.Party{wave.PartyFV}, "maria", t0)
+			return []wave.Event{{At: t0, Actor: "maria", FV: "BUF", Action: "workflow.done", After: step}}, err
 		}
 	}
-	if _, err := s.UpdateWorkflow(ctx, wave.NewWorkflow("BUF", tpl), mark("group")); err != nil {
+	initial := wave.Workflow{FV: "BUF", Steps: wave.NewTrack(tpl)}
+	if _, err := s.UpdateWorkflow(ctx, initial, mark("group")); err != nil {
 		t.Fatal(err)
 	}
-	w, err := s.UpdateWorkflow(ctx, wave.NewWorkflow("BUF", tpl), mark("decisions"))
+	w, err := s.UpdateWorkflow(ctx, initial, mark("decisions"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d, _ := w.Progress(); d != 2 || w.Version != 2 {
+	if d, _ := w.Steps.Progress(); d != 2 || w.Version != 2 {
 		t.Errorf("workflow after two steps = %+v", w)
 	}
-	if _, err := s.UpdateWorkflow(ctx, wave.NewWorkflow("BUF", tpl), mark("lunch")); !errors.Is(err, wave.ErrUnknownStep) {
+	if _, err := s.UpdateWorkflow(ctx, initial, mark("lunch")); !errors.Is(err, wave.ErrUnknownStep) {
 		t.Errorf("unknown step: err = %v", err)
 	}
 	stored, _ := s.Workflow(ctx, "BUF")
-	if d, _ := stored.Progress(); d != 2 {
+	if d, _ := stored.Steps.Progress(); d != 2 {
 		t.Errorf("stored workflow = %+v", stored)
 	}
 }
@@ -454,56 +456,63 @@ func reminderLine(r notify.Reminder) string {
 }
 
 // remindersTimeline is what wave b3 of testRemindersFollowTheRules must
-// send, worked out by hand from the policy (09:00 on business days) and
-// the wave: it starts Monday 1 February 2027, so training and pc are due
-// 25 January (start - 5 business days) and the evaluation 1 April (+40,
-// over Easter: 25, 26 and 29 March are holidays). SUF has no contact
-// until 21 January 12:00: the lead hears daily from 18 January (start -
-// 10). Training is done 28 January 12:00, pc 22 February 12:00. The
-// feedback is due 15 February: soon on the 11th (D-2), today on the
-// 15th, overdue daily from the 16th until answered on the 19th at 12:00,
-// and escalated to the lead from the 18th (D+3). maria snoozes it for
-// four hours on the 16th at 10:00, so it comes back at 14:00. The
-// evaluation notices go out 22 and 31 March (E-5, E-1) to both.
+// send, worked out by hand from the policy and the wave. Reminders go out
+// at 09:00 on business days; what is overdue, and an enrolment without a
+// contact, repeats daily for three business days and then every fifth
+// (weekly); the lead's escalation stays daily.
+//
+// The wave starts Monday 1 February 2027, so training and pc are due 25
+// January (start - 5 business days) and the evaluation 1 April (+40, over
+// Easter: 25, 26 and 29 March are holidays). Both forvaltninger are
+// enrolled on Sunday 10 January.
+//   - SUF has no contact until 21 January 12:00: the lead hears from the
+//     business day after enrolment, 11 January, then on the 12th and 13th,
+//     then a week after the 13th, on the 20th; the 27th never comes.
+//     Sofie, named on the 21st at 12:00, is welcomed at that moment.
+//   - SUF's pc (KS) is due soon on 21 January (D-2) and overdue on 26, 27
+//     and 28 January, then weekly: 4, 11 and 18 February; it is done on
+//     22 February at 12:00, before the 25th.
+//   - BUF's training waits for maria's decision: due soon on 21 January,
+//     overdue on 26, 27 and 28 January; she decides against it on the
+//     28th at 12:00, so the 4 February repeat never comes.
+//   - BUF's feedback is due 15 February: soon on the 11th (D-2), today on
+//     the 15th, overdue on the 16th, 17th and 18th; maria snoozes it for
+//     four hours on the 16th at 10:00, so it comes back at 14:00. The
+//     lead's escalation starts on the 18th (D+3) and stays daily: the
+//     18th and 19th. Maria answers on the 19th at 12:00, before the weekly
+//     repeat on the 25th, and the lead is told at that moment.
+//   - Applying is due 24 February (the answer + 3 business days): the
+//     lead hears it is due soon on the 22nd (D-2); anna applies on the
+//     24th at 12:00, so it is never overdue.
+//   - The evaluation notices go out 22 and 31 March (E-5, E-1) to both;
+//     the evaluation is done on 1 April, so it is never overdue.
 var remindersTimeline = []string{
-	"2027-01-18 09:00 no-contact b3/SUF anna",
-	"2027-01-19 09:00 no-contact b3/SUF anna",
+	"2027-01-11 09:00 no-contact b3/SUF anna",
+	"2027-01-12 09:00 no-contact b3/SUF anna",
+	"2027-01-13 09:00 no-contact b3/SUF anna",
 	"2027-01-20 09:00 no-contact b3/SUF anna",
-	"2027-01-21 09:00 activity-soon b3/BUF/training maria",
 	"2027-01-21 09:00 activity-soon b3/SUF/pc anna",
-	"2027-01-21 09:00 no-contact b3/SUF anna",
-	"2027-01-26 09:00 activity-overdue b3/BUF/training maria",
+	"2027-01-21 09:00 decision-soon b3/BUF/training maria",
+	"2027-01-21 12:00 welcome b3/SUF sofie",
 	"2027-01-26 09:00 activity-overdue b3/SUF/pc anna",
-	"2027-01-27 09:00 activity-overdue b3/BUF/training maria",
+	"2027-01-26 09:00 decision-overdue b3/BUF/training maria",
 	"2027-01-27 09:00 activity-overdue b3/SUF/pc anna",
-	"2027-01-28 09:00 activity-overdue b3/BUF/training maria",
+	"2027-01-27 09:00 decision-overdue b3/BUF/training maria",
 	"2027-01-28 09:00 activity-overdue b3/SUF/pc anna",
-	"2027-01-29 09:00 activity-overdue b3/SUF/pc anna",
-	"2027-02-01 09:00 activity-overdue b3/SUF/pc anna",
-	"2027-02-02 09:00 activity-overdue b3/SUF/pc anna",
-	"2027-02-03 09:00 activity-overdue b3/SUF/pc anna",
+	"2027-01-28 09:00 decision-overdue b3/BUF/training maria",
 	"2027-02-04 09:00 activity-overdue b3/SUF/pc anna",
-	"2027-02-05 09:00 activity-overdue b3/SUF/pc anna",
-	"2027-02-08 09:00 activity-overdue b3/SUF/pc anna",
-	"2027-02-09 09:00 activity-overdue b3/SUF/pc anna",
-	"2027-02-10 09:00 activity-overdue b3/SUF/pc anna",
 	"2027-02-11 09:00 activity-overdue b3/SUF/pc anna",
 	"2027-02-11 09:00 auth-soon b3/BUF maria",
-	"2027-02-12 09:00 activity-overdue b3/SUF/pc anna",
-	"2027-02-15 09:00 activity-overdue b3/SUF/pc anna",
 	"2027-02-15 09:00 auth-today b3/BUF maria",
-	"2027-02-16 09:00 activity-overdue b3/SUF/pc anna",
 	"2027-02-16 09:00 auth-overdue b3/BUF maria",
 	"2027-02-16 14:00 auth-overdue b3/BUF maria",
-	"2027-02-17 09:00 activity-overdue b3/SUF/pc anna",
 	"2027-02-17 09:00 auth-overdue b3/BUF maria",
 	"2027-02-18 09:00 activity-overdue b3/SUF/pc anna",
 	"2027-02-18 09:00 auth-escalate b3/BUF anna",
 	"2027-02-18 09:00 auth-overdue b3/BUF maria",
-	"2027-02-19 09:00 activity-overdue b3/SUF/pc anna",
 	"2027-02-19 09:00 auth-escalate b3/BUF anna",
-	"2027-02-19 09:00 auth-overdue b3/BUF maria",
-	"2027-02-22 09:00 activity-overdue b3/SUF/pc anna",
+	"2027-02-19 12:00 auth-answered b3/BUF anna",
+	"2027-02-22 09:00 apply-soon b3/BUF/auth anna",
 	"2027-03-22 09:00 eval-notice b3/BUF/evaluation anna",
 	"2027-03-22 09:00 eval-notice b3/BUF/evaluation maria",
 	"2027-03-31 09:00 eval-notice b3/BUF/evaluation anna",
@@ -512,7 +521,8 @@ var remindersTimeline = []string{
 
 // testRemindersFollowTheRules runs a wave hour by hour for three months
 // through the sweeper on the store, changing it on the way by writes (a
-// contact named, a snooze, the feedback answered, activities done), and
+// contact named, the training decided, a snooze, the feedback answered
+// and applied, activities done), and
 // checks that the store's due index, ledger and watermark send exactly
 // the timeline worked out by hand, each reminder once, and one message
 // per person and hour.
@@ -524,7 +534,7 @@ func testRemindersFollowTheRules(t *testing.T, s storage.Store, clk *clock.Fake)
 	}
 	w := NewWave(t, "b3", "BUF", "SUF")
 	buf, suf := &w.Enrolments[0], &w.Enrolments[1]
-	buf.AddContacts("maria")
+	buf.AddContacts(t0, "maria")
 	for _, a := range buf.Activities {
 		if a.Key != "training" && a.Key != wave.EvaluationActivity {
 			buf.SetStatus(a.Key, wave.StatusDone, "", "anna", t0)
@@ -543,12 +553,18 @@ func testRemindersFollowTheRules(t *testing.T, s storage.Store, clk *clock.Fake)
 		t.Fatal(err)
 	}
 	changes := map[time.Time]func(w *wave.Wave){
-		at("2027-01-21", 12): func(w *wave.Wave) { w.Enrolments[1].AddContacts("sofie") },
-		at("2027-01-28", 12): func(w *wave.Wave) { w.Enrolments[0].SetStatus("training", wave.StatusDone, "", "maria", t0) },
+		at("2027-01-21", 12): func(w *wave.Wave) { w.Enrolments[1].AddContacts(w.NoticeAt(at("2027-01-21", 12)), "sofie") },
+		at("2027-01-28", 12): func(w *wave.Wave) {
+			w.Enrolments[0].DecideTraining(false, "", wave.Date{}, "maria", at("2027-01-28", 12))
+		},
 		at("2027-02-16", 10): func(w *wave.Wave) {
 			w.Snooze(wave.Snooze{FV: "BUF", Person: "maria", Until: policy.SnoozeUntil(at("2027-02-16", 10), 0, 4)})
 		},
-		at("2027-02-19", 12): func(w *wave.Wave) { w.Enrolments[0].AnswerAuth(true, "", "maria", t0) },
+		at("2027-02-19", 12): func(w *wave.Wave) {
+			applyBy := cal.AddBusinessDays(cal.Today(at("2027-02-19", 12)), policy.AuthApply)
+			w.Enrolments[0].AnswerAuth(true, "", "maria", w.NoticeAt(at("2027-02-19", 12)), applyBy)
+		},
+		at("2027-02-24", 12): func(w *wave.Wave) { w.Enrolments[0].ApplyAuth("anna", at("2027-02-24", 12)) },
 		at("2027-02-22", 12): func(w *wave.Wave) { w.Enrolments[1].SetStatus("pc", wave.StatusDone, "", "anna", t0) },
 		at("2027-04-01", 14): func(w *wave.Wave) {
 			w.Enrolments[0].SetStatus(wave.EvaluationActivity, wave.StatusDone, "", "anna", t0)
@@ -575,7 +591,7 @@ func testRemindersFollowTheRules(t *testing.T, s storage.Store, clk *clock.Fake)
 		t.Errorf("the store sent:\n%s\nthe timeline is:\n%s", g, w)
 	}
 	// One message per person and sending time: anna's two reminders at
-	// 09:00 on the 18th came as one.
+	// 09:00 on 18 February came as one.
 	messages := map[string]bool{}
 	for _, l := range remindersTimeline {
 		f := strings.Fields(l)

@@ -1,0 +1,522 @@
+package commands
+
+import (
+	"context"
+	"log/slog"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"wavebot/clock"
+	"wavebot/notify"
+	"wavebot/storage"
+	"wavebot/storage/bolt"
+	"wavebot/storage/redis"
+	"wavebot/storage/redis/redistest"
+	"wavebot/wave"
+)
+
+// The rules of the source's process (issue 9), each as a table of commands
+// through Handle on the bolt store and on a real Redis. A step's reply
+// must hold want; a refusal must change nothing at all.
+
+// step is one command of a table and what must come of it.
+type step struct {
+	line    string
+	want    string
+	refused bool
+}
+
+// onBothStores runs test on the fixture on bolt and on a real Redis.
+func onBothStores(t *testing.T, test func(t *testing.T, f *fixture)) {
+	t.Run("bolt", func(t *testing.T) { test(t, newFixture(t)) })
+	t.Run("redis", func(t *testing.T) {
+		f, _ := newRedisFixture(t, redistest.URL(t))
+		test(t, f)
+	})
+}
+
+// play runs the steps in order.
+func (f *fixture) play(t *testing.T, steps []step) {
+	t.Helper()
+	for _, s := range steps {
+		before := f.snapshot()
+		r := f.do(s.line)
+		got := strings.Join(r.Lines, "\n") + "\n" + text(r)
+		switch {
+		case r.Refused != s.refused:
+			t.Errorf("%s: refused %v, want %v: %s", s.line, r.Refused, s.refused, strings.Join(r.Lines, " | "))
+		case !strings.Contains(got, s.want):
+			t.Errorf("%s:\n got %s\nwant %q", s.line, strings.Join(r.Lines, " | "), s.want)
+		}
+		if s.refused && f.snapshot() != before {
+			t.Errorf("%s was refused and changed the store", s.line)
+		}
+	}
+}
+
+// TestSharedActivitiesNeedBothSides: done by KS confirms KS's part of a
+// KS+FV activity, done by a contact of the enrolment the forvaltning's;
+// the activity is done when both have; status says who is missing; only KS
+// skips what KS takes part in, and a skip gives its reason.
+func TestSharedActivitiesNeedBothSides(t *testing.T) {
+	onBothStores(t, func(t *testing.T, f *fixture) {
+		f.play(t, []step{
+			{line: "anna: done b3/BUF kickoff", want: "b3/BUF: KS' del af »Opstartsmøde i forvaltningen« er bekræftet; aktiviteten venter nu på forvaltningen."},
+			{line: "vera: status b3/BUF", want: "kickoff – Opstartsmøde i forvaltningen (KS+FV) – 21. januar 2027 – i gang – venter på forvaltningen"},
+			{line: "kim: done b3/BUF kickoff", want: "KS' del af »Opstartsmøde i forvaltningen« er allerede bekræftet; aktiviteten venter på forvaltningen. Intet er ændret."},
+			{line: "vera: done b3/BUF kickoff", want: "Kun KS eller en kontaktperson for b3/BUF må ændre »Opstartsmøde i forvaltningen«.", refused: true},
+			{line: "maria: done b3/BUF kickoff held 21 January", want: "b3/BUF: Begge sider har bekræftet deres del af »Opstartsmøde i forvaltningen«, som nu har status færdig."},
+			{line: "maria: done b3/BUF golive", want: "b3/BUF: Forvaltningens del af »Go-live – test af tilgængelighed til løsninger« er bekræftet; aktiviteten venter nu på KS."},
+			{line: "vera: status b3/BUF", want: "golive – Go-live – test af tilgængelighed til løsninger (KS+FV) – 1. februar 2027 – i gang – venter på KS"},
+			{line: "maria: done b3/BUF pc", want: "er en KS-opgave", refused: true},
+			{line: "maria: skip b3/BUF evaluation no time", want: "»Evaluering« er fælles for KS og forvaltningen: kun KS (admin, ks) må springe den over.", refused: true},
+			{line: "maria: skip b3/BUF pc not needed", want: "er en KS-opgave", refused: true},
+			{line: "anna: skip b3/BUF loadtest", want: "Der mangler BEGRUNDELSE.", refused: true},
+			{line: "maria: skip b3/BUF info held with the kick-off", want: "»Informationsmøde i forvaltningen for brugere« har nu status sprunget over."},
+			{line: "anna: skip b3/BUF loadtest few users", want: "»Belastningstest« har nu status sprunget over."},
+			{line: "anna: skip b3/SUF golive SUF goes live in wave 4", want: "har nu status sprunget over"},
+			{line: "anna: log b3/BUF", want: "@maria b3/BUF: bekræftede en del af »Opstartsmøde i forvaltningen«: forvaltningens del"},
+			{line: "anna: log b3/BUF", want: "@maria b3/BUF: ændrede status for »Opstartsmøde i forvaltningen«: i gang → færdig"},
+			{line: "anna: log b3/BUF", want: "@anna b3/BUF: bekræftede en del af »Opstartsmøde i forvaltningen«: KS' del"},
+		})
+		w, _ := f.store.Wave(context.Background(), "b3")
+		e, _ := w.Enrolment("BUF")
+		a, _ := e.Activity("kickoff")
+		if a.Status != wave.StatusDone || a.Parts.KS.By != "anna" || a.Parts.FV.By != "maria" || a.Note != "held 21 January" {
+			t.Errorf("kickoff %+v", a)
+		}
+	})
+}
+
+// TestAuthorizationsAreAppliedByKS: the authorization activity is done by
+// auth applied alone; an answer tells the lead and gives KS a date; a new
+// request replaces an open one and says so.
+func TestAuthorizationsAreAppliedByKS(t *testing.T) {
+	onBothStores(t, func(t *testing.T, f *fixture) {
+		f.play(t, []step{
+			{line: "anna: done b3/BUF auth", want: "bliver færdig, når KS har tildelt autorisationerne efter forvaltningens tilbagemelding", refused: true},
+			{line: "maria: done b3/BUF auth", want: "autorisation udført b3/BUF", refused: true},
+			{line: "anna: auth request b3/BUF 2027-01-27", want: "b3/BUF: KS har bedt om tilbagemelding på autorisationerne senest 27. januar 2027."},
+			{line: "anna: auth request b3/BUF 2027-01-28", want: "Den åbne anmodning med frist 27. januar 2027 er erstattet af denne; den står fortsat i loggen."},
+			{line: "anna: log b3/BUF", want: "bad om tilbagemelding på autorisationerne: 2027-01-27 → 2027-01-28"},
+			{line: "maria: auth ok b3/BUF", want: "b3/BUF: Tak, autorisationerne er bekræftet. KS-projektlederen @anna får besked nu og tildeler dem senest 25. januar 2027."},
+			{line: "vera: status b3/BUF", want: "bekræftet af @maria; venter på, at KS tildeler dem senest 25. januar 2027"},
+			{line: "anna: my", want: "25. januar 2027: b3/BUF – tildel autorisationerne efter tilbagemeldingen (autorisation udført)"},
+			{line: "anna: remind list", want: "torsdag 21. januar 2027 kl. 9.00: b3/BUF/auth – b3/BUF: KS skal tildele autorisationerne efter forvaltningens tilbagemelding senest 25. januar 2027."},
+			{line: "anna: auth request b3/BUF 2027-01-29", want: "Tildel dem først med: autorisation udført b3/BUF", refused: true},
+			{line: "anna: done b3/BUF auth", want: "autorisation udført b3/BUF", refused: true},
+			{line: "kim: auth applied b3/BUF", want: "b3/BUF: Autorisationerne er tildelt, og aktiviteten er færdig."},
+			{line: "vera: status b3/BUF", want: "✓ auth"},
+		})
+	})
+}
+
+// TestTrainingIsADecision: training waits for the forvaltning's decision;
+// no closes it, yes gives it a date; status shows the decision.
+func TestTrainingIsADecision(t *testing.T) {
+	onBothStores(t, func(t *testing.T, f *fixture) {
+		f.play(t, []step{
+			{line: "vera: status b3/BUF", want: "training – Uddannelse af brugere (FV) – 25. januar 2027 – afventer forvaltningens beslutning om uddannelse"},
+			{line: "maria: my", want: "25. januar 2027: b3/BUF – beslut, om brugerne skal uddannes (uddannelse b3/BUF nej eller ja ÅÅÅÅ-MM-DD)"},
+			{line: "maria: remind list", want: "b3/BUF/training – b3/BUF: Forvaltningen skal senest 25. januar 2027 beslutte, om brugerne skal uddannes i løsningerne."},
+			{line: "maria: done b3/BUF training", want: "b3/BUF: Forvaltningen har ikke besluttet, om brugerne skal uddannes. Beslut det først: uddannelse b3/BUF nej [BEGRUNDELSE] eller uddannelse b3/BUF ja ÅÅÅÅ-MM-DD", refused: true},
+			{line: "anna: skip b3/BUF training not needed", want: "Beslut det først", refused: true},
+			{line: "maria: training b3/BUF maybe", want: "»maybe« er hverken nej eller ja.", refused: true},
+			{line: "maria: training b3/BUF", want: "Der mangler nej [BEGRUNDELSE …] | ja ÅÅÅÅ-MM-DD.", refused: true},
+			{line: "maria: training b3/BUF yes", want: "Der mangler ÅÅÅÅ-MM-DD.", refused: true},
+			{line: "maria: training b3/BUF ja 2027-01-23", want: "23. januar 2027 er en lørdag og ikke en arbejdsdag. Vælg en arbejdsdag, fx 25. januar 2027.", refused: true},
+			{line: "maria: training b3/BUF ja 2027-01-19", want: "19. januar 2027 er allerede passeret; i dag er det 20. januar 2027.", refused: true},
+			{line: "maria: training b3/BUF yes 2027-01-28 extra", want: "»extra« er mere, end kommandoen tager.", refused: true},
+			{line: "anna: training b3/BUF nej", want: "det må kun kontaktpersoner for b3/BUF", refused: true},
+			{line: "maria: uddannelse b3/BUF nej løsningerne ligner netbank", want: "b3/BUF: Beslutningen er registreret: brugerne skal ikke uddannes, og »Uddannelse af brugere« er lukket."},
+			{line: "vera: status b3/BUF", want: "– training – Uddannelse af brugere (FV) – 25. januar 2027 – ingen uddannelse – besluttet af @maria – løsningerne ligner netbank"},
+			{line: "maria: training b3/BUF yes 2027-01-28", want: "b3/BUF: Beslutningen er registreret: forvaltningen uddanner selv brugerne senest 28. januar 2027."},
+			{line: "vera: status b3/BUF", want: "○ training – Uddannelse af brugere (FV) – 28. januar 2027 – ikke begyndt – forvaltningen uddanner selv – besluttet af @maria"},
+			{line: "maria: done b3/BUF training", want: "»Uddannelse af brugere« har nu status færdig."},
+			{line: "anna: log b3/BUF", want: "@maria b3/BUF: besluttede om uddannelse: ingen uddannelse (løsningerne ligner netbank)"},
+			{line: "anna: log b3/BUF", want: "@maria b3/BUF: besluttede om uddannelse: uddannelse senest 2027-01-28"},
+		})
+	})
+}
+
+// TestContactsBelongToTheEnrolment: being named for b3/BUF is acting for
+// b3/BUF, nothing more; contacts are removed and replaced; a role change
+// that ends duties says which enrolments are left.
+func TestContactsBelongToTheEnrolment(t *testing.T) {
+	onBothStores(t, func(t *testing.T, f *fixture) {
+		f.play(t, []step{
+			{line: "anna: wave create b4 2027-03-01 Bølge 4", want: "Bølge b4"},
+			{line: "anna: wave enroll b4 BUF", want: "BUF er tilmeldt bølge b4"},
+			{line: "anna: auth request b4/BUF 2027-02-24", want: "ingen kontaktperson"},
+			// maria is named for b3/BUF, not for b4/BUF.
+			{line: "maria: auth ok b4/BUF", want: "Det må du ikke: det må kun kontaktpersoner for b4/BUF.", refused: true},
+			{line: "maria: done b4/BUF info", want: "Kun KS eller en kontaktperson for b4/BUF må ændre", refused: true},
+			{line: "maria: contact b4/BUF @jens", want: "admin eller forvaltningens kontaktperson", refused: true},
+			{line: "maria: training b4/BUF no", want: "kontaktpersoner for b4/BUF", refused: true},
+			{line: "anna: contact b3/BUF @jens @sofie", want: "@jens og @sofie er nu kontaktpersoner for b3/BUF.\n@jens og @sofie får en velkomst med forvaltningens aktiviteter og frister."},
+			{line: "anna: contact b3/BUF @maria @jens @lis", want: "@lis er nu kontaktperson for b3/BUF.\n@lis får en velkomst med forvaltningens aktiviteter og frister.\n@maria og @jens var allerede kontaktpersoner for b3/BUF."},
+			{line: "anna: contact b3/BUF remove @lis", want: "@lis er ikke længere kontaktperson"},
+			{line: "jens: contact b3/BUF remove @sofie", want: "@sofie er ikke længere kontaktperson for b3/BUF og får ikke flere påmindelser om den."},
+			{line: "anna: contact b3/BUF remove @vera @sofie", want: "@vera og @sofie står ikke på listen over kontaktpersoner for b3/BUF.", refused: true},
+			{line: "anna: contact b3/BUF fjern @x!", want: "»@x!« er ikke en person", refused: true},
+			{line: "anna: contact b3/BUF sæt @jens", want: "@maria er ikke længere kontaktperson for b3/BUF og får ikke flere påmindelser om den."},
+			{line: "maria: done b3/BUF info", want: "Kun KS eller en kontaktperson for b3/BUF", refused: true},
+			{line: "anna: kontakt b3/BUF fjern @jens", want: "b3/BUF har nu ingen kontaktperson. KS-projektlederen får påmindelser, til en ny er udpeget med: kontakt b3/BUF @person"},
+			{line: "anna: remind list", want: "b3/BUF – b3/BUF har ingen kontaktperson"},
+			{line: "anna: contact b3/BUF @maria", want: "@maria er nu kontaktperson for b3/BUF."},
+			{line: "anna: role @maria viewer", want: "@maria har nu rollen læser.\n@maria er ikke længere kontaktperson for b3/BUF og får ikke flere påmindelser om den."},
+			{line: "anna: role @kim contact BUF", want: "@kim har nu rollen kontaktperson for b3/BUF og b4/BUF."},
+			{line: "anna: role @kim contact BUF", want: "@kim har allerede rollen kontaktperson for b3/BUF og b4/BUF; intet er ændret."},
+			{line: "kim: auth ok b4/BUF", want: "Tak, autorisationerne er bekræftet"},
+			{line: "anna: role @kim contact KFF", want: "KFF er ikke tilmeldt en aktiv bølge. Kontaktpersoner udpeges for en tilmelding: kontakt ID/KFF @person", refused: true},
+			{line: "anna: contact b3/SUF @sofie", want: "@sofie er nu kontaktperson for b3/SUF."},
+			{line: "anna: role @sofie ks", want: "@sofie har nu rollen KS-medarbejder.\n@sofie er fortsat kontaktperson for b3/SUF."},
+			{line: "anna: log b3/BUF", want: "@anna b3/BUF: fjernede kontaktperson @jens"},
+			{line: "anna: log b3/BUF", want: "@anna b3/BUF: fjernede kontaktperson @maria"},
+		})
+		ctx := context.Background()
+		for id, want := range map[string]wave.Role{"maria": wave.RoleViewer, "jens": wave.RoleViewer, "kim": wave.RoleContact, "sofie": wave.RoleKS} {
+			if p, _ := f.store.Person(ctx, id); p.Role != want {
+				t.Errorf("%s is %s, want %s", id, p.Role, want)
+			}
+		}
+		w, _ := f.store.Wave(ctx, "b3")
+		if e, _ := w.Enrolment("BUF"); !slices.Equal(e.Contacts, []string{"kim"}) {
+			t.Errorf("b3/BUF contacts %v", e.Contacts)
+		}
+	})
+}
+
+// TestNothingIsBornOverdue: an enrolment made after default dates have
+// passed moves them to the coming business days and says which; the lead
+// hears about a missing contact from the business day after enrolment.
+func TestNothingIsBornOverdue(t *testing.T) {
+	onBothStores(t, func(t *testing.T, f *fixture) {
+		f.play(t, []step{
+			{line: "anna: wave create b5 2027-02-01 Bølge 5", want: "Bølge b5"},
+			{line: "anna: wave enroll b5 KFF", want: "b5/KFF: Disse frister var allerede passeret og er flyttet til de kommende arbejdsdage: " +
+				"»Opstartsmøde i forvaltningen« til 21. januar 2027 og »Informationsmøde i forvaltningen for brugere« til 22. januar 2027."},
+			{line: "vera: status b5/KFF", want: `"Label":"Overskredet","Value":"intet"`},
+			{line: "anna: remind list", want: "torsdag 21. januar 2027 kl. 9.00: b5/KFF – b5/KFF har ingen kontaktperson, og bølgen starter 1. februar 2027."},
+		})
+		f.clock.Set(time.Date(2027, 2, 3, 11, 0, 0, 0, time.UTC)) // Wednesday, after go-live
+		f.play(t, []step{
+			{line: "anna: wave enroll b5 SOF", want: "»Opstartsmøde i forvaltningen« til 4. februar 2027, »Informationsmøde i forvaltningen for brugere« til 5. februar 2027, " +
+				"»Uddannelse af brugere« til 8. februar 2027, »Sikre korrekt autorisation af brugere« til 9. februar 2027, " +
+				"»Sikre korrekt opsætning af PC'er« til 10. februar 2027 og »Go-live – test af tilgængelighed til løsninger« til 11. februar 2027."},
+			{line: "vera: status b5/SOF", want: `"Label":"Overskredet","Value":"intet"`},
+		})
+	})
+}
+
+// TestDatesInTheSourcesOrder: the default dates follow the source's table,
+// and status never lists an activity before one due earlier.
+func TestDatesInTheSourcesOrder(t *testing.T) {
+	onBothStores(t, func(t *testing.T, f *fixture) {
+		order := func() string {
+			r := f.do("vera: status b3/BUF")
+			var keys []string
+			for _, l := range r.Lines {
+				keys = append(keys, strings.Fields(l)[1])
+			}
+			return strings.Join(keys, " ")
+		}
+		if got := order(); got != "kickoff info training auth pc golive support loadtest evaluation" {
+			t.Errorf("default order %s", got)
+		}
+		f.ok("anna: due b3/BUF info 2027-02-03")
+		f.ok("anna: due b3/BUF loadtest 2027-02-08")
+		if got := order(); got != "kickoff training auth pc golive info loadtest support evaluation" {
+			t.Errorf("after moving info and the load test: %s", got)
+		}
+	})
+}
+
+// TestDeadlinesAPersonCanMeet: a deadline is a business day that has not
+// passed, and the feedback comes before go-live; each refusal says why.
+func TestDeadlinesAPersonCanMeet(t *testing.T) {
+	onBothStores(t, func(t *testing.T, f *fixture) {
+		f.play(t, []step{
+			{line: "anna: due b3/BUF info 2027-01-23", want: "23. januar 2027 er en lørdag og ikke en arbejdsdag. Vælg en arbejdsdag, fx 25. januar 2027.", refused: true},
+			{line: "anna: due b3/BUF info 2027-01-19", want: "19. januar 2027 er allerede passeret; i dag er det 20. januar 2027.", refused: true},
+			{line: "anna: eval b3/BUF 2027-03-29", want: "29. marts 2027 er en helligdag og ikke en arbejdsdag. Vælg en arbejdsdag, fx 30. marts 2027.", refused: true},
+			{line: "maria: eval b3/BUF 2027-12-24", want: "24. december 2027 er en lukkedag i kommunen og ikke en arbejdsdag. Vælg en arbejdsdag, fx 27. december 2027.", refused: true},
+			{line: "anna: auth request b3/BUF 2027-01-31", want: "31. januar 2027 er en søndag", refused: true},
+			{line: "anna: auth request b3/BUF 2027-02-01", want: "b3/BUF: Fristen for tilbagemeldingen skal ligge før go-live (1. februar 2027), så brugerne har de rigtige autorisationer, når løsningerne åbner.", refused: true},
+			{line: "anna: wave create b6 2027-01-01", want: "1. januar 2027 er allerede passeret", refused: true},
+			{line: "anna: wave create b6 2027-03-26", want: "26. marts 2027 er en helligdag", refused: true},
+			{line: "maria: workflow BUF due group 2027-01-24", want: "24. januar 2027 er en søndag", refused: true},
+			{line: "anna: auth request b3/BUF 2027-01-29", want: "senest 29. januar 2027"},
+			{line: "anna: due b3/BUF golive 2027-01-28", want: "b3/BUF: Go-live skal ligge efter fristen for tilbagemeldingen på autorisationerne (29. januar 2027).", refused: true},
+			{line: "anna: due b3/BUF golive 2027-02-02", want: "»Go-live – test af tilgængelighed til løsninger« har nu frist 2. februar 2027."},
+			{line: "anna: eval b3/BUF 2027-03-30", want: "»Evaluering« har nu frist 30. marts 2027."},
+			{line: "kim: lang en", want: "English"},
+			{line: "kim: due b3/BUF info 2027-01-23", want: "23 January 2027 is a Saturday, not a business day. Pick a business day, e.g. 25 January 2027.", refused: true},
+			{line: "kim: eval b3/BUF 2027-03-29", want: "29 March 2027 is a public holiday, not a business day.", refused: true},
+		})
+	})
+}
+
+// TestWorkflowInOrder: the KØR workflow steps are done in the source's
+// order, the presentation by both sides, with dates; the track shows in
+// status FV, in my for who owes the next step, and in log FV.
+func TestWorkflowInOrder(t *testing.T) {
+	onBothStores(t, func(t *testing.T, f *fixture) {
+		f.play(t, []step{
+			{line: "maria: workflow BUF", want: "KØR workflow – b3/BUF"},
+			{line: "maria: workflow BUF done decisions", want: "b3/BUF: »Centrale beslutninger: roller (attestant, godkender, dispatcher), stillingsniveauer, beløbsgrænser, org.nr. hierarki« kommer efter »Nedsættelse af central arbejdsgruppe«, som ikke er færdigt endnu.", refused: true},
+			{line: "maria: workflow BUF done group", want: "b3/BUF: Trinnet »Nedsættelse af central arbejdsgruppe« er færdigt."},
+			{line: "maria: arbejdsgang BUF færdig beslutninger", want: "er færdigt"},
+			{line: "maria: workflow BUF done presentation", want: "b3/BUF: Forvaltningens del af trinnet »Præsentationsmøde for berørte enheder (KS præsenterer KØR workflow)« er bekræftet; trinnet venter nu på KS."},
+			{line: "maria: workflow BUF done presentation", want: "er allerede bekræftet; trinnet venter på KS. Intet er ændret."},
+			{line: "maria: workflow BUF undo decisions", want: "»Centrale beslutninger: roller (attestant, godkender, dispatcher), stillingsniveauer, beløbsgrænser, org.nr. hierarki« kan ikke fortrydes, mens det senere trin »Præsentationsmøde for berørte enheder (KS præsenterer KØR workflow)« er færdigt eller i gang.", refused: true},
+			{line: "kim: workflow BUF done presentation", want: "b3/BUF: Trinnet »Præsentationsmøde for berørte enheder (KS præsenterer KØR workflow)« er færdigt."},
+			{line: "maria: workflow BUF done template", want: "er færdigt"},
+			{line: "kim: workflow BUF done authorize", want: "»Autorisere brugere til workflow« kommer efter »Aflevere udfyldt autorisationsskabelon til Brugeradministrationen«, som ikke er færdigt endnu.", refused: true},
+			{line: "maria: workflow BUF done authorize", want: "er en KS-opgave", refused: true},
+			{line: "maria: workflow BUF due deliver 2027-01-27", want: "b3/BUF: Trinnet »Aflevere udfyldt autorisationsskabelon til Brugeradministrationen« har nu frist 27. januar 2027."},
+			{line: "vera: workflow BUF due deliver 2027-01-28", want: "KS eller forvaltningens kontaktperson", refused: true},
+			{line: "maria: workflow BUF due deliver", want: "Der mangler ÅÅÅÅ-MM-DD.", refused: true},
+			{line: "maria: workflow BUF frist", want: "Der mangler TRIN.", refused: true},
+			{line: "maria: workflow BUF due lunch 2027-01-28", want: "Ukendt trin »lunch«", refused: true},
+			{line: "maria: my", want: "27. januar 2027: b3/BUF KØR workflow – Aflevere udfyldt autorisationsskabelon til Brugeradministrationen"},
+			{line: "maria: remind list", want: "mandag 25. januar 2027 kl. 9.00: b3/BUF/deliver – b3/BUF: KØR workflow-trinnet »Aflevere udfyldt autorisationsskabelon til Brugeradministrationen« har frist 27. januar 2027."},
+			{line: "maria: remind snooze b3/BUF/aflever 1d", want: "Påmindelser om b3/BUF/deliver er udsat 1 arbejdsdag"},
+			{line: "vera: status BUF", want: "○ deliver – Aflevere udfyldt autorisationsskabelon til Brugeradministrationen (FV) – 27. januar 2027"},
+			{line: "vera: status BUF", want: "✓ presentation – Præsentationsmøde for berørte enheder (KS præsenterer KØR workflow) (KS+FV) – @kim"},
+			{line: "vera: log BUF", want: "@maria b3/BUF: bekræftede en del af »Præsentationsmøde for berørte enheder (KS præsenterer KØR workflow)«: forvaltningens del"},
+			{line: "vera: log BUF", want: "@maria b3/BUF: ændrede fristen for trinnet »Aflevere udfyldt autorisationsskabelon til Brugeradministrationen«: 2027-01-27"},
+			{line: "maria: workflow BUF done deliver", want: "er færdigt"},
+			{line: "kim: workflow BUF done authorize", want: "b3/BUF: Trinnet »Autorisere brugere til workflow« er færdigt."},
+			{line: "anna: wave create b4 2027-03-01", want: "Bølge b4"},
+			{line: "anna: wave enroll b4 BUF", want: "BUF er tilmeldt"},
+			{line: "maria: workflow BUF", want: "BUF er tilmeldt flere bølger (b3/BUF, b4/BUF). Skriv hvilken, fx arbejdsgang b3/BUF", refused: true},
+			{line: "maria: workflow b3/BUF", want: "6 færdige, 0 åbne"},
+			{line: "anna: workflow KFF", want: "KFF er ikke tilmeldt nogen bølge.", refused: true},
+		})
+		if got := f.ok("anna: my"); strings.Contains(got, "KØR workflow") {
+			t.Errorf("the lead owes no workflow step: %s", got)
+		}
+	})
+}
+
+// swept is a fixture whose store keeps the due index of the reminder
+// policy, with a sweeper delivering to a recorder.
+type swept struct {
+	*fixture
+	sweeper *notify.Sweeper
+	got     *recorder
+}
+
+// recorder records each digest as its recipient reads it.
+type recorder struct {
+	d        *Dispatcher
+	mu       sync.Mutex
+	messages map[string][]string
+	keys     map[string][]string
+}
+
+func (r *recorder) Notify(ctx context.Context, dg notify.Digest) error {
+	msg := r.d.Digest(ctx, dg)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.messages[dg.Recipient] = append(r.messages[dg.Recipient], text(msg))
+	for _, rem := range dg.Reminders {
+		r.keys[dg.Recipient] = append(r.keys[dg.Recipient], rem.Key)
+	}
+	return nil
+}
+
+// newSwept builds the fixture on a store open returns for the policy's due
+// function and the fixture's clock.
+func newSwept(t *testing.T, open func(due storage.DueFunc, clk clock.Clock) storage.Store) *swept {
+	policy := notify.DefaultPolicy(wave.Copenhagen())
+	clk := clock.NewFake(start)
+	f := newFixtureOn(t, open(func(w wave.Wave) (time.Time, bool) { return policy.Next(w, w.Reminded) }, clk))
+	f.clock = clk
+	f.d.cfg.Clock = clk
+	got := &recorder{d: f.d, messages: map[string][]string{}, keys: map[string][]string{}}
+	d := notify.NewDelivery(got, f.store, clk)
+	d.Pace = 0
+	return &swept{fixture: f, got: got, sweeper: &notify.Sweeper{Store: f.store, Policy: policy, Delivery: d, Clock: clk, Batch: 10, MaxRounds: 10,
+		Logger: slog.New(slog.DiscardHandler)}}
+}
+
+// until moves the clock to at, sweeping at every moment a reminder falls
+// due on the way, as a server would.
+func (s *swept) until(t *testing.T, at time.Time) {
+	t.Helper()
+	ctx := context.Background()
+	for {
+		next, ok, err := s.store.NextDue(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !ok || next.After(at) {
+			break
+		}
+		if next.After(s.clock.Now()) {
+			s.clock.Set(next)
+		}
+		if _, err := s.sweeper.Sweep(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.clock.Set(at)
+}
+
+// onBothSweptStores runs test on a swept fixture on bolt and on Redis.
+func onBothSweptStores(t *testing.T, test func(t *testing.T, s *swept)) {
+	t.Run("bolt", func(t *testing.T) {
+		test(t, newSwept(t, func(due storage.DueFunc, clk clock.Clock) storage.Store {
+			s, err := bolt.Open(t.TempDir(), due)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s.Clock = clk
+			return s
+		}))
+	})
+	t.Run("redis", func(t *testing.T) {
+		test(t, newSwept(t, func(due storage.DueFunc, clk clock.Clock) storage.Store {
+			s, err := redis.Open(context.Background(), redistest.URL(t), redistest.Prefix(t), due)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s.Clock = clk
+			return s
+		}))
+	})
+}
+
+// TestNoticesGoOutAtOnce: a new contact is welcomed with the wave, the
+// forvaltning's activities and dates, the KS lead and the user guides; the
+// lead hears of an answer at the next sweep, with a button to apply it;
+// each once.
+func TestNoticesGoOutAtOnce(t *testing.T) {
+	onBothSweptStores(t, func(t *testing.T, s *swept) {
+		s.d.cfg.Template.Guides = []wave.Guide{{Solution: "Rejseafregning", URL: "https://vejledninger.example/rejse"}}
+		s.ok("anna: contact b3/SUF @sofie")
+		s.ok("anna: auth request b3/BUF 2027-01-27")
+		s.ok("maria: auth ok b3/BUF")
+		s.until(t, start.Add(time.Minute))
+		welcome := strings.Join(s.got.messages["sofie"], "")
+		wantIn(t, welcome, "Velkommen som kontaktperson",
+			"b3/SUF: Velkommen som forvaltningens kontaktperson i bølge b3 (Bølge 3), der starter 1. februar 2027. KS-projektleder er @anna.",
+			"• 21. januar 2027 – Opstartsmøde i forvaltningen (KS og forvaltningen)",
+			"• 25. januar 2027 – Uddannelse af brugere (forvaltningen)",
+			"• 25. januar 2027 – Sikre korrekt opsætning af PC'er (KS)",
+			"• 1. april 2027 – Evaluering (KS og forvaltningen)",
+			"• Rejseafregning: https://vejledninger.example/rejse",
+			"Skriv status b3/SUF for at følge forvaltningens aktiviteter, og mine for dine opgaver.",
+			`"Command":"status b3/SUF"`)
+		if strings.Contains(welcome, "remind snooze") {
+			t.Errorf("a welcome offers to snooze it: %s", welcome)
+		}
+		wantIn(t, strings.Join(s.got.messages["anna"], ""),
+			"b3/BUF: @maria har bekræftet autorisationerne. Tildel dem senest 25. januar 2027, og marker det med: autorisation udført b3/BUF",
+			`"Command":"auth applied b3/BUF"`)
+		s.until(t, start.Add(7*24*time.Hour))
+		count := func(who, what string) int {
+			n := 0
+			for _, m := range s.got.messages[who] {
+				n += strings.Count(m, what)
+			}
+			return n
+		}
+		if n := count("sofie", "Velkommen som forvaltningens kontaktperson"); n != 1 {
+			t.Errorf("sofie was welcomed %d times", n)
+		}
+		if n := count("anna", "har bekræftet autorisationerne"); n != 1 {
+			t.Errorf("anna heard of the answer %d times", n)
+		}
+		// On 21 January (D-2) anna hears that applying is due soon.
+		if n := count("anna", "b3/BUF: KS skal tildele autorisationerne efter forvaltningens tilbagemelding senest 25. januar 2027."); n != 1 {
+			t.Errorf("anna heard %d times that applying is due soon", n)
+		}
+	})
+}
+
+// TestLeftContactsHearNothingMore: a contact removed from an enrolment,
+// and one demoted to viewer, receive nothing more about it; the contact
+// who stays keeps hearing.
+func TestLeftContactsHearNothingMore(t *testing.T) {
+	onBothSweptStores(t, func(t *testing.T, s *swept) {
+		s.ok("anna: contact b3/BUF @jens")
+		s.ok("anna: contact b3/SUF @sofie")
+		s.ok("anna: auth request b3/BUF 2027-01-27")
+		s.ok("anna: auth request b3/SUF 2027-01-27")
+		s.until(t, time.Date(2027, 1, 25, 11, 0, 0, 0, time.UTC)) // Monday noon: the feedback is due soon
+		for _, who := range []string{"maria", "jens", "sofie"} {
+			if !slices.ContainsFunc(s.got.keys[who], func(k string) bool { return strings.Contains(k, "|auth-soon|") }) {
+				t.Fatalf("%s was not reminded before leaving: %v", who, s.got.keys[who])
+			}
+		}
+		s.ok("maria: remind snooze b3/BUF 1d")
+		s.ok("anna: contact b3/BUF remove @maria")
+		s.ok("anna: role @sofie viewer")
+		left := map[string]int{"maria": len(s.got.keys["maria"]), "sofie": len(s.got.keys["sofie"]), "jens": len(s.got.keys["jens"])}
+		s.until(t, time.Date(2027, 3, 1, 11, 0, 0, 0, time.UTC))
+		for _, who := range []string{"maria", "sofie"} {
+			if after := s.got.keys[who][left[who]:]; len(after) > 0 {
+				t.Errorf("%s heard after leaving: %v", who, after)
+			}
+		}
+		if len(s.got.keys["jens"]) == left["jens"] {
+			t.Error("jens, still the contact, heard nothing more")
+		}
+		w, _ := s.store.Wave(context.Background(), "b3")
+		if _, ok := w.SnoozedUntil("BUF", "", "maria"); ok {
+			t.Error("maria's snooze outlived her duty")
+		}
+	})
+}
+
+// TestProcessReminders: the reminders of the process read as a colleague
+// would write them and carry buttons that, pressed by their recipient,
+// run.
+func TestProcessReminders(t *testing.T) {
+	f := newFixture(t)
+	f.ok("anna: auth request b3/BUF 2027-01-27")
+	f.ok("maria: auth fix b3/BUF NN99 mangler godkender")
+	f.ok("maria: workflow BUF due group 2027-01-27")
+	jan := func(d int) wave.Date { return wave.Date{Year: 2027, Month: time.January, Day: d} }
+	for _, tc := range []struct {
+		r       notify.Reminder
+		text    string
+		buttons string
+	}{
+		{notify.Reminder{Kind: notify.ApplyOverdue, Wave: "b3", FV: "BUF", Activity: "auth", Due: jan(25), Recipient: "anna"},
+			"b3/BUF: Fristen for at tildele autorisationerne efter forvaltningens tilbagemelding er overskredet (25. januar 2027). Marker det med: autorisation udført b3/BUF",
+			"Marker som tildelt: auth applied b3/BUF|Udsæt 1 arbejdsdag: remind snooze b3/BUF/auth 1d|Udsæt 3 arbejdsdage: remind snooze b3/BUF/auth 3d"},
+		{notify.Reminder{Kind: notify.AuthAnswered, Wave: "b3", FV: "BUF", Due: jan(25), About: "maria", Recipient: "anna"},
+			"b3/BUF: @maria har sendt rettelser til autorisationerne: »NN99 mangler godkender«. Tildel dem senest 25. januar 2027, og marker det med: autorisation udført b3/BUF",
+			"Marker som tildelt: auth applied b3/BUF"},
+		{notify.Reminder{Kind: notify.DecisionSoon, Wave: "b3", FV: "BUF", Activity: "training", Due: jan(25), Recipient: "maria"},
+			"b3/BUF: Forvaltningen skal senest 25. januar 2027 beslutte, om brugerne skal uddannes i løsningerne. KS vurderer, at det ikke er nødvendigt. Svar med uddannelse b3/BUF nej eller uddannelse b3/BUF ja ÅÅÅÅ-MM-DD.",
+			"Ingen uddannelse: training b3/BUF no|Udsæt 1 arbejdsdag: remind snooze b3/BUF/training 1d|Udsæt 3 arbejdsdage: remind snooze b3/BUF/training 3d"},
+		{notify.Reminder{Kind: notify.StepOverdue, Wave: "b3", FV: "BUF", Activity: "group", Due: jan(27), Recipient: "maria"},
+			"b3/BUF: Fristen for KØR workflow-trinnet »Nedsættelse af central arbejdsgruppe« er overskredet (27. januar 2027). Marker trinnet som færdigt, når det er klaret.",
+			"Marker som færdig: workflow b3/BUF done group|Udsæt 1 arbejdsdag: remind snooze b3/BUF/group 1d|Udsæt 3 arbejdsdage: remind snooze b3/BUF/group 3d"},
+		{notify.Reminder{Kind: notify.ActivitySoon, Wave: "b3", FV: "SUF", Activity: "auth", Due: jan(25), Recipient: "anna"},
+			"b3/SUF: KS har endnu ikke bedt forvaltningen om tilbagemelding på autorisationerne (frist for »Sikre korrekt autorisation af brugere«: 25. januar 2027). Bed om den med: autorisation anmod b3/SUF ÅÅÅÅ-MM-DD",
+			"Vis status: status b3/SUF|Udsæt 1 arbejdsdag: remind snooze b3/SUF/auth 1d|Udsæt 3 arbejdsdage: remind snooze b3/SUF/auth 3d"},
+	} {
+		msg := f.d.Digest(context.Background(), notify.Digest{Recipient: tc.r.Recipient, Reminders: []notify.Reminder{tc.r}})
+		var buttons []string
+		for _, a := range msg.Actions {
+			buttons = append(buttons, a.Label+": "+a.Command)
+		}
+		if strings.Join(msg.Lines, " ") != tc.text || strings.Join(buttons, "|") != tc.buttons {
+			t.Errorf("%s:\n got %q %v\nwant %q %s", tc.r.Kind, msg.Lines, buttons, tc.text, tc.buttons)
+		}
+		for _, a := range slices.Backward(msg.Actions) {
+			if r := f.do(tc.r.Recipient + ": " + a.Command); r.Refused {
+				t.Errorf("button %q pressed by %s refused: %v", a.Command, tc.r.Recipient, r.Lines)
+			}
+		}
+	}
+}
