@@ -56,6 +56,7 @@ func (s *Store) call(ctx context.Context, what string, write bool, f func(ctx co
 		}
 		err = f(ctx)
 		if err == nil || isServerError(err) {
+			reachable()
 			return err
 		}
 		if ctx.Err() != nil {
@@ -75,6 +76,7 @@ func (s *Store) failed(what string, uncertain bool, err error) error {
 		// The caller gave up; that is not the store's failure.
 		return fmt.Errorf("%s: %w", what, err)
 	}
+	unreachable(fmt.Sprintf("%s: %v", what, err))
 	if uncertain {
 		return fmt.Errorf("%s: %w: %w: %w", what, storage.ErrUnavailable, storage.ErrOutcomeUnknown, err)
 	}
