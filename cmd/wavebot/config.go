@@ -66,15 +66,15 @@ func (p *problems) add(name, format string, args ...any) {
 	*p = append(*p, name+": "+fmt.Sprintf(format, args...))
 }
 
-// env reads variables through lookupEnv; a variable set to the empty
+// vars reads variables through lookupEnv; a variable set to the empty
 // string is set, not absent.
-type env func(string) (string, bool)
+type vars func(string) (string, bool)
 
-func (e env) get(name string) string { v, _ := e(name); return v }
+func (e vars) get(name string) string { v, _ := e(name); return v }
 
 // nonEmpty returns the variable's value, or def when it is unset; set but
 // empty is a problem, for variables where empty means nothing.
-func (e env) nonEmpty(p *problems, name, def, hint string) string {
+func (e vars) nonEmpty(p *problems, name, def, hint string) string {
 	v, ok := e(name)
 	switch {
 	case !ok:
@@ -94,7 +94,7 @@ var fvCode = regexp.MustCompile(`^[\p{L}\p{N}]{1,10}$`)
 // production). Every problem is found, and the error names each variable
 // that is wrong on a line of its own.
 func loadConfig(lookupEnv func(string) (string, bool)) (config, error) {
-	e := env(lookupEnv)
+	e := vars(lookupEnv)
 	var p problems
 	c := config{
 		DataDir:     e.nonEmpty(&p, "WAVEBOT_DATA_DIR", "./data", "give a directory"),
@@ -255,7 +255,8 @@ func maskURL(raw string) string {
 	if _, ok := u.User.Password(); ok {
 		u.User = url.UserPassword(u.User.Username(), masked)
 	}
-	return u.String()
+	escaped := strings.TrimPrefix(url.UserPassword("", masked).String(), ":")
+	return strings.Replace(u.String(), escaped, masked, 1)
 }
 
 func list(v string) []string {

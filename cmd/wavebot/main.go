@@ -14,6 +14,7 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	_ "time/tzdata" // Europe/Copenhagen without a zone database, as in a slim container
 
 	"wavebot/bot/console"
 	"wavebot/clock"

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"io"
 	"os"
+	"runtime"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -196,12 +198,90 @@ func TestBadConfigurationNamesTheVariable(t *testing.T) {
 		"WAVEBOT_REMINDERS=auth_soon=often": "WAVEBOT_REMINDERS",
 		"WAVEBOT_SWEEP_INTERVAL=0s":         "WAVEBOT_SWEEP_INTERVAL",
 		"WAVEBOT_SWEEP_INTERVAL=2h":         "WAVEBOT_SWEEP_INTERVAL",
+		"WAVEBOT_FORVALTNINGER=":            "WAVEBOT_FORVALTNINGER",
+		"WAVEBOT_FORVALTNINGER= , ":         "WAVEBOT_FORVALTNINGER",
+		"WAVEBOT_FORVALTNINGER=BUF,b/3":     "WAVEBOT_FORVALTNINGER",
+		"WAVEBOT_FORVALTNINGER=BUF,buf":     "WAVEBOT_FORVALTNINGER",
+		"WAVEBOT_ADMINS=anna,@bo!":          "WAVEBOT_ADMINS",
+		"WAVEBOT_REDIS_URL=http://x":        "WAVEBOT_REDIS_URL",
+		"WAVEBOT_REDIS_PREFIX={x}":          "WAVEBOT_REDIS_PREFIX",
+		"WAVEBOT_REDIS_PREFIX=":             "WAVEBOT_REDIS_PREFIX",
+		"WAVEBOT_LISTEN=8080":               "WAVEBOT_LISTEN",
+		"WAVEBOT_LISTEN=:99999":             "WAVEBOT_LISTEN",
+		"WAVEBOT_PUBLIC_URL=wavebot.kk.dk":  "WAVEBOT_PUBLIC_URL",
+		"WAVEBOT_LOG_LEVEL=loud":            "WAVEBOT_LOG_LEVEL",
+		"WAVEBOT_LOG_LEVEL=":                "WAVEBOT_LOG_LEVEL",
+		"WAVEBOT_DATA_DIR=":                 "WAVEBOT_DATA_DIR",
+		"WAVEBOT_TZ=":                       "WAVEBOT_TZ",
+		"WAVEBOT_TEMPLATE=":                 "WAVEBOT_TEMPLATE",
 	}
 	for kv, name := range tests {
 		_, errOut := runConsoleFailure(t, env(kv))
-		if !strings.Contains(errOut, name) || strings.Count(errOut, "\n") != 1 {
+		if !strings.HasPrefix(errOut, "wavebot: "+name+": ") || strings.Count(errOut, "\n") != 1 {
 			t.Errorf("%s: stderr %q; want one line naming %s", kv, errOut, name)
 		}
+	}
+}
+
+// TestEveryProblemOnItsOwnLine: start-up names every problem at once, a
+// line each, for serve as for the console.
+func TestEveryProblemOnItsOwnLine(t *testing.T) {
+	vars := env("WAVEBOT_LANG=fr", "WAVEBOT_FORVALTNINGER=", "WAVEBOT_TZ=Mars/Olympus", "WAVEBOT_LOG_LEVEL=loud",
+		"WAVEBOT_TEAMS_APP_ID=x", "WAVEBOT_DATA_DIR="+t.TempDir())
+	for _, sub := range []string{"console", "serve", "config", "export"} {
+		var out, errOut bytes.Buffer
+		code := run(context.Background(), []string{sub}, vars, strings.NewReader(""), &out, &errOut)
+		lines := strings.Split(strings.TrimSuffix(errOut.String(), "\n"), "\n")
+		if code != 1 || len(lines) != 5 || out.Len() != 0 {
+			t.Errorf("%s: exit %d, stderr:\n%s", sub, code, errOut.String())
+			continue
+		}
+		for i, name := range []string{"WAVEBOT_LANG", "WAVEBOT_TZ", "WAVEBOT_FORVALTNINGER", "WAVEBOT_LOG_LEVEL", "WAVEBOT_TEAMS_APP_PASSWORD"} {
+			if !strings.HasPrefix(lines[i], "wavebot: "+name+": ") {
+				t.Errorf("%s: line %d is %q, want one naming %s", sub, i, lines[i], name)
+			}
+		}
+	}
+}
+
+// TestConfigMasksSecrets: wavebot config prints every variable with its
+// effective value, secrets masked but shown to be set.
+func TestConfigMasksSecrets(t *testing.T) {
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), []string{"config"}, env("WAVEBOT_REDIS_URL=redis://wavebot:hemmeligt-ord@redis:6379/0",
+		"WAVEBOT_TEAMS_APP_ID=app", "WAVEBOT_TEAMS_APP_PASSWORD=hemmelig-klient", "WAVEBOT_TEAMS_TENANT_ID=kk", "WAVEBOT_ADMINS=teams:a",
+		"WAVEBOT_FORVALTNINGER=buf, suf"), strings.NewReader(""), &out, &errOut)
+	got := out.String()
+	if code != 0 || strings.Contains(got, "hemmelig") {
+		t.Fatalf("exit %d, stderr %q, output:\n%s", code, errOut.String(), got)
+	}
+	for _, want := range []string{
+		"WAVEBOT_REDIS_URL=redis://wavebot:********@redis:6379/0\n",
+		"WAVEBOT_TEAMS_APP_PASSWORD=********\n",
+		"WAVEBOT_TEAMS_TOKEN_URL=https://login.microsoftonline.com/kk/oauth2/v2.0/token\n",
+		"WAVEBOT_FORVALTNINGER=BUF,SUF\n",
+		"WAVEBOT_TZ=Europe/Copenhagen\n",
+		"WAVEBOT_LISTEN=:8080\n",
+		"WAVEBOT_LOG_LEVEL=info\n",
+		"WAVEBOT_REMINDERS=send=09:00,auth_soon=2,auth_escalate=3,eval=5/1,activity_soon=2,no_contact=10,list_ahead=10\n",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("config lacks %q:\n%s", want, got)
+		}
+	}
+	if n := strings.Count(got, "\nWAVEBOT_") + 1; n != 19 {
+		t.Errorf("%d variables printed, want 19", n)
+	}
+}
+
+// TestVersion: version, commit and Go version on one line.
+func TestVersion(t *testing.T) {
+	version, commit = "1.4.0", "0123abc"
+	t.Cleanup(func() { version, commit = "dev", "" })
+	var out bytes.Buffer
+	if code := run(context.Background(), []string{"version"}, env(), strings.NewReader(""), &out, io.Discard); code != 0 ||
+		out.String() != "wavebot 1.4.0 (commit 0123abc, "+runtime.Version()+" "+runtime.GOOS+"/"+runtime.GOARCH+")\n" {
+		t.Errorf("exit %d, %q", code, out.String())
 	}
 }
 

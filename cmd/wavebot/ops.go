@@ -55,7 +55,7 @@ func runHealth(ctx context.Context, args []string, lookupEnv func(string) (strin
 		return err
 	}
 	if *target == "" {
-		listen := orDefault(env(lookupEnv).get("WAVEBOT_LISTEN"), ":8080")
+		listen := orDefault(vars(lookupEnv).get("WAVEBOT_LISTEN"), ":8080")
 		host, port, err := net.SplitHostPort(listen)
 		if err != nil {
 			return fmt.Errorf("WAVEBOT_LISTEN: %q: give host:port or :port", listen)

@@ -15,6 +15,7 @@ import (
 	"wavebot/bot/teams"
 	"wavebot/clock"
 	"wavebot/commands"
+	"wavebot/metrics"
 	"wavebot/notify"
 )
 
@@ -43,35 +44,32 @@ func runServe(ctx context.Context, args []string, env func(string) (string, bool
 	if fs.NArg() > 0 {
 		return fmt.Errorf("serve: unexpected argument %q", fs.Arg(0))
 	}
-	teamsCfg, err := loadTeams(env)
+	logger := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	m := metrics.New()
+	opened, err := openStore(ctx, cfg, nil, logger)
 	if err != nil {
 		return err
 	}
-	if teamsCfg != nil && len(cfg.Admins) == 0 {
-		return errors.New("WAVEBOT_ADMINS: name at least one admin (e.g. teams:<id>) when a chat platform is configured")
-	}
-	logger := slog.New(slog.NewJSONHandler(stderr, nil))
-	store, err := openStore(ctx, cfg, nil)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
+	defer opened.Close()
+	store := m.Store(opened)
 	clk := clock.System{}
 	cmds, err := commands.New(commands.Config{
 		Store: store, Clock: clk, Calendar: cfg.Calendar, Template: cfg.Template, Forvaltninger: cfg.Forvaltninger,
 		Admins: cfg.Admins, BootstrapAdmin: false, Policy: cfg.Policy, Lang: cfg.Lang, Logger: logger,
+		Observe: observeCommands(logger, m),
 	})
 	if err != nil {
 		return err
 	}
-	mux := routes(store)
+	mux := routes(store, m.Handler())
 	// Each chat adapter adds its endpoints and its platform's notifier
 	// here; a person no platform reaches is logged as undeliverable and
 	// recorded, not retried.
 	platforms := notify.Router{}
-	if teamsCfg != nil {
-		teamsCfg.Logger = logger
-		bot, err := teams.New(*teamsCfg, cmds)
+	if cfg.Teams != nil {
+		tc := *cfg.Teams
+		tc.Logger, tc.Rejected = logger, m.Rejected(teams.Platform)
+		bot, err := teams.New(tc, cmds)
 		if err != nil {
 			return err
 		}
@@ -83,14 +81,14 @@ func runServe(ctx context.Context, args []string, env func(string) (string, bool
 	delivery := notify.NewDelivery(notify.LastUsed{People: cmds, Next: platforms}, store, clk)
 	delivery.Logger = logger
 	sweeper := &notify.Sweeper{Store: store, Policy: cfg.Policy, Delivery: delivery, Clock: clk,
-		Batch: sweepBatch, MaxRounds: sweepRounds, Logger: logger}
+		Batch: sweepBatch, MaxRounds: sweepRounds, Logger: logger, Report: m.Swept}
 
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return fmt.Errorf("WAVEBOT_LISTEN: %w", err)
 	}
 	srv := &http.Server{
-		Handler:           mux,
+		Handler:           m.HTTP(mux),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      15 * time.Second,
@@ -98,7 +96,7 @@ func runServe(ctx context.Context, args []string, env func(string) (string, bool
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
-	logger.Info("listening", "addr", ln.Addr().String(), "sweep_interval", cfg.SweepInterval.String())
+	logger.Info("listening", "addr", ln.Addr().String(), "sweep_interval", cfg.SweepInterval.String(), "version", version)
 	// The sweeper stops with the service, also when the server fails.
 	sweeping, stopSweeping := context.WithCancel(ctx)
 	defer stopSweeping()
@@ -127,9 +125,10 @@ type pinger interface {
 	Ping(ctx context.Context) error
 }
 
-// routes are the HTTP endpoints every server has: liveness and
-// readiness. The chat platforms' endpoints join them with their adapters.
-func routes(store pinger) *http.ServeMux {
+// routes are the HTTP endpoints every server has: liveness, readiness
+// and the metrics. The chat platforms' endpoints join them with their
+// adapters.
+func routes(store pinger, metrics http.Handler) *http.ServeMux {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		io.WriteString(w, "ok\n")
@@ -143,5 +142,16 @@ func routes(store pinger) *http.ServeMux {
 		}
 		io.WriteString(w, "ready\n")
 	})
+	mux.Handle("GET /metrics", metrics)
 	return mux
+}
+
+// observeCommands logs one line per command (who, which, how it ended,
+// how long it took; never what was typed) and counts it.
+func observeCommands(logger *slog.Logger, m *metrics.Metrics) func(context.Context, commands.Observation) {
+	return func(ctx context.Context, o commands.Observation) {
+		logger.LogAttrs(ctx, slog.LevelInfo, "command", slog.String("actor", o.Actor), slog.String("command", o.Command),
+			slog.String("outcome", string(o.Outcome)), slog.Float64("duration_ms", float64(o.Took.Microseconds())/1000))
+		m.Command(ctx, o)
+	}
 }

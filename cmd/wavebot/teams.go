@@ -12,7 +12,7 @@ var tenantID = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9.-]{0,99}$`)
 
 // loadTeams reads the Teams bot registration from WAVEBOT_TEAMS_*; nil
 // when Teams is not configured. Each problem names its variable.
-func loadTeams(e env, p *problems) *teams.Config {
+func loadTeams(e vars, p *problems) *teams.Config {
 	c := teams.Config{
 		AppID:             e.get("WAVEBOT_TEAMS_APP_ID"),
 		AppPassword:       e.get("WAVEBOT_TEAMS_APP_PASSWORD"),

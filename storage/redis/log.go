@@ -29,7 +29,8 @@ var outage struct {
 // logger, which is one per process.
 func LogTo(logger *slog.Logger) {
 	outage.mu.Lock()
-	outage.logger = logger
+	outage.logger, outage.suppressed = logger, 0
+	outage.down.Store(false)
 	outage.mu.Unlock()
 	goredis.SetLogger(clientLog{})
 }
