@@ -109,7 +109,15 @@ func TestConsoleSessions(t *testing.T) {
 	}
 }
 
-func TestMain(m *testing.M) { redistest.Main(m) }
+// TestMain runs the tests, or, in a child process a test started with
+// WAVEBOT_TEST_AS_MAIN=1, wavebot itself: a test can then send it real
+// signals.
+func TestMain(m *testing.M) {
+	if os.Getenv("WAVEBOT_TEST_AS_MAIN") == "1" {
+		main()
+	}
+	redistest.Main(m)
+}
 
 func TestConsoleOnRedis(t *testing.T) {
 	redisEnv := env("WAVEBOT_REDIS_URL="+redistest.URL(t), "WAVEBOT_REDIS_PREFIX="+redistest.Prefix(t))

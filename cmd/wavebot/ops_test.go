@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"io"
 	"regexp"
 	"strings"
@@ -11,7 +10,6 @@ import (
 	"time"
 
 	"wavebot/storage/redis/redistest"
-	"wavebot/wave"
 )
 
 // Things the log must never hold.
@@ -49,11 +47,7 @@ func observedServe(t *testing.T) observed {
 	<-first.exited
 	first.exited <- 0
 
-	cal := wave.Copenhagen()
-	today := cal.Today(time.Now())
-	runConsoleSession(t, env("WAVEBOT_DATA_DIR="+dir), []string{"--as", "kim", "--now", today.AddDays(-40).String()},
-		fmt.Sprintf("wave create b3 %s\nwave enroll b3 BUF\ncontact b3/BUF @teams:%s\nauth request b3/BUF %s\n",
-			today.AddDays(-30), testAnnaAAD, cal.AddBusinessDays(today, -10)))
+	overdueForAnna(t, dir)
 
 	s := startServe(t, vars...)
 	s.waitFor(t, `"msg":"reminder delivered"`)
