@@ -13,6 +13,8 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 
 	"wavebot/storage/redis/redistest"
+	"wavebot/storage/storagetest"
+	"wavebot/wave"
 )
 
 // BenchmarkFailover measures what a Sentinel failover costs with Redis's
@@ -193,4 +195,31 @@ func lag(dst, src net.Conn, delay time.Duration) {
 	}
 	dst.Close()
 	src.Close()
+}
+
+// BenchmarkAppendFsync measures what the append-only file's flush policy
+// costs a write: one command's change of a wave (compare-and-set script
+// with its audit event) on a Redis that flushes every write to disk
+// (always) or once a second (everysec). The figure that matters is the
+// latency one chat command waits, and how many writes a second one
+// replica can make.
+//
+//	go test -run XXX -bench AppendFsync ./storage/redis
+func BenchmarkAppendFsync(b *testing.B) {
+	for _, mode := range []string{"everysec", "always"} {
+		b.Run(mode, func(b *testing.B) {
+			srv := redistest.Start(b, "--appendonly", "yes", "--appendfsync", mode)
+			s := open(b, srv.URL(), "wavebot:")
+			ctx := context.Background()
+			if err := s.CreateWave(ctx, storagetest.NewWave(b, "b3", wave.DefaultForvaltninger...), wave.Event{Wave: "b3"}); err != nil {
+				b.Fatal(err)
+			}
+			b.ResetTimer()
+			for i := range b.N {
+				if err := storagetest.ChangeOneActivity(ctx, s, "b3", i%63, "x"); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }
