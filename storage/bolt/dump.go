@@ -15,7 +15,7 @@ import (
 )
 
 // dumpChunk bounds the records of one part of a dump.
-const dumpChunk = 500
+const dumpChunk = 100
 
 // Dump hands the whole state to fn, one read transaction per kind: a
 // dump sees each kind as it stood at one moment.

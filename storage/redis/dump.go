@@ -18,7 +18,7 @@ import (
 
 // dumpChunk bounds the records of one part of a dump, and of one script
 // or pipeline that reads or writes them.
-const dumpChunk = 500
+const dumpChunk = 100
 
 // Dump hands the whole state to fn; each chunk is one pipeline. Keys are
 // found with SCAN (on every master of a cluster), so a dump taken while
