@@ -131,6 +131,7 @@ func TestServeEndpointsAndShutdown(t *testing.T) {
 	}{
 		{"GET", "/healthz", 200, "ok\n"},
 		{"GET", "/readyz", 200, "ready\n"},
+		{"GET", "/metrics", 200, ""},
 		{"POST", "/healthz", 405, ""},
 		{"GET", "/nope", 404, ""},
 	} {
@@ -252,10 +253,10 @@ type pingResult struct{ err error }
 func (p pingResult) Ping(context.Context) error { return p.err }
 
 // FuzzRoutes sends arbitrary requests to the endpoints: nothing panics,
-// and only the two health endpoints say yes.
+// and only reads of the health endpoints and the metrics say yes.
 func FuzzRoutes(f *testing.F) {
 	for _, seed := range []struct{ method, path, body string }{
-		{"GET", "/healthz", ""}, {"GET", "/readyz", ""}, {"POST", "/readyz", "x"}, {"GET", "/healthz/../readyz", ""},
+		{"GET", "/healthz", ""}, {"GET", "/readyz", ""}, {"GET", "/metrics", ""}, {"POST", "/metrics", "x"}, {"POST", "/readyz", "x"}, {"GET", "/healthz/../readyz", ""},
 		{"DELETE", "/", ""}, {"GET", "/%zz", ""}, {"PUT", "/healthz", strings.Repeat("a", 1<<16)},
 	} {
 		f.Add(seed.method, seed.path, seed.body)
