@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -96,10 +97,10 @@ func (s *Store) scan(ctx context.Context, kind string) ([]string, error) {
 	}
 	var err error
 	if cluster, ok := s.rdb.(*goredis.ClusterClient); ok {
-		var mu = make(chan struct{}, 1)
+		var mu sync.Mutex // found is shared; the masters are scanned one at a time
 		err = cluster.ForEachMaster(ctx, func(ctx context.Context, c *goredis.Client) error {
-			mu <- struct{}{} // found is shared; the masters are scanned one at a time
-			defer func() { <-mu }()
+			mu.Lock()
+			defer mu.Unlock()
 			return scanOne(ctx, c)
 		})
 	} else {
