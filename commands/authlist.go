@@ -200,7 +200,7 @@ func (d *Dispatcher) runAs(ctx context.Context, pg page, text string) Reply {
 	if cmd == nil || cmd.Run == nil {
 		return d.failure(pg.lang, nil, fmt.Errorf("page runs unknown command %q", words[0]))
 	}
-	reply := d.run(ctx, cmd, pg.me, pg.lang, words, consumed, text)
+	reply, _ := d.run(ctx, cmd, pg.me, pg.lang, words, consumed, text)
 	reply.Command = cmd.path
 	return reply
 }

@@ -44,6 +44,54 @@ type Config struct {
 	Logger *slog.Logger
 	// Links makes the links to the web pages; nil when they are not set up.
 	Links Links
+	// Observe, when set, hears of every request Handle answered: for
+	// logs and metrics. It never gets the text of the request.
+	Observe func(ctx context.Context, o Observation)
+}
+
+// Observation is one request as the dispatcher answered it.
+type Observation struct {
+	// Actor is the caller's id as the adapter gave it.
+	Actor string
+	// Command is the command's name ("auth ok"); empty when none was
+	// recognised.
+	Command string
+	Outcome Outcome
+	Took    time.Duration
+}
+
+// Outcome is how a request ended.
+type Outcome string
+
+// Outcomes of a request.
+const (
+	OK Outcome = "ok"
+	// Unchanged: the command would have changed nothing, and said so.
+	Unchanged Outcome = "unchanged"
+	// Refused: the person's mistake, or a permission they lack.
+	Refused Outcome = "refused"
+	// Unavailable: the store could not be reached or kept losing races.
+	Unavailable Outcome = "unavailable"
+	// Failed: something went wrong that is not the person's doing.
+	Failed Outcome = "error"
+)
+
+// outcomeOf classifies the error a request failed with, as failure
+// answers it.
+func outcomeOf(err error) Outcome {
+	var ue *userError
+	var same *unchangedError
+	switch {
+	case err == nil:
+		return OK
+	case errors.As(err, &same):
+		return Unchanged
+	case errors.As(err, &ue):
+		return Refused
+	case errors.Is(err, storage.ErrUnavailable), errors.Is(err, storage.ErrConflict):
+		return Unavailable
+	}
+	return Failed
 }
 
 // Dispatcher parses command lines, checks permissions, runs handlers and
@@ -176,16 +224,28 @@ func typed(s string) string {
 // Handle runs one request and always answers; a refused or failed command
 // changes nothing.
 func (d *Dispatcher) Handle(ctx context.Context, req Request) Reply {
+	start := time.Now()
+	reply, err := d.handle(ctx, req)
+	if d.cfg.Observe != nil {
+		d.cfg.Observe(ctx, Observation{Actor: req.Caller.ID, Command: reply.Command, Outcome: outcomeOf(err), Took: time.Since(start)})
+	}
+	return reply
+}
+
+// handle answers a request, and returns the error it was refused or
+// failed with.
+func (d *Dispatcher) handle(ctx context.Context, req Request) (Reply, error) {
 	lang := d.cfg.Lang
 	me, err := d.caller(ctx, req.Caller)
 	if err != nil {
-		return d.failure(lang, nil, err)
+		return d.failure(lang, nil, err), err
 	}
 	if me.Lang != "" {
 		lang = me.Lang
 	}
 	if utf8.RuneCountInString(req.Text) > MaxLine {
-		return d.failure(lang, nil, refuse(catalog.LineTooLong, MaxLine))
+		err := refuse(catalog.LineTooLong, MaxLine)
+		return d.failure(lang, nil, err), err
 	}
 	words := strings.Fields(req.Text)
 	if len(words) == 0 {
@@ -193,37 +253,40 @@ func (d *Dispatcher) Handle(ctx context.Context, req Request) Reply {
 	}
 	cmd, consumed := d.resolve(words)
 	if cmd == nil {
-		return d.failure(lang, nil, refuse(catalog.UnknownCommand, typed(words[0])))
+		err := refuse(catalog.UnknownCommand, typed(words[0]))
+		return d.failure(lang, nil, err), err
 	}
-	reply := d.run(ctx, cmd, me, lang, words, consumed, req.Text)
+	reply, err := d.run(ctx, cmd, me, lang, words, consumed, req.Text)
 	reply.Command = cmd.path
-	return reply
+	return reply, err
 }
 
 // run runs the command resolved from the request's words, checking the
 // permissions and arguments it declares.
-func (d *Dispatcher) run(ctx context.Context, cmd *Command, me wave.Person, lang string, words []string, consumed int, text string) Reply {
+func (d *Dispatcher) run(ctx context.Context, cmd *Command, me wave.Person, lang string, words []string, consumed int, text string) (Reply, error) {
 	if cmd.Run == nil {
 		// A group named without a valid subcommand: show its usages.
-		return d.failure(lang, cmd, refuse(catalog.UnknownSubcommand, typed(strings.Join(words[:consumed], " "))))
+		err := refuse(catalog.UnknownSubcommand, typed(strings.Join(words[:consumed], " ")))
+		return d.failure(lang, cmd, err), err
 	}
 	if (cmd.Perm == AdminOnly || cmd.Perm == KSOnly) && !cmd.Perm.allows(me, nil) {
-		return d.failure(lang, cmd, refuse(catalog.NotAllowed, cmd.Perm.who()))
+		err := refuse(catalog.NotAllowed, cmd.Perm.who())
+		return d.failure(lang, cmd, err), err
 	}
 	args := words[consumed:]
 	if err := cmd.checkArgs(args); err != nil {
-		return d.failure(lang, cmd, err)
+		return d.failure(lang, cmd, err), err
 	}
 	in := Input{Me: me, Args: args, Now: d.cfg.Clock.Now(), Lang: lang, line: afterWords(text, consumed)}
 	reply, err := cmd.Run(ctx, in)
 	var same *unchangedError
 	if errors.As(err, &same) {
-		return Reply{Lines: []string{same.line}}
+		return Reply{Lines: []string{same.line}}, err
 	}
 	if err != nil {
-		return d.failure(lang, cmd, err)
+		return d.failure(lang, cmd, err), err
 	}
-	return reply
+	return reply, nil
 }
 
 // resolve finds the command the words name and how many words that took.

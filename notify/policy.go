@@ -124,3 +124,18 @@ func leadTime(s string) (int, error) {
 	}
 	return n, nil
 }
+
+// Spec writes the policy as ParsePolicy reads it, every number named:
+// what "wavebot config" prints.
+func (p Policy) Spec() string {
+	var eval []string
+	for _, n := range p.EvalNotices {
+		eval = append(eval, strconv.Itoa(n))
+	}
+	fields := []string{fmt.Sprintf("send=%02d:%02d", p.SendHour, p.SendMinute), "eval=" + strings.Join(eval, "/")}
+	numbers := p.settings()
+	for _, name := range slices.Sorted(maps.Keys(numbers)) {
+		fields = append(fields, fmt.Sprintf("%s=%d", name, *numbers[name]))
+	}
+	return strings.Join(fields, ",")
+}

@@ -571,3 +571,15 @@ func TestBackToWinterTime(t *testing.T) {
 		t.Errorf("got  %s\nwant %s", strings.Join(got, ","), want)
 	}
 }
+
+// TestPolicySpecReadsBack: a policy written out reads back as itself.
+func TestPolicySpecReadsBack(t *testing.T) {
+	p, err := ParsePolicy(cph, "send=08:30,auth_soon=3,eval=10/5/1,repeat_every=10")
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := ParsePolicy(cph, p.Spec())
+	if err != nil || back.Spec() != p.Spec() || back.SendMinute != 30 || back.AuthSoon != 3 || len(back.EvalNotices) != 3 || back.RepeatEvery != 10 {
+		t.Errorf("%q read back as %q (%v)", p.Spec(), back.Spec(), err)
+	}
+}

@@ -47,6 +47,21 @@ type Sweeper struct {
 	// bounds the rounds of one sweep.
 	Batch, MaxRounds int
 	Logger           *slog.Logger
+	// Report, when set, hears what each sweep did: for metrics.
+	Report func(SweepReport)
+}
+
+// SweepReport is what one sweep did.
+type SweepReport struct {
+	Took time.Duration
+	// Due counts the reminders the sweep found due, including those
+	// another replica had sent; of those, Sent were delivered by this
+	// sweep, Failed were given up, Undeliverable reach nobody, and Retried
+	// failed and wait for a later try.
+	Due, Sent, Failed, Undeliverable, Retried int
+	// Oldest is how long the oldest reminder the sweep left undelivered
+	// has been due; zero when it left none.
+	Oldest time.Duration
 }
 
 // errLeftAlone stops the sweeper from writing a wave: it changed since it
@@ -83,9 +98,17 @@ func (s *Sweeper) NextDue(ctx context.Context) (time.Time, bool, error) {
 // come full and change what is due (a wave finished or put back), at most
 // MaxRounds batches.
 func (s *Sweeper) Sweep(ctx context.Context) (int, error) {
+	var rep SweepReport
+	start := s.Clock.Now()
+	if s.Report != nil {
+		defer func() {
+			rep.Took = s.Clock.Now().Sub(start)
+			s.Report(rep)
+		}()
+	}
 	total := 0
 	for round := 0; round < max(s.MaxRounds, 1) && ctx.Err() == nil; round++ {
-		sent, due, moved, err := s.sweepBatch(ctx)
+		sent, due, moved, err := s.sweepBatch(ctx, &rep)
 		total += sent
 		if err != nil || due < s.Batch || !moved {
 			return total, err
@@ -111,7 +134,7 @@ type dueWave struct {
 // sweepBatch sweeps up to Batch due waves: it returns how many messages it
 // sent, how many waves were due and whether any left the front of the due
 // index, finished or put back.
-func (s *Sweeper) sweepBatch(ctx context.Context) (sent, due int, moved bool, err error) {
+func (s *Sweeper) sweepBatch(ctx context.Context, rep *SweepReport) (sent, due int, moved bool, err error) {
 	now := s.Clock.Now()
 	ids, err := s.Store.DueWaves(ctx, now, s.Batch)
 	if err != nil {
@@ -144,7 +167,7 @@ func (s *Sweeper) sweepBatch(ctx context.Context) (sent, due int, moved bool, er
 		if res.Sent {
 			sent++
 		}
-		s.book(waves, res)
+		s.book(waves, res, now, rep)
 	}
 	for _, id := range ids {
 		dw := waves[id]
@@ -164,30 +187,42 @@ func (s *Sweeper) sweepBatch(ctx context.Context) (sent, due int, moved bool, er
 	return sent, len(ids), moved, nil
 }
 
-// book logs what became of one digest and notes it on its waves.
-func (s *Sweeper) book(waves map[string]*dueWave, res Result) {
+// book logs what became of one digest, counts it in the sweep's report
+// and notes it on its waves.
+func (s *Sweeper) book(waves map[string]*dueWave, res Result, now time.Time, rep *SweepReport) {
 	for _, r := range res.Digest.Reminders {
 		dw := waves[r.Wave]
 		o, final := res.Outcomes[r.Key]
 		log := []any{"key", r.Key, "recipient", r.Recipient, "attempts", res.Tries}
+		rep.Due++
 		switch {
 		case !final:
 			dw.pending = true
 			if !dw.retrySet || res.Retry < dw.retry {
 				dw.retry, dw.retrySet = res.Retry, true
 			}
+			if res.Tries > 0 {
+				rep.Retried++
+			}
+			rep.Oldest = max(rep.Oldest, now.Sub(r.At))
 			if res.Err != nil {
-				s.Logger.Warn("reminder pending", append(log, "retry_in", res.Retry.String(), "err", res.Err)...)
+				s.Logger.Warn("reminder pending", append(log, "outcome", "pending", "retry_in", res.Retry.String(), "err", res.Err)...)
 			}
 		case o == storage.Delivered && res.Sent:
-			s.Logger.Info("reminder delivered", log...)
+			rep.Sent++
+			s.Logger.Info("reminder delivered", append(log, "outcome", string(o))...)
 		case o == storage.GaveUp, o == storage.Undeliverable:
 			level := slog.LevelWarn
 			if o == storage.GaveUp {
 				level = slog.LevelError
 			}
 			if res.Tries > 0 {
-				s.Logger.Log(context.Background(), level, "reminder "+string(o), append(log, "err", res.Err)...)
+				if o == storage.GaveUp {
+					rep.Failed++
+				} else {
+					rep.Undeliverable++
+				}
+				s.Logger.Log(context.Background(), level, "reminder "+string(o), append(log, "outcome", string(o), "err", res.Err)...)
 			}
 			if r.Kind != DeliveryFailed {
 				dw.failures = append(dw.failures, wave.DeliveryFailure{FV: r.FV, Person: r.Recipient, Reason: string(o)})

@@ -751,3 +751,26 @@ func TestBrokenWaveIsPutBack(t *testing.T) {
 		}
 	})
 }
+
+// TestSweepReport: a sweep reports what it found due and what became of
+// it, and how long the oldest reminder it left behind has been waiting.
+func TestSweepReport(t *testing.T) {
+	clk := clock.NewFake(t0.Add(90 * time.Minute))
+	s := boltLedger(t, clk, dueFunc(DefaultPolicy(cph)))
+	overdueWaves(t, s, 4)
+	n := &counter{fail: map[string]error{
+		"contact001": errors.New("connector answered 500"),
+		"contact002": fmt.Errorf("%w: no platform", ErrUndeliverable),
+	}}
+	sw := sweeper(s, n, clk)
+	sw.Delivery.Attempts = 1
+	var got []SweepReport
+	sw.Report = func(r SweepReport) { got = append(got, r) }
+	if _, err := sw.Sweep(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	want := SweepReport{Due: 4, Sent: 2, Undeliverable: 1, Retried: 1, Oldest: 90 * time.Minute}
+	if len(got) != 1 || got[0] != want {
+		t.Errorf("reports %+v, want %+v", got, want)
+	}
+}

@@ -135,6 +135,23 @@ type Store interface {
 	// several replicas once.
 	ClaimOnce(ctx context.Context, key string, ttl time.Duration) (bool, error)
 
+	// Dump hands the whole state to fn a part at a time, in this order:
+	// waves, people, workflow tracks, the first person, the audit logs
+	// (the log of people and workflow tracks first, then each wave's by
+	// id; events oldest first, one log's parts in a row) and the reminder
+	// ledger. Each kind is sorted (waves as Waves sorts them, the rest by
+	// id or key), so two stores holding the same state dump the same
+	// parts; fn never gets an empty part. Leases, waits and ClaimOnce
+	// records are left out: they end within minutes or hours. An error
+	// from fn stops the dump and is returned.
+	Dump(ctx context.Context, fn func(Part) error) error
+	// Load writes a part of a dump into the store, recomputing the due
+	// index of its waves; ErrExists, with nothing of that write stored,
+	// when a document, the first person or a ledger entry in it is
+	// stored already. Events are appended to the log the part names.
+	// Restoring a dump is loading its parts in order into an empty store.
+	Load(ctx context.Context, p Part) error
+
 	// Ping reports whether the store can be reached.
 	Ping(ctx context.Context) error
 	// Close releases the store.
@@ -234,4 +251,34 @@ type Settlement struct {
 	Release bool
 	// ID makes a retried settlement count once; the caller picks it.
 	ID string
+}
+
+// Part is a piece of a store's whole state, as Dump hands it out and
+// Load takes it: usually one kind of record, a bounded number of them.
+type Part struct {
+	Waves     []wave.Wave
+	People    []wave.Person
+	Workflows []wave.Workflow
+	// FirstPerson is the id of the first person the store created: the
+	// console's bootstrap admin, who stays the only one.
+	FirstPerson string
+	// Log names the audit log Events belong to: a wave's id, or "" for
+	// the log of people and workflow tracks.
+	Log    string
+	Events []wave.Event
+	Ledger []LedgerEntry
+}
+
+// Empty reports whether the part holds nothing.
+func (p Part) Empty() bool {
+	return len(p.Waves) == 0 && len(p.People) == 0 && len(p.Workflows) == 0 && p.FirstPerson == "" &&
+		len(p.Events) == 0 && len(p.Ledger) == 0
+}
+
+// LedgerEntry is the ledger's record of one reminder key and when the
+// ledger forgets it, to the millisecond.
+type LedgerEntry struct {
+	Key string
+	ReminderState
+	Expires time.Time
 }

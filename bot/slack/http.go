@@ -22,10 +22,19 @@ func (b *Bot) verified(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
 	case err == nil:
 		return body, true
 	case errors.Is(err, errTooLarge):
+		b.rejected(RejectTooLarge)
 		http.Error(w, err.Error(), http.StatusRequestEntityTooLarge)
-	case errors.Is(err, errMissingHeaders), errors.Is(err, errBadTimestamp), errors.Is(err, errBadSignature):
+	case errors.Is(err, errMissingHeaders):
+		b.rejected(RejectMissingHeaders)
+		http.Error(w, err.Error(), http.StatusUnauthorized)
+	case errors.Is(err, errBadTimestamp):
+		b.rejected(RejectStale)
+		http.Error(w, err.Error(), http.StatusUnauthorized)
+	case errors.Is(err, errBadSignature):
+		b.rejected(RejectBadSignature)
 		http.Error(w, err.Error(), http.StatusUnauthorized)
 	default:
+		b.rejected(RejectUnreadable)
 		http.Error(w, "slack: could not read the request", http.StatusBadRequest)
 	}
 	b.log.Info("slack: request refused", "path", r.URL.Path, "err", err)

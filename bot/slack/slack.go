@@ -83,7 +83,19 @@ type Config struct {
 	// ten-second timeout when nil.
 	HTTPClient *http.Client
 	Logger     *slog.Logger
+	// Rejected, when set, hears the reason of every request the endpoints
+	// refuse (one of the Reject* constants): for metrics.
+	Rejected func(reason string)
 }
+
+// Reasons a request to the endpoints is refused.
+const (
+	RejectTooLarge       = "too_large"
+	RejectMissingHeaders = "missing_headers"
+	RejectStale          = "stale_timestamp"
+	RejectBadSignature   = "bad_signature"
+	RejectUnreadable     = "unreadable"
+)
 
 // Bot is the Slack adapter: its HTTP endpoints (Routes), Socket Mode
 // (RunSocketMode) and the reminder notifier (Notify).
@@ -96,6 +108,7 @@ type Bot struct {
 	budget   time.Duration
 	http     *http.Client
 	log      *slog.Logger
+	rejected func(reason string)
 
 	namesMu sync.Mutex
 	// names holds, per Slack user looked up in this process, when to look
@@ -120,6 +133,9 @@ func New(cfg Config) *Bot {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
+	if cfg.Rejected == nil {
+		cfg.Rejected = func(string) {}
+	}
 	opts := []slackgo.Option{slackgo.OptionHTTPClient(cfg.HTTPClient)}
 	if cfg.APIURL != "" {
 		if !strings.HasSuffix(cfg.APIURL, "/") {
@@ -140,6 +156,7 @@ func New(cfg Config) *Bot {
 		budget:   cfg.Budget,
 		http:     cfg.HTTPClient,
 		log:      cfg.Logger,
+		rejected: cfg.Rejected,
 		names:    map[string]time.Time{},
 	}
 }

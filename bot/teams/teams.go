@@ -63,7 +63,20 @@ type Config struct {
 	ServiceURL string
 	Clock      clock.Clock
 	Logger     *slog.Logger
+	// Rejected, when set, hears the reason of every request the endpoint
+	// refuses (one of the Reject* constants): for metrics.
+	Rejected func(reason string)
 }
+
+// Reasons a request to the endpoint is refused.
+const (
+	RejectMethod          = "method"
+	RejectUnauthenticated = "unauthenticated"
+	RejectTooLarge        = "too_large"
+	RejectUnreadable      = "unreadable"
+	RejectNotAnActivity   = "not_an_activity"
+	RejectOtherTenant     = "other_tenant"
+)
 
 // dispatcher is what the adapter needs of the command language.
 type dispatcher interface {
@@ -108,6 +121,9 @@ func New(cfg Config, cmds dispatcher) (*Bot, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
+	if cfg.Rejected == nil {
+		cfg.Rejected = func(string) {}
+	}
 	web := &http.Client{Timeout: httpTimeout}
 	conn := &connector{
 		tokens: &tokens{url: cfg.TokenURL, appID: cfg.AppID, password: cfg.AppPassword, http: web, clock: cfg.Clock},
@@ -130,20 +146,24 @@ func New(cfg Config, cmds dispatcher) (*Bot, error) {
 // than the bot's, is 200 and nothing else.
 func (b *Bot) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
+		b.cfg.Rejected(RejectMethod)
 		w.Header().Set("Allow", http.MethodPost)
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
 	if r.Header.Get("Authorization") == "" {
+		b.cfg.Rejected(RejectUnauthenticated)
 		http.Error(w, "unauthorized", http.StatusUnauthorized)
 		return
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
 	if err != nil {
 		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			b.cfg.Rejected(RejectTooLarge)
 			http.Error(w, "activity too large", http.StatusRequestEntityTooLarge)
 			return
 		}
+		b.cfg.Rejected(RejectUnreadable)
 		http.Error(w, "cannot read activity", http.StatusBadRequest)
 		return
 	}
@@ -152,16 +172,19 @@ func (b *Bot) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	act, err := b.adapter.ParseRequest(ctx, r)
 	if err != nil {
 		if errors.Is(err, errUnauthorized) {
+			b.cfg.Rejected(RejectUnauthenticated)
 			b.cfg.Logger.Warn("teams: request refused", "err", err)
 			http.Error(w, "unauthorized", http.StatusUnauthorized)
 			return
 		}
+		b.cfg.Rejected(RejectNotAnActivity)
 		http.Error(w, "not an activity", http.StatusBadRequest)
 		return
 	}
 	if b.cfg.TenantID != "" && tenant(act) != b.cfg.TenantID {
 		// The bot serves its own organisation: a guest from another tenant
 		// gets nothing.
+		b.cfg.Rejected(RejectOtherTenant)
 		w.WriteHeader(http.StatusOK)
 		return
 	}

@@ -65,9 +65,11 @@ func TestMessageRunsCommandAndReplies(t *testing.T) {
 
 // TestRejectedRequests: every request without a valid token is 401 (a
 // body over 1 MiB 413), runs nothing, sends nothing and leaves the store
-// byte for byte as it was.
+// byte for byte as it was; the Rejected hook hears why.
 func TestRejectedRequests(t *testing.T) {
 	e := newEnv(t)
+	var reasons []string
+	e.bot.cfg.Rejected = func(r string) { reasons = append(reasons, r) }
 	e.say(anna, "wave create b3 2027-02-01")
 	before, sent := e.storeBytes(), len(e.conn.requests())
 	now, url := e.clock.Now(), e.conn.serviceURL()
@@ -116,8 +118,13 @@ func TestRejectedRequests(t *testing.T) {
 		{"2 MiB body", bearer(claims(url, now)), huge, 413},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			reasons = nil
 			if code := e.postRaw(tc.body, tc.auth); code != tc.want {
 				t.Errorf("answered %d, want %d", code, tc.want)
+			}
+			want := map[int]string{401: RejectUnauthenticated, 413: RejectTooLarge}[tc.want]
+			if len(reasons) != 1 || reasons[0] != want {
+				t.Errorf("rejected for %v, want %s", reasons, want)
 			}
 			if !bytes.Equal(e.storeBytes(), before) {
 				t.Error("the store changed")
@@ -132,8 +139,9 @@ func TestRejectedRequests(t *testing.T) {
 	}
 	// The same activity with a valid token is taken: the cases above were
 	// refused for their tokens alone.
-	if code := e.postRaw(body, bearer(claims(url, now))); code != 200 {
-		t.Fatalf("valid token answered %d", code)
+	reasons = nil
+	if code := e.postRaw(body, bearer(claims(url, now))); code != 200 || len(reasons) != 0 {
+		t.Fatalf("valid token answered %d, rejected for %v", code, reasons)
 	}
 	if _, err := e.store.Wave(context.Background(), "evil"); err != nil {
 		t.Errorf("valid request: %v", err)
@@ -315,8 +323,10 @@ func TestUnhandledActivities(t *testing.T) {
 	guest := e.message(anna, "wave create b9 2027-02-01")
 	guest["conversation"].(map[string]any)["tenantId"] = "another-tenant"
 	guest["channelData"] = map[string]any{"tenant": map[string]any{"id": "another-tenant"}}
-	if code := e.post(guest, e.token()); code != 200 {
-		t.Errorf("message from another tenant answered %d", code)
+	var reasons []string
+	e.bot.cfg.Rejected = func(r string) { reasons = append(reasons, r) }
+	if code := e.post(guest, e.token()); code != 200 || len(reasons) != 1 || reasons[0] != RejectOtherTenant {
+		t.Errorf("message from another tenant answered %d, rejected for %v", code, reasons)
 	}
 	if !bytes.Equal(e.storeBytes(), before) || len(e.conn.requests()) != sent {
 		t.Errorf("unhandled activities changed the store or sent %d messages", len(e.conn.requests())-sent)

@@ -27,12 +27,13 @@ type chat struct {
 	wait func()
 }
 
-// chats are the chat platforms the configuration names, each one block.
-func chats(cfg config, d *commands.Dispatcher, logger *slog.Logger) ([]chat, error) {
+// chats are the chat platforms the configuration names, each one block;
+// rejected tells a platform's refused requests, by reason, to the metrics.
+func chats(cfg config, d *commands.Dispatcher, logger *slog.Logger, rejected func(platform string) func(reason string)) ([]chat, error) {
 	var out []chat
 	if cfg.Slack.enabled() {
 		bot := slack.New(slack.Config{Commands: d, BotToken: cfg.Slack.BotToken, SigningSecret: cfg.Slack.SigningSecret,
-			AppToken: cfg.Slack.AppToken, APIURL: cfg.Slack.APIURL, Logger: logger})
+			AppToken: cfg.Slack.AppToken, APIURL: cfg.Slack.APIURL, Logger: logger, Rejected: rejected("slack")})
 		c := chat{name: "slack", notifier: bot, routes: bot.Routes, wait: bot.Wait}
 		if cfg.Slack.AppToken != "" {
 			c.routes, c.run = nil, bot.RunSocketMode
@@ -41,7 +42,7 @@ func chats(cfg config, d *commands.Dispatcher, logger *slog.Logger) ([]chat, err
 	}
 	if cfg.Teams != nil {
 		tc := *cfg.Teams
-		tc.Logger = logger
+		tc.Logger, tc.Rejected = logger, rejected(teams.Platform)
 		bot, err := teams.New(tc, d)
 		if err != nil {
 			return nil, err

@@ -2,15 +2,21 @@ package main
 
 import (
 	"fmt"
+	"log/slog"
+	"net"
 	"net/url"
 	"os"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"wavebot/bot/teams"
 	"wavebot/catalog"
+	"wavebot/commands"
 	"wavebot/notify"
+	"wavebot/storage/redis"
 	"wavebot/wave"
 )
 
@@ -22,7 +28,9 @@ type config struct {
 	Admins        []string
 	Lang          string
 	Calendar      *wave.Calendar
+	ClosedDays    []wave.MonthDay
 	Template      wave.Template
+	TemplatePath  string
 	Forvaltninger []string
 	// Policy is the reminder policy.
 	Policy notify.Policy
@@ -30,22 +38,14 @@ type config struct {
 	Listen string
 	// SweepInterval is how often wavebot serve looks for due reminders.
 	SweepInterval time.Duration
+	LogLevel      slog.Level
 	// Slack is the Slack app; zero when wavebot is not in Slack.
 	Slack slackConfig
-	// Teams is the Teams bot registration; nil when wavebot is not in Teams.
+	// Teams is the Teams bot registration; nil when Teams is off.
 	Teams *teams.Config
 	// Pages are the web pages chat links to; zero when they are off.
 	Pages pagesConfig
 }
-
-// slackConfig is how wavebot reaches Slack: over HTTP (signing secret)
-// or Socket Mode (app token), calling the Web API with the bot token.
-type slackConfig struct {
-	BotToken, SigningSecret, AppToken, APIURL string
-}
-
-// enabled reports whether wavebot is in Slack.
-func (s slackConfig) enabled() bool { return s.BotToken != "" }
 
 // Bounds of WAVEBOT_SWEEP_INTERVAL: reminders go out at whole minutes, and
 // a sweep is cheap when nothing is due.
@@ -54,95 +54,182 @@ const (
 	maxSweepInterval = time.Hour
 )
 
+// configError lists what is wrong with the configuration, one line per
+// problem, each naming its variable.
+type configError []string
+
+func (e configError) Error() string { return strings.Join(e, "\n") }
+
+// problems collects the configuration's problems while it is read, so
+// start-up names them all at once instead of one per attempt.
+type problems []string
+
+func (p *problems) add(name, format string, args ...any) {
+	*p = append(*p, name+": "+fmt.Sprintf(format, args...))
+}
+
+// vars reads variables through lookupEnv; a variable set to the empty
+// string is set, not absent.
+type vars func(string) (string, bool)
+
+func (e vars) get(name string) string { v, _ := e(name); return v }
+
+// nonEmpty returns the variable's value, or def when it is unset; set but
+// empty is a problem, for variables where empty means nothing.
+func (e vars) nonEmpty(p *problems, name, def, hint string) string {
+	v, ok := e(name)
+	switch {
+	case !ok:
+		return def
+	case strings.TrimSpace(v) == "":
+		p.add(name, "is set but empty; %s, or unset it for the default %q", hint, def)
+		return def
+	}
+	return v
+}
+
+// fvCode is what a forvaltning code may look like: it stands in
+// references such as b3/BUF and in keys.
+var fvCode = regexp.MustCompile(`^[\p{L}\p{N}]{1,10}$`)
+
 // loadConfig reads the environment through lookupEnv (os.LookupEnv in
-// production). An error names the variable that is wrong.
+// production). Every problem is found, and the error names each variable
+// that is wrong on a line of its own.
 func loadConfig(lookupEnv func(string) (string, bool)) (config, error) {
-	getenv := func(name string) string { v, _ := lookupEnv(name); return v }
+	e := vars(lookupEnv)
+	var p problems
 	c := config{
-		DataDir:     orDefault(getenv("WAVEBOT_DATA_DIR"), "./data"),
-		RedisURL:    getenv("WAVEBOT_REDIS_URL"),
-		RedisPrefix: orDefault(getenv("WAVEBOT_REDIS_PREFIX"), "wavebot:"),
-		Admins:      list(getenv("WAVEBOT_ADMINS")),
-		Lang:        orDefault(getenv("WAVEBOT_LANG"), catalog.Danish),
+		DataDir:     e.nonEmpty(&p, "WAVEBOT_DATA_DIR", "./data", "give a directory"),
+		RedisURL:    strings.TrimSpace(e.get("WAVEBOT_REDIS_URL")),
+		RedisPrefix: e.nonEmpty(&p, "WAVEBOT_REDIS_PREFIX", "wavebot:", "give a key prefix such as wavebot:"),
+		Lang:        e.nonEmpty(&p, "WAVEBOT_LANG", catalog.Danish, "choose da or en"),
 		Template:    wave.DefaultTemplate(),
-		Listen:      orDefault(getenv("WAVEBOT_LISTEN"), ":8080"),
+		Listen:      e.nonEmpty(&p, "WAVEBOT_LISTEN", ":8080", "give an address such as :8080"),
 	}
-	interval, err := time.ParseDuration(orDefault(getenv("WAVEBOT_SWEEP_INTERVAL"), "1m"))
-	if err != nil || interval < minSweepInterval || interval > maxSweepInterval {
-		return config{}, fmt.Errorf("WAVEBOT_SWEEP_INTERVAL=%q: give a duration from %v to %v, e.g. 1m", getenv("WAVEBOT_SWEEP_INTERVAL"), minSweepInterval, maxSweepInterval)
+	if c.RedisURL != "" {
+		if err := redis.CheckURL(c.RedisURL); err != nil {
+			p.add("WAVEBOT_REDIS_URL", "%v", err)
+		}
 	}
-	c.SweepInterval = interval
+	if strings.ContainsAny(c.RedisPrefix, "{}") {
+		p.add("WAVEBOT_REDIS_PREFIX", "%q must not contain { or }", c.RedisPrefix)
+	}
+	for _, a := range list(e.get("WAVEBOT_ADMINS")) {
+		if _, ok := commands.PersonID(a); !ok {
+			p.add("WAVEBOT_ADMINS", "%q is not a person id: give slack:U123, teams:<object id> or a name", a)
+			continue
+		}
+		c.Admins = append(c.Admins, a)
+	}
 	if !catalog.SupportedLang(c.Lang) {
-		return config{}, fmt.Errorf("WAVEBOT_LANG=%q: choose da or en", c.Lang)
+		p.add("WAVEBOT_LANG", "%q: choose da or en", c.Lang)
+		c.Lang = catalog.Danish
 	}
-	loc, err := time.LoadLocation(orDefault(getenv("WAVEBOT_TZ"), "Europe/Copenhagen"))
+	interval := e.nonEmpty(&p, "WAVEBOT_SWEEP_INTERVAL", "1m", "give a duration such as 1m")
+	var err error
+	c.SweepInterval, err = time.ParseDuration(interval)
+	if err != nil || c.SweepInterval < minSweepInterval || c.SweepInterval > maxSweepInterval {
+		p.add("WAVEBOT_SWEEP_INTERVAL", "%q: give a duration from %v to %v, e.g. 1m", interval, minSweepInterval, maxSweepInterval)
+		c.SweepInterval = time.Minute
+	}
+	tz := e.nonEmpty(&p, "WAVEBOT_TZ", "Europe/Copenhagen", "give a time zone such as Europe/Copenhagen")
+	loc, err := time.LoadLocation(tz)
 	if err != nil {
-		return config{}, fmt.Errorf("WAVEBOT_TZ: %w", err)
+		p.add("WAVEBOT_TZ", "%q is not a time zone (such as Europe/Copenhagen)", tz)
+		loc = time.UTC
 	}
-	closed := wave.DefaultClosedDays
-	if v, ok := lookupEnv("WAVEBOT_CLOSED_DAYS"); ok {
-		if closed, err = wave.ParseMonthDays(v); err != nil {
-			return config{}, fmt.Errorf("WAVEBOT_CLOSED_DAYS: %w", err)
+	c.ClosedDays = wave.DefaultClosedDays
+	if v, ok := e("WAVEBOT_CLOSED_DAYS"); ok {
+		if c.ClosedDays, err = wave.ParseMonthDays(v); err != nil {
+			p.add("WAVEBOT_CLOSED_DAYS", "%v", err)
 		}
 	}
-	c.Calendar = wave.NewCalendar(loc, closed)
-	if c.Policy, err = notify.ParsePolicy(c.Calendar, getenv("WAVEBOT_REMINDERS")); err != nil {
-		return config{}, fmt.Errorf("WAVEBOT_REMINDERS: %w", err)
+	c.Calendar = wave.NewCalendar(loc, c.ClosedDays)
+	if c.Policy, err = notify.ParsePolicy(c.Calendar, e.get("WAVEBOT_REMINDERS")); err != nil {
+		p.add("WAVEBOT_REMINDERS", "%v", err)
+		c.Policy = notify.DefaultPolicy(c.Calendar)
 	}
-	if path := getenv("WAVEBOT_TEMPLATE"); path != "" {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return config{}, fmt.Errorf("WAVEBOT_TEMPLATE: %w", err)
+	if c.TemplatePath = e.nonEmpty(&p, "WAVEBOT_TEMPLATE", "", "give a YAML file"); c.TemplatePath != "" {
+		if data, err := os.ReadFile(c.TemplatePath); err != nil {
+			p.add("WAVEBOT_TEMPLATE", "%v", err)
+		} else if c.Template, err = wave.ParseTemplate(data); err != nil {
+			p.add("WAVEBOT_TEMPLATE", "%s: %v", c.TemplatePath, err)
 		}
-		if c.Template, err = wave.ParseTemplate(data); err != nil {
-			return config{}, fmt.Errorf("WAVEBOT_TEMPLATE %s: %w", path, err)
-		}
-	}
-	if c.Slack, err = loadSlack(getenv); err != nil {
-		return config{}, err
-	}
-	if c.Teams, err = loadTeams(lookupEnv); err != nil {
-		return config{}, err
-	}
-	if c.Pages, err = loadPages(getenv); err != nil {
-		return config{}, err
 	}
 	c.Forvaltninger = wave.DefaultForvaltninger
-	if v := getenv("WAVEBOT_FORVALTNINGER"); v != "" {
+	if v, ok := e("WAVEBOT_FORVALTNINGER"); ok {
 		c.Forvaltninger = nil
 		for _, fv := range list(v) {
-			c.Forvaltninger = append(c.Forvaltninger, wave.NormalizeFV(fv))
+			fv = wave.NormalizeFV(fv)
+			switch {
+			case !fvCode.MatchString(fv):
+				p.add("WAVEBOT_FORVALTNINGER", "%q is not a forvaltning code: letters and digits, at most 10", fv)
+			case slices.Contains(c.Forvaltninger, fv):
+				p.add("WAVEBOT_FORVALTNINGER", "%s is named twice", fv)
+			default:
+				c.Forvaltninger = append(c.Forvaltninger, fv)
+			}
 		}
+		if len(list(v)) == 0 {
+			p.add("WAVEBOT_FORVALTNINGER", "is set but names no forvaltning; give codes such as BUF,SUF, or unset it for the default %s",
+				strings.Join(wave.DefaultForvaltninger, ","))
+		}
+	}
+	if host, port, err := net.SplitHostPort(c.Listen); err != nil {
+		p.add("WAVEBOT_LISTEN", "%q: give host:port or :port, e.g. :8080", c.Listen)
+	} else if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 || strings.ContainsAny(host, "/ ") {
+		p.add("WAVEBOT_LISTEN", "%q: the port must be a number from 0 to 65535, e.g. :8080", c.Listen)
+	}
+	level := e.nonEmpty(&p, "WAVEBOT_LOG_LEVEL", "info", "choose debug, info, warn or error")
+	if err := c.LogLevel.UnmarshalText([]byte(level)); err != nil || strings.ContainsAny(level, "+-") {
+		p.add("WAVEBOT_LOG_LEVEL", "%q: choose debug, info, warn or error", level)
+		c.LogLevel = slog.LevelInfo
+	}
+	c.Slack = loadSlack(e, &p)
+	c.Teams = loadTeams(e, &p)
+	c.Pages = loadPages(e, &p)
+	if platforms := c.chatPlatforms(); len(platforms) > 0 && !slices.ContainsFunc(c.Admins, func(a string) bool {
+		return slices.Contains(platforms, notify.PlatformOf(a))
+	}) {
+		p.add("WAVEBOT_ADMINS", "names no admin on %s: on a server nobody becomes admin by being first; name one, e.g. WAVEBOT_ADMINS=%s:U0123ABCD",
+			strings.Join(platforms, " or "), platforms[0])
+	}
+	if len(p) > 0 {
+		return config{}, configError(p)
 	}
 	return c, nil
 }
 
-// loadSlack reads the WAVEBOT_SLACK_* variables. The bot token comes
-// with the signing secret (HTTP endpoints), the app token (Socket Mode)
-// or both; an error names what is missing or wrong.
-func loadSlack(getenv func(string) string) (slackConfig, error) {
-	s := slackConfig{
-		BotToken: getenv("WAVEBOT_SLACK_BOT_TOKEN"), SigningSecret: getenv("WAVEBOT_SLACK_SIGNING_SECRET"),
-		AppToken: getenv("WAVEBOT_SLACK_APP_TOKEN"), APIURL: getenv("WAVEBOT_SLACK_API_URL"),
+// settings is the effective configuration, one variable a line in the
+// README's order, with secrets masked: what "wavebot config" prints.
+func (c config) settings() [][2]string {
+	var closed []string
+	for _, d := range c.ClosedDays {
+		closed = append(closed, fmt.Sprintf("%02d-%02d", int(d.Month), d.Day))
 	}
-	switch {
-	case s.BotToken == "" && (s.SigningSecret != "" || s.AppToken != ""):
-		return slackConfig{}, fmt.Errorf("WAVEBOT_SLACK_BOT_TOKEN is missing: Slack needs the app's bot token (xoxb-…) too")
-	case s.BotToken == "":
-		return slackConfig{}, nil
-	case !strings.HasPrefix(s.BotToken, "xoxb-"):
-		return slackConfig{}, fmt.Errorf("WAVEBOT_SLACK_BOT_TOKEN: a bot token starts with xoxb-")
-	case s.SigningSecret == "" && s.AppToken == "":
-		return slackConfig{}, fmt.Errorf("WAVEBOT_SLACK_SIGNING_SECRET is missing: Slack's requests cannot be verified without it (or set WAVEBOT_SLACK_APP_TOKEN for Socket Mode)")
-	case s.AppToken != "" && !strings.HasPrefix(s.AppToken, "xapp-"):
-		return slackConfig{}, fmt.Errorf("WAVEBOT_SLACK_APP_TOKEN: an app-level token starts with xapp-")
+	template := c.TemplatePath
+	if template == "" {
+		template = "(embedded)"
 	}
-	if s.APIURL != "" {
-		if u, err := url.Parse(s.APIURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			return slackConfig{}, fmt.Errorf("WAVEBOT_SLACK_API_URL=%q: give the Web API's address, e.g. https://slack.com/api/", s.APIURL)
-		}
+	s := [][2]string{
+		{"WAVEBOT_DATA_DIR", c.DataDir},
+		{"WAVEBOT_REDIS_URL", maskURL(c.RedisURL)},
+		{"WAVEBOT_REDIS_PREFIX", c.RedisPrefix},
+		{"WAVEBOT_ADMINS", strings.Join(c.Admins, ",")},
+		{"WAVEBOT_TZ", c.Calendar.Location().String()},
+		{"WAVEBOT_LANG", c.Lang},
+		{"WAVEBOT_CLOSED_DAYS", strings.Join(closed, ",")},
+		{"WAVEBOT_FORVALTNINGER", strings.Join(c.Forvaltninger, ",")},
+		{"WAVEBOT_TEMPLATE", template},
+		{"WAVEBOT_REMINDERS", c.Policy.Spec()},
+		{"WAVEBOT_LISTEN", c.Listen},
+		{"WAVEBOT_PUBLIC_URL", c.Pages.PublicURL},
+		{"WAVEBOT_LINK_SECRET", mask(c.Pages.LinkSecret)},
+		{"WAVEBOT_SWEEP_INTERVAL", c.SweepInterval.String()},
+		{"WAVEBOT_LOG_LEVEL", strings.ToLower(c.LogLevel.String())},
 	}
-	return s, nil
+	s = append(s, slackSettings(c.Slack)...)
+	return append(s, teamsSettings(c.Teams)...)
 }
 
 // chatPlatforms names the chat platforms configured, by the prefix of
@@ -158,28 +245,28 @@ func (c config) chatPlatforms() []string {
 	return out
 }
 
-// checkServerAdmins refuses a server in chat without an admin there: on a
-// server nobody becomes admin by being first.
-func (c config) checkServerAdmins() error {
-	platforms := c.chatPlatforms()
-	for _, a := range c.Admins {
-		prefix, _, _ := strings.Cut(a, ":")
-		if slices.Contains(platforms, prefix) {
-			return nil
-		}
+// masked stands for a secret in printed configuration.
+const masked = "********"
+
+// mask hides a secret: whether it is set shows, its value does not.
+func mask(secret string) string {
+	if secret == "" {
+		return ""
 	}
-	if len(platforms) == 0 {
-		return nil
-	}
-	return fmt.Errorf("WAVEBOT_ADMINS names no admin on %s: on a server nobody becomes admin by being first; name one, e.g. WAVEBOT_ADMINS=%s:U0123ABCD",
-		strings.Join(platforms, " or "), platforms[0])
+	return masked
 }
 
-func orDefault(v, def string) string {
-	if v == "" {
-		return def
+// maskURL hides the password of a URL.
+func maskURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		return raw
 	}
-	return v
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), masked)
+	}
+	escaped := strings.TrimPrefix(url.UserPassword("", masked).String(), ":")
+	return strings.Replace(u.String(), escaped, masked, 1)
 }
 
 func list(v string) []string {

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	_ "time/tzdata" // Europe/Copenhagen without a zone database, as in a slim container
 
 	"wavebot/bot/console"
 	"wavebot/clock"
@@ -35,6 +36,11 @@ func main() {
 const usage = `usage:
   wavebot console [--as NAME] [--data DIR] [--now YYYY-MM-DD]   drive wavebot from this terminal
   wavebot serve [--data DIR]                                    run the service: HTTP endpoints and reminders
+  wavebot health [--url URL]                                    exit 0 when the service on WAVEBOT_LISTEN answers /healthz
+  wavebot config                                                print the configuration, secrets masked
+  wavebot version                                               print version, commit and Go version
+  wavebot export [--data DIR] > FILE                            write the whole state as one JSON document
+  wavebot import [--data DIR] [FILE]                            load such a document into an empty store
 Configuration comes from WAVEBOT_* environment variables; see README.md.`
 
 // run is main without the process: it returns the exit code.
@@ -49,6 +55,16 @@ func run(ctx context.Context, args []string, env func(string) (string, bool), st
 		err = runConsole(ctx, args[1:], env, stdin, stdout, stderr)
 	case "serve":
 		err = runServe(ctx, args[1:], env, stderr)
+	case "health":
+		err = runHealth(ctx, args[1:], env, stderr)
+	case "config":
+		err = runConfig(args[1:], env, stdout)
+	case "version":
+		fmt.Fprintln(stdout, versionLine())
+	case "export":
+		err = runExport(ctx, args[1:], env, stdout, stderr)
+	case "import":
+		err = runImport(ctx, args[1:], env, stdin, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return 0
@@ -56,10 +72,16 @@ func run(ctx context.Context, args []string, env func(string) (string, bool), st
 		fmt.Fprintf(stderr, "wavebot: unknown subcommand %q\n%s\n", args[0], usage)
 		return 2
 	}
-	if errors.Is(err, flag.ErrHelp) {
+	var cfgErr configError
+	switch {
+	case errors.Is(err, flag.ErrHelp):
 		return 0
-	}
-	if err != nil {
+	case errors.As(err, &cfgErr):
+		for _, line := range cfgErr {
+			fmt.Fprintln(stderr, "wavebot:", line)
+		}
+		return 1
+	case err != nil:
 		fmt.Fprintln(stderr, "wavebot:", err)
 		return 1
 	}
@@ -94,13 +116,18 @@ func runConsole(ctx context.Context, args []string, env func(string) (string, bo
 		}
 		clk.Set(cfg.Calendar.At(d, 12, 0))
 	}
+	// The console logs warnings and errors only, unless told otherwise.
+	level := slog.LevelWarn
+	if _, ok := env("WAVEBOT_LOG_LEVEL"); ok {
+		level = cfg.LogLevel
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 	// The console's simulated time judges the ledger's leases and waits too.
-	store, err := openStore(ctx, cfg, clk)
+	store, err := openStore(ctx, cfg, clk, logger)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	// The console's links expire by its clock, so a session on a fixed
 	// --now prints the same links every time.
 	d, err := commands.New(commands.Config{
@@ -125,8 +152,9 @@ func runConsole(ctx context.Context, args []string, env func(string) (string, bo
 // openStore opens Redis when WAVEBOT_REDIS_URL is set, else the bolt
 // store in the data directory. Its due index holds each wave's next
 // reminder after the sweeper's watermark. clk, when set, judges the
-// ledger's leases and waits instead of the store's own clock.
-func openStore(ctx context.Context, cfg config, clk clock.Clock) (storage.Store, error) {
+// ledger's leases and waits instead of the store's own clock. The Redis
+// client's own complaints go to logger, once per outage.
+func openStore(ctx context.Context, cfg config, clk clock.Clock, logger *slog.Logger) (storage.Store, error) {
 	due := func(w wave.Wave) (time.Time, bool) { return cfg.Policy.Next(w, w.Reminded) }
 	if cfg.RedisURL == "" {
 		s, err := bolt.Open(cfg.DataDir, due)
@@ -136,6 +164,7 @@ func openStore(ctx context.Context, cfg config, clk clock.Clock) (storage.Store,
 		s.Clock = clk
 		return s, nil
 	}
+	redis.LogTo(logger)
 	s, err := redis.Open(ctx, cfg.RedisURL, cfg.RedisPrefix, due)
 	if err != nil {
 		return nil, fmt.Errorf("WAVEBOT_REDIS_URL: %w", err)

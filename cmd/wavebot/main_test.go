@@ -4,10 +4,14 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
+	"wavebot/notify"
+	"wavebot/wave"
 
 	"wavebot/storage/bolt"
 	"wavebot/storage/redis/redistest"
@@ -137,7 +141,15 @@ func TestConsoleSessions(t *testing.T) {
 	}
 }
 
-func TestMain(m *testing.M) { redistest.Main(m) }
+// TestMain runs the tests, or, in a child process a test started with
+// WAVEBOT_TEST_AS_MAIN=1, wavebot itself: a test can then send it real
+// signals.
+func TestMain(m *testing.M) {
+	if os.Getenv("WAVEBOT_TEST_AS_MAIN") == "1" {
+		main()
+	}
+	redistest.Main(m)
+}
 
 func TestConsoleOnRedis(t *testing.T) {
 	redisEnv := env("WAVEBOT_REDIS_URL="+redistest.URL(t), "WAVEBOT_REDIS_PREFIX="+redistest.Prefix(t))
@@ -218,20 +230,99 @@ func TestConsoleNameMustBeAName(t *testing.T) {
 
 func TestBadConfigurationNamesTheVariable(t *testing.T) {
 	tests := map[string]string{
-		"WAVEBOT_LANG=fr":                   "WAVEBOT_LANG",
-		"WAVEBOT_TZ=Mars/Olympus":           "WAVEBOT_TZ",
-		"WAVEBOT_CLOSED_DAYS=24-12":         "WAVEBOT_CLOSED_DAYS",
-		"WAVEBOT_TEMPLATE=/does/not/exist":  "WAVEBOT_TEMPLATE",
-		"WAVEBOT_SWEEP_INTERVAL=soon":       "WAVEBOT_SWEEP_INTERVAL",
-		"WAVEBOT_REMINDERS=auth_soon=often": "WAVEBOT_REMINDERS",
-		"WAVEBOT_SWEEP_INTERVAL=0s":         "WAVEBOT_SWEEP_INTERVAL",
-		"WAVEBOT_SWEEP_INTERVAL=2h":         "WAVEBOT_SWEEP_INTERVAL",
+		"WAVEBOT_LANG=fr":                                "WAVEBOT_LANG",
+		"WAVEBOT_TZ=Mars/Olympus":                        "WAVEBOT_TZ",
+		"WAVEBOT_CLOSED_DAYS=24-12":                      "WAVEBOT_CLOSED_DAYS",
+		"WAVEBOT_TEMPLATE=/does/not/exist":               "WAVEBOT_TEMPLATE",
+		"WAVEBOT_SWEEP_INTERVAL=soon":                    "WAVEBOT_SWEEP_INTERVAL",
+		"WAVEBOT_REMINDERS=auth_soon=often":              "WAVEBOT_REMINDERS",
+		"WAVEBOT_SWEEP_INTERVAL=0s":                      "WAVEBOT_SWEEP_INTERVAL",
+		"WAVEBOT_SWEEP_INTERVAL=2h":                      "WAVEBOT_SWEEP_INTERVAL",
+		"WAVEBOT_FORVALTNINGER=":                         "WAVEBOT_FORVALTNINGER",
+		"WAVEBOT_FORVALTNINGER= , ":                      "WAVEBOT_FORVALTNINGER",
+		"WAVEBOT_FORVALTNINGER=BUF,b/3":                  "WAVEBOT_FORVALTNINGER",
+		"WAVEBOT_FORVALTNINGER=BUF,buf":                  "WAVEBOT_FORVALTNINGER",
+		"WAVEBOT_ADMINS=anna,@bo!":                       "WAVEBOT_ADMINS",
+		"WAVEBOT_REDIS_URL=http://x":                     "WAVEBOT_REDIS_URL",
+		"WAVEBOT_REDIS_PREFIX={x}":                       "WAVEBOT_REDIS_PREFIX",
+		"WAVEBOT_REDIS_PREFIX=":                          "WAVEBOT_REDIS_PREFIX",
+		"WAVEBOT_LISTEN=8080":                            "WAVEBOT_LISTEN",
+		"WAVEBOT_LISTEN=:99999":                          "WAVEBOT_LISTEN",
+		"WAVEBOT_LINK_SECRET=" + strings.Repeat("s", 32): "WAVEBOT_PUBLIC_URL",
+		"WAVEBOT_LOG_LEVEL=loud":                         "WAVEBOT_LOG_LEVEL",
+		"WAVEBOT_LOG_LEVEL=":                             "WAVEBOT_LOG_LEVEL",
+		"WAVEBOT_DATA_DIR=":                              "WAVEBOT_DATA_DIR",
+		"WAVEBOT_TZ=":                                    "WAVEBOT_TZ",
+		"WAVEBOT_TEMPLATE=":                              "WAVEBOT_TEMPLATE",
 	}
 	for kv, name := range tests {
 		_, errOut := runConsoleFailure(t, env(kv))
-		if !strings.Contains(errOut, name) || strings.Count(errOut, "\n") != 1 {
+		if !strings.HasPrefix(errOut, "wavebot: "+name+": ") || strings.Count(errOut, "\n") != 1 {
 			t.Errorf("%s: stderr %q; want one line naming %s", kv, errOut, name)
 		}
+	}
+}
+
+// TestEveryProblemOnItsOwnLine: start-up names every problem at once, a
+// line each, for serve as for the console.
+func TestEveryProblemOnItsOwnLine(t *testing.T) {
+	vars := env("WAVEBOT_LANG=fr", "WAVEBOT_FORVALTNINGER=", "WAVEBOT_TZ=Mars/Olympus", "WAVEBOT_LOG_LEVEL=loud",
+		"WAVEBOT_TEAMS_APP_ID=x", "WAVEBOT_DATA_DIR="+t.TempDir())
+	for _, sub := range []string{"console", "serve", "config", "export"} {
+		var out, errOut bytes.Buffer
+		code := run(context.Background(), []string{sub}, vars, strings.NewReader(""), &out, &errOut)
+		lines := strings.Split(strings.TrimSuffix(errOut.String(), "\n"), "\n")
+		if code != 1 || len(lines) != 5 || out.Len() != 0 {
+			t.Errorf("%s: exit %d, stderr:\n%s", sub, code, errOut.String())
+			continue
+		}
+		for i, name := range []string{"WAVEBOT_LANG", "WAVEBOT_TZ", "WAVEBOT_FORVALTNINGER", "WAVEBOT_LOG_LEVEL", "WAVEBOT_TEAMS_APP_PASSWORD"} {
+			if !strings.HasPrefix(lines[i], "wavebot: "+name+": ") {
+				t.Errorf("%s: line %d is %q, want one naming %s", sub, i, lines[i], name)
+			}
+		}
+	}
+}
+
+// TestConfigMasksSecrets: wavebot config prints every variable with its
+// effective value, secrets masked but shown to be set.
+func TestConfigMasksSecrets(t *testing.T) {
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), []string{"config"}, env("WAVEBOT_REDIS_URL=redis://wavebot:hemmeligt-ord@redis:6379/0",
+		"WAVEBOT_TEAMS_APP_ID=app", "WAVEBOT_TEAMS_APP_PASSWORD=hemmelig-klient", "WAVEBOT_TEAMS_TENANT_ID=kk", "WAVEBOT_ADMINS=teams:a",
+		"WAVEBOT_FORVALTNINGER=buf, suf"), strings.NewReader(""), &out, &errOut)
+	got := out.String()
+	if code != 0 || strings.Contains(got, "hemmelig") {
+		t.Fatalf("exit %d, stderr %q, output:\n%s", code, errOut.String(), got)
+	}
+	for _, want := range []string{
+		"WAVEBOT_REDIS_URL=redis://wavebot:********@redis:6379/0\n",
+		"WAVEBOT_TEAMS_APP_PASSWORD=********\n",
+		"WAVEBOT_TEAMS_TOKEN_URL=https://login.microsoftonline.com/kk/oauth2/v2.0/token\n",
+		"WAVEBOT_FORVALTNINGER=BUF,SUF\n",
+		"WAVEBOT_TZ=Europe/Copenhagen\n",
+		"WAVEBOT_LISTEN=:8080\n",
+		"WAVEBOT_LOG_LEVEL=info\n",
+		"WAVEBOT_REMINDERS=" + notify.DefaultPolicy(wave.Copenhagen()).Spec() + "\n",
+		"WAVEBOT_SLACK_BOT_TOKEN=\n",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("config lacks %q:\n%s", want, got)
+		}
+	}
+	if n := strings.Count(got, "\nWAVEBOT_") + 1; n != 24 {
+		t.Errorf("%d variables printed, want 24", n)
+	}
+}
+
+// TestVersion: version, commit and Go version on one line.
+func TestVersion(t *testing.T) {
+	version, commit = "1.4.0", "0123abc"
+	t.Cleanup(func() { version, commit = "dev", "" })
+	var out bytes.Buffer
+	if code := run(context.Background(), []string{"version"}, env(), strings.NewReader(""), &out, io.Discard); code != 0 ||
+		out.String() != "wavebot 1.4.0 (commit 0123abc, "+runtime.Version()+" "+runtime.GOOS+"/"+runtime.GOARCH+")\n" {
+		t.Errorf("exit %d, %q", code, out.String())
 	}
 }
 

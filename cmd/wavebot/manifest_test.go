@@ -46,11 +46,12 @@ type manifest struct {
 // TestSlackManifests: the manifests ask for what the adapter uses, and
 // the HTTP one sends each request to an endpoint serve has.
 func TestSlackManifests(t *testing.T) {
-	slack, err := chats(config{Slack: slackConfig{BotToken: "xoxb-x", SigningSecret: "s"}}, nil, slog.New(slog.DiscardHandler))
+	slack, err := chats(config{Slack: slackConfig{BotToken: "xoxb-x", SigningSecret: "s"}}, nil, slog.New(slog.DiscardHandler),
+		func(string) func(string) { return func(string) {} })
 	if err != nil {
 		t.Fatal(err)
 	}
-	handler := routes(pingResult{}, slack...)
+	handler := routes(pingResult{}, http.NotFoundHandler(), slack...)
 	for _, tc := range []struct {
 		file       string
 		socketMode bool

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"log/slog"
 	"net/http"
 
@@ -21,24 +20,28 @@ type pagesConfig struct {
 // neither. The secret is a variable of its own, not derived from a chat
 // platform's, so rotating a Slack or Teams secret does not break links
 // and a deployment in one platform only, or the console, has one too;
-// every replica needs the same.
-func loadPages(getenv func(string) string) (pagesConfig, error) {
-	p := pagesConfig{PublicURL: getenv("WAVEBOT_PUBLIC_URL"), LinkSecret: getenv("WAVEBOT_LINK_SECRET")}
+// every replica needs the same. Each problem names its variable.
+func loadPages(e vars, p *problems) pagesConfig {
+	c := pagesConfig{PublicURL: e.get("WAVEBOT_PUBLIC_URL"), LinkSecret: e.get("WAVEBOT_LINK_SECRET")}
 	switch {
-	case p.PublicURL == "" && p.LinkSecret == "":
-		return p, nil
-	case p.LinkSecret == "":
-		return p, fmt.Errorf("WAVEBOT_LINK_SECRET is missing: the links to the pages under WAVEBOT_PUBLIC_URL are signed with it; make one with: openssl rand -base64 32")
-	case p.PublicURL == "":
-		return p, fmt.Errorf("WAVEBOT_PUBLIC_URL is missing: give the address people reach wavebot serve at, e.g. https://wavebot.example.dk")
+	case c.PublicURL == "" && c.LinkSecret == "":
+		return c
+	case c.LinkSecret == "":
+		p.add("WAVEBOT_LINK_SECRET", "is missing: the links to the pages under WAVEBOT_PUBLIC_URL are signed with it; make one with: openssl rand -base64 32")
+		return pagesConfig{}
+	case c.PublicURL == "":
+		p.add("WAVEBOT_PUBLIC_URL", "is missing: give the address people reach wavebot serve at, e.g. https://wavebot.example.dk")
+		return pagesConfig{}
 	}
-	if _, err := pagelink.New(p.PublicURL, p.LinkSecret, clock.System{}); err != nil {
-		if len(p.LinkSecret) < pagelink.MinSecret {
-			return p, fmt.Errorf("WAVEBOT_LINK_SECRET: %w", err)
+	if _, err := pagelink.New(c.PublicURL, c.LinkSecret, clock.System{}); err != nil {
+		if len(c.LinkSecret) < pagelink.MinSecret {
+			p.add("WAVEBOT_LINK_SECRET", "%v", err)
+		} else {
+			p.add("WAVEBOT_PUBLIC_URL", "%q: %v", c.PublicURL, err)
 		}
-		return p, fmt.Errorf("WAVEBOT_PUBLIC_URL=%q: %w", p.PublicURL, err)
+		return pagesConfig{}
 	}
-	return p, nil
+	return c
 }
 
 // links signs the pages' links by clk; nil when the pages are off.

@@ -18,10 +18,10 @@ func TestPagesConfiguration(t *testing.T) {
 		vars []string
 		want string
 	}{
-		{[]string{"WAVEBOT_PUBLIC_URL=https://wavebot.example.dk"}, "WAVEBOT_LINK_SECRET is missing"},
-		{[]string{"WAVEBOT_LINK_SECRET=" + linkSecret}, "WAVEBOT_PUBLIC_URL is missing"},
+		{[]string{"WAVEBOT_PUBLIC_URL=https://wavebot.example.dk"}, "WAVEBOT_LINK_SECRET: is missing"},
+		{[]string{"WAVEBOT_LINK_SECRET=" + linkSecret}, "WAVEBOT_PUBLIC_URL: is missing"},
 		{[]string{"WAVEBOT_PUBLIC_URL=https://wavebot.example.dk", "WAVEBOT_LINK_SECRET=short"}, "WAVEBOT_LINK_SECRET: the secret must be at least 32 bytes"},
-		{[]string{"WAVEBOT_PUBLIC_URL=wavebot.example.dk", "WAVEBOT_LINK_SECRET=" + linkSecret}, `WAVEBOT_PUBLIC_URL="wavebot.example.dk"`},
+		{[]string{"WAVEBOT_PUBLIC_URL=wavebot.example.dk", "WAVEBOT_LINK_SECRET=" + linkSecret}, `WAVEBOT_PUBLIC_URL: "wavebot.example.dk"`},
 	} {
 		_, err := loadConfig(env(tc.vars...))
 		if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), linkSecret) || strings.Contains(err.Error(), "\n") {

@@ -14,6 +14,7 @@ import (
 
 	"wavebot/clock"
 	"wavebot/commands"
+	"wavebot/metrics"
 	"wavebot/notify"
 )
 
@@ -42,27 +43,27 @@ func runServe(ctx context.Context, args []string, env func(string) (string, bool
 	if fs.NArg() > 0 {
 		return fmt.Errorf("serve: unexpected argument %q", fs.Arg(0))
 	}
-	if err := cfg.checkServerAdmins(); err != nil {
-		return err
-	}
-	logger := slog.New(slog.NewJSONHandler(stderr, nil))
-	store, err := openStore(ctx, cfg, nil)
+	logger := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	m := metrics.New()
+	opened, err := openStore(ctx, cfg, nil, logger)
 	if err != nil {
 		return err
 	}
-	defer store.Close()
+	defer opened.Close()
+	store := m.Store(opened)
 	clk := clock.System{}
 	links := cfg.Pages.links(clk)
 	d, err := commands.New(commands.Config{
 		Store: store, Clock: clk, Calendar: cfg.Calendar, Template: cfg.Template, Forvaltninger: cfg.Forvaltninger,
 		Admins: cfg.Admins, BootstrapAdmin: false, Policy: cfg.Policy, Lang: cfg.Lang, Logger: logger, Links: linksOf(links),
+		Observe: observeCommands(logger, m),
 	})
 	if err != nil {
 		return err
 	}
 	// Each chat platform delivers reminders to its people; a person no
 	// platform reaches is logged as undeliverable and recorded, not retried.
-	platforms, err := chats(cfg, d, logger)
+	platforms, err := chats(cfg, d, logger, m.Rejected)
 	if err != nil {
 		return err
 	}
@@ -75,14 +76,14 @@ func runServe(ctx context.Context, args []string, env func(string) (string, bool
 	delivery := notify.NewDelivery(notify.LastUsed{People: d, Next: notifiers}, store, clk)
 	delivery.Logger = logger
 	sweeper := &notify.Sweeper{Store: store, Policy: cfg.Policy, Delivery: delivery, Clock: clk,
-		Batch: sweepBatch, MaxRounds: sweepRounds, Logger: logger}
+		Batch: sweepBatch, MaxRounds: sweepRounds, Logger: logger, Report: m.Swept}
 
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return fmt.Errorf("WAVEBOT_LISTEN: %w", err)
 	}
 	srv := &http.Server{
-		Handler:           withPages(routes(store, platforms...), d, links, logger),
+		Handler:           m.HTTP(withPages(routes(store, m.Handler(), platforms...), d, links, logger)),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      15 * time.Second,
@@ -90,7 +91,8 @@ func runServe(ctx context.Context, args []string, env func(string) (string, bool
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
-	logger.Info("listening", "addr", ln.Addr().String(), "sweep_interval", cfg.SweepInterval.String(), "chat", cfg.chatPlatforms())
+	logger.Info("listening", "addr", ln.Addr().String(), "sweep_interval", cfg.SweepInterval.String(), "chat", cfg.chatPlatforms(),
+		"version", version)
 	// The sweeper and the platforms' own connections stop with the
 	// service, also when the server or one of them fails.
 	running, stop := context.WithCancel(ctx)
@@ -136,9 +138,9 @@ type pinger interface {
 	Ping(ctx context.Context) error
 }
 
-// routes are the HTTP endpoints: liveness, readiness and the chat
-// platforms' own.
-func routes(store pinger, platforms ...chat) http.Handler {
+// routes are the HTTP endpoints: liveness, readiness, the metrics and
+// the chat platforms' own.
+func routes(store pinger, metrics http.Handler, platforms ...chat) http.Handler {
 	mux := http.NewServeMux()
 	for _, c := range platforms {
 		if c.routes != nil {
@@ -157,5 +159,16 @@ func routes(store pinger, platforms ...chat) http.Handler {
 		}
 		io.WriteString(w, "ready\n")
 	})
+	mux.Handle("GET /metrics", metrics)
 	return mux
+}
+
+// observeCommands logs one line per command (who, which, how it ended,
+// how long it took; never what was typed) and counts it.
+func observeCommands(logger *slog.Logger, m *metrics.Metrics) func(context.Context, commands.Observation) {
+	return func(ctx context.Context, o commands.Observation) {
+		logger.LogAttrs(ctx, slog.LevelInfo, "command", slog.String("actor", o.Actor), slog.String("command", o.Command),
+			slog.String("outcome", string(o.Outcome)), slog.Float64("duration_ms", float64(o.Took.Microseconds())/1000))
+		m.Command(ctx, o)
+	}
 }

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"wavebot/metrics"
 	"wavebot/storage"
 	"wavebot/storage/bolt"
 	"wavebot/storage/redis/redistest"
@@ -130,6 +131,7 @@ func TestServeEndpointsAndShutdown(t *testing.T) {
 	}{
 		{"GET", "/healthz", 200, "ok\n"},
 		{"GET", "/readyz", 200, "ready\n"},
+		{"GET", "/metrics", 200, ""},
 		{"POST", "/healthz", 405, ""},
 		{"GET", "/nope", 404, ""},
 	} {
@@ -173,7 +175,8 @@ func TestServeBadListenAddress(t *testing.T) {
 	}
 }
 
-// TestServeReadyzFollowsRedis: readiness fails while Redis is down.
+// TestServeReadyzFollowsRedis: readiness fails while Redis is down and
+// returns with it.
 func TestServeReadyzFollowsRedis(t *testing.T) {
 	r := redistest.Start(t)
 	s := startServe(t, "WAVEBOT_REDIS_URL="+r.URL(), "WAVEBOT_REDIS_PREFIX="+redistest.Prefix(t))
@@ -186,6 +189,25 @@ func TestServeReadyzFollowsRedis(t *testing.T) {
 	}
 	if code, _ := s.get(t, "GET", "/healthz"); code != 200 {
 		t.Errorf("healthz with Redis down: %d", code)
+	}
+	if _, body := s.get(t, "GET", "/metrics"); !strings.Contains(body, `wavebot_store_errors_total{kind="unavailable",operation="ping"} 1`) {
+		t.Errorf("the failed ping is not counted:\n%s", body)
+	}
+	// Redis comes back: so does readiness, without a restart of serve.
+	r.Restart(t)
+	err := redistest.Eventually(10*time.Second, func() error {
+		if code, body := s.get(t, "GET", "/readyz"); code != 200 {
+			return fmt.Errorf("readyz %d %q", code, body)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Errorf("after Redis returned: %v", err)
+	}
+	// The outage is logged once, and its end.
+	log := s.log.String()
+	if strings.Count(log, "redis unreachable") != 1 || !strings.Contains(log, `"msg":"redis answers again"`) {
+		t.Errorf("the outage in the log:\n%s", log)
 	}
 }
 
@@ -233,15 +255,16 @@ type pingResult struct{ err error }
 func (p pingResult) Ping(context.Context) error { return p.err }
 
 // FuzzRoutes sends arbitrary requests to the endpoints: nothing panics,
-// and only the two health endpoints say yes.
+// and only reads of the health endpoints and the metrics say yes.
 func FuzzRoutes(f *testing.F) {
 	for _, seed := range []struct{ method, path, body string }{
-		{"GET", "/healthz", ""}, {"GET", "/readyz", ""}, {"POST", "/readyz", "x"}, {"GET", "/healthz/../readyz", ""},
+		{"GET", "/healthz", ""}, {"GET", "/readyz", ""}, {"GET", "/metrics", ""}, {"POST", "/metrics", "x"}, {"POST", "/readyz", "x"}, {"GET", "/healthz/../readyz", ""},
 		{"DELETE", "/", ""}, {"GET", "/%zz", ""}, {"PUT", "/healthz", strings.Repeat("a", 1<<16)},
 	} {
 		f.Add(seed.method, seed.path, seed.body)
 	}
-	up, down := routes(pingResult{}), routes(pingResult{errors.New("down")})
+	m := metrics.New().Handler()
+	up, down := routes(pingResult{}, m), routes(pingResult{errors.New("down")}, m)
 	f.Fuzz(func(t *testing.T, method, path, body string) {
 		req, err := http.NewRequest(method, "http://wavebot"+path, strings.NewReader(body))
 		if err != nil {

@@ -39,6 +39,11 @@ type fakeMicrosoft struct {
 	srv *httptest.Server
 	key *rsa.PrivateKey
 
+	// slow, when set, is how long the connector takes to answer.
+	slow time.Duration
+	// arrived, when set, hears of each request to the connector.
+	arrived chan struct{}
+
 	mu  sync.Mutex
 	got []string // "METHOD path bearer"
 }
@@ -77,6 +82,13 @@ func newFakeMicrosoft(t *testing.T) *fakeMicrosoft {
 				got += " | " + b.Text
 			}
 		}
+		if f.arrived != nil {
+			select {
+			case f.arrived <- struct{}{}:
+			default:
+			}
+		}
+		time.Sleep(f.slow) // a connector that takes its time, while the test acts
 		f.mu.Lock()
 		f.got = append(f.got, got)
 		f.mu.Unlock()
@@ -97,16 +109,26 @@ func (f *fakeMicrosoft) received() []string {
 // Connector's, valid until exp.
 func (f *fakeMicrosoft) activity(t *testing.T, base, text string, exp time.Time) int {
 	t.Helper()
+	code, err := f.post(base, "m1", text, exp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return code
+}
+
+// post posts message id from anna, as activity does, and returns the
+// status or the client's error.
+func (f *fakeMicrosoft) post(base, id, text string, exp time.Time) (int, error) {
 	serviceURL := f.srv.URL + "/"
 	tok := jwt.NewWithClaims(jwt.SigningMethodRS256, jwt.MapClaims{"iss": "https://api.botframework.com", "aud": testAppID,
 		"exp": exp.Unix(), "nbf": time.Now().Add(-time.Minute).Unix(), "serviceurl": serviceURL})
 	tok.Header["kid"] = "k1"
 	signed, err := tok.SignedString(f.key)
 	if err != nil {
-		t.Fatal(err)
+		return 0, err
 	}
 	body, _ := json.Marshal(map[string]any{
-		"type": "message", "id": "m1", "serviceUrl": serviceURL, "channelId": "msteams", "text": text,
+		"type": "message", "id": id, "serviceUrl": serviceURL, "channelId": "msteams", "text": text,
 		"from":         map[string]any{"id": "29:1anna", "name": "Anna Holm", "aadObjectId": testAnnaAAD},
 		"conversation": map[string]any{"id": "a:anna", "conversationType": "personal", "tenantId": "t1"},
 		"recipient":    map[string]any{"id": "28:" + testAppID},
@@ -115,10 +137,11 @@ func (f *fakeMicrosoft) activity(t *testing.T, base, text string, exp time.Time)
 	req.Header.Set("Authorization", "Bearer "+signed)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		t.Fatal(err)
+		return 0, err
 	}
+	io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
-	return resp.StatusCode
+	return resp.StatusCode, nil
 }
 
 // TestServeTeams: with a Teams registration configured, serve takes a

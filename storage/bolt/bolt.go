@@ -315,12 +315,23 @@ func logName(waveID string) []byte {
 	return []byte(waveID)
 }
 
+// appendEvents appends each event to the log of its wave.
 func appendEvents(tx *bbolt.Tx, events ...wave.Event) error {
 	for _, ev := range events {
-		b, err := tx.Bucket(bucketEvents).CreateBucketIfNotExists(logName(ev.Wave))
-		if err != nil {
-			return fmt.Errorf("open log of %s: %w", ev.Wave, err)
+		if err := appendTo(tx, logName(ev.Wave), ev); err != nil {
+			return err
 		}
+	}
+	return nil
+}
+
+// appendTo appends events to log.
+func appendTo(tx *bbolt.Tx, log []byte, events ...wave.Event) error {
+	b, err := tx.Bucket(bucketEvents).CreateBucketIfNotExists(log)
+	if err != nil {
+		return fmt.Errorf("open log %s: %w", log, err)
+	}
+	for _, ev := range events {
 		seq, err := b.NextSequence()
 		if err != nil {
 			return err

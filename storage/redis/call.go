@@ -59,6 +59,7 @@ func (s *Store) call(ctx context.Context, what string, write bool, f func(ctx co
 		err = f(ctx)
 		switch {
 		case err == nil || isServerError(err):
+			reachable()
 			return err
 		case refusedForNow(err):
 			// Redis said no and changed nothing: a replica during a
@@ -82,6 +83,7 @@ func (s *Store) failed(what string, uncertain bool, err error) error {
 		// The caller gave up; that is not the store's failure.
 		return fmt.Errorf("%s: %w", what, err)
 	}
+	unreachable(fmt.Sprintf("%s: %v", what, err))
 	if uncertain {
 		return fmt.Errorf("%s: %w: %w: %w", what, storage.ErrUnavailable, storage.ErrOutcomeUnknown, err)
 	}

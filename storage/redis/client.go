@@ -30,6 +30,21 @@ const (
 //	redis://host:26379/db?master_name=NAME&addr=host2:26379  Sentinel: the sentinels and the master's name
 //	redis+cluster://host:port?addr=host2:port                Cluster (rediss+cluster:// over TLS)
 func NewClient(rawURL string) (goredis.UniversalClient, error) {
+	o, err := options(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	return goredis.NewUniversalClient(o), nil
+}
+
+// CheckURL reports what is wrong with a Redis URL, without connecting.
+func CheckURL(rawURL string) error {
+	_, err := options(rawURL)
+	return err
+}
+
+// options reads a URL of one of NewClient's forms.
+func options(rawURL string) (*goredis.UniversalOptions, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
 		return nil, fmt.Errorf("parse redis url: %w", err)
@@ -83,5 +98,5 @@ func NewClient(rawURL string) (goredis.UniversalClient, error) {
 	if len(o.Addrs) > 1 && o.MasterName == "" && !cluster {
 		return nil, fmt.Errorf("redis url: several addresses need master_name (Sentinel) or the redis+cluster scheme")
 	}
-	return goredis.NewUniversalClient(o), nil
+	return o, nil
 }

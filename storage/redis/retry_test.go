@@ -216,3 +216,21 @@ func TestWriteWithRedisDownSaysNothingChanged(t *testing.T) {
 		t.Errorf("create with Redis down: err = %v, want ErrUnavailable, certainly not applied", err)
 	}
 }
+
+// TestLoadRetriedAfterALostReplyAppliesOnce: a loading script whose
+// answer is lost is retried, finds its write id and reports success; the
+// events it appended are there once.
+func TestLoadRetriedAfterALostReplyAppliesOnce(t *testing.T) {
+	s, direct, proxy := proxied(t)
+	ctx := context.Background()
+	events := []wave.Event{{Wave: "b3", Action: "one"}, {Wave: "b3", Action: "two"}}
+	for _, p := range []storage.Part{{Waves: []wave.Wave{storagetest.NewWave(t, "b3", "BUF")}}, {Log: "b3", Events: events}} {
+		proxy.DelayNext("evalsha", beyondTimeout)
+		if err := s.Load(ctx, p); err != nil {
+			t.Fatalf("load with a lost reply: %v", err)
+		}
+	}
+	if evs, err := direct.Events(ctx, "b3", "", 10); err != nil || len(evs) != 2 || evs[0].Action != "two" {
+		t.Errorf("events after a retried load: %+v, %v", evs, err)
+	}
+}

@@ -184,4 +184,87 @@ if ARGV[1] ~= '-1' and redis.call('HGET', KEYS[1], 'v') ~= ARGV[1] then return 0
 return redis.call('ZADD', KEYS[2], 'XX', ARGV[2], ARGV[3])
 `)
 
-var scripts = []*goredis.Script{deferScript, casScript, createScript, ensureScript, onceScript, claimScript, renewScript, settleScript}
+// The loading scripts write a part of a dump: all of a chunk, or nothing
+// when any of its documents exists already (0). Each records its write id
+// (KEYS[1]) so a retry after a lost reply returns 2 without writing again.
+
+// loadWavesScript stores waves, lists them and indexes their due times.
+//
+//	KEYS: write id, set of waves, due index, wave documents...
+//	ARGV: write id ttl ms, then per wave: id, version, document, due score ("" for none)
+var loadWavesScript = goredis.NewScript(`
+if redis.call('EXISTS', KEYS[1]) == 1 then return 2 end
+for i = 4, #KEYS do
+  if redis.call('EXISTS', KEYS[i]) == 1 then return 0 end
+end
+for i = 4, #KEYS do
+  local a = 2 + (i - 4) * 4
+  redis.call('HSET', KEYS[i], 'v', ARGV[a + 1], 'doc', ARGV[a + 2])
+  redis.call('SADD', KEYS[2], ARGV[a])
+  if ARGV[a + 3] ~= '' then redis.call('ZADD', KEYS[3], ARGV[a + 3], ARGV[a]) end
+end
+redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
+return 1
+`)
+
+// loadDocsScript stores documents with their versions.
+//
+//	KEYS: write id, documents...
+//	ARGV: write id ttl ms, then per document: version, document
+var loadDocsScript = goredis.NewScript(`
+if redis.call('EXISTS', KEYS[1]) == 1 then return 2 end
+for i = 2, #KEYS do
+  if redis.call('EXISTS', KEYS[i]) == 1 then return 0 end
+end
+for i = 2, #KEYS do
+  local a = 2 + (i - 2) * 2
+  redis.call('HSET', KEYS[i], 'v', ARGV[a], 'doc', ARGV[a + 1])
+end
+redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
+return 1
+`)
+
+// loadFirstScript records the first person.
+//
+//	KEYS: write id, first person
+//	ARGV: write id ttl ms, person id
+var loadFirstScript = goredis.NewScript(`
+if redis.call('EXISTS', KEYS[1]) == 1 then return 2 end
+if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
+redis.call('SET', KEYS[2], ARGV[2])
+redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
+return 1
+`)
+
+// loadEventsScript appends events to an audit log.
+//
+//	KEYS: write id, log
+//	ARGV: write id ttl ms, events...
+var loadEventsScript = goredis.NewScript(`
+if redis.call('EXISTS', KEYS[1]) == 1 then return 2 end
+for i = 2, #ARGV do redis.call('XADD', KEYS[2], '*', 'e', ARGV[i]) end
+redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
+return 1
+`)
+
+// loadLedgerScript stores reminder states with their ends.
+//
+//	KEYS: write id, reminder keys...
+//	ARGV: write id ttl ms, then per key: outcome ("" for pending), failed attempts, end (unix ms)
+var loadLedgerScript = goredis.NewScript(`
+if redis.call('EXISTS', KEYS[1]) == 1 then return 2 end
+for i = 2, #KEYS do
+  if redis.call('EXISTS', KEYS[i]) == 1 then return 0 end
+end
+for i = 2, #KEYS do
+  local a = 2 + (i - 2) * 3
+  if ARGV[a] ~= '' then redis.call('HSET', KEYS[i], 'o', ARGV[a]) end
+  if tonumber(ARGV[a + 1]) > 0 then redis.call('HSET', KEYS[i], 'a', ARGV[a + 1]) end
+  redis.call('PEXPIREAT', KEYS[i], ARGV[a + 2])
+end
+redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
+return 1
+`)
+
+var scripts = []*goredis.Script{deferScript, casScript, createScript, ensureScript, onceScript, claimScript, renewScript, settleScript,
+	loadWavesScript, loadDocsScript, loadFirstScript, loadEventsScript, loadLedgerScript}

@@ -60,6 +60,7 @@ func Run(t *testing.T, open Opener) {
 			tt.run(t, s, clk)
 		})
 	}
+	t.Run("DumpAndLoad", func(t *testing.T) { testDumpAndLoad(t, open) })
 }
 
 var (

@@ -28,6 +28,11 @@ type Server struct {
 	dir  string
 	args []string
 	cmd  *exec.Cmd
+	// conf, when set, is a configuration file the server starts from
+	// instead of the usual arguments: a sentinel's.
+	conf string
+	// ready is the log line that says the server is up.
+	ready string
 }
 
 // URL is the server's redis:// address.
@@ -111,13 +116,16 @@ func start(dir string, port int, args ...string) (*Server, error) {
 			return nil, err
 		}
 	}
-	s := &Server{Port: port, dir: dir, args: args}
+	s := &Server{Port: port, dir: dir, args: args, ready: "Ready to accept connections"}
 	return s, s.run(bin)
 }
 
 func (s *Server) run(bin string) error {
 	argv := append([]string{"--port", strconv.Itoa(s.Port), "--bind", "127.0.0.1", "--dir", s.dir,
 		"--save", "", "--protected-mode", "no", "--daemonize", "no"}, s.args...)
+	if s.conf != "" {
+		argv = []string{s.conf, "--sentinel"}
+	}
 	s.cmd = exec.Command(bin, argv...)
 	out, err := s.cmd.StdoutPipe()
 	if err != nil {
@@ -131,7 +139,7 @@ func (s *Server) run(bin string) error {
 		sc := bufio.NewScanner(out)
 		signalled := false
 		for sc.Scan() {
-			if !signalled && strings.Contains(sc.Text(), "Ready to accept connections") {
+			if !signalled && strings.Contains(sc.Text(), s.ready) {
 				ready <- true
 				signalled = true
 			}
@@ -272,4 +280,83 @@ func startCluster(masters int) (string, error) {
 		}
 	}
 	return "redis+cluster://" + addrs[0] + "?addr=" + strings.Join(addrs[1:], "&addr="), nil
+}
+
+// Sentinel is a master, one replica of it and one sentinel watching them,
+// each a redis-server of the test's own: the smallest setup in which
+// Redis fails over by itself.
+type Sentinel struct {
+	Master, Replica, Sentinel *Server
+	// Name is the name the sentinel knows the master by.
+	Name string
+}
+
+// URL is the Sentinel form of the store's redis:// address.
+func (s *Sentinel) URL() string {
+	return fmt.Sprintf("redis://127.0.0.1:%d/0?master_name=%s", s.Sentinel.Port, s.Name)
+}
+
+// StartSentinel starts a master, a replica of it (which reaches the master
+// at replicaOf, host:port; empty for the master's own address, a proxy's
+// to put a slow link between them) and a sentinel that declares the
+// master down after down and promotes the replica. It returns once the
+// replica is in sync and the sentinel knows it. Everything is stopped
+// when the test ends.
+func StartSentinel(t testing.TB, down time.Duration, replicaOf func(masterPort int) string) *Sentinel {
+	t.Helper()
+	master := Start(t, "--appendonly", "no")
+	target := fmt.Sprintf("127.0.0.1 %d", master.Port)
+	if replicaOf != nil {
+		host, port, _ := net.SplitHostPort(replicaOf(master.Port))
+		target = host + " " + port
+	}
+	replica := Start(t, append([]string{"--replica-announce-ip", "127.0.0.1", "--replicaof"}, strings.Fields(target)...)...)
+	dir := t.TempDir()
+	port, err := freePort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	conf := filepath.Join(dir, "sentinel.conf")
+	name := "wavebot"
+	text := fmt.Sprintf("port %d\nbind 127.0.0.1\ndir %s\nsentinel monitor %s 127.0.0.1 %d 1\n"+
+		"sentinel down-after-milliseconds %s %d\nsentinel failover-timeout %s 10000\nsentinel parallel-syncs %s 1\n",
+		port, dir, name, master.Port, name, down.Milliseconds(), name, name)
+	if err := os.WriteFile(conf, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	bin, err := exec.LookPath("redis-server")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sentinel := &Server{Port: port, dir: dir, conf: conf, ready: "+monitor master"}
+	if err := sentinel.run(bin); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(sentinel.Stop)
+	ctx := context.Background()
+	rc := goredis.NewClient(&goredis.Options{Addr: fmt.Sprintf("127.0.0.1:%d", replica.Port)})
+	defer rc.Close()
+	sc := goredis.NewSentinelClient(&goredis.Options{Addr: fmt.Sprintf("127.0.0.1:%d", port)})
+	defer sc.Close()
+	err = Eventually(30*time.Second, func() error {
+		info, err := rc.Info(ctx, "replication").Result()
+		if err != nil {
+			return err
+		}
+		if !strings.Contains(info, "master_link_status:up") {
+			return fmt.Errorf("replica not in sync: %s", info)
+		}
+		replicas, err := sc.Replicas(ctx, name).Result()
+		if err != nil {
+			return err
+		}
+		if len(replicas) != 1 || replicas[0]["flags"] != "slave" {
+			return fmt.Errorf("the sentinel knows replicas %v", replicas)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Sentinel{Master: master, Replica: replica, Sentinel: sentinel, Name: name}
 }

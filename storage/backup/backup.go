@@ -1,0 +1,153 @@
+// Package backup turns a store's whole state into one versioned JSON
+// document and back: "wavebot export" and "wavebot import". It is how
+// operators back wavebot up and how a pilot on the embedded store moves
+// to Redis: a document exported from one store and imported into an
+// empty one of either kind exports the same document again.
+package backup
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"wavebot/storage"
+	"wavebot/wave"
+)
+
+// Format names the document; Version is the layout this package writes
+// and reads. A later layout gets a new version, and Import says which it
+// takes.
+const (
+	Format  = "wavebot-export"
+	Version = 1
+)
+
+// Document is the whole state of a store.
+type Document struct {
+	Format    string          `json:"format"`
+	Version   int             `json:"version"`
+	Waves     []wave.Wave     `json:"waves"`
+	People    []wave.Person   `json:"people"`
+	Workflows []wave.Workflow `json:"workflows"`
+	// FirstPerson is the console's bootstrap admin; empty on a server.
+	FirstPerson string `json:"first_person,omitempty"`
+	// Audit holds each audit log, oldest event first.
+	Audit []Log `json:"audit"`
+	// Ledger holds what became of reminders, so none is sent again.
+	Ledger []Reminder `json:"ledger"`
+}
+
+// Log is one audit log: a wave's, or with Wave empty that of people and
+// workflow tracks.
+type Log struct {
+	Wave   string       `json:"wave"`
+	Events []wave.Event `json:"events"`
+}
+
+// Reminder is the ledger's record of one reminder key.
+type Reminder struct {
+	Key      string          `json:"key"`
+	Outcome  storage.Outcome `json:"outcome,omitempty"`
+	Attempts int             `json:"attempts,omitempty"`
+	Expires  time.Time       `json:"expires"`
+}
+
+// Export writes the whole state of s to w as one document.
+func Export(ctx context.Context, s storage.Store, w io.Writer) error {
+	doc := Document{Format: Format, Version: Version, Waves: []wave.Wave{}, People: []wave.Person{},
+		Workflows: []wave.Workflow{}, Audit: []Log{}, Ledger: []Reminder{}}
+	err := s.Dump(ctx, func(p storage.Part) error {
+		doc.Waves = append(doc.Waves, p.Waves...)
+		doc.People = append(doc.People, p.People...)
+		doc.Workflows = append(doc.Workflows, p.Workflows...)
+		if p.FirstPerson != "" {
+			doc.FirstPerson = p.FirstPerson
+		}
+		if len(p.Events) > 0 {
+			if n := len(doc.Audit); n == 0 || doc.Audit[n-1].Wave != p.Log {
+				doc.Audit = append(doc.Audit, Log{Wave: p.Log})
+			}
+			last := &doc.Audit[len(doc.Audit)-1]
+			last.Events = append(last.Events, p.Events...)
+		}
+		for _, e := range p.Ledger {
+			doc.Ledger = append(doc.Ledger, Reminder{Key: e.Key, Outcome: e.Outcome, Attempts: e.Attempts, Expires: e.Expires.UTC()})
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return fmt.Errorf("export: write: %w", err)
+	}
+	return nil
+}
+
+// ErrNotEmpty is Import's refusal of a store that holds anything.
+var ErrNotEmpty = errors.New("the store is not empty: import only into a new store")
+
+// Import reads a document from r and loads it into s, which must be empty.
+// It returns what it loaded, counted. A document that cannot be read, or
+// of another format or version, loads nothing.
+func Import(ctx context.Context, r io.Reader, s storage.Store) (Counts, error) {
+	var doc Document
+	dec := json.NewDecoder(r)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&doc); err != nil {
+		return Counts{}, fmt.Errorf("import: read the document: %w", err)
+	}
+	if dec.More() {
+		return Counts{}, errors.New("import: read the document: more than one document")
+	}
+	if doc.Format != Format || doc.Version != Version {
+		return Counts{}, fmt.Errorf("import: a %q document of version %d; this wavebot reads %q version %d", doc.Format, doc.Version, Format, Version)
+	}
+	err := s.Dump(ctx, func(storage.Part) error { return ErrNotEmpty })
+	if err != nil {
+		return Counts{}, fmt.Errorf("import: %w", err)
+	}
+	parts := []storage.Part{{Waves: doc.Waves}, {People: doc.People}, {Workflows: doc.Workflows}, {FirstPerson: doc.FirstPerson}}
+	for _, l := range doc.Audit {
+		parts = append(parts, storage.Part{Log: l.Wave, Events: l.Events})
+	}
+	ledger := storage.Part{}
+	for _, e := range doc.Ledger {
+		ledger.Ledger = append(ledger.Ledger, storage.LedgerEntry{Key: e.Key,
+			ReminderState: storage.ReminderState{Outcome: e.Outcome, Attempts: e.Attempts}, Expires: e.Expires})
+	}
+	parts = append(parts, ledger)
+	for _, p := range parts {
+		if p.Empty() {
+			continue
+		}
+		if err := s.Load(ctx, p); err != nil {
+			return Counts{}, fmt.Errorf("import: %w (the store now holds part of the document: empty it before importing again)", err)
+		}
+	}
+	return doc.Counts(), nil
+}
+
+// Counts says how much a document holds.
+type Counts struct {
+	Waves, People, Workflows, Events, Reminders int
+}
+
+// Counts counts what the document holds.
+func (d Document) Counts() Counts {
+	c := Counts{Waves: len(d.Waves), People: len(d.People), Workflows: len(d.Workflows), Reminders: len(d.Ledger)}
+	for _, l := range d.Audit {
+		c.Events += len(l.Events)
+	}
+	return c
+}
+
+func (c Counts) String() string {
+	return fmt.Sprintf("%d waves, %d people, %d workflow tracks, %d audit events, %d reminders in the ledger",
+		c.Waves, c.People, c.Workflows, c.Events, c.Reminders)
+}

@@ -1,0 +1,156 @@
+package backup
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"wavebot/clock"
+	"wavebot/storage"
+	"wavebot/storage/bolt"
+	"wavebot/storage/redis"
+	"wavebot/storage/redis/redistest"
+	"wavebot/storage/storagetest"
+	"wavebot/wave"
+)
+
+func TestMain(m *testing.M) { redistest.Main(m) }
+
+var t0 = time.Date(2027, 1, 10, 11, 0, 0, 0, time.UTC)
+
+// due is the stores' due function: the wave's start, 09:00 UTC.
+func due(w wave.Wave) (time.Time, bool) { return w.Start.In(time.UTC, 9, 0), true }
+
+func openBolt(t *testing.T) storage.Store {
+	s, err := bolt.Open(t.TempDir(), due)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Clock = clock.NewFake(t0)
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func openRedis(t *testing.T, url string) storage.Store {
+	s, err := redis.Open(context.Background(), url, redistest.Prefix(t), due)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func export(t *testing.T, s storage.Store) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := Export(context.Background(), s, &b); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// TestRoundTrip: a pilot's bolt store exported, imported into Redis (one
+// server, and a cluster) and exported again gives the same document, and
+// so does the way back into bolt.
+func TestRoundTrip(t *testing.T) {
+	for _, where := range []struct {
+		name string
+		url  func(testing.TB) string
+	}{{"redis", redistest.URL}, {"cluster", redistest.ClusterURL}} {
+		t.Run(where.name, func(t *testing.T) {
+			pilot := openBolt(t)
+			storagetest.Fill(t, pilot)
+			first := export(t, pilot)
+			r := openRedis(t, where.url(t))
+			counts, err := Import(context.Background(), bytes.NewReader(first), r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := counts.String(); got != "3 waves, 3 people, 1 workflow tracks, 158 audit events, 3 reminders in the ledger" {
+				t.Errorf("imported %s", got)
+			}
+			if second := export(t, r); !bytes.Equal(first, second) {
+				t.Errorf("bolt → Redis → export differs:\n%s\n---\n%s", head(first), head(second))
+			}
+			back := openBolt(t)
+			if _, err := Import(context.Background(), bytes.NewReader(first), back); err != nil {
+				t.Fatal(err)
+			}
+			if third := export(t, back); !bytes.Equal(first, third) {
+				t.Error("bolt → bolt differs")
+			}
+		})
+	}
+}
+
+func head(b []byte) string { return string(b[:min(len(b), 3000)]) }
+
+// TestDocument: the document names its format and version and holds each
+// kind under its name.
+func TestDocument(t *testing.T) {
+	s := openBolt(t)
+	storagetest.Fill(t, s)
+	var doc map[string]json.RawMessage
+	if err := json.Unmarshal(export(t, s), &doc); err != nil {
+		t.Fatal(err)
+	}
+	for key, want := range map[string]string{"format": `"wavebot-export"`, "version": "1", "first_person": `"anna"`} {
+		if string(doc[key]) != want {
+			t.Errorf("%s: %s, want %s", key, doc[key], want)
+		}
+	}
+	var ledger []Reminder
+	if err := json.Unmarshal(doc["ledger"], &ledger); err != nil || len(ledger) != 3 || ledger[0].Outcome != storage.Delivered ||
+		!ledger[0].Expires.Equal(t0.Add(storage.LedgerRetention)) || ledger[2].Attempts != 2 {
+		t.Errorf("ledger %+v, %v", ledger, err)
+	}
+	var audit []Log
+	if err := json.Unmarshal(doc["audit"], &audit); err != nil || len(audit) != 4 || audit[0].Wave != "" || audit[1].Wave != "b3" || len(audit[1].Events) != 151 {
+		t.Errorf("audit logs: %d, %v", len(audit), err)
+	}
+	for _, key := range []string{"waves", "people", "workflows"} {
+		if len(doc[key]) < 10 {
+			t.Errorf("%s: %s", key, doc[key])
+		}
+	}
+}
+
+// TestImportRefuses: a store with anything in it, a document of another
+// version or format, and a document that is not one are refused, and
+// nothing is loaded.
+func TestImportRefuses(t *testing.T) {
+	ctx := context.Background()
+	full := openBolt(t)
+	storagetest.Fill(t, full)
+	doc := export(t, full)
+	if _, err := Import(ctx, bytes.NewReader(doc), full); !errors.Is(err, ErrNotEmpty) {
+		t.Errorf("import into a full store: %v", err)
+	}
+	onePerson := openBolt(t)
+	if _, err := onePerson.EnsurePerson(ctx, wave.Person{ID: "anna"}, wave.Event{}, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Import(ctx, bytes.NewReader(doc), onePerson); !errors.Is(err, ErrNotEmpty) {
+		t.Errorf("import into a store with one person: %v", err)
+	}
+	for name, bad := range map[string]string{
+		"version 2":      strings.Replace(string(doc), `"version": 1`, `"version": 2`, 1),
+		"another format": strings.Replace(string(doc), `"wavebot-export"`, `"other"`, 1),
+		"unknown field":  strings.Replace(string(doc), `"format"`, `"colour": 1, "format"`, 1),
+		"cut short":      string(doc[:len(doc)/2]),
+		"two documents":  string(doc) + string(doc),
+		"not json":       "waves: b3",
+	} {
+		empty := openBolt(t)
+		if _, err := Import(ctx, strings.NewReader(bad), empty); err == nil {
+			t.Errorf("%s: imported", name)
+		}
+		if _, none := storagetest.DumpOf(t, empty); len(none) != 0 {
+			t.Errorf("%s: the refused import loaded %d parts", name, len(none))
+		}
+	}
+}
