@@ -3,8 +3,10 @@ package slack
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -115,7 +117,11 @@ func TestSlowStoreAnswersThroughResponseURL(t *testing.T) {
 // TestRejectedRequests: forged, stale, unsigned and oversized requests are
 // refused before anything is parsed; nothing runs and nothing is stored.
 func TestRejectedRequests(t *testing.T) {
-	f := newFixture(t)
+	var mu sync.Mutex
+	reasons := map[string]int{}
+	f := newFixture(t, func(c *Config) {
+		c.Rejected = func(reason string) { mu.Lock(); reasons[reason]++; mu.Unlock() }
+	})
 	before := f.snapshot()
 	cmd := fakeslack.SlashCommand("UANNA", "C1", "wave create b9 2027-03-01", f.api.ResponseURL("r"))
 	event := fakeslack.Event("Ev1", map[string]any{"type": "app_mention", "user": "UANNA", "text": "<@UWAVEBOT> wave create b9 2027-03-01", "channel": "C1", "ts": "1.1"})
@@ -150,6 +156,13 @@ func TestRejectedRequests(t *testing.T) {
 	}
 	if calls := f.api.Methods(); len(calls) != 0 {
 		t.Errorf("a rejected request reached Slack: %v", calls)
+	}
+	// Each refusal is counted by its reason, for the metrics.
+	want := map[string]int{RejectMissingHeaders: 9, RejectBadSignature: 6, RejectStale: 3, RejectTooLarge: 3}
+	mu.Lock()
+	defer mu.Unlock()
+	if fmt.Sprint(reasons) != fmt.Sprint(want) {
+		t.Errorf("rejections %v, want %v", reasons, want)
 	}
 }
 
