@@ -56,6 +56,8 @@ type Store struct {
 	rdb goredis.UniversalClient
 	tag string
 	due storage.DueFunc
+	// waves skips decoding a wave document read again unchanged.
+	waves waveCache
 	// Clock, when set, judges leases and waits instead of Redis's TIME: a
 	// test sets it to move time by hand.
 	Clock clock.Clock
@@ -265,8 +267,8 @@ func (s *Store) Wave(ctx context.Context, id string) (wave.Wave, error) {
 	if err != nil {
 		return wave.Wave{}, fmt.Errorf("load wave %s: %w", id, err)
 	}
-	var w wave.Wave
-	if err := json.Unmarshal(doc, &w); err != nil {
+	w, err := s.waves.decode(id, doc)
+	if err != nil {
 		return wave.Wave{}, fmt.Errorf("decode wave %s: %w: %w", id, storage.ErrCorrupt, err)
 	}
 	return w, nil
@@ -308,8 +310,8 @@ func (s *Store) Waves(ctx context.Context) ([]wave.Wave, error) {
 		if errors.Is(err, goredis.Nil) {
 			continue
 		}
-		var w wave.Wave
-		if err := json.Unmarshal(doc, &w); err != nil {
+		w, err := s.waves.decode(ids[i], doc)
+		if err != nil {
 			bad = append(bad, fmt.Errorf("decode wave %s: %w: %w", ids[i], storage.ErrCorrupt, err))
 			continue
 		}
@@ -326,8 +328,8 @@ func (s *Store) UpdateWave(ctx context.Context, id string, change storage.WaveCh
 		if doc == nil {
 			return nil, nil, "", storage.ErrNotFound
 		}
-		w = wave.Wave{}
-		if err := json.Unmarshal(doc, &w); err != nil {
+		var err error
+		if w, err = s.waves.decode(id, doc); err != nil {
 			return nil, nil, "", fmt.Errorf("%w: %w", storage.ErrCorrupt, err)
 		}
 		events, err := change(&w)
