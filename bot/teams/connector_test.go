@@ -24,35 +24,31 @@ func TestTokenEndpointFailures(t *testing.T) {
 	e := newEnv(t)
 	e.say(anna, "help") // anna's chat is stored, and a token cached
 	e.clock.Advance(2 * time.Hour)
-	e.auth.mu.Lock()
-	e.auth.tokenStatus = http.StatusUnauthorized
-	e.auth.mu.Unlock()
-	sent := len(e.conn.requests())
+	e.auth.FailTokens(http.StatusUnauthorized)
+	sent := len(e.conn.Requests())
 	for range 2 {
 		err := e.bot.Notify(context.Background(), digestFor("teams:"+annaAAD))
 		if err == nil || !strings.Contains(err.Error(), "401") || errors.Is(err, notify.ErrUndeliverable) {
 			t.Errorf("refused token: %v", err)
 		}
 	}
-	if _, _, n := e.auth.counts(); n != 3 {
+	if _, _, n := e.auth.Counts(); n != 3 {
 		t.Errorf("token fetched %d times, want every send to ask again", n)
 	}
-	if n := len(e.conn.requests()); n != sent {
+	if n := len(e.conn.Requests()); n != sent {
 		t.Errorf("%d requests reached the connector without a token", n-sent)
 	}
 	// The endpoint answers again: the next send gets a token of its own.
-	e.auth.mu.Lock()
-	e.auth.tokenStatus = 0
-	e.auth.mu.Unlock()
+	e.auth.FailTokens(0)
 	if err := e.bot.Notify(context.Background(), digestFor("teams:"+annaAAD)); err != nil {
 		t.Fatal(err)
 	}
-	if got := e.conn.requests(); got[len(got)-1].Bearer != "bot-token-4" {
+	if got := e.conn.Requests(); got[len(got)-1].Bearer != "bot-token-4" {
 		t.Errorf("sent with token %q", got[len(got)-1].Bearer)
 	}
 	// Unreachable.
 	e.clock.Advance(2 * time.Hour)
-	e.auth.srv.Close()
+	e.auth.Close()
 	err := e.bot.Notify(context.Background(), digestFor("teams:"+annaAAD))
 	if err == nil || !strings.Contains(err.Error(), "get bot token") {
 		t.Errorf("unreachable token endpoint: %v", err)
@@ -66,9 +62,7 @@ func TestOneTokenFetchForConcurrentSends(t *testing.T) {
 	e.say(anna, "help")
 	e.clock.Advance(2 * time.Hour)
 	gate, arrived := make(chan struct{}), make(chan struct{}, 100)
-	e.auth.mu.Lock()
-	e.auth.tokenGate, e.auth.tokenArrived = gate, arrived
-	e.auth.mu.Unlock()
+	e.auth.HoldTokens(gate, arrived)
 	const sends = 20
 	errs := make(chan error, sends)
 	var wg sync.WaitGroup
@@ -88,10 +82,10 @@ func TestOneTokenFetchForConcurrentSends(t *testing.T) {
 			t.Error(err)
 		}
 	}
-	if _, _, n := e.auth.counts(); n != 2 {
+	if _, _, n := e.auth.Counts(); n != 2 {
 		t.Errorf("%d token fetches, want 1 after the first", n-1)
 	}
-	got := e.conn.requests()
+	got := e.conn.Requests()
 	if len(got) != sends+1 {
 		t.Fatalf("%d messages", len(got))
 	}
@@ -120,9 +114,7 @@ func TestConnectorAnswers(t *testing.T) {
 		{http.StatusNotFound, "", 0, true},
 		{http.StatusBadGateway, "", 0, false},
 	} {
-		e.conn.mu.Lock()
-		e.conn.status, e.conn.retryAfter = tc.status, tc.retryAfter
-		e.conn.mu.Unlock()
+		e.conn.Answer(tc.status, tc.retryAfter)
 		err := e.bot.Notify(context.Background(), digestFor("teams:"+annaAAD))
 		rl, isRate := errors.AsType[*notify.RateLimitError](err)
 		switch {
@@ -134,13 +126,11 @@ func TestConnectorAnswers(t *testing.T) {
 			t.Errorf("%d: %v, undeliverable %v", tc.status, err, !tc.undeliverab)
 		}
 	}
-	e.conn.mu.Lock()
-	e.conn.status = http.StatusUnauthorized
-	e.conn.mu.Unlock()
-	_, _, before := e.auth.counts()
+	e.conn.Answer(http.StatusUnauthorized, "")
+	_, _, before := e.auth.Counts()
 	e.bot.Notify(context.Background(), digestFor("teams:"+annaAAD))
 	e.bot.Notify(context.Background(), digestFor("teams:"+annaAAD))
-	if _, _, after := e.auth.counts(); after != before+1 {
+	if _, _, after := e.auth.Counts(); after != before+1 {
 		t.Errorf("a refused token was used again: %d fetches", after-before)
 	}
 }

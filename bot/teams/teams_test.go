@@ -15,6 +15,7 @@ import (
 
 	"github.com/golang-jwt/jwt/v4"
 
+	"wavebot/bot/teams/faketeams"
 	"wavebot/commands"
 	"wavebot/notify"
 	"wavebot/wave"
@@ -31,7 +32,7 @@ func TestMessageRunsCommandAndReplies(t *testing.T) {
 	if err != nil || w.Lead != "teams:"+annaAAD || w.Name != "Bølge 3" {
 		t.Fatalf("wave %+v, %v", w, err)
 	}
-	got := e.conn.requests()
+	got := e.conn.Requests()
 	if len(got) != 1 {
 		t.Fatalf("connector got %d requests: %+v", len(got), got)
 	}
@@ -48,7 +49,7 @@ func TestMessageRunsCommandAndReplies(t *testing.T) {
 	}
 	// Anna's chat is stored, so reminders can reach her.
 	ref, err := e.bot.reference(context.Background(), "teams:"+annaAAD)
-	if err != nil || ref.Conversation.ID != personalChat(anna) || ref.ServiceURL != e.conn.serviceURL() || ref.Conversation.TenantID != tenantID || ref.ActivityID != "" {
+	if err != nil || ref.Conversation.ID != personalChat(anna) || ref.ServiceURL != e.conn.ServiceURL() || ref.Conversation.TenantID != tenantID || ref.ActivityID != "" {
 		t.Errorf("stored reference %+v, %v", ref, err)
 	}
 	if _, name, _ := e.cmds.Identity(context.Background(), "teams:"+annaAAD, Platform); name != "Anna Holm" {
@@ -58,7 +59,7 @@ func TestMessageRunsCommandAndReplies(t *testing.T) {
 	act := e.message(anna, "wave create b4 2027-03-01")
 	e.post(act, e.token())
 	e.post(act, e.token())
-	if n := len(e.conn.requests()); n != 2 {
+	if n := len(e.conn.Requests()); n != 2 {
 		t.Errorf("a retried activity answered %d times", n-1)
 	}
 }
@@ -71,8 +72,8 @@ func TestRejectedRequests(t *testing.T) {
 	var reasons []string
 	e.bot.cfg.Rejected = func(r string) { reasons = append(reasons, r) }
 	e.say(anna, "wave create b3 2027-02-01")
-	before, sent := e.storeBytes(), len(e.conn.requests())
-	now, url := e.clock.Now(), e.conn.serviceURL()
+	before, sent := e.storeBytes(), len(e.conn.Requests())
+	now, url := e.clock.Now(), e.conn.ServiceURL()
 	with := func(claim string, v any) jwt.MapClaims {
 		c := claims(url, now)
 		if v == nil {
@@ -83,12 +84,12 @@ func TestRejectedRequests(t *testing.T) {
 		return c
 	}
 	none := jwt.NewWithClaims(jwt.SigningMethodNone, claims(url, now))
-	none.Header["kid"] = keyID
+	none.Header["kid"] = faketeams.KeyID
 	noneToken, _ := none.SignedString(jwt.UnsafeAllowNoneSignatureType)
 	hs := jwt.NewWithClaims(jwt.SigningMethodHS256, claims(url, now))
-	hs.Header["kid"] = keyID
+	hs.Header["kid"] = faketeams.KeyID
 	hsToken, _ := hs.SignedString([]byte(appPassword))
-	bearer := func(c jwt.MapClaims) string { return "Bearer " + mint(t, c, keyID, signer()) }
+	bearer := func(c jwt.MapClaims) string { return "Bearer " + mint(t, c, faketeams.KeyID, faketeams.Signer()) }
 	cmd := "wave create evil 2027-02-01"
 	body, _ := json.Marshal(e.message(anna, cmd))
 	huge, _ := json.Marshal(e.message(anna, cmd+" "+strings.Repeat("x", 2<<20)))
@@ -107,9 +108,9 @@ func TestRejectedRequests(t *testing.T) {
 		{"serviceurl mismatch", bearer(with("serviceurl", "https://attacker.example/")), body, 401},
 		{"no serviceurl", bearer(with("serviceurl", nil)), body, 401},
 		{"serviceurl not a string", bearer(with("serviceurl", 42)), body, 401},
-		{"unknown kid", "Bearer " + mint(t, claims(url, now), "not-published", otherSigner()), body, 401},
-		{"key not endorsed for msteams", "Bearer " + mint(t, claims(url, now), "web-only", otherSigner()), body, 401},
-		{"right kid, wrong key", "Bearer " + mint(t, claims(url, now), keyID, otherSigner()), body, 401},
+		{"unknown kid", "Bearer " + mint(t, claims(url, now), "not-published", faketeams.OtherSigner()), body, 401},
+		{"key not endorsed for msteams", "Bearer " + mint(t, claims(url, now), faketeams.WebOnlyKeyID, faketeams.OtherSigner()), body, 401},
+		{"right kid, wrong key", "Bearer " + mint(t, claims(url, now), faketeams.KeyID, faketeams.OtherSigner()), body, 401},
 		{"alg none", "Bearer " + noneToken, body, 401},
 		{"HS256 signed with the app password", "Bearer " + hsToken, body, 401},
 		{"no Authorization header", "", body, 401},
@@ -129,7 +130,7 @@ func TestRejectedRequests(t *testing.T) {
 			if !bytes.Equal(e.storeBytes(), before) {
 				t.Error("the store changed")
 			}
-			if n := len(e.conn.requests()); n != sent {
+			if n := len(e.conn.Requests()); n != sent {
 				t.Errorf("the connector got %d requests", n-sent)
 			}
 		})
@@ -152,7 +153,7 @@ func TestRejectedRequests(t *testing.T) {
 // than five minutes, and aud may be a list naming the bot.
 func TestTokensWithinSkewAndListAudience(t *testing.T) {
 	e := newEnv(t)
-	now, url := e.clock.Now(), e.conn.serviceURL()
+	now, url := e.clock.Now(), e.conn.ServiceURL()
 	for _, c := range []jwt.MapClaims{
 		{"exp": now.Add(-4 * time.Minute).Unix()},
 		{"nbf": now.Add(4 * time.Minute).Unix()},
@@ -162,7 +163,7 @@ func TestTokensWithinSkewAndListAudience(t *testing.T) {
 		for k, v := range c {
 			full[k] = v
 		}
-		if code := e.post(e.message(anna, "help"), mint(t, full, keyID, signer())); code != 200 {
+		if code := e.post(e.message(anna, "help"), mint(t, full, faketeams.KeyID, faketeams.Signer())); code != 200 {
 			t.Errorf("%v: %d", c, code)
 		}
 	}
@@ -175,30 +176,28 @@ func TestUnknownKeyRefreshesAtMostOnceAMinute(t *testing.T) {
 	e := newEnv(t)
 	e.say(anna, "help")
 	e.say(anna, "help")
-	if m, k, _ := e.auth.counts(); m != 1 || k != 1 {
+	if m, k, _ := e.auth.Counts(); m != 1 || k != 1 {
 		t.Fatalf("metadata fetched %d times, keys %d, want once each", m, k)
 	}
 	unknown := func() string {
-		return mint(t, claims(e.conn.serviceURL(), e.clock.Now()), "rolled-key", otherSigner())
+		return mint(t, claims(e.conn.ServiceURL(), e.clock.Now()), "rolled-key", faketeams.OtherSigner())
 	}
 	for range 3 {
 		if code := e.post(e.message(anna, "help"), unknown()); code != 401 {
 			t.Errorf("unknown key answered %d", code)
 		}
 	}
-	if _, k, _ := e.auth.counts(); k != 2 {
+	if _, k, _ := e.auth.Counts(); k != 2 {
 		t.Errorf("keys fetched %d times after unknown kids, want 2", k)
 	}
 	// Microsoft rolls its keys: the new key is published, and a minute
 	// later a token signed with it is taken.
-	e.auth.mu.Lock()
-	e.auth.keys = append(e.auth.keys, publicJWK("rolled-key", otherSigner(), "msteams"))
-	e.auth.mu.Unlock()
+	e.auth.Publish(faketeams.PublicJWK("rolled-key", faketeams.OtherSigner(), "msteams"))
 	e.clock.Advance(61 * time.Second)
 	if code := e.post(e.message(anna, "help"), unknown()); code != 200 {
 		t.Errorf("rolled key after a minute answered %d", code)
 	}
-	if _, k, _ := e.auth.counts(); k != 3 {
+	if _, k, _ := e.auth.Counts(); k != 3 {
 		t.Errorf("keys fetched %d times, want 3", k)
 	}
 }
@@ -227,7 +226,7 @@ func TestChannelMentions(t *testing.T) {
 	e := newEnv(t)
 	e.say(anna, "wave create b3 2027-02-01")
 	e.say(anna, "wave enroll b3 BUF")
-	e.conn.members[peter.id] = peterAAD
+	e.conn.AddMember(peter.id, peterAAD)
 	peterNoAAD := account{peter.id, peter.name, ""}
 	act := e.channelMessage(anna, "<at>wavebot</at>&nbsp;contact b3/BUF <at>Maria Jensen</at> <at>Peter Lund</at>", maria, peterNoAAD)
 	if code := e.post(act, e.token()); code != 200 {
@@ -238,9 +237,9 @@ func TestChannelMentions(t *testing.T) {
 	if !slices.Equal(e0.Contacts, []string{"teams:" + mariaAAD, "teams:" + peterAAD}) {
 		t.Errorf("contacts %v", e0.Contacts)
 	}
-	got := e.conn.requests()
+	got := e.conn.Requests()
 	last := got[len(got)-1]
-	if !slices.ContainsFunc(got, func(r request) bool {
+	if !slices.ContainsFunc(got, func(r faketeams.Request) bool {
 		return r.Method == "GET" && r.Path == "/v3/conversations/19:general@thread.tacv2/members/"+peter.id
 	}) {
 		t.Errorf("peter's AAD object id was not looked up: %+v", got)
@@ -258,7 +257,7 @@ func TestChannelMentions(t *testing.T) {
 	// Maria was never in a chat with the bot: what is known is where her
 	// conversation can be opened.
 	ref, _ := e.bot.reference(context.Background(), "teams:"+mariaAAD)
-	if ref.Conversation.ID != "" || ref.ServiceURL != e.conn.serviceURL() || ref.Conversation.TenantID != tenantID {
+	if ref.Conversation.ID != "" || ref.ServiceURL != e.conn.ServiceURL() || ref.Conversation.TenantID != tenantID {
 		t.Errorf("maria's reference %+v", ref)
 	}
 }
@@ -287,7 +286,7 @@ func TestButtonPressUpdatesCard(t *testing.T) {
 	if en.Auth == nil || en.Auth.State != wave.AuthAnswered || en.Auth.AnsweredBy != "teams:"+mariaAAD {
 		t.Errorf("auth after the press: %+v", en.Auth)
 	}
-	got := e.conn.requests()
+	got := e.conn.Requests()
 	last := got[len(got)-1]
 	if last.Method != "PUT" || last.Path != "/v3/conversations/"+personalChat(maria)+"/activities/card-7" {
 		t.Errorf("press answered by %s %s", last.Method, last.Path)
@@ -299,7 +298,7 @@ func TestButtonPressUpdatesCard(t *testing.T) {
 	if code := e.post(press(peter, "auth ok b3/BUF"), e.token()); code != 200 {
 		t.Fatalf("press answered %d", code)
 	}
-	got = e.conn.requests()
+	got = e.conn.Requests()
 	last = got[len(got)-1]
 	if last.Method != "POST" || !strings.HasSuffix(last.Path, "/activities") || !strings.Contains(cardText(cardOf(t, last)), "Attention") {
 		t.Errorf("refused press answered by %s %s %v", last.Method, last.Path, last.Body)
@@ -312,7 +311,7 @@ func TestButtonPressUpdatesCard(t *testing.T) {
 func TestUnhandledActivities(t *testing.T) {
 	e := newEnv(t)
 	e.say(anna, "help")
-	before, sent := e.storeBytes(), len(e.conn.requests())
+	before, sent := e.storeBytes(), len(e.conn.Requests())
 	for _, typ := range []string{"typing", "messageReaction", "invoke", "event", "endOfConversation", "messageUpdate"} {
 		act := e.message(anna, "wave create b9 2027-02-01")
 		act["type"] = typ
@@ -328,8 +327,8 @@ func TestUnhandledActivities(t *testing.T) {
 	if code := e.post(guest, e.token()); code != 200 || len(reasons) != 1 || reasons[0] != RejectOtherTenant {
 		t.Errorf("message from another tenant answered %d, rejected for %v", code, reasons)
 	}
-	if !bytes.Equal(e.storeBytes(), before) || len(e.conn.requests()) != sent {
-		t.Errorf("unhandled activities changed the store or sent %d messages", len(e.conn.requests())-sent)
+	if !bytes.Equal(e.storeBytes(), before) || len(e.conn.Requests()) != sent {
+		t.Errorf("unhandled activities changed the store or sent %d messages", len(e.conn.Requests())-sent)
 	}
 }
 
@@ -361,7 +360,7 @@ func TestInstallStoresReference(t *testing.T) {
 			t.Errorf("%s %s of %s: stored %+v, %v", tc.scope, tc.typ, tc.who.name, ref, err)
 		}
 	}
-	if n := len(e.conn.requests()); n != 0 {
+	if n := len(e.conn.Requests()); n != 0 {
 		t.Errorf("installs sent %d messages", n)
 	}
 }
@@ -387,18 +386,18 @@ func remindersWave(e *env) {
 func TestRemindersAtTheConnector(t *testing.T) {
 	e := newEnv(t)
 	remindersWave(e)
-	sent := len(e.conn.requests())
+	sent := len(e.conn.Requests())
 	// Maria's welcome goes out at the first sweep after she was named.
 	if n := e.sweepAt(start.Add(time.Minute)); n != 1 {
 		t.Fatalf("sweep sent %d reminders", n)
 	}
-	got := e.conn.requests()[sent:]
+	got := e.conn.Requests()[sent:]
 	if len(got) != 2 {
 		t.Fatalf("connector got %+v", got)
 	}
 	create, msg := got[0], got[1]
 	members, _ := create.Body["members"].([]any)
-	_, _, tokens := e.auth.counts()
+	_, _, tokens := e.auth.Counts()
 	botToken := fmt.Sprintf("bot-token-%d", tokens) // the first expired while the clock moved
 	if create.Method != "POST" || create.Path != "/v3/conversations" || create.Bearer != botToken || len(members) != 1 ||
 		members[0].(map[string]any)["id"] != mariaAAD || create.Body["tenantId"] != tenantID ||
@@ -416,7 +415,7 @@ func TestRemindersAtTheConnector(t *testing.T) {
 	if n := e.sweepAt(cph.At(wave.Date{Year: 2027, Month: time.February, Day: 11}, 9, 0)); n != 1 {
 		t.Fatalf("second sweep sent %d", n)
 	}
-	got = e.conn.requests()[sent+2:]
+	got = e.conn.Requests()[sent+2:]
 	if len(got) != 1 || got[0].Path != "/v3/conversations/a:created-1/activities" {
 		t.Fatalf("second reminder: %+v", got)
 	}
@@ -430,7 +429,7 @@ func TestRemindersAtTheConnector(t *testing.T) {
 	if n := e.sweepAt(cph.At(wave.Date{Year: 2027, Month: time.February, Day: 15}, 9, 0)); n != 1 {
 		t.Fatalf("third sweep sent %d", n)
 	}
-	if got = e.conn.requests()[sent+3:]; len(got) != 1 || got[0].Path != "/v3/conversations/a:created-1/activities" {
+	if got = e.conn.Requests()[sent+3:]; len(got) != 1 || got[0].Path != "/v3/conversations/a:created-1/activities" {
 		t.Errorf("third reminder: %+v", got)
 	}
 }
@@ -440,7 +439,7 @@ func TestRemindersAtTheConnector(t *testing.T) {
 // is notify.ErrUndeliverable, not retried.
 func TestUnreachablePersonIsUndeliverable(t *testing.T) {
 	e := newEnv(t)
-	e.conn.status = http.StatusForbidden
+	e.conn.Answer(http.StatusForbidden, "")
 	err := e.bot.Notify(context.Background(), notify.Digest{Recipient: "teams:" + annaAAD, Reminders: []notify.Reminder{{Kind: notify.AuthSoon, Wave: "b3", FV: "BUF"}}})
 	// Anna has no reference: opening her conversation works, the message is refused.
 	if !errors.Is(err, notify.ErrUndeliverable) {
@@ -482,11 +481,11 @@ func TestLinkedPersonHearsOnceWhereTheyLastWrote(t *testing.T) {
 	}
 	e.say(anna, "link @slack:UMARIA teams:"+mariaAAD)
 	e.say(maria, "my") // maria writes from Teams
-	sent := len(e.conn.requests())
+	sent := len(e.conn.Requests())
 	if n := e.sweepAt(cph.At(wave.Date{Year: 2027, Month: time.February, Day: 11}, 9, 0)); n != 1 {
 		t.Fatalf("sent %d", n)
 	}
-	got := e.conn.requests()[sent:]
+	got := e.conn.Requests()[sent:]
 	if len(got) != 1 || got[0].Path != "/v3/conversations/"+personalChat(maria)+"/activities" || len(slack.got) != 0 {
 		t.Fatalf("after writing from Teams: teams got %+v, slack %+v", got, slack.got)
 	}
@@ -494,11 +493,11 @@ func TestLinkedPersonHearsOnceWhereTheyLastWrote(t *testing.T) {
 	if r := e.cmds.Handle(context.Background(), commands.Request{Caller: commands.Caller{ID: "slack:UMARIA"}, Text: "my"}); r.Refused {
 		t.Fatal(r.Lines)
 	}
-	sent = len(e.conn.requests())
+	sent = len(e.conn.Requests())
 	if n := e.sweepAt(cph.At(wave.Date{Year: 2027, Month: time.February, Day: 15}, 9, 0)); n != 1 {
 		t.Fatalf("sent %d", n)
 	}
-	if len(e.conn.requests()) != sent || len(slack.got) != 1 || slack.got[0].Recipient != "slack:UMARIA" {
-		t.Errorf("after writing from Slack: teams got %d, slack %+v", len(e.conn.requests())-sent, slack.got)
+	if len(e.conn.Requests()) != sent || len(slack.got) != 1 || slack.got[0].Recipient != "slack:UMARIA" {
+		t.Errorf("after writing from Slack: teams got %d, slack %+v", len(e.conn.Requests())-sent, slack.got)
 	}
 }
