@@ -6,7 +6,8 @@
 // rate. Everything it starts listens on the loopback interface, and it
 // stops by itself.
 //
-//	go run ./cmd/wavebench -mode slack
+//	go run ./cmd/wavebench                # Slack, then Teams
+//	go run ./cmd/wavebench -mode teams
 package main
 
 import (
@@ -15,6 +16,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"os"
@@ -27,13 +29,13 @@ import (
 	"time"
 )
 
-// mode is one chat platform's endpoint under load. Teams joins as one
-// more mode.
+// mode is one chat platform's endpoint under load.
 type mode interface {
 	// describe names the request and the endpoint.
 	describe() string
 	// real starts the handler serve would run, with its data in place,
-	// on the Redis at redisURL; close releases it.
+	// on the Redis at redisURL; close releases it. It is called before
+	// the other methods.
 	real(ctx context.Context, redisURL string) (h http.Handler, close func(), err error)
 	// bare is a handler that only verifies the request and answers a constant.
 	bare() http.Handler
@@ -41,10 +43,15 @@ type mode interface {
 	request(base string) *http.Request
 	// ok reports whether an answer is the one expected.
 	ok(status int, body []byte) bool
+	// check is told, after a handler's runs, how many requests ok
+	// accepted, and reports what it finds amiss with the answers that
+	// did not come back in the responses.
+	check(answered int) error
 }
 
 var modes = map[string]func() mode{
 	"slack": newSlackMode,
+	"teams": newTeamsMode,
 }
 
 func main() {
@@ -57,26 +64,37 @@ func main() {
 	}
 }
 
+// settings are the load every mode is put under.
+type settings struct {
+	conns           int
+	satFor, rateFor time.Duration
+	rate            int
+	cpuProfile      string
+}
+
 func run(ctx context.Context, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("wavebench", flag.ContinueOnError)
-	modeName := fs.String("mode", "slack", "the endpoint to load: "+strings.Join(slices.Sorted(mapsKeys(modes)), ", "))
+	known := strings.Join(slices.Sorted(maps.Keys(modes)), ",")
+	modeNames := fs.String("mode", known, "the endpoints to load, one after the other: any of "+known+", comma-separated")
 	redisURL := fs.String("redis-url", "", "the Redis to use (keys under a wavebench prefix); empty: a throwaway redis-server")
-	conns := fs.Int("conns", 16, "connections at saturation")
-	satFor := fs.Duration("saturate", 5*time.Second, "how long each handler is driven at saturation")
-	rate := fs.Int("rate", 500, "requests a second of the fixed-rate run")
-	rateFor := fs.Duration("for", 10*time.Second, "how long the fixed-rate run lasts")
-	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole process during wavebot's saturation run to this file")
+	var cfg settings
+	fs.IntVar(&cfg.conns, "conns", 16, "connections at saturation")
+	fs.DurationVar(&cfg.satFor, "saturate", 5*time.Second, "how long each handler is driven at saturation")
+	fs.IntVar(&cfg.rate, "rate", 500, "requests a second of the fixed-rate run")
+	fs.DurationVar(&cfg.rateFor, "for", 10*time.Second, "how long the fixed-rate run lasts")
+	fs.StringVar(&cfg.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole process during each mode's wavebot saturation run to this file, .MODE appended")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	newMode, ok := modes[*modeName]
-	if !ok {
-		return fmt.Errorf("-mode %q: choose one of %s", *modeName, strings.Join(slices.Sorted(mapsKeys(modes)), ", "))
+	names := strings.Split(*modeNames, ",")
+	for _, name := range names {
+		if _, ok := modes[name]; !ok {
+			return fmt.Errorf("-mode %q: choose among %s", name, known)
+		}
 	}
-	if *conns < 1 || *rate < 1 || *satFor <= 0 || *rateFor <= 0 || *satFor > 10*time.Minute || *rateFor > 10*time.Minute {
+	if cfg.conns < 1 || cfg.rate < 1 || cfg.satFor <= 0 || cfg.rateFor <= 0 || cfg.satFor > 10*time.Minute || cfg.rateFor > 10*time.Minute {
 		return errors.New("-conns and -rate must be positive, -saturate and -for between 0 and 10m")
 	}
-	m := newMode()
 	if *redisURL == "" {
 		srv, err := startRedis()
 		if err != nil {
@@ -85,7 +103,24 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		defer srv.stop()
 		*redisURL = srv.url
 	}
-	realHandler, closeReal, err := m.real(ctx, *redisURL)
+	fmt.Fprintf(out, "wavebench: Redis %s, GOMAXPROCS %d, %d connections at saturation for %v, then %d req/s for %v\n",
+		*redisURL, runtime.GOMAXPROCS(0), cfg.conns, cfg.satFor, cfg.rate, cfg.rateFor)
+	var failed []error
+	for _, name := range names {
+		if err := measure(ctx, out, name, modes[name](), *redisURL, cfg); err != nil {
+			if ctx.Err() != nil {
+				return err
+			}
+			failed = append(failed, fmt.Errorf("%s: %w", name, err))
+		}
+	}
+	return errors.Join(failed...)
+}
+
+// measure runs the bare handler and wavebot's of mode m, one after the
+// other, and reports them.
+func measure(ctx context.Context, out io.Writer, name string, m mode, redisURL string, cfg settings) error {
+	realHandler, closeReal, err := m.real(ctx, redisURL)
 	if err != nil {
 		return err
 	}
@@ -94,31 +129,35 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		name string
 		h    http.Handler
 	}{{"bare", m.bare()}, {"wavebot", realHandler}}
-	fmt.Fprintf(out, "wavebench %s: %s\nRedis %s, GOMAXPROCS %d, %d connections at saturation for %v, then %d req/s for %v\n\n",
-		*modeName, m.describe(), *redisURL, runtime.GOMAXPROCS(0), *conns, *satFor, *rate, *rateFor)
+	fmt.Fprintf(out, "\n%s: %s\n\n", name, m.describe())
 	fmt.Fprintf(out, "%-8s %12s %9s %9s   %9s %9s %9s %8s\n", "handler", "sat. req/s", "sat. p50", "sat. p99", "p50", "p99", "max", "errors")
 	var results []result
+	var wrong []error
 	for _, tg := range targets {
 		base, stopServer, err := serveOnLoopback(tg.h)
 		if err != nil {
 			return err
 		}
-		client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: *conns + 64, MaxIdleConns: *conns + 64}}
+		client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: cfg.conns + 64, MaxIdleConns: cfg.conns + 64}}
 		newReq := func() *http.Request { return m.request(base) }
-		saturate(ctx, client, newReq, m.ok, *conns, time.Second) // warm-up
-		stopProfile, err := profile(*cpuProfile, tg.name == "wavebot")
+		warm := saturate(ctx, client, newReq, m.ok, cfg.conns, time.Second)
+		stopProfile, err := profile(cfg.cpuProfile, name, tg.name == "wavebot")
 		if err != nil {
+			stopServer()
 			return err
 		}
-		sat := saturate(ctx, client, newReq, m.ok, *conns, *satFor)
+		sat := saturate(ctx, client, newReq, m.ok, cfg.conns, cfg.satFor)
 		stopProfile()
-		fixed := paced(ctx, client, newReq, m.ok, *rate, *rateFor)
+		fixed := paced(ctx, client, newReq, m.ok, cfg.rate, cfg.rateFor)
 		client.CloseIdleConnections()
 		stopServer()
+		if err := m.check(len(warm.latencies) + len(sat.latencies) + len(fixed.latencies)); err != nil {
+			wrong = append(wrong, fmt.Errorf("%s: %w", tg.name, err))
+		}
 		r := result{name: tg.name, sat: sat, fixed: fixed}
 		results = append(results, r)
 		fmt.Fprintf(out, "%-8s %12.0f %9s %9s   %9s %9s %9s %8d\n", r.name, sat.throughput(), ms(sat.quantile(0.5)), ms(sat.quantile(0.99)),
-			ms(fixed.quantile(0.5)), ms(fixed.quantile(0.99)), ms(fixed.quantile(1)), sat.errors+fixed.errors)
+			ms(fixed.quantile(0.5)), ms(fixed.quantile(0.99)), ms(fixed.quantile(1)), warm.errors+sat.errors+fixed.errors)
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
@@ -126,11 +165,11 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	bare, real := results[0], results[1]
 	ratio := real.sat.throughput() / bare.sat.throughput()
 	fmt.Fprintf(out, "\nwavebot/bare throughput %.2f (goal ≥ 0.50): %s; wavebot p99 at %d req/s %s (goal < 2 ms): %s\n",
-		ratio, verdict(ratio >= 0.5), *rate, ms(real.fixed.quantile(0.99)), verdict(real.fixed.quantile(0.99) < 2*time.Millisecond))
+		ratio, verdict(ratio >= 0.5), cfg.rate, ms(real.fixed.quantile(0.99)), verdict(real.fixed.quantile(0.99) < 2*time.Millisecond))
 	if real.sat.errors+real.fixed.errors+bare.sat.errors+bare.fixed.errors > 0 {
-		return errors.New("some requests failed; the figures above do not count them")
+		wrong = append(wrong, errors.New("some requests failed; the figures above do not count them"))
 	}
-	return nil
+	return errors.Join(wrong...)
 }
 
 type result struct {
@@ -138,12 +177,13 @@ type result struct {
 	sat, fixed outcome
 }
 
-// profile starts a CPU profile into file when on, and returns how to stop it.
-func profile(file string, on bool) (func(), error) {
+// profile starts a CPU profile of mode into file.MODE when on, and
+// returns how to stop it.
+func profile(file, mode string, on bool) (func(), error) {
 	if file == "" || !on {
 		return func() {}, nil
 	}
-	f, err := os.Create(file)
+	f, err := os.Create(file + "." + mode)
 	if err != nil {
 		return nil, fmt.Errorf("-cpuprofile: %w", err)
 	}
@@ -165,16 +205,6 @@ func verdict(ok bool) string {
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.2fms", float64(d)/float64(time.Millisecond)) }
-
-func mapsKeys[V any](m map[string]V) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
-}
 
 // serveOnLoopback serves h on a free loopback port as serve would, and
 // returns its address and how to stop it.

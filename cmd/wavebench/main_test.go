@@ -2,24 +2,33 @@ package main
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
+
+	"wavebot/bot/teams/faketeams"
 )
 
-// TestRun runs the load generator briefly, with its own redis-server: both
-// handlers answer every request right, and the report has both rows and
-// the comparison.
+// TestRun runs the load generator briefly, with its own redis-server, in
+// every mode: both handlers answer every request right, and the report
+// has each mode's rows and comparison.
 func TestRun(t *testing.T) {
 	var out strings.Builder
 	err := run(context.Background(), []string{"-saturate", "200ms", "-for", "200ms", "-rate", "100", "-conns", "2"}, &out)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
-	for _, want := range []string{"\nbare ", "\nwavebot ", "wavebot/bare throughput", "p99 at 100 req/s"} {
-		if !strings.Contains(out.String(), want) {
-			t.Errorf("report lacks %q:\n%s", want, out.String())
+	for _, section := range []string{"\nslack: ", "\nteams: "} {
+		_, report, found := strings.Cut(out.String(), section)
+		report, _, _ = strings.Cut(report, "\n\n"+"wavebot/bare")
+		if !found || strings.Count(report, "\nbare ") != 1 || strings.Count(report, "\nwavebot ") != 1 {
+			t.Errorf("report lacks %q with a row for each handler:\n%s", section, out.String())
 		}
+	}
+	if n := strings.Count(out.String(), "p99 at 100 req/s"); n != 2 {
+		t.Errorf("report compares %d modes, want 2:\n%s", n, out.String())
 	}
 }
 
@@ -36,7 +45,93 @@ func TestQuantile(t *testing.T) {
 	if (outcome{}).quantile(0.5) != 0 {
 		t.Error("quantile of nothing")
 	}
-	if err := run(context.Background(), []string{"-mode", "irc"}, &strings.Builder{}); err == nil || !strings.Contains(err.Error(), "-mode") {
-		t.Errorf("unknown mode: %v", err)
+}
+
+func TestUnknownMode(t *testing.T) {
+	for _, arg := range []string{"irc", "slack,irc", ""} {
+		if err := run(context.Background(), []string{"-mode", arg}, &strings.Builder{}); err == nil || !strings.Contains(err.Error(), "-mode") {
+			t.Errorf("-mode %q: %v", arg, err)
+		}
+	}
+}
+
+// TestTeamsCheck: a Teams answer travels to the connector, not in the
+// response, so the mode counts what the connector received: a reply
+// missing, or one without the wave, fails the run.
+func TestTeamsCheck(t *testing.T) {
+	m := &teamsMode{connector: newConnector([]byte("b3/BUF"))}
+	defer m.connector.close()
+	post := func(body string) {
+		resp, err := http.Post(m.connector.serviceURL()+"v3/conversations/a:1/activities/1", "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	for _, tc := range []struct {
+		name     string
+		replies  []string
+		answered int
+		ok       bool
+	}{
+		{"every answer replied", []string{`{"text":"b3/BUF"}`, `{"text":"b3/BUF"}`}, 2, true},
+		{"a reply missing", []string{`{"text":"b3/BUF"}`}, 2, false},
+		{"a reply without the wave", []string{`{"text":"b3/BUF"}`, `{"text":"✗"}`}, 2, false},
+		{"a reply too many", []string{`{"text":"b3/BUF"}`, `{"text":"b3/BUF"}`, `{"text":"✗"}`}, 2, false},
+	} {
+		for _, r := range tc.replies {
+			post(r)
+		}
+		if err := m.check(tc.answered); (err == nil) != tc.ok {
+			t.Errorf("%s: check = %v", tc.name, err)
+		}
+	}
+}
+
+// TestBareHandlersVerify: the bare handlers do the least a handler must,
+// which includes turning away a request the platform did not sign.
+func TestBareHandlersVerify(t *testing.T) {
+	slackMode := newSlackMode().(*slackMode)
+	teamsMode := &teamsMode{}
+	if err := teamsMode.start(); err != nil {
+		t.Fatal(err)
+	}
+	defer teamsMode.stop()
+	forged := func(r *http.Request) {
+		r.Header.Set("X-Slack-Signature", "v0="+strings.Repeat("0", 64))
+	}
+	otherKey := func(r *http.Request) {
+		token, err := faketeams.Mint(faketeams.Claims(benchAppID, teamsMode.connector.serviceURL(), time.Now()), faketeams.KeyID, faketeams.OtherSigner())
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Header.Set("Authorization", "Bearer "+token)
+	}
+	otherBot := func(r *http.Request) {
+		token, err := faketeams.Mint(faketeams.Claims("another-bot", teamsMode.connector.serviceURL(), time.Now()), faketeams.KeyID, faketeams.Signer())
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Header.Set("Authorization", "Bearer "+token)
+	}
+	for _, tc := range []struct {
+		name   string
+		m      mode
+		spoil  func(*http.Request)
+		status int
+	}{
+		{"slack signed", slackMode, func(*http.Request) {}, http.StatusOK},
+		{"slack forged", slackMode, forged, http.StatusUnauthorized},
+		{"teams signed", teamsMode, func(*http.Request) {}, http.StatusOK},
+		{"teams signed by another key", teamsMode, otherKey, http.StatusUnauthorized},
+		{"teams for another bot", teamsMode, otherBot, http.StatusUnauthorized},
+	} {
+		req := tc.m.request("http://wavebot")
+		tc.spoil(req)
+		rec := httptest.NewRecorder()
+		tc.m.bare().ServeHTTP(rec, req)
+		if rec.Code != tc.status {
+			t.Errorf("%s: answered %d, want %d", tc.name, rec.Code, tc.status)
+		}
 	}
 }
