@@ -323,6 +323,19 @@ func testDumpAndLoad(t *testing.T, open Opener) {
 	if _, err := to.AuthTemplate(ctx, "SOF"); !errors.Is(err, storage.ErrNotFound) {
 		t.Errorf("SOF's template was stored by a failed load: %v", err)
 	}
+	// A list whose rows share an id, or have none, is refused whole.
+	for _, ids := range [][]int{{1, 2, 1}, {0}} {
+		bad := wave.AuthList{Wave: "b8", FV: "BUF", Round: 1, Version: 1}
+		for _, id := range ids {
+			bad.Rows = append(bad.Rows, wave.AuthRow{ID: id, User: fmt.Sprintf("AA%d", id), Version: 1})
+		}
+		if err := to.Load(ctx, storage.Part{AuthLists: []wave.AuthList{bad}}); err == nil {
+			t.Errorf("a list with rows %v loaded", ids)
+		}
+		if _, err := to.AuthList(ctx, "b8", "BUF"); !errors.Is(err, storage.ErrNotFound) {
+			t.Errorf("a list with rows %v was stored: %v", ids, err)
+		}
+	}
 	if c, _ := to.ClaimRecipient(ctx, storage.LaneRequest{Recipient: "x", Token: "t", Lease: time.Minute, Keys: []string{"new"}}); c.States[0].Outcome != storage.Pending {
 		t.Errorf("the ledger entry of a failed load was stored: %+v", c.States)
 	}
