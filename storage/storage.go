@@ -136,20 +136,24 @@ type Store interface {
 	ClaimOnce(ctx context.Context, key string, ttl time.Duration) (bool, error)
 
 	// Dump hands the whole state to fn a part at a time, in this order:
-	// waves, people, workflow tracks, the first person, the audit logs
-	// (the log of people and workflow tracks first, then each wave's by
-	// id; events oldest first, one log's parts in a row) and the reminder
-	// ledger. Each kind is sorted (waves as Waves sorts them, the rest by
-	// id or key), so two stores holding the same state dump the same
-	// parts; fn never gets an empty part. Leases, waits and ClaimOnce
-	// records are left out: they end within minutes or hours. An error
-	// from fn stops the dump and is returned.
+	// waves, people, workflow tracks, authorization lists (by their
+	// enrolment's reference "wave/forvaltning" as text), authorization
+	// templates, the first person, the audit logs (the log of people and
+	// workflow tracks first, then each wave's by id; events oldest first,
+	// one log's parts in a row) and the reminder ledger. Each kind is
+	// sorted (waves as Waves sorts them, the rest by id or key), so two
+	// stores holding the same state dump the same parts; fn never gets an
+	// empty part. Lists come whole, batched as ListBatcher says. Leases,
+	// waits and ClaimOnce records are left out: they end within minutes
+	// or hours. An error from fn stops the dump and is returned.
 	Dump(ctx context.Context, fn func(Part) error) error
 	// Load writes a part of a dump into the store, recomputing the due
 	// index of its waves; ErrExists, with nothing of that write stored,
-	// when a document, the first person or a ledger entry in it is
-	// stored already. Events are appended to the log the part names.
-	// Restoring a dump is loading its parts in order into an empty store.
+	// when a document, a list, the first person or a ledger entry in it
+	// is stored already. A list is stored with the versions it carries,
+	// its own and its rows'. Events are appended to the log the part
+	// names. Restoring a dump is loading its parts in order into an empty
+	// store.
 	Load(ctx context.Context, p Part) error
 
 	// Ping reports whether the store can be reached.
@@ -259,6 +263,11 @@ type Part struct {
 	Waves     []wave.Wave
 	People    []wave.Person
 	Workflows []wave.Workflow
+	// AuthLists and Templates hold lists of rows, each whole: its rows,
+	// its Version and every row's Version, which the pages send back to
+	// notice a change made meanwhile.
+	AuthLists []wave.AuthList
+	Templates []wave.AuthTemplate
 	// FirstPerson is the id of the first person the store created: the
 	// console's bootstrap admin, who stays the only one.
 	FirstPerson string
@@ -271,8 +280,8 @@ type Part struct {
 
 // Empty reports whether the part holds nothing.
 func (p Part) Empty() bool {
-	return len(p.Waves) == 0 && len(p.People) == 0 && len(p.Workflows) == 0 && p.FirstPerson == "" &&
-		len(p.Events) == 0 && len(p.Ledger) == 0
+	return len(p.Waves) == 0 && len(p.People) == 0 && len(p.Workflows) == 0 && len(p.AuthLists) == 0 &&
+		len(p.Templates) == 0 && p.FirstPerson == "" && len(p.Events) == 0 && len(p.Ledger) == 0
 }
 
 // LedgerEntry is the ledger's record of one reminder key and when the

@@ -55,8 +55,10 @@ func (w TableWrite) Empty() bool { return w.Header == nil && len(w.Rows) == 0 &&
 
 // Codec turns a list into its header and rows and back.
 type Codec[D any] struct {
-	split func(d *D) (header []byte, rows []TableRow, err error)
-	join  func(header []byte, rows []TableRow, version int64, d *D) error
+	split   func(d *D) (header []byte, rows []TableRow, err error)
+	join    func(header []byte, rows []TableRow, version int64, d *D) error
+	version func(d *D) int64
+	count   func(d *D) int
 }
 
 // rowCodec is the codec of a list type D whose rows are of type R.
@@ -94,6 +96,8 @@ func rowCodec[D, R any](rows func(*D) *[]R, id func(*R) int, version func(*R) *i
 			*docVersion(d) = v
 			return nil
 		},
+		version: func(d *D) int64 { return *docVersion(d) },
+		count:   func(d *D) int { return len(*rows(d)) },
 	}
 }
 
@@ -121,6 +125,66 @@ func (c Codec[D]) Load(t Table, initial D) (D, error) {
 	var d D
 	err := c.join(t.Header, t.Rows, t.Version, &d)
 	return d, err
+}
+
+// Table is the table that stores d as it is, with its versions and its
+// rows': what loading d from a dump writes. The header's version, which
+// only a store's own compare-and-set reads, starts at d's version. Rows
+// must have distinct ids from 1 up.
+func (c Codec[D]) Table(d D) (Table, error) {
+	header, rows, err := c.split(&d)
+	if err != nil {
+		return Table{}, fmt.Errorf("encode list: %w", err)
+	}
+	seen := make(map[int]bool, len(rows))
+	for _, r := range rows {
+		if r.ID < 1 || seen[r.ID] {
+			return Table{}, fmt.Errorf("encode list: row id %d is below 1 or given twice", r.ID)
+		}
+		seen[r.ID] = true
+	}
+	slices.SortFunc(rows, func(a, b TableRow) int { return a.ID - b.ID })
+	v := c.version(&d)
+	return Table{Header: header, Version: v, HeaderVersion: v, Rows: rows}, nil
+}
+
+// ListBatcher gathers whole lists, in the order they are added, into
+// runs of at most Max records, a list counting one for itself and one
+// per row, and hands each run to Emit; a list longer than Max is a run
+// of its own. A dump hands out a run as one part, and a store loads a
+// run in one write. A list is never split: it is the store's unit of
+// consistency (read whole, and uploaded in one write, up to
+// wave.MaxListRows rows), so loading it in one write keeps Load's
+// all-or-nothing rule without parts that continue a list.
+type ListBatcher[D any] struct {
+	Codec Codec[D]
+	Max   int
+	Emit  func([]D) error
+	run   []D
+	n     int
+}
+
+// Add adds d to the current run, emitting the run first if d does not
+// fit in it.
+func (b *ListBatcher[D]) Add(d D) error {
+	n := 1 + b.Codec.count(&d)
+	if len(b.run) > 0 && b.n+n > b.Max {
+		if err := b.Flush(); err != nil {
+			return err
+		}
+	}
+	b.run, b.n = append(b.run, d), b.n+n
+	return nil
+}
+
+// Flush emits the current run, if any.
+func (b *ListBatcher[D]) Flush() error {
+	if len(b.run) == 0 {
+		return nil
+	}
+	run := b.run
+	b.run, b.n = nil, 0
+	return b.Emit(run)
 }
 
 // Update runs change on the list stored as t (initial when there is

@@ -4,12 +4,17 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"wavebot/storage/bolt"
+	"wavebot/storage/redis"
 	"wavebot/storage/redis/redistest"
+	"wavebot/storage/storagetest"
+	"wavebot/wave"
 )
 
 // Things the log must never hold.
@@ -152,11 +157,37 @@ func TestHealth(t *testing.T) {
 
 // TestExportImportCommands: a pilot's data moves from the embedded store
 // into Redis with wavebot export and import, and Redis exports the same
-// document; a second import is refused.
+// document and holds the same authorization list and template; a second
+// import is refused.
 func TestExportImportCommands(t *testing.T) {
+	ctx := context.Background()
 	dir := t.TempDir()
 	input, _ := io.ReadAll(strings.NewReader("wave create b3 2027-02-01\nwave enroll b3 BUF SUF\ncontact b3/BUF @maria\nauth request b3/BUF 2027-01-27\nas maria\nauth ok b3/BUF\n"))
 	runConsoleSession(t, env("WAVEBOT_DATA_DIR="+dir), []string{"--as", "anna", "--now", "2027-01-20"}, string(input))
+	// A list and a template, as the web pages store them: row 2 decided,
+	// so its version is 2.
+	pilot, err := bolt.Open(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := storagetest.Upload(ctx, pilot, 3); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := storagetest.Decide(ctx, pilot, "maria", 2, 1, wave.DecisionOK); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := storagetest.EditTemplate(ctx, pilot, "BUF", wave.TemplateEdit{Unit: "1000", User: "AB12", Role: "attestant"}); err != nil {
+		t.Fatal(err)
+	}
+	list, err := pilot.AuthList(ctx, "b3", "BUF")
+	if err != nil {
+		t.Fatal(err)
+	}
+	template, err := pilot.AuthTemplate(ctx, "BUF")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pilot.Close()
 	exportOf := func(vars ...string) string {
 		var out, errOut bytes.Buffer
 		if code := run(context.Background(), []string{"export"}, env(vars...), strings.NewReader(""), &out, &errOut); code != 0 {
@@ -165,16 +196,28 @@ func TestExportImportCommands(t *testing.T) {
 		return out.String()
 	}
 	doc := exportOf("WAVEBOT_DATA_DIR=" + dir)
-	redisVars := []string{"WAVEBOT_REDIS_URL=" + redistest.URL(t), "WAVEBOT_REDIS_PREFIX=" + redistest.Prefix(t)}
+	url, prefix := redistest.URL(t), redistest.Prefix(t)
+	redisVars := []string{"WAVEBOT_REDIS_URL=" + url, "WAVEBOT_REDIS_PREFIX=" + prefix}
 	var out, errOut bytes.Buffer
 	if code := run(context.Background(), []string{"import"}, env(redisVars...), strings.NewReader(doc), &out, &errOut); code != 0 {
 		t.Fatalf("import: exit %d, %s", code, errOut.String())
 	}
-	if out.String() != "imported 1 waves, 2 people, 0 workflow tracks, 9 audit events, 0 reminders in the ledger\n" {
+	if out.String() != "imported 1 waves, 2 people, 0 workflow tracks, 1 authorization lists, 1 authorization templates, 12 audit events, 0 reminders in the ledger\n" {
 		t.Errorf("import said %q", out.String())
 	}
 	if again := exportOf(redisVars...); again != doc {
 		t.Errorf("Redis exports another document:\n%s\nwant\n%s", again, doc)
+	}
+	moved, err := redis.Open(ctx, url, prefix, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer moved.Close()
+	if got, err := moved.AuthList(ctx, "b3", "BUF"); err != nil || !reflect.DeepEqual(got, list) || got.Rows[1].Version != 2 {
+		t.Errorf("the list in Redis: %+v, %v\nwant %+v", got, err, list)
+	}
+	if got, err := moved.AuthTemplate(ctx, "BUF"); err != nil || !reflect.DeepEqual(got, template) || len(got.Rows) != 1 {
+		t.Errorf("the template in Redis: %+v, %v\nwant %+v", got, err, template)
 	}
 	errOut.Reset()
 	if code := run(context.Background(), []string{"import"}, env(redisVars...), strings.NewReader(doc), io.Discard, &errOut); code != 1 ||

@@ -17,12 +17,14 @@ import (
 	"wavebot/wave"
 )
 
-// Format names the document; Version is the layout this package writes
-// and reads. A later layout gets a new version, and Import says which it
-// takes.
+// Format names the document; Version is the layout this package writes.
+// A later layout gets a new version, and Import says which it takes: it
+// reads every version from OldestVersion on. Version 2 added the
+// authorization lists and templates; a version 1 document has none.
 const (
-	Format  = "wavebot-export"
-	Version = 1
+	Format        = "wavebot-export"
+	Version       = 2
+	OldestVersion = 1
 )
 
 // Document is the whole state of a store.
@@ -32,6 +34,10 @@ type Document struct {
 	Waves     []wave.Wave     `json:"waves"`
 	People    []wave.Person   `json:"people"`
 	Workflows []wave.Workflow `json:"workflows"`
+	// AuthLists holds each enrolment's authorization list, Templates
+	// each forvaltning's authorization template (both since version 2).
+	AuthLists []AuthList `json:"auth_lists"`
+	Templates []Template `json:"templates"`
 	// FirstPerson is the console's bootstrap admin; empty on a server.
 	FirstPerson string `json:"first_person,omitempty"`
 	// Audit holds each audit log, oldest event first.
@@ -47,6 +53,77 @@ type Log struct {
 	Events []wave.Event `json:"events"`
 }
 
+// AuthList is an enrolment's authorization list with its rows. Version
+// and each row's version are what a page sends back to notice a change
+// made meanwhile, so a list moved to another store goes on from them.
+type AuthList struct {
+	wave.AuthList
+	Version int64     `json:"version"`
+	Rows    []AuthRow `json:"rows"`
+}
+
+// AuthRow is one row of an authorization list, with its version.
+type AuthRow struct {
+	wave.AuthRow
+	Version int64 `json:"version"`
+}
+
+// Template is a forvaltning's authorization template with its rows and
+// versions, like AuthList.
+type Template struct {
+	wave.AuthTemplate
+	Version int64         `json:"version"`
+	Rows    []TemplateRow `json:"rows"`
+}
+
+// TemplateRow is one row of a template, with its version.
+type TemplateRow struct {
+	wave.TemplateRow
+	Version int64 `json:"version"`
+}
+
+// listDoc is l as the document holds it.
+func listDoc(l wave.AuthList) AuthList {
+	d := AuthList{AuthList: l, Version: l.Version, Rows: []AuthRow{}}
+	for _, r := range l.Rows {
+		d.Rows = append(d.Rows, AuthRow{AuthRow: r, Version: r.Version})
+	}
+	d.AuthList.Rows, d.AuthList.Version = nil, 0
+	return d
+}
+
+// list is the authorization list d holds.
+func (d AuthList) list() wave.AuthList {
+	l := d.AuthList
+	l.Version, l.Rows = d.Version, make([]wave.AuthRow, len(d.Rows))
+	for i, r := range d.Rows {
+		l.Rows[i] = r.AuthRow
+		l.Rows[i].Version = r.Version
+	}
+	return l
+}
+
+// templateDoc is t as the document holds it.
+func templateDoc(t wave.AuthTemplate) Template {
+	d := Template{AuthTemplate: t, Version: t.Version, Rows: []TemplateRow{}}
+	for _, r := range t.Rows {
+		d.Rows = append(d.Rows, TemplateRow{TemplateRow: r, Version: r.Version})
+	}
+	d.AuthTemplate.Rows, d.AuthTemplate.Version = nil, 0
+	return d
+}
+
+// template is the authorization template d holds.
+func (d Template) template() wave.AuthTemplate {
+	t := d.AuthTemplate
+	t.Version, t.Rows = d.Version, make([]wave.TemplateRow, len(d.Rows))
+	for i, r := range d.Rows {
+		t.Rows[i] = r.TemplateRow
+		t.Rows[i].Version = r.Version
+	}
+	return t
+}
+
 // Reminder is the ledger's record of one reminder key.
 type Reminder struct {
 	Key      string          `json:"key"`
@@ -58,11 +135,17 @@ type Reminder struct {
 // Export writes the whole state of s to w as one document.
 func Export(ctx context.Context, s storage.Store, w io.Writer) error {
 	doc := Document{Format: Format, Version: Version, Waves: []wave.Wave{}, People: []wave.Person{},
-		Workflows: []wave.Workflow{}, Audit: []Log{}, Ledger: []Reminder{}}
+		Workflows: []wave.Workflow{}, AuthLists: []AuthList{}, Templates: []Template{}, Audit: []Log{}, Ledger: []Reminder{}}
 	err := s.Dump(ctx, func(p storage.Part) error {
 		doc.Waves = append(doc.Waves, p.Waves...)
 		doc.People = append(doc.People, p.People...)
 		doc.Workflows = append(doc.Workflows, p.Workflows...)
+		for _, l := range p.AuthLists {
+			doc.AuthLists = append(doc.AuthLists, listDoc(l))
+		}
+		for _, t := range p.Templates {
+			doc.Templates = append(doc.Templates, templateDoc(t))
+		}
 		if p.FirstPerson != "" {
 			doc.FirstPerson = p.FirstPerson
 		}
@@ -105,14 +188,22 @@ func Import(ctx context.Context, r io.Reader, s storage.Store) (Counts, error) {
 	if dec.More() {
 		return Counts{}, errors.New("import: read the document: more than one document")
 	}
-	if doc.Format != Format || doc.Version != Version {
-		return Counts{}, fmt.Errorf("import: a %q document of version %d; this wavebot reads %q version %d", doc.Format, doc.Version, Format, Version)
+	if doc.Format != Format || doc.Version < OldestVersion || doc.Version > Version {
+		return Counts{}, fmt.Errorf("import: a %q document of version %d; this wavebot reads %q versions %d to %d",
+			doc.Format, doc.Version, Format, OldestVersion, Version)
 	}
 	err := s.Dump(ctx, func(storage.Part) error { return ErrNotEmpty })
 	if err != nil {
 		return Counts{}, fmt.Errorf("import: %w", err)
 	}
-	parts := []storage.Part{{Waves: doc.Waves}, {People: doc.People}, {Workflows: doc.Workflows}, {FirstPerson: doc.FirstPerson}}
+	lists, templates := storage.Part{}, storage.Part{}
+	for _, l := range doc.AuthLists {
+		lists.AuthLists = append(lists.AuthLists, l.list())
+	}
+	for _, t := range doc.Templates {
+		templates.Templates = append(templates.Templates, t.template())
+	}
+	parts := []storage.Part{{Waves: doc.Waves}, {People: doc.People}, {Workflows: doc.Workflows}, lists, templates, {FirstPerson: doc.FirstPerson}}
 	for _, l := range doc.Audit {
 		parts = append(parts, storage.Part{Log: l.Wave, Events: l.Events})
 	}
@@ -135,12 +226,13 @@ func Import(ctx context.Context, r io.Reader, s storage.Store) (Counts, error) {
 
 // Counts says how much a document holds.
 type Counts struct {
-	Waves, People, Workflows, Events, Reminders int
+	Waves, People, Workflows, AuthLists, Templates, Events, Reminders int
 }
 
 // Counts counts what the document holds.
 func (d Document) Counts() Counts {
-	c := Counts{Waves: len(d.Waves), People: len(d.People), Workflows: len(d.Workflows), Reminders: len(d.Ledger)}
+	c := Counts{Waves: len(d.Waves), People: len(d.People), Workflows: len(d.Workflows), AuthLists: len(d.AuthLists),
+		Templates: len(d.Templates), Reminders: len(d.Ledger)}
 	for _, l := range d.Audit {
 		c.Events += len(l.Events)
 	}
@@ -148,6 +240,6 @@ func (d Document) Counts() Counts {
 }
 
 func (c Counts) String() string {
-	return fmt.Sprintf("%d waves, %d people, %d workflow tracks, %d audit events, %d reminders in the ledger",
-		c.Waves, c.People, c.Workflows, c.Events, c.Reminders)
+	return fmt.Sprintf("%d waves, %d people, %d workflow tracks, %d authorization lists, %d authorization templates, %d audit events, %d reminders in the ledger",
+		c.Waves, c.People, c.Workflows, c.AuthLists, c.Templates, c.Events, c.Reminders)
 }

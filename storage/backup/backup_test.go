@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -70,12 +72,14 @@ func TestRoundTrip(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := counts.String(); got != "3 waves, 3 people, 1 workflow tracks, 158 audit events, 3 reminders in the ledger" {
+			if got := counts.String(); got != "3 waves, 3 people, 1 workflow tracks, 3 authorization lists, 2 authorization templates, "+
+				"175 audit events, 3 reminders in the ledger" {
 				t.Errorf("imported %s", got)
 			}
 			if second := export(t, r); !bytes.Equal(first, second) {
 				t.Errorf("bolt → Redis → export differs:\n%s\n---\n%s", head(first), head(second))
 			}
+			storagetest.SameLists(t, pilot, r)
 			back := openBolt(t)
 			if _, err := Import(context.Background(), bytes.NewReader(first), back); err != nil {
 				t.Fatal(err)
@@ -83,6 +87,7 @@ func TestRoundTrip(t *testing.T) {
 			if third := export(t, back); !bytes.Equal(first, third) {
 				t.Error("bolt → bolt differs")
 			}
+			storagetest.SameLists(t, pilot, back)
 		})
 	}
 }
@@ -98,7 +103,7 @@ func TestDocument(t *testing.T) {
 	if err := json.Unmarshal(export(t, s), &doc); err != nil {
 		t.Fatal(err)
 	}
-	for key, want := range map[string]string{"format": `"wavebot-export"`, "version": "1", "first_person": `"anna"`} {
+	for key, want := range map[string]string{"format": `"wavebot-export"`, "version": "2", "first_person": `"anna"`} {
 		if string(doc[key]) != want {
 			t.Errorf("%s: %s, want %s", key, doc[key], want)
 		}
@@ -109,8 +114,40 @@ func TestDocument(t *testing.T) {
 		t.Errorf("ledger %+v, %v", ledger, err)
 	}
 	var audit []Log
-	if err := json.Unmarshal(doc["audit"], &audit); err != nil || len(audit) != 4 || audit[0].Wave != "" || audit[1].Wave != "b3" || len(audit[1].Events) != 151 {
+	if err := json.Unmarshal(doc["audit"], &audit); err != nil || len(audit) != 4 || audit[0].Wave != "" || audit[1].Wave != "b3" || len(audit[1].Events) != 161 {
 		t.Errorf("audit logs: %d, %v", len(audit), err)
+	}
+	// Lists and templates hold their rows, each with its version, read
+	// here as a reader of the document would, not with this package's
+	// types.
+	type row struct {
+		ID       int    `json:"id"`
+		User     string `json:"user"`
+		Decision string `json:"decision"`
+		Amount   string `json:"amount"`
+		Version  int64  `json:"version"`
+	}
+	var lists []struct {
+		Wave    string `json:"wave"`
+		FV      string `json:"fv"`
+		Version int64  `json:"version"`
+		Rows    []row  `json:"rows"`
+	}
+	if err := json.Unmarshal(doc["auth_lists"], &lists); err != nil || len(lists) != 3 || lists[0].Wave != "b3" || lists[0].FV != "BUF" ||
+		lists[0].Version != 4 || len(lists[0].Rows) != 150 || lists[0].Rows[1] != (row{ID: 2, User: "AA2", Decision: "ok", Version: 3}) ||
+		lists[2].Wave != "b4" || len(lists[2].Rows) != 2 {
+		t.Errorf("authorization lists: %.300s, %v", doc["auth_lists"], err)
+	}
+	var templates []struct {
+		FV        string          `json:"fv"`
+		Decisions json.RawMessage `json:"decisions"`
+		Version   int64           `json:"version"`
+		Rows      []row           `json:"rows"`
+	}
+	if err := json.Unmarshal(doc["templates"], &templates); err != nil || len(templates) != 2 || templates[0].FV != "BUF" || templates[0].Version != 5 ||
+		len(templates[0].Rows) != 2 || templates[0].Rows[0] != (row{ID: 1, User: "AB12", Amount: "7000", Version: 3}) ||
+		!strings.Contains(string(templates[0].Decisions), `"Leder"`) || templates[1].FV != "SUF" || len(templates[1].Rows) != 0 {
+		t.Errorf("templates: %.600s, %v", doc["templates"], err)
 	}
 	for _, key := range []string{"waves", "people", "workflows"} {
 		if len(doc[key]) < 10 {
@@ -130,6 +167,16 @@ func TestImportRefuses(t *testing.T) {
 	if _, err := Import(ctx, bytes.NewReader(doc), full); !errors.Is(err, ErrNotEmpty) {
 		t.Errorf("import into a full store: %v", err)
 	}
+	oneTemplate := openBolt(t)
+	if _, err := oneTemplate.UpdateAuthTemplate(ctx, "BUF", func(tp *wave.AuthTemplate) ([]wave.Event, error) {
+		tp.NextRow = 1
+		return nil, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Import(ctx, bytes.NewReader(doc), oneTemplate); !errors.Is(err, ErrNotEmpty) {
+		t.Errorf("import into a store with one template: %v", err)
+	}
 	onePerson := openBolt(t)
 	if _, err := onePerson.EnsurePerson(ctx, wave.Person{ID: "anna"}, wave.Event{}, false); err != nil {
 		t.Fatal(err)
@@ -138,7 +185,8 @@ func TestImportRefuses(t *testing.T) {
 		t.Errorf("import into a store with one person: %v", err)
 	}
 	for name, bad := range map[string]string{
-		"version 2":      strings.Replace(string(doc), `"version": 1`, `"version": 2`, 1),
+		"version 3":      strings.Replace(string(doc), `"version": 2`, `"version": 3`, 1),
+		"version 0":      strings.Replace(string(doc), `"version": 2`, `"version": 0`, 1),
 		"another format": strings.Replace(string(doc), `"wavebot-export"`, `"other"`, 1),
 		"unknown field":  strings.Replace(string(doc), `"format"`, `"colour": 1, "format"`, 1),
 		"cut short":      string(doc[:len(doc)/2]),
@@ -152,5 +200,40 @@ func TestImportRefuses(t *testing.T) {
 		if _, none := storagetest.DumpOf(t, empty); len(none) != 0 {
 			t.Errorf("%s: the refused import loaded %d parts", name, len(none))
 		}
+	}
+}
+
+// TestImportVersion1: a document written before the authorization lists
+// were exported (by wavebot's console, with a wave, its contact's answer
+// and the audit trail) still imports, and exports again as this
+// version's document holding the same, and no lists.
+func TestImportVersion1(t *testing.T) {
+	v1, err := os.ReadFile(filepath.Join("testdata", "version1.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := openBolt(t)
+	counts, err := Import(context.Background(), bytes.NewReader(v1), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := counts.String(); got != "1 waves, 2 people, 0 workflow tracks, 0 authorization lists, 0 authorization templates, 9 audit events, 0 reminders in the ledger" {
+		t.Errorf("imported %s", got)
+	}
+	var old, now Document
+	if err := json.Unmarshal(v1, &old); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(export(t, s), &now); err != nil {
+		t.Fatal(err)
+	}
+	if old.Version != 1 || now.Version != Version || now.AuthLists == nil || len(now.AuthLists) != 0 || now.Templates == nil || len(now.Templates) != 0 {
+		t.Errorf("version %d exported as version %d with lists %v and templates %v", old.Version, now.Version, now.AuthLists, now.Templates)
+	}
+	old.Version, old.AuthLists, old.Templates = now.Version, now.AuthLists, now.Templates
+	want, _ := json.Marshal(old)
+	got, _ := json.Marshal(now)
+	if !bytes.Equal(got, want) {
+		t.Errorf("the version 1 document exports as\n%s\nwant\n%s", head(got), head(want))
 	}
 }

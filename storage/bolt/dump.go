@@ -55,6 +55,9 @@ func (s *Store) Dump(ctx context.Context, fn func(storage.Part) error) error {
 			return err
 		}
 	}
+	if err := s.dumpLists(fn); err != nil {
+		return err
+	}
 	if first != "" {
 		if err := fn(storage.Part{FirstPerson: first}); err != nil {
 			return err
@@ -76,6 +79,59 @@ func decodeAll[T any](tx *bbolt.Tx, bucket []byte, out *[]T) error {
 		*out = append(*out, x)
 		return nil
 	})
+}
+
+// dumpLists hands out the authorization lists, then the templates, as
+// they stood at one moment. The bucket names sort as Dump says: "al:"
+// before "at:", each list by its name.
+func (s *Store) dumpLists(fn func(storage.Part) error) error {
+	var lists []wave.AuthList
+	var templates []wave.AuthTemplate
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		b := tx.Bucket(bucketLists)
+		if b == nil {
+			return nil
+		}
+		return b.ForEachBucket(func(name []byte) error {
+			t, err := readTable(tx, name)
+			if err != nil {
+				return err
+			}
+			switch {
+			case bytes.HasPrefix(name, []byte("al:")):
+				l, err := storage.AuthLists.Load(t, wave.AuthList{})
+				if err != nil {
+					return fmt.Errorf("decode %s: %w", name, err)
+				}
+				lists = append(lists, l)
+			case bytes.HasPrefix(name, []byte("at:")):
+				tp, err := storage.AuthTemplates.Load(t, wave.AuthTemplate{})
+				if err != nil {
+					return fmt.Errorf("decode %s: %w", name, err)
+				}
+				templates = append(templates, tp)
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return fmt.Errorf("dump lists: %w", err)
+	}
+	if err := batch(storage.AuthLists, lists, func(c []wave.AuthList) error { return fn(storage.Part{AuthLists: c}) }); err != nil {
+		return err
+	}
+	return batch(storage.AuthTemplates, templates, func(c []wave.AuthTemplate) error { return fn(storage.Part{Templates: c}) })
+}
+
+// batch hands lists to emit in the runs a ListBatcher makes.
+func batch[D any](codec storage.Codec[D], lists []D, emit func([]D) error) error {
+	b := storage.ListBatcher[D]{Codec: codec, Max: dumpChunk, Emit: emit}
+	for _, l := range lists {
+		if err := b.Add(l); err != nil {
+			return err
+		}
+	}
+	return b.Flush()
 }
 
 // dumpLogs hands out each audit log, the global one first (its bucket
@@ -167,6 +223,17 @@ func (s *Store) Load(_ context.Context, p storage.Part) error {
 		}
 		for _, w := range p.Workflows {
 			if err := putNew(tx.Bucket(bucketWorkflows), "workflow", w.FV, w); err != nil {
+				return err
+			}
+		}
+		for _, al := range p.AuthLists {
+			ref := al.Wave + "/" + al.FV
+			if err := putNewTable(tx, authListName(al.Wave, al.FV), "authorization list "+ref, storage.AuthLists, al); err != nil {
+				return err
+			}
+		}
+		for _, t := range p.Templates {
+			if err := putNewTable(tx, templateName(t.FV), "authorization template "+t.FV, storage.AuthTemplates, t); err != nil {
 				return err
 			}
 		}

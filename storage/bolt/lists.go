@@ -68,6 +68,16 @@ func readTable(tx *bbolt.Tx, name []byte) (storage.Table, error) {
 
 // writeTable stores what an update changed.
 func writeTable(tx *bbolt.Tx, name []byte, t storage.Table, w storage.TableWrite) error {
+	h := tableHeader{V: t.Version + 1, HV: t.HeaderVersion, Doc: t.Header}
+	if w.Header != nil {
+		h.HV, h.Doc = h.HV+1, w.Header
+	}
+	return putTable(tx, name, h, w.Rows, w.Deleted)
+}
+
+// putTable stores a list's header h, the rows given with their versions,
+// and deletes the rows deleted.
+func putTable(tx *bbolt.Tx, name []byte, h tableHeader, rows []storage.TableRow, deleted []int) error {
 	lists, err := tx.CreateBucketIfNotExists(bucketLists)
 	if err != nil {
 		return err
@@ -76,10 +86,6 @@ func writeTable(tx *bbolt.Tx, name []byte, t storage.Table, w storage.TableWrite
 	if err != nil {
 		return err
 	}
-	h := tableHeader{V: t.Version + 1, HV: t.HeaderVersion, Doc: t.Header}
-	if w.Header != nil {
-		h.HV, h.Doc = h.HV+1, w.Header
-	}
 	data, err := json.Marshal(h)
 	if err != nil {
 		return err
@@ -87,22 +93,35 @@ func writeTable(tx *bbolt.Tx, name []byte, t storage.Table, w storage.TableWrite
 	if err := b.Put(keyHeader, data); err != nil {
 		return err
 	}
-	rows, err := b.CreateBucketIfNotExists(bucketRows)
+	stored, err := b.CreateBucketIfNotExists(bucketRows)
 	if err != nil {
 		return err
 	}
-	for _, r := range w.Rows {
+	for _, r := range rows {
 		v := binary.BigEndian.AppendUint64(nil, uint64(r.Version))
-		if err := rows.Put(binary.BigEndian.AppendUint64(nil, uint64(r.ID)), append(v, r.Doc...)); err != nil {
+		if err := stored.Put(binary.BigEndian.AppendUint64(nil, uint64(r.ID)), append(v, r.Doc...)); err != nil {
 			return err
 		}
 	}
-	for _, id := range w.Deleted {
-		if err := rows.Delete(binary.BigEndian.AppendUint64(nil, uint64(id))); err != nil {
+	for _, id := range deleted {
+		if err := stored.Delete(binary.BigEndian.AppendUint64(nil, uint64(id))); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// putNewTable stores list d, loaded from a dump, with its versions;
+// ErrExists if a list is stored under name.
+func putNewTable[D any](tx *bbolt.Tx, name []byte, what string, codec storage.Codec[D], d D) error {
+	if lists := tx.Bucket(bucketLists); lists != nil && lists.Bucket(name) != nil {
+		return fmt.Errorf("%s: %w", what, storage.ErrExists)
+	}
+	t, err := codec.Table(d)
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	return putTable(tx, name, tableHeader{V: t.Version, HV: t.HeaderVersion, Doc: t.Header}, t.Rows, nil)
 }
 
 // updateTable applies change to the list named name in one transaction.

@@ -40,6 +40,12 @@ func (s *Store) Dump(ctx context.Context, fn func(storage.Part) error) error {
 	if err := dumpDocs(ctx, s, "f:", func(c []wave.Workflow) storage.Part { return storage.Part{Workflows: c} }, fn); err != nil {
 		return err
 	}
+	if err := dumpLists(ctx, s, "al:", storage.AuthLists, func(c []wave.AuthList) storage.Part { return storage.Part{AuthLists: c} }, fn); err != nil {
+		return err
+	}
+	if err := dumpLists(ctx, s, "at:", storage.AuthTemplates, func(c []wave.AuthTemplate) storage.Part { return storage.Part{Templates: c} }, fn); err != nil {
+		return err
+	}
 	var first string
 	err = s.call(ctx, "dump first person", false, func(ctx context.Context) error {
 		var err error
@@ -175,6 +181,37 @@ func dumpDocs[T any](ctx context.Context, s *Store, kind string, part func([]T) 
 	return nil
 }
 
+// dumpLists hands out every list of a kind ("al:" authorization lists,
+// "at:" templates) whole, sorted by name, each read in one MULTI/EXEC.
+func dumpLists[D any](ctx context.Context, s *Store, kind string, codec storage.Codec[D], part func([]D) storage.Part, fn func(storage.Part) error) error {
+	names, err := s.scan(ctx, kind)
+	if err != nil {
+		return err
+	}
+	b := storage.ListBatcher[D]{Codec: codec, Max: dumpChunk, Emit: func(c []D) error { return fn(part(c)) }}
+	for _, name := range names {
+		if strings.HasSuffix(name, ":rows") || strings.HasSuffix(name, ":rv") {
+			continue // a list's rows and their versions, read with its header
+		}
+		t, err := s.readTable(ctx, s.key(kind, name))
+		if err != nil {
+			return err
+		}
+		if t.Header == nil {
+			continue // gone since the scan
+		}
+		var zero D
+		d, err := codec.Load(t, zero)
+		if err != nil {
+			return fmt.Errorf("decode %s%s: %w", kind, name, err)
+		}
+		if err := b.Add(d); err != nil {
+			return err
+		}
+	}
+	return b.Flush()
+}
+
 // dumpLog hands out one audit log, oldest first, a range read per chunk.
 func (s *Store) dumpLog(ctx context.Context, log string, fn func(storage.Part) error) error {
 	start := "-"
@@ -290,6 +327,12 @@ func (s *Store) Load(ctx context.Context, p storage.Part) error {
 	}); err != nil {
 		return err
 	}
+	if err := loadLists(ctx, s, "authorization lists", storage.AuthLists, p.AuthLists, func(l wave.AuthList) string { return s.authListKey(l.Wave, l.FV) }); err != nil {
+		return err
+	}
+	if err := loadLists(ctx, s, "authorization templates", storage.AuthTemplates, p.Templates, func(t wave.AuthTemplate) string { return s.templateKey(t.FV) }); err != nil {
+		return err
+	}
 	if p.FirstPerson != "" {
 		if err := s.load(ctx, "first person", loadFirstScript, []string{"", s.firstKey()}, []any{p.FirstPerson}); err != nil {
 			return err
@@ -342,6 +385,35 @@ func loadDocs[T any](ctx context.Context, s *Store, what string, docs []T, keyOf
 		}
 	}
 	return nil
+}
+
+// loadLists writes lists with their versions, a script per run of a
+// ListBatcher: a list is written whole, in one script, as an upload of
+// it is.
+func loadLists[D any](ctx context.Context, s *Store, what string, codec storage.Codec[D], lists []D, keyOf func(D) string) error {
+	b := storage.ListBatcher[D]{Codec: codec, Max: dumpChunk, Emit: func(c []D) error {
+		keys := []string{""}
+		var args []any
+		for _, d := range c {
+			t, err := codec.Table(d)
+			if err != nil {
+				return fmt.Errorf("load %s: %w", what, err)
+			}
+			key := keyOf(d)
+			keys = append(keys, key, key+":rows", key+":rv")
+			args = append(args, t.Version, t.HeaderVersion, string(t.Header), len(t.Rows))
+			for _, r := range t.Rows {
+				args = append(args, r.ID, r.Version, string(r.Doc))
+			}
+		}
+		return s.load(ctx, what, loadListsScript, keys, args)
+	}}
+	for _, d := range lists {
+		if err := b.Add(d); err != nil {
+			return err
+		}
+	}
+	return b.Flush()
 }
 
 // load runs one loading script under a fresh write id (its KEYS[1]).

@@ -266,5 +266,31 @@ redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
 return 1
 `)
 
+// loadListsScript stores lists of rows (see lists.go) with their
+// versions.
+//
+//	KEYS: write id, then per list: header, rows, row versions
+//	ARGV: write id ttl ms, then per list: version, header version, header,
+//	      number of rows n, n × (id, version, row JSON)
+var loadListsScript = goredis.NewScript(`
+if redis.call('EXISTS', KEYS[1]) == 1 then return 2 end
+for i = 2, #KEYS do
+  if redis.call('EXISTS', KEYS[i]) == 1 then return 0 end
+end
+local a = 2
+for i = 2, #KEYS, 3 do
+  redis.call('HSET', KEYS[i], 'v', ARGV[a], 'hv', ARGV[a + 1], 'doc', ARGV[a + 2])
+  local n = tonumber(ARGV[a + 3])
+  a = a + 4
+  for j = 1, n do
+    redis.call('HSET', KEYS[i + 1], ARGV[a], ARGV[a + 2])
+    redis.call('HSET', KEYS[i + 2], ARGV[a], ARGV[a + 1])
+    a = a + 3
+  end
+end
+redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
+return 1
+`)
+
 var scripts = []*goredis.Script{deferScript, casScript, createScript, ensureScript, onceScript, claimScript, renewScript, settleScript,
-	loadWavesScript, loadDocsScript, loadFirstScript, loadEventsScript, loadLedgerScript}
+	loadWavesScript, loadDocsScript, loadFirstScript, loadEventsScript, loadLedgerScript, loadListsScript}

@@ -23,8 +23,14 @@ func ListRows(n int) []wave.AuthRow {
 
 // Upload stores a new round of the list of b3/BUF with n rows, as anna.
 func Upload(ctx context.Context, s storage.Store, n int) (wave.AuthList, error) {
-	return s.UpdateAuthList(ctx, "b3", "BUF", func(l *wave.AuthList) ([]wave.Event, error) {
-		return []wave.Event{{At: t0, Actor: "anna", Wave: "b3", FV: "BUF", Action: "authlist.upload"}}, l.Replace(ListRows(n), "koer.csv", "anna", t0)
+	return upload(ctx, s, "b3", "BUF", n)
+}
+
+// upload stores a new round of the list of enrolment waveID/fv with n
+// rows, as anna.
+func upload(ctx context.Context, s storage.Store, waveID, fv string, n int) (wave.AuthList, error) {
+	return s.UpdateAuthList(ctx, waveID, fv, func(l *wave.AuthList) ([]wave.Event, error) {
+		return []wave.Event{{At: t0, Actor: "anna", Wave: waveID, FV: fv, Action: "authlist.upload"}}, l.Replace(ListRows(n), "koer.csv", "anna", t0)
 	})
 }
 
@@ -32,14 +38,19 @@ func Upload(ctx context.Context, s storage.Store, n int) (wave.AuthList, error) 
 // that showed the row at version seen does. It returns the problems the
 // domain reported.
 func Decide(ctx context.Context, s storage.Store, person string, id int, seen int64, d wave.Decision) ([]wave.RowProblem, error) {
+	return decide(ctx, s, "b3", "BUF", person, id, seen, d)
+}
+
+// decide is Decide on the list of enrolment waveID/fv.
+func decide(ctx context.Context, s storage.Store, waveID, fv, person string, id int, seen int64, d wave.Decision) ([]wave.RowProblem, error) {
 	var problems []wave.RowProblem
-	_, err := s.UpdateAuthList(ctx, "b3", "BUF", func(l *wave.AuthList) ([]wave.Event, error) {
+	_, err := s.UpdateAuthList(ctx, waveID, fv, func(l *wave.AuthList) ([]wave.Event, error) {
 		edit := wave.RowEdit{ID: id, Seen: seen, Decision: d, Wanted: "Godkender", Note: person}
 		changes, p, err := l.Decide([]wave.RowEdit{edit}, person, t0)
 		problems = p
 		var evs []wave.Event
 		for _, c := range changes {
-			evs = append(evs, wave.Event{At: t0, Actor: person, Wave: "b3", FV: "BUF", Action: "authlist.row", Item: c.User, After: string(c.After)})
+			evs = append(evs, wave.Event{At: t0, Actor: person, Wave: waveID, FV: fv, Action: "authlist.row", Item: c.User, After: string(c.After)})
 		}
 		return evs, err
 	})
