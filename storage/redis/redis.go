@@ -13,6 +13,9 @@
 //	{P}waves       set of wave ids, for listing
 //	{P}p:ID        hash: v, doc = a person as JSON
 //	{P}f:FV        hash: v, doc = a forvaltning's workflow track as JSON
+//	{P}al:WAVE/FV  an enrolment's authorization list: hash v, hv, doc = its header;
+//	               :rows and :rv hashes, its rows and their versions (see lists.go)
+//	{P}at:FV       a forvaltning's authorization template, the same way
 //	{P}log         stream: audit trail of people and workflow tracks
 //	{P}first       the id of the first person ever created (the bootstrap admin)
 //	{P}due         sorted set: wave id scored by its next reminder (unix ms)
