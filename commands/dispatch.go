@@ -130,6 +130,8 @@ func localize(lang string, args []any) []any {
 			out[i] = day(lang, wave.Date(v))
 		case weekdayArg:
 			out[i] = catalog.Weekday(lang, time.Weekday(v))
+		case *userError:
+			out[i] = v.msg.In(lang, localize(lang, v.args)...)
 		default:
 			out[i] = a
 		}
@@ -195,14 +197,14 @@ func (d *Dispatcher) Handle(ctx context.Context, req Request) Reply {
 	if cmd == nil {
 		return d.failure(lang, nil, refuse(catalog.UnknownCommand, typed(words[0])))
 	}
-	reply := d.run(ctx, cmd, me, lang, words, consumed, req.Text)
+	reply := d.run(ctx, cmd, me, lang, words, consumed, req)
 	reply.Command = cmd.path
 	return reply
 }
 
 // run runs the command resolved from the request's words, checking the
 // permissions and arguments it declares.
-func (d *Dispatcher) run(ctx context.Context, cmd *Command, me wave.Person, lang string, words []string, consumed int, text string) Reply {
+func (d *Dispatcher) run(ctx context.Context, cmd *Command, me wave.Person, lang string, words []string, consumed int, req Request) Reply {
 	if cmd.Run == nil {
 		// A group named without a valid subcommand: show its usages.
 		return d.failure(lang, cmd, refuse(catalog.UnknownSubcommand, typed(strings.Join(words[:consumed], " "))))
@@ -214,7 +216,7 @@ func (d *Dispatcher) run(ctx context.Context, cmd *Command, me wave.Person, lang
 	if err := cmd.checkArgs(args); err != nil {
 		return d.failure(lang, cmd, err)
 	}
-	in := Input{Me: me, Args: args, Now: d.cfg.Clock.Now(), Lang: lang, line: afterWords(text, consumed)}
+	in := Input{Me: me, Args: args, Now: d.cfg.Clock.Now(), Lang: lang, Channel: req.Channel, line: afterWords(req.Text, consumed)}
 	reply, err := cmd.Run(ctx, in)
 	var same *unchangedError
 	if errors.As(err, &same) {
