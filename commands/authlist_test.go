@@ -26,8 +26,10 @@ func (fakeLinks) Template(person, fv string) string {
 func (fakeLinks) Timeline(person, waveID string) string {
 	return "https://wavebot.example/timeline/" + waveID + "?for=" + person
 }
-func (fakeLinks) Calendar(token string) string { return "https://wavebot.example/calendar/" + token + ".ics" }
-func (fakeLinks) TTL() time.Duration           { return 24 * time.Hour }
+func (fakeLinks) Calendar(token string) string {
+	return "https://wavebot.example/calendar/" + token + ".ics"
+}
+func (fakeLinks) TTL() time.Duration { return 24 * time.Hour }
 
 // withPages is the fixture with the pages set up.
 func withPages(t *testing.T) *fixture {
