@@ -43,6 +43,7 @@ var (
 	AuthShortWaiting   = msg("venter, frist %s", "waiting, due %s")
 	AuthShortOverdue   = msg("venter, frist %s – OVERSKREDET", "waiting, due %s – OVERDUE")
 	AuthShortAnswered  = msg("besvaret, tildeles senest %s", "answered, to be applied by %s")
+	AuthShortApplyLate = msg("besvaret, tildeles senest %s – OVERSKREDET", "answered, to be applied by %s – OVERDUE")
 	AuthShortApplied   = msg("tildelt", "applied")
 	AuthShortSkipped   = msg("sprunget over", "skipped")
 	NextShort          = msg("%s %s", "%s %s")

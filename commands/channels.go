@@ -189,3 +189,14 @@ func (d *Dispatcher) milestoneText(lang string, r ref, kind, item string, date w
 	}
 	return catalog.MilestoneClosed.In(lang, r.wave)
 }
+
+// channelOf names a channel that could not be reached: by the name it had
+// when it was dropped, else by its id.
+func channelOf(w *wave.Wave, channel string) string {
+	for _, f := range w.DeliveryFailures {
+		if f.Person == channel && f.Name != "" {
+			return f.Name
+		}
+	}
+	return channel
+}

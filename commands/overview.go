@@ -142,7 +142,7 @@ func (d *Dispatcher) overview(ctx context.Context, in Input) (Reply, error) {
 		for _, e := range w.Enrolments {
 			next, _ := e.NextDeadline(today)
 			overdue := len(e.Overdue(today))
-			u := urgency{overdue: overdue, authLate: e.Auth != nil && e.Auth.State == wave.AuthRequested && e.Auth.Due.Before(today), next: next.Due}
+			u := urgency{overdue: overdue, authLate: authLate(e, today), next: next.Due}
 			p := progress(in.Lang, e)
 			counts := p.Text + ", " + catalog.OverdueCount.In(in.Lang, overdue, overdue)
 			g.lines = append(g.lines, line{u, catalog.OverviewRow.In(in.Lang, e.FV, counts, authShort(in.Lang, e, today), nextShort(in.Lang, e, today))})
@@ -167,6 +167,20 @@ func (d *Dispatcher) overview(ctx context.Context, in Input) (Reply, error) {
 	return r, err
 }
 
+// authLate reports whether the authorization feedback, or KS applying
+// it, is past its date.
+func authLate(e wave.Enrolment, today wave.Date) bool {
+	switch a := e.Auth; {
+	case a == nil:
+		return false
+	case a.State == wave.AuthRequested:
+		return a.Due.Before(today)
+	case a.State == wave.AuthAnswered:
+		return !a.ApplyBy.IsZero() && a.ApplyBy.Before(today)
+	}
+	return false
+}
+
 // authShort is the state of the enrolment's authorization feedback in a
 // few words.
 func authShort(lang string, e wave.Enrolment, today wave.Date) string {
@@ -181,6 +195,8 @@ func authShort(lang string, e wave.Enrolment, today wave.Date) string {
 		return catalog.AuthShortOverdue.In(lang, shortDay(lang, a.Due))
 	case a.State == wave.AuthRequested:
 		return catalog.AuthShortWaiting.In(lang, shortDay(lang, a.Due))
+	case a.State == wave.AuthAnswered && !a.ApplyBy.IsZero() && a.ApplyBy.Before(today):
+		return catalog.AuthShortApplyLate.In(lang, shortDay(lang, a.ApplyBy))
 	case a.State == wave.AuthAnswered:
 		return catalog.AuthShortAnswered.In(lang, shortDay(lang, a.ApplyBy))
 	}
