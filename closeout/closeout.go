@@ -91,6 +91,18 @@ func (a Activity) Outcome(lang string) string {
 	return catalog.ReportOnTime.In(lang, day(lang, a.Done))
 }
 
+// DoneText says when the activity was done, or that it was skipped or is
+// not done, in lang.
+func (a Activity) DoneText(lang string) string {
+	switch {
+	case a.Status == wave.StatusSkipped:
+		return catalog.ReportSkipped.In(lang)
+	case a.Done.IsZero():
+		return catalog.ReportNotDone.In(lang)
+	}
+	return day(lang, a.Done)
+}
+
 // Text says the round in lang: "1. runde: bedt om …, frist …; bekræftet …; tildelt …".
 func (r Round) Text(lang string, n int) string {
 	answer := catalog.ReportRoundNoReply.In(lang)
@@ -154,8 +166,12 @@ func (r Report) Markdown(w io.Writer, lang string) error {
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n|---|---|---|---|---|\n", capital(catalog.ReportKindActivity.In(lang)),
 			capital(catalog.ReportColParty.In(lang)), capital(catalog.ReportColPlanned.In(lang)), capital(catalog.ReportColDone.In(lang)), capital(catalog.ReportColLate.In(lang)))
 		for _, a := range e.Activities {
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %d |\n", markdownCell.Replace(a.Title(lang)), a.Responsible, day(lang, a.Planned),
-				markdownCell.Replace(a.Outcome(lang)), a.Late)
+			late := "–"
+			if !a.Done.IsZero() {
+				late = fmt.Sprint(a.Late)
+			}
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", markdownCell.Replace(a.Title(lang)), a.Responsible, day(lang, a.Planned),
+				markdownCell.Replace(a.DoneText(lang)), late)
 		}
 		fmt.Fprintf(&b, "\n**%s:** %s\n\n**%s:**\n\n", catalog.LabelTraining.In(lang), e.TrainingText(lang), catalog.LabelAuthRounds.In(lang))
 		if len(e.Rounds) == 0 {
@@ -191,10 +207,16 @@ func (r Report) CSV(w io.Writer, lang string) error {
 	for _, e := range r.Enrolments {
 		for _, a := range e.Activities {
 			note := a.Note
-			if a.Status == wave.StatusSkipped {
-				note = strings.TrimSpace(catalog.ReportSkipped.In(lang) + " " + note)
+			if a.Status == wave.StatusSkipped && note != "" {
+				note = catalog.ReportSkipped.In(lang) + " – " + note
+			} else if a.Status == wave.StatusSkipped {
+				note = catalog.ReportSkipped.In(lang)
 			}
-			add(e.FV, catalog.ReportKindActivity, a.Title(lang), string(a.Responsible), a.Planned, a.Done, int64(a.Late), note)
+			var late any = ""
+			if !a.Done.IsZero() {
+				late = int64(a.Late)
+			}
+			add(e.FV, catalog.ReportKindActivity, a.Title(lang), string(a.Responsible), a.Planned, a.Done, late, note)
 		}
 		for i, rd := range e.Rounds {
 			add(e.FV, catalog.ReportKindRound, rd.Text(lang, i+1), string(wave.PartyBoth), rd.Due, rd.Applied, "", rd.Note)

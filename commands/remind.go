@@ -279,9 +279,13 @@ func (d *Dispatcher) Digest(ctx context.Context, dg notify.Digest) Reply {
 			i = len(reply.Sections) - 1
 		}
 		reply.Sections[i].Lines = append(reply.Sections[i].Lines, lines(r)...)
-		if len(reply.Actions) < digestButtons {
-			a := d.reminderButton(ctx, lang, dg.Recipient, r)
-			a.Label += " – " + r.Subject()
+		a := d.reminderButton(ctx, lang, dg.Recipient, r)
+		a.Label += " – " + r.Subject()
+		if news {
+			// One look at each enrolment the news is about.
+			a.Label = catalog.ButtonStatus.In(lang) + " – " + ref
+		}
+		if len(reply.Actions) < digestButtons && !slices.ContainsFunc(reply.Actions, func(o Action) bool { return news && o.Command == a.Command }) {
 			reply.Actions = append(reply.Actions, a)
 		}
 	}

@@ -27,7 +27,7 @@ func notices(w wave.Wave) []series {
 			out = append(out, s)
 			continue
 		}
-		s.occurrence = n.Happened.UTC().Format(time.RFC3339Nano)
+		s.occurrence, s.happened = n.Happened.UTC().Format(time.RFC3339Nano), n.Happened
 		for _, channel := range n.To {
 			sub, ok := w.Subscription(channel)
 			if !ok || (!w.Follows(channel, n.FV) && n.Kind != wave.MilestoneClosed) {

@@ -5,6 +5,7 @@
 package notify
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 	"time"
@@ -78,6 +79,9 @@ type Reminder struct {
 	// conversation reference its subscription stored. A person's notifier
 	// finds their address itself.
 	Address string
+	// Happened is when a milestone happened; a channel reads its news in
+	// that order.
+	Happened time.Time
 }
 
 // Subject is what the reminder is about: "b3/BUF" or "b3/BUF/pc".
@@ -118,6 +122,8 @@ type series struct {
 	recipients []string
 	// address is where a channel's milestones go (Reminder.Address).
 	address string
+	// happened is when a milestone happened.
+	happened time.Time
 }
 
 // series lists every reminder the wave's current state calls for.
@@ -312,7 +318,7 @@ func (p Policy) reminder(w wave.Wave, s series, at time.Time, recipient, occurre
 	if s.occurrence != "" {
 		occurrence = s.occurrence
 	}
-	r := Reminder{At: at, Kind: s.kind, Wave: w.ID, FV: s.fv, Activity: s.activity, Due: s.due, Recipient: recipient, About: s.about, Address: s.address}
+	r := Reminder{At: at, Kind: s.kind, Wave: w.ID, FV: s.fv, Activity: s.activity, Due: s.due, Recipient: recipient, About: s.about, Address: s.address, Happened: s.happened}
 	r.Key = strings.Join([]string{r.Subject(), string(s.kind), occurrence, recipient}, "|")
 	return r
 }
@@ -438,12 +444,16 @@ func urgencyOf(k Kind) int {
 }
 
 // NewDigest gathers reminders to one recipient into a digest, most urgent
-// first, then by due date and subject.
+// first, then by due date and subject; milestones, last, by enrolment in
+// the order they happened.
 func NewDigest(recipient string, rs []Reminder) Digest {
 	rs = slices.Clone(rs)
 	slices.SortStableFunc(rs, func(a, b Reminder) int {
 		if c := urgencyOf(a.Kind) - urgencyOf(b.Kind); c != 0 {
 			return c
+		}
+		if a.Kind.Milestone() && b.Kind.Milestone() {
+			return cmp.Or(strings.Compare(a.Wave+"/"+a.FV, b.Wave+"/"+b.FV), a.Happened.Compare(b.Happened))
 		}
 		if c := a.Due.Compare(b.Due); c != 0 {
 			return c

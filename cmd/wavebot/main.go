@@ -33,8 +33,10 @@ func main() {
 }
 
 const usage = `usage:
-  wavebot console [--as NAME] [--data DIR] [--now YYYY-MM-DD]   drive wavebot from this terminal
+  wavebot console [--as NAME] [--data DIR] [--now YYYY-MM-DD] [--out DIR]
+                                                                drive wavebot from this terminal
   wavebot serve [--data DIR]                                    run the service: HTTP endpoints and reminders
+  wavebot report ID [--csv] [--lang da|en] [--data DIR]         a wave's close-out report as Markdown (or CSV)
 Configuration comes from WAVEBOT_* environment variables; see README.md.`
 
 // run is main without the process: it returns the exit code.
@@ -49,6 +51,8 @@ func run(ctx context.Context, args []string, env func(string) (string, bool), st
 		err = runConsole(ctx, args[1:], env, stdin, stdout, stderr)
 	case "serve":
 		err = runServe(ctx, args[1:], env, stderr)
+	case "report":
+		err = runReport(ctx, args[1:], env, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return 0
@@ -76,6 +80,7 @@ func runConsole(ctx context.Context, args []string, env func(string) (string, bo
 	as := fs.String("as", defaultPerson(env), "the person to act as")
 	fs.StringVar(&cfg.DataDir, "data", cfg.DataDir, "data directory of the embedded store (overrides WAVEBOT_DATA_DIR)")
 	start := fs.String("now", "", "start the simulated clock on this day at 12:00 (default: now)")
+	files := fs.String("out", ".", "directory the pictures of replies (a timeline) are written to")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -113,7 +118,7 @@ func runConsole(ctx context.Context, args []string, env func(string) (string, bo
 	}
 	interactive := isTerminal(stdin)
 	c := &console.Console{Commands: d, Clock: clk, Calendar: cfg.Calendar, As: person, Out: stdout,
-		Echo: !interactive, Prompt: interactive}
+		Echo: !interactive, Prompt: interactive, Files: *files}
 	// The console prints; it needs no pacing or retries.
 	delivery := notify.NewDelivery(c, store, clk)
 	delivery.Pace, delivery.Attempts, delivery.Workers, delivery.AttemptTimeout, delivery.Logger = 0, 1, 1, time.Minute, logger
