@@ -15,8 +15,8 @@ import (
 	"wavebot/clock"
 	"wavebot/commands"
 	"wavebot/commands/commandstest"
-	"wavebot/storage/bolt"
 	"wavebot/notify"
+	"wavebot/storage/bolt"
 	"wavebot/wave"
 )
 
