@@ -194,7 +194,7 @@ var (
 var (
 	SumTimeline      = msg("bølgens tidslinje som billede: én række pr. forvaltning og aktivitet", "the wave's timeline as a picture: one row per forvaltning and activity")
 	TimelineTitle    = msg("Tidslinje – %s – %s", "Timeline – %s – %s")
-	TimelineAlt      = msg("Tidslinje for bølge %s: %d forvaltninger, fra %s til %s", "Timeline of wave %s: %d forvaltninger, from %s to %s")
+	TimelineAlt      = plural("Tidslinje for bølge %s: %d forvaltning, fra %s til %s", "Tidslinje for bølge %s: %d forvaltninger, fra %s til %s", "Timeline of wave %s: %d forvaltning, from %s to %s", "Timeline of wave %s: %d forvaltninger, from %s to %s")
 	TimelineLegend   = msg("Farven viser, hvem der er ansvarlig: blå er KS, orange er forvaltningen, grøn er begge. Den røde streg er i dag; en fyldt bjælke er færdig, en rød kant overskredet.", "The colour shows who is responsible: blue is KS, orange the forvaltning, green both. The red line is today; a filled bar is done, a red border overdue.")
 	TimelineFile     = msg("tidslinje-%s.png", "timeline-%s.png")
 	LegendKS         = msg("KS", "KS")

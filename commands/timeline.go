@@ -25,7 +25,7 @@ func (d *Dispatcher) timelineCmd(ctx context.Context, in Input) (Reply, error) {
 	}
 	from, to := timelineSpan(w)
 	img := &Image{Name: catalog.TimelineFile.In(in.Lang, w.ID), PNG: png,
-		Alt: catalog.TimelineAlt.In(in.Lang, w.ID, len(w.Enrolments), day(in.Lang, from), day(in.Lang, to))}
+		Alt: catalog.TimelineAlt.In(in.Lang, len(w.Enrolments), w.ID, len(w.Enrolments), day(in.Lang, from), day(in.Lang, to))}
 	if d.cfg.Links != nil {
 		img.URL = d.cfg.Links.Timeline(in.Me.ID, w.ID)
 	}

@@ -188,10 +188,13 @@ type fakeConnector struct {
 	retryAfter string // Retry-After of a 429
 	members    map[string]string
 	created    int
+	// gone are the conversations the bot was removed from: posting there
+	// answers 403.
+	gone map[string]bool
 }
 
 func newFakeConnector(t testing.TB) *fakeConnector {
-	f := &fakeConnector{members: map[string]string{}}
+	f := &fakeConnector{members: map[string]string{}, gone: map[string]bool{}}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.srv.Close)
 	return f
@@ -221,6 +224,8 @@ func (f *fakeConnector) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		json.NewEncoder(w).Encode(map[string]any{"id": parts[3], "aadObjectId": aad})
+	case (r.Method == "POST" || r.Method == "PUT") && len(parts) >= 3 && parts[2] == "activities" && f.gone[parts[1]]:
+		http.Error(w, `{"error":{"code":"BotNotInConversationRoster"}}`, http.StatusForbidden)
 	case (r.Method == "POST" || r.Method == "PUT") && len(parts) >= 3 && parts[2] == "activities":
 		switch f.status {
 		case 0, http.StatusOK:
