@@ -135,7 +135,9 @@ func TestOverviewCards(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	lead := "teams:" + annaAAD
-	contact := func(fv string) string { return "teams:contact-" + strconv.Itoa(slices.Index(wave.DefaultForvaltninger, fv)) }
+	contact := func(fv string) string {
+		return "teams:contact-" + strconv.Itoa(slices.Index(wave.DefaultForvaltninger, fv))
+	}
 	for _, step := range commandstest.LeadsDay(3) {
 		if step.Who == "clock" {
 			day, _ := wave.ParseDate(step.Text)
