@@ -74,6 +74,38 @@ func palette() color.Palette {
 	return p
 }
 
+// quantize maps img to the nearest colours of p. A picture has few
+// distinct colours, so each is looked up once.
+func quantize(img image.Image, p color.Palette) *image.Paletted {
+	b := img.Bounds()
+	rgba, ok := img.(*image.RGBA)
+	if !ok {
+		rgba = image.NewRGBA(b)
+		stddraw.Draw(rgba, b, img, b.Min, stddraw.Src)
+	}
+	out := image.NewPaletted(b, p)
+	index := map[color.RGBA]uint8{}
+	var last color.RGBA
+	var li uint8
+	seen := false
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			o := rgba.PixOffset(x, y)
+			c := color.RGBA{R: rgba.Pix[o], G: rgba.Pix[o+1], B: rgba.Pix[o+2], A: rgba.Pix[o+3]}
+			if !seen || c != last {
+				i, ok := index[c]
+				if !ok {
+					i = uint8(p.Index(c))
+					index[c] = i
+				}
+				last, li, seen = c, i, true
+			}
+			out.Pix[out.PixOffset(x, y)] = li
+		}
+	}
+	return out
+}
+
 func partyColour(p wave.Party) color.NRGBA {
 	switch p {
 	case wave.PartyKS:
@@ -169,9 +201,7 @@ func PNG(w wave.Wave, today wave.Date, lang string) ([]byte, error) {
 	// The picture's few colours, and the shades between them and white
 	// that smooth edges and text, make a palette: the PNG is a third of
 	// the size, quick to send and show.
-	img := c.Image()
-	out := image.NewPaletted(img.Bounds(), palette())
-	stddraw.Draw(out, img.Bounds(), img, img.Bounds().Min, stddraw.Src)
+	out := quantize(c.Image(), palette())
 	var b bytes.Buffer
 	if err := png.Encode(&b, out); err != nil {
 		return nil, fmt.Errorf("timeline of %s: %w", w.ID, err)
