@@ -74,8 +74,6 @@ var (
 	DaysOver           = plural("%d arbejdsdag over", "%d arbejdsdage over", "%d business day over", "%d business days over")
 	NothingOverdue     = msg("Intet er overskredet.", "Nothing is overdue.")
 	ArgPage            = placeholder("SIDE", "PAGE")
-	ArgFVOrPage        = placeholder("FV", "FV")
-	ArgWaveOrRefOrPage = placeholder("ID | FV | ID/FV", "ID | FV | ID/FV")
 )
 
 // Planning a whole wave at once.
@@ -161,7 +159,6 @@ var (
 	ReportKindRound    = msg("autorisationsrunde", "authorization round")
 	ReportKindTraining = msg("uddannelse", "training")
 	ReportKindNote     = msg("evalueringsnote", "evaluation note")
-	ReportActivities   = msg("Aktiviteter", "Activities")
 )
 
 // Channels that follow a wave.
