@@ -258,6 +258,7 @@ func TestClosingAWave(t *testing.T) {
 			t.Errorf("a closed wave still reminds: %v", due)
 		}
 		wantIn(t, f.ok("vera: status"), "Ingen aktive bølger.")
+		wantIn(t, f.ok("maria: my"), "Du har ingen åbne opgaver.")
 		wantIn(t, f.ok("vera: status b3"), `"Label":"Lukket","Value":"20. januar 2027 af @anna"`)
 		got = f.ok("vera: wave list")
 		if strings.Contains(got, "b3 – Bølge 3") {

@@ -285,6 +285,9 @@ func (d *Dispatcher) my(ctx context.Context, in Input) (Reply, error) {
 		tasks = append(tasks, task{due, line})
 	}
 	for _, w := range waves {
+		if w.IsClosed() {
+			continue // a closed wave asks nothing more of anyone
+		}
 		for _, e := range w.Enrolments {
 			var mine []wave.Party
 			if w.Lead == in.Me.ID {
