@@ -63,10 +63,15 @@ func plural(oneDA, otherDA, oneEN, otherEN string) Plural {
 
 // In renders the form for n with args.
 func (p Plural) In(lang string, n int, args ...any) string {
+	return p.For(n).In(lang, args...)
+}
+
+// For is the form for n, as a message of its own.
+func (p Plural) For(n int) Message {
 	if n == 1 {
-		return p.one.In(lang, args...)
+		return p.one
 	}
-	return p.other.In(lang, args...)
+	return p.other
 }
 
 var and = msg("og", "and")

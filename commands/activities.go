@@ -83,6 +83,17 @@ func partEvents(in Input, w *wave.Wave, e *wave.Enrolment, action, key string, o
 // takes part in.
 func (d *Dispatcher) setStatus(to wave.Status) Handler {
 	return func(ctx context.Context, in Input) (Reply, error) {
+		if to == wave.StatusDone && !strings.Contains(in.Args[0], "/") {
+			key, err := d.activityKey(in.Args[1])
+			if err != nil {
+				return Reply{}, err
+			}
+			note, err := in.note(2)
+			if err != nil {
+				return Reply{}, err
+			}
+			return d.doneAll(ctx, in, in.Args[0], key, note)
+		}
 		r, key, err := d.parseActivity(in.Args[0], in.Args[1])
 		if err != nil {
 			return Reply{}, err
@@ -122,7 +133,7 @@ func (d *Dispatcher) setStatus(to wave.Status) Handler {
 					Before: beforeNote, After: note}}, nil
 			case to == wave.StatusDone:
 				var evs []wave.Event
-				evs, reply, err = d.confirm(in, w, e, r, key, note)
+				evs, reply, err = d.confirm(in, w, e, r, key, note, sides(in.Me, e))
 				return evs, err
 			}
 			if err := e.SetStatus(key, to, note, in.Me.ID, in.Now); err != nil {
@@ -138,11 +149,12 @@ func (d *Dispatcher) setStatus(to wave.Status) Handler {
 	}
 }
 
-// confirm is done on an open activity: it confirms the caller's sides and
-// says whether the activity is done or what it waits for.
-func (d *Dispatcher) confirm(in Input, w *wave.Wave, e *wave.Enrolment, r ref, key, note string) ([]wave.Event, string, error) {
+// confirm is done on an open activity: it confirms the sides the caller
+// speaks for (mine) and says whether the activity is done or what it waits
+// for. An activity done is a milestone for the channels that follow it.
+func (d *Dispatcher) confirm(in Input, w *wave.Wave, e *wave.Enrolment, r ref, key, note string, mine []wave.Party) ([]wave.Event, string, error) {
 	a, _ := e.Activity(key)
-	title, mine := d.activityTitle(in.Lang, key), sides(in.Me, e)
+	title := d.activityTitle(in.Lang, key)
 	before, beforeParts := a.Status, a.Parts
 	done, err := e.Confirm(key, mine, note, in.Me.ID, in.Now)
 	if errors.Is(err, wave.ErrConfirmed) {
@@ -156,6 +168,9 @@ func (d *Dispatcher) confirm(in Input, w *wave.Wave, e *wave.Enrolment, r ref, k
 	if done || a.Responsible != wave.PartyBoth {
 		evs = append(evs, wave.Event{At: in.Now, Actor: in.Me.ID, Wave: w.ID, FV: e.FV, Action: actActivityStatus, Item: key,
 			Before: string(before), After: string(a.Status)})
+	}
+	if done {
+		d.doneMilestone(w, in, e.FV, key)
 	}
 	switch {
 	case done && a.Responsible == wave.PartyBoth:
@@ -195,20 +210,11 @@ func (d *Dispatcher) setDue(ctx context.Context, in Input, r ref, key string, du
 	}
 	title := d.activityTitle(in.Lang, key)
 	_, err := d.updateEnrolment(ctx, r, func(w *wave.Wave, e *wave.Enrolment) ([]wave.Event, error) {
-		a, err := e.Activity(key)
-		if err != nil {
-			return nil, d.unknownActivity(key)
+		evs, err := d.dueIn(in, w, e, key, due)
+		if err == nil && len(evs) == 0 {
+			err = unchanged(catalog.DueUnchanged.In(in.Lang, r, title, day(in.Lang, due)))
 		}
-		before := a.Due
-		if before == due {
-			return nil, unchanged(catalog.DueUnchanged.In(in.Lang, r, title, day(in.Lang, due)))
-		}
-		if key == golive && e.Auth != nil && e.Auth.State == wave.AuthRequested && !e.Auth.Due.Before(due) {
-			return nil, refuse(catalog.GoLiveAfterAuth, r.String(), dayArg(e.Auth.Due))
-		}
-		a.Due, a.ChangedBy, a.ChangedAt = due, in.Me.ID, in.Now
-		return []wave.Event{{At: in.Now, Actor: in.Me.ID, Wave: w.ID, FV: e.FV, Action: actActivityDue, Item: key,
-			Before: before.String(), After: due.String()}}, nil
+		return evs, err
 	})
 	if err != nil {
 		return Reply{}, err
@@ -216,11 +222,48 @@ func (d *Dispatcher) setDue(ctx context.Context, in Input, r ref, key string, du
 	return Reply{Lines: []string{catalog.DueSet.In(in.Lang, r, title, day(in.Lang, due))}}, nil
 }
 
+// dueIn gives activity key of enrolment e the date due, set by hand so
+// moving the wave keeps it, and returns its event; none when it has that
+// date already. Go-live stays after an open request's feedback deadline.
+// A new evaluation date is a milestone.
+func (d *Dispatcher) dueIn(in Input, w *wave.Wave, e *wave.Enrolment, key string, due wave.Date) ([]wave.Event, error) {
+	a, err := e.Activity(key)
+	if err != nil {
+		return nil, d.unknownActivity(key)
+	}
+	before := a.Due
+	if before == due {
+		return nil, nil
+	}
+	if key == golive && e.Auth != nil && e.Auth.State == wave.AuthRequested && !e.Auth.Due.Before(due) {
+		return nil, refuse(catalog.GoLiveAfterAuth, w.ID+"/"+e.FV, dayArg(e.Auth.Due))
+	}
+	a.Due, a.DueByHand, a.ChangedBy, a.ChangedAt = due, true, in.Me.ID, in.Now
+	if key == wave.EvaluationActivity {
+		d.milestone(w, in, wave.MilestoneEvalSet, e.FV, key, due)
+	}
+	return []wave.Event{{At: in.Now, Actor: in.Me.ID, Wave: w.ID, FV: e.FV, Action: actActivityDue, Item: key,
+		Before: before.String(), After: due.String()}}, nil
+}
+
 // golive is the template key of the go-live activity, which the
 // authorization feedback must come before.
 const golive = "golive"
 
+// due sets an activity's date in one enrolment (ID/FV) or in every
+// enrolment of a wave (ID).
 func (d *Dispatcher) due(ctx context.Context, in Input) (Reply, error) {
+	if !strings.Contains(in.Args[0], "/") {
+		key, err := d.activityKey(in.Args[1])
+		if err != nil {
+			return Reply{}, err
+		}
+		due, err := parseDate(in.Args[2])
+		if err != nil {
+			return Reply{}, err
+		}
+		return d.dueAll(ctx, in, in.Args[0], key, due)
+	}
 	r, key, err := d.parseActivity(in.Args[0], in.Args[1])
 	if err != nil {
 		return Reply{}, err
@@ -242,25 +285,18 @@ func (d *Dispatcher) refAndDate(in Input) (ref, wave.Date, error) {
 	return r, day, err
 }
 
-func (d *Dispatcher) eval(ctx context.Context, in Input) (Reply, error) {
-	r, day, err := d.refAndDate(in)
-	if err != nil {
-		return Reply{}, err
-	}
-	_, e, err := d.enrolment(ctx, r)
-	if err != nil {
-		return Reply{}, err
-	}
-	if !KSOrContact.allows(in.Me, e) {
-		return Reply{}, refuse(catalog.NotAllowed, KSOrContact.who())
-	}
-	return d.setDue(ctx, in, r, wave.EvaluationActivity, day)
-}
-
 // authRequest asks the forvaltning for its feedback by a business day
-// before go-live. A request while one is open replaces it, and says so;
-// the log keeps both.
+// before go-live; "auth request ID DATE" asks every forvaltning of the
+// wave. A request while one is open replaces it, and says so; the log
+// keeps both.
 func (d *Dispatcher) authRequest(ctx context.Context, in Input) (Reply, error) {
+	if !strings.Contains(in.Args[0], "/") {
+		due, err := parseDate(in.Args[1])
+		if err != nil {
+			return Reply{}, err
+		}
+		return d.authRequestAll(ctx, in, in.Args[0], due)
+	}
 	r, due, err := d.refAndDate(in)
 	if err != nil {
 		return Reply{}, err
@@ -274,19 +310,11 @@ func (d *Dispatcher) authRequest(ctx context.Context, in Input) (Reply, error) {
 		if a := e.Auth; a != nil && a.State == wave.AuthRequested && a.Due == due {
 			return nil, unchanged(catalog.AuthRequestUnchanged.In(in.Lang, r, day(in.Lang, due)))
 		}
-		if g, err := e.Activity(golive); err == nil && !g.Status.Closed() && !due.Before(g.Due) {
-			return nil, refuse(catalog.AuthAfterGoLive, r.String(), dayArg(g.Due))
-		}
-		var err error
-		if replaced, err = e.RequestAuth(due, in.Me.ID, in.Now); err != nil {
-			return nil, refuse(catalog.AuthAnsweredNotApplied, r.String())
-		}
 		contacts = e.Contacts
-		ev := wave.Event{At: in.Now, Actor: in.Me.ID, Wave: w.ID, FV: e.FV, Action: actAuthRequest, After: due.String()}
-		if replaced != nil {
-			ev.Before = replaced.Due.String()
-		}
-		return []wave.Event{ev}, nil
+		var ev wave.Event
+		var err error
+		ev, replaced, err = d.requestAuthIn(in, w, e, due)
+		return []wave.Event{ev}, err
 	})
 	if err != nil {
 		return Reply{}, err
@@ -301,6 +329,25 @@ func (d *Dispatcher) authRequest(ctx context.Context, in Input) (Reply, error) {
 		reply.Lines = append(reply.Lines, catalog.AuthRequestedTo.In(in.Lang, len(contacts), mentions(in.Lang, contacts...)))
 	}
 	return reply, nil
+}
+
+// requestAuthIn asks enrolment e for its authorization feedback by due,
+// before go-live, and returns the event and the request it replaced.
+func (d *Dispatcher) requestAuthIn(in Input, w *wave.Wave, e *wave.Enrolment, due wave.Date) (wave.Event, *wave.AuthRequest, error) {
+	r := w.ID + "/" + e.FV
+	if g, err := e.Activity(golive); err == nil && !g.Status.Closed() && !due.Before(g.Due) {
+		return wave.Event{}, nil, refuse(catalog.AuthAfterGoLive, r, dayArg(g.Due))
+	}
+	replaced, err := e.RequestAuth(due, in.Me.ID, in.Now)
+	if err != nil {
+		return wave.Event{}, nil, refuse(catalog.AuthAnsweredNotApplied, r)
+	}
+	ev := wave.Event{At: in.Now, Actor: in.Me.ID, Wave: w.ID, FV: e.FV, Action: actAuthRequest, After: due.String()}
+	if replaced != nil {
+		ev.Before = replaced.Due.String()
+	}
+	d.milestone(w, in, wave.MilestoneAuthRequested, e.FV, "", due)
+	return ev, replaced, nil
 }
 
 // authAnswer is the forvaltning's feedback. The wave's KS lead is told at
@@ -332,6 +379,7 @@ func (d *Dispatcher) authAnswer(ok bool) Handler {
 			if !ok {
 				after = note
 			}
+			d.milestone(w, in, wave.MilestoneAuthAnswered, e.FV, "", wave.Date{})
 			return []wave.Event{{At: in.Now, Actor: in.Me.ID, Wave: w.ID, FV: e.FV, Action: actAuthAnswer, After: after}}, nil
 		})
 		if err != nil {
@@ -360,6 +408,7 @@ func (d *Dispatcher) authApplied(ctx context.Context, in Input) (Reply, error) {
 		if err := e.ApplyAuth(in.Me.ID, in.Now); err != nil {
 			return nil, refuse(catalog.AuthNotAnswered, r.String())
 		}
+		d.milestone(w, in, wave.MilestoneAuthApplied, e.FV, "", wave.Date{})
 		return []wave.Event{{At: in.Now, Actor: in.Me.ID, Wave: w.ID, FV: e.FV, Action: actAuthApply}}, nil
 	})
 	if err != nil {

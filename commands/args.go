@@ -133,8 +133,21 @@ func (d *Dispatcher) enrolment(ctx context.Context, r ref) (wave.Wave, *wave.Enr
 	return w, e, nil
 }
 
-// update changes a wave, refusing unknown ids.
+// update changes a wave, refusing unknown ids and closed waves: a closed
+// wave is kept as it was closed.
 func (d *Dispatcher) update(ctx context.Context, id string, change storage.WaveChange) (wave.Wave, error) {
+	return d.updateClosedToo(ctx, id, func(w *wave.Wave) ([]wave.Event, error) {
+		if w.IsClosed() {
+			return nil, refuse(catalog.WaveIsClosed, w.ID, dayArg(d.cfg.Calendar.Today(w.Closed.At)))
+		}
+		return change(w)
+	})
+}
+
+// updateClosedToo changes a wave, closed or not, refusing unknown ids: for
+// what a closed wave still takes (an evaluation note, a channel leaving)
+// and for renaming a person everywhere.
+func (d *Dispatcher) updateClosedToo(ctx context.Context, id string, change storage.WaveChange) (wave.Wave, error) {
 	w, err := d.cfg.Store.UpdateWave(ctx, id, change)
 	if errors.Is(err, storage.ErrNotFound) {
 		return wave.Wave{}, refuse(catalog.UnknownWave, typed(id))

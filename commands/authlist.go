@@ -22,6 +22,10 @@ import (
 type Links interface {
 	AuthList(person, waveID, fv string) string
 	Template(person, fv string) string
+	// Timeline is a link for person to the picture of wave waveID.
+	Timeline(person, waveID string) string
+	// Calendar is the address of the calendar feed whose token is token.
+	Calendar(token string) string
 	TTL() time.Duration
 }
 
@@ -200,7 +204,7 @@ func (d *Dispatcher) runAs(ctx context.Context, pg page, text string) Reply {
 	if cmd == nil || cmd.Run == nil {
 		return d.failure(pg.lang, nil, fmt.Errorf("page runs unknown command %q", words[0]))
 	}
-	reply, _ := d.run(ctx, cmd, pg.me, pg.lang, words, consumed, text)
+	reply, _ := d.run(ctx, cmd, pg.me, pg.lang, words, consumed, Request{Text: text})
 	reply.Command = cmd.path
 	return reply
 }

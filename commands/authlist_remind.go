@@ -19,6 +19,9 @@ import (
 
 // reminderLine is what reminder r about wave w says to recipient in lang.
 func (d *Dispatcher) reminderLine(ctx context.Context, lang, recipient string, r notify.Reminder, w *wave.Wave) string {
+	if r.Kind.Milestone() {
+		return d.milestoneText(lang, ref{wave: r.Wave, fv: r.FV}, string(r.Kind), r.Activity, r.Due)
+	}
 	ref := r.Wave + "/" + r.FV
 	switch r.Kind {
 	case notify.AuthAnswered:

@@ -23,6 +23,12 @@ func (fakeLinks) AuthList(person, waveID, fv string) string {
 func (fakeLinks) Template(person, fv string) string {
 	return "https://wavebot.test/template/" + fv + "?for=" + person
 }
+func (fakeLinks) Timeline(person, waveID string) string {
+	return "https://wavebot.example/timeline/" + waveID + "?for=" + person
+}
+func (fakeLinks) Calendar(token string) string {
+	return "https://wavebot.example/calendar/" + token + ".ics"
+}
 func (fakeLinks) TTL() time.Duration { return 24 * time.Hour }
 
 // withPages is the fixture with the pages set up.

@@ -19,6 +19,8 @@ type Input struct {
 	Now  time.Time
 	// Lang is the language to answer in.
 	Lang string
+	// Channel is where the command was typed, when that is a channel.
+	Channel *Channel
 	// line is the argument text as typed, for notes and names (restAfter).
 	line string
 }

@@ -9,7 +9,6 @@ import (
 var (
 	argsActivity = []Arg{{Name: catalog.ArgRef}, {Name: catalog.ArgActivity}, {Name: catalog.ArgNote, Optional: true, Rest: true}}
 	argsRef      = []Arg{{Name: catalog.ArgRef}}
-	argsRefDate  = []Arg{{Name: catalog.ArgRef}, {Name: catalog.ArgDate}}
 )
 
 // commands declares the whole command language once. Order is the order of
@@ -20,31 +19,42 @@ func (d *Dispatcher) commands() []*Command {
 		{Name: "wave", Aliases: []string{"bølge", "bolge"}, Sub: []*Command{
 			{Name: "create", Aliases: []string{"opret"}, Args: []Arg{{Name: catalog.ArgID}, {Name: catalog.ArgDate}, {Name: catalog.ArgName, Optional: true, Rest: true}},
 				Summary: catalog.SumWaveCreate, Perm: AdminOnly, Run: d.waveCreate},
-			{Name: "list", Aliases: []string{"liste"}, Summary: catalog.SumWaveList, Run: d.waveList},
+			{Name: "list", Aliases: []string{"liste"}, Args: []Arg{{Name: catalog.ArgAll, Optional: true}}, Summary: catalog.SumWaveList, Run: d.waveList},
 			{Name: "show", Aliases: []string{"vis"}, Args: []Arg{{Name: catalog.ArgID}}, Summary: catalog.SumWaveShow, Run: d.waveShow},
 			{Name: "enroll", Aliases: []string{"tilmeld"}, Args: []Arg{{Name: catalog.ArgID}, {Name: catalog.ArgFVs, Rest: true}}, Summary: catalog.SumWaveEnroll, Perm: AdminOnly, Run: d.waveEnroll},
 			{Name: "lead", Aliases: []string{"leder"}, Args: []Arg{{Name: catalog.ArgID}, {Name: catalog.ArgPerson}}, Summary: catalog.SumWaveLead, Perm: AdminOnly, Run: d.waveLead},
+			{Name: "move", Aliases: []string{"flyt"}, Args: []Arg{{Name: catalog.ArgID}, {Name: catalog.ArgDate}}, Summary: catalog.SumWaveMove, Perm: KSOnly, Run: d.waveMove},
+			{Name: "close", Aliases: []string{"luk"}, Args: []Arg{{Name: catalog.ArgID}}, Summary: catalog.SumWaveClose, Perm: KSOnly, Run: d.waveClose},
+			{Name: "report", Aliases: []string{"rapport"}, Args: []Arg{{Name: catalog.ArgID}}, Summary: catalog.SumWaveReport, Run: d.waveReport},
 		}},
+		{Name: "overview", Aliases: []string{"oversigt"}, Args: []Arg{{Name: catalog.ArgPage, Optional: true}}, Summary: catalog.SumOverview, Run: d.overview},
 		{Name: "contact", Aliases: []string{"kontakt"}, Args: []Arg{{Name: catalog.ArgRef}, {Name: catalog.ArgContacts, Rest: true}}, Summary: catalog.SumContact, Perm: AdminOrContact, Run: d.contact},
-		{Name: "status", Args: []Arg{{Name: catalog.ArgWaveOrRef, Optional: true}}, Summary: catalog.SumStatus, Run: d.status},
-		{Name: "done", Aliases: []string{"færdig", "faerdig"}, Args: argsActivity, Summary: catalog.SumDone, Perm: ResponsibleSide, Run: d.setStatus(wave.StatusDone)},
+		{Name: "status", Args: []Arg{{Name: catalog.ArgWaveOrRef, Optional: true}, {Name: catalog.ArgPage, Optional: true}}, Summary: catalog.SumStatus, Run: d.status},
+		{Name: "overdue", Aliases: []string{"overskredet"}, Args: []Arg{{Name: catalog.ArgFV, Optional: true}, {Name: catalog.ArgPage, Optional: true}}, Summary: catalog.SumOverdue, Run: d.overdue},
+		{Name: "done", Aliases: []string{"færdig", "faerdig"}, Args: []Arg{{Name: catalog.ArgWaveRef}, {Name: catalog.ArgActivity}, {Name: catalog.ArgNote, Optional: true, Rest: true}},
+			Summary: catalog.SumDone, Perm: ResponsibleSide, Run: d.setStatus(wave.StatusDone)},
 		{Name: "start", Aliases: []string{"begynd"}, Args: argsActivity, Summary: catalog.SumStart, Perm: ResponsibleSide, Run: d.setStatus(wave.StatusDoing)},
 		{Name: "block", Aliases: []string{"bloker", "blokeret"}, Args: argsActivity, Summary: catalog.SumBlock, Perm: ResponsibleSide, Run: d.setStatus(wave.StatusBlocked)},
 		{Name: "skip", Aliases: []string{"spring"}, Args: []Arg{{Name: catalog.ArgRef}, {Name: catalog.ArgActivity}, {Name: catalog.ArgReason, Rest: true}},
 			Summary: catalog.SumSkip, Perm: ResponsibleSide, Run: d.setStatus(wave.StatusSkipped)},
 		{Name: "training", Aliases: []string{"uddannelse"}, Args: []Arg{{Name: catalog.ArgRef}, {Name: catalog.ArgTraining, Rest: true}}, Summary: catalog.SumTraining, Perm: ContactOnly, Run: d.training},
-		{Name: "due", Aliases: []string{"frist"}, Args: []Arg{{Name: catalog.ArgRef}, {Name: catalog.ArgActivity}, {Name: catalog.ArgDate}}, Summary: catalog.SumDue, Perm: KSOnly, Run: d.due},
+		{Name: "due", Aliases: []string{"frist"}, Args: []Arg{{Name: catalog.ArgWaveRef}, {Name: catalog.ArgActivity}, {Name: catalog.ArgDate}}, Summary: catalog.SumDue, Perm: KSOnly, Run: d.due},
 		{Name: "auth", Aliases: []string{"autorisation"}, Sub: []*Command{
-			{Name: "request", Aliases: []string{"anmod"}, Args: argsRefDate, Summary: catalog.SumAuthRequest, Perm: KSOnly, Run: d.authRequest},
+			{Name: "request", Aliases: []string{"anmod"}, Args: []Arg{{Name: catalog.ArgWaveRef}, {Name: catalog.ArgDate}}, Summary: catalog.SumAuthRequest, Perm: KSOnly, Run: d.authRequest},
 			{Name: "ok", Args: argsRef, Summary: catalog.SumAuthOK, Perm: ContactOnly, Run: d.authAnswer(true)},
 			{Name: "fix", Aliases: []string{"ret"}, Args: []Arg{{Name: catalog.ArgRef}, {Name: catalog.ArgNote, Rest: true}}, Summary: catalog.SumAuthFix, Perm: ContactOnly, Run: d.authAnswer(false)},
 			{Name: "applied", Aliases: []string{"udført", "udfoert"}, Args: argsRef, Summary: catalog.SumAuthApplied, Perm: KSOnly, Run: d.authApplied},
 			{Name: "list", Aliases: []string{"liste"}, Args: argsRef, Summary: catalog.SumAuthList, Perm: KSOrContact, Run: d.authList},
+			{Name: "pending", Aliases: []string{"afventer"}, Args: []Arg{{Name: catalog.ArgPage, Optional: true}}, Summary: catalog.SumAuthPending, Run: d.authPending},
 		}},
-		{Name: "eval", Aliases: []string{"evaluering"}, Args: argsRefDate, Summary: catalog.SumEval, Perm: KSOrContact, Run: d.eval},
+		{Name: "eval", Aliases: []string{"evaluering"}, Args: []Arg{{Name: catalog.ArgEval, Rest: true}}, Summary: catalog.SumEvalNote, Perm: KSOrContact, Run: d.eval},
 		{Name: "workflow", Aliases: []string{"arbejdsgang"}, Args: []Arg{{Name: catalog.ArgFVOrRef}, {Name: catalog.ArgStepChange, Optional: true, Rest: true}},
 			Summary: catalog.SumWorkflow, Perm: ResponsibleSide, Run: d.workflow},
 		{Name: "my", Aliases: []string{"mine"}, Summary: catalog.SumMy, Run: d.my},
+		{Name: "subscribe", Aliases: []string{"abonner", "abonnér"}, Args: []Arg{{Name: catalog.ArgWaveRef}}, Summary: catalog.SumSubscribe, Perm: KSOrContact, Run: d.subscribe},
+		{Name: "unsubscribe", Aliases: []string{"afmeld"}, Args: []Arg{{Name: catalog.ArgWaveRef}}, Summary: catalog.SumUnsubscribe, Perm: KSOrContact, Run: d.unsubscribe},
+		{Name: "timeline", Aliases: []string{"tidslinje"}, Args: []Arg{{Name: catalog.ArgID}}, Summary: catalog.SumTimeline, Run: d.timelineCmd},
+		{Name: "calendar", Aliases: []string{"kalender"}, Args: []Arg{{Name: catalog.ArgCalendar, Optional: true}}, Summary: catalog.SumCalendar, Run: d.calendar},
 		{Name: "remind", Aliases: []string{"påmind", "paamind"}, Sub: []*Command{
 			{Name: "list", Aliases: []string{"liste"}, Summary: catalog.SumRemindList, Run: d.remindList},
 			{Name: "snooze", Aliases: []string{"udsæt", "udsaet"}, Args: []Arg{{Name: catalog.ArgSubject}, {Name: catalog.ArgDuration}}, Summary: catalog.SumRemindSnooze, Run: d.remindSnooze},

@@ -327,19 +327,19 @@ func TestUsageFollowsReason(t *testing.T) {
 		want []string
 	}{
 		{"anna: wave create b5 2027-02-30", []string{"»2027-02-30« er ikke en gyldig dato. Skriv ÅÅÅÅ-MM-DD, DD-MM-ÅÅÅÅ eller DD.MM.ÅÅÅÅ.", "Brug: wave create ID ÅÅÅÅ-MM-DD [NAVN …]"}},
-		{"anna: done b3/BUF", []string{"Der mangler AKTIVITET.", "Brug: done ID/FV AKTIVITET [NOTE …]"}},
-		{"anna: due b3/BUF info", []string{"Der mangler ÅÅÅÅ-MM-DD.", "Brug: due ID/FV AKTIVITET ÅÅÅÅ-MM-DD"}},
+		{"anna: done b3/BUF", []string{"Der mangler AKTIVITET.", "Brug: done ID[/FV] AKTIVITET [NOTE …]"}},
+		{"anna: due b3/BUF info", []string{"Der mangler ÅÅÅÅ-MM-DD.", "Brug: due ID[/FV] AKTIVITET ÅÅÅÅ-MM-DD"}},
 		{"maria: auth fix b3/BUF", []string{"Der mangler NOTE.", "Brug: auth fix ID/FV NOTE …"}},
 		{"anna: wave enroll b3", []string{"Der mangler FV.", "Brug: wave enroll ID FV …"}},
 		{"anna: contact b3/BUF", []string{"Der mangler [fjern|sæt] @person.", "Brug: contact ID/FV [fjern|sæt] @person …"}},
 		{"anna: contact b3/BUF fjern", []string{"Der mangler @person.", "Brug: contact ID/FV [fjern|sæt] @person …"}},
-		{"anna: status b3 b4 b5", []string{"»b4 b5« er mere, end kommandoen tager.", "Brug: status [ID | FV | ID/FV]"}},
+		{"anna: status b3 b4 b5", []string{"»b5« er mere, end kommandoen tager.", "Brug: status [ID | FV | ID/FV] [SIDE]"}},
 		{"anna: lang", []string{"Der mangler da|en.", "Brug: lang da|en"}},
 		{`anna: wave show Ærø"`, []string{`Der er ingen bølge »Ærø"«. Skriv bølge liste for at se bølgerne.`, "Brug: wave show ID"}},
 		{"anna: wave show a\x01b", []string{"Der er ingen bølge »a\uFFFDb«. Skriv bølge liste for at se bølgerne.", "Brug: wave show ID"}},
 		{"anna: wave show " + strings.Repeat("x", 50), []string{"Der er ingen bølge »" + strings.Repeat("x", 40) + "…«. Skriv bølge liste for at se bølgerne.", "Brug: wave show ID"}},
-		{"kim: due b3/BUF info", []string{"YYYY-MM-DD is missing.", "Usage: due ID/FV ACTIVITY YYYY-MM-DD"}},
-		{"kim: status b3 b4", []string{"“b4” is more than the command takes.", "Usage: status [ID | FV | ID/FV]"}},
+		{"kim: due b3/BUF info", []string{"YYYY-MM-DD is missing.", "Usage: due ID[/FV] ACTIVITY YYYY-MM-DD"}},
+		{"kim: status b3 b4", []string{"“b4” is more than the command takes.", "Usage: status [ID | FV | ID/FV] [PAGE]"}},
 		{`kim: wave show Ærø"`, []string{`There is no wave “Ærø"”. Type wave list to see the waves.`, "Usage: wave show ID"}},
 	} {
 		r := f.do(tc.line)
@@ -348,7 +348,7 @@ func TestUsageFollowsReason(t *testing.T) {
 		}
 	}
 	r := f.do("anna: auth")
-	if len(r.Lines) != 6 || r.Lines[1] != "Brug: auth request ID/FV ÅÅÅÅ-MM-DD" || r.Lines[5] != "Brug: auth list ID/FV" {
+	if len(r.Lines) != 7 || r.Lines[1] != "Brug: auth request ID[/FV] ÅÅÅÅ-MM-DD" || r.Lines[5] != "Brug: auth list ID/FV" || r.Lines[6] != "Brug: auth pending [SIDE]" {
 		t.Errorf("a bare group shows the usage of each subcommand: %q", r.Lines)
 	}
 }
@@ -386,12 +386,12 @@ func TestHelp(t *testing.T) {
 		wantIn(t, got, c.Usage("da"), c.Summary.In("da"))
 	}
 	wantIn(t, f.ok("vera: help auth ok"), "auth ok ID/FV", "forvaltningens kontaktperson")
-	wantIn(t, f.ok("vera: help færdig"), "done ID/FV AKTIVITET [NOTE …]", "Også: færdig", "Aktiviteter: kickoff, info, training")
+	wantIn(t, f.ok("vera: help færdig"), "done ID[/FV] AKTIVITET [NOTE …]", "Også: færdig", "Aktiviteter: kickoff, info, training")
 	// The overview names each command's Danish words, the activities with
 	// their titles and the forvaltning codes.
 	wantIn(t, all,
 		"wave create ID ÅÅÅÅ-MM-DD [NAVN …] — opret en bølge; du bliver KS-projektleder (også: bølge opret)",
-		"done ID/FV AKTIVITET [NOTE …] — marker en aktivitet som færdig (også: færdig)",
+		"done ID[/FV] AKTIVITET [NOTE …] — marker en aktivitet som færdig; med ID alene bekræfter KS sin del i hele bølgen (også: færdig)",
 		"auth ok ID/FV — bekræft, at autorisationerne er rigtige (også: autorisation ok)",
 		"remind snooze EMNE VARIGHED — udsæt påmindelser om ID/FV, ID/FV/AKTIVITET eller ID/FV/TRIN: 1d–30d tæller arbejdsdage",
 		"kickoff – Opstartsmøde i forvaltningen – KS+FV (også: opstart)",
@@ -404,7 +404,7 @@ func TestHelp(t *testing.T) {
 		t.Errorf("an empty line does not show help: %s", got)
 	}
 	f.ok("vera: lang en")
-	wantIn(t, f.ok("vera: help"), "done ID/FV ACTIVITY [NOTE …] — mark an activity done (also: færdig)", "Activities (key – title – responsible)")
+	wantIn(t, f.ok("vera: help"), "done ID[/FV] ACTIVITY [NOTE …] — mark an activity done; with an ID alone KS confirms its part in the whole wave (also: færdig)", "Activities (key – title – responsible)")
 }
 
 func TestDuplicateNamesAreRejected(t *testing.T) {

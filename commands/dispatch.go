@@ -178,6 +178,8 @@ func localize(lang string, args []any) []any {
 			out[i] = day(lang, wave.Date(v))
 		case weekdayArg:
 			out[i] = catalog.Weekday(lang, time.Weekday(v))
+		case *userError:
+			out[i] = v.msg.In(lang, localize(lang, v.args)...)
 		default:
 			out[i] = a
 		}
@@ -256,14 +258,14 @@ func (d *Dispatcher) handle(ctx context.Context, req Request) (Reply, error) {
 		err := refuse(catalog.UnknownCommand, typed(words[0]))
 		return d.failure(lang, nil, err), err
 	}
-	reply, err := d.run(ctx, cmd, me, lang, words, consumed, req.Text)
+	reply, err := d.run(ctx, cmd, me, lang, words, consumed, req)
 	reply.Command = cmd.path
 	return reply, err
 }
 
 // run runs the command resolved from the request's words, checking the
 // permissions and arguments it declares.
-func (d *Dispatcher) run(ctx context.Context, cmd *Command, me wave.Person, lang string, words []string, consumed int, text string) (Reply, error) {
+func (d *Dispatcher) run(ctx context.Context, cmd *Command, me wave.Person, lang string, words []string, consumed int, req Request) (Reply, error) {
 	if cmd.Run == nil {
 		// A group named without a valid subcommand: show its usages.
 		err := refuse(catalog.UnknownSubcommand, typed(strings.Join(words[:consumed], " ")))
@@ -277,7 +279,7 @@ func (d *Dispatcher) run(ctx context.Context, cmd *Command, me wave.Person, lang
 	if err := cmd.checkArgs(args); err != nil {
 		return d.failure(lang, cmd, err), err
 	}
-	in := Input{Me: me, Args: args, Now: d.cfg.Clock.Now(), Lang: lang, line: afterWords(text, consumed)}
+	in := Input{Me: me, Args: args, Now: d.cfg.Clock.Now(), Lang: lang, Channel: req.Channel, line: afterWords(req.Text, consumed)}
 	reply, err := cmd.Run(ctx, in)
 	var same *unchangedError
 	if errors.As(err, &same) {

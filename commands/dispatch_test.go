@@ -37,16 +37,7 @@ func newFixture(t testing.TB) *fixture {
 // newFixtureOn builds the fixture on store s, which it closes at the end.
 func newFixtureOn(t testing.TB, s storage.Store) *fixture {
 	t.Helper()
-	t.Cleanup(func() { s.Close() })
-	clk := clock.NewFake(start)
-	d, err := New(Config{
-		Store: s, Clock: clk, Calendar: wave.Copenhagen(), Template: wave.DefaultTemplate(),
-		Forvaltninger: wave.DefaultForvaltninger, Lang: "da", BootstrapAdmin: true,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := &fixture{t: t, d: d, store: s, clock: clk}
+	f := newBareFixture(t, s)
 	for _, line := range []string{
 		"anna: wave create b3 2027-02-01 Bølge 3",
 		"anna: wave enroll b3 BUF SUF",
@@ -57,6 +48,22 @@ func newFixtureOn(t testing.TB, s storage.Store) *fixture {
 		f.ok(line)
 	}
 	return f
+}
+
+// newBareFixture is a dispatcher on store s, which it closes at the end,
+// with nothing stored yet: the first person to write is admin.
+func newBareFixture(t testing.TB, s storage.Store) *fixture {
+	t.Helper()
+	t.Cleanup(func() { s.Close() })
+	clk := clock.NewFake(start)
+	d, err := New(Config{
+		Store: s, Clock: clk, Calendar: wave.Copenhagen(), Template: wave.DefaultTemplate(),
+		Forvaltninger: wave.DefaultForvaltninger, Lang: "da", BootstrapAdmin: true,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &fixture{t: t, d: d, store: s, clock: clk}
 }
 
 // do runs "person: command".

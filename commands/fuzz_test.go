@@ -22,6 +22,11 @@ func FuzzDispatch(f *testing.F) {
 		"training b3/BUF no like net banking", "uddannelse b3/BUF ja 2027-01-28", "training b3/BUF yes", "contact b3/BUF remove @maria",
 		"kontakt b3/BUF sæt @x @y", "contact b3/BUF fjern", "workflow BUF due group 2027-01-27", "workflow b3/BUF done presentation",
 		"status BUF", "log BUF", "skip b3/BUF pc not needed", "auth request b3/BUF 2027-01-27", "due b3/BUF golive 2027-01-23",
+		"overview", "oversigt 2", "overview -1", "auth pending 1", "overdue BUF 2", "overdue 0", "status BUF 9", "due b3 info 2027-01-28",
+		"auth request b3 2027-01-29", "done b3 pc", "done b3 info", "wave move b3 2027-02-08", "bølge flyt b3 01.02.2027",
+		"wave close b3", "wave report b3", "wave list --alle", "wave list x", "eval note b3/BUF god", "evaluering notat",
+		"eval b3/BUF", "subscribe b3", "unsubscribe b3/BUF", "timeline b3", "tidslinje b9", "calendar", "kalender nulstil",
+		"calendar x y",
 	} {
 		f.Add(seed)
 	}

@@ -44,7 +44,7 @@ func (d *Dispatcher) help(_ context.Context, in Input) (Reply, error) {
 		if c.takes(catalog.ArgActivity) {
 			r.Lines = append(r.Lines, "  "+catalog.HelpActivityKeys.In(in.Lang, strings.Join(d.activityKeys(), ", ")))
 		}
-		if c.takes(catalog.ArgRef) || c.takes(catalog.ArgFV) || c.takes(catalog.ArgFVs) || c.takes(catalog.ArgFVOrRef) {
+		if c.takes(catalog.ArgRef) || c.takes(catalog.ArgWaveRef) || c.takes(catalog.ArgFV) || c.takes(catalog.ArgFVs) || c.takes(catalog.ArgFVOrRef) {
 			r.Lines = append(r.Lines, "  "+catalog.HelpFVCodes.In(in.Lang, strings.Join(d.cfg.Forvaltninger, ", ")))
 		}
 	}

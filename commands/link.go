@@ -114,7 +114,7 @@ func (d *Dispatcher) linkIdentity(ctx context.Context, in Input, identity wave.P
 		if !w.ReplacePerson(id, person) {
 			continue
 		}
-		_, err := d.update(ctx, w.ID, func(w *wave.Wave) ([]wave.Event, error) {
+		_, err := d.updateClosedToo(ctx, w.ID, func(w *wave.Wave) ([]wave.Event, error) {
 			if !w.ReplacePerson(id, person) {
 				return nil, nil
 			}

@@ -97,6 +97,10 @@ func (d *Dispatcher) role(ctx context.Context, in Input) (Reply, error) {
 	var named, join []string
 	enrolledInActive := false
 	for _, w := range waves {
+		if w.IsClosed() {
+			// A closed wave's contacts are its history.
+			continue
+		}
 		for _, e := range w.Enrolments {
 			r := w.ID + "/" + e.FV
 			if e.HasContact(p.ID) {

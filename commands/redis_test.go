@@ -33,6 +33,14 @@ func (r *roundTrips) ProcessPipelineHook(next goredis.ProcessPipelineHook) gored
 // trips of its client counted.
 func newRedisFixture(t testing.TB, url string) (*fixture, *roundTrips) {
 	t.Helper()
+	s, rt := redisStore(t, url)
+	return newFixtureOn(t, s), rt
+}
+
+// redisStore is an empty Redis store at url, with the round trips of its
+// client counted.
+func redisStore(t testing.TB, url string) (storage.Store, *roundTrips) {
+	t.Helper()
 	rdb, err := redis.NewClient(url)
 	if err != nil {
 		t.Fatal(err)
@@ -43,7 +51,7 @@ func newRedisFixture(t testing.TB, url string) (*fixture, *roundTrips) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return newFixtureOn(t, s), rt
+	return s, rt
 }
 
 func TestOnRedis(t *testing.T) {

@@ -151,14 +151,26 @@ var reminderText = map[notify.Kind]catalog.Message{
 	notify.StepSoon: catalog.RemindStepSoon, notify.StepOverdue: catalog.RemindStepOverdue,
 }
 
+// subjectRef is the wave or enrolment a reminder is about: "b3/BUF", or
+// "b3" for the whole wave.
+func subjectRef(r notify.Reminder) string {
+	if r.FV == "" {
+		return r.Wave
+	}
+	return r.Wave + "/" + r.FV
+}
+
 // reminderText is what a reminder says in lang. Those about the
 // authorization feedback, applying it and the training decision name the
 // enrolment and the date; those about an activity or step its title too.
 // The notices that need the wave (an answer, a welcome) take it from w.
 func (d *Dispatcher) reminderText(lang string, r notify.Reminder, w *wave.Wave) string {
-	ref := r.Wave + "/" + r.FV
+	ref := subjectRef(r)
 	switch r.Kind {
 	case notify.DeliveryFailed:
+		if wave.IsChannel(r.About) {
+			return catalog.RemindChannelDropped.In(lang, ref, channelOf(w, r.About))
+		}
 		return reminderText[r.Kind].In(lang, ref, mentions(lang, r.About))
 	case notify.AuthAnswered:
 		if e, err := w.Enrolment(r.FV); err == nil && e.Auth != nil && !e.Auth.OK {
@@ -222,7 +234,7 @@ func (d *Dispatcher) Digest(ctx context.Context, dg notify.Digest) Reply {
 		w := waves[r.Wave]
 		if w == nil {
 			w = &wave.Wave{ID: r.Wave, Name: r.Wave}
-			if r.Kind == notify.Welcome || r.Kind == notify.AuthAnswered {
+			if r.Kind == notify.Welcome || r.Kind == notify.AuthAnswered || (r.Kind == notify.DeliveryFailed && wave.IsChannel(r.About)) {
 				if loaded, err := d.cfg.Store.Wave(ctx, r.Wave); err == nil {
 					w = &loaded
 				} else {
@@ -237,11 +249,16 @@ func (d *Dispatcher) Digest(ctx context.Context, dg notify.Digest) Reply {
 		}
 		return out
 	}
+	// A channel's digest is its news: the milestones of the waves it follows.
+	news := !slices.ContainsFunc(dg.Reminders, func(r notify.Reminder) bool { return !r.Kind.Milestone() })
 	if len(dg.Reminders) == 1 {
 		r := dg.Reminders[0]
 		reply := Reply{Command: "reminder", Title: catalog.ReminderTitle.In(lang), Lines: lines(r), Actions: []Action{d.reminderButton(ctx, lang, dg.Recipient, r)}}
-		if r.Kind == notify.Welcome {
+		switch {
+		case r.Kind == notify.Welcome:
 			reply.Title = catalog.WelcomeTitle.In(lang)
+		case news:
+			reply.Title = catalog.MilestonesTitle.In(lang)
 		}
 		if !r.Kind.Notice() {
 			snooze := "remind snooze " + r.Subject() + " "
@@ -251,17 +268,24 @@ func (d *Dispatcher) Digest(ctx context.Context, dg notify.Digest) Reply {
 		return reply
 	}
 	reply := Reply{Command: "reminder", Title: catalog.DigestTitle.In(lang, len(dg.Reminders))}
+	if news {
+		reply.Title = catalog.MilestonesTitle.In(lang)
+	}
 	for _, r := range notify.NewDigest(dg.Recipient, dg.Reminders).Reminders {
-		ref := r.Wave + "/" + r.FV
+		ref := subjectRef(r)
 		i := slices.IndexFunc(reply.Sections, func(s Section) bool { return s.Title == ref })
 		if i < 0 {
 			reply.Sections = append(reply.Sections, Section{Title: ref})
 			i = len(reply.Sections) - 1
 		}
 		reply.Sections[i].Lines = append(reply.Sections[i].Lines, lines(r)...)
-		if len(reply.Actions) < digestButtons {
-			a := d.reminderButton(ctx, lang, dg.Recipient, r)
-			a.Label += " – " + r.Subject()
+		a := d.reminderButton(ctx, lang, dg.Recipient, r)
+		a.Label += " – " + r.Subject()
+		if news {
+			// One look at each enrolment the news is about.
+			a.Label = catalog.ButtonStatus.In(lang) + " – " + ref
+		}
+		if len(reply.Actions) < digestButtons && !slices.ContainsFunc(reply.Actions, func(o Action) bool { return news && o.Command == a.Command }) {
 			reply.Actions = append(reply.Actions, a)
 		}
 	}
@@ -272,7 +296,7 @@ func (d *Dispatcher) Digest(ctx context.Context, dg notify.Digest) Reply {
 // feedback, mark the activity or step done, mark the authorizations
 // applied, decide against training, or look at the enrolment.
 func reminderAction(lang string, r notify.Reminder) Action {
-	ref := r.Wave + "/" + r.FV
+	ref := subjectRef(r)
 	switch r.Kind {
 	case notify.AuthSoon, notify.AuthToday, notify.AuthOverdue:
 		return Action{Label: catalog.ButtonAuthOK.In(lang), Command: "auth ok " + ref}

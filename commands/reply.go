@@ -5,6 +5,24 @@ type Request struct {
 	Caller Caller
 	// Text is the command line: "status b3/BUF".
 	Text string
+	// Channel is the channel the command was typed in, when others read
+	// it there (a Slack channel, a Teams channel or group chat); nil in a
+	// direct message. subscribe posts the wave's milestones there.
+	Channel *Channel
+}
+
+// Channel is a conversation many people read, as its adapter knows it.
+type Channel struct {
+	// ID names the channel as a recipient of reminders: the platform, a
+	// colon and '#', then the platform's own id ("slack:#C0123"); no
+	// person's id looks like it.
+	ID string
+	// Name is how people know the channel ("#bølge-3"); empty when the
+	// platform did not say.
+	Name string
+	// Address is how the adapter posts there later, as it wants it
+	// stored: a Slack channel id, a Teams conversation reference.
+	Address string
 }
 
 // Caller is who sent a request. ID is the person's stable id: a plain name
@@ -28,8 +46,26 @@ type Reply struct {
 	Progress *Progress
 	Sections []Section
 	Actions  []Action
+	// Image is a picture that belongs to the answer, such as a wave's
+	// timeline; nil for most.
+	Image *Image
 	// Refused is set when the command was rejected and changed nothing.
 	Refused bool
+}
+
+// Image is a PNG picture in a reply. Each adapter shows it its own way:
+// Slack uploads it, Teams shows it in the card, the console writes it to
+// a file.
+type Image struct {
+	// Name is a file name for it: "tidslinje-b3.png".
+	Name string
+	PNG  []byte
+	// Alt says what it shows, for screen readers and notifications.
+	Alt string
+	// URL is a signed address the picture can be fetched from, for
+	// platforms that show pictures by address; empty when the web pages
+	// are not set up.
+	URL string
 }
 
 // Field is a labelled value.

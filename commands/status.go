@@ -21,11 +21,21 @@ func (d *Dispatcher) status(ctx context.Context, in Input) (Reply, error) {
 		case err != nil:
 			return Reply{}, err
 		case fv != "":
-			return d.statusFV(ctx, in, fv, today)
+			n, err := pageArg(in.Args[1:])
+			if err != nil {
+				return Reply{}, err
+			}
+			return d.statusFV(ctx, in, fv, today, n)
+		case len(in.Args) > 1:
+			return Reply{}, refuse(catalog.TooManyArgs, typed(in.Args[1]))
 		}
 		r := Reply{
 			Title:  catalog.WaveTitle.In(in.Lang, w.ID, w.Name),
 			Fields: []Field{{catalog.LabelStart.In(in.Lang), day(in.Lang, w.Start)}, {catalog.LabelLead.In(in.Lang), mentions(in.Lang, w.Lead)}},
+		}
+		if w.IsClosed() {
+			r.Fields = append(r.Fields, Field{catalog.LabelClosed.In(in.Lang),
+				catalog.ClosedOnBy.In(in.Lang, day(in.Lang, d.cfg.Calendar.Today(w.Closed.At)), mentions(in.Lang, w.Closed.By))})
 		}
 		if len(w.Enrolments) == 0 {
 			r.Lines = []string{catalog.NoEnrolments.In(in.Lang, w.ID)}
@@ -34,6 +44,9 @@ func (d *Dispatcher) status(ctx context.Context, in Input) (Reply, error) {
 			r.Sections = append(r.Sections, d.enrolmentSection(in.Lang, w, e, today))
 		}
 		return r, nil
+	}
+	if len(in.Args) > 1 {
+		return Reply{}, refuse(catalog.TooManyArgs, typed(in.Args[1]))
 	}
 	ref, err := d.parseRef(in.Args[0])
 	if err != nil {
@@ -55,18 +68,26 @@ func (d *Dispatcher) status(ctx context.Context, in Input) (Reply, error) {
 }
 
 // statusFV is a forvaltning across waves: each enrolment, and its KØR
-// workflow track.
-func (d *Dispatcher) statusFV(ctx context.Context, in Input, fv string, today wave.Date) (Reply, error) {
+// workflow track; statusWaves waves a page, the page n.
+func (d *Dispatcher) statusFV(ctx context.Context, in Input, fv string, today wave.Date, n int) (Reply, error) {
 	waves, err := d.waves(ctx)
 	if err != nil {
 		return Reply{}, err
 	}
+	waves = slices.DeleteFunc(waves, func(w wave.Wave) bool { _, err := w.Enrolment(fv); return err != nil })
+	pages := max((len(waves)+statusWaves-1)/statusWaves, 1)
+	if n > pages {
+		return Reply{}, refuse(catalog.OnlyPages.For(pages), pages)
+	}
 	r := Reply{Title: fv}
-	for _, w := range waves {
-		e, err := w.Enrolment(fv)
-		if err != nil {
-			continue
-		}
+	if pages > 1 {
+		r.Title += " " + catalog.PageOf.In(in.Lang, n, pages)
+	}
+	if n < pages {
+		r.Actions = []Action{{Label: catalog.ButtonNextPage.In(in.Lang), Command: fmt.Sprintf("status %s %d", fv, n+1)}}
+	}
+	for _, w := range waves[(n-1)*statusWaves : min(n*statusWaves, len(waves))] {
+		e, _ := w.Enrolment(fv)
 		track, err := d.track(ctx, e)
 		if err != nil {
 			return Reply{}, err
@@ -79,6 +100,10 @@ func (d *Dispatcher) statusFV(ctx context.Context, in Input, fv string, today wa
 	}
 	return r, nil
 }
+
+// statusWaves bounds the waves of one page of a forvaltning's status:
+// two sections each, three fit a chat message.
+const statusWaves = 3
 
 // byDue orders activities by due date, keeping the template's order among
 // those due the same day, so no activity is listed before one due earlier.
@@ -116,9 +141,12 @@ func (d *Dispatcher) statusAll(ctx context.Context, in Input, today wave.Date) (
 	return r, nil
 }
 
-// active reports whether a wave still has work: no enrolments yet, or an
-// open activity somewhere.
+// active reports whether a wave still has work: it is not closed, and has
+// no enrolments yet or an open activity somewhere.
 func active(w wave.Wave) bool {
+	if w.IsClosed() {
+		return false
+	}
 	if len(w.Enrolments) == 0 {
 		return true
 	}
@@ -257,6 +285,9 @@ func (d *Dispatcher) my(ctx context.Context, in Input) (Reply, error) {
 		tasks = append(tasks, task{due, line})
 	}
 	for _, w := range waves {
+		if w.IsClosed() {
+			continue // a closed wave asks nothing more of anyone
+		}
 		for _, e := range w.Enrolments {
 			var mine []wave.Party
 			if w.Lead == in.Me.ID {

@@ -92,7 +92,12 @@ func (d *Dispatcher) waveCreate(ctx context.Context, in Input) (Reply, error) {
 	return Reply{Lines: []string{catalog.WaveCreated.In(in.Lang, w.ID, w.Name, day(in.Lang, w.Start), mentions(in.Lang, in.Me.ID))}}, nil
 }
 
+// waveList lists the open waves; with --all the closed ones too, marked.
 func (d *Dispatcher) waveList(ctx context.Context, in Input) (Reply, error) {
+	all, err := allFlag(in.Args)
+	if err != nil {
+		return Reply{}, err
+	}
 	waves, err := d.waves(ctx)
 	if err != nil {
 		return Reply{}, err
@@ -101,8 +106,16 @@ func (d *Dispatcher) waveList(ctx context.Context, in Input) (Reply, error) {
 	if len(waves) == 0 {
 		r.Lines = []string{catalog.NoWaves.In(in.Lang)}
 	}
+	hidden := 0
 	for _, w := range waves {
-		r.Lines = append(r.Lines, catalog.WaveLine.In(in.Lang, w.ID, w.Name, day(in.Lang, w.Start), fvList(in.Lang, w)))
+		if w.IsClosed() && !all {
+			hidden++
+			continue
+		}
+		r.Lines = append(r.Lines, waveListed(in.Lang, w, d.cfg.Calendar))
+	}
+	if hidden > 0 {
+		r.Lines = append(r.Lines, catalog.ClosedWavesHidden.In(in.Lang, hidden, hidden))
 	}
 	return r, nil
 }
@@ -166,6 +179,7 @@ func (d *Dispatcher) waveEnroll(ctx context.Context, in Input) (Reply, error) {
 				return nil, refuse(catalog.AlreadyEnrolled, fv, w.ID)
 			}
 			evs = append(evs, wave.Event{At: in.Now, Actor: in.Me.ID, Wave: w.ID, FV: fv, Action: actWaveEnroll})
+			d.milestone(w, in, wave.MilestoneEnrolled, fv, "", wave.Date{})
 			if len(acts) > 0 {
 				var items []string
 				for _, a := range acts {
@@ -353,7 +367,8 @@ func (d *Dispatcher) changeRole(ctx context.Context, in Input, id string, change
 	return err
 }
 
-// contactOf lists the enrolments that name person as a contact, "b3/BUF".
+// contactOf lists the enrolments of open waves that name person as a
+// contact, "b3/BUF".
 func (d *Dispatcher) contactOf(ctx context.Context, person string) ([]string, error) {
 	waves, err := d.waves(ctx)
 	if err != nil {
@@ -361,6 +376,9 @@ func (d *Dispatcher) contactOf(ctx context.Context, person string) ([]string, er
 	}
 	var refs []string
 	for _, w := range waves {
+		if w.IsClosed() {
+			continue
+		}
 		for _, e := range w.Enrolments {
 			if e.HasContact(person) {
 				refs = append(refs, w.ID+"/"+e.FV)

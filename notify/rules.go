@@ -5,6 +5,7 @@
 package notify
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 	"time"
@@ -50,8 +51,13 @@ const (
 // of what caused it: it is not a repeat of its subject, so it is never
 // snoozed, never folded into a later reminder and not listed ahead.
 func (k Kind) Notice() bool {
-	return k == DeliveryFailed || k == AuthAnswered || k == Welcome || k == TemplateDelivered
+	return k == DeliveryFailed || k == AuthAnswered || k == Welcome || k == TemplateDelivered || k.Milestone()
 }
+
+// Milestone reports whether k is a milestone posted to the channels that
+// follow a wave (wave.AddMilestone): one-off notices, gathered into one
+// digest per channel at the morning's sending time.
+func (k Kind) Milestone() bool { return wave.IsMilestone(string(k)) }
 
 // Reminder is one message to one person.
 type Reminder struct {
@@ -69,6 +75,13 @@ type Reminder struct {
 	// About is the person a DeliveryFailed or AuthAnswered reminder is
 	// about.
 	About string
+	// Address is, for a channel, how its platform posts there: the
+	// conversation reference its subscription stored. A person's notifier
+	// finds their address itself.
+	Address string
+	// Happened is when a milestone happened; a channel reads its news in
+	// that order.
+	Happened time.Time
 }
 
 // Subject is what the reminder is about: "b3/BUF" or "b3/BUF/pc".
@@ -107,6 +120,10 @@ type series struct {
 	// occurrence tells a one-off notice apart from others of its kind.
 	occurrence string
 	recipients []string
+	// address is where a channel's milestones go (Reminder.Address).
+	address string
+	// happened is when a milestone happened.
+	happened time.Time
 }
 
 // series lists every reminder the wave's current state calls for.
@@ -134,8 +151,19 @@ func (p Policy) series(w wave.Wave) []series {
 	}
 	for _, f := range w.DeliveryFailures {
 		if f.Person != w.Lead {
-			add(series{kind: DeliveryFailed, fv: f.FV, at: f.At, about: f.Person, occurrence: f.Person, recipients: lead})
+			// A channel dropped, subscribed again and dropped again is
+			// told of again.
+			occurrence := f.Person
+			if wave.IsChannel(f.Person) {
+				occurrence += "@" + f.At.UTC().Format(time.RFC3339Nano)
+			}
+			add(series{kind: DeliveryFailed, fv: f.FV, at: f.At, about: f.Person, occurrence: occurrence, recipients: lead})
 		}
+	}
+	if w.IsClosed() {
+		// A closed wave reminds nobody; its channels still hear the last
+		// milestones, its lead of a channel that could not be reached.
+		return out
 	}
 	for _, e := range w.Enrolments {
 		contacts := e.Contacts
@@ -290,7 +318,7 @@ func (p Policy) reminder(w wave.Wave, s series, at time.Time, recipient, occurre
 	if s.occurrence != "" {
 		occurrence = s.occurrence
 	}
-	r := Reminder{At: at, Kind: s.kind, Wave: w.ID, FV: s.fv, Activity: s.activity, Due: s.due, Recipient: recipient, About: s.about}
+	r := Reminder{At: at, Kind: s.kind, Wave: w.ID, FV: s.fv, Activity: s.activity, Due: s.due, Recipient: recipient, About: s.about, Address: s.address, Happened: s.happened}
 	r.Key = strings.Join([]string{r.Subject(), string(s.kind), occurrence, recipient}, "|")
 	return r
 }
@@ -406,13 +434,26 @@ var urgency = map[Kind]int{
 	EvalNotice: 15, Welcome: 16,
 }
 
+// urgencyOf is a kind's place in a digest; milestones, which ask
+// nothing, come after everything else.
+func urgencyOf(k Kind) int {
+	if k.Milestone() {
+		return len(urgency)
+	}
+	return urgency[k]
+}
+
 // NewDigest gathers reminders to one recipient into a digest, most urgent
-// first, then by due date and subject.
+// first, then by due date and subject; milestones, last, by enrolment in
+// the order they happened.
 func NewDigest(recipient string, rs []Reminder) Digest {
 	rs = slices.Clone(rs)
 	slices.SortStableFunc(rs, func(a, b Reminder) int {
-		if c := urgency[a.Kind] - urgency[b.Kind]; c != 0 {
+		if c := urgencyOf(a.Kind) - urgencyOf(b.Kind); c != 0 {
 			return c
+		}
+		if a.Kind.Milestone() && b.Kind.Milestone() {
+			return cmp.Or(strings.Compare(a.Wave+"/"+a.FV, b.Wave+"/"+b.FV), a.Happened.Compare(b.Happened))
 		}
 		if c := a.Due.Compare(b.Due); c != 0 {
 			return c

@@ -161,7 +161,7 @@ func (s *Sweeper) sweepBatch(ctx context.Context, rep *SweepReport) (sent, due i
 		digests = append(digests, NewDigest(to, rs))
 	}
 	slices.SortFunc(digests, func(a, b Digest) int {
-		return cmp.Or(urgency[a.Reminders[0].Kind]-urgency[b.Reminders[0].Kind], strings.Compare(a.Recipient, b.Recipient))
+		return cmp.Or(urgencyOf(a.Reminders[0].Kind)-urgencyOf(b.Reminders[0].Kind), strings.Compare(a.Recipient, b.Recipient))
 	})
 	for _, res := range s.Delivery.Send(ctx, digests, now.Add(s.Delivery.Lease/2)) {
 		if res.Sent {

@@ -46,6 +46,8 @@ const (
 	AuthList Kind = "al"
 	// Template is a forvaltning's authorization template and decisions.
 	Template Kind = "wt"
+	// Timeline is a wave's timeline picture.
+	Timeline Kind = "tl"
 )
 
 // Link is what a token says: which page, for whom, until when.
@@ -107,6 +109,22 @@ func (s *Signer) Template(person, fv string) string {
 	return s.URL(Link{Kind: Template, FV: fv, Person: person})
 }
 
+// Timeline is a link for person to the timeline picture of wave waveID.
+func (s *Signer) Timeline(person, waveID string) string {
+	return s.URL(Link{Kind: Timeline, Wave: waveID, Person: person})
+}
+
+// CalendarPrefix is the path of the calendar feeds: /calendar/TOKEN.ics.
+// A feed's address is not signed: its token is a secret the person's
+// record holds, which "calendar reset" replaces, and calendar clients
+// fetch it for as long as it stands.
+const CalendarPrefix = "/calendar/"
+
+// Calendar is the address of the calendar feed whose token is token.
+func (s *Signer) Calendar(token string) string {
+	return s.base + CalendarPrefix + token + ".ics"
+}
+
 // TTL is how long the links work.
 func (s *Signer) TTL() time.Duration { return TTL }
 
@@ -153,7 +171,7 @@ func (s *Signer) Verify(token string) (Link, error) {
 		return Link{}, ErrInvalid
 	}
 	l := Link{Kind: Kind(f[1]), Wave: f[2], FV: f[3], Person: f[4], Expires: time.Unix(exp, 0).UTC()}
-	if l.Kind != AuthList && l.Kind != Template {
+	if l.Kind != AuthList && l.Kind != Template && l.Kind != Timeline {
 		return Link{}, ErrInvalid
 	}
 	if !s.clock.Now().Before(l.Expires) {

@@ -109,7 +109,7 @@ func (e *Enrolment) DecideTraining(needed bool, reason string, due Date, actor s
 	e.Training = &TrainingDecision{Needed: needed, Reason: reason, By: actor, At: now}
 	status := StatusSkipped
 	if needed {
-		status, a.Due = StatusTodo, due
+		status, a.Due, a.DueByHand = StatusTodo, due, true
 	}
 	a.Status, a.Note, a.ChangedBy, a.ChangedAt, a.Parts = status, reason, actor, now, Parts{}
 	return nil

@@ -15,6 +15,8 @@ func (w Wave) Clone() Wave {
 		n.To = slices.Clone(n.To)
 		return n
 	})
+	w.Subscriptions = slices.Clone(w.Subscriptions)
+	w.Closed = clonePointer(w.Closed)
 	return w
 }
 
@@ -31,6 +33,7 @@ func (e Enrolment) clone() Enrolment {
 		s.Parts = s.Parts.clone()
 		return s
 	})
+	e.EvalNotes = slices.Clone(e.EvalNotes)
 	return e
 }
 

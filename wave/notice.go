@@ -7,13 +7,20 @@ import (
 
 // Notice is something people must hear about once, at an instant, about
 // an enrolment: the forvaltning submitted its authorization list, or it
-// delivered its authorization template. The reminder engine sends it like
+// delivered its authorization template; or something a subscribed channel
+// hears of in its daily digest (a milestone). The reminder engine sends it like
 // a reminder, so it reaches each person once.
 type Notice struct {
 	Kind string    `json:"kind"`
 	FV   string    `json:"fv"`
 	At   time.Time `json:"at"`
 	To   []string  `json:"to"`
+	// A milestone (see AddMilestone) says what happened: to which activity
+	// (Item), the date it set, and when it happened, which tells two of
+	// one kind apart when they share a digest.
+	Item     string    `json:"item,omitempty"`
+	Date     Date      `json:"date,omitzero"`
+	Happened time.Time `json:"happened,omitzero"`
 }
 
 // Notice kinds.

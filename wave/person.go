@@ -46,6 +46,9 @@ type Person struct {
 	// LastSeen is the identity, of the person's own id and Links, that
 	// they last wrote from; reminders go there.
 	LastSeen string `json:"last_seen,omitempty"`
+	// Calendar is the secret part of the address of the person's
+	// calendar feed; empty until they ask for one. A new one ends the old.
+	Calendar string `json:"calendar,omitempty"`
 }
 
 // IsKS reports whether the person works for KS (admin or ks).

@@ -84,6 +84,10 @@ type Activity struct {
 	// Parts are the sides' confirmations of a shared (KS+FV) activity,
 	// which is done when both have confirmed.
 	Parts Parts `json:"parts,omitzero"`
+	// DueByHand is set when a person gave the date (due, eval, a training
+	// decision): moving the wave keeps it. Other dates are the template's,
+	// counted from the wave's start, and move with it.
+	DueByHand bool `json:"due_by_hand,omitempty"`
 }
 
 // Title returns the title in lang ("da" or "en").
@@ -123,6 +127,8 @@ type Enrolment struct {
 	// Workflow is the forvaltning's KØR workflow track, kept with its
 	// enrolment so its steps are reminded, wave by wave, like activities.
 	Workflow Track `json:"workflow,omitempty"`
+	// EvalNotes are what the evaluation concluded, for the close-out report.
+	EvalNotes []EvalNote `json:"eval_notes,omitempty"`
 }
 
 // Wave is one implementation wave with its enrolled forvaltninger.
@@ -142,6 +148,10 @@ type Wave struct {
 	DeliveryFailures []DeliveryFailure `json:"delivery_failures,omitempty"`
 	// Notices are one-off messages waiting for the reminder engine.
 	Notices []Notice `json:"notices,omitempty"`
+	// Subscriptions are the chat channels that follow the wave.
+	Subscriptions []Subscription `json:"subscriptions,omitempty"`
+	// Closed is set when KS closed the wave after its evaluations.
+	Closed *Closure `json:"closed,omitempty"`
 	// Version counts committed changes; the store sets it.
 	Version int64 `json:"version"`
 }

@@ -39,6 +39,8 @@ type core interface {
 	SubmitAuthList(ctx context.Context, person, waveID, fv string, round int) commands.Reply
 	ApplyAuthRows(ctx context.Context, person, waveID, fv string, round int, edits []wave.AppliedEdit) commands.Reply
 	TemplateView(ctx context.Context, person, fv string) (commands.TemplateView, error)
+	TimelineImage(ctx context.Context, person, waveID string) ([]byte, error)
+	CalendarFeed(ctx context.Context, token string) ([]byte, error)
 	SaveDecisions(ctx context.Context, person, fv string, d wave.Decisions, unitsFile [][]string) commands.Reply
 	CompleteDecisions(ctx context.Context, person, fv string) commands.Reply
 	SaveTemplateRows(ctx context.Context, person, fv string, edits []wave.TemplateEdit) commands.Reply
@@ -94,6 +96,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	mux.Handle("GET "+pagelink.Prefix+"{token}/{file}", secure(http.HandlerFunc(s.serveGet)))
 	mux.Handle("POST "+pagelink.Prefix+"{token}/{action}", secure(protect.Handler(http.HandlerFunc(s.servePost))))
 	mux.Handle("GET /static/", http.StripPrefix("/static", cached(s.static)))
+	mux.Handle("GET "+pagelink.CalendarPrefix+"{file}", secure(http.HandlerFunc(s.serveCalendar)))
 }
 
 // secure sets the headers every page carries: nothing from elsewhere
@@ -136,8 +139,11 @@ func (s *Server) open(w http.ResponseWriter, r *http.Request) (visit, bool) {
 	case errors.Is(err, pagelink.ErrExpired):
 		lang := s.core.Lang(r.Context(), l.Person)
 		command := "auth list " + l.Wave + "/" + l.FV
-		if l.Kind == pagelink.Template {
+		switch l.Kind {
+		case pagelink.Template:
 			command = "workflow " + l.FV + " template"
+		case pagelink.Timeline:
+			command = "timeline " + l.Wave
 		}
 		s.fail(w, r, lang, http.StatusGone, catalog.PageLinkExpired, command)
 		return v, false
@@ -166,6 +172,8 @@ func (s *Server) serveGet(w http.ResponseWriter, r *http.Request) {
 		s.decisionsPage(w, r, v, commands.Reply{}, nil)
 	case v.link.Kind == pagelink.Template && (file == "skabelon.csv" || file == "skabelon.xlsx"):
 		s.templateExport(w, r, v, strings.HasSuffix(file, ".xlsx"))
+	case v.link.Kind == pagelink.Timeline && file == "":
+		s.timeline(w, r, v)
 	default:
 		s.fail(w, r, v.lang, http.StatusNotFound, catalog.PageNotFound)
 	}

@@ -10,6 +10,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -73,7 +75,15 @@ type Console struct {
 	// Reminders, when set, is swept at every moment a reminder falls due
 	// as the clock moves; its reminders come back through Notify.
 	Reminders sweeper
+	// Files is the directory pictures in replies are written to, such as
+	// a timeline; the current directory when empty.
+	Files string
 }
+
+// Channel is the console's own channel: the terminal stands for a channel
+// everyone reads, so "subscribe" works here and the channel's news
+// prints like a reminder.
+var Channel = commands.Channel{ID: "console:#konsol", Name: "#konsol"}
 
 // Notify prints a digest with its time, its recipient, what it says and
 // the commands its buttons would run.
@@ -89,7 +99,11 @@ func (c *Console) Notify(ctx context.Context, d notify.Digest) error {
 	for _, s := range msg.Sections {
 		lines = append(lines, s.Lines...)
 	}
-	fmt.Fprintf(c.Out, "⏰ %s → @%s: %s\n", at.In(c.Calendar.Location()).Format("2006-01-02 15:04"), d.Recipient, strings.Join(lines, "\n   "))
+	to := "@" + d.Recipient
+	if d.Recipient == Channel.ID {
+		to = Channel.Name
+	}
+	fmt.Fprintf(c.Out, "⏰ %s → %s: %s\n", at.In(c.Calendar.Location()).Format("2006-01-02 15:04"), to, strings.Join(lines, "\n   "))
 	var acts []string
 	for _, a := range msg.Actions {
 		acts = append(acts, target(a))
@@ -179,9 +193,25 @@ func (c *Console) run(ctx context.Context, line string) (quit bool) {
 	case cmdClock.Named(word):
 		c.moveClock(ctx, rest)
 	default:
-		Render(c.Out, c.Commands.Handle(ctx, commands.Request{Caller: commands.Caller{ID: c.As, Name: c.As}, Text: line}))
+		channel := Channel
+		r := c.Commands.Handle(ctx, commands.Request{Caller: commands.Caller{ID: c.As, Name: c.As}, Text: line, Channel: &channel})
+		Render(c.Out, r)
+		if r.Image != nil {
+			c.save(ctx, *r.Image)
+		}
 	}
 	return false
+}
+
+// save writes a reply's picture to a file in Files and says where.
+func (c *Console) save(ctx context.Context, img commands.Image) {
+	lang := c.lang(ctx)
+	path := filepath.Join(c.Files, filepath.Base(img.Name))
+	if err := os.WriteFile(path, img.PNG, 0o644); err != nil {
+		fmt.Fprintln(c.Out, "✗ "+catalog.ConsoleImageFail.In(lang, err))
+		return
+	}
+	fmt.Fprintln(c.Out, "  "+catalog.ConsoleImage.In(lang, path))
 }
 
 // refuse prints why a console command was refused and its usage.

@@ -12,13 +12,20 @@ import (
 	"time"
 
 	slackgo "github.com/slack-go/slack"
+
+	"wavebot/commands"
 )
 
 // command answers a slash command ("/wave status b3"; any command name
 // works): privately, except the status of something asked in a channel,
 // which the channel sees.
 func (b *Bot) command(ctx context.Context, sc slackgo.SlashCommand) message {
-	r := b.run(ctx, sc.UserID, sc.Text)
+	r := b.run(ctx, sc.UserID, sc.Text, channelOf(sc.ChannelID, sc.ChannelName))
+	if r.Image != nil {
+		if note := b.upload(ctx, sc.UserID, sc.ChannelID, "", *r.Image); note != "" {
+			r.Lines = append(r.Lines, note)
+		}
+	}
 	m := render(r, maxMessageBlocks)
 	m.ResponseType = ephemeral
 	if r.Command == "status" && !r.Refused && inAChannel(sc.ChannelID) {
@@ -30,6 +37,20 @@ func (b *Bot) command(ctx context.Context, sc slackgo.SlashCommand) message {
 // inAChannel reports whether a conversation id is a public or private
 // channel rather than a direct message.
 func inAChannel(id string) bool { return strings.HasPrefix(id, "C") || strings.HasPrefix(id, "G") }
+
+// channelOf is the channel a command was typed in, as the command
+// language knows channels; nil for a direct message. Slack says a
+// private channel's name only to members, "privategroup" to others.
+func channelOf(id, name string) *commands.Channel {
+	if !inAChannel(id) || !channelID.MatchString(id) {
+		return nil
+	}
+	c := &commands.Channel{ID: channelRecipient + id, Address: id}
+	if name != "" && name != "privategroup" {
+		c.Name = "#" + name
+	}
+	return c
+}
 
 // slashCommand reads a slash command's form, as slack-go's
 // SlashCommandParse does, from a body already verified.

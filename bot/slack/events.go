@@ -125,7 +125,13 @@ func botUser(auths []slackgo.EventAuthorization) string {
 // answer runs a command typed in a channel or a direct message and posts
 // the reply in the same place: in the thread when it came from one.
 func (b *Bot) answer(ctx context.Context, user, channel, thread, text string) {
-	m := render(b.run(ctx, user, text), maxMessageBlocks)
+	r := b.run(ctx, user, text, channelOf(channel, ""))
+	if r.Image != nil {
+		if note := b.upload(ctx, user, channel, thread, *r.Image); note != "" {
+			r.Lines = append(r.Lines, note)
+		}
+	}
+	m := render(r, maxMessageBlocks)
 	opts := []slackgo.MsgOption{slackgo.MsgOptionText(m.Text, false), slackgo.MsgOptionBlocks(m.Blocks...)}
 	if thread != "" {
 		opts = append(opts, slackgo.MsgOptionTS(thread))

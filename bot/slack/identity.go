@@ -11,6 +11,10 @@ import (
 // addresses: a Slack user U123 is the person "slack:U123".
 const platform = "slack"
 
+// channelRecipient starts the recipient id of a Slack channel that
+// follows a wave: "slack:#C0123".
+const channelRecipient = platform + ":#"
+
 // person is the person id of Slack user id.
 func person(user string) string { return platform + ":" + user }
 
@@ -19,7 +23,9 @@ var (
 	// channels, special mentions and links.
 	markup = regexp.MustCompile(`<([^<>]*)>`)
 	// userID is what a Slack user id looks like.
-	userID    = regexp.MustCompile(`^[UW][A-Z0-9]{1,20}$`)
+	userID = regexp.MustCompile(`^[UW][A-Z0-9]{1,20}$`)
+	// channelID is what a Slack channel id looks like.
+	channelID = regexp.MustCompile(`^[CG][A-Z0-9]{1,20}$`)
 	unescaper = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&")
 )
 

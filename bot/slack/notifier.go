@@ -21,12 +21,16 @@ var undeliverable = []string{
 }
 
 // Notify delivers a digest of reminders to its recipient (a Slack
-// person) as a direct message with blocks, buttons and a plain-text
+// person; a channel that follows a wave gets its news in the channel) as
+// a direct message with blocks, buttons and a plain-text
 // fallback. The direct message is opened once (conversations.open) and
 // its channel kept with the person. Slack's rate limit becomes a
 // notify.RateLimitError; a person Slack will never let wavebot reach is
 // notify.ErrUndeliverable.
 func (b *Bot) Notify(ctx context.Context, d notify.Digest) error {
+	if strings.HasPrefix(d.Recipient, channelRecipient) {
+		return b.notifyChannel(ctx, d)
+	}
 	user, ok := strings.CutPrefix(d.Recipient, platform+":")
 	if !ok || !userID.MatchString(user) {
 		return fmt.Errorf("%w: %s is not a Slack user", notify.ErrUndeliverable, d.Recipient)

@@ -241,17 +241,20 @@ var (
 	// personRef is how commands write a Slack person: @slack:U123, or
 	// slack:U123 in the audit trail.
 	personRef = regexp.MustCompile(`@?\bslack:([UW][A-Z0-9]+)`)
+	// channelRef is a Slack channel named by its id: slack:#C123.
+	channelRef = regexp.MustCompile(`\bslack:#([CG][A-Z0-9]+)`)
 )
 
 // mrkdwn escapes text for Slack, so nothing in it can become a link or a
-// notification, then renders Slack people as mentions (<@U123>). Console
+// notification, then renders Slack people as mentions (<@U123>) and
+// channels as links to them (<#C123>). Console
 // names and other platforms' people stay as they are.
 func mrkdwn(s string) string {
 	s = escaper.Replace(s)
 	if !strings.Contains(s, "slack:") {
 		return s
 	}
-	return personRef.ReplaceAllString(s, "<@$1>")
+	return channelRef.ReplaceAllString(personRef.ReplaceAllString(s, "<@$1>"), "<#$1>")
 }
 
 // cut shortens s to at most n characters, ending it with an ellipsis.

@@ -6,12 +6,17 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"wavebot/clock"
 	"wavebot/commands"
+	"wavebot/commands/commandstest"
 	"wavebot/notify"
+	"wavebot/storage/bolt"
 	"wavebot/wave"
 )
 
@@ -88,6 +93,82 @@ func TestRenderReplies(t *testing.T) {
 	}
 }
 
+// leadsDay is a dispatcher on a fresh store after a KS lead's day of
+// three waves of seven forvaltninger (commandstest.LeadsDay): UANNA leads,
+// UC0…UC6 are the forvaltninger's contacts.
+func leadsDay(t *testing.T, waves int) *commands.Dispatcher {
+	t.Helper()
+	s, err := bolt.Open(t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	clk := clock.NewFake(commandstest.Start)
+	d, err := commands.New(commands.Config{Store: s, Clock: clk, Calendar: wave.Copenhagen(), Template: wave.DefaultTemplate(),
+		Forvaltninger: wave.DefaultForvaltninger, Admins: []string{"slack:UANNA"}, Lang: "da"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	contact := func(fv string) string { return "slack:UC" + strconv.Itoa(slices.Index(wave.DefaultForvaltninger, fv)) }
+	for _, step := range commandstest.LeadsDay(waves) {
+		if step.Who == "clock" {
+			day, _ := wave.ParseDate(step.Text)
+			clk.Set(wave.Copenhagen().At(day, 12, 0))
+			continue
+		}
+		who := "slack:UANNA"
+		if step.Who != "lead" {
+			who = contact(step.Who)
+		}
+		text := commandstest.Mentions(step.Text, func(fv string) string { return "@" + contact(fv) })
+		if r := d.Handle(context.Background(), commands.Request{Caller: commands.Caller{ID: who}, Text: text}); r.Refused {
+			t.Fatalf("%s: %v", text, r.Lines)
+		}
+	}
+	return d
+}
+
+// TestRenderOverviews renders the overviews of three waves of seven
+// forvaltninger, the size the issue asks to fit one Slack message, and
+// compares them with testdata/TestRenderOverviews.golden.json: each fits
+// one message, nothing cut.
+func TestRenderOverviews(t *testing.T) {
+	d := leadsDay(t, 3)
+	got := map[string]message{}
+	for _, command := range []string{"overview", "status BUF", "auth pending", "overdue", "overdue 2"} {
+		r := d.Handle(context.Background(), commands.Request{Caller: commands.Caller{ID: "slack:UANNA"}, Text: command})
+		if r.Refused {
+			t.Fatalf("%s: %v", command, r.Lines)
+		}
+		m := render(r, maxMessageBlocks)
+		if len(m.Blocks) > maxMessageBlocks || strings.Contains(mustJSON(t, m.Blocks), `"text":"…"`) {
+			t.Errorf("%s does not fit one message: %d blocks", command, len(m.Blocks))
+		}
+		got[command] = m
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(got); err != nil {
+		t.Fatal(err)
+	}
+	golden := filepath.Join("testdata", t.Name()+".golden.json")
+	if *update {
+		if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(want, buf.Bytes()) {
+		t.Errorf("Block Kit differs from %s (go test -update accepts it):\n%s", golden, buf.Bytes())
+	}
+	wantIn(t, buf.String(), "<@UC1> (kontaktperson)", `"text": "Oversigt over åbne bølger"`, `"value": "overdue 2"`)
+}
+
 // TestRenderLimits: a reply too long for one message keeps its buttons
 // and says it was cut; long texts and labels are cut to Slack's limits.
 func TestRenderLimits(t *testing.T) {
@@ -133,6 +214,7 @@ func TestMrkdwn(t *testing.T) {
 		"@slack:U1,@slack:U2.":         "<@U1>,<@U2>.",
 		"@slack:lowercase stays as is": "@slack:lowercase stays as is",
 		"named slack:U7; noslack:U8":   "named <@U7>; noslack:U8",
+		"Kanalen slack:#C0WAVE kan":    "Kanalen <#C0WAVE> kan",
 	} {
 		if got := mrkdwn(in); got != want {
 			t.Errorf("mrkdwn(%q) = %q, want %q", in, got, want)

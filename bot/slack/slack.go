@@ -33,6 +33,7 @@ type dispatcher interface {
 	SetAddress(ctx context.Context, person, platform, address string) error
 	Name(ctx context.Context, person string) (string, error)
 	SetName(ctx context.Context, person, name string) error
+	Lang(ctx context.Context, person string) string
 }
 
 var _ dispatcher = (*commands.Dispatcher)(nil)
@@ -43,6 +44,7 @@ type slackAPI interface {
 	OpenConversationContext(ctx context.Context, params *slackgo.OpenConversationParameters) (*slackgo.Channel, bool, bool, error)
 	GetUserInfoContext(ctx context.Context, user string, options ...slackgo.GetUserInfoOption) (*slackgo.User, error)
 	PublishViewContext(ctx context.Context, req slackgo.PublishViewContextRequest) (*slackgo.ViewResponse, error)
+	UploadFileContext(ctx context.Context, params slackgo.UploadFileParameters) (*slackgo.FileSummary, error)
 }
 
 var _ slackAPI = (*slackgo.Client)(nil)
@@ -176,11 +178,12 @@ func (b *Bot) background(f func(ctx context.Context)) {
 // calls it after its last request has been answered.
 func (b *Bot) Wait() { b.work.Wait() }
 
-// run runs a command line typed by Slack user user. Text no command
-// starts with is answered with the reason and the help.
-func (b *Bot) run(ctx context.Context, user, text string) commands.Reply {
+// run runs a command line typed by Slack user user in conversation
+// channel. Text no command starts with is answered with the reason and
+// the help.
+func (b *Bot) run(ctx context.Context, user, text string, channel *commands.Channel) commands.Reply {
 	b.learnNames(append([]string{user}, mentioned(text)...)...)
-	req := commands.Request{Caller: commands.Caller{ID: person(user)}, Text: commandText(text)}
+	req := commands.Request{Caller: commands.Caller{ID: person(user)}, Text: commandText(text), Channel: channel}
 	r := b.commands.Handle(ctx, req)
 	if r.Command == "" && r.Refused && len(r.Lines) > 0 {
 		req.Text = "help"

@@ -1,6 +1,7 @@
 package teams
 
 import (
+	"encoding/base64"
 	"fmt"
 	"regexp"
 	"strings"
@@ -26,7 +27,7 @@ type card struct {
 	MSTeams      *msTeams `json:"msteams,omitempty"`
 }
 
-// element is a TextBlock, a FactSet or a Container.
+// element is a TextBlock, a FactSet, a Container or an Image.
 type element struct {
 	Type      string    `json:"type"`
 	Text      string    `json:"text,omitempty"`
@@ -39,6 +40,9 @@ type element struct {
 	Separator bool      `json:"separator,omitempty"`
 	Facts     []fact    `json:"facts,omitempty"`
 	Items     []element `json:"items,omitempty"`
+	// URL and AltText are an Image's.
+	URL     string `json:"url,omitempty"`
+	AltText string `json:"altText,omitempty"`
 }
 
 // fact is one labelled value of a FactSet.
@@ -185,6 +189,9 @@ func render(r commands.Reply, people map[string]who) card {
 		}
 		c.Body = append(c.Body, e)
 	}
+	if r.Image != nil && r.Image.URL != "" {
+		c.Body = append(c.Body, element{Type: "Image", URL: r.Image.URL, AltText: r.Image.Alt, Size: "Stretch"})
+	}
 	for _, s := range r.Sections {
 		items := []element{{Type: "TextBlock", Text: m.text(s.Title), Weight: "Bolder", Wrap: true}}
 		items = append(items, body(m, s.Progress, s.Fields, s.Lines)...)
@@ -236,6 +243,18 @@ func plainText(r commands.Reply) string {
 	var b strings.Builder
 	console.Render(&b, r)
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// picture is a reply's picture as an attachment of its own, inline as a
+// data URI: for a picture without a signed address (the web pages are not
+// set up). Teams shows it under the card; a picture with an address is
+// in the card itself.
+func picture(img *commands.Image) (schema.Attachment, bool) {
+	if img == nil || img.URL != "" {
+		return schema.Attachment{}, false
+	}
+	return schema.Attachment{ContentType: "image/png", Name: img.Name,
+		ContentURL: "data:image/png;base64," + base64.StdEncoding.EncodeToString(img.PNG)}, true
 }
 
 // attachment wraps a card for an activity.

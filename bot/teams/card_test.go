@@ -7,11 +7,14 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"wavebot/commands"
+	"wavebot/commands/commandstest"
 	"wavebot/notify"
 	"wavebot/wave"
 )
@@ -121,5 +124,68 @@ func checkCard(t *testing.T, c card, r commands.Reply) {
 	}
 	if r.Refused && (len(c.Body) == 0 || c.Body[0].Color != "Attention") {
 		t.Errorf("refusal does not stand out: %+v", c.Body)
+	}
+}
+
+// TestOverviewCards renders a KS lead's overviews of three waves of
+// seven forvaltninger (commandstest.LeadsDay) as Adaptive Cards and
+// compares each with testdata/TestOverviewCards/<command>.golden.json;
+// each card stays under Teams' message size of about 28 KB.
+func TestOverviewCards(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	lead := "teams:" + annaAAD
+	contact := func(fv string) string {
+		return "teams:contact-" + strconv.Itoa(slices.Index(wave.DefaultForvaltninger, fv))
+	}
+	for _, step := range commandstest.LeadsDay(3) {
+		if step.Who == "clock" {
+			day, _ := wave.ParseDate(step.Text)
+			e.clock.Set(cph.At(day, 12, 0))
+			continue
+		}
+		who := lead
+		if step.Who != "lead" {
+			who = contact(step.Who)
+		}
+		text := commandstest.Mentions(step.Text, func(fv string) string { return "@" + contact(fv) })
+		if r := e.cmds.Handle(ctx, commands.Request{Caller: commands.Caller{ID: who}, Text: text}); r.Refused {
+			t.Fatalf("%s: %v", text, r.Lines)
+		}
+	}
+	for _, command := range []string{"overview", "status BUF", "auth pending", "overdue"} {
+		t.Run(strings.ReplaceAll(command, " ", "_"), func(t *testing.T) {
+			r := e.cmds.Handle(ctx, commands.Request{Caller: commands.Caller{ID: lead}, Text: command})
+			msg, err := e.bot.message(ctx, r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got bytes.Buffer
+			enc := json.NewEncoder(&got)
+			enc.SetEscapeHTML(false)
+			enc.SetIndent("", "  ")
+			if err := enc.Encode(msg.Attachments[0]); err != nil {
+				t.Fatal(err)
+			}
+			golden := filepath.Join("testdata", t.Name()+".golden.json")
+			if *update {
+				os.MkdirAll(filepath.Dir(golden), 0o755)
+				if err := os.WriteFile(golden, got.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got.Bytes(), want) {
+				t.Errorf("card differs from %s (run with -update to accept):\n%s", golden, got.String())
+			}
+			whole, _ := json.Marshal(msg)
+			if len(whole) > 28<<10 {
+				t.Errorf("the message is %d bytes, over Teams' 28 KB", len(whole))
+			}
+			checkCard(t, msg.Attachments[0].Content.(card), r)
+		})
 	}
 }

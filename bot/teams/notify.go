@@ -21,6 +21,9 @@ var _ notify.Notifier = (*Bot)(nil)
 // mentioned, else the bot's own) and stores it. A person Teams cannot
 // reach is notify.ErrUndeliverable; a 429 is a *notify.RateLimitError.
 func (b *Bot) Notify(ctx context.Context, d notify.Digest) error {
+	if strings.HasPrefix(d.Recipient, channelRecipient) {
+		return b.notifyChannel(ctx, d)
+	}
 	aad, ok := strings.CutPrefix(d.Recipient, Platform+":")
 	if !ok || !objectID.MatchString(aad) {
 		return fmt.Errorf("%w: %s is not a Teams person", notify.ErrUndeliverable, d.Recipient)
@@ -45,6 +48,31 @@ func (b *Bot) Notify(ctx context.Context, d notify.Digest) error {
 	})
 	if err != nil {
 		return fmt.Errorf("remind %s: %w", d.Recipient, err)
+	}
+	return nil
+}
+
+// notifyChannel posts a channel's news, as a new thread, to the
+// conversation its subscription's reference names. A channel the bot was
+// removed from answers 403 or 404, which the connector makes
+// notify.ErrUndeliverable, so the reminder engine drops it after this one
+// failure.
+func (b *Bot) notifyChannel(ctx context.Context, d notify.Digest) error {
+	var ref schema.ConversationReference
+	if len(d.Reminders) == 0 || json.Unmarshal([]byte(d.Reminders[0].Address), &ref) != nil || ref.Conversation.ID == "" || ref.ServiceURL == "" {
+		return fmt.Errorf("%w: no conversation reference for %s", notify.ErrUndeliverable, d.Recipient)
+	}
+	msg, err := b.message(ctx, b.cmds.Digest(ctx, d))
+	if err != nil {
+		return fmt.Errorf("post to %s: %w", d.Recipient, err)
+	}
+	err = b.adapter.ProactiveMessage(ctx, ref, activity.HandlerFuncs{
+		OnMessageFunc: func(turn *activity.TurnContext) (schema.Activity, error) {
+			return turn.SendActivity(activity.MsgOptionAttachments(msg.Attachments), summaryOption(msg.Summary))
+		},
+	})
+	if err != nil {
+		return fmt.Errorf("post to %s: %w", d.Recipient, err)
 	}
 	return nil
 }

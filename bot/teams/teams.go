@@ -305,7 +305,7 @@ func (b *Bot) onMessage(ctx context.Context, act schema.Activity, body []byte) {
 	if !isButton {
 		text = b.commandText(ctx, act, body)
 	}
-	reply := b.cmds.Handle(ctx, commands.Request{Caller: commands.Caller{ID: caller, Name: act.From.Name}, Text: text})
+	reply := b.cmds.Handle(ctx, commands.Request{Caller: commands.Caller{ID: caller, Name: act.From.Name}, Text: text, Channel: channelOf(act)})
 	out, err := b.message(ctx, reply)
 	if err != nil {
 		b.cfg.Logger.Error("teams: render reply", "err", err)
@@ -333,6 +333,38 @@ func (b *Bot) onMessage(ctx context.Context, act schema.Activity, body []byte) {
 	}
 }
 
+// channelRecipient starts the recipient id of a Teams channel or group
+// chat that follows a wave: "teams:#19:…@thread.tacv2".
+const channelRecipient = Platform + ":#"
+
+// channelOf is the channel or group chat an activity came from, as the
+// command language knows channels, with the conversation reference to
+// post there later; nil for a personal chat. A reply in a channel's
+// thread names the thread in its conversation id; the channel is the
+// conversation without it.
+func channelOf(act schema.Activity) *commands.Channel {
+	if personal(act.Conversation) || act.Conversation.ID == "" {
+		return nil
+	}
+	ref := reference(act)
+	ref.Conversation.ID, _, _ = strings.Cut(ref.Conversation.ID, ";messageid=")
+	ref.User = schema.ChannelAccount{}
+	data, err := json.Marshal(ref)
+	if err != nil {
+		return nil
+	}
+	c := &commands.Channel{ID: channelRecipient + ref.Conversation.ID, Address: string(data)}
+	if ch, ok := act.ChannelData["channel"].(map[string]any); ok {
+		if name, _ := ch["name"].(string); name != "" {
+			c.Name = name
+		}
+	}
+	if c.Name == "" && act.Conversation.Name != "" {
+		c.Name = act.Conversation.Name
+	}
+	return c
+}
+
 func summaryOption(s string) activity.MsgOption {
 	return func(a *schema.Activity) error {
 		a.Summary = s
@@ -351,8 +383,11 @@ func (b *Bot) message(ctx context.Context, r commands.Reply) (schema.Activity, e
 		}
 		people[id] = who{Teams: teams, Name: name}
 	}
-	return schema.Activity{Type: schema.Message, Summary: summary(r, people),
-		Attachments: []schema.Attachment{attachment(render(r, people))}}, nil
+	atts := []schema.Attachment{attachment(render(r, people))}
+	if p, ok := picture(r.Image); ok {
+		atts = append(atts, p)
+	}
+	return schema.Activity{Type: schema.Message, Summary: summary(r, people), Attachments: atts}, nil
 }
 
 // mentionEntities is the part of an activity that the library's schema

@@ -34,13 +34,15 @@ func main() {
 }
 
 const usage = `usage:
-  wavebot console [--as NAME] [--data DIR] [--now YYYY-MM-DD]   drive wavebot from this terminal
+  wavebot console [--as NAME] [--data DIR] [--now YYYY-MM-DD] [--out DIR]
+                                                                drive wavebot from this terminal
   wavebot serve [--data DIR]                                    run the service: HTTP endpoints and reminders
   wavebot health [--url URL]                                    exit 0 when the service on WAVEBOT_LISTEN answers /healthz
   wavebot config                                                print the configuration, secrets masked
   wavebot version                                               print version, commit and Go version
   wavebot export [--data DIR] > FILE                            write the whole state as one JSON document
   wavebot import [--data DIR] [FILE]                            load such a document into an empty store
+  wavebot report ID [--csv] [--lang da|en] [--data DIR]         a wave's close-out report as Markdown (or CSV)
 Configuration comes from WAVEBOT_* environment variables; see README.md.`
 
 // run is main without the process: it returns the exit code.
@@ -65,6 +67,8 @@ func run(ctx context.Context, args []string, env func(string) (string, bool), st
 		err = runExport(ctx, args[1:], env, stdout, stderr)
 	case "import":
 		err = runImport(ctx, args[1:], env, stdin, stdout, stderr)
+	case "report":
+		err = runReport(ctx, args[1:], env, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return 0
@@ -98,6 +102,7 @@ func runConsole(ctx context.Context, args []string, env func(string) (string, bo
 	as := fs.String("as", defaultPerson(env), "the person to act as")
 	fs.StringVar(&cfg.DataDir, "data", cfg.DataDir, "data directory of the embedded store (overrides WAVEBOT_DATA_DIR)")
 	start := fs.String("now", "", "start the simulated clock on this day at 12:00 (default: now)")
+	files := fs.String("out", ".", "directory the pictures of replies (a timeline) are written to")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -140,7 +145,7 @@ func runConsole(ctx context.Context, args []string, env func(string) (string, bo
 	}
 	interactive := isTerminal(stdin)
 	c := &console.Console{Commands: d, Clock: clk, Calendar: cfg.Calendar, As: person, Out: stdout,
-		Echo: !interactive, Prompt: interactive}
+		Echo: !interactive, Prompt: interactive, Files: *files}
 	// The console prints; it needs no pacing or retries.
 	delivery := notify.NewDelivery(c, store, clk)
 	delivery.Pace, delivery.Attempts, delivery.Workers, delivery.AttemptTimeout, delivery.Logger = 0, 1, 1, time.Minute, logger

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"image/png"
 	"io"
 	"os"
 	"path/filepath"
@@ -92,6 +93,21 @@ func TestConsoleSessions(t *testing.T) {
 			"✗ b1/BUF: »Autorisere brugere til workflow« kommer efter »Aflevere udfyldt autorisationsskabelon til Brugeradministrationen«",
 			"anna> status\nAktive bølger\n  Ingen aktive bølger.", // the wave is through
 		}},
+		{"leadsday", nil, []string{
+			"Bølge b1: »Informationsmøde i forvaltningen for brugere« har nu frist 10. februar 2027 for BUF, SUF og TMF.", // one date for the whole wave
+			"Bølge b1: KS har bedt BUF, SUF og TMF om tilbagemelding på autorisationerne senest 19. februar 2027.",
+			"#konsol følger nu bølge b1.",
+			"⏰ 2027-01-21 09:00 → #konsol: b1/BUF: »Opstartsmøde i forvaltningen« er færdig.", // the channel's news, the next morning
+			"anna> overview\nOversigt over åbne bølger\n  ▸ b1 – Bølge 1 – selvbetjening – start 1. marts 2027\n    TMF: 1 færdig, 8 åbne, 2 overskredne",
+			"  b1/TMF: bedt om 20. jan., frist 19. feb. – OVERSKREDET med 1 arbejdsdag – kontaktperson @tove",
+			"  ▸ @tove (kontaktperson)\n    b1/TMF: »Opstartsmøde i forvaltningen« – frist 21. jan., 22 arbejdsdage over",
+			"Billedet er gemt i $OUT/tidslinje-b1.png.",
+			"»Go-live – test af tilgængelighed til løsninger«: 12. april 2027 → 19. april 2027 (BUF og SOF)",
+			"✗ Bølge b1 lukkes først efter evalueringerne, og de mangler for BUF og SUF.",
+			"Informationsmøde i forvaltningen for brugere: planlagt 10. februar 2027, færdig 22. februar 2027 – 8 arbejdsdage for sent",
+			"– lukket 10. marts 2027",
+			"⏰ 2027-03-11 09:00 → #konsol: Bølge b1 er afsluttet og lukket.",
+		}},
 		{"newcomer", nil, []string{
 			"    as NAVN — handl som en anden person (også: som)", // help shows the console's own commands
 			"    quit — afslut konsollen; Ctrl-D gør det samme (også: afslut, exit)",
@@ -99,7 +115,7 @@ func TestConsoleSessions(t *testing.T) {
 			"    BUF, BIF, KFF, SOF, SUF, TMF, ØKF",
 			"clock [+3d | +4h | ÅÅÅÅ-MM-DD]\n    flyt det simulerede ur frem: +3d tæller kalenderdage",
 			"✗ »@maria!« er ikke en person",
-			"✗ Der mangler AKTIVITET.\n  Brug: done ID/FV AKTIVITET [NOTE …]",
+			"✗ Der mangler AKTIVITET.\n  Brug: done ID[/FV] AKTIVITET [NOTE …]",
 			"har allerede status færdig; intet er ændret.",
 			"✗ Der mangler BEGRUNDELSE.", // a skip gives its reason
 			"✗ »extra« er mere, end kommandoen tager.",
@@ -118,7 +134,10 @@ func TestConsoleSessions(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, _ := runConsoleSession(t, env(append(tc.env, "WAVEBOT_DATA_DIR="+t.TempDir())...), []string{"--as", "anna", "--now", "2027-01-20"}, string(input))
+			data, out := t.TempDir(), t.TempDir()
+			got, _ := runConsoleSession(t, env(append(tc.env, "WAVEBOT_DATA_DIR="+data)...), []string{"--as", "anna", "--now", "2027-01-20", "--out", out}, string(input))
+			// Pictures go to a directory of the test's own.
+			got = strings.ReplaceAll(got, out, "$OUT")
 			golden := filepath.Join("testdata", tc.name+".golden")
 			if *update {
 				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
@@ -137,6 +156,10 @@ func TestConsoleSessions(t *testing.T) {
 					t.Errorf("transcript lacks %q", must)
 				}
 			}
+			if tc.name == "leadsday" {
+				checkTimelineFile(t, filepath.Join(out, "tidslinje-b1.png"))
+				checkReport(t, data)
+			}
 		})
 	}
 }
@@ -149,6 +172,50 @@ func TestMain(m *testing.M) {
 		main()
 	}
 	redistest.Main(m)
+}
+
+// checkTimelineFile checks that the console wrote the timeline as a PNG
+// as wide as a phone screen's pixels.
+func checkTimelineFile(t *testing.T, path string) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil || img.Bounds().Dx() != 1080 {
+		t.Errorf("%s: %v, %v", path, err, img.Bounds())
+	}
+}
+
+// checkReport runs "wavebot report b1" on the data the lead's session
+// left, as Markdown and as CSV, and compares each with its golden file.
+func checkReport(t *testing.T, data string) {
+	t.Helper()
+	for _, format := range []struct{ flag, golden string }{{"", "leadsday.report.golden.md"}, {"--csv", "leadsday.report.golden.csv"}} {
+		args := []string{"report", "b1", "--data", data}
+		if format.flag != "" {
+			args = append(args, format.flag)
+		}
+		var out, errOut bytes.Buffer
+		if code := run(context.Background(), args, env(), strings.NewReader(""), &out, &errOut); code != 0 {
+			t.Fatalf("report: exit %d: %s", code, errOut.String())
+		}
+		golden := filepath.Join("testdata", format.golden)
+		if *update {
+			if err := os.WriteFile(golden, out.Bytes(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want, err := os.ReadFile(golden)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out.String() != string(want) {
+			t.Errorf("the report differs from %s (run with -update to accept):\n%s", golden, out.String())
+		}
+	}
 }
 
 func TestConsoleOnRedis(t *testing.T) {

@@ -67,7 +67,7 @@ func TestSlackManifests(t *testing.T) {
 		if len(m.Features.SlashCommands) != 1 || !m.Features.SlashCommands[0].ShouldEscape || !m.Features.AppHome.HomeTab || !m.Settings.Interactivity.Enabled {
 			t.Errorf("%s: slash command, App Home or interactivity: %+v", tc.file, m)
 		}
-		for _, scope := range []string{"app_mentions:read", "chat:write", "commands", "im:history", "im:write", "users:read"} {
+		for _, scope := range []string{"app_mentions:read", "chat:write", "commands", "files:write", "im:history", "im:write", "users:read"} {
 			if !slices.Contains(m.OAuth.Scopes.Bot, scope) {
 				t.Errorf("%s lacks the scope %s", tc.file, scope)
 			}

@@ -6,12 +6,15 @@
 package fakeslack
 
 import (
+	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -25,8 +28,9 @@ import (
 
 // Call is one request the fake received.
 type Call struct {
-	// Method is the Web API method ("chat.postMessage"), or "response:NAME"
-	// for a post to the response URL NAME.
+	// Method is the Web API method ("chat.postMessage"), "response:NAME"
+	// for a post to the response URL NAME, or "upload:FILE" for the bytes
+	// of file FILE sent to the address files.getUploadURLExternal gave.
 	Method string
 	// Form holds the fields of a form-encoded call.
 	Form url.Values
@@ -34,6 +38,29 @@ type Call struct {
 	Body []byte
 	// Token is the bearer token the call carried.
 	Token string
+	// ContentType is the call's Content-Type header.
+	ContentType string
+}
+
+// File is the bytes of the file uploaded in a call of method
+// "upload:FILE": the multipart part named "file".
+func (c Call) File(t testing.TB) []byte {
+	t.Helper()
+	_, params, err := mime.ParseMediaType(c.ContentType)
+	if err != nil {
+		t.Fatalf("%s: %v", c.Method, err)
+	}
+	r := multipart.NewReader(bytes.NewReader(c.Body), params["boundary"])
+	for {
+		p, err := r.NextPart()
+		if err != nil {
+			t.Fatalf("%s carries no file: %v", c.Method, err)
+		}
+		if p.FormName() == "file" {
+			b, _ := io.ReadAll(p)
+			return b
+		}
+	}
 }
 
 // JSON decodes the call's JSON body, or the form field field when field
@@ -114,6 +141,13 @@ func (a *API) Then(method string, replies ...Reply) {
 	a.canned[method] = append(a.canned[method], replies...)
 }
 
+// ThenIn makes the next calls of method about channel (its form's
+// channel, as chat.postMessage has) get replies, one each, in order,
+// while calls about other channels are answered as usual.
+func (a *API) ThenIn(method, channel string, replies ...Reply) {
+	a.Then(method+" in "+channel, replies...)
+}
+
 // Calls returns the calls of method received so far; all calls when
 // method is empty.
 func (a *API) Calls(method string) []Call {
@@ -169,8 +203,11 @@ func (a *API) record(c Call) Reply {
 	close(a.changed)
 	a.changed = make(chan struct{})
 	var r Reply
-	if q := a.canned[c.Method]; len(q) > 0 {
-		r, a.canned[c.Method] = q[0], q[1:]
+	for _, key := range []string{c.Method + " in " + c.Form.Get("channel"), c.Method} {
+		if q := a.canned[key]; len(q) > 0 {
+			r, a.canned[key] = q[0], q[1:]
+			return r
+		}
 	}
 	return r
 }
@@ -181,7 +218,7 @@ func (a *API) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	body, _ := io.ReadAll(r.Body)
-	c := Call{Body: body, Token: strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")}
+	c := Call{Body: body, Token: strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "), ContentType: r.Header.Get("Content-Type")}
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
 		c.Form, _ = url.ParseQuery(string(body))
 		if c.Token == "" {
@@ -193,6 +230,8 @@ func (a *API) serve(w http.ResponseWriter, r *http.Request) {
 		c.Method = strings.TrimPrefix(r.URL.Path, "/api/")
 	case strings.HasPrefix(r.URL.Path, "/response/"):
 		c.Method = "response:" + strings.TrimPrefix(r.URL.Path, "/response/")
+	case strings.HasPrefix(r.URL.Path, "/upload/"):
+		c.Method = "upload:" + strings.TrimPrefix(r.URL.Path, "/upload/")
 	default:
 		http.NotFound(w, r)
 		return
@@ -205,8 +244,8 @@ func (a *API) serve(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(canned.Status)
 		return
 	}
-	if strings.HasPrefix(c.Method, "response:") {
-		io.WriteString(w, "ok")
+	if strings.HasPrefix(c.Method, "response:") || strings.HasPrefix(c.Method, "upload:") {
+		io.WriteString(w, "OK")
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
@@ -240,6 +279,13 @@ func (a *API) answer(c Call) map[string]any {
 		ok["url"] = "ws" + strings.TrimPrefix(a.srv.URL, "http") + "/socket"
 	case "auth.test":
 		ok["user_id"] = "UWAVEBOT"
+	case "files.getUploadURLExternal":
+		id := fmt.Sprintf("F%d", len(a.Calls(c.Method)))
+		ok["file_id"], ok["upload_url"] = id, a.srv.URL+"/upload/"+id
+	case "files.completeUploadExternal":
+		var files []map[string]any
+		json.Unmarshal([]byte(c.Form.Get("files")), &files)
+		ok["files"] = files
 	default:
 		return map[string]any{"ok": false, "error": "unknown_method"}
 	}

@@ -225,6 +225,9 @@ type Connector struct {
 	retryAfter string // Retry-After of a 429
 	members    map[string]string
 	created    int
+	// gone are the conversations the bot was removed from: posting there
+	// answers 403.
+	gone map[string]bool
 }
 
 // NewConnector starts the fake and stops it when t ends.
@@ -236,7 +239,7 @@ func NewConnector(t testing.TB) *Connector {
 
 // NewConnectorServer starts the fake; Close stops it.
 func NewConnectorServer() *Connector {
-	c := &Connector{members: map[string]string{}}
+	c := &Connector{members: map[string]string{}, gone: map[string]bool{}}
 	c.srv = httptest.NewServer(http.HandlerFunc(c.serve))
 	return c
 }
@@ -261,6 +264,14 @@ func (c *Connector) AddMember(id, aad string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.members[id] = aad
+}
+
+// Remove takes the bot out of a conversation, as a team owner does:
+// posting there answers 403 from then on.
+func (c *Connector) Remove(conversation string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gone[conversation] = true
 }
 
 // Requests returns what the connector received so far.
@@ -294,6 +305,8 @@ func (c *Connector) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		json.NewEncoder(w).Encode(map[string]any{"id": parts[3], "aadObjectId": aad})
+	case (r.Method == "POST" || r.Method == "PUT") && len(parts) >= 3 && parts[2] == "activities" && c.gone[parts[1]]:
+		http.Error(w, `{"error":{"code":"BotNotInConversationRoster"}}`, http.StatusForbidden)
 	case (r.Method == "POST" || r.Method == "PUT") && len(parts) >= 3 && parts[2] == "activities":
 		switch c.status {
 		case 0, http.StatusOK:

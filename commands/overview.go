@@ -1,0 +1,415 @@
+package commands
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"strconv"
+	"strings"
+
+	"wavebot/catalog"
+	"wavebot/wave"
+)
+
+// Overviews across waves for a KS lead with many: overview, auth pending
+// and overdue. Each answers in one chat message for three waves of seven
+// forvaltninger (pageRows rows; Slack's 50 blocks and a Teams card hold
+// that with room to spare) and pages beyond, with a button to the next
+// page.
+
+// pageRows bounds the rows of one page of an overview.
+const pageRows = 21
+
+// row is one line of an overview under its group's title.
+type row struct {
+	group, line string
+}
+
+// paged answers rows as page n of the command's pages: sections by
+// group, in the rows' order, a group split by a page boundary heading
+// both parts; the title says the page, and a button runs the next. page
+// is how the command is written with a page number.
+func paged(lang, title string, rows []row, n int, page func(int) string) (Reply, error) {
+	pages := max((len(rows)+pageRows-1)/pageRows, 1)
+	if n > pages {
+		return Reply{}, refuse(catalog.OnlyPages.For(pages), pages)
+	}
+	r := Reply{Title: title}
+	if pages > 1 {
+		r.Title += " " + catalog.PageOf.In(lang, n, pages)
+	}
+	for _, rw := range rows[min((n-1)*pageRows, len(rows)):min(n*pageRows, len(rows))] {
+		if rw.group == "" {
+			r.Lines = append(r.Lines, rw.line)
+			continue
+		}
+		if len(r.Sections) == 0 || r.Sections[len(r.Sections)-1].Title != rw.group {
+			r.Sections = append(r.Sections, Section{Title: rw.group})
+		}
+		s := &r.Sections[len(r.Sections)-1]
+		s.Lines = append(s.Lines, rw.line)
+	}
+	if n < pages {
+		r.Actions = []Action{{Label: catalog.ButtonNextPage.In(lang), Command: page(n + 1)}}
+	}
+	return r, nil
+}
+
+// pageNumber reads a page number: a whole number from 1.
+func pageNumber(s string) (int, bool) {
+	n, err := strconv.Atoi(s)
+	return n, err == nil && n >= 1 && !strings.ContainsAny(s, "+-")
+}
+
+// pageArg reads the optional page number that ends an overview's
+// arguments; 1 when there is none.
+func pageArg(args []string) (int, error) {
+	if len(args) == 0 {
+		return 1, nil
+	}
+	n, ok := pageNumber(args[0])
+	if !ok {
+		return 0, refuse(catalog.BadPage, typed(args[0]))
+	}
+	return n, nil
+}
+
+// openWaves are the waves still under way: not closed, with work left.
+func (d *Dispatcher) openWaves(ctx context.Context) ([]wave.Wave, error) {
+	waves, err := d.waves(ctx)
+	return slices.DeleteFunc(waves, func(w wave.Wave) bool { return !active(w) }), err
+}
+
+// shortDay writes a date briefly: "1. feb."; "–" for none.
+func shortDay(lang string, d wave.Date) string {
+	if d.IsZero() {
+		return "–"
+	}
+	return catalog.ShortDate(lang, d.Year, d.Month, d.Day)
+}
+
+// urgency orders an enrolment in the overview: what is overdue, then the
+// feedback past its date, then the nearest deadline.
+type urgency struct {
+	overdue  int
+	authLate bool
+	next     wave.Date
+}
+
+func (u urgency) compare(o urgency) int {
+	switch {
+	case u.overdue != o.overdue:
+		return o.overdue - u.overdue
+	case u.authLate != o.authLate:
+		if u.authLate {
+			return -1
+		}
+		return 1
+	case u.next.IsZero() != o.next.IsZero():
+		if u.next.IsZero() {
+			return 1
+		}
+		return -1
+	}
+	return u.next.Compare(o.next)
+}
+
+// overview is every open wave × forvaltning, one line each: how far it
+// has come, what is overdue, the authorization feedback and the next
+// deadline; the most urgent wave first, the most urgent enrolment first
+// within it.
+func (d *Dispatcher) overview(ctx context.Context, in Input) (Reply, error) {
+	n, err := pageArg(in.Args)
+	if err != nil {
+		return Reply{}, err
+	}
+	waves, err := d.openWaves(ctx)
+	if err != nil {
+		return Reply{}, err
+	}
+	today := d.cfg.Calendar.Today(in.Now)
+	type line struct {
+		u    urgency
+		text string
+	}
+	type group struct {
+		title string
+		lines []line
+	}
+	var groups []group
+	for _, w := range waves {
+		g := group{title: catalog.WaveHeading.In(in.Lang, w.ID, w.Name, day(in.Lang, w.Start))}
+		for _, e := range w.Enrolments {
+			next, _ := e.NextDeadline(today)
+			overdue := len(e.Overdue(today))
+			u := urgency{overdue: overdue, authLate: authLate(e, today), next: next.Due}
+			p := progress(in.Lang, e)
+			counts := p.Text + ", " + catalog.OverdueCount.In(in.Lang, overdue, overdue)
+			g.lines = append(g.lines, line{u, catalog.OverviewRow.In(in.Lang, e.FV, counts, authShort(in.Lang, e, today), nextShort(in.Lang, e, today))})
+		}
+		slices.SortStableFunc(g.lines, func(a, b line) int { return a.u.compare(b.u) })
+		if len(g.lines) == 0 {
+			g.lines = []line{{urgency{}, catalog.NoEnrolments.In(in.Lang, w.ID)}}
+		}
+		groups = append(groups, g)
+	}
+	slices.SortStableFunc(groups, func(a, b group) int { return a.lines[0].u.compare(b.lines[0].u) })
+	var rows []row
+	for _, g := range groups {
+		for _, l := range g.lines {
+			rows = append(rows, row{g.title, l.text})
+		}
+	}
+	r, err := paged(in.Lang, catalog.OverviewTitle.In(in.Lang), rows, n, func(p int) string { return "overview " + strconv.Itoa(p) })
+	if err == nil && len(rows) == 0 {
+		r.Lines = []string{catalog.NoActiveWaves.In(in.Lang)}
+	}
+	return r, err
+}
+
+// authLate reports whether the authorization feedback, or KS applying
+// it, is past its date.
+func authLate(e wave.Enrolment, today wave.Date) bool {
+	switch a := e.Auth; {
+	case a == nil:
+		return false
+	case a.State == wave.AuthRequested:
+		return a.Due.Before(today)
+	case a.State == wave.AuthAnswered:
+		return !a.ApplyBy.IsZero() && a.ApplyBy.Before(today)
+	}
+	return false
+}
+
+// authShort is the state of the enrolment's authorization feedback in a
+// few words.
+func authShort(lang string, e wave.Enrolment, today wave.Date) string {
+	a := e.Auth
+	if act, err := e.Activity(wave.AuthActivity); err == nil && act.Status == wave.StatusSkipped {
+		return catalog.AuthShortSkipped.In(lang)
+	}
+	switch {
+	case a == nil:
+		return catalog.AuthShortNone.In(lang)
+	case a.State == wave.AuthRequested && a.Due.Before(today):
+		return catalog.AuthShortOverdue.In(lang, shortDay(lang, a.Due))
+	case a.State == wave.AuthRequested:
+		return catalog.AuthShortWaiting.In(lang, shortDay(lang, a.Due))
+	case a.State == wave.AuthAnswered && !a.ApplyBy.IsZero() && a.ApplyBy.Before(today):
+		return catalog.AuthShortApplyLate.In(lang, shortDay(lang, a.ApplyBy))
+	case a.State == wave.AuthAnswered:
+		return catalog.AuthShortAnswered.In(lang, shortDay(lang, a.ApplyBy))
+	}
+	return catalog.AuthShortApplied.In(lang)
+}
+
+// nextShort is the enrolment's next deadline in a few words.
+func nextShort(lang string, e wave.Enrolment, today wave.Date) string {
+	next, ok := e.NextDeadline(today)
+	switch {
+	case !ok:
+		return "–"
+	case next.Apply:
+		return catalog.NextShortApply.In(lang, shortDay(lang, next.Due))
+	case next.Activity == nil:
+		return catalog.NextShortAuth.In(lang, shortDay(lang, next.Due))
+	}
+	return catalog.NextShort.In(lang, shortDay(lang, next.Due), next.Activity.Title(lang))
+}
+
+// standing says how a deadline stands today: due today, in n business days,
+// or overdue by n.
+func (d *Dispatcher) standing(lang string, due, today wave.Date) string {
+	n := d.cfg.Calendar.BusinessDaysBetween(today, due)
+	switch {
+	case due == today:
+		return catalog.DueToday.In(lang)
+	case due.Before(today):
+		n = max(-n, 1)
+		return catalog.OverdueBy.In(lang, n, n)
+	}
+	n = max(n, 1)
+	return catalog.DueIn.In(lang, n, n)
+}
+
+// authPending lists the enrolments of open waves whose authorization
+// feedback KS asked for and has not had: since when, by when, and who is
+// to answer; the earliest deadline first. Those not asked yet are named
+// last.
+func (d *Dispatcher) authPending(ctx context.Context, in Input) (Reply, error) {
+	n, err := pageArg(in.Args)
+	if err != nil {
+		return Reply{}, err
+	}
+	waves, err := d.openWaves(ctx)
+	if err != nil {
+		return Reply{}, err
+	}
+	today := d.cfg.Calendar.Today(in.Now)
+	type pending struct {
+		due  wave.Date
+		line string
+	}
+	var items []pending
+	var notAsked []string
+	for _, w := range waves {
+		for _, e := range w.Enrolments {
+			ref := w.ID + "/" + e.FV
+			switch a := e.Auth; {
+			case a == nil:
+				if act, err := e.Activity(wave.AuthActivity); err == nil && !act.Status.Closed() {
+					notAsked = append(notAsked, ref)
+				}
+			case a.State == wave.AuthRequested:
+				asked := d.cfg.Calendar.Today(a.RequestedAt)
+				items = append(items, pending{a.Due, catalog.AuthPendingRow.In(in.Lang, ref, shortDay(in.Lang, asked), shortDay(in.Lang, a.Due),
+					d.standing(in.Lang, a.Due, today), contactsPhrase(in.Lang, e.Contacts))})
+			}
+		}
+	}
+	slices.SortStableFunc(items, func(a, b pending) int { return a.due.Compare(b.due) })
+	var rows []row
+	for _, it := range items {
+		rows = append(rows, row{line: it.line})
+	}
+	r, err := paged(in.Lang, catalog.AuthPendingTitle.In(in.Lang), rows, n, func(p int) string { return "auth pending " + strconv.Itoa(p) })
+	if err != nil {
+		return Reply{}, err
+	}
+	if len(items) == 0 {
+		r.Lines = []string{catalog.AuthPendingNone.In(in.Lang)}
+	}
+	if len(notAsked) > 0 && len(r.Actions) == 0 {
+		r.Lines = append(r.Lines, catalog.AuthNotAsked.In(in.Lang, catalog.List(in.Lang, notAsked)))
+	}
+	return r, nil
+}
+
+// owed is one overdue thing, under who owes it.
+type owed struct {
+	owner string
+	due   wave.Date
+	line  string
+}
+
+// overdue lists everything overdue in open waves, or in forvaltning FV's
+// enrolments, grouped by who owes it: the KS lead for KS's part, the
+// contacts for the forvaltning's; the group with the oldest first, each
+// group's oldest first.
+func (d *Dispatcher) overdue(ctx context.Context, in Input) (Reply, error) {
+	args, fv := in.Args, ""
+	if len(args) > 0 {
+		if _, isPage := pageNumber(args[0]); !isPage {
+			code, err := d.forvaltning(args[0])
+			if err != nil {
+				return Reply{}, err
+			}
+			fv, args = code, args[1:]
+		}
+	}
+	if len(args) > 1 {
+		return Reply{}, refuse(catalog.TooManyArgs, typed(strings.Join(args[1:], " ")))
+	}
+	n, err := pageArg(args)
+	if err != nil {
+		return Reply{}, err
+	}
+	waves, err := d.openWaves(ctx)
+	if err != nil {
+		return Reply{}, err
+	}
+	today := d.cfg.Calendar.Today(in.Now)
+	var items []owed
+	for _, w := range waves {
+		for _, e := range w.Enrolments {
+			if fv == "" || e.FV == fv {
+				items = append(items, d.owedIn(in.Lang, w, e, today)...)
+			}
+		}
+	}
+	// Groups in the order of their oldest item, items by date within.
+	oldest := map[string]wave.Date{}
+	for _, it := range items {
+		if o, ok := oldest[it.owner]; !ok || it.due.Before(o) {
+			oldest[it.owner] = it.due
+		}
+	}
+	slices.SortStableFunc(items, func(a, b owed) int {
+		return cmp.Or(oldest[a.owner].Compare(oldest[b.owner]), strings.Compare(a.owner, b.owner), a.due.Compare(b.due))
+	})
+	var rows []row
+	for _, it := range items {
+		rows = append(rows, row{it.owner, it.line})
+	}
+	title, command := catalog.OverdueTitle.In(in.Lang), "overdue "
+	if fv != "" {
+		title, command = catalog.OverdueTitleFV.In(in.Lang, fv), "overdue "+fv+" "
+	}
+	r, err := paged(in.Lang, title, rows, n, func(p int) string { return command + strconv.Itoa(p) })
+	if err == nil && len(rows) == 0 {
+		r.Lines = []string{catalog.NothingOverdue.In(in.Lang)}
+	}
+	return r, err
+}
+
+// owedIn lists what is overdue in enrolment e, each under who owes it: an
+// activity or KØR workflow step under each side that has not done its
+// part, the feedback and the training decision under the contacts,
+// applying the authorizations under the KS lead.
+func (d *Dispatcher) owedIn(lang string, w wave.Wave, e wave.Enrolment, today wave.Date) []owed {
+	ref := w.ID + "/" + e.FV
+	lead := catalog.OwedByLead.In(lang, mentions(lang, w.Lead))
+	if w.Lead == "" {
+		lead = catalog.OwedNoLead.In(lang, w.ID)
+	}
+	contacts := catalog.OwedByContacts.In(lang, len(e.Contacts), mentions(lang, e.Contacts...))
+	if len(e.Contacts) == 0 {
+		contacts = catalog.OwedNoContact.In(lang, ref)
+	}
+	owners := func(sides []wave.Party) []string {
+		var out []string
+		for _, s := range sides {
+			if s == wave.PartyKS {
+				out = append(out, lead)
+			} else {
+				out = append(out, contacts)
+			}
+		}
+		return out
+	}
+	late := func(due wave.Date) string {
+		n := max(d.cfg.Calendar.BusinessDaysBetween(due, today), 1)
+		return catalog.DaysOver.In(lang, n, n)
+	}
+	var out []owed
+	add := func(to []string, due wave.Date, line string) {
+		for _, o := range to {
+			out = append(out, owed{o, due, line})
+		}
+	}
+	for _, a := range e.Overdue(today) {
+		switch {
+		case a.Key == wave.TrainingActivity && e.TrainingUndecided():
+			add([]string{contacts}, a.Due, catalog.OverdueTrainItem.In(lang, ref, shortDay(lang, a.Due), late(a.Due)))
+		case a.Key == wave.AuthActivity && e.Auth != nil:
+			// The feedback and applying it stand for the activity.
+		case a.Key == wave.AuthActivity:
+			add([]string{lead}, a.Due, catalog.OverdueItem.In(lang, ref, a.Title(lang), shortDay(lang, a.Due), late(a.Due)))
+		default:
+			add(owners(a.Waiting()), a.Due, catalog.OverdueItem.In(lang, ref, a.Title(lang), shortDay(lang, a.Due), late(a.Due)))
+		}
+	}
+	switch a := e.Auth; {
+	case a == nil:
+	case a.State == wave.AuthRequested && a.Due.Before(today):
+		add([]string{contacts}, a.Due, catalog.OverdueAuthItem.In(lang, ref, shortDay(lang, a.Due), late(a.Due)))
+	case a.State == wave.AuthAnswered && !a.ApplyBy.IsZero() && a.ApplyBy.Before(today):
+		add([]string{lead}, a.ApplyBy, catalog.OverdueApplyItem.In(lang, ref, shortDay(lang, a.ApplyBy), late(a.ApplyBy)))
+	}
+	for _, s := range e.Workflow {
+		if !s.Done && !s.Due.IsZero() && s.Due.Before(today) {
+			add(owners(s.Waiting()), s.Due, catalog.OverdueStepItem.In(lang, ref, s.Title(lang), shortDay(lang, s.Due), late(s.Due)))
+		}
+	}
+	return out
+}
