@@ -393,7 +393,7 @@ func TestHelp(t *testing.T) {
 		"wave create ID ÅÅÅÅ-MM-DD [NAVN …] — opret en bølge; du bliver KS-projektleder (også: bølge opret)",
 		"done ID[/FV] AKTIVITET [NOTE …] — marker en aktivitet som færdig; med ID alene bekræfter KS sin del i hele bølgen (også: færdig)",
 		"auth ok ID/FV — bekræft, at autorisationerne er rigtige (også: autorisation ok)",
-		"remind snooze EMNE VARIGHED — udsæt påmindelser om ID/FV, ID/FV/AKTIVITET eller ID/FV/TRIN: 1d–30d tæller arbejdsdage",
+		"remind snooze EMNE VARIGHED — udsæt dine påmindelser om en tilmelding (ID/FV: tilbagemeldingen på autorisationerne og kontaktpersonen), en aktivitet eller et trin (ID/FV/AKTIVITET, ID/FV/TRIN): 1d–30d tæller arbejdsdage",
 		"kickoff – Opstartsmøde i forvaltningen – KS+FV (også: opstart)",
 		"support – Support/fejlretning (i bilaget fejltrening) – KS (også: fejlretning, fejltrening)",
 		"BUF, BIF, KFF, SOF, SUF, TMF, ØKF")
@@ -439,13 +439,21 @@ func TestLogNewestFirst(t *testing.T) {
 
 func TestRemindListAndSnooze(t *testing.T) {
 	f := newFixture(t)
+	// Before KS asks for the feedback, maria hears of activities only:
+	// the refusal says which, and how to snooze one.
+	before := f.snapshot()
+	f.refused("maria: remind snooze b3/BUF 3d", "Du får ingen påmindelser om b3/BUF som helhed (tilbagemeldingen på autorisationerne og kontaktpersonen), kun om b3/BUF/kickoff, b3/BUF/info, b3/BUF/training, b3/BUF/golive og b3/BUF/evaluation. Udsæt dem hver for sig, fx påmind udsæt b3/BUF/kickoff 3d.")
+	f.refused("vera: remind snooze b3/BUF 3d", "Du får ingen påmindelser om b3/BUF.")
+	if f.snapshot() != before {
+		t.Error("a refused snooze changed the store")
+	}
 	f.ok("anna: auth request b3/BUF 2027-01-27")
 	f.clock.Set(time.Date(2027, 1, 25, 11, 0, 0, 0, time.UTC)) // Monday 12:00 in Copenhagen
 	wantIn(t, f.ok("maria: remind list"),
 		"onsdag 27. januar 2027 kl. 9.00: b3/BUF – b3/BUF: Fristen for tilbagemelding på autorisationerne er i dag, 27. januar 2027.",
 		"b3/BUF/golive", "påmind udsæt EMNE 1d (1d tæller arbejdsdage)")
 	wantIn(t, f.ok("maria: remind snooze b3/BUF 3d"), "Påmindelser om b3/BUF er udsat 3 arbejdsdage, til torsdag 28. januar 2027 kl. 9.00.")
-	before := f.snapshot()
+	before = f.snapshot()
 	wantIn(t, f.ok("maria: remind snooze b3/BUF 3d"), "Påmindelser om b3/BUF er allerede udsat til torsdag 28. januar 2027 kl. 9.00; intet er ændret.")
 	if f.snapshot() != before {
 		t.Error("the same snooze again changed the store")

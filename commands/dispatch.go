@@ -178,6 +178,8 @@ func localize(lang string, args []any) []any {
 			out[i] = day(lang, wave.Date(v))
 		case weekdayArg:
 			out[i] = catalog.Weekday(lang, time.Weekday(v))
+		case listArg:
+			out[i] = catalog.List(lang, v)
 		case *userError:
 			out[i] = v.msg.In(lang, localize(lang, v.args)...)
 		default:
@@ -186,6 +188,9 @@ func localize(lang string, args []any) []any {
 	}
 	return out
 }
+
+// listArg is a list in a refusal, joined as the reader's language does.
+type listArg []string
 
 // dayArg is a date in a refusal, written out in the reader's language.
 type dayArg wave.Date

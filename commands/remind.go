@@ -116,8 +116,15 @@ func (d *Dispatcher) remindSnooze(ctx context.Context, in Input) (Reply, error) 
 				return nil, refuse(catalog.NoRemindersAbout, sub)
 			}
 		}
-		if !d.cfg.Policy.Hears(*w, e.FV, sub.activity, in.Me.ID) {
-			return nil, refuse(catalog.NoRemindersAbout, sub)
+		if heard := d.cfg.Policy.Subjects(*w, e.FV, in.Me.ID); !slices.Contains(heard, sub.activity) {
+			if sub.activity != "" || len(heard) == 0 {
+				return nil, refuse(catalog.NoRemindersAbout, sub)
+			}
+			var items listArg
+			for _, key := range heard {
+				items = append(items, subject{ref: sub.ref, activity: key}.String())
+			}
+			return nil, refuse(catalog.OnlyRemindersAbout, sub, items, items[0], typed(in.Args[1]))
 		}
 		if before, ok := w.SnoozedUntil(e.FV, sub.activity, in.Me.ID); ok && before.Equal(until) {
 			return nil, unchanged(catalog.SnoozeUnchanged.In(in.Lang, sub, d.moment(in.Lang, until)))

@@ -87,7 +87,19 @@ func (p Policy) SnoozeUntil(now time.Time, days, hours int) time.Time {
 // Hears reports whether person gets reminders about the subject fv/activity
 // of wave w in its present state, other than one-off notices.
 func (p Policy) Hears(w wave.Wave, fv, activity, person string) bool {
-	return slices.ContainsFunc(p.series(w), func(s series) bool {
-		return !s.kind.Notice() && s.fv == fv && s.activity == activity && slices.Contains(s.recipients, person)
-	})
+	return slices.Contains(p.Subjects(w, fv, person), activity)
+}
+
+// Subjects lists what person gets reminders about in enrolment fv of wave
+// w in its present state, other than one-off notices: the keys of
+// activities and workflow steps, and "" for the enrolment's own (the
+// authorization feedback, the contact), each once, in the policy's order.
+func (p Policy) Subjects(w wave.Wave, fv, person string) []string {
+	var out []string
+	for _, s := range p.series(w) {
+		if !s.kind.Notice() && s.fv == fv && slices.Contains(s.recipients, person) && !slices.Contains(out, s.activity) {
+			out = append(out, s.activity)
+		}
+	}
+	return out
 }
