@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/infracloudio/msbotbuilder-go/schema"
+
 	"wavebot/commands"
 	"wavebot/commands/commandstest"
 	"wavebot/notify"
@@ -65,27 +67,7 @@ func TestCard(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var got bytes.Buffer
-			enc := json.NewEncoder(&got)
-			enc.SetEscapeHTML(false)
-			enc.SetIndent("", "  ")
-			if err := enc.Encode(msg.Attachments[0]); err != nil {
-				t.Fatal(err)
-			}
-			golden := filepath.Join("testdata", t.Name()+".golden.json")
-			if *update {
-				os.MkdirAll(filepath.Dir(golden), 0o755)
-				if err := os.WriteFile(golden, got.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !bytes.Equal(got.Bytes(), want) {
-				t.Errorf("card differs from %s (run with -update to accept):\n%s", golden, got.String())
-			}
+			checkGolden(t, msg.Attachments[0])
 			checkCard(t, msg.Attachments[0].Content.(card), tc.reply)
 		})
 	}
@@ -160,32 +142,39 @@ func TestOverviewCards(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var got bytes.Buffer
-			enc := json.NewEncoder(&got)
-			enc.SetEscapeHTML(false)
-			enc.SetIndent("", "  ")
-			if err := enc.Encode(msg.Attachments[0]); err != nil {
-				t.Fatal(err)
-			}
-			golden := filepath.Join("testdata", t.Name()+".golden.json")
-			if *update {
-				os.MkdirAll(filepath.Dir(golden), 0o755)
-				if err := os.WriteFile(golden, got.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !bytes.Equal(got.Bytes(), want) {
-				t.Errorf("card differs from %s (run with -update to accept):\n%s", golden, got.String())
-			}
+			checkGolden(t, msg.Attachments[0])
 			whole, _ := json.Marshal(msg)
 			if len(whole) > 28<<10 {
 				t.Errorf("the message is %d bytes, over Teams' 28 KB", len(whole))
 			}
 			checkCard(t, msg.Attachments[0].Content.(card), r)
 		})
+	}
+}
+
+// checkGolden compares a card's attachment with the test's golden file,
+// testdata/TEST.golden.json; -update rewrites it.
+func checkGolden(t *testing.T, attachment schema.Attachment) {
+	t.Helper()
+	var got bytes.Buffer
+	enc := json.NewEncoder(&got)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(attachment); err != nil {
+		t.Fatal(err)
+	}
+	golden := filepath.Join("testdata", t.Name()+".golden.json")
+	if *update {
+		os.MkdirAll(filepath.Dir(golden), 0o755)
+		if err := os.WriteFile(golden, got.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got.Bytes(), want) {
+		t.Errorf("card differs from %s (run with -update to accept):\n%s", golden, got.String())
 	}
 }
