@@ -1,5 +1,7 @@
 package commands
 
+import "fmt"
+
 // Request is one command from a person, as an adapter hands it over.
 type Request struct {
 	Caller Caller
@@ -79,6 +81,24 @@ type Field struct {
 type Progress struct {
 	Done, Skipped, Total int
 	Text                 string
+}
+
+// Cells divides a bar of width cells between the done, the skipped and
+// the open activities, each share rounded down and the rest open.
+func (p Progress) Cells(width int) (done, skipped, open int) {
+	if p.Total > 0 {
+		done = min(max(p.Done*width/p.Total, 0), width)
+		skipped = min(max((p.Done+p.Skipped)*width/p.Total-done, 0), width-done)
+	}
+	return done, skipped, width - done - skipped
+}
+
+// Label is the progress in words when it has them, else done of total: 3/9.
+func (p Progress) Label() string {
+	if p.Text != "" {
+		return p.Text
+	}
+	return fmt.Sprintf("%d/%d", p.Done, p.Total)
 }
 
 // Section is a titled part of a reply, such as one enrolment of a wave.

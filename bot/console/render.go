@@ -59,15 +59,6 @@ func writeBody(b *strings.Builder, indent string, p *commands.Progress, fields [
 // as '-', followed by its text: [###=------] 3 færdige, 1 sprunget over,
 // 5 åbne. Without a text it counts: 3/9.
 func bar(p commands.Progress) string {
-	const width = 10
-	done, skipped := 0, 0
-	if p.Total > 0 {
-		done = p.Done * width / p.Total
-		skipped = (p.Done+p.Skipped)*width/p.Total - done
-	}
-	text := p.Text
-	if text == "" {
-		text = fmt.Sprintf("%d/%d", p.Done, p.Total)
-	}
-	return fmt.Sprintf("[%s%s%s] %s", strings.Repeat("#", done), strings.Repeat("=", skipped), strings.Repeat("-", width-done-skipped), text)
+	done, skipped, open := p.Cells(10)
+	return fmt.Sprintf("[%s%s%s] %s", strings.Repeat("#", done), strings.Repeat("=", skipped), strings.Repeat("-", open), p.Label())
 }

@@ -204,14 +204,11 @@ func mrkdwnObject(text string) *slackgo.TextBlockObject {
 	return slackgo.NewTextBlockObject(slackgo.MarkdownType, text, false, true)
 }
 
-// bar draws progress as ten cells in code type: `████░░░░░░` 4/9.
+// bar draws progress as ten cells in code type, done, skipped and open,
+// followed by its words: `███▒░░░░░░` 3 færdige, 1 sprunget over, 6 åbne.
 func bar(p commands.Progress) string {
-	const width = 10
-	filled := 0
-	if p.Total > 0 {
-		filled = min(max(p.Done*width/p.Total, 0), width)
-	}
-	return fmt.Sprintf("`%s%s` %d/%d", strings.Repeat("█", filled), strings.Repeat("░", width-filled), p.Done, p.Total)
+	done, skipped, open := p.Cells(10)
+	return fmt.Sprintf("`%s%s%s` %s", strings.Repeat("█", done), strings.Repeat("▒", skipped), strings.Repeat("░", open), mrkdwn(p.Label()))
 }
 
 // fallback is the reply as plain text for notifications and screen

@@ -79,7 +79,7 @@ func TestRenderReplies(t *testing.T) {
 	}
 	out := string(data)
 	wantIn(t, out,
-		`"type": "header"`, "`░░░░░░░░░░` 0/9", // header and progress bar
+		`"type": "header"`, "`░░░░░░░░░░` 0 færdige, 9 åbne", // header and progress bar in words
 		"<@UMARIA>",                            // people are mentions
 		"&lt;markup&gt; &amp; a note to @here", // user text is escaped and taken verbatim
 		`"verbatim": true`, `"value": "auth ok b3/BUF"`, `"style": "primary"`, `"type": "context"`,
@@ -251,4 +251,20 @@ func TestCommandText(t *testing.T) {
 		}
 	}
 	_ = time.Second
+}
+
+func TestBarShowsSkippedApart(t *testing.T) {
+	tests := []struct {
+		p    commands.Progress
+		want string
+	}{
+		{commands.Progress{Done: 3, Skipped: 1, Total: 9, Text: "3 færdige, 1 sprunget over, 5 åbne"}, "`███▒░░░░░░` 3 færdige, 1 sprunget over, 5 åbne"},
+		{commands.Progress{Done: 1, Total: 2, Text: "1 <færdig>"}, "`█████░░░░░` 1 &lt;færdig&gt;"},
+		{commands.Progress{Skipped: 9, Total: 9}, "`▒▒▒▒▒▒▒▒▒▒` 0/9"},
+	}
+	for _, tt := range tests {
+		if got := bar(tt.p); got != tt.want {
+			t.Errorf("bar(%+v) = %q; want %q", tt.p, got, tt.want)
+		}
+	}
 }

@@ -228,14 +228,11 @@ func body(m *mentioner, p *commands.Progress, fields []commands.Field, lines []s
 	return out
 }
 
-// progress draws Done of Total as ten cells: ▰▰▰▰▱▱▱▱▱▱ 4/9.
+// progress draws ten cells, done, skipped and open, followed by the
+// progress in words: ▰▰▰▰▨▱▱▱▱▱ 4 færdige, 1 sprunget over, 4 åbne.
 func progress(p commands.Progress) string {
-	const width = 10
-	filled := 0
-	if p.Total > 0 {
-		filled = min(max(p.Done*width/p.Total, 0), width)
-	}
-	return fmt.Sprintf("%s%s %d/%d", strings.Repeat("▰", filled), strings.Repeat("▱", width-filled), p.Done, p.Total)
+	done, skipped, open := p.Cells(10)
+	return fmt.Sprintf("%s%s%s %s", strings.Repeat("▰", done), strings.Repeat("▨", skipped), strings.Repeat("▱", open), p.Label())
 }
 
 // plainText is a reply as plain text, as the console shows it.

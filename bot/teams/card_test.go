@@ -178,3 +178,18 @@ func checkGolden(t *testing.T, attachment schema.Attachment) {
 		t.Errorf("card differs from %s (run with -update to accept):\n%s", golden, got.String())
 	}
 }
+
+func TestProgressShowsSkippedApart(t *testing.T) {
+	tests := []struct {
+		p    commands.Progress
+		want string
+	}{
+		{commands.Progress{Done: 3, Skipped: 1, Total: 9, Text: "3 færdige, 1 sprunget over, 5 åbne"}, "▰▰▰▨▱▱▱▱▱▱ 3 færdige, 1 sprunget over, 5 åbne"},
+		{commands.Progress{Skipped: 9, Total: 9}, "▨▨▨▨▨▨▨▨▨▨ 0/9"},
+	}
+	for _, tt := range tests {
+		if got := progress(tt.p); got != tt.want {
+			t.Errorf("progress(%+v) = %q; want %q", tt.p, got, tt.want)
+		}
+	}
+}
