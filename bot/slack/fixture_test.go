@@ -80,8 +80,12 @@ func newFixtureOn(t testing.TB, s storage.Store, opts ...fixtureOption) *fixture
 	}
 	f := &fixture{t: t, api: fakeslack.New(t), cmds: d, store: s, clock: clk}
 	f.api.Names["UANNA"], f.api.Names["UMARIA"] = "Anna Berg", "Maria Holm"
+	// The tests read a command's answer in the response: on a machine
+	// busy with the whole suite under -race, drawing a timeline outlasts
+	// Slack's two seconds, and the answer would go to the response_url.
+	// TestSlowStoreAnswersThroughResponseURL sets a budget of its own.
 	cfg := Config{Commands: d, BotToken: "xoxb-test", SigningSecret: secret, APIURL: f.api.URL(), Clock: clk,
-		HTTPClient: onlyTo(f.api.URL())}
+		HTTPClient: onlyTo(f.api.URL()), Budget: backgroundTimeout}
 	for _, o := range opts {
 		o(&cfg)
 	}

@@ -83,7 +83,11 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.IntVar(&cfg.rate, "rate", 500, "requests a second of the fixed-rate run")
 	fs.DurationVar(&cfg.rateFor, "for", 10*time.Second, "how long the fixed-rate run lasts")
 	fs.StringVar(&cfg.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole process during each mode's wavebot saturation run to this file, .MODE appended")
-	if err := fs.Parse(args); err != nil {
+	switch err := fs.Parse(args); {
+	case errors.Is(err, flag.ErrHelp):
+		// -h asked for the flags, which the flag set has printed.
+		return nil
+	case err != nil:
 		return err
 	}
 	names := strings.Split(*modeNames, ",")

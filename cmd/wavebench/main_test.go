@@ -47,6 +47,17 @@ func TestQuantile(t *testing.T) {
 	}
 }
 
+// TestHelp: -h prints the flags and ends well, without a run.
+func TestHelp(t *testing.T) {
+	var out strings.Builder
+	if err := run(context.Background(), []string{"-h"}, &out); err != nil {
+		t.Errorf("-h: %v", err)
+	}
+	if out.Len() != 0 {
+		t.Errorf("-h ran something:\n%s", out.String())
+	}
+}
+
 func TestUnknownMode(t *testing.T) {
 	for _, arg := range []string{"irc", "slack,irc", ""} {
 		if err := run(context.Background(), []string{"-mode", arg}, &strings.Builder{}); err == nil || !strings.Contains(err.Error(), "-mode") {
