@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -79,7 +80,18 @@ func TestDigestOfSeveral(t *testing.T) {
 	for _, a := range got.Actions {
 		buttons = append(buttons, a.Command)
 	}
-	if want := []string{"status b3/SUF", "done b3/BUF info", "done b3/BUF pc"}; len(buttons) != 3 || buttons[0] != want[0] || buttons[1] != want[1] || buttons[2] != want[2] {
+	if want := []string{"status b3/SUF", "done b3/BUF info", "done b3/BUF pc"}; !slices.Equal(buttons, want) {
+		t.Errorf("buttons %v, want %v", buttons, want)
+	}
+
+	// Two reminders whose buttons do the same get one button: the
+	// escalation and the missing contact both ask to look at b3/SUF.
+	got = f.d.Digest(context.Background(), notify.Digest{Recipient: "anna", Reminders: []notify.Reminder{rs[2], rs[4], rs[1]}})
+	buttons = nil
+	for _, a := range got.Actions {
+		buttons = append(buttons, a.Command)
+	}
+	if want := []string{"status b3/SUF", "done b3/BUF info"}; !slices.Equal(buttons, want) {
 		t.Errorf("buttons %v, want %v", buttons, want)
 	}
 }

@@ -292,7 +292,8 @@ func (d *Dispatcher) Digest(ctx context.Context, dg notify.Digest) Reply {
 			// One look at each enrolment the news is about.
 			a.Label = catalog.ButtonStatus.In(lang) + " – " + ref
 		}
-		if len(reply.Actions) < digestButtons && !slices.ContainsFunc(reply.Actions, func(o Action) bool { return news && o.Command == a.Command }) {
+		// A button that does what an earlier one does would only take a place.
+		if len(reply.Actions) < digestButtons && !slices.ContainsFunc(reply.Actions, func(o Action) bool { return o.Command == a.Command && o.URL == a.URL }) {
 			reply.Actions = append(reply.Actions, a)
 		}
 	}
