@@ -24,6 +24,7 @@ var (
 	NoteSet              = msg("%s: Noten til »%s« er opdateret.", "%s: The note on “%s” is updated.")
 	DueSet               = msg("%s: »%s« har nu frist %s.", "%s: “%s” is now due %s.")
 	DueUnchanged         = msg("%s: »%s« har allerede frist %s; intet er ændret.", "%s: “%s” is already due %s; nothing changed.")
+	DueOfClosed          = msg("%s: »%s« har status %s, så fristen ændres ikke længere.", "%s: “%s” is %s, so its due date no longer changes.")
 	AuthRequested        = msg("%s: KS har bedt om tilbagemelding på autorisationerne senest %s.", "%s: KS has asked for the authorization feedback by %s.")
 	AuthRequestedTo      = plural("Kontaktpersonen %s får påmindelser om fristen.", "Kontaktpersonerne %s får påmindelser om fristen.", "The contact %s will be reminded of the deadline.", "The contacts %s will be reminded of the deadline.")
 	AuthRequestUnchanged = msg("%s: KS har allerede bedt om tilbagemelding på autorisationerne senest %s; intet er ændret.", "%s: KS has already asked for the authorization feedback by %s; nothing changed.")

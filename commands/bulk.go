@@ -41,23 +41,35 @@ func eachEnrolment(w *wave.Wave, change func(e *wave.Enrolment) ([]wave.Event, e
 	return evs, nil
 }
 
-// dueAll gives an activity one date in every enrolment of a wave.
+// dueAll gives an activity one date in every enrolment of a wave where it
+// is open; enrolments where it is done or skipped keep their date and are
+// named.
 func (d *Dispatcher) dueAll(ctx context.Context, in Input, id, key string, due wave.Date) (Reply, error) {
 	if err := d.deadline(in.Now, due); err != nil {
 		return Reply{}, err
 	}
 	title := d.activityTitle(in.Lang, key)
-	var changed []string
+	var changed, closed []string
 	w, err := d.update(ctx, id, func(w *wave.Wave) ([]wave.Event, error) {
-		changed = nil
+		changed, closed = nil, nil
 		evs, err := eachEnrolment(w, func(e *wave.Enrolment) ([]wave.Event, error) {
+			if a, err := e.Activity(key); err == nil && a.Status.Closed() {
+				closed = append(closed, e.FV)
+				return nil, nil
+			}
 			evs, err := d.dueIn(in, w, e, key, due)
 			if len(evs) > 0 {
 				changed = append(changed, e.FV)
 			}
 			return evs, err
 		})
-		if err == nil && len(evs) == 0 {
+		switch {
+		case err != nil || len(evs) > 0:
+		case len(closed) == len(w.Enrolments):
+			err = refuse(catalog.DueAllClosed, w.ID, title)
+		case len(closed) > 0:
+			err = unchanged(catalog.DueUnchangedOpen.In(in.Lang, w.ID, title, day(in.Lang, due), catalog.List(in.Lang, closed)))
+		default:
 			err = unchanged(catalog.DueUnchangedAll.In(in.Lang, w.ID, title, day(in.Lang, due)))
 		}
 		return evs, err
@@ -65,7 +77,11 @@ func (d *Dispatcher) dueAll(ctx context.Context, in Input, id, key string, due w
 	if err != nil {
 		return Reply{}, err
 	}
-	return Reply{Lines: []string{catalog.DueSetAll.In(in.Lang, w.ID, title, day(in.Lang, due), catalog.List(in.Lang, changed))}}, nil
+	r := Reply{Lines: []string{catalog.DueSetAll.In(in.Lang, w.ID, title, day(in.Lang, due), catalog.List(in.Lang, changed))}}
+	if len(closed) > 0 {
+		r.Lines = append(r.Lines, catalog.DueClosedLeft.In(in.Lang, catalog.List(in.Lang, closed)))
+	}
+	return r, nil
 }
 
 // authRequestAll asks every enrolled forvaltning of a wave for its

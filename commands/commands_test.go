@@ -149,7 +149,7 @@ func TestPermissions(t *testing.T) {
 	// The permitted side of the same rules.
 	for _, line := range []string{
 		"maria: done b3/BUF info", "maria: start b3/BUF golive", "kim: done b3/SUF pc", "kim: done b3/BUF info",
-		"maria: eval b3/BUF 2027-04-07", "kim: due b3/BUF info 2027-01-29", "maria: contact b3/BUF @jens",
+		"maria: eval b3/BUF 2027-04-07", "kim: due b3/BUF support 2027-01-29", "maria: contact b3/BUF @jens",
 		"maria: workflow BUF done group", "kim: workflow BUF done decisions", "anna: wave lead b3 @kim",
 		"maria: skip b3/BUF info held with the kick-off", "kim: skip b3/SUF golive not this wave",
 	} {

@@ -224,6 +224,41 @@ func TestBulkPlanning(t *testing.T) {
 	})
 }
 
+// TestClosedActivitiesKeepTheirDates: a done or skipped activity keeps
+// the date it was planned for, which the close-out report sets beside the
+// day it was done: due and eval refuse it for one enrolment, and due for
+// a whole wave leaves it out and names where.
+func TestClosedActivitiesKeepTheirDates(t *testing.T) {
+	onStores(t, func(t *testing.T, open func() storage.Store) {
+		f := newFixtureOn(t, open())
+		ctx := context.Background()
+		f.ok("anna: contact b3/SUF @sven")
+		f.ok("anna: done b3 pc")
+		f.ok("maria: training b3/BUF nej ingen behov")
+		f.ok("anna: skip b3/SUF evaluation ingen brugere i bølgen")
+		for _, c := range []struct{ line, want string }{
+			{"kim: due b3/BUF pc 2027-01-29", "b3/BUF: »Sikre korrekt opsætning af PC'er« har status færdig, så fristen ændres ikke længere."},
+			{"kim: frist b3/BUF uddannelse 2027-01-29", "b3/BUF: »Uddannelse af brugere« har status sprunget over, så fristen ændres ikke længere."},
+			{"kim: eval b3/SUF 2027-03-01", "b3/SUF: »Evaluering« har status sprunget over, så fristen ændres ikke længere."},
+			{"sven: eval b3/SUF 2027-03-01", "b3/SUF: »Evaluering« har status sprunget over"},
+			{"kim: due b3 pc 2027-01-29", "Bølge b3: »Sikre korrekt opsætning af PC'er« er færdig eller sprunget over for alle tilmeldte, så ingen frist er ændret."},
+		} {
+			f.unchangedBy(c.line, c.want)
+		}
+		wantIn(t, f.ok("kim: due b3 training 2027-01-29"), "Bølge b3: »Uddannelse af brugere« har nu frist 29. januar 2027 for SUF.",
+			"Ikke ændret, fordi aktiviteten er færdig eller sprunget over: BUF.")
+		wantIn(t, f.ok("kim: due b3 training 2027-01-29"), "Bølge b3: »Uddannelse af brugere« har allerede frist 29. januar 2027, hvor den er åben, og er færdig eller sprunget over for BUF; intet er ændret.")
+		w, _ := f.store.Wave(ctx, "b3")
+		for _, e := range w.Enrolments {
+			for _, a := range e.Activities {
+				if a.Status.Closed() && a.DueByHand {
+					t.Errorf("%s %s is %v and got a new date: %s", e.FV, a.Key, a.Status, a.Due)
+				}
+			}
+		}
+	})
+}
+
 // TestClosingAWave: a wave closes after its evaluations, takes no more
 // changes but evaluation notes, reminds nobody, stays readable and gives
 // its close-out report.
