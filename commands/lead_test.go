@@ -286,6 +286,8 @@ func TestClosingAWave(t *testing.T) {
 		f.unchangedBy("anna: done b3/BUF pc", "Bølge b3 blev lukket 20. januar 2027 og ændres ikke længere.")
 		f.unchangedBy("kim: due b3 info 2027-02-10", "blev lukket")
 		f.unchangedBy("maria: auth ok b3/BUF", "blev lukket")
+		f.unchangedBy("anna: contact b3/BUF @nobody", "blev lukket")
+		f.unchangedBy("maria: kontakt b3/BUF sæt @nobody", "blev lukket")
 		wantIn(t, f.ok("maria: eval note b3/BUF flere brugervejledninger næste gang"), "er gemt")
 
 		w, _ := f.store.Wave(ctx, "b3")
