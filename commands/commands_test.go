@@ -356,7 +356,8 @@ func TestUsageFollowsReason(t *testing.T) {
 func TestDanishAliasesAndCase(t *testing.T) {
 	f := newFixture(t)
 	f.ok("anna: BØLGE OPRET b4 2027-05-03 Fire")
-	f.ok("anna: bølge tilmeld b4 buf økf")
+	// A forvaltning named twice is enrolled once, not refused as enrolled.
+	wantIn(t, f.ok("anna: bølge tilmeld b4 buf økf BUF"), "BUF og ØKF er tilmeldt bølge b4 med 9 aktiviteter hver.")
 	f.ok("anna: kontakt b4/BUF @Maria")
 	f.ok("maria: FÆRDIG b4/buf opstart")
 	f.refused("maria: autorisation", "ikke en kendt kommando")

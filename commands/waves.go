@@ -167,7 +167,9 @@ func (d *Dispatcher) waveEnroll(ctx context.Context, in Input) (Reply, error) {
 		if err != nil {
 			return Reply{}, err
 		}
-		fvs = append(fvs, fv)
+		if !slices.Contains(fvs, fv) {
+			fvs = append(fvs, fv)
+		}
 	}
 	var moved []string
 	w, err := d.update(ctx, in.Args[0], func(w *wave.Wave) ([]wave.Event, error) {
