@@ -642,6 +642,7 @@ var (
 	StepUndone          = msg("%s: Trinnet »%s« er ikke længere færdigt.", "%s: The step “%s” is no longer done.")
 	StepDueSet          = msg("%s: Trinnet »%s« har nu frist %s.", "%s: The step “%s” is now due %s.")
 	StepDueUnchanged    = msg("%s: Trinnet »%s« har allerede frist %s; intet er ændret.", "%s: The step “%s” is already due %s; nothing changed.")
+	StepDueOfDone       = msg("%s: Trinnet »%s« er færdigt, så fristen ændres ikke længere.", "%s: The step “%s” is done, so its due date no longer changes.")
 	StepNoDate          = msg("ingen frist", "no date")
 	WorkflowWhich       = msg("%s er tilmeldt flere bølger (%s). Skriv hvilken, fx arbejdsgang %s", "%s is enrolled in several waves (%s). Say which, e.g. workflow %s")
 	WorkflowNotEnrolled = msg("%[1]s er ikke tilmeldt nogen bølge. KØR workflow følges sammen med forvaltningens tilmelding: bølge tilmeld ID %[1]s", "%[1]s is not enrolled in any wave. KØR workflow is followed with the forvaltning's enrolment: wave enroll ID %[1]s")
