@@ -210,7 +210,7 @@ func TestBulkPlanning(t *testing.T) {
 
 		// Moving the wave moves the template's dates; info was set by hand.
 		got = f.ok("kim: wave move b3 2027-02-08")
-		wantIn(t, got, "Bølge b3 starter nu 8. februar 2027 (før 1. februar 2027).",
+		wantIn(t, got, "Bølge b3 starter nu 8. februar 2027 i stedet for 1. februar 2027.",
 			"»Go-live – test af tilgængelighed til løsninger«: 1. februar 2027 → 8. februar 2027 (BUF og SUF)",
 			"Beholdt, fordi fristen er sat i hånden: »Informationsmøde i forvaltningen for brugere« for b3/BUF (28. januar 2027) og »Informationsmøde i forvaltningen for brugere« for b3/SUF (28. januar 2027).")
 		if strings.Contains(got, "PC'er") {
