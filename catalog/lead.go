@@ -56,6 +56,7 @@ var (
 	AuthPendingTitle   = msg("Afventer tilbagemelding på autorisationerne", "Waiting for authorization feedback")
 	AuthPendingRow     = msg("%s: bedt om %s, frist %s – %s – %s", "%s: asked %s, due %s – %s – %s")
 	AuthPendingNone    = msg("Ingen venter på tilbagemelding: alle anmodninger er besvaret.", "Nobody is waiting: every request is answered.")
+	AuthPendingNobody  = msg("Ingen venter på tilbagemelding.", "Nobody is waiting for feedback.")
 	AuthNotAsked       = msg("KS har endnu ikke bedt om tilbagemelding fra: %s.", "KS has not yet asked for feedback from: %s.")
 	DueToday           = msg("frist i dag", "due today")
 	DueIn              = plural("om %d arbejdsdag", "om %d arbejdsdage", "in %d business day", "in %d business days")

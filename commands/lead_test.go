@@ -163,6 +163,30 @@ func TestOverviewsArePaged(t *testing.T) {
 	})
 }
 
+// TestAuthPendingWhenNobodyWaits: with no request open, auth pending says
+// every request is answered only when KS has asked someone.
+func TestAuthPendingWhenNobodyWaits(t *testing.T) {
+	onStores(t, func(t *testing.T, open func() storage.Store) {
+		f := newFixtureOn(t, open())
+		for _, c := range []struct{ line, want string }{
+			{"vera: auth pending", "KS har endnu ikke bedt om tilbagemelding fra: b3/BUF og b3/SUF."},
+			{"anna: auth request b3/BUF 2027-01-27", ""},
+			{"maria: auth ok b3/BUF", ""},
+			{"vera: auth pending", "Ingen venter på tilbagemelding: alle anmodninger er besvaret.\nKS har endnu ikke bedt om tilbagemelding fra: b3/SUF."},
+		} {
+			r := f.do(c.line)
+			if got := strings.Join(r.Lines, "\n"); r.Refused || c.want != "" && got != c.want {
+				t.Errorf("%s:\n got %q\nwant %q", c.line, got, c.want)
+			}
+		}
+		f = newBareFixture(t, open())
+		f.ok("anna: wave create b1 2027-03-01")
+		if r := f.do("anna: auth pending"); strings.Join(r.Lines, "\n") != "Ingen venter på tilbagemelding." {
+			t.Errorf("auth pending without enrolments: %q", r.Lines)
+		}
+	})
+}
+
 // TestBulkPlanning: due, auth request and done for a whole wave, and
 // wave move, on each store: one write for every enrolment, and a refusal
 // of one enrolment changes none.
