@@ -100,6 +100,7 @@ var (
 	WaveMoved         = msg("Bølge %s starter nu %s i stedet for %s.", "Wave %s now starts %s instead of %s.")
 	WaveMovedLine     = msg("»%s«: %s → %s (%s)", "“%s”: %s → %s (%s)")
 	WaveMovedNone     = msg("Ingen frister flyttede: de åbne er sat i hånden.", "No date moved: the open ones are set by hand.")
+	WaveMovedNoneOpen = msg("Ingen frister flyttede: bølgen har ingen åbne frister.", "No date moved: the wave has no open dates.")
 	WaveMovedKept     = msg("Beholdt, fordi fristen er sat i hånden: %s.", "Kept, as the date was set by hand: %s.")
 	WaveMovedKeptItem = msg("»%s« for %s (%s)", "“%s” for %s (%s)")
 	WaveMoveUnchanged = msg("Bølge %s starter allerede %s; intet er ændret.", "Wave %s already starts %s; nothing changed.")

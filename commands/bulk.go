@@ -233,8 +233,12 @@ func (d *Dispatcher) waveMove(ctx context.Context, in Input) (Reply, error) {
 	for _, c := range order {
 		r.Lines = append(r.Lines, catalog.WaveMovedLine.In(in.Lang, d.activityTitle(in.Lang, c.key), day(in.Lang, c.from), day(in.Lang, c.to), catalog.List(in.Lang, fvs[c])))
 	}
-	if len(moved) == 0 {
+	switch {
+	case len(moved) > 0:
+	case len(kept) > 0:
 		r.Lines = append(r.Lines, catalog.WaveMovedNone.In(in.Lang))
+	default:
+		r.Lines = append(r.Lines, catalog.WaveMovedNoneOpen.In(in.Lang))
 	}
 	var stayed []string
 	for _, k := range kept {

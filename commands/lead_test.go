@@ -164,7 +164,8 @@ func TestOverviewsArePaged(t *testing.T) {
 }
 
 // TestAuthPendingWhenNobodyWaits: with no request open, auth pending says
-// every request is answered only when KS has asked someone.
+// every request is answered only when KS has asked someone; a wave with
+// nothing to move says so.
 func TestAuthPendingWhenNobodyWaits(t *testing.T) {
 	onStores(t, func(t *testing.T, open func() storage.Store) {
 		f := newFixtureOn(t, open())
@@ -183,6 +184,10 @@ func TestAuthPendingWhenNobodyWaits(t *testing.T) {
 		f.ok("anna: wave create b1 2027-03-01")
 		if r := f.do("anna: auth pending"); strings.Join(r.Lines, "\n") != "Ingen venter på tilbagemelding." {
 			t.Errorf("auth pending without enrolments: %q", r.Lines)
+		}
+		// Nor does wave move blame dates set by hand when there are none.
+		if r := f.do("anna: wave move b1 2027-03-08"); strings.Join(r.Lines, "\n") != "Bølge b1 starter nu 8. marts 2027 i stedet for 1. marts 2027.\nIngen frister flyttede: bølgen har ingen åbne frister." {
+			t.Errorf("wave move without enrolments: %q", r.Lines)
 		}
 	})
 }
