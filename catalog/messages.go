@@ -89,6 +89,7 @@ var (
 	LabelNext            = msg("Næste frist", "Next deadline")
 	LabelOverdue         = msg("Overskredet", "Overdue")
 	NoContact            = msg("ingen – udpeg en med: kontakt %s @person", "none – name one with: contact %s @person")
+	NoContactClosed      = msg("ingen", "none")
 	None                 = msg("intet", "nothing")
 	NoneEnrolled         = msg("ingen", "none")
 	Overdue              = msg("OVERSKREDET", "OVERDUE")

@@ -340,6 +340,29 @@ func TestClosingAWave(t *testing.T) {
 	})
 }
 
+// TestClosedWaveStatusAsksNothing: long after a wave is closed, its status
+// marks nothing overdue, names no next deadline and suggests no command
+// the closed wave refuses; status FV says which of its waves is closed.
+func TestClosedWaveStatusAsksNothing(t *testing.T) {
+	onStores(t, func(t *testing.T, open func() storage.Store) {
+		f := newFixtureOn(t, open())
+		f.ok("anna: skip b3/BUF evaluation ingen brugere i bølgen")
+		f.ok("anna: skip b3/SUF evaluation ingen brugere i bølgen")
+		f.ok("anna: wave close b3")
+		f.clock.Advance(20 * 24 * time.Hour)
+		for _, line := range []string{"vera: status b3", "vera: status b3/SUF", "vera: status BUF"} {
+			got := f.ok(line)
+			for _, bad := range []string{"OVERSKREDET", "Overskredet", "Næste frist", "udpeg en med"} {
+				if strings.Contains(got, bad) {
+					t.Errorf("%s shows %q for a closed wave: %s", line, bad, got)
+				}
+			}
+		}
+		wantIn(t, f.ok("vera: status BUF"), `"Label":"Lukket","Value":"20. januar 2027 af @anna"`)
+		wantIn(t, f.ok("vera: status b3/SUF"), `"Label":"Kontaktperson","Value":"ingen"`, `"Label":"Lukket","Value":"20. januar 2027 af @anna"`)
+	})
+}
+
 // TestReportRounds: the close-out report reads the authorization rounds
 // from the audit trail: a request replaced before an answer is one round;
 // after applying, a new request is a second.
