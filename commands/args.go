@@ -156,9 +156,10 @@ func (d *Dispatcher) open(w *wave.Wave) error {
 
 // updateClosedToo changes a wave, closed or not, refusing unknown ids: for
 // what a closed wave still takes (an evaluation note, a channel leaving)
-// and for renaming a person everywhere.
+// and for renaming a person everywhere. Like wave, it reads the id in any
+// case.
 func (d *Dispatcher) updateClosedToo(ctx context.Context, id string, change storage.WaveChange) (wave.Wave, error) {
-	w, err := d.cfg.Store.UpdateWave(ctx, id, change)
+	w, err := d.cfg.Store.UpdateWave(ctx, strings.ToLower(id), change)
 	if errors.Is(err, storage.ErrNotFound) {
 		return wave.Wave{}, refuse(catalog.UnknownWave, typed(id))
 	}

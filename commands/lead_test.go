@@ -253,6 +253,27 @@ func TestBulkPlanning(t *testing.T) {
 	})
 }
 
+// TestWaveIDInAnyCase: a wave's id is read in any case, as in status and
+// ID/FV, also by the commands that change a whole wave.
+func TestWaveIDInAnyCase(t *testing.T) {
+	onStores(t, func(t *testing.T, open func() storage.Store) {
+		f := newFixtureOn(t, open())
+		for _, c := range []struct{ line, want string }{
+			{"kim: due B3 info 2027-01-28", "Bølge b3: »Informationsmøde i forvaltningen for brugere« har nu frist 28. januar 2027 for BUF og SUF."},
+			{"kim: auth request B3 2027-01-27", "Bølge b3: KS har bedt BUF og SUF om tilbagemelding"},
+			{"kim: done B3 pc", "Bølge b3: KS' del af »Sikre korrekt opsætning af PC'er« er bekræftet for BUF og SUF."},
+			{"kim: wave move B3 2027-02-08", "Bølge b3 starter nu 8. februar 2027"},
+			{"anna: wave enroll B3 KFF", "KFF er tilmeldt bølge b3"},
+			{"anna: skip b3/BUF evaluation ingen brugere", "sprunget over"},
+			{"anna: skip b3/SUF evaluation ingen brugere", "sprunget over"},
+			{"anna: skip b3/KFF evaluation ingen brugere", "sprunget over"},
+			{"anna: wave close B3", "Bølge b3 er lukket."},
+		} {
+			wantIn(t, f.ok(c.line), c.want)
+		}
+	})
+}
+
 // TestClosedActivitiesKeepTheirDates: a done or skipped activity keeps
 // the date it was planned for, which the close-out report sets beside the
 // day it was done: due and eval refuse it for one enrolment, and due for
