@@ -80,7 +80,7 @@ var (
 // Planning a whole wave at once.
 var (
 	ArgWaveRef        = placeholder("ID[/FV]", "ID[/FV]")
-	BulkRefused       = msg("%s Intet er ændret for bølgens forvaltninger.", "%s Nothing was changed for any forvaltning of the wave.")
+	BulkRefused       = msg("Intet er ændret for nogen af bølgens forvaltninger. %s", "Nothing was changed for any forvaltning of the wave. %s")
 	NoEnrolmentsYet   = msg("Ingen forvaltninger er tilmeldt bølge %s endnu; intet er ændret.", "No forvaltning is enrolled in wave %s yet; nothing changed.")
 	DueSetAll         = msg("Bølge %s: »%s« har nu frist %s for %s.", "Wave %s: “%s” is now due %s for %s.")
 	DueUnchangedAll   = msg("Bølge %s: »%s« har allerede frist %s for alle tilmeldte; intet er ændret.", "Wave %s: “%s” is already due %s for every enrolment; nothing changed.")
