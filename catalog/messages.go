@@ -596,6 +596,7 @@ var (
 	SkipShared      = msg("»%s« er fælles for KS og forvaltningen: kun KS (admin, ks) må springe den over.", "“%s” is shared by KS and the forvaltning: only KS (admin, ks) may skip it.")
 	AuthDoneByApply = msg("»%s« bliver færdig, når KS har tildelt autorisationerne efter forvaltningens tilbagemelding: autorisation anmod, så autorisation ok eller ret, og til sidst autorisation udført %s.", "“%s” is done when KS has applied the authorizations the forvaltning reported: auth request, then auth ok or fix, and finally auth applied %s.")
 	AuthReplaced    = msg("Den åbne anmodning med frist %s er erstattet af denne; den står fortsat i loggen.", "The open request due %s is replaced by this one; it stays in the log.")
+	AuthReplacedAll = msg("For %s er den åbne anmodning erstattet af denne; den gamle står fortsat i loggen.", "For %s, the open request is replaced by this one; the old one stays in the log.")
 	AuthAfterGoLive = msg("%s: Fristen for tilbagemeldingen skal ligge før go-live (%s), så brugerne har de rigtige autorisationer, når løsningerne åbner.", "%s: The feedback must be due before go-live (%s), so the users have the right authorizations when the solutions open.")
 	GoLiveAfterAuth = msg("%s: Go-live skal ligge efter fristen for tilbagemeldingen på autorisationerne (%s).", "%s: Go-live must come after the authorization feedback deadline (%s).")
 	NotBusinessDay  = msg("%s er en %s og ikke en arbejdsdag. Vælg en arbejdsdag, fx %s.", "%s is a %s, not a business day. Pick a business day, e.g. %s.")

@@ -87,14 +87,14 @@ func (d *Dispatcher) dueAll(ctx context.Context, in Input, id, key string, due w
 // authRequestAll asks every enrolled forvaltning of a wave for its
 // authorization feedback by one date. Enrolments whose authorizations are
 // applied or skipped already are left out and named; one already asked
-// for that date is left as it is.
+// for that date is left as it is; open requests it replaces are named.
 func (d *Dispatcher) authRequestAll(ctx context.Context, in Input, id string, due wave.Date) (Reply, error) {
 	if err := d.deadline(in.Now, due); err != nil {
 		return Reply{}, err
 	}
-	var asked, skipped, noContact []string
+	var asked, replaced, skipped, noContact []string
 	w, err := d.update(ctx, id, func(w *wave.Wave) ([]wave.Event, error) {
-		asked, skipped, noContact = nil, nil, nil
+		asked, replaced, skipped, noContact = nil, nil, nil, nil
 		evs, err := eachEnrolment(w, func(e *wave.Enrolment) ([]wave.Event, error) {
 			if a, err := e.Activity(wave.AuthActivity); err == nil && a.Status.Closed() {
 				skipped = append(skipped, e.FV)
@@ -103,11 +103,14 @@ func (d *Dispatcher) authRequestAll(ctx context.Context, in Input, id string, du
 			if a := e.Auth; a != nil && a.State == wave.AuthRequested && a.Due == due {
 				return nil, nil
 			}
-			ev, _, err := d.requestAuthIn(in, w, e, due)
+			ev, old, err := d.requestAuthIn(in, w, e, due)
 			if err != nil {
 				return nil, err
 			}
 			asked = append(asked, e.FV)
+			if old != nil {
+				replaced = append(replaced, e.FV)
+			}
 			if len(e.Contacts) == 0 {
 				noContact = append(noContact, w.ID+"/"+e.FV)
 			}
@@ -122,6 +125,9 @@ func (d *Dispatcher) authRequestAll(ctx context.Context, in Input, id string, du
 		return Reply{}, err
 	}
 	r := Reply{Lines: []string{catalog.AuthRequestedAll.In(in.Lang, w.ID, catalog.List(in.Lang, asked), day(in.Lang, due))}}
+	if len(replaced) > 0 {
+		r.Lines = append(r.Lines, catalog.AuthReplacedAll.In(in.Lang, catalog.List(in.Lang, replaced)))
+	}
 	if len(skipped) > 0 {
 		r.Lines = append(r.Lines, catalog.AuthRequestSkip.In(in.Lang, catalog.List(in.Lang, skipped)))
 	}

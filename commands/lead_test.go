@@ -223,7 +223,7 @@ func TestBulkPlanning(t *testing.T) {
 
 		got := f.ok("kim: auth request b3 2027-01-29")
 		wantIn(t, got, "Bølge b3: KS har bedt BUF og SUF om tilbagemelding på autorisationerne senest 29. januar 2027.",
-			"Bemærk: b3/SUF har ingen kontaktperson")
+			"For BUF er den åbne anmodning erstattet af denne; den gamle står fortsat i loggen.", "Bemærk: b3/SUF har ingen kontaktperson")
 		f.ok("maria: auth ok b3/BUF")
 		// The refusal of one enrolment ends with a command, so it comes last.
 		f.unchangedBy("kim: auth request b3 2027-01-28", "Intet er ændret for nogen af bølgens forvaltninger. b3/BUF: Tilbagemeldingen er modtaget, men autorisationerne er ikke tildelt endnu. Tildel dem først med: autorisation udført b3/BUF")
