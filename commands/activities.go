@@ -224,12 +224,17 @@ func (d *Dispatcher) setDue(ctx context.Context, in Input, r ref, key string, du
 
 // dueIn gives activity key of enrolment e the date due, set by hand so
 // moving the wave keeps it, and returns its event; none when it has that
-// date already. Go-live stays after an open request's feedback deadline.
-// A new evaluation date is a milestone.
+// date already. A done or skipped activity keeps the date it was planned
+// for, which the close-out report compares with the day it was done.
+// Go-live stays after an open request's feedback deadline. A new
+// evaluation date is a milestone.
 func (d *Dispatcher) dueIn(in Input, w *wave.Wave, e *wave.Enrolment, key string, due wave.Date) ([]wave.Event, error) {
 	a, err := e.Activity(key)
 	if err != nil {
 		return nil, d.unknownActivity(key)
+	}
+	if a.Status.Closed() {
+		return nil, refuse(catalog.DueOfClosed, w.ID+"/"+e.FV, d.activityTitle(in.Lang, key), statusName[a.Status])
 	}
 	before := a.Due
 	if before == due {

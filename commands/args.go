@@ -137,18 +137,29 @@ func (d *Dispatcher) enrolment(ctx context.Context, r ref) (wave.Wave, *wave.Enr
 // wave is kept as it was closed.
 func (d *Dispatcher) update(ctx context.Context, id string, change storage.WaveChange) (wave.Wave, error) {
 	return d.updateClosedToo(ctx, id, func(w *wave.Wave) ([]wave.Event, error) {
-		if w.IsClosed() {
-			return nil, refuse(catalog.WaveIsClosed, w.ID, dayArg(d.cfg.Calendar.Today(w.Closed.At)))
+		if err := d.open(w); err != nil {
+			return nil, err
 		}
 		return change(w)
 	})
 }
 
+// open refuses a closed wave, saying when it was closed; a command that
+// does something before its update (creates a person it names) asks
+// first.
+func (d *Dispatcher) open(w *wave.Wave) error {
+	if w.IsClosed() {
+		return refuse(catalog.WaveIsClosed, w.ID, dayArg(d.cfg.Calendar.Today(w.Closed.At)))
+	}
+	return nil
+}
+
 // updateClosedToo changes a wave, closed or not, refusing unknown ids: for
 // what a closed wave still takes (an evaluation note, a channel leaving)
-// and for renaming a person everywhere.
+// and for renaming a person everywhere. Like wave, it reads the id in any
+// case.
 func (d *Dispatcher) updateClosedToo(ctx context.Context, id string, change storage.WaveChange) (wave.Wave, error) {
-	w, err := d.cfg.Store.UpdateWave(ctx, id, change)
+	w, err := d.cfg.Store.UpdateWave(ctx, strings.ToLower(id), change)
 	if errors.Is(err, storage.ErrNotFound) {
 		return wave.Wave{}, refuse(catalog.UnknownWave, typed(id))
 	}

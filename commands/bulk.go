@@ -41,23 +41,35 @@ func eachEnrolment(w *wave.Wave, change func(e *wave.Enrolment) ([]wave.Event, e
 	return evs, nil
 }
 
-// dueAll gives an activity one date in every enrolment of a wave.
+// dueAll gives an activity one date in every enrolment of a wave where it
+// is open; enrolments where it is done or skipped keep their date and are
+// named.
 func (d *Dispatcher) dueAll(ctx context.Context, in Input, id, key string, due wave.Date) (Reply, error) {
 	if err := d.deadline(in.Now, due); err != nil {
 		return Reply{}, err
 	}
 	title := d.activityTitle(in.Lang, key)
-	var changed []string
+	var changed, closed []string
 	w, err := d.update(ctx, id, func(w *wave.Wave) ([]wave.Event, error) {
-		changed = nil
+		changed, closed = nil, nil
 		evs, err := eachEnrolment(w, func(e *wave.Enrolment) ([]wave.Event, error) {
+			if a, err := e.Activity(key); err == nil && a.Status.Closed() {
+				closed = append(closed, e.FV)
+				return nil, nil
+			}
 			evs, err := d.dueIn(in, w, e, key, due)
 			if len(evs) > 0 {
 				changed = append(changed, e.FV)
 			}
 			return evs, err
 		})
-		if err == nil && len(evs) == 0 {
+		switch {
+		case err != nil || len(evs) > 0:
+		case len(closed) == len(w.Enrolments):
+			err = refuse(catalog.DueAllClosed, w.ID, title)
+		case len(closed) > 0:
+			err = unchanged(catalog.DueUnchangedOpen.In(in.Lang, w.ID, title, day(in.Lang, due), catalog.List(in.Lang, closed)))
+		default:
 			err = unchanged(catalog.DueUnchangedAll.In(in.Lang, w.ID, title, day(in.Lang, due)))
 		}
 		return evs, err
@@ -65,20 +77,24 @@ func (d *Dispatcher) dueAll(ctx context.Context, in Input, id, key string, due w
 	if err != nil {
 		return Reply{}, err
 	}
-	return Reply{Lines: []string{catalog.DueSetAll.In(in.Lang, w.ID, title, day(in.Lang, due), catalog.List(in.Lang, changed))}}, nil
+	r := Reply{Lines: []string{catalog.DueSetAll.In(in.Lang, w.ID, title, day(in.Lang, due), catalog.List(in.Lang, changed))}}
+	if len(closed) > 0 {
+		r.Lines = append(r.Lines, catalog.DueClosedLeft.In(in.Lang, catalog.List(in.Lang, closed)))
+	}
+	return r, nil
 }
 
 // authRequestAll asks every enrolled forvaltning of a wave for its
 // authorization feedback by one date. Enrolments whose authorizations are
 // applied or skipped already are left out and named; one already asked
-// for that date is left as it is.
+// for that date is left as it is; open requests it replaces are named.
 func (d *Dispatcher) authRequestAll(ctx context.Context, in Input, id string, due wave.Date) (Reply, error) {
 	if err := d.deadline(in.Now, due); err != nil {
 		return Reply{}, err
 	}
-	var asked, skipped, noContact []string
+	var asked, replaced, skipped, noContact []string
 	w, err := d.update(ctx, id, func(w *wave.Wave) ([]wave.Event, error) {
-		asked, skipped, noContact = nil, nil, nil
+		asked, replaced, skipped, noContact = nil, nil, nil, nil
 		evs, err := eachEnrolment(w, func(e *wave.Enrolment) ([]wave.Event, error) {
 			if a, err := e.Activity(wave.AuthActivity); err == nil && a.Status.Closed() {
 				skipped = append(skipped, e.FV)
@@ -87,11 +103,14 @@ func (d *Dispatcher) authRequestAll(ctx context.Context, in Input, id string, du
 			if a := e.Auth; a != nil && a.State == wave.AuthRequested && a.Due == due {
 				return nil, nil
 			}
-			ev, _, err := d.requestAuthIn(in, w, e, due)
+			ev, old, err := d.requestAuthIn(in, w, e, due)
 			if err != nil {
 				return nil, err
 			}
 			asked = append(asked, e.FV)
+			if old != nil {
+				replaced = append(replaced, e.FV)
+			}
 			if len(e.Contacts) == 0 {
 				noContact = append(noContact, w.ID+"/"+e.FV)
 			}
@@ -106,6 +125,9 @@ func (d *Dispatcher) authRequestAll(ctx context.Context, in Input, id string, du
 		return Reply{}, err
 	}
 	r := Reply{Lines: []string{catalog.AuthRequestedAll.In(in.Lang, w.ID, catalog.List(in.Lang, asked), day(in.Lang, due))}}
+	if len(replaced) > 0 {
+		r.Lines = append(r.Lines, catalog.AuthReplacedAll.In(in.Lang, catalog.List(in.Lang, replaced)))
+	}
 	if len(skipped) > 0 {
 		r.Lines = append(r.Lines, catalog.AuthRequestSkip.In(in.Lang, catalog.List(in.Lang, skipped)))
 	}
@@ -217,8 +239,12 @@ func (d *Dispatcher) waveMove(ctx context.Context, in Input) (Reply, error) {
 	for _, c := range order {
 		r.Lines = append(r.Lines, catalog.WaveMovedLine.In(in.Lang, d.activityTitle(in.Lang, c.key), day(in.Lang, c.from), day(in.Lang, c.to), catalog.List(in.Lang, fvs[c])))
 	}
-	if len(moved) == 0 {
+	switch {
+	case len(moved) > 0:
+	case len(kept) > 0:
 		r.Lines = append(r.Lines, catalog.WaveMovedNone.In(in.Lang))
+	default:
+		r.Lines = append(r.Lines, catalog.WaveMovedNoneOpen.In(in.Lang))
 	}
 	var stayed []string
 	for _, k := range kept {

@@ -163,6 +163,35 @@ func TestOverviewsArePaged(t *testing.T) {
 	})
 }
 
+// TestAuthPendingWhenNobodyWaits: with no request open, auth pending says
+// every request is answered only when KS has asked someone; a wave with
+// nothing to move says so.
+func TestAuthPendingWhenNobodyWaits(t *testing.T) {
+	onStores(t, func(t *testing.T, open func() storage.Store) {
+		f := newFixtureOn(t, open())
+		for _, c := range []struct{ line, want string }{
+			{"vera: auth pending", "KS har endnu ikke bedt om tilbagemelding fra: b3/BUF og b3/SUF."},
+			{"anna: auth request b3/BUF 2027-01-27", ""},
+			{"maria: auth ok b3/BUF", ""},
+			{"vera: auth pending", "Ingen venter på tilbagemelding: alle anmodninger er besvaret.\nKS har endnu ikke bedt om tilbagemelding fra: b3/SUF."},
+		} {
+			r := f.do(c.line)
+			if got := strings.Join(r.Lines, "\n"); r.Refused || c.want != "" && got != c.want {
+				t.Errorf("%s:\n got %q\nwant %q", c.line, got, c.want)
+			}
+		}
+		f = newBareFixture(t, open())
+		f.ok("anna: wave create b1 2027-03-01")
+		if r := f.do("anna: auth pending"); strings.Join(r.Lines, "\n") != "Ingen venter på tilbagemelding." {
+			t.Errorf("auth pending without enrolments: %q", r.Lines)
+		}
+		// Nor does wave move blame dates set by hand when there are none.
+		if r := f.do("anna: wave move b1 2027-03-08"); strings.Join(r.Lines, "\n") != "Bølge b1 starter nu 8. marts 2027 i stedet for 1. marts 2027.\nIngen frister flyttede: bølgen har ingen åbne frister." {
+			t.Errorf("wave move without enrolments: %q", r.Lines)
+		}
+	})
+}
+
 // TestBulkPlanning: due, auth request and done for a whole wave, and
 // wave move, on each store: one write for every enrolment, and a refusal
 // of one enrolment changes none.
@@ -190,13 +219,14 @@ func TestBulkPlanning(t *testing.T) {
 
 		// One enrolment's refusal stops all: BUF's feedback is due on the 28th.
 		f.ok("kim: auth request b3/BUF 2027-01-28")
-		f.unchangedBy("kim: due b3 golive 2027-01-27", "b3/BUF: Go-live skal ligge efter fristen for tilbagemeldingen på autorisationerne (28. januar 2027). Intet er ændret for bølgens forvaltninger.")
+		f.unchangedBy("kim: due b3 golive 2027-01-27", "Intet er ændret for nogen af bølgens forvaltninger. b3/BUF: Go-live skal ligge efter fristen for tilbagemeldingen på autorisationerne (28. januar 2027).")
 
 		got := f.ok("kim: auth request b3 2027-01-29")
 		wantIn(t, got, "Bølge b3: KS har bedt BUF og SUF om tilbagemelding på autorisationerne senest 29. januar 2027.",
-			"Bemærk: b3/SUF har ingen kontaktperson")
+			"For BUF er den åbne anmodning erstattet af denne; den gamle står fortsat i loggen.", "Bemærk: b3/SUF har ingen kontaktperson")
 		f.ok("maria: auth ok b3/BUF")
-		f.unchangedBy("kim: auth request b3 2027-01-28", "b3/BUF: Tilbagemeldingen er modtaget, men autorisationerne er ikke tildelt endnu.")
+		// The refusal of one enrolment ends with a command, so it comes last.
+		f.unchangedBy("kim: auth request b3 2027-01-28", "Intet er ændret for nogen af bølgens forvaltninger. b3/BUF: Tilbagemeldingen er modtaget, men autorisationerne er ikke tildelt endnu. Tildel dem først med: autorisation udført b3/BUF")
 		f.ok("kim: auth applied b3/BUF")
 		wantIn(t, f.ok("kim: autorisation anmod b3 2027-01-28"), "KS har bedt SUF om", "Ikke spurgt, fordi autorisationerne allerede er tildelt eller sprunget over: BUF.")
 
@@ -210,7 +240,7 @@ func TestBulkPlanning(t *testing.T) {
 
 		// Moving the wave moves the template's dates; info was set by hand.
 		got = f.ok("kim: wave move b3 2027-02-08")
-		wantIn(t, got, "Bølge b3 starter nu 8. februar 2027 (tidligere 1. februar 2027).",
+		wantIn(t, got, "Bølge b3 starter nu 8. februar 2027 i stedet for 1. februar 2027.",
 			"»Go-live – test af tilgængelighed til løsninger«: 1. februar 2027 → 8. februar 2027 (BUF og SUF)",
 			"Beholdt, fordi fristen er sat i hånden: »Informationsmøde i forvaltningen for brugere« for b3/BUF (28. januar 2027) og »Informationsmøde i forvaltningen for brugere« for b3/SUF (28. januar 2027).")
 		if strings.Contains(got, "PC'er") {
@@ -218,9 +248,65 @@ func TestBulkPlanning(t *testing.T) {
 		}
 		wantIn(t, f.ok("kim: bølge flyt b3 08-02-2027"), "starter allerede 8. februar 2027; intet er ændret")
 		f.ok("kim: auth request b3/SUF 2027-02-05")
-		f.unchangedBy("kim: wave move b3 2027-02-01", "b3/SUF: Go-live skal ligge efter fristen for tilbagemeldingen på autorisationerne (5. februar 2027). Intet er ændret")
+		f.unchangedBy("kim: wave move b3 2027-02-01", "Intet er ændret for nogen af bølgens forvaltninger. b3/SUF: Go-live skal ligge efter fristen for tilbagemeldingen på autorisationerne (5. februar 2027).")
 		f.unchangedBy("maria: wave move b3 2027-02-15", "KS")
 		f.unchangedBy("kim: wave move b3 2027-01-19", "allerede passeret")
+	})
+}
+
+// TestWaveIDInAnyCase: a wave's id is read in any case, as in status and
+// ID/FV, also by the commands that change a whole wave.
+func TestWaveIDInAnyCase(t *testing.T) {
+	onStores(t, func(t *testing.T, open func() storage.Store) {
+		f := newFixtureOn(t, open())
+		for _, c := range []struct{ line, want string }{
+			{"kim: due B3 info 2027-01-28", "Bølge b3: »Informationsmøde i forvaltningen for brugere« har nu frist 28. januar 2027 for BUF og SUF."},
+			{"kim: auth request B3 2027-01-27", "Bølge b3: KS har bedt BUF og SUF om tilbagemelding"},
+			{"kim: done B3 pc", "Bølge b3: KS' del af »Sikre korrekt opsætning af PC'er« er bekræftet for BUF og SUF."},
+			{"kim: wave move B3 2027-02-08", "Bølge b3 starter nu 8. februar 2027"},
+			{"anna: wave enroll B3 KFF", "KFF er tilmeldt bølge b3"},
+			{"anna: skip b3/BUF evaluation ingen brugere", "sprunget over"},
+			{"anna: skip b3/SUF evaluation ingen brugere", "sprunget over"},
+			{"anna: skip b3/KFF evaluation ingen brugere", "sprunget over"},
+			{"anna: wave close B3", "Bølge b3 er lukket."},
+		} {
+			wantIn(t, f.ok(c.line), c.want)
+		}
+	})
+}
+
+// TestClosedActivitiesKeepTheirDates: a done or skipped activity keeps
+// the date it was planned for, which the close-out report sets beside the
+// day it was done: due and eval refuse it for one enrolment, and due for
+// a whole wave leaves it out and names where.
+func TestClosedActivitiesKeepTheirDates(t *testing.T) {
+	onStores(t, func(t *testing.T, open func() storage.Store) {
+		f := newFixtureOn(t, open())
+		ctx := context.Background()
+		f.ok("anna: contact b3/SUF @sven")
+		f.ok("anna: done b3 pc")
+		f.ok("maria: training b3/BUF nej ingen behov")
+		f.ok("anna: skip b3/SUF evaluation ingen brugere i bølgen")
+		for _, c := range []struct{ line, want string }{
+			{"kim: due b3/BUF pc 2027-01-29", "b3/BUF: »Sikre korrekt opsætning af PC'er« har status færdig, så fristen ændres ikke længere."},
+			{"kim: frist b3/BUF uddannelse 2027-01-29", "b3/BUF: »Uddannelse af brugere« har status sprunget over, så fristen ændres ikke længere."},
+			{"kim: eval b3/SUF 2027-03-01", "b3/SUF: »Evaluering« har status sprunget over, så fristen ændres ikke længere."},
+			{"sven: eval b3/SUF 2027-03-01", "b3/SUF: »Evaluering« har status sprunget over"},
+			{"kim: due b3 pc 2027-01-29", "Bølge b3: »Sikre korrekt opsætning af PC'er« er færdig eller sprunget over for alle tilmeldte, så ingen frist er ændret."},
+		} {
+			f.unchangedBy(c.line, c.want)
+		}
+		wantIn(t, f.ok("kim: due b3 training 2027-01-29"), "Bølge b3: »Uddannelse af brugere« har nu frist 29. januar 2027 for SUF.",
+			"Ikke ændret, fordi aktiviteten er færdig eller sprunget over: BUF.")
+		wantIn(t, f.ok("kim: due b3 training 2027-01-29"), "Bølge b3: »Uddannelse af brugere« har allerede frist 29. januar 2027, hvor den er åben, og er færdig eller sprunget over for BUF; intet er ændret.")
+		w, _ := f.store.Wave(ctx, "b3")
+		for _, e := range w.Enrolments {
+			for _, a := range e.Activities {
+				if a.Status.Closed() && a.DueByHand {
+					t.Errorf("%s %s is %v and got a new date: %s", e.FV, a.Key, a.Status, a.Due)
+				}
+			}
+		}
 	})
 }
 
@@ -251,6 +337,8 @@ func TestClosingAWave(t *testing.T) {
 		f.unchangedBy("anna: done b3/BUF pc", "Bølge b3 blev lukket 20. januar 2027 og ændres ikke længere.")
 		f.unchangedBy("kim: due b3 info 2027-02-10", "blev lukket")
 		f.unchangedBy("maria: auth ok b3/BUF", "blev lukket")
+		f.unchangedBy("anna: contact b3/BUF @nobody", "blev lukket")
+		f.unchangedBy("maria: kontakt b3/BUF sæt @nobody", "blev lukket")
 		wantIn(t, f.ok("maria: eval note b3/BUF flere brugervejledninger næste gang"), "er gemt")
 
 		w, _ := f.store.Wave(ctx, "b3")
@@ -271,6 +359,29 @@ func TestClosingAWave(t *testing.T) {
 		if _, err := f.d.CloseOut(ctx, "b9"); err == nil {
 			t.Error("the report of an unknown wave")
 		}
+	})
+}
+
+// TestClosedWaveStatusAsksNothing: long after a wave is closed, its status
+// marks nothing overdue, names no next deadline and suggests no command
+// the closed wave refuses; status FV says which of its waves is closed.
+func TestClosedWaveStatusAsksNothing(t *testing.T) {
+	onStores(t, func(t *testing.T, open func() storage.Store) {
+		f := newFixtureOn(t, open())
+		f.ok("anna: skip b3/BUF evaluation ingen brugere i bølgen")
+		f.ok("anna: skip b3/SUF evaluation ingen brugere i bølgen")
+		f.ok("anna: wave close b3")
+		f.clock.Advance(20 * 24 * time.Hour)
+		for _, line := range []string{"vera: status b3", "vera: status b3/SUF", "vera: status BUF"} {
+			got := f.ok(line)
+			for _, bad := range []string{"OVERSKREDET", "Overskredet", "Næste frist", "udpeg en med"} {
+				if strings.Contains(got, bad) {
+					t.Errorf("%s shows %q for a closed wave: %s", line, bad, got)
+				}
+			}
+		}
+		wantIn(t, f.ok("vera: status BUF"), `"Label":"Lukket","Value":"20. januar 2027 af @anna"`)
+		wantIn(t, f.ok("vera: status b3/SUF"), `"Label":"Kontaktperson","Value":"ingen"`, `"Label":"Lukket","Value":"20. januar 2027 af @anna"`)
 	})
 }
 

@@ -252,9 +252,11 @@ func (d *Dispatcher) authPending(ctx context.Context, in Input) (Reply, error) {
 	}
 	var items []pending
 	var notAsked []string
+	asked := false
 	for _, w := range waves {
 		for _, e := range w.Enrolments {
 			ref := w.ID + "/" + e.FV
+			asked = asked || e.Auth != nil
 			switch a := e.Auth; {
 			case a == nil:
 				if act, err := e.Activity(wave.AuthActivity); err == nil && !act.Status.Closed() {
@@ -276,8 +278,12 @@ func (d *Dispatcher) authPending(ctx context.Context, in Input) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	if len(items) == 0 {
+	switch {
+	case len(items) > 0:
+	case asked:
 		r.Lines = []string{catalog.AuthPendingNone.In(in.Lang)}
+	case len(notAsked) == 0:
+		r.Lines = []string{catalog.AuthPendingNobody.In(in.Lang)}
 	}
 	if len(notAsked) > 0 && len(r.Actions) == 0 {
 		r.Lines = append(r.Lines, catalog.AuthNotAsked.In(in.Lang, catalog.List(in.Lang, notAsked)))

@@ -291,6 +291,7 @@ func TestWorkflowInOrder(t *testing.T) {
 			{line: "vera: log BUF", want: "@maria b3/BUF: ændrede fristen for trinnet »Aflevere udfyldt autorisationsskabelon til Brugeradministrationen«: 2027-01-27"},
 			{line: "maria: workflow BUF done deliver", want: "er færdigt"},
 			{line: "kim: workflow BUF done authorize", want: "b3/BUF: Trinnet »Autorisere brugere til workflow« er færdigt."},
+			{line: "kim: workflow BUF due group 2027-01-29", want: "b3/BUF: Trinnet »Nedsættelse af central arbejdsgruppe« er færdigt, så fristen ændres ikke længere.", refused: true},
 			{line: "anna: wave create b4 2027-03-01", want: "Bølge b4"},
 			{line: "anna: wave enroll b4 BUF", want: "BUF er tilmeldt"},
 			{line: "maria: workflow BUF", want: "BUF er tilmeldt flere bølger (b3/BUF, b4/BUF). Skriv hvilken, fx arbejdsgang b3/BUF", refused: true},

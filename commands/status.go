@@ -34,8 +34,7 @@ func (d *Dispatcher) status(ctx context.Context, in Input) (Reply, error) {
 			Fields: []Field{{catalog.LabelStart.In(in.Lang), day(in.Lang, w.Start)}, {catalog.LabelLead.In(in.Lang), mentions(in.Lang, w.Lead)}},
 		}
 		if w.IsClosed() {
-			r.Fields = append(r.Fields, Field{catalog.LabelClosed.In(in.Lang),
-				catalog.ClosedOnBy.In(in.Lang, day(in.Lang, d.cfg.Calendar.Today(w.Closed.At)), mentions(in.Lang, w.Closed.By))})
+			r.Fields = append(r.Fields, Field{catalog.LabelClosed.In(in.Lang), d.closedText(in.Lang, w)})
 		}
 		if len(w.Enrolments) == 0 {
 			r.Lines = []string{catalog.NoEnrolments.In(in.Lang, w.ID)}
@@ -58,6 +57,10 @@ func (d *Dispatcher) status(ctx context.Context, in Input) (Reply, error) {
 	}
 	s := d.enrolmentSection(in.Lang, w, *e, today)
 	r := Reply{Title: catalog.EnrolmentTitle.In(in.Lang, ref, w.Name), Progress: s.Progress, Fields: s.Fields}
+	if w.IsClosed() {
+		r.Fields = append(r.Fields, Field{catalog.LabelClosed.In(in.Lang), d.closedText(in.Lang, w)})
+		today = wave.Date{} // nothing is overdue in a closed wave
+	}
 	for _, a := range byDue(e.Activities) {
 		r.Lines = append(r.Lines, activityLine(in.Lang, *e, a, today))
 	}
@@ -92,8 +95,12 @@ func (d *Dispatcher) statusFV(ctx context.Context, in Input, fv string, today wa
 		if err != nil {
 			return Reply{}, err
 		}
-		r.Sections = append(r.Sections, d.enrolmentSection(in.Lang, w, *e, today),
-			d.trackSection(in.Lang, ref{wave: w.ID, fv: fv}, track, today))
+		s, asOf := d.enrolmentSection(in.Lang, w, *e, today), today
+		if w.IsClosed() {
+			s.Fields = append(s.Fields, Field{catalog.LabelClosed.In(in.Lang), d.closedText(in.Lang, w)})
+			asOf = wave.Date{} // nothing is overdue in a closed wave
+		}
+		r.Sections = append(r.Sections, s, d.trackSection(in.Lang, ref{wave: w.ID, fv: fv}, track, asOf))
 	}
 	if len(r.Sections) == 0 {
 		r.Lines = []string{catalog.WorkflowNotEnrolled.In(in.Lang, fv)}
@@ -141,6 +148,11 @@ func (d *Dispatcher) statusAll(ctx context.Context, in Input, today wave.Date) (
 	return r, nil
 }
 
+// closedText says when closed wave w was closed and by whom.
+func (d *Dispatcher) closedText(lang string, w wave.Wave) string {
+	return catalog.ClosedOnBy.In(lang, day(lang, d.cfg.Calendar.Today(w.Closed.At)), mentions(lang, w.Closed.By))
+}
+
 // active reports whether a wave still has work: it is not closed, and has
 // no enrolments yet or an open activity somewhere.
 func active(w wave.Wave) bool {
@@ -159,12 +171,27 @@ func active(w wave.Wave) bool {
 }
 
 // enrolmentSection summarises one enrolment: progress, contact, the
-// authorization feedback, the next deadline and what is overdue.
+// authorization feedback, the next deadline and what is overdue. A closed
+// wave has no deadlines left and takes no new contact.
 func (d *Dispatcher) enrolmentSection(lang string, w wave.Wave, e wave.Enrolment, today wave.Date) Section {
 	ref := w.ID + "/" + e.FV
 	contacts := mentions(lang, e.Contacts...)
-	if len(e.Contacts) == 0 {
+	switch {
+	case len(e.Contacts) > 0:
+	case w.IsClosed():
+		contacts = catalog.NoContactClosed.In(lang)
+	default:
 		contacts = catalog.NoContact.In(lang, ref)
+	}
+	if w.IsClosed() {
+		return Section{
+			Title:    ref,
+			Progress: progress(lang, e),
+			Fields: []Field{
+				{catalog.LabelContacts.In(lang, max(len(e.Contacts), 1)), contacts},
+				{catalog.LabelAuth.In(lang), authText(lang, e.Auth, d.cfg.Calendar.Today(w.Closed.At))},
+			},
+		}
 	}
 	overdue := catalog.None.In(lang)
 	if od := e.Overdue(today); len(od) > 0 {

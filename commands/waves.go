@@ -167,7 +167,9 @@ func (d *Dispatcher) waveEnroll(ctx context.Context, in Input) (Reply, error) {
 		if err != nil {
 			return Reply{}, err
 		}
-		fvs = append(fvs, fv)
+		if !slices.Contains(fvs, fv) {
+			fvs = append(fvs, fv)
+		}
 	}
 	var moved []string
 	w, err := d.update(ctx, in.Args[0], func(w *wave.Wave) ([]wave.Event, error) {
@@ -243,12 +245,15 @@ func (d *Dispatcher) contact(ctx context.Context, in Input) (Reply, error) {
 	if len(words) == 0 {
 		return Reply{}, refuse(catalog.MissingArg, argName(catalog.ArgPeople))
 	}
-	_, e, err := d.enrolment(ctx, r)
+	w, e, err := d.enrolment(ctx, r)
 	if err != nil {
 		return Reply{}, err
 	}
 	if !AdminOrContact.allows(in.Me, e) {
 		return Reply{}, refuse(catalog.NotAllowed, AdminOrContact.who())
+	}
+	if err := d.open(&w); err != nil {
+		return Reply{}, err
 	}
 	var named []string
 	for _, m := range words {

@@ -210,12 +210,16 @@ func (d *Dispatcher) stepUndo(in Input, w *wave.Wave, e *wave.Enrolment, r ref, 
 		Before: fmt.Sprint(wasDone), After: "false"}}, catalog.StepUndone.In(in.Lang, r, title), nil
 }
 
-// stepDue gives step key a date; KS or a contact of the enrolment.
+// stepDue gives step key a date; KS or a contact of the enrolment. A done
+// step keeps the date it had.
 func (d *Dispatcher) stepDue(in Input, w *wave.Wave, e *wave.Enrolment, r ref, key string, due wave.Date) ([]wave.Event, string, error) {
 	s, _ := e.Workflow.Step(key)
 	title := s.Title(in.Lang)
 	if !KSOrContact.allows(in.Me, e) {
 		return nil, "", refuse(catalog.NotAllowed, KSOrContact.who())
+	}
+	if s.Done {
+		return nil, "", refuse(catalog.StepDueOfDone, r, title)
 	}
 	if s.Due == due {
 		return nil, "", unchanged(catalog.StepDueUnchanged.In(in.Lang, r, title, day(in.Lang, due)))

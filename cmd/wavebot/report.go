@@ -24,17 +24,23 @@ func runReport(ctx context.Context, args []string, env func(string) (string, boo
 	fs.StringVar(&cfg.DataDir, "data", cfg.DataDir, "data directory of the embedded store (overrides WAVEBOT_DATA_DIR)")
 	csv := fs.Bool("csv", false, "write CSV instead of Markdown")
 	lang := fs.String("lang", cfg.Lang, "the report's language: da or en")
-	// The wave's id comes first, as in chat: wavebot report b3 --csv.
-	if len(args) == 0 || args[0] == "" || args[0][0] == '-' {
-		fs.Parse(args)
+	// The wave's id comes first, as in chat (wavebot report b3 --csv), but
+	// flags before it are read too.
+	var id string
+	for rest := args; ; rest = fs.Args()[1:] {
+		if err := fs.Parse(rest); err != nil {
+			return err
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		if id != "" {
+			return fmt.Errorf("report: unexpected argument %q", fs.Arg(0))
+		}
+		id = fs.Arg(0)
+	}
+	if id == "" {
 		return fmt.Errorf("report: name the wave: wavebot report ID [--csv] [--lang da|en] [--data DIR]")
-	}
-	id := args[0]
-	if err := fs.Parse(args[1:]); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("report: unexpected argument %q", fs.Arg(0))
 	}
 	if *lang != "da" && *lang != "en" {
 		return fmt.Errorf("report: --lang %q: choose da or en", *lang)
