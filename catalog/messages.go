@@ -603,7 +603,7 @@ var (
 	DayHoliday      = msg("helligdag", "public holiday")
 	DayClosed       = msg("lukkedag i kommunen", "day the municipality is closed")
 	DateInPast      = msg("%s er allerede passeret; i dag er det %s.", "%s has passed; today is %s.")
-	DatesMoved      = msg("%s: Disse frister var allerede passeret og er flyttet til de kommende arbejdsdage: %s.", "%s: These dates had passed and are moved to the coming business days: %s.")
+	DatesMoved      = msg("%s: Nogle frister var allerede passeret, så de er flyttet til de kommende arbejdsdage, og aktiviteterne holder deres rækkefølge: %s.", "%s: Some dates had passed, so they move to the coming business days and the activities keep their order: %s.")
 	MovedDate       = msg("»%s« til %s", "“%s” to %s")
 )
 

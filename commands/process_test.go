@@ -197,8 +197,13 @@ func TestNothingIsBornOverdue(t *testing.T) {
 	onBothStores(t, func(t *testing.T, f *fixture) {
 		f.play(t, []step{
 			{line: "anna: wave create b5 2027-02-01 Bølge 5", want: "Bølge b5"},
-			{line: "anna: wave enroll b5 KFF", want: "b5/KFF: Disse frister var allerede passeret og er flyttet til de kommende arbejdsdage: " +
+			{line: "anna: wave enroll b5 KFF", want: "b5/KFF: Nogle frister var allerede passeret, så de er flyttet til de kommende arbejdsdage, og aktiviteterne holder deres rækkefølge: " +
 				"»Opstartsmøde i forvaltningen« til 21. januar 2027 og »Informationsmøde i forvaltningen for brugere« til 22. januar 2027."},
+			// A wave that starts tomorrow: go-live follows the authorizations
+			// and the PCs instead of coming before them.
+			{line: "anna: wave create b6 2027-01-21 Bølge 6", want: "Bølge b6"},
+			{line: "anna: wave enroll b6 KFF", want: "»Sikre korrekt autorisation af brugere« til 26. januar 2027, " +
+				"»Sikre korrekt opsætning af PC'er« til 27. januar 2027 og »Go-live – test af tilgængelighed til løsninger« til 28. januar 2027."},
 			{line: "vera: status b5/KFF", want: `"Label":"Overskredet","Value":"intet"`},
 			{line: "anna: remind list", want: "torsdag 21. januar 2027 kl. 9.00: b5/KFF – b5/KFF har ingen kontaktperson, og bølgen starter 1. februar 2027."},
 		})

@@ -190,7 +190,9 @@ func (w *Wave) Enrolment(fv string) (*Enrolment, error) {
 // due its offset in business days from the wave start, and the template's
 // workflow track. Nothing is born overdue: default dates that have passed
 // by now move to the coming business days, one each in the template's
-// order, and Enroll returns those activities as moved.
+// order, and so does every later activity that would otherwise fall on or
+// before one that moved (a go-live never comes before the authorizations).
+// Enroll returns the activities it moved.
 func (w *Wave) Enroll(fv string, t Template, c *Calendar, now time.Time) ([]Activity, error) {
 	if _, err := w.Enrolment(fv); err == nil {
 		return nil, fmt.Errorf("%w: %s/%s", ErrAlreadyEnrolled, w.ID, fv)
@@ -205,7 +207,7 @@ func (w *Wave) Enroll(fv string, t Template, c *Calendar, now time.Time) ([]Acti
 			Key: s.Key, TitleDA: s.TitleDA, TitleEN: s.TitleEN, Responsible: s.Responsible,
 			Due: c.AddBusinessDays(start, s.Due), Status: StatusTodo,
 		}
-		if a.Due.Before(today) {
+		if a.Due.Before(today) || (len(moved) > 0 && !a.Due.After(next)) {
 			next = c.AddBusinessDays(next, 1)
 			a.Due = next
 			moved = append(moved, a)

@@ -309,28 +309,57 @@ func TestTrainingDecision(t *testing.T) {
 // TestEnrollMovesPassedDates: nothing is born overdue; dates that have
 // passed move to the coming business days, one each, in order.
 func TestEnrollMovesPassedDates(t *testing.T) {
-	w, _ := New("b3", "", day("2027-02-01"), "anna", now)
-	// Friday 22 January: kickoff (15 December) and info (11 January) have passed.
-	moved, err := w.Enroll("BUF", DefaultTemplate(), Copenhagen(), Copenhagen().At(day("2027-01-22"), 12, 0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for _, a := range moved {
-		got = append(got, a.Key+" "+a.Due.String())
-	}
-	if want := "kickoff 2027-01-25,info 2027-01-26"; strings.Join(got, ",") != want {
-		t.Errorf("moved %v, want %s", got, want)
-	}
-	e := &w.Enrolments[0]
-	if a, _ := e.Activity("kickoff"); a.Due != day("2027-01-25") {
-		t.Errorf("kickoff due %s", a.Due)
-	}
-	if a, _ := e.Activity("training"); a.Due != day("2027-01-25") {
-		t.Errorf("training (not passed) due %s", a.Due)
-	}
-	if len(e.Overdue(day("2027-01-22"))) != 0 || e.EnrolledAt.IsZero() || len(e.Workflow) != 6 {
-		t.Errorf("enrolment %+v", e)
+	tests := []struct {
+		name, start, enrolled string
+		moved                 string
+		due                   map[string]string
+	}{{
+		// Friday 22 January: kickoff (15 December) and info (11 January)
+		// have passed; training, auth and pc (25 January) would come
+		// before info, so they follow it; go-live keeps the wave's start.
+		name: "weeks before the start", start: "2027-02-01", enrolled: "2027-01-22",
+		moved: "kickoff 2027-01-25,info 2027-01-26,training 2027-01-27,auth 2027-01-28,pc 2027-01-29",
+		due:   map[string]string{"golive": "2027-02-01", "support": "2027-02-15"},
+	}, {
+		// Wednesday 20 January, the wave starts tomorrow: everything before
+		// go-live has passed, so go-live comes after the authorizations and
+		// the PCs, and support after go-live.
+		name: "the day before the start", start: "2027-01-21", enrolled: "2027-01-20",
+		moved: "kickoff 2027-01-21,info 2027-01-22,training 2027-01-25,auth 2027-01-26,pc 2027-01-27,golive 2027-01-28",
+		due:   map[string]string{"support": "2027-02-04", "loadtest": "2027-02-11"},
+	}, {
+		name: "on time", start: "2027-03-01", enrolled: "2026-12-01",
+		due: map[string]string{"kickoff": "2027-01-18", "golive": "2027-03-01"},
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w, _ := New("b3", "", day(tt.start), "anna", now)
+			moved, err := w.Enroll("BUF", DefaultTemplate(), Copenhagen(), Copenhagen().At(day(tt.enrolled), 12, 0))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, a := range moved {
+				got = append(got, a.Key+" "+a.Due.String())
+			}
+			if strings.Join(got, ",") != tt.moved {
+				t.Errorf("moved %v, want %s", got, tt.moved)
+			}
+			e := &w.Enrolments[0]
+			for key, want := range tt.due {
+				if a, _ := e.Activity(key); a.Due != day(want) {
+					t.Errorf("%s due %s, want %s", key, a.Due, want)
+				}
+			}
+			for i := 1; i < len(e.Activities); i++ {
+				if e.Activities[i].Due.Before(e.Activities[i-1].Due) {
+					t.Errorf("%s (%s) before %s (%s)", e.Activities[i].Key, e.Activities[i].Due, e.Activities[i-1].Key, e.Activities[i-1].Due)
+				}
+			}
+			if len(e.Overdue(day(tt.enrolled))) != 0 || e.EnrolledAt.IsZero() || len(e.Workflow) != 6 {
+				t.Errorf("enrolment %+v", e)
+			}
+		})
 	}
 }
 
