@@ -283,7 +283,10 @@ func TestWorkflowInOrder(t *testing.T) {
 			{line: "kim: workflow BUF done authorize", want: "»Autorisere brugere til workflow« kommer efter »Aflevere udfyldt autorisationsskabelon til Brugeradministrationen«, som ikke er færdigt endnu.", refused: true},
 			{line: "maria: workflow BUF done authorize", want: "er en KS-opgave", refused: true},
 			{line: "maria: workflow BUF due deliver 2027-01-27", want: "b3/BUF: Trinnet »Aflevere udfyldt autorisationsskabelon til Brugeradministrationen« har nu frist 27. januar 2027."},
-			{line: "vera: workflow BUF due deliver 2027-01-28", want: "KS eller forvaltningens kontaktperson", refused: true},
+			{line: "vera: workflow BUF due deliver 2027-01-28", want: "Kun KS eller en kontaktperson for b3/BUF må ændre »Aflevere udfyldt", refused: true},
+			// The forvaltning dates its own steps; KS's step is KS's to date.
+			{line: "maria: workflow BUF due authorize 2027-01-28", want: "»Autorisere brugere til workflow« er en KS-opgave: kun KS (admin, ks) må ændre den.", refused: true},
+			{line: "kim: workflow BUF due authorize 2027-01-28", want: "b3/BUF: Trinnet »Autorisere brugere til workflow« har nu frist 28. januar 2027."},
 			{line: "maria: workflow BUF due deliver", want: "Der mangler ÅÅÅÅ-MM-DD.", refused: true},
 			{line: "maria: workflow BUF frist", want: "Der mangler TRIN.", refused: true},
 			{line: "maria: workflow BUF due lunch 2027-01-28", want: "Ukendt trin »lunch«", refused: true},

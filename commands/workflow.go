@@ -210,13 +210,14 @@ func (d *Dispatcher) stepUndo(in Input, w *wave.Wave, e *wave.Enrolment, r ref, 
 		Before: fmt.Sprint(wasDone), After: "false"}}, catalog.StepUndone.In(in.Lang, r, title), nil
 }
 
-// stepDue gives step key a date; KS or a contact of the enrolment. A done
-// step keeps the date it had.
+// stepDue gives step key a date: KS any step, a contact of the
+// enrolment the forvaltning's and the shared ones. A done step keeps the
+// date it had.
 func (d *Dispatcher) stepDue(in Input, w *wave.Wave, e *wave.Enrolment, r ref, key string, due wave.Date) ([]wave.Event, string, error) {
 	s, _ := e.Workflow.Step(key)
 	title := s.Title(in.Lang)
-	if !KSOrContact.allows(in.Me, e) {
-		return nil, "", refuse(catalog.NotAllowed, KSOrContact.who())
+	if err := mayChange(in.Me, s.Owner, e, r, title); err != nil {
+		return nil, "", err
 	}
 	if s.Done {
 		return nil, "", refuse(catalog.StepDueOfDone, r, title)
