@@ -97,6 +97,7 @@ var (
 	DeadlineApply        = msg("%s – KS tildeler autorisationerne", "%s – KS applies the authorizations")
 	DeadlineActivity     = msg("%s – %s", "%s – %s")
 	AuthNone             = msg("KS har ikke bedt om tilbagemelding endnu", "not requested yet")
+	AuthNoneClosed       = msg("KS bad aldrig om tilbagemelding", "never requested")
 	AuthStateRequested   = msg("venter på forvaltningen, frist %s", "waiting for the forvaltning, due %s")
 	AuthStateOverdue     = msg("venter på forvaltningen, frist %s – OVERSKREDET", "waiting for the forvaltning, due %s – OVERDUE")
 	AuthStateAnsweredOK  = msg("bekræftet af %s; venter på, at KS tildeler dem senest %s", "confirmed by %s; waiting for KS to apply them by %s")

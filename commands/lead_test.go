@@ -381,7 +381,8 @@ func TestClosedWaveStatusAsksNothing(t *testing.T) {
 			}
 		}
 		wantIn(t, f.ok("vera: status BUF"), `"Label":"Lukket","Value":"20. januar 2027 af @anna"`)
-		wantIn(t, f.ok("vera: status b3/SUF"), `"Label":"Kontaktperson","Value":"ingen"`, `"Label":"Lukket","Value":"20. januar 2027 af @anna"`)
+		wantIn(t, f.ok("vera: status b3/SUF"), `"Label":"Kontaktperson","Value":"ingen"`, `"Label":"Lukket","Value":"20. januar 2027 af @anna"`,
+			`"Label":"Autorisationer","Value":"KS bad aldrig om tilbagemelding"`)
 	})
 }
 

@@ -184,12 +184,16 @@ func (d *Dispatcher) enrolmentSection(lang string, w wave.Wave, e wave.Enrolment
 		contacts = catalog.NoContact.In(lang, ref)
 	}
 	if w.IsClosed() {
+		auth := authText(lang, e.Auth, d.cfg.Calendar.Today(w.Closed.At))
+		if e.Auth == nil {
+			auth = catalog.AuthNoneClosed.In(lang)
+		}
 		return Section{
 			Title:    ref,
 			Progress: progress(lang, e),
 			Fields: []Field{
 				{catalog.LabelContacts.In(lang, max(len(e.Contacts), 1)), contacts},
-				{catalog.LabelAuth.In(lang), authText(lang, e.Auth, d.cfg.Calendar.Today(w.Closed.At))},
+				{catalog.LabelAuth.In(lang), auth},
 			},
 		}
 	}
