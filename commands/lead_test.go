@@ -479,3 +479,34 @@ func TestCalendarFeed(t *testing.T) {
 		f.unchangedBy("maria: calendar later", "»later« kendes ikke")
 	})
 }
+
+// TestAuthLate: the authorization feedback and KS applying it are late
+// from the day after their date; on the date itself they are not.
+func TestAuthLate(t *testing.T) {
+	today, err := wave.ParseDate("2027-02-18")
+	if err != nil {
+		t.Fatal(err)
+	}
+	yesterday := today.AddDays(-1)
+	tests := []struct {
+		name  string
+		auth  *wave.AuthRequest
+		late  bool
+		short string
+	}{
+		{"not asked", nil, false, "ikke bedt om endnu"},
+		{"due today", &wave.AuthRequest{State: wave.AuthRequested, Due: today}, false, "venter, frist 18. feb."},
+		{"due yesterday", &wave.AuthRequest{State: wave.AuthRequested, Due: yesterday}, true, "venter, frist 17. feb. – OVERSKREDET"},
+		{"to apply today", &wave.AuthRequest{State: wave.AuthAnswered, ApplyBy: today}, false, "besvaret, tildeles senest 18. feb."},
+		{"to apply yesterday", &wave.AuthRequest{State: wave.AuthAnswered, ApplyBy: yesterday}, true, "besvaret, tildeles senest 17. feb. – OVERSKREDET"},
+	}
+	for _, tt := range tests {
+		e := wave.Enrolment{FV: "BUF", Auth: tt.auth}
+		if got := authLate(e, today); got != tt.late {
+			t.Errorf("%s: authLate = %v, want %v", tt.name, got, tt.late)
+		}
+		if got := authShort("da", e, today); got != tt.short {
+			t.Errorf("%s: authShort = %q, want %q", tt.name, got, tt.short)
+		}
+	}
+}
