@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"wavebot/closeout"
 	"wavebot/commands/commandstest"
 	"wavebot/ical/icaltest"
 	"wavebot/notify"
@@ -508,5 +509,37 @@ func TestAuthLate(t *testing.T) {
 		if got := authShort("da", e, today); got != tt.short {
 			t.Errorf("%s: authShort = %q, want %q", tt.name, got, tt.short)
 		}
+	}
+}
+
+// TestRounds: a request opens a round of the authorization feedback and,
+// while it is unanswered, a new date replaces its own; an answer with
+// corrections keeps it open until applied, and a request after that
+// answer opens a new round. Other enrolments' events are not counted.
+func TestRounds(t *testing.T) {
+	c := wave.Copenhagen()
+	at := func(day int) time.Time { return time.Date(2027, 2, day, 10, 0, 0, 0, time.UTC) }
+	d := func(s string) wave.Date {
+		day, err := wave.ParseDate(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return day
+	}
+	events := []wave.Event{
+		{At: at(1), FV: "BUF", Action: actAuthRequest, After: "2027-02-10"},
+		{At: at(2), FV: "BUF", Action: actAuthRequest, After: "2027-02-12"},
+		{At: at(2), FV: "SUF", Action: actAuthRequest, After: "2027-02-19"},
+		{At: at(3), FV: "BUF", Action: actAuthAnswer, After: "two rows wrong"},
+		{At: at(4), FV: "BUF", Action: actAuthRequest, After: "2027-02-15"},
+		{At: at(5), FV: "BUF", Action: actAuthAnswer, After: authAnswerOK},
+		{At: at(8), FV: "BUF", Action: actAuthApply},
+	}
+	want := []closeout.Round{
+		{Asked: d("2027-02-01"), Due: d("2027-02-12"), Answered: d("2027-02-03"), Note: "two rows wrong"},
+		{Asked: d("2027-02-04"), Due: d("2027-02-15"), Answered: d("2027-02-05"), OK: true, Applied: d("2027-02-08")},
+	}
+	if got := rounds(c, events, "BUF"); !slices.Equal(got, want) {
+		t.Errorf("rounds\n%+v\nwant\n%+v", got, want)
 	}
 }
