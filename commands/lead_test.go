@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"image/png"
 	"slices"
 	"strings"
@@ -277,7 +278,8 @@ func TestClosingAWave(t *testing.T) {
 
 // TestReportRounds: the close-out report reads the authorization rounds
 // from the audit trail: a request replaced before an answer is one round;
-// after applying, a new request is a second.
+// after applying, a new request is a second. An activity done after its
+// date counts the business days it was late; one done before, none.
 func TestReportRounds(t *testing.T) {
 	f := newFixture(t)
 	f.ok("anna: auth request b3/BUF 2027-01-26")
@@ -289,11 +291,24 @@ func TestReportRounds(t *testing.T) {
 	f.ok("anna: auth request b3/BUF 2027-01-28")
 	f.ok("maria: auth ok b3/BUF")
 	f.ok("maria: training b3/BUF no som netbank")
+	f.clock.Advance(5 * 24 * time.Hour)
+	f.ok("anna: done b3/BUF pc")
 	rep, err := f.d.CloseOut(context.Background(), "b3")
 	if err != nil {
 		t.Fatal(err)
 	}
 	buf := rep.Enrolments[0]
+	// The authorizations were applied before their date, the PCs two
+	// business days after theirs.
+	var late []string
+	for _, a := range buf.Activities {
+		if !a.Done.IsZero() {
+			late = append(late, fmt.Sprintf("%s %d", a.Key, a.Late))
+		}
+	}
+	if got, want := strings.Join(late, ", "), "auth 0, pc 2"; got != want {
+		t.Errorf("business days late: %s, want %s", got, want)
+	}
 	var rounds []string
 	for i, r := range buf.Rounds {
 		rounds = append(rounds, r.Text("da", i+1))
