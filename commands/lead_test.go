@@ -159,6 +159,7 @@ func TestOverviewsArePaged(t *testing.T) {
 		}
 		f.unchangedBy("anna: overview 3", "Der er kun 2 sider.")
 		f.unchangedBy("anna: overview 0", "»0« er ikke et sidetal.")
+		f.unchangedBy("anna: overview +2", "»+2« er ikke et sidetal.")
 		f.unchangedBy("anna: oversigt x", "»x« er ikke et sidetal.")
 		f.unchangedBy("anna: status BUF 3", "Der er kun 2 sider.")
 		wantIn(t, f.ok("anna: status BUF 2"), `"Title":"BUF (side 2 af 2)"`, "w4/BUF")
