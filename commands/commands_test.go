@@ -260,7 +260,9 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"anna: remind snooze b9/SUF 1d", "ingen bølge"},
 		{"anna: remind snooze b3/KFF 1d", "ikke tilmeldt"},
 		{"anna: remind snooze b3/BUF 1d", "ingen påmindelser om b3/BUF"},
-		{"anna: remind snooze b3/SUF/info 1d", "ingen påmindelser om b3/SUF/info"},
+		// An activity anna does not hear of is refused as such, not as the
+		// enrolment she hears of.
+		{"anna: remind snooze b3/SUF/info 1d", "Du får ingen påmindelser om b3/SUF/info."},
 		// Mentions are platform ids or plain names, nothing else.
 		{"anna: contact b3/BUF @maria!", "»@maria!« er ikke en person"},
 		{"anna: contact b3/BUF @jens @<script>", "»@<script>« er ikke en person"},
@@ -473,6 +475,34 @@ func TestRemindListAndSnooze(t *testing.T) {
 	wantIn(t, f.ok("anna: log b3/BUF"), "@maria b3/BUF: udsatte påmindelser om »Go-live – test af tilgængelighed til løsninger«: 2027-01-25 16:00",
 		"@maria b3/BUF: udsatte påmindelser: 2027-01-28 09:00")
 	wantIn(t, f.ok("vera: remind list"), "Ingen påmindelser til dig de næste 10 arbejdsdage.")
+}
+
+// TestParseSnooze: 1d to 30d count business days, 1h to 72h hours,
+// both ends included; anything else is refused.
+func TestParseSnooze(t *testing.T) {
+	tests := []struct {
+		in          string
+		days, hours int
+		ok          bool
+	}{
+		{"1d", 1, 0, true},
+		{"30d", 30, 0, true},
+		{"3D", 3, 0, true},
+		{"1h", 0, 1, true},
+		{"72h", 0, 72, true},
+		{"31d", 0, 0, false},
+		{"73h", 0, 0, false},
+		{"0d", 0, 0, false},
+		{"-1h", 0, 0, false},
+		{"2w", 0, 0, false},
+		{"d", 0, 0, false},
+	}
+	for _, tt := range tests {
+		days, hours, err := parseSnooze(tt.in)
+		if days != tt.days || hours != tt.hours || (err == nil) != tt.ok {
+			t.Errorf("parseSnooze(%q) = %d days, %d hours, %v; want %d, %d, ok %v", tt.in, days, hours, err, tt.days, tt.hours, tt.ok)
+		}
+	}
 }
 
 // TestReminderMessage: a reminder reads in its recipient's language and

@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"image/png"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"wavebot/closeout"
 	"wavebot/commands/commandstest"
 	"wavebot/ical/icaltest"
 	"wavebot/notify"
@@ -157,6 +159,7 @@ func TestOverviewsArePaged(t *testing.T) {
 		}
 		f.unchangedBy("anna: overview 3", "Der er kun 2 sider.")
 		f.unchangedBy("anna: overview 0", "»0« er ikke et sidetal.")
+		f.unchangedBy("anna: overview +2", "»+2« er ikke et sidetal.")
 		f.unchangedBy("anna: oversigt x", "»x« er ikke et sidetal.")
 		f.unchangedBy("anna: status BUF 3", "Der er kun 2 sider.")
 		wantIn(t, f.ok("anna: status BUF 2"), `"Title":"BUF (side 2 af 2)"`, "w4/BUF")
@@ -388,7 +391,8 @@ func TestClosedWaveStatusAsksNothing(t *testing.T) {
 
 // TestReportRounds: the close-out report reads the authorization rounds
 // from the audit trail: a request replaced before an answer is one round;
-// after applying, a new request is a second.
+// after applying, a new request is a second. An activity done after its
+// date counts the business days it was late; one done before, none.
 func TestReportRounds(t *testing.T) {
 	f := newFixture(t)
 	f.ok("anna: auth request b3/BUF 2027-01-26")
@@ -400,11 +404,24 @@ func TestReportRounds(t *testing.T) {
 	f.ok("anna: auth request b3/BUF 2027-01-28")
 	f.ok("maria: auth ok b3/BUF")
 	f.ok("maria: training b3/BUF no som netbank")
+	f.clock.Advance(5 * 24 * time.Hour)
+	f.ok("anna: done b3/BUF pc")
 	rep, err := f.d.CloseOut(context.Background(), "b3")
 	if err != nil {
 		t.Fatal(err)
 	}
 	buf := rep.Enrolments[0]
+	// The authorizations were applied before their date, the PCs two
+	// business days after theirs.
+	var late []string
+	for _, a := range buf.Activities {
+		if !a.Done.IsZero() {
+			late = append(late, fmt.Sprintf("%s %d", a.Key, a.Late))
+		}
+	}
+	if got, want := strings.Join(late, ", "), "auth 0, pc 2"; got != want {
+		t.Errorf("business days late: %s, want %s", got, want)
+	}
 	var rounds []string
 	for i, r := range buf.Rounds {
 		rounds = append(rounds, r.Text("da", i+1))
@@ -590,4 +607,67 @@ func TestCalendarFeed(t *testing.T) {
 		}
 		f.unchangedBy("maria: calendar later", "»later« kendes ikke")
 	})
+}
+
+// TestAuthLate: the authorization feedback and KS applying it are late
+// from the day after their date; on the date itself they are not.
+func TestAuthLate(t *testing.T) {
+	today, err := wave.ParseDate("2027-02-18")
+	if err != nil {
+		t.Fatal(err)
+	}
+	yesterday := today.AddDays(-1)
+	tests := []struct {
+		name  string
+		auth  *wave.AuthRequest
+		late  bool
+		short string
+	}{
+		{"not asked", nil, false, "ikke bedt om endnu"},
+		{"due today", &wave.AuthRequest{State: wave.AuthRequested, Due: today}, false, "venter, frist 18. feb."},
+		{"due yesterday", &wave.AuthRequest{State: wave.AuthRequested, Due: yesterday}, true, "venter, frist 17. feb. – OVERSKREDET"},
+		{"to apply today", &wave.AuthRequest{State: wave.AuthAnswered, ApplyBy: today}, false, "besvaret, tildeles senest 18. feb."},
+		{"to apply yesterday", &wave.AuthRequest{State: wave.AuthAnswered, ApplyBy: yesterday}, true, "besvaret, tildeles senest 17. feb. – OVERSKREDET"},
+	}
+	for _, tt := range tests {
+		e := wave.Enrolment{FV: "BUF", Auth: tt.auth}
+		if got := authLate(e, today); got != tt.late {
+			t.Errorf("%s: authLate = %v, want %v", tt.name, got, tt.late)
+		}
+		if got := authShort("da", e, today); got != tt.short {
+			t.Errorf("%s: authShort = %q, want %q", tt.name, got, tt.short)
+		}
+	}
+}
+
+// TestRounds: a request opens a round of the authorization feedback and,
+// while it is unanswered, a new date replaces its own; an answer with
+// corrections keeps it open until applied, and a request after that
+// answer opens a new round. Other enrolments' events are not counted.
+func TestRounds(t *testing.T) {
+	c := wave.Copenhagen()
+	at := func(day int) time.Time { return time.Date(2027, 2, day, 10, 0, 0, 0, time.UTC) }
+	d := func(s string) wave.Date {
+		day, err := wave.ParseDate(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return day
+	}
+	events := []wave.Event{
+		{At: at(1), FV: "BUF", Action: actAuthRequest, After: "2027-02-10"},
+		{At: at(2), FV: "BUF", Action: actAuthRequest, After: "2027-02-12"},
+		{At: at(2), FV: "SUF", Action: actAuthRequest, After: "2027-02-19"},
+		{At: at(3), FV: "BUF", Action: actAuthAnswer, After: "two rows wrong"},
+		{At: at(4), FV: "BUF", Action: actAuthRequest, After: "2027-02-15"},
+		{At: at(5), FV: "BUF", Action: actAuthAnswer, After: authAnswerOK},
+		{At: at(8), FV: "BUF", Action: actAuthApply},
+	}
+	want := []closeout.Round{
+		{Asked: d("2027-02-01"), Due: d("2027-02-12"), Answered: d("2027-02-03"), Note: "two rows wrong"},
+		{Asked: d("2027-02-04"), Due: d("2027-02-15"), Answered: d("2027-02-05"), OK: true, Applied: d("2027-02-08")},
+	}
+	if got := rounds(c, events, "BUF"); !slices.Equal(got, want) {
+		t.Errorf("rounds\n%+v\nwant\n%+v", got, want)
+	}
 }

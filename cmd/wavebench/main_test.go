@@ -58,11 +58,86 @@ func TestHelp(t *testing.T) {
 	}
 }
 
-func TestUnknownMode(t *testing.T) {
-	for _, arg := range []string{"irc", "slack,irc", ""} {
-		if err := run(context.Background(), []string{"-mode", arg}, &strings.Builder{}); err == nil || !strings.Contains(err.Error(), "-mode") {
-			t.Errorf("-mode %q: %v", arg, err)
+// TestBadFlags: an unknown mode, or a load that is not positive or runs
+// for longer than ten minutes, is refused before anything starts.
+func TestBadFlags(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-mode", "irc"}, "-mode"},
+		{[]string{"-mode", "slack,irc"}, "-mode"},
+		{[]string{"-mode", ""}, "-mode"},
+		{[]string{"-conns", "0"}, "-conns"},
+		{[]string{"-rate", "0"}, "-rate"},
+		{[]string{"-saturate", "0s"}, "-saturate"},
+		{[]string{"-for", "-1s"}, "-for"},
+		{[]string{"-saturate", "11m"}, "-saturate"},
+		{[]string{"-for", "11m"}, "-for"},
+	} {
+		// A Redis that is not there: a refused flag must fail before it.
+		args := append(tc.args, "-redis-url", "redis://127.0.0.1:1")
+		if err := run(ctx, args, &strings.Builder{}); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: %v", tc.args, err)
 		}
+	}
+}
+
+// TestAnswerChecks: a Slack answer is right when it is a 200 with the
+// wave; a Teams one when it is a 200 (its reply goes to the connector).
+func TestAnswerChecks(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		m      mode
+		status int
+		body   string
+		ok     bool
+	}{
+		{"slack with the wave", newSlackMode(), http.StatusOK, `{"text":"b3/BUF"}`, true},
+		{"slack refused", newSlackMode(), http.StatusOK, `{"text":"✗ Du har ikke adgang"}`, false},
+		{"slack unauthorized", newSlackMode(), http.StatusUnauthorized, `b3/BUF`, false},
+		{"teams accepted", newTeamsMode(), http.StatusOK, ``, true},
+		{"teams unauthorized", newTeamsMode(), http.StatusUnauthorized, ``, false},
+	} {
+		if got := tc.m.ok(tc.status, []byte(tc.body)); got != tc.ok {
+			t.Errorf("%s: ok = %v, want %v", tc.name, got, tc.ok)
+		}
+	}
+}
+
+// failingMode is a mode whose wavebot handler answers every request
+// wrong, next to a bare one that answers right.
+type failingMode struct{}
+
+func (failingMode) describe() string { return "requests answered wrong" }
+
+func (failingMode) ok(status int, _ []byte) bool { return status == http.StatusOK }
+
+func (failingMode) real(context.Context, string) (http.Handler, func(), error) {
+	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { http.Error(w, "down", http.StatusInternalServerError) }), func() {}, nil
+}
+
+func (failingMode) bare() http.Handler {
+	return http.HandlerFunc(func(http.ResponseWriter, *http.Request) {})
+}
+
+func (failingMode) request(base string) *http.Request {
+	req, _ := http.NewRequest("POST", base+"/api/messages", nil)
+	return req
+}
+
+func (failingMode) check(int) error { return nil }
+
+// TestMeasureFailsOnErrors: requests that were answered wrong fail the
+// run, even when each mode's own check finds nothing amiss.
+func TestMeasureFailsOnErrors(t *testing.T) {
+	var out strings.Builder
+	cfg := settings{conns: 1, satFor: 50 * time.Millisecond, rate: 20, rateFor: 100 * time.Millisecond}
+	err := measure(context.Background(), &out, "failing", failingMode{}, "", cfg)
+	if err == nil || !strings.Contains(err.Error(), "some requests failed") {
+		t.Errorf("measure = %v\n%s", err, out.String())
 	}
 }
 
@@ -125,6 +200,13 @@ func TestBareHandlersVerify(t *testing.T) {
 		}
 		r.Header.Set("Authorization", "Bearer "+token)
 	}
+	otherService := func(r *http.Request) {
+		token, err := faketeams.Mint(faketeams.Claims(benchAppID, "https://smba.example/", time.Now()), faketeams.KeyID, faketeams.Signer())
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Header.Set("Authorization", "Bearer "+token)
+	}
 	for _, tc := range []struct {
 		name   string
 		m      mode
@@ -136,6 +218,7 @@ func TestBareHandlersVerify(t *testing.T) {
 		{"teams signed", teamsMode, func(*http.Request) {}, http.StatusOK},
 		{"teams signed by another key", teamsMode, otherKey, http.StatusUnauthorized},
 		{"teams for another bot", teamsMode, otherBot, http.StatusUnauthorized},
+		{"teams from another service URL", teamsMode, otherService, http.StatusUnauthorized},
 	} {
 		req := tc.m.request("http://wavebot")
 		tc.spoil(req)
