@@ -8,6 +8,7 @@ package catalog
 // Replies to commands.
 var (
 	WaveCreated          = msg("Bølge %s (%s) er oprettet med start %s. KS-projektleder: %s.", "Wave %s (%s) is created, starting %s. KS lead: %s.")
+	WaveCreatedUnnamed   = msg("Bølge %s er oprettet med start %s. KS-projektleder: %s.", "Wave %s is created, starting %s. KS lead: %s.")
 	WavesTitle           = msg("Bølger", "Waves")
 	NoWaves              = msg("Der er ingen bølger endnu. Opret en med: bølge opret ID ÅÅÅÅ-MM-DD NAVN", "There are no waves yet. Create one with: wave create ID YYYY-MM-DD NAME")
 	WaveLine             = msg("%s – %s – start %s – tilmeldt: %s", "%s – %s – starts %s – enrolled: %s")

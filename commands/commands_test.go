@@ -27,6 +27,20 @@ func TestFirstPersonIsAdminAndCreatorLeads(t *testing.T) {
 	}
 }
 
+// TestWaveCreatedSaysWhat: the reply names the wave, its start and its
+// lead, and the name only when one was given.
+func TestWaveCreatedSaysWhat(t *testing.T) {
+	f := newFixture(t)
+	for line, want := range map[string]string{
+		"anna: wave create b4 2027-03-01 Bølge 4 – sundhed": "Bølge b4 (Bølge 4 – sundhed) er oprettet med start 1. marts 2027. KS-projektleder: @anna.",
+		"anna: wave create b5 2027-03-01":                   "Bølge b5 er oprettet med start 1. marts 2027. KS-projektleder: @anna.",
+	} {
+		if got := f.do(line); got.Refused || len(got.Lines) != 1 || got.Lines[0] != want {
+			t.Errorf("%s:\n got %+v\nwant %s", line, got, want)
+		}
+	}
+}
+
 func TestStatusOfEnrolment(t *testing.T) {
 	f := newFixture(t)
 	wantIn(t, f.ok("anna: done b3/BUF kickoff"), "KS' del af »Opstartsmøde i forvaltningen« er bekræftet; aktiviteten venter nu på forvaltningen.")

@@ -89,7 +89,11 @@ func (d *Dispatcher) waveCreate(ctx context.Context, in Input) (Reply, error) {
 		}
 		return Reply{}, err
 	}
-	return Reply{Lines: []string{catalog.WaveCreated.In(in.Lang, w.ID, w.Name, day(in.Lang, w.Start), mentions(in.Lang, in.Me.ID))}}, nil
+	line := catalog.WaveCreated.In(in.Lang, w.ID, w.Name, day(in.Lang, w.Start), mentions(in.Lang, in.Me.ID))
+	if name == "" {
+		line = catalog.WaveCreatedUnnamed.In(in.Lang, w.ID, day(in.Lang, w.Start), mentions(in.Lang, in.Me.ID))
+	}
+	return Reply{Lines: []string{line}}, nil
 }
 
 // waveList lists the open waves; with --all the closed ones too, marked.
