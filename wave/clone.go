@@ -20,6 +20,13 @@ func (w Wave) Clone() Wave {
 	return w
 }
 
+// Clone returns a deep copy of p.
+func (p Person) Clone() Person {
+	p.Addresses = maps.Clone(p.Addresses)
+	p.Links = slices.Clone(p.Links)
+	return p
+}
+
 func (e Enrolment) clone() Enrolment {
 	e.Contacts = slices.Clone(e.Contacts)
 	e.ContactSince = maps.Clone(e.ContactSince)

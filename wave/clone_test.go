@@ -6,21 +6,38 @@ import (
 	"time"
 )
 
-// TestCloneSharesNothing fills every exported field of a wave, down to
-// the last slice, map and pointer, and checks that the clone equals it
-// and shares none of them: a field added to the wave and forgotten by
-// Clone fails here.
+// TestCloneSharesNothing fills every exported field of a wave and of a
+// person, down to the last slice, map and pointer, and checks that the
+// clone equals it and shares none of them: a field added and forgotten
+// by Clone fails here.
 func TestCloneSharesNothing(t *testing.T) {
-	var w Wave
-	fill(t, reflect.ValueOf(&w).Elem(), 0)
-	c := w.Clone()
-	if !reflect.DeepEqual(w, c) {
-		t.Fatalf("the clone differs:\n%+v\n%+v", w, c)
+	tests := []struct {
+		name  string
+		clone func(t *testing.T) (original, clone any)
+	}{
+		{"Wave", func(t *testing.T) (any, any) {
+			var w Wave
+			fill(t, reflect.ValueOf(&w).Elem(), 0)
+			return w, w.Clone()
+		}},
+		{"Person", func(t *testing.T) (any, any) {
+			var p Person
+			fill(t, reflect.ValueOf(&p).Elem(), 0)
+			return p, p.Clone()
+		}},
 	}
-	var shared []string
-	sharedReferences(reflect.ValueOf(w), reflect.ValueOf(c), "Wave", &shared)
-	for _, path := range shared {
-		t.Errorf("the clone shares %s with the original", path)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			original, c := tt.clone(t)
+			if !reflect.DeepEqual(original, c) {
+				t.Fatalf("the clone differs:\n%+v\n%+v", original, c)
+			}
+			var shared []string
+			sharedReferences(reflect.ValueOf(original), reflect.ValueOf(c), tt.name, &shared)
+			for _, path := range shared {
+				t.Errorf("the clone shares %s with the original", path)
+			}
+		})
 	}
 }
 

@@ -70,3 +70,13 @@ func reachable() {
 	}
 	outage.suppressed = 0
 }
+
+// logAt logs a line to LogTo's logger, if one was given.
+func logAt(level slog.Level, msg string, args ...any) {
+	outage.mu.Lock()
+	logger := outage.logger
+	outage.mu.Unlock()
+	if logger != nil {
+		logger.Log(context.Background(), level, msg, args...)
+	}
+}

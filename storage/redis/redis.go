@@ -42,6 +42,7 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -59,8 +60,16 @@ type Store struct {
 	rdb goredis.UniversalClient
 	tag string
 	due storage.DueFunc
-	// waves skips decoding a wave document read again unchanged.
-	waves waveCache
+	// waves and people skip decoding a document read again unchanged.
+	waves  decodeCache[wave.Wave]
+	people decodeCache[wave.Person]
+	// reads keeps documents for CachedReads while tracking runs.
+	reads    readCache
+	tracking struct {
+		once sync.Once
+		stop context.CancelFunc
+		done sync.WaitGroup
+	}
 	// Clock, when set, judges leases and waits instead of Redis's TIME: a
 	// test sets it to move time by hand.
 	Clock clock.Clock
@@ -129,8 +138,15 @@ func (s *Store) now() string {
 	return strconv.FormatInt(s.Clock.Now().UnixMilli(), 10)
 }
 
-// Close closes the client.
-func (s *Store) Close() error { return s.rdb.Close() }
+// Close stops tracking and closes the client.
+func (s *Store) Close() error {
+	s.tracking.once.Do(func() {}) // no tracking starts after this
+	if s.tracking.stop != nil {
+		s.tracking.stop()
+		s.tracking.done.Wait()
+	}
+	return s.rdb.Close()
+}
 
 // Ping reports whether Redis answers.
 func (s *Store) Ping(ctx context.Context) error {
@@ -203,6 +219,7 @@ func (s *Store) update(ctx context.Context, key, log, member string, apply chang
 			won, err = casScript.Run(ctx, s.rdb, []string{key, log, s.dueKey(), s.writeKey(wid)}, args...).Int()
 			return err
 		})
+		s.reads.forget(key) // this replica reads its own writes, whatever the tracker has heard
 		if err != nil {
 			return err
 		}
@@ -266,7 +283,14 @@ func (s *Store) CreateWave(ctx context.Context, w wave.Wave, ev wave.Event) erro
 
 // Wave loads one wave.
 func (s *Store) Wave(ctx context.Context, id string) (wave.Wave, error) {
-	doc, _, err := s.read(ctx, s.waveKey(id))
+	return s.wave(ctx, id, s.read)
+}
+
+// reader loads a document and its version: read, or cachedRead.
+type reader func(ctx context.Context, key string) ([]byte, int64, error)
+
+func (s *Store) wave(ctx context.Context, id string, read reader) (wave.Wave, error) {
+	doc, _, err := read(ctx, s.waveKey(id))
 	if err != nil {
 		return wave.Wave{}, fmt.Errorf("load wave %s: %w", id, err)
 	}
@@ -351,12 +375,16 @@ func (s *Store) UpdateWave(ctx context.Context, id string, change storage.WaveCh
 
 // Person loads one person.
 func (s *Store) Person(ctx context.Context, id string) (wave.Person, error) {
-	doc, _, err := s.read(ctx, s.personKey(id))
+	return s.person(ctx, id, s.read)
+}
+
+func (s *Store) person(ctx context.Context, id string, read reader) (wave.Person, error) {
+	doc, _, err := read(ctx, s.personKey(id))
 	if err != nil {
 		return wave.Person{}, fmt.Errorf("load person %s: %w", id, err)
 	}
-	var p wave.Person
-	if err := json.Unmarshal(doc, &p); err != nil {
+	p, err := s.people.decode(id, doc)
+	if err != nil {
 		return wave.Person{}, fmt.Errorf("decode person %s: %w: %w", id, storage.ErrCorrupt, err)
 	}
 	return p, nil
@@ -366,7 +394,11 @@ func (s *Store) Person(ctx context.Context, id string) (wave.Person, error) {
 // when the person exists; with bootstrap, the first person ever created
 // becomes admin.
 func (s *Store) EnsurePerson(ctx context.Context, p wave.Person, ev wave.Event, bootstrap bool) (wave.Person, error) {
-	found, err := s.Person(ctx, p.ID)
+	return s.ensurePerson(ctx, p, ev, bootstrap, s.read)
+}
+
+func (s *Store) ensurePerson(ctx context.Context, p wave.Person, ev wave.Event, bootstrap bool, read reader) (wave.Person, error) {
+	found, err := s.person(ctx, p.ID, read)
 	if err == nil || !errors.Is(err, storage.ErrNotFound) {
 		return found, err
 	}
@@ -433,7 +465,11 @@ func (s *Store) UpdatePerson(ctx context.Context, id string, change storage.Pers
 
 // Workflow loads a forvaltning's workflow track.
 func (s *Store) Workflow(ctx context.Context, fv string) (wave.Workflow, error) {
-	doc, _, err := s.read(ctx, s.workflowKey(fv))
+	return s.workflow(ctx, fv, s.read)
+}
+
+func (s *Store) workflow(ctx context.Context, fv string, read reader) (wave.Workflow, error) {
+	doc, _, err := read(ctx, s.workflowKey(fv))
 	if err != nil {
 		return wave.Workflow{}, fmt.Errorf("load workflow %s: %w", fv, err)
 	}

@@ -54,6 +54,17 @@ func (p *Proxy) DelayNext(word string, d time.Duration) {
 	p.delays = append(p.delays, delay{bytes.ToLower([]byte(word)), d})
 }
 
+// Cut closes every connection through the proxy, as a network failure
+// would; new ones are accepted.
+func (p *Proxy) Cut() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, c := range p.conns {
+		c.Close()
+	}
+	p.conns = nil
+}
+
 func (p *Proxy) close() {
 	p.ln.Close()
 	p.mu.Lock()

@@ -126,18 +126,18 @@ func TestConcurrentReadersOfOneWave(t *testing.T) {
 	}
 }
 
-// TestWaveCacheIsBounded decodes more waves than the cache keeps.
-func TestWaveCacheIsBounded(t *testing.T) {
-	var c waveCache
-	for i := range maxCachedWaves + 10 {
+// TestDecodeCacheIsBounded decodes more waves than the cache keeps.
+func TestDecodeCacheIsBounded(t *testing.T) {
+	var c decodeCache[wave.Wave]
+	for i := range maxDecoded + 10 {
 		id := fmt.Sprintf("w%d", i)
 		w, err := c.decode(id, fmt.Appendf(nil, `{"id":%q}`, id))
 		if err != nil || w.ID != id {
 			t.Fatalf("decode %s = %+v, %v", id, w, err)
 		}
 	}
-	if len(c.entries) != maxCachedWaves {
-		t.Errorf("the cache keeps %d waves, want %d", len(c.entries), maxCachedWaves)
+	if len(c.entries) != maxDecoded {
+		t.Errorf("the cache keeps %d waves, want %d", len(c.entries), maxDecoded)
 	}
 }
 

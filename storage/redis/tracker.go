@@ -1,0 +1,231 @@
+package redis
+
+import (
+	"bufio"
+	"cmp"
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"sync"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+)
+
+// Timing of the tracking connection.
+const (
+	// heartbeatEvery is how often the tracker asks Redis for proof that
+	// the stream of changes still flows, well within staleBound.
+	heartbeatEvery = 200 * time.Millisecond
+	// silenceLimit ends a connection that has said nothing for this long,
+	// heartbeat answers included.
+	silenceLimit = time.Second
+	// retryEvery is the pause before connecting again.
+	retryEvery = time.Second
+)
+
+// tracker keeps one connection on which Redis reports every change to
+// the keys under prefixes (CLIENT TRACKING in broadcast mode), and keeps
+// the cache in step: a reported key is forgotten at once, a flush empties
+// it, and the cache answers only while the connection is up and answers
+// its heartbeats. The heartbeat asks ROLE, so a connection to a server
+// that is no longer the master (after a failover) ends too, and the next
+// one goes to the new master.
+type tracker struct {
+	cache    *readCache
+	prefixes []string
+	// dial connects to the master that holds the deployment's keys;
+	// user and password log in.
+	dial           func(ctx context.Context) (net.Conn, error)
+	user, password string
+	// heartbeat, silence and retry default to heartbeatEvery,
+	// silenceLimit and retryEvery; tests shorten them.
+	heartbeat, silence, retry time.Duration
+	// observe, when set, hears "up" when the cache starts answering,
+	// "down" when it stops, "heard" for each answered heartbeat, and
+	// "changed" with the keys Redis reported changed (none: everything)
+	// once the cache has dropped them.
+	observe func(event string, keys []string)
+}
+
+func (t *tracker) tell(event string, keys []string) {
+	if t.observe != nil {
+		t.observe(event, keys)
+	}
+}
+
+// newTracker tracks prefixes on the master of rdb that holds key tag.
+// It returns nil for a client it cannot follow.
+func newTracker(rdb goredis.UniversalClient, tag string, cache *readCache, prefixes []string) *tracker {
+	t := &tracker{cache: cache, prefixes: prefixes}
+	switch c := rdb.(type) {
+	case *goredis.Client: // one server, or Sentinel's master
+		o := c.Options()
+		t.user, t.password = o.Username, o.Password
+		t.dial = func(ctx context.Context) (net.Conn, error) { return o.Dialer(ctx, "tcp", o.Addr) }
+	case *goredis.ClusterClient:
+		o := c.Options()
+		t.user, t.password = o.Username, o.Password
+		t.dial = func(ctx context.Context) (net.Conn, error) {
+			node, err := c.MasterForKey(ctx, tag)
+			if err != nil {
+				return nil, err
+			}
+			no := node.Options()
+			return no.Dialer(ctx, "tcp", no.Addr)
+		}
+	default:
+		return nil
+	}
+	return t
+}
+
+// run keeps a tracking connection until ctx ends; the cache is down
+// whenever there is none.
+func (t *tracker) run(ctx context.Context) {
+	for first := true; ; first = false {
+		wasUp, err := t.session(ctx)
+		t.cache.down()
+		t.tell("down", nil)
+		if ctx.Err() == nil && (wasUp || first) {
+			logAt(slog.LevelWarn, "redis read cache off until the tracking connection is back; reads go to Redis", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(cmp.Or(t.retry, retryEvery)):
+		}
+	}
+}
+
+// session runs one tracking connection until it fails or ctx ends, and
+// reports whether the cache was up on it.
+func (t *tracker) session(ctx context.Context) (up bool, err error) {
+	silence := cmp.Or(t.silence, silenceLimit)
+	dialCtx, cancel := context.WithTimeout(ctx, silence)
+	conn, err := t.dial(dialCtx)
+	cancel()
+	if err != nil {
+		return false, fmt.Errorf("dial: %w", err)
+	}
+	defer conn.Close()
+	stop := context.AfterFunc(ctx, func() { conn.Close() })
+	defer stop()
+	r, w := bufio.NewReader(conn), bufio.NewWriter(conn)
+
+	conn.SetDeadline(time.Now().Add(silence))
+	hello := []string{"HELLO", "3"}
+	if t.user != "" || t.password != "" {
+		hello = append(hello, "AUTH", cmp.Or(t.user, "default"), t.password)
+	}
+	hello = append(hello, "SETNAME", "wavebot-tracker")
+	if err := t.ask(r, w, hello...); err != nil {
+		return false, err
+	}
+	track := []string{"CLIENT", "TRACKING", "ON", "BCAST"}
+	for _, p := range t.prefixes {
+		track = append(track, "PREFIX", p)
+	}
+	sent := time.Now()
+	if err := t.ask(r, w, track...); err != nil {
+		return false, err
+	}
+	t.cache.up(sent)
+	t.tell("up", nil)
+	logAt(slog.LevelInfo, "redis read cache on")
+
+	// The heartbeat writes, the reader reads; each answer proves what
+	// the heartbeat it answers asked, in order.
+	var mu sync.Mutex
+	var asked []time.Time
+	done := make(chan struct{})
+	var beats sync.WaitGroup
+	defer beats.Wait()
+	defer close(done)
+	beats.Go(func() {
+		tick := time.NewTicker(cmp.Or(t.heartbeat, heartbeatEvery))
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+			}
+			mu.Lock()
+			asked = append(asked, time.Now())
+			mu.Unlock()
+			conn.SetWriteDeadline(time.Now().Add(silence))
+			if err := writeCommand(w, "ROLE"); err != nil {
+				conn.Close()
+				return
+			}
+		}
+	})
+	for {
+		conn.SetReadDeadline(time.Now().Add(silence))
+		v, err := readRESP(r)
+		if err != nil {
+			return true, fmt.Errorf("read: %w", err)
+		}
+		if push, ok := v.(respPush); ok {
+			t.pushed(push)
+			continue
+		}
+		mu.Lock()
+		if len(asked) == 0 {
+			mu.Unlock()
+			return true, fmt.Errorf("unasked reply %v", v)
+		}
+		sent := asked[0]
+		asked = asked[1:]
+		mu.Unlock()
+		if role, ok := v.([]any); !ok || len(role) == 0 || role[0] != "master" {
+			return true, fmt.Errorf("role %v: not the master", v)
+		}
+		t.cache.heard(sent)
+		t.tell("heard", nil)
+	}
+}
+
+// ask sends a command during set-up and wants a reply that is not an
+// error; a change reported meanwhile is applied.
+func (t *tracker) ask(r *bufio.Reader, w *bufio.Writer, args ...string) error {
+	if err := writeCommand(w, args...); err != nil {
+		return fmt.Errorf("%s: %w", args[0], err)
+	}
+	for {
+		v, err := readRESP(r)
+		if err != nil {
+			return fmt.Errorf("%s: %w", args[0], err)
+		}
+		switch v := v.(type) {
+		case respPush:
+			t.pushed(v)
+			continue
+		case respError:
+			return fmt.Errorf("%s: %w", args[0], v)
+		}
+		return nil
+	}
+}
+
+// pushed applies a message Redis sent unasked: an invalidation names the
+// changed keys, or none when the database was emptied.
+func (t *tracker) pushed(p respPush) {
+	if len(p) < 2 || p[0] != "invalidate" {
+		return
+	}
+	var keys []string
+	if list, ok := p[1].([]any); ok {
+		for _, k := range list {
+			if k, ok := k.(string); ok {
+				keys = append(keys, k)
+			}
+		}
+		t.cache.forget(keys...)
+	} else {
+		t.cache.empty()
+	}
+	t.tell("changed", keys)
+}

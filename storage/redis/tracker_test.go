@@ -1,0 +1,515 @@
+package redis
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"net"
+	"reflect"
+	"slices"
+	"testing"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+
+	"wavebot/clock"
+	"wavebot/storage"
+	"wavebot/storage/redis/redistest"
+	"wavebot/storage/storagetest"
+	"wavebot/wave"
+)
+
+// within is how long a test waits for what the tracker must do.
+const within = 10 * time.Second
+
+// trackerEvent is one thing a tracker told its observer.
+type trackerEvent struct {
+	event string
+	keys  []string
+}
+
+// observed returns an observer for a tracker and the channel it reports on.
+func observed() (func(string, []string), chan trackerEvent) {
+	events := make(chan trackerEvent, 256)
+	return func(event string, keys []string) { events <- trackerEvent{event, keys} }, events
+}
+
+// await returns the next event of kind, skipping others, or fails.
+func await(t *testing.T, events <-chan trackerEvent, kind string) trackerEvent {
+	t.Helper()
+	deadline := time.After(within)
+	for {
+		select {
+		case e := <-events:
+			if e.event == kind {
+				return e
+			}
+		case <-deadline:
+			t.Fatalf("no %q from the tracker within %v", kind, within)
+		}
+	}
+}
+
+// awaitChanged waits until the tracker reports key changed.
+func awaitChanged(t *testing.T, events <-chan trackerEvent, key string) {
+	t.Helper()
+	for {
+		if e := await(t, events, "changed"); e.keys == nil || slices.Contains(e.keys, key) {
+			return
+		}
+	}
+}
+
+// fakeRedis is a scripted Redis: the test reads each command the tracker
+// sends and writes the answer itself.
+type fakeRedis struct {
+	ln    net.Listener
+	conns chan net.Conn
+}
+
+func newFakeRedis(t *testing.T) *fakeRedis {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fakeRedis{ln: ln, conns: make(chan net.Conn, 8)}
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			f.conns <- c
+		}
+	}()
+	t.Cleanup(func() { ln.Close() })
+	return f
+}
+
+// tracker returns a tracker of the fake's, on a cache of its own.
+func (f *fakeRedis) tracker(user, password string) *tracker {
+	return &tracker{
+		cache: &readCache{}, prefixes: []string{"{p}w:", "{p}p:"}, user: user, password: password,
+		dial: func(ctx context.Context) (net.Conn, error) {
+			var d net.Dialer
+			return d.DialContext(ctx, "tcp", f.ln.Addr().String())
+		},
+		heartbeat: time.Hour, silence: within, retry: time.Millisecond,
+	}
+}
+
+// fakeConn is the fake's side of one tracking connection.
+type fakeConn struct {
+	t *testing.T
+	c net.Conn
+	r *bufio.Reader
+}
+
+func (f *fakeRedis) accept(t *testing.T) *fakeConn {
+	t.Helper()
+	select {
+	case c := <-f.conns:
+		t.Cleanup(func() { c.Close() })
+		return &fakeConn{t, c, bufio.NewReader(c)}
+	case <-time.After(within):
+		t.Fatal("the tracker did not connect")
+		return nil
+	}
+}
+
+// expect reads the next command and wants it to be want.
+func (c *fakeConn) expect(want ...string) {
+	c.t.Helper()
+	c.c.SetReadDeadline(time.Now().Add(within))
+	v, err := readRESP(c.r)
+	if err != nil {
+		c.t.Fatalf("read a command: %v", err)
+	}
+	var got []string
+	for _, a := range v.([]any) {
+		got = append(got, a.(string))
+	}
+	if !reflect.DeepEqual(got, want) {
+		c.t.Fatalf("command %q, want %q", got, want)
+	}
+}
+
+func (c *fakeConn) send(raw string) {
+	c.t.Helper()
+	if _, err := c.c.Write([]byte(raw)); err != nil {
+		c.t.Fatal(err)
+	}
+}
+
+// handshake answers the tracker's set-up.
+func (c *fakeConn) handshake(hello ...string) {
+	c.t.Helper()
+	c.expect(hello...)
+	c.send("%1\r\n+server\r\n+redis\r\n")
+	c.expect("CLIENT", "TRACKING", "ON", "BCAST", "PREFIX", "{p}w:", "PREFIX", "{p}p:")
+	c.send("+OK\r\n")
+}
+
+const invalidate = ">2\r\n$10\r\ninvalidate\r\n"
+
+// TestTrackerFollowsRedis logs in, turns tracking on for the prefixes,
+// drops each key Redis reports, empties the cache on a flush, stops the
+// cache when the connection breaks and starts it again on a new one.
+func TestTrackerFollowsRedis(t *testing.T) {
+	f := newFakeRedis(t)
+	tr := f.tracker("bot", "secret")
+	observe, events := observed()
+	tr.observe = observe
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { tr.run(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+
+	conn := f.accept(t)
+	conn.handshake("HELLO", "3", "AUTH", "bot", "secret", "SETNAME", "wavebot-tracker")
+	await(t, events, "up")
+	c := tr.cache
+	cached := func(key string) bool {
+		_, _, hit, r := c.get(key)
+		c.fill(r, []byte("doc"), 1)
+		return hit
+	}
+	for _, k := range []string{"{p}w:b3", "{p}w:b4"} {
+		if cached(k) {
+			t.Fatalf("%s cached before any read", k)
+		}
+		if !cached(k) {
+			t.Fatalf("%s not cached after a read", k)
+		}
+	}
+	conn.send(invalidate + "*1\r\n$7\r\n{p}w:b3\r\n")
+	awaitChanged(t, events, "{p}w:b3")
+	if cached("{p}w:b3") || !cached("{p}w:b4") {
+		t.Fatal("after b3 changed: want b3 read again and b4 kept")
+	}
+	conn.send(invalidate + "_\r\n")
+	awaitChanged(t, events, "")
+	if cached("{p}w:b4") {
+		t.Fatal("b4 kept after a flush")
+	}
+	conn.c.Close()
+	await(t, events, "down")
+	for range 2 { // a read, and the same read again
+		if cached("{p}w:b4") {
+			t.Fatal("the cache answers with its connection down")
+		}
+	}
+	f.accept(t).handshake("HELLO", "3", "AUTH", "bot", "secret", "SETNAME", "wavebot-tracker")
+	await(t, events, "up")
+	if cached("{p}w:b4") || !cached("{p}w:b4") {
+		t.Fatal("the cache does not fill again on a new connection")
+	}
+}
+
+// TestTrackerEndsConnections ends a tracking connection, and stops the
+// cache, when the server stops being the master, stops answering or
+// refuses to track; a server that answers its heartbeats keeps it.
+func TestTrackerEndsConnections(t *testing.T) {
+	const master = "*3\r\n$6\r\nmaster\r\n:0\r\n*0\r\n"
+	tests := []struct {
+		name string
+		// then plays the server after the handshake, or instead of it.
+		then      func(c *fakeConn)
+		handshake bool
+		silence   time.Duration
+	}{
+		{"demoted to replica", func(c *fakeConn) {
+			c.expect("ROLE")
+			c.send(master)
+			c.expect("ROLE")
+			c.send("*5\r\n$5\r\nslave\r\n$9\r\n127.0.0.1\r\n:6379\r\n$9\r\nconnected\r\n:0\r\n")
+		}, true, within},
+		{"an error for a heartbeat", func(c *fakeConn) {
+			c.expect("ROLE")
+			c.send("-NOAUTH Authentication required.\r\n")
+		}, true, within},
+		{"silent", func(c *fakeConn) {}, true, 50 * time.Millisecond},
+		{"tracking refused", func(c *fakeConn) {
+			c.expect("HELLO", "3", "SETNAME", "wavebot-tracker")
+			c.send("%1\r\n+server\r\n+redis\r\n")
+			c.expect("CLIENT", "TRACKING", "ON", "BCAST", "PREFIX", "{p}w:", "PREFIX", "{p}p:")
+			c.send("-ERR unknown subcommand 'TRACKING'\r\n")
+		}, false, within},
+		{"login refused", func(c *fakeConn) {
+			c.expect("HELLO", "3", "SETNAME", "wavebot-tracker")
+			c.send("-NOPROTO unsupported protocol version\r\n")
+		}, false, within},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFakeRedis(t)
+			tr := f.tracker("", "")
+			tr.heartbeat, tr.silence = 5*time.Millisecond, tt.silence
+			observe, events := observed()
+			tr.observe = observe
+			ended := make(chan bool, 1)
+			go func() {
+				up, _ := tr.session(context.Background())
+				ended <- up
+			}()
+			conn := f.accept(t)
+			if tt.handshake {
+				conn.handshake("HELLO", "3", "SETNAME", "wavebot-tracker")
+				await(t, events, "up")
+			}
+			tt.then(conn)
+			select {
+			case up := <-ended:
+				if up != tt.handshake {
+					t.Fatalf("session reports up = %v, want %v", up, tt.handshake)
+				}
+			case <-time.After(within):
+				t.Fatal("the connection did not end")
+			}
+		})
+	}
+}
+
+// TestTrackerHeartbeatsProveTheCache: each answered heartbeat moves the
+// proof of freshness to when it was sent.
+func TestTrackerHeartbeatsProveTheCache(t *testing.T) {
+	f := newFakeRedis(t)
+	tr := f.tracker("", "")
+	tr.heartbeat = 5 * time.Millisecond
+	observe, events := observed()
+	tr.observe = observe
+	ctx, cancel := context.WithCancel(context.Background())
+	ended := make(chan struct{})
+	go func() { tr.session(ctx); close(ended) }()
+	defer func() { cancel(); <-ended }()
+	conn := f.accept(t)
+	conn.handshake("HELLO", "3", "SETNAME", "wavebot-tracker")
+	await(t, events, "up")
+	proven := func() time.Time {
+		tr.cache.mu.Lock()
+		defer tr.cache.mu.Unlock()
+		return tr.cache.proven
+	}
+	for range 3 {
+		before := proven()
+		conn.expect("ROLE")
+		asked := time.Now()
+		conn.send("*3\r\n$6\r\nmaster\r\n:0\r\n*0\r\n")
+		await(t, events, "heard")
+		if p := proven(); !p.After(before) || p.After(asked) {
+			t.Fatalf("proven at %v: want after the last proof (%v) and not after the heartbeat was sent (%v)", p, before, asked)
+		}
+	}
+}
+
+// trackedPair is two replicas on one deployment, b reading through its
+// cache with its tracker up, and what b's tracker reports.
+func trackedPair(t *testing.T, bURL string, configure func(*tracker)) (a *Store, b *Store, cached storage.Store, events chan trackerEvent) {
+	t.Helper()
+	url, prefix := redistest.URL(t), redistest.Prefix(t)
+	if bURL == "" {
+		bURL = url
+	}
+	a, b = open(t, url, prefix), open(t, bURL, prefix)
+	observe, events := observed()
+	b.track(func(tr *tracker) {
+		tr.observe = observe
+		if configure != nil {
+			configure(tr)
+		}
+	})
+	await(t, events, "up")
+	return a, b, b.CachedReads(), events
+}
+
+// cachedAt reports whether s answers key from its cache.
+func cachedAt(s *Store, key string) bool {
+	s.reads.mu.Lock()
+	defer s.reads.mu.Unlock()
+	e, ok := s.reads.entries[key]
+	return ok && e.ticket == 0 && s.reads.usable()
+}
+
+// TestCachedReadsSeeEveryWriter: a replica answers a wave and a person
+// from its cache, and sees another replica's change, and a change made
+// behind every replica's back (as an import may), once Redis reports it.
+func TestCachedReadsSeeEveryWriter(t *testing.T) {
+	a, b, cached, events := trackedPair(t, "", nil)
+	ctx := context.Background()
+	// Each write below waits for its own report, so that no report of an
+	// earlier write is taken for it: Redis reports in the order it writes.
+	if err := a.CreateWave(ctx, storagetest.NewWave(t, "b3", "BUF"), wave.Event{Wave: "b3"}); err != nil {
+		t.Fatal(err)
+	}
+	awaitChanged(t, events, b.waveKey("b3"))
+	if _, err := a.EnsurePerson(ctx, wave.Person{ID: "maria", Name: "Maria", Role: wave.RoleViewer}, wave.Event{}, false); err != nil {
+		t.Fatal(err)
+	}
+	awaitChanged(t, events, b.personKey("maria"))
+	for range 2 {
+		if _, err := cached.Wave(ctx, "b3"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := cached.EnsurePerson(ctx, wave.Person{ID: "maria"}, wave.Event{}, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !cachedAt(b, b.waveKey("b3")) || !cachedAt(b, b.personKey("maria")) {
+		t.Fatal("the wave and the person are not cached after two reads")
+	}
+
+	if _, err := a.UpdateWave(ctx, "b3", func(w *wave.Wave) ([]wave.Event, error) {
+		w.Name = "changed by a"
+		return nil, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	awaitChanged(t, events, b.waveKey("b3"))
+	if _, err := a.UpdatePerson(ctx, "maria", func(p *wave.Person) ([]wave.Event, error) {
+		p.Role = wave.RoleKS
+		return nil, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	awaitChanged(t, events, b.personKey("maria"))
+	w, err := cached.Wave(ctx, "b3")
+	if err != nil || w.Name != "changed by a" {
+		t.Fatalf("wave after a's change: %q, %v", w.Name, err)
+	}
+	p, err := cached.EnsurePerson(ctx, wave.Person{ID: "maria"}, wave.Event{}, false)
+	if err != nil || p.Role != wave.RoleKS {
+		t.Fatalf("person after a's change: role %q, %v", p.Role, err)
+	}
+
+	raw := goredis.NewClient(&goredis.Options{Addr: b.rdb.(*goredis.Client).Options().Addr})
+	defer raw.Close()
+	w.Name = "imported"
+	doc := mustJSON(t, w)
+	if _, err := cached.Wave(ctx, "b3"); err != nil || !cachedAt(b, b.waveKey("b3")) {
+		t.Fatalf("the wave is not cached again: %v", err)
+	}
+	if err := raw.HSet(ctx, b.waveKey("b3"), "doc", doc).Err(); err != nil {
+		t.Fatal(err)
+	}
+	awaitChanged(t, events, b.waveKey("b3"))
+	if w, err := cached.Wave(ctx, "b3"); err != nil || w.Name != "imported" {
+		t.Fatalf("wave after the import: %q, %v", w.Name, err)
+	}
+}
+
+// TestCachedReadsWriteOnWhatRedisHolds: writes through the cached view
+// decide on what Redis holds, not on the cache, and the replica reads
+// its own write at once. The cache here hears nothing from Redis, so
+// another replica's change leaves it stale.
+func TestCachedReadsWriteOnWhatRedisHolds(t *testing.T) {
+	url, prefix := redistest.URL(t), redistest.Prefix(t)
+	a, b := open(t, url, prefix), open(t, url, prefix)
+	b.tracking.once.Do(func() {}) // no tracker: the cache is told nothing
+	now := time.Now()
+	b.reads.now = func() time.Time { return now }
+	b.reads.up(now)
+	cached := cachedReads{b}
+	ctx := context.Background()
+	if err := a.CreateWave(ctx, storagetest.NewWave(t, "b3", "BUF"), wave.Event{Wave: "b3"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cached.Wave(ctx, "b3"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.UpdateWave(ctx, "b3", func(w *wave.Wave) ([]wave.Event, error) {
+		w.Name = "a"
+		return nil, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if w, _ := cached.Wave(ctx, "b3"); w.Name == "a" {
+		t.Fatal("the cache was refreshed without being told; this test proves nothing")
+	}
+	var saw string
+	if _, err := cached.UpdateWave(ctx, "b3", func(w *wave.Wave) ([]wave.Event, error) {
+		saw = w.Name
+		w.Name += "+b"
+		return nil, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if saw != "a" {
+		t.Fatalf("b's change saw name %q, want a's write", saw)
+	}
+	if w, err := cached.Wave(ctx, "b3"); err != nil || w.Name != "a+b" {
+		t.Fatalf("b reads %q, %v after its own write, want a+b", w.Name, err)
+	}
+}
+
+// TestCachedReadsGoToRedisWhileTrackingIsDown cuts the network under a
+// replica: its cache stops answering until a new tracking connection is
+// up, and its reads meanwhile see changes that were made.
+func TestCachedReadsGoToRedisWhileTrackingIsDown(t *testing.T) {
+	proxy := redistest.NewProxy(t, redistestAddr(t))
+	a, b, cached, events := trackedPair(t, proxy.URL(), func(tr *tracker) { tr.retry = 10 * time.Millisecond })
+	ctx := context.Background()
+	if err := a.CreateWave(ctx, storagetest.NewWave(t, "b3", "BUF"), wave.Event{Wave: "b3"}); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if _, err := cached.Wave(ctx, "b3"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !cachedAt(b, b.waveKey("b3")) {
+		t.Fatal("the wave is not cached")
+	}
+	proxy.Cut()
+	await(t, events, "down")
+	if cachedAt(b, b.waveKey("b3")) {
+		t.Fatal("the cache answers with its connection down")
+	}
+	if _, err := a.UpdateWave(ctx, "b3", func(w *wave.Wave) ([]wave.Event, error) {
+		w.Name = "changed while b was cut off"
+		return nil, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if w, err := cached.Wave(ctx, "b3"); err != nil || w.Name != "changed while b was cut off" {
+		t.Fatalf("b reads %q, %v", w.Name, err)
+	}
+	await(t, events, "up")
+}
+
+// redistestAddr is the host:port of the shared test Redis.
+func redistestAddr(t *testing.T) string {
+	o, err := goredis.ParseURL(redistest.URL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o.Addr
+}
+
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// TestConformanceWithCachedReads runs the whole suite through the
+// cached view, on one server and on a cluster, with tracking up.
+func TestConformanceWithCachedReads(t *testing.T) {
+	for name, url := range map[string]func(testing.TB) string{"server": redistest.URL, "cluster": redistest.ClusterURL} {
+		t.Run(name, func(t *testing.T) {
+			storagetest.Run(t, func(t *testing.T, due storage.DueFunc, clk clock.Clock) storage.Store {
+				s, err := Open(context.Background(), url(t), redistest.Prefix(t), due)
+				if err != nil {
+					t.Fatal(err)
+				}
+				s.Clock = clk
+				observe, events := observed()
+				s.track(func(tr *tracker) { tr.observe = observe })
+				await(t, events, "up")
+				return s.CachedReads()
+			})
+		})
+	}
+}
