@@ -13,8 +13,8 @@ import (
 	"wavebot/wave"
 )
 
-// dispatcher is the command language as serve runs it, without the
-// first-person rule, on a fresh prefix of the Redis at redisURL, with
+// dispatcher is the command language as serve runs it, reading through
+// the store's cache, without the first-person rule, on a fresh prefix of the Redis at redisURL, with
 // admin as its admin. The caller closes the store.
 func dispatcher(ctx context.Context, redisURL, admin string) (*commands.Dispatcher, *redis.Store, error) {
 	cal := wave.Copenhagen()
@@ -24,7 +24,7 @@ func dispatcher(ctx context.Context, redisURL, admin string) (*commands.Dispatch
 	if err != nil {
 		return nil, nil, fmt.Errorf("-redis-url: %w", err)
 	}
-	d, err := commands.New(commands.Config{Store: store, Clock: clock.System{}, Calendar: cal, Template: wave.DefaultTemplate(),
+	d, err := commands.New(commands.Config{Store: store.CachedReads(), Clock: clock.System{}, Calendar: cal, Template: wave.DefaultTemplate(),
 		Forvaltninger: wave.DefaultForvaltninger, Admins: []string{admin}, Policy: policy, Lang: "da", Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		store.Close()

@@ -14,8 +14,10 @@ import (
 
 	"wavebot/clock"
 	"wavebot/commands"
+	"wavebot/gcpolicy"
 	"wavebot/metrics"
 	"wavebot/notify"
+	"wavebot/storage"
 )
 
 // Limits of the service; the console's sweeper shares the batch.
@@ -44,6 +46,7 @@ func runServe(ctx context.Context, args []string, env func(string) (string, bool
 		return fmt.Errorf("serve: unexpected argument %q", fs.Arg(0))
 	}
 	logger := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	gogc := gcpolicy.Apply(env)
 	m := metrics.New()
 	opened, err := openStore(ctx, cfg, nil, logger)
 	if err != nil {
@@ -54,7 +57,7 @@ func runServe(ctx context.Context, args []string, env func(string) (string, bool
 	clk := clock.System{}
 	links := cfg.Pages.links(clk)
 	d, err := commands.New(commands.Config{
-		Store: store, Clock: clk, Calendar: cfg.Calendar, Template: cfg.Template, Forvaltninger: cfg.Forvaltninger,
+		Store: m.Store(cachedReads(opened)), Clock: clk, Calendar: cfg.Calendar, Template: cfg.Template, Forvaltninger: cfg.Forvaltninger,
 		Admins: cfg.Admins, BootstrapAdmin: false, Policy: cfg.Policy, Lang: cfg.Lang, Logger: logger, Links: linksOf(links),
 		Observe: observeCommands(logger, m),
 	})
@@ -92,7 +95,7 @@ func runServe(ctx context.Context, args []string, env func(string) (string, bool
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	logger.Info("listening", "addr", ln.Addr().String(), "sweep_interval", cfg.SweepInterval.String(), "chat", cfg.chatPlatforms(),
-		"version", version)
+		"gogc", gogc, "version", version)
 	// The sweeper and the platforms' own connections stop with the
 	// service, also when the server or one of them fails.
 	running, stop := context.WithCancel(ctx)
@@ -131,6 +134,16 @@ func runServe(ctx context.Context, args []string, env func(string) (string, bool
 		return fmt.Errorf("serve: %w", err)
 	}
 	return nil
+}
+
+// cachedReads is the store commands read through: on Redis, one that
+// answers reads of waves and people from the replica's memory while
+// Redis reports their changes; the sweeper reads the store itself.
+func cachedReads(s storage.Store) storage.Store {
+	if c, ok := s.(interface{ CachedReads() storage.Store }); ok {
+		return c.CachedReads()
+	}
+	return s
 }
 
 // pinger is what the readiness check needs of the store.

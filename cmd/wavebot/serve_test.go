@@ -10,11 +10,13 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"wavebot/gcpolicy"
 	"wavebot/metrics"
 	"wavebot/storage"
 	"wavebot/storage/bolt"
@@ -147,6 +149,12 @@ func TestServeEndpointsAndShutdown(t *testing.T) {
 	s.exited <- 0
 	if !strings.Contains(s.log.String(), `"msg":"stopped"`) {
 		t.Errorf("no clean stop in the log:\n%s", s.log.String())
+	}
+	if !strings.Contains(s.log.String(), `"gogc":"400"`) {
+		t.Errorf("the collector is not set for a service:\n%s", s.log.String())
+	}
+	if gc := debug.SetGCPercent(100); gc != gcpolicy.Percent {
+		t.Errorf("collector at %d%%, want %d%%", gc, gcpolicy.Percent)
 	}
 }
 

@@ -8,9 +8,12 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	goredis "github.com/redis/go-redis/v9"
 
 	"wavebot/bot/slack/fakeslack"
 	"wavebot/storage/bolt"
@@ -305,4 +308,58 @@ func TestServeSlackRedisDown(t *testing.T) {
 		body = string(api.Wait(t, "response:down", 1)[0].Body)
 	}
 	wantIn(t, body, "Lageret kan ikke nås lige nu; intet blev ændret")
+}
+
+// TestServeSlackAnswersFromTheReadCache: on Redis, serve answers a
+// repeated status from the replica's memory instead of reading Redis
+// each time, and shows a change the moment it is made.
+func TestServeSlackAnswersFromTheReadCache(t *testing.T) {
+	api := fakeslack.New(t)
+	r := redistest.Start(t)
+	s := startServe(t, slackEnv(api, "WAVEBOT_REDIS_URL="+r.URL(), "WAVEBOT_REDIS_PREFIX="+redistest.Prefix(t))...)
+	s.waitFor(t, "redis read cache on")
+	s.command(t, api, "UANNA", "wave create b3 2027-02-01")
+	s.command(t, api, "UANNA", "wave enroll b3 BUF")
+	before := s.command(t, api, "UANNA", "status b3/BUF")
+	ctx := context.Background()
+	rdb := goredis.NewClient(&goredis.Options{Addr: fmt.Sprintf("127.0.0.1:%d", r.Port)})
+	defer rdb.Close()
+	if err := rdb.ConfigResetStat(ctx).Err(); err != nil {
+		t.Fatal(err)
+	}
+	const statuses = 5
+	for range statuses {
+		if got := s.command(t, api, "UANNA", "status b3/BUF"); got != before {
+			t.Fatalf("status changed with nothing done:\n%s\n%s", before, got)
+		}
+	}
+	// Each status needs the wave and the caller: two reads without the
+	// cache. A report of the writes above arriving late may cost one
+	// more read of each.
+	if reads := commandCalls(t, rdb, "hmget"); reads > 2 {
+		t.Errorf("%d statuses read Redis %d times", statuses, reads)
+	}
+	s.command(t, api, "UANNA", "done b3/BUF kickoff")
+	wantIn(t, s.command(t, api, "UANNA", "status b3/BUF"), "venter på forvaltningen")
+}
+
+// commandCalls is how often Redis ran command since its statistics were
+// reset.
+func commandCalls(t *testing.T, rdb *goredis.Client, command string) int {
+	t.Helper()
+	info, err := rdb.Info(context.Background(), "commandstats").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for line := range strings.Lines(info) {
+		if rest, ok := strings.CutPrefix(line, "cmdstat_"+command+":calls="); ok {
+			n, _, _ := strings.Cut(rest, ",")
+			calls, err := strconv.Atoi(n)
+			if err != nil {
+				t.Fatalf("commandstats: %q", line)
+			}
+			return calls
+		}
+	}
+	return 0
 }
