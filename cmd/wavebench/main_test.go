@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -16,15 +17,19 @@ import (
 // has each mode's rows and comparison.
 func TestRun(t *testing.T) {
 	var out strings.Builder
-	err := run(context.Background(), []string{"-saturate", "200ms", "-for", "200ms", "-rate", "100", "-conns", "2"}, &out)
+	err := run(context.Background(), []string{"-saturate", "200ms", "-for", "200ms", "-rate", "100", "-conns", "2", "-rounds", "2"}, &out)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
 	for _, section := range []string{"\nslack: ", "\nteams: "} {
 		_, report, found := strings.Cut(out.String(), section)
 		report, _, _ = strings.Cut(report, "\n\n"+"wavebot/bare")
-		if !found || strings.Count(report, "\nbare ") != 1 || strings.Count(report, "\nwavebot ") != 1 {
-			t.Errorf("report lacks %q with a row for each handler:\n%s", section, out.String())
+		for _, round := range []string{"1", "2", "all"} {
+			for _, handler := range []string{"bare", "wavebot"} {
+				if row := fmt.Sprintf("\n%-6s %-8s ", round, handler); !found || strings.Count(report, row) != 1 {
+					t.Errorf("report lacks %q with the row %q:\n%s", section, row, out.String())
+				}
+			}
 		}
 	}
 	if n := strings.Count(out.String(), "p99 at 100 req/s"); n != 2 {
@@ -76,6 +81,8 @@ func TestBadFlags(t *testing.T) {
 		{[]string{"-for", "-1s"}, "-for"},
 		{[]string{"-saturate", "11m"}, "-saturate"},
 		{[]string{"-for", "11m"}, "-for"},
+		{[]string{"-rounds", "0"}, "-rounds"},
+		{[]string{"-rounds", "21"}, "-rounds"},
 	} {
 		// A Redis that is not there: a refused flag must fail before it.
 		args := append(tc.args, "-redis-url", "redis://127.0.0.1:1")
@@ -134,7 +141,7 @@ func (failingMode) check(int) error { return nil }
 // run, even when each mode's own check finds nothing amiss.
 func TestMeasureFailsOnErrors(t *testing.T) {
 	var out strings.Builder
-	cfg := settings{conns: 1, satFor: 50 * time.Millisecond, rate: 20, rateFor: 100 * time.Millisecond}
+	cfg := settings{conns: 1, rounds: 1, satFor: 50 * time.Millisecond, rate: 20, rateFor: 100 * time.Millisecond}
 	err := measure(context.Background(), &out, "failing", failingMode{}, "", cfg)
 	if err == nil || !strings.Contains(err.Error(), "some requests failed") {
 		t.Errorf("measure = %v\n%s", err, out.String())
