@@ -116,7 +116,7 @@ type Bot struct {
 	// names holds, per Slack user looked up in this process, when to look
 	// again: zero once found or while a look-up runs.
 	names map[string]time.Time
-	work  workers
+	work  sync.WaitGroup
 }
 
 var _ notify.Notifier = (*Bot)(nil)
