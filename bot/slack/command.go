@@ -8,7 +8,9 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	slackgo "github.com/slack-go/slack"
@@ -72,9 +74,11 @@ func slashCommand(body []byte) (slackgo.SlashCommand, error) {
 }
 
 // serveCommand answers POST /slack/commands within the budget, with the
-// reply in the response. A command that takes longer (a slow store) is
-// acknowledged with an empty 200 at the budget's end and answered through
-// its response_url when done, so Slack never shows a timeout.
+// reply in the response. The command runs on the request's own
+// goroutine; should it outlast the budget (a slow store), a timer
+// acknowledges it with an empty 200 at the budget's end, which closes
+// the connection so Slack sends nothing more on it, and the answer goes
+// to the response_url when it is ready. Slack never shows a timeout.
 func (b *Bot) serveCommand(w http.ResponseWriter, r *http.Request) {
 	body, ok := b.verified(w, r)
 	if !ok {
@@ -85,24 +89,38 @@ func (b *Bot) serveCommand(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
-	answer, late := make(chan message), make(chan struct{})
-	b.background(func(ctx context.Context) {
-		m := b.command(ctx, sc)
-		select {
-		case answer <- m:
-		case <-late:
-			b.respond(ctx, sc.ResponseURL, m)
+	// Whoever comes first, the answer or the timer, writes the response,
+	// under mu; taking mu to start the timer orders what was written before.
+	var mu sync.Mutex
+	answered, acknowledged := false, false
+	mu.Lock()
+	timer := time.AfterFunc(b.budget, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if answered {
+			return
 		}
-	})
-	timer := time.NewTimer(b.budget)
-	defer timer.Stop()
-	select {
-	case m := <-answer:
-		writeJSON(w, m)
-	case <-timer.C:
-		close(late)
+		acknowledged = true
+		w.Header().Set("Connection", "close")
+		w.Header().Set("Content-Length", "0")
 		w.WriteHeader(http.StatusOK)
+		http.NewResponseController(w).Flush()
+	})
+	mu.Unlock()
+	// The command outlives an acknowledged request, whose context ends.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), backgroundTimeout)
+	defer cancel()
+	m := b.command(ctx, sc)
+	mu.Lock()
+	if !acknowledged {
+		answered = true
+		timer.Stop()
+		writeJSON(w, m)
+		mu.Unlock()
+		return
 	}
+	mu.Unlock()
+	b.respond(ctx, sc.ResponseURL, m)
 }
 
 // respond posts m to a response_url; failures are logged, as nobody is
@@ -145,7 +163,10 @@ func writeJSON(w http.ResponseWriter, v any) {
 		http.Error(w, "slack: could not encode the answer", http.StatusInternalServerError)
 		return
 	}
+	// A length known up front keeps an answer over 2 KB from going out
+	// in chunks: one write, and less for Slack to read.
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.Write(body)
 }
 

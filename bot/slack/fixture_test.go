@@ -131,6 +131,13 @@ func (f *fixture) do(line string) commands.Reply {
 // is set, and returns the status and the response body.
 func (f *fixture) post(path string, body []byte, signed bool, headers ...string) (int, string) {
 	f.t.Helper()
+	resp, out := f.exchange(path, body, signed, headers...)
+	return resp.StatusCode, out
+}
+
+// exchange is post, returning the whole response with its body read.
+func (f *fixture) exchange(path string, body []byte, signed bool, headers ...string) (*http.Response, string) {
+	f.t.Helper()
 	req, _ := http.NewRequest("POST", f.srv.URL+path, bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	if signed {
@@ -145,7 +152,7 @@ func (f *fixture) post(path string, body []byte, signed bool, headers ...string)
 	}
 	defer resp.Body.Close()
 	out, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(out)
+	return resp, string(out)
 }
 
 // command sends a signed slash command and reads the answer.

@@ -89,8 +89,9 @@ func (s *slowStore) Wave(ctx context.Context, id string) (wave.Wave, error) {
 }
 
 // TestSlowStoreAnswersThroughResponseURL: a command that outlasts the
-// budget is acknowledged with an empty 200, and its answer goes to the
-// response_url when it is ready.
+// budget is acknowledged with an empty 200 that closes the connection,
+// and its answer goes to the response_url when it is ready; one in time
+// is answered in the response, its length given up front.
 func TestSlowStoreAnswersThroughResponseURL(t *testing.T) {
 	store, err := bolt.Open(t.TempDir(), nil)
 	if err != nil {
@@ -99,10 +100,15 @@ func TestSlowStoreAnswersThroughResponseURL(t *testing.T) {
 	t.Cleanup(func() { store.Close() })
 	slow := &slowStore{Store: store, slow: make(chan struct{}), release: make(chan struct{})}
 	f2 := newFixtureOn(t, slow, func(c *Config) { c.Budget = 50 * time.Millisecond })
+	f := newFixture(t) // a budget no command outlasts
+	resp, body := f.exchange("/slack/commands", fakeslack.SlashCommand("UMARIA", "C1", "status b3/BUF", f.api.ResponseURL("late")), true)
+	if resp.StatusCode != 200 || resp.ContentLength != int64(len(body)) || resp.TransferEncoding != nil || !strings.Contains(body, "b3/BUF – Bølge 3") {
+		t.Fatalf("answer in time: %d, length %d, %v, %q", resp.StatusCode, resp.ContentLength, resp.TransferEncoding, body)
+	}
 	close(slow.slow)
-	code, body := f2.post("/slack/commands", fakeslack.SlashCommand("UMARIA", "C1", "status b3/BUF", f2.api.ResponseURL("late")), true)
-	if code != 200 || body != "" {
-		t.Fatalf("acknowledgement: %d %q", code, body)
+	resp, body = f2.exchange("/slack/commands", fakeslack.SlashCommand("UMARIA", "C1", "status b3/BUF", f2.api.ResponseURL("late")), true)
+	if resp.StatusCode != 200 || body != "" || !resp.Close {
+		t.Fatalf("acknowledgement: %d %q, closing the connection: %v", resp.StatusCode, body, resp.Close)
 	}
 	if calls := f2.api.Calls("response:late"); len(calls) != 0 {
 		t.Fatalf("answered before the store did")
