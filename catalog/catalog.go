@@ -6,6 +6,7 @@ package catalog
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -97,10 +98,11 @@ func Date(lang string, year int, month time.Month, day int) string {
 	if month < time.January || month > time.December {
 		return fmt.Sprintf("%04d-%02d-%02d", year, int(month), day)
 	}
+	// Concatenated rather than formatted: a status writes a dozen dates.
 	if lang == English {
-		return fmt.Sprintf("%d %s %d", day, month, year)
+		return strconv.Itoa(day) + " " + month.String() + " " + strconv.Itoa(year)
 	}
-	return fmt.Sprintf("%d. %s %d", day, monthsDA[month-1], year)
+	return strconv.Itoa(day) + ". " + monthsDA[month-1] + " " + strconv.Itoa(year)
 }
 
 // Moment writes an instant, in its own location, with its weekday and

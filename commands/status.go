@@ -274,7 +274,8 @@ func activityLine(lang string, e wave.Enrolment, a wave.Activity, today wave.Dat
 			status += " – " + catalog.TrainingDecidedYes.In(lang, mentions(lang, t.By))
 		}
 	}
-	line := fmt.Sprintf("%s %s – %s (%s) – %s – %s", statusMark[a.Status], a.Key, a.Title(lang), a.Responsible, day(lang, a.Due), status)
+	// Concatenated rather than formatted: a status writes one per activity.
+	line := statusMark[a.Status] + " " + a.Key + " – " + a.Title(lang) + " (" + string(a.Responsible) + ") – " + day(lang, a.Due) + " – " + status
 	if waiting := a.Waiting(); len(waiting) == 1 && a.Responsible == wave.PartyBoth {
 		line += " – " + catalog.WaitingFor.In(lang, sideName(waiting).In(lang))
 	}

@@ -173,8 +173,8 @@ func writeJSON(w http.ResponseWriter, v any) {
 // encode is JSON as Slack reads it, with &, < and > as they are: the
 // text was escaped for Slack already.
 func encode(v any) ([]byte, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
+	b := bytes.NewBuffer(make([]byte, 0, 4096)) // most answers fit
+	enc := json.NewEncoder(b)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
 		return nil, err
