@@ -11,9 +11,14 @@ import (
 )
 
 // outcome is what one load run measured: the latency of each answered
-// request, the failures, and how long it took.
+// request from when it was sent, the failures, and how long it took. A
+// paced run also keeps each latency from the moment the request was
+// due, which adds the sender's own lateness: Go's timers wake up to a
+// millisecond late on Linux (the network poller sleeps in whole
+// milliseconds), as much as the answers being measured take.
 type outcome struct {
 	latencies []time.Duration
+	fromDue   []time.Duration
 	errors    int
 	elapsed   time.Duration
 }
@@ -22,11 +27,13 @@ func (r outcome) throughput() float64 { return float64(len(r.latencies)) / r.ela
 
 // quantile is the q-quantile of the latencies by nearest rank (1 is the
 // maximum).
-func (r outcome) quantile(q float64) time.Duration {
-	if len(r.latencies) == 0 {
+func (r outcome) quantile(q float64) time.Duration { return quantile(r.latencies, q) }
+
+func quantile(latencies []time.Duration, q float64) time.Duration {
+	if len(latencies) == 0 {
 		return 0
 	}
-	s := slices.Clone(r.latencies)
+	s := slices.Clone(latencies)
 	slices.Sort(s)
 	rank := int(math.Ceil(q * float64(len(s))))
 	return s[min(max(rank-1, 0), len(s)-1)]
@@ -75,13 +82,15 @@ func saturate(ctx context.Context, client *http.Client, newReq func() *http.Requ
 	return out
 }
 
-// paced sends rate requests a second for d, each at its own moment
-// whether or not earlier ones were answered, and measures each from that
-// moment, so a stall counts against every request it delays.
+// paced sends rate requests a second for d, each at its own moment on a
+// goroutine of its own, whether or not earlier ones were answered: a
+// stall of the handler delays no request's sending, and counts against
+// every answer it delays. Each is measured from when it was sent, and
+// from when it was due.
 func paced(ctx context.Context, client *http.Client, newReq func() *http.Request, ok func(int, []byte) bool, rate int, d time.Duration) outcome {
 	n := int(d.Seconds() * float64(rate))
 	interval := time.Second / time.Duration(rate)
-	lat := make([]time.Duration, n)
+	lat, fromDue := make([]time.Duration, n), make([]time.Duration, n)
 	failed := make([]bool, n)
 	var wg sync.WaitGroup
 	start := time.Now()
@@ -98,8 +107,10 @@ func paced(ctx context.Context, client *http.Client, newReq func() *http.Request
 			break
 		}
 		wg.Go(func() {
-			if send(client, newReq(), ok) {
-				lat[i] = time.Since(at)
+			req := newReq()
+			sent := time.Now()
+			if send(client, req, ok) {
+				lat[i], fromDue[i] = time.Since(sent), time.Since(at)
 			} else {
 				failed[i] = true
 			}
@@ -112,6 +123,7 @@ func paced(ctx context.Context, client *http.Client, newReq func() *http.Request
 			out.errors++
 		} else {
 			out.latencies = append(out.latencies, lat[i])
+			out.fromDue = append(out.fromDue, fromDue[i])
 		}
 	}
 	return out

@@ -236,3 +236,21 @@ func TestBareHandlersVerify(t *testing.T) {
 		}
 	}
 }
+
+// TestPacedMeasuresFromSendingAndFromDue: each answered request of a
+// paced run has both latencies, the one from when it was due never the
+// shorter, and a slow handler's answers count in both.
+func TestPacedMeasuresFromSendingAndFromDue(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { time.Sleep(20 * time.Millisecond) })) // a slow answer under test
+	defer srv.Close()
+	newReq := func() *http.Request { req, _ := http.NewRequest("GET", srv.URL, nil); return req }
+	o := paced(context.Background(), srv.Client(), newReq, func(status int, _ []byte) bool { return status == 200 }, 50, 200*time.Millisecond)
+	if len(o.latencies) != 10 || len(o.fromDue) != 10 || o.errors != 0 {
+		t.Fatalf("%d latencies, %d from due, %d errors; want 10, 10, 0", len(o.latencies), len(o.fromDue), o.errors)
+	}
+	for i := range o.latencies {
+		if o.latencies[i] < 20*time.Millisecond || o.fromDue[i] < o.latencies[i] {
+			t.Errorf("request %d: %v from sending, %v from due", i, o.latencies[i], o.fromDue[i])
+		}
+	}
+}
