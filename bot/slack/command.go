@@ -158,26 +158,36 @@ func (b *Bot) postResponse(ctx context.Context, responseURL string, m message) e
 }
 
 func writeJSON(w http.ResponseWriter, v any) {
-	body, err := encode(v)
-	if err != nil {
+	b := answerBuffers.Get().(*bytes.Buffer)
+	defer func() {
+		b.Reset()
+		answerBuffers.Put(b)
+	}()
+	if err := encodeTo(b, v); err != nil {
 		http.Error(w, "slack: could not encode the answer", http.StatusInternalServerError)
 		return
 	}
 	// A length known up front keeps an answer over 2 KB from going out
 	// in chunks: one write, and less for Slack to read.
 	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-	w.Write(body)
+	w.Header().Set("Content-Length", strconv.Itoa(b.Len()))
+	w.Write(b.Bytes())
 }
+
+// answerBuffers are reused for the answers written in responses: one of
+// a few kilobytes per command.
+var answerBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // encode is JSON as Slack reads it, with &, < and > as they are: the
 // text was escaped for Slack already.
 func encode(v any) ([]byte, error) {
-	b := bytes.NewBuffer(make([]byte, 0, 4096)) // most answers fit
+	var b bytes.Buffer
+	err := encodeTo(&b, v)
+	return b.Bytes(), err
+}
+
+func encodeTo(b *bytes.Buffer, v any) error {
 	enc := json.NewEncoder(b)
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
+	return enc.Encode(v)
 }

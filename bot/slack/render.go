@@ -221,6 +221,11 @@ func fallback(r commands.Reply) string {
 		parts = append(parts, s.Lines...)
 	}
 	var b strings.Builder
+	size := 0
+	for _, p := range parts {
+		size += len(p) + 1
+	}
+	b.Grow(size)
 	for _, p := range parts {
 		if strings.TrimSpace(p) == "" {
 			continue
