@@ -261,7 +261,7 @@ func mrkdwn(s string) string {
 
 // cut shortens s to at most n characters, ending it with an ellipsis.
 func cut(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
+	if len(s) <= n || utf8.RuneCountInString(s) <= n { // no more characters than bytes
 		return s
 	}
 	r := []rune(s)
