@@ -85,10 +85,12 @@ func newTracker(rdb goredis.UniversalClient, tag string, cache *readCache, prefi
 // whenever there is none.
 func (t *tracker) run(ctx context.Context) {
 	for first := true; ; first = false {
-		wasUp, err := t.session(ctx)
+		proven, err := t.session(ctx)
 		t.cache.down()
 		t.tell("down", nil)
-		if ctx.Err() == nil && (wasUp || first) {
+		// One line per outage: when a connection that worked ends, or the
+		// first one fails; a Redis that refuses tracking is told once.
+		if ctx.Err() == nil && (proven || first) {
 			logAt(slog.LevelWarn, "redis read cache off until the tracking connection is back; reads go to Redis", "err", err)
 		}
 		select {
@@ -100,8 +102,8 @@ func (t *tracker) run(ctx context.Context) {
 }
 
 // session runs one tracking connection until it fails or ctx ends, and
-// reports whether the cache was up on it.
-func (t *tracker) session(ctx context.Context) (up bool, err error) {
+// reports whether Redis answered a heartbeat on it.
+func (t *tracker) session(ctx context.Context) (proven bool, err error) {
 	silence := cmp.Or(t.silence, silenceLimit)
 	dialCtx, cancel := context.WithTimeout(ctx, silence)
 	conn, err := t.dial(dialCtx)
@@ -133,7 +135,6 @@ func (t *tracker) session(ctx context.Context) (up bool, err error) {
 	}
 	t.cache.up(sent)
 	t.tell("up", nil)
-	logAt(slog.LevelInfo, "redis read cache on")
 
 	// The heartbeat writes, the reader reads; each answer proves what
 	// the heartbeat it answers asked, in order.
@@ -166,7 +167,7 @@ func (t *tracker) session(ctx context.Context) (up bool, err error) {
 		conn.SetReadDeadline(time.Now().Add(silence))
 		v, err := readRESP(r)
 		if err != nil {
-			return true, fmt.Errorf("read: %w", err)
+			return proven, fmt.Errorf("read: %w", err)
 		}
 		if push, ok := v.(respPush); ok {
 			t.pushed(push)
@@ -175,16 +176,20 @@ func (t *tracker) session(ctx context.Context) (up bool, err error) {
 		mu.Lock()
 		if len(asked) == 0 {
 			mu.Unlock()
-			return true, fmt.Errorf("unasked reply %v", v)
+			return proven, fmt.Errorf("unasked reply %v", v)
 		}
 		sent := asked[0]
 		asked = asked[1:]
 		mu.Unlock()
 		if role, ok := v.([]any); !ok || len(role) == 0 || role[0] != "master" {
-			return true, fmt.Errorf("role %v: not the master", v)
+			return proven, fmt.Errorf("role %v: not the master", v)
 		}
 		t.cache.heard(sent)
 		t.tell("heard", nil)
+		if !proven {
+			proven = true
+			logAt(slog.LevelInfo, "redis read cache on")
+		}
 	}
 }
 

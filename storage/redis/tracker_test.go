@@ -4,9 +4,11 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"log/slog"
 	"net"
 	"reflect"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -206,39 +208,40 @@ func TestTrackerFollowsRedis(t *testing.T) {
 	}
 }
 
-// TestTrackerEndsConnections ends a tracking connection, and stops the
-// cache, when the server stops being the master, stops answering or
-// refuses to track; a server that answers its heartbeats keeps it.
+// TestTrackerEndsConnections ends a tracking connection when the server
+// stops being the master, stops answering or refuses to track, and
+// reports whether a heartbeat was answered before (one line in the log
+// per outage depends on it).
 func TestTrackerEndsConnections(t *testing.T) {
 	const master = "*3\r\n$6\r\nmaster\r\n:0\r\n*0\r\n"
 	tests := []struct {
 		name string
 		// then plays the server after the handshake, or instead of it.
-		then      func(c *fakeConn)
-		handshake bool
-		silence   time.Duration
+		then              func(c *fakeConn)
+		handshake, proven bool
+		silence           time.Duration
 	}{
 		{"demoted to replica", func(c *fakeConn) {
 			c.expect("ROLE")
 			c.send(master)
 			c.expect("ROLE")
 			c.send("*5\r\n$5\r\nslave\r\n$9\r\n127.0.0.1\r\n:6379\r\n$9\r\nconnected\r\n:0\r\n")
-		}, true, within},
+		}, true, true, within},
 		{"an error for a heartbeat", func(c *fakeConn) {
 			c.expect("ROLE")
 			c.send("-NOAUTH Authentication required.\r\n")
-		}, true, within},
-		{"silent", func(c *fakeConn) {}, true, 50 * time.Millisecond},
+		}, true, false, within},
+		{"silent", func(c *fakeConn) {}, true, false, 50 * time.Millisecond},
 		{"tracking refused", func(c *fakeConn) {
 			c.expect("HELLO", "3", "SETNAME", "wavebot-tracker")
 			c.send("%1\r\n+server\r\n+redis\r\n")
 			c.expect("CLIENT", "TRACKING", "ON", "BCAST", "PREFIX", "{p}w:", "PREFIX", "{p}p:")
 			c.send("-ERR unknown subcommand 'TRACKING'\r\n")
-		}, false, within},
+		}, false, false, within},
 		{"login refused", func(c *fakeConn) {
 			c.expect("HELLO", "3", "SETNAME", "wavebot-tracker")
 			c.send("-NOPROTO unsupported protocol version\r\n")
-		}, false, within},
+		}, false, false, within},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -249,8 +252,8 @@ func TestTrackerEndsConnections(t *testing.T) {
 			tr.observe = observe
 			ended := make(chan bool, 1)
 			go func() {
-				up, _ := tr.session(context.Background())
-				ended <- up
+				proven, _ := tr.session(context.Background())
+				ended <- proven
 			}()
 			conn := f.accept(t)
 			if tt.handshake {
@@ -259,9 +262,9 @@ func TestTrackerEndsConnections(t *testing.T) {
 			}
 			tt.then(conn)
 			select {
-			case up := <-ended:
-				if up != tt.handshake {
-					t.Fatalf("session reports up = %v, want %v", up, tt.handshake)
+			case proven := <-ended:
+				if proven != tt.proven {
+					t.Fatalf("session reports a heartbeat answered: %v, want %v", proven, tt.proven)
 				}
 			case <-time.After(within):
 				t.Fatal("the connection did not end")
@@ -512,4 +515,67 @@ func TestConformanceWithCachedReads(t *testing.T) {
 			})
 		})
 	}
+}
+
+// TestTrackerLogsOncePerOutage: the log says the cache is off when the
+// first connection fails and when one that worked ends, and on when a
+// heartbeat is answered; failed reconnections in between say nothing.
+func TestTrackerLogsOncePerOutage(t *testing.T) {
+	var log recordedLog
+	LogTo(slog.New(&log))
+	defer LogTo(slog.New(slog.DiscardHandler))
+	f := newFakeRedis(t)
+	tr := f.tracker("", "")
+	tr.heartbeat = 5 * time.Millisecond
+	observe, events := observed()
+	tr.observe = observe
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { tr.run(ctx); close(done) }()
+	hello := []string{"HELLO", "3", "SETNAME", "wavebot-tracker"}
+	refuse := func() {
+		c := f.accept(t)
+		c.expect(hello...)
+		c.send("-NOPROTO unsupported protocol version\r\n")
+		await(t, events, "down")
+	}
+	refuse()
+	refuse()
+	c := f.accept(t)
+	c.handshake(hello...)
+	c.expect("ROLE")
+	c.send("*3\r\n$6\r\nmaster\r\n:0\r\n*0\r\n")
+	await(t, events, "heard")
+	c.c.Close()
+	await(t, events, "down")
+	refuse()
+	cancel()
+	<-done
+	want := []string{"WARN redis read cache off until the tracking connection is back; reads go to Redis", "INFO redis read cache on",
+		"WARN redis read cache off until the tracking connection is back; reads go to Redis"}
+	if got := log.lines(); !reflect.DeepEqual(got, want) {
+		t.Errorf("logged %q, want %q", got, want)
+	}
+}
+
+// recordedLog is a slog.Handler keeping each record's level and message.
+type recordedLog struct {
+	mu      sync.Mutex
+	records []string
+}
+
+func (l *recordedLog) Enabled(context.Context, slog.Level) bool { return true }
+func (l *recordedLog) WithAttrs([]slog.Attr) slog.Handler       { return l }
+func (l *recordedLog) WithGroup(string) slog.Handler            { return l }
+func (l *recordedLog) Handle(_ context.Context, r slog.Record) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.records = append(l.records, r.Level.String()+" "+r.Message)
+	return nil
+}
+
+func (l *recordedLog) lines() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return slices.Clone(l.records)
 }
