@@ -9,6 +9,7 @@ package metrics
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"time"
@@ -89,6 +90,17 @@ func New() *Metrics {
 // Handler serves the metrics in Prometheus's text format.
 func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
+}
+
+// ObserveCommands is serve's commands.Config.Observe: it logs one line
+// per command (who, which, how it ended, how long it took; never what was
+// typed) and counts it.
+func (m *Metrics) ObserveCommands(logger *slog.Logger) func(context.Context, commands.Observation) {
+	return func(ctx context.Context, o commands.Observation) {
+		logger.LogAttrs(ctx, slog.LevelInfo, "command", slog.String("actor", o.Actor), slog.String("command", o.Command),
+			slog.String("outcome", string(o.Outcome)), slog.Float64("duration_ms", float64(o.Took.Microseconds())/1000))
+		m.Command(ctx, o)
+	}
 }
 
 // Command is a commands.Config.Observe: it counts a command by name and

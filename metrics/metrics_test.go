@@ -2,9 +2,12 @@ package metrics
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -117,4 +120,23 @@ func TestCommandsAndSweeps(t *testing.T) {
 	if n := count(m, "wavebot_commands_total"); n != 2 {
 		t.Errorf("%d command series", n)
 	}
+}
+
+// TestObserveCommands: each command is a log line with who, which, how
+// it ended and how long it took, never what was typed, and it is counted.
+func TestObserveCommands(t *testing.T) {
+	m := New()
+	var log strings.Builder
+	observe := m.ObserveCommands(slog.New(slog.NewJSONHandler(&log, nil)))
+	observe(context.Background(), commands.Observation{Actor: "slack:U1", Command: "status", Outcome: commands.OK, Took: 1500 * time.Microsecond})
+	var line map[string]any
+	if err := json.Unmarshal([]byte(log.String()), &line); err != nil {
+		t.Fatalf("%v: %q", err, log.String())
+	}
+	want := map[string]any{"level": "INFO", "msg": "command", "actor": "slack:U1", "command": "status", "outcome": "ok", "duration_ms": 1.5}
+	delete(line, "time")
+	if !reflect.DeepEqual(line, want) {
+		t.Errorf("logged %v, want %v", line, want)
+	}
+	has(t, m, `wavebot_commands_total{command="status",outcome="ok"} 1`)
 }

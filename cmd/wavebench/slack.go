@@ -8,7 +8,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -33,32 +32,31 @@ func (m *slackMode) describe() string {
 }
 
 // real builds what serve builds for Slack over HTTP, on Redis: the
-// dispatcher without the first-person rule, the adapter talking to a
-// local stand-in of the Web API (for display names), and its routes. The
-// wave is created through the endpoint itself, by the admin.
+// service, the adapter talking to a local stand-in of the Web API (for
+// display names), and its routes. The wave is created through the
+// endpoint itself, by the admin.
 func (m *slackMode) real(ctx context.Context, redisURL string) (http.Handler, func(), error) {
-	d, store, err := dispatcher(ctx, redisURL, "slack:UADMIN")
+	svc, err := newService(ctx, redisURL, "slack:UADMIN")
 	if err != nil {
 		return nil, nil, err
 	}
-	logger := slog.New(slog.DiscardHandler)
 	m.api = fakeslack.NewServer()
 	m.api.Names["UADMIN"], m.api.Names["UVIEWER"] = "Admin", "Viewer"
-	bot := slack.New(slack.Config{Commands: d, BotToken: "xoxb-wavebench", SigningSecret: m.secret, APIURL: m.api.URL(), Logger: logger})
+	bot := slack.New(slack.Config{Commands: svc.d, BotToken: "xoxb-wavebench", SigningSecret: m.secret, APIURL: m.api.URL(), Logger: svc.logger()})
 	mux := http.NewServeMux()
 	bot.Routes(mux)
 	for _, line := range []string{"wave create b3 2027-02-01 Bølge 3", "wave enroll b3 BUF SUF", "contact b3/BUF <@UCONTACT>", "done b3/BUF kickoff"} {
 		rec := httptest.NewRecorder()
 		mux.ServeHTTP(rec, m.signed("http://wavebot", "UADMIN", line))
 		if rec.Code != http.StatusOK || strings.Contains(rec.Body.String(), "✗") {
-			store.Close()
+			svc.close()
 			return nil, nil, fmt.Errorf("set up the wave: %s: %d %s", line, rec.Code, rec.Body)
 		}
 	}
-	return mux, func() {
+	return svc.handler(mux), func() {
 		bot.Wait()
 		m.api.Close()
-		store.Close()
+		svc.close()
 	}, nil
 }
 

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -85,28 +84,30 @@ func (m *teamsMode) real(ctx context.Context, redisURL string) (http.Handler, fu
 	if err := m.start(); err != nil {
 		return nil, nil, err
 	}
-	d, store, err := dispatcher(ctx, redisURL, "teams:"+adminAAD)
+	svc, err := newService(ctx, redisURL, "teams:"+adminAAD)
 	if err != nil {
 		return nil, nil, err
 	}
 	bot, err := teams.New(teams.Config{AppID: benchAppID, AppPassword: benchPassword, TenantID: benchTenant,
 		OpenIDMetadataURL: m.auth.MetadataURL(), TokenURL: m.auth.TokenURL(), ServiceURL: m.connector.serviceURL(),
-		Logger: slog.New(slog.DiscardHandler)}, d)
+		Logger: svc.logger()}, svc.d)
 	if err != nil {
-		store.Close()
+		svc.close()
 		return nil, nil, err
 	}
 	for _, line := range []string{"wave create b3 2027-02-01 Bølge 3", "wave enroll b3 BUF SUF", "contact b3/BUF @teams:" + contactAAD, "done b3/BUF kickoff"} {
 		rec := httptest.NewRecorder()
 		bot.ServeHTTP(rec, m.activity("http://wavebot", adminAAD, "Admin", line))
 		if last := m.connector.lastReply(); rec.Code != http.StatusOK || bytes.Contains(last, []byte("✗")) {
-			store.Close()
+			svc.close()
 			return nil, nil, fmt.Errorf("set up the wave: %s: %d %s", line, rec.Code, last)
 		}
 	}
 	m.connector.count() // the set-up's replies are not the run's
-	return bot, func() {
-		store.Close()
+	mux := http.NewServeMux()
+	mux.Handle("POST /api/messages", bot) // as serve routes it
+	return svc.handler(mux), func() {
+		svc.close()
 		m.stop()
 	}, nil
 }

@@ -59,7 +59,7 @@ func runServe(ctx context.Context, args []string, env func(string) (string, bool
 	d, err := commands.New(commands.Config{
 		Store: m.Store(cachedReads(opened)), Clock: clk, Calendar: cfg.Calendar, Template: cfg.Template, Forvaltninger: cfg.Forvaltninger,
 		Admins: cfg.Admins, BootstrapAdmin: false, Policy: cfg.Policy, Lang: cfg.Lang, Logger: logger, Links: linksOf(links),
-		Observe: observeCommands(logger, m),
+		Observe: m.ObserveCommands(logger),
 	})
 	if err != nil {
 		return err
@@ -174,14 +174,4 @@ func routes(store pinger, metrics http.Handler, platforms ...chat) http.Handler 
 	})
 	mux.Handle("GET /metrics", metrics)
 	return mux
-}
-
-// observeCommands logs one line per command (who, which, how it ended,
-// how long it took; never what was typed) and counts it.
-func observeCommands(logger *slog.Logger, m *metrics.Metrics) func(context.Context, commands.Observation) {
-	return func(ctx context.Context, o commands.Observation) {
-		logger.LogAttrs(ctx, slog.LevelInfo, "command", slog.String("actor", o.Actor), slog.String("command", o.Command),
-			slog.String("outcome", string(o.Outcome)), slog.Float64("duration_ms", float64(o.Took.Microseconds())/1000))
-		m.Command(ctx, o)
-	}
 }
