@@ -107,6 +107,14 @@ func (b *Bot) serveCommand(w http.ResponseWriter, r *http.Request) {
 		http.NewResponseController(w).Flush()
 	})
 	mu.Unlock()
+	// However the handler ends, a panic included (the server recovers
+	// it), the timer writes nothing to the response once it has returned.
+	defer func() {
+		mu.Lock()
+		answered = true
+		mu.Unlock()
+		timer.Stop()
+	}()
 	// The command outlives an acknowledged request, whose context ends.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), backgroundTimeout)
 	defer cancel()
