@@ -173,6 +173,32 @@ func TestPanickingCommandLeavesNoTimer(t *testing.T) {
 	}
 }
 
+// TestWaitCoversLateCommands: Wait, which a server calls before it
+// closes the store, returns only once a command answered late has run
+// and posted its answer.
+func TestWaitCoversLateCommands(t *testing.T) {
+	store, err := bolt.Open(t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	slow := &slowStore{Store: store, slow: make(chan struct{}), release: make(chan struct{})}
+	f := newFixtureOn(t, slow, func(c *Config) { c.Budget = 50 * time.Millisecond })
+	close(slow.slow)
+	if code, out := f.post("/slack/commands", fakeslack.SlashCommand("UMARIA", "C1", "status b3/BUF", f.api.ResponseURL("late")), true); code != 200 || out != "" {
+		t.Fatalf("acknowledgement: %d %q", code, out)
+	}
+	answered := make(chan int)
+	go func() {
+		f.bot.Wait()
+		answered <- len(f.api.Calls("response:late"))
+	}()
+	close(slow.release)
+	if n := <-answered; n != 1 {
+		t.Fatalf("Wait returned with %d late answers posted, want 1", n)
+	}
+}
+
 // TestRejectedRequests: forged, stale, unsigned and oversized requests are
 // refused before anything is parsed; nothing runs and nothing is stored.
 func TestRejectedRequests(t *testing.T) {
