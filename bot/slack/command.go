@@ -79,6 +79,7 @@ func slashCommand(body []byte) (slackgo.SlashCommand, error) {
 // acknowledges it with an empty 200 at the budget's end, which closes
 // the connection so Slack sends nothing more on it, and the answer goes
 // to the response_url when it is ready. Slack never shows a timeout.
+// From the acknowledgement on, the command is work Wait waits for.
 func (b *Bot) serveCommand(w http.ResponseWriter, r *http.Request) {
 	body, ok := b.verified(w, r)
 	if !ok {
@@ -101,12 +102,25 @@ func (b *Bot) serveCommand(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		acknowledged = true
+		b.work.Add(1) // what is left is work after answering Slack: Wait waits for it
 		w.Header().Set("Connection", "close")
 		w.Header().Set("Content-Length", "0")
 		w.WriteHeader(http.StatusOK)
 		http.NewResponseController(w).Flush()
 	})
 	mu.Unlock()
+	// However the handler ends, a panic included (the server recovers
+	// it), the timer writes nothing to the response once it has returned.
+	defer func() {
+		mu.Lock()
+		answered = true
+		late := acknowledged
+		mu.Unlock()
+		timer.Stop()
+		if late {
+			b.work.Done()
+		}
+	}()
 	// The command outlives an acknowledged request, whose context ends.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), backgroundTimeout)
 	defer cancel()

@@ -1,12 +1,15 @@
 package slack
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -117,6 +120,82 @@ func TestSlowStoreAnswersThroughResponseURL(t *testing.T) {
 	late := receivedJSON(t, f2.api.Wait(t, "response:late", 1)[0].Body)
 	if late.ResponseType != "in_channel" || !strings.Contains(late.texts(), "b3/BUF – Bølge 3") {
 		t.Errorf("late answer: %+v", late)
+	}
+}
+
+// panicStore is a store whose wave reads panic once armed: a bug in a
+// command.
+type panicStore struct {
+	storage.Store
+	armed atomic.Bool
+}
+
+func (s *panicStore) Wave(ctx context.Context, id string) (wave.Wave, error) {
+	if s.armed.Load() {
+		panic("a bug in a command")
+	}
+	return s.Store.Wave(ctx, id)
+}
+
+// TestPanickingCommandLeavesNoTimer: a command that panics ends its
+// request (the server recovers it) without leaving the budget's timer to
+// write to the finished response later, which crashed the process.
+// Another command's timer, started after it and so due after it, firing
+// and its late answer arriving shows the first timer's moment passed.
+func TestPanickingCommandLeavesNoTimer(t *testing.T) {
+	store, err := bolt.Open(t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	panicking := &panicStore{Store: store}
+	slow := &slowStore{Store: panicking, slow: make(chan struct{}), release: make(chan struct{})}
+	f := newFixtureOn(t, slow, func(c *Config) { c.Budget = 50 * time.Millisecond })
+	panicking.armed.Store(true)
+	body := fakeslack.SlashCommand("UMARIA", "C1", "status b3/BUF", f.api.ResponseURL("panic"))
+	req, _ := http.NewRequest("POST", f.srv.URL+"/slack/commands", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	fakeslack.Sign(req, secret, f.clock.Now(), body)
+	if resp, err := http.DefaultClient.Do(req); err == nil {
+		resp.Body.Close()
+		t.Fatalf("a panicking command answered %d", resp.StatusCode)
+	}
+	panicking.armed.Store(false)
+	close(slow.slow)
+	resp, out := f.exchange("/slack/commands", fakeslack.SlashCommand("UMARIA", "C1", "status b3/BUF", f.api.ResponseURL("late")), true)
+	if resp.StatusCode != 200 || out != "" {
+		t.Fatalf("acknowledgement: %d %q", resp.StatusCode, out)
+	}
+	close(slow.release)
+	f.api.Wait(t, "response:late", 1)
+	if calls := f.api.Calls("response:panic"); len(calls) != 0 {
+		t.Errorf("the panicking command answered through its response_url: %v", calls)
+	}
+}
+
+// TestWaitCoversLateCommands: Wait, which a server calls before it
+// closes the store, returns only once a command answered late has run
+// and posted its answer.
+func TestWaitCoversLateCommands(t *testing.T) {
+	store, err := bolt.Open(t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	slow := &slowStore{Store: store, slow: make(chan struct{}), release: make(chan struct{})}
+	f := newFixtureOn(t, slow, func(c *Config) { c.Budget = 50 * time.Millisecond })
+	close(slow.slow)
+	if code, out := f.post("/slack/commands", fakeslack.SlashCommand("UMARIA", "C1", "status b3/BUF", f.api.ResponseURL("late")), true); code != 200 || out != "" {
+		t.Fatalf("acknowledgement: %d %q", code, out)
+	}
+	answered := make(chan int)
+	go func() {
+		f.bot.Wait()
+		answered <- len(f.api.Calls("response:late"))
+	}()
+	close(slow.release)
+	if n := <-answered; n != 1 {
+		t.Fatalf("Wait returned with %d late answers posted, want 1", n)
 	}
 }
 

@@ -31,10 +31,18 @@ const (
 // it, and the cache answers only while the connection is up and answers
 // its heartbeats. The heartbeat asks ROLE, so a connection to a server
 // that is no longer the master (after a failover) ends too, and the next
-// one goes to the new master.
+// one goes to the new master. On a cluster it reads a key of the
+// deployment's slot instead: a node answers that only while it is the
+// master serving the slot, so the connection also ends when the slot
+// moves to another master (a reshard) or the node is cut off from the
+// cluster, where ROLE still says master.
 type tracker struct {
 	cache    *readCache
 	prefixes []string
+	// beat is the heartbeat command, ROLE unless set; serving reports
+	// whether its answer shows the server still holds the keys.
+	beat    []string
+	serving func(answer any) bool
 	// dial connects to the master that holds the deployment's keys;
 	// user and password log in.
 	dial           func(ctx context.Context) (net.Conn, error)
@@ -67,6 +75,11 @@ func newTracker(rdb goredis.UniversalClient, tag string, cache *readCache, prefi
 	case *goredis.ClusterClient:
 		o := c.Options()
 		t.user, t.password = o.Username, o.Password
+		// A replica, a master without the slot and a node cut off from
+		// the cluster answer a key's read with an error (MOVED, ASK,
+		// CLUSTERDOWN); the master serving the slot with a number.
+		t.beat = []string{"EXISTS", tag}
+		t.serving = func(answer any) bool { _, ok := answer.(int64); return ok }
 		t.dial = func(ctx context.Context) (net.Conn, error) {
 			node, err := c.MasterForKey(ctx, tag)
 			if err != nil {
@@ -136,6 +149,10 @@ func (t *tracker) session(ctx context.Context) (proven bool, err error) {
 	t.cache.up(sent)
 	t.tell("up", nil)
 
+	beat, serving := t.beat, t.serving
+	if beat == nil {
+		beat, serving = []string{"ROLE"}, isMaster
+	}
 	// The heartbeat writes, the reader reads; each answer proves what
 	// the heartbeat it answers asked, in order.
 	var mu sync.Mutex
@@ -157,7 +174,7 @@ func (t *tracker) session(ctx context.Context) (proven bool, err error) {
 			asked = append(asked, time.Now())
 			mu.Unlock()
 			conn.SetWriteDeadline(time.Now().Add(silence))
-			if err := writeCommand(w, "ROLE"); err != nil {
+			if err := writeCommand(w, beat...); err != nil {
 				conn.Close()
 				return
 			}
@@ -181,8 +198,8 @@ func (t *tracker) session(ctx context.Context) (proven bool, err error) {
 		sent := asked[0]
 		asked = asked[1:]
 		mu.Unlock()
-		if role, ok := v.([]any); !ok || len(role) == 0 || role[0] != "master" {
-			return proven, fmt.Errorf("role %v: not the master", v)
+		if !serving(v) {
+			return proven, fmt.Errorf("heartbeat %s answered %v: not the master of the keys", beat[0], v)
 		}
 		t.cache.heard(sent)
 		t.tell("heard", nil)
@@ -191,6 +208,12 @@ func (t *tracker) session(ctx context.Context) (proven bool, err error) {
 			logAt(slog.LevelInfo, "redis read cache on")
 		}
 	}
+}
+
+// isMaster reports whether an answer to ROLE is a master's.
+func isMaster(answer any) bool {
+	role, ok := answer.([]any)
+	return ok && len(role) > 0 && role[0] == "master"
 }
 
 // ask sends a command during set-up and wants a reply that is not an

@@ -579,3 +579,111 @@ func (l *recordedLog) lines() []string {
 	defer l.mu.Unlock()
 	return slices.Clone(l.records)
 }
+
+// TestCachedReadsFollowTheirSlot: when the deployment's hash slot moves
+// to another master of a cluster (a reshard), the master the tracker is
+// on still answers ROLE as a master but hears of no change any more; a
+// change made on the new master must still show within staleBound.
+func TestCachedReadsFollowTheirSlot(t *testing.T) {
+	url, prefix := redistest.ClusterURL(t), redistest.Prefix(t)
+	a, b := open(t, url, prefix), open(t, url, prefix)
+	observe, events := observed()
+	b.track(func(tr *tracker) { tr.observe = observe })
+	await(t, events, "up")
+	cached := b.CachedReads()
+	ctx := context.Background()
+	if err := a.CreateWave(ctx, storagetest.NewWave(t, "b3", "BUF"), wave.Event{Wave: "b3"}); err != nil {
+		t.Fatal(err)
+	}
+	awaitChanged(t, events, b.waveKey("b3"))
+	for range 2 {
+		if _, err := cached.Wave(ctx, "b3"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !cachedAt(b, b.waveKey("b3")) {
+		t.Fatal("the wave is not cached")
+	}
+	moveSlot(t, b.rdb.(*goredis.ClusterClient), b.tag)
+	// The move deleted the keys on the old master, which Redis reports;
+	// b reads the wave from the new master.
+	awaitChanged(t, events, b.waveKey("b3"))
+	if _, err := cached.Wave(ctx, "b3"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.UpdateWave(ctx, "b3", func(w *wave.Wave) ([]wave.Event, error) {
+		w.Name = "changed on the new master"
+		return nil, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	// What a cached read promises: every change that finished more than
+	// staleBound before it.
+	time.Sleep(staleBound)
+	if w, err := cached.Wave(ctx, "b3"); err != nil || w.Name != "changed on the new master" {
+		t.Fatalf("b reads %q, %v after the slot moved", w.Name, err)
+	}
+}
+
+// moveSlot moves the hash slot of key to another master, keys and all,
+// as redis-cli --cluster reshard does.
+func moveSlot(t *testing.T, cc *goredis.ClusterClient, key string) {
+	t.Helper()
+	ctx := context.Background()
+	slot, err := cc.ClusterKeySlot(ctx, key).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := cc.MasterForKey(ctx, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var masters []*goredis.Client
+	var mu sync.Mutex
+	if err := cc.ForEachMaster(ctx, func(ctx context.Context, c *goredis.Client) error {
+		mu.Lock()
+		defer mu.Unlock()
+		masters = append(masters, c)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	id := func(c *goredis.Client) string {
+		s, err := c.Do(ctx, "CLUSTER", "MYID").Text()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	srcID := id(src)
+	var dst *goredis.Client
+	for _, c := range masters {
+		if id(c) != srcID {
+			dst = c
+			break
+		}
+	}
+	dstID := id(dst)
+	do := func(c *goredis.Client, args ...any) {
+		if err := c.Do(ctx, args...).Err(); err != nil {
+			t.Fatalf("%v on %s: %v", args, c.Options().Addr, err)
+		}
+	}
+	do(dst, "CLUSTER", "SETSLOT", slot, "IMPORTING", srcID)
+	do(src, "CLUSTER", "SETSLOT", slot, "MIGRATING", dstID)
+	keys, err := src.ClusterGetKeysInSlot(ctx, int(slot), 10000).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(keys) > 0 {
+		host, port, _ := net.SplitHostPort(dst.Options().Addr)
+		args := []any{"MIGRATE", host, port, "", 0, 5000, "KEYS"}
+		for _, k := range keys {
+			args = append(args, k)
+		}
+		do(src, args...)
+	}
+	for _, c := range masters {
+		do(c, "CLUSTER", "SETSLOT", slot, "NODE", dstID)
+	}
+}
