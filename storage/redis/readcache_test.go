@@ -106,6 +106,25 @@ func TestReadCacheReleasedReadKeepsNothing(t *testing.T) {
 	}
 }
 
+// TestReadCacheReleaseDropsOnlyItsOwn: a failed read that releases its
+// reservation late leaves alone what a later read of the key reserved
+// or kept.
+func TestReadCacheReleaseDropsOnlyItsOwn(t *testing.T) {
+	c := liveCache(time.Now())
+	_, _, _, failed := c.get("k")
+	c.forget("k") // the key changed while the first read was under way
+	_, _, _, later := c.get("k")
+	c.release(failed)
+	c.fill(later, []byte("doc"), 2)
+	if _, _, hit, _ := c.get("k"); !hit {
+		t.Fatal("an earlier read's release dropped a later read's reservation")
+	}
+	c.release(failed)
+	if _, version, hit, _ := c.get("k"); !hit || version != 2 {
+		t.Fatalf("after an earlier read's release: hit %v, version %d, want the later read's v2", hit, version)
+	}
+}
+
 // TestReadCacheIsBounded fills more keys than the cache keeps.
 func TestReadCacheIsBounded(t *testing.T) {
 	c := liveCache(time.Now())
@@ -113,8 +132,8 @@ func TestReadCacheIsBounded(t *testing.T) {
 		_, _, _, r := c.get(fmt.Sprint("k", i))
 		c.fill(r, []byte("doc"), 1)
 	}
-	if n := len(c.entries); n > maxCachedDocs {
-		t.Fatalf("%d entries, want at most %d", n, maxCachedDocs)
+	if n := len(c.entries); n != maxCachedDocs {
+		t.Fatalf("%d entries, want %d: a full cache makes room for one", n, maxCachedDocs)
 	}
 	_, _, hit, _ := c.get(fmt.Sprint("k", maxCachedDocs+99))
 	if !hit {
