@@ -8,6 +8,7 @@ import (
 	"net"
 	"reflect"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -143,13 +144,16 @@ func (c *fakeConn) send(raw string) {
 	}
 }
 
-// handshake answers the tracker's set-up.
-func (c *fakeConn) handshake(hello ...string) {
+// handshake answers the tracker's set-up, and returns a moment between
+// the tracker asking for tracking and being answered.
+func (c *fakeConn) handshake(hello ...string) (asked time.Time) {
 	c.t.Helper()
 	c.expect(hello...)
 	c.send("%1\r\n+server\r\n+redis\r\n")
 	c.expect("CLIENT", "TRACKING", "ON", "BCAST", "PREFIX", "{p}w:", "PREFIX", "{p}p:")
+	asked = time.Now()
 	c.send("+OK\r\n")
+	return asked
 }
 
 const invalidate = ">2\r\n$10\r\ninvalidate\r\n"
@@ -206,6 +210,99 @@ func TestTrackerFollowsRedis(t *testing.T) {
 	if cached("{p}w:b4") || !cached("{p}w:b4") {
 		t.Fatal("the cache does not fill again on a new connection")
 	}
+}
+
+// TestTrackerLogsIn: the tracking connection logs in as the client
+// does: as a user with a password, with a password alone as the default
+// user (Redis's requirepass), or not at all.
+func TestTrackerLogsIn(t *testing.T) {
+	tests := []struct {
+		user, password string
+		hello          []string
+	}{
+		{"bot", "secret", []string{"HELLO", "3", "AUTH", "bot", "secret", "SETNAME", "wavebot-tracker"}},
+		{"", "secret", []string{"HELLO", "3", "AUTH", "default", "secret", "SETNAME", "wavebot-tracker"}},
+		{"", "", []string{"HELLO", "3", "SETNAME", "wavebot-tracker"}},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.hello, " "), func(t *testing.T) {
+			f := newFakeRedis(t)
+			tr := f.tracker(tt.user, tt.password)
+			observe, events := observed()
+			tr.observe = observe
+			ctx, cancel := context.WithCancel(context.Background())
+			ended := make(chan struct{})
+			go func() { tr.session(ctx); close(ended) }()
+			defer func() { cancel(); <-ended }()
+			f.accept(t).handshake(tt.hello...)
+			await(t, events, "up")
+		})
+	}
+}
+
+// TestTrackerKeepsTheProtocol: a change reported while the tracker sets
+// up its connection is not taken for an answer, and a reply to nothing
+// the tracker asked ends the connection instead of being taken for a
+// heartbeat's answer.
+func TestTrackerKeepsTheProtocol(t *testing.T) {
+	hello := []string{"HELLO", "3", "SETNAME", "wavebot-tracker"}
+	const master = "*3\r\n$6\r\nmaster\r\n:0\r\n*0\r\n"
+	t.Run("a change reported during set-up", func(t *testing.T) {
+		f := newFakeRedis(t)
+		tr := f.tracker("", "")
+		tr.heartbeat = 5 * time.Millisecond
+		observe, events := observed()
+		tr.observe = observe
+		ctx, cancel := context.WithCancel(context.Background())
+		ended := make(chan struct{})
+		go func() { tr.session(ctx); close(ended) }()
+		defer func() { cancel(); <-ended }()
+		c := f.accept(t)
+		c.expect(hello...)
+		c.send(invalidate + "*1\r\n$7\r\n{p}w:b3\r\n" + "%1\r\n+server\r\n+redis\r\n")
+		c.expect("CLIENT", "TRACKING", "ON", "BCAST", "PREFIX", "{p}w:", "PREFIX", "{p}p:")
+		c.send(invalidate + "_\r\n" + "+OK\r\n")
+		await(t, events, "up")
+		c.expect("ROLE")
+		c.send(master)
+		deadline := time.After(within)
+		for {
+			select {
+			case e := <-events:
+				switch e.event {
+				case "heard":
+					return
+				case "down":
+					t.Fatal("the connection ended: a change reported during set-up was taken for an answer")
+				}
+			case <-deadline:
+				t.Fatalf("no heartbeat answered within %v", within)
+			}
+		}
+	})
+	t.Run("a reply to nothing asked", func(t *testing.T) {
+		f := newFakeRedis(t) // heartbeats an hour apart: none is asked
+		tr := f.tracker("", "")
+		observe, events := observed()
+		tr.observe = observe
+		ended := make(chan bool, 1)
+		go func() {
+			proven, _ := tr.session(context.Background())
+			ended <- proven
+		}()
+		c := f.accept(t)
+		c.handshake(hello...)
+		await(t, events, "up")
+		c.send(master)
+		select {
+		case proven := <-ended:
+			if proven {
+				t.Fatal("a reply nobody asked for was taken for a heartbeat's answer")
+			}
+		case <-time.After(within):
+			t.Fatal("the connection did not end")
+		}
+	})
 }
 
 // TestTrackerEndsConnections ends a tracking connection when the server
@@ -286,12 +383,17 @@ func TestTrackerHeartbeatsProveTheCache(t *testing.T) {
 	go func() { tr.session(ctx); close(ended) }()
 	defer func() { cancel(); <-ended }()
 	conn := f.accept(t)
-	conn.handshake("HELLO", "3", "SETNAME", "wavebot-tracker")
+	asked := conn.handshake("HELLO", "3", "SETNAME", "wavebot-tracker")
 	await(t, events, "up")
 	proven := func() time.Time {
 		tr.cache.mu.Lock()
 		defer tr.cache.mu.Unlock()
 		return tr.cache.proven
+	}
+	// Tracking proves the cache from when it was asked for, not from its
+	// answer: a change made meanwhile may have been reported before it.
+	if p := proven(); p.IsZero() || p.After(asked) {
+		t.Fatalf("proven at %v on set-up: want when tracking was asked for, before %v", p, asked)
 	}
 	for range 3 {
 		before := proven()
@@ -549,10 +651,16 @@ func TestTrackerLogsOncePerOutage(t *testing.T) {
 	c.c.Close()
 	await(t, events, "down")
 	refuse()
+	// A connection that works when the service stops says nothing more.
+	c = f.accept(t)
+	c.handshake(hello...)
+	c.expect("ROLE")
+	c.send("*3\r\n$6\r\nmaster\r\n:0\r\n*0\r\n")
+	await(t, events, "heard")
 	cancel()
 	<-done
 	want := []string{"WARN redis read cache off until the tracking connection is back; reads go to Redis", "INFO redis read cache on",
-		"WARN redis read cache off until the tracking connection is back; reads go to Redis"}
+		"WARN redis read cache off until the tracking connection is back; reads go to Redis", "INFO redis read cache on"}
 	if got := log.lines(); !reflect.DeepEqual(got, want) {
 		t.Errorf("logged %q, want %q", got, want)
 	}
