@@ -52,6 +52,26 @@ func TestQuantile(t *testing.T) {
 	}
 }
 
+// TestMedian: the rounds' ratios are compared by their median, whatever
+// their order.
+func TestMedian(t *testing.T) {
+	tests := []struct {
+		in   []float64
+		want float64
+	}{
+		{nil, 0},
+		{[]float64{0.7}, 0.7},
+		{[]float64{0.9, 0.5}, 0.7},
+		{[]float64{0.9, 0.1, 0.5}, 0.5},
+		{[]float64{0.4, 1.0, 0.2, 0.6}, 0.5},
+	}
+	for _, tt := range tests {
+		if got := median(tt.in); got != tt.want {
+			t.Errorf("median(%v) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}
+
 // TestHelp: -h prints the flags and ends well, without a run.
 func TestHelp(t *testing.T) {
 	var out strings.Builder
