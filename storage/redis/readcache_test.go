@@ -23,6 +23,7 @@ func TestReadCacheKeepsOnlyWhatNothingRaced(t *testing.T) {
 		{"everything changed", func(c *readCache) { c.empty() }, false},
 		{"the connection broke", func(c *readCache) { c.down() }, false},
 		{"the connection broke and came back", func(c *readCache) { c.down(); c.up(c.clock()) }, false},
+		{"a new connection came up", func(c *readCache) { c.up(c.clock()) }, false},
 		{"a later read reserved the key", func(c *readCache) {
 			if _, _, hit, _ := c.get(key); hit {
 				t.Fatal("hit on a reserved key")
@@ -82,6 +83,7 @@ func TestReadCacheAnswersOnlyWhileProven(t *testing.T) {
 		{"at the bound", func() { now = t0.Add(staleBound) }, false},
 		{"an older heartbeat answered", func() { c.heard(t0.Add(-time.Second)) }, false},
 		{"a newer heartbeat answered", func() { c.heard(t0.Add(time.Second / 2)) }, true},
+		{"an older heartbeat answered after it", func() { c.heard(t0) }, true},
 		{"connection down", func() { c.down() }, false},
 		{"up again", func() { c.up(now) }, false},
 		{"filled again", func() {}, true},
@@ -138,5 +140,12 @@ func TestReadCacheIsBounded(t *testing.T) {
 	_, _, hit, _ := c.get(fmt.Sprint("k", maxCachedDocs+99))
 	if !hit {
 		t.Fatal("the newest key was evicted")
+	}
+	// A second read of a key whose first read is under way takes its
+	// reservation over, and makes no room.
+	c.get("reserved")
+	c.get("reserved")
+	if n := len(c.entries); n != maxCachedDocs {
+		t.Fatalf("%d entries after reading a reserved key, want %d", n, maxCachedDocs)
 	}
 }
