@@ -4,11 +4,11 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net"
 	"reflect"
 	"slices"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -193,6 +193,12 @@ func TestTrackerFollowsRedis(t *testing.T) {
 	if cached("{p}w:b3") || !cached("{p}w:b4") {
 		t.Fatal("after b3 changed: want b3 read again and b4 kept")
 	}
+	conn.send(">3\r\n$7\r\nmessage\r\n$1\r\nc\r\n$1\r\nm\r\n") // not about changes
+	conn.send(invalidate + "*1\r\n$7\r\n{p}w:b9\r\n")
+	awaitChanged(t, events, "{p}w:b9")
+	if !cached("{p}w:b4") {
+		t.Fatal("b4 dropped on a message that reports no change")
+	}
 	conn.send(invalidate + "_\r\n")
 	awaitChanged(t, events, "")
 	if cached("{p}w:b4") {
@@ -212,30 +218,24 @@ func TestTrackerFollowsRedis(t *testing.T) {
 	}
 }
 
-// TestTrackerLogsIn: the tracking connection logs in as the client
-// does: as a user with a password, with a password alone as the default
-// user (Redis's requirepass), or not at all.
-func TestTrackerLogsIn(t *testing.T) {
+// TestTrackerLogsInToRedis: the tracker of a store that logs in to
+// Redis, with a password alone or as a user, logs in the same way, and
+// its heartbeats are answered.
+func TestTrackerLogsInToRedis(t *testing.T) {
 	tests := []struct {
-		user, password string
-		hello          []string
+		name, userinfo string
+		args           []string
 	}{
-		{"bot", "secret", []string{"HELLO", "3", "AUTH", "bot", "secret", "SETNAME", "wavebot-tracker"}},
-		{"", "secret", []string{"HELLO", "3", "AUTH", "default", "secret", "SETNAME", "wavebot-tracker"}},
-		{"", "", []string{"HELLO", "3", "SETNAME", "wavebot-tracker"}},
+		{"requirepass", ":secret", []string{"--requirepass", "secret"}},
+		{"a user", "bot:secret", []string{"--user", "bot", "on", ">secret", "~*", "&*", "+@all"}},
 	}
 	for _, tt := range tests {
-		t.Run(strings.Join(tt.hello, " "), func(t *testing.T) {
-			f := newFakeRedis(t)
-			tr := f.tracker(tt.user, tt.password)
+		t.Run(tt.name, func(t *testing.T) {
+			r := redistest.Start(t, tt.args...)
+			s := open(t, fmt.Sprintf("redis://%s@127.0.0.1:%d/0", tt.userinfo, r.Port), redistest.Prefix(t))
 			observe, events := observed()
-			tr.observe = observe
-			ctx, cancel := context.WithCancel(context.Background())
-			ended := make(chan struct{})
-			go func() { tr.session(ctx); close(ended) }()
-			defer func() { cancel(); <-ended }()
-			f.accept(t).handshake(tt.hello...)
-			await(t, events, "up")
+			s.track(func(tr *tracker) { tr.observe = observe })
+			await(t, events, "heard")
 		})
 	}
 }
@@ -407,11 +407,12 @@ func TestTrackerHeartbeatsProveTheCache(t *testing.T) {
 	}
 }
 
-// trackedPair is two replicas on one deployment, b reading through its
-// cache with its tracker up, and what b's tracker reports.
-func trackedPair(t *testing.T, bURL string, configure func(*tracker)) (a *Store, b *Store, cached storage.Store, events chan trackerEvent) {
+// trackedPair is two replicas on one deployment at url, b reading
+// through its cache with its tracker up, and what b's tracker reports;
+// b reaches Redis at bURL unless it is empty.
+func trackedPair(t *testing.T, url, bURL string, configure func(*tracker)) (a *Store, b *Store, cached storage.Store, events chan trackerEvent) {
 	t.Helper()
-	url, prefix := redistest.URL(t), redistest.Prefix(t)
+	prefix := redistest.Prefix(t)
 	if bURL == "" {
 		bURL = url
 	}
@@ -439,7 +440,7 @@ func cachedAt(s *Store, key string) bool {
 // from its cache, and sees another replica's change, and a change made
 // behind every replica's back (as an import may), once Redis reports it.
 func TestCachedReadsSeeEveryWriter(t *testing.T) {
-	a, b, cached, events := trackedPair(t, "", nil)
+	a, b, cached, events := trackedPair(t, redistest.URL(t), "", nil)
 	ctx := context.Background()
 	// Each write below waits for its own report, so that no report of an
 	// earlier write is taken for it: Redis reports in the order it writes.
@@ -502,6 +503,109 @@ func TestCachedReadsSeeEveryWriter(t *testing.T) {
 	}
 }
 
+// TestCachedReadsOfEveryKind: each read of the cached view, of waves,
+// people and workflow tracks, is answered from the cache once it has
+// read the document, and sees another replica's change once Redis
+// reports it, on one server and on a cluster, where the tracker must
+// follow the master that holds the deployment's keys.
+func TestCachedReadsOfEveryKind(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name string
+		key  func(s *Store) string
+		// write has a write the document; the n-th write names it n.
+		write func(a *Store, n int) error
+		// read reads the document through the cached view and says
+		// which write it saw.
+		read func(c storage.Store) (string, error)
+	}{
+		{
+			"Wave", func(s *Store) string { return s.waveKey("b3") },
+			func(a *Store, n int) error {
+				if n == 1 {
+					w := storagetest.NewWave(t, "b3", "BUF")
+					w.Name = "1"
+					return a.CreateWave(ctx, w, wave.Event{Wave: "b3"})
+				}
+				_, err := a.UpdateWave(ctx, "b3", func(w *wave.Wave) ([]wave.Event, error) {
+					w.Name = fmt.Sprint(n)
+					return nil, nil
+				})
+				return err
+			},
+			func(c storage.Store) (string, error) {
+				w, err := c.Wave(ctx, "b3")
+				return w.Name, err
+			},
+		},
+		{
+			"Person", func(s *Store) string { return s.personKey("maria") },
+			func(a *Store, n int) error { return writePerson(ctx, a, n) },
+			func(c storage.Store) (string, error) {
+				p, err := c.Person(ctx, "maria")
+				return p.Name, err
+			},
+		},
+		{
+			"EnsurePerson", func(s *Store) string { return s.personKey("maria") },
+			func(a *Store, n int) error { return writePerson(ctx, a, n) },
+			func(c storage.Store) (string, error) {
+				p, err := c.EnsurePerson(ctx, wave.Person{ID: "maria"}, wave.Event{}, false)
+				return p.Name, err
+			},
+		},
+		{
+			"Workflow", func(s *Store) string { return s.workflowKey("BUF") },
+			func(a *Store, _ int) error {
+				_, err := a.UpdateWorkflow(ctx, wave.Workflow{FV: "BUF"}, func(*wave.Workflow) ([]wave.Event, error) { return nil, nil })
+				return err
+			},
+			func(c storage.Store) (string, error) {
+				w, err := c.Workflow(ctx, "BUF")
+				return fmt.Sprint(w.Version), err
+			},
+		},
+	}
+	for _, deployment := range []struct {
+		name string
+		url  func(testing.TB) string
+	}{{"server", redistest.URL}, {"cluster", redistest.ClusterURL}} {
+		for _, tt := range tests {
+			t.Run(deployment.name+"/"+tt.name, func(t *testing.T) {
+				a, b, cached, events := trackedPair(t, deployment.url(t), "", nil)
+				key := tt.key(b)
+				for n := 1; n <= 2; n++ {
+					if err := tt.write(a, n); err != nil {
+						t.Fatal(err)
+					}
+					awaitChanged(t, events, key)
+					for range 2 {
+						if got, err := tt.read(cached); err != nil || got != fmt.Sprint(n) {
+							t.Fatalf("read %q, %v after write %d", got, err, n)
+						}
+					}
+					if !cachedAt(b, key) {
+						t.Fatalf("%s is not cached after two reads", key)
+					}
+				}
+			})
+		}
+	}
+}
+
+// writePerson has a write maria's n-th name.
+func writePerson(ctx context.Context, a *Store, n int) error {
+	if n == 1 {
+		_, err := a.EnsurePerson(ctx, wave.Person{ID: "maria", Name: "1", Role: wave.RoleViewer}, wave.Event{}, false)
+		return err
+	}
+	_, err := a.UpdatePerson(ctx, "maria", func(p *wave.Person) ([]wave.Event, error) {
+		p.Name = fmt.Sprint(n)
+		return nil, nil
+	})
+	return err
+}
+
 // TestCachedReadsWriteOnWhatRedisHolds: writes through the cached view
 // decide on what Redis holds, not on the cache, and the replica reads
 // its own write at once. The cache here hears nothing from Redis, so
@@ -551,7 +655,7 @@ func TestCachedReadsWriteOnWhatRedisHolds(t *testing.T) {
 // up, and its reads meanwhile see changes that were made.
 func TestCachedReadsGoToRedisWhileTrackingIsDown(t *testing.T) {
 	proxy := redistest.NewProxy(t, redistestAddr(t))
-	a, b, cached, events := trackedPair(t, proxy.URL(), func(tr *tracker) { tr.retry = 10 * time.Millisecond })
+	a, b, cached, events := trackedPair(t, redistest.URL(t), proxy.URL(), func(tr *tracker) { tr.retry = 10 * time.Millisecond })
 	ctx := context.Background()
 	if err := a.CreateWave(ctx, storagetest.NewWave(t, "b3", "BUF"), wave.Event{Wave: "b3"}); err != nil {
 		t.Fatal(err)
