@@ -229,6 +229,15 @@ func TestCut(t *testing.T) {
 	}
 }
 
+// TestEncode: what Slack reads goes out with &, < and > as they are,
+// since the text was escaped for Slack already.
+func TestEncode(t *testing.T) {
+	got, err := encode(map[string]string{"text": "&lt;b&gt; &amp; <@U1>"})
+	if want := `{"text":"&lt;b&gt; &amp; <@U1>"}` + "\n"; err != nil || string(got) != want {
+		t.Errorf("encode = %q, %v, want %q", got, err, want)
+	}
+}
+
 func TestMrkdwn(t *testing.T) {
 	for in, want := range map[string]string{
 		"@slack:U123 and @slack:W9":    "<@U123> and <@W9>",
