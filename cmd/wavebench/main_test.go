@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -165,6 +166,32 @@ func TestMeasureFailsOnErrors(t *testing.T) {
 	err := measure(context.Background(), &out, "failing", failingMode{}, "", cfg)
 	if err == nil || !strings.Contains(err.Error(), "some requests failed") {
 		t.Errorf("measure = %v\n%s", err, out.String())
+	}
+}
+
+// checkingMode is failingMode whose check finds each of finds in turn.
+type checkingMode struct {
+	failingMode
+	finds []error
+}
+
+func (m *checkingMode) check(int) error {
+	err := m.finds[0]
+	m.finds = m.finds[1:]
+	return err
+}
+
+// TestRecordKeepsWhatWentWrongFirst: a handler's runs add up their
+// failed requests, and the first thing a check finds amiss is kept.
+func TestRecordKeepsWhatWentWrongFirst(t *testing.T) {
+	first, second := errors.New("first"), errors.New("second")
+	m := &checkingMode{finds: []error{nil, first, nil, second}}
+	var tg target
+	for range 4 {
+		tg.record(m, outcome{errors: 1})
+	}
+	if tg.wrong != first || tg.errors != 4 {
+		t.Errorf("recorded %v and %d failed requests, want %v and 4", tg.wrong, tg.errors, first)
 	}
 }
 
