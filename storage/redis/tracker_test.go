@@ -723,6 +723,44 @@ func TestConformanceWithCachedReads(t *testing.T) {
 	}
 }
 
+// TestCloseEndsTracking: Close returns once the tracker has stopped, and
+// a closed store starts no tracking.
+func TestCloseEndsTracking(t *testing.T) {
+	ctx, url := context.Background(), redistest.URL(t)
+	s, err := Open(ctx, url, redistest.Prefix(t), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	observe, events := observed()
+	s.track(func(tr *tracker) { tr.observe = observe })
+	await(t, events, "up")
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for stopped := false; !stopped; {
+		select {
+		case e := <-events:
+			stopped = e.event == "down"
+		default:
+			t.Fatal("Close returned before the tracker stopped")
+		}
+	}
+
+	closed, err := Open(ctx, url, redistest.Prefix(t), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := closed.Close(); err != nil {
+		t.Fatal(err)
+	}
+	closed.CachedReads()
+	if closed.tracking.stop != nil {
+		closed.tracking.stop()
+		closed.tracking.done.Wait()
+		t.Fatal("a closed store started tracking")
+	}
+}
+
 // TestTrackerLogsOncePerOutage: the log says the cache is off when the
 // first connection fails and when one that worked ends, and on when a
 // heartbeat is answered; failed reconnections in between say nothing.
