@@ -723,9 +723,9 @@ func TestConformanceWithCachedReads(t *testing.T) {
 	}
 }
 
-// TestCloseEndsTracking: Close returns once the tracker has stopped, and
-// a closed store starts no tracking.
-func TestCloseEndsTracking(t *testing.T) {
+// TestTrackerStopsWithTheStore: Close returns once the tracker has
+// stopped, and a closed store starts no tracking.
+func TestTrackerStopsWithTheStore(t *testing.T) {
 	ctx, url := context.Background(), redistest.URL(t)
 	s, err := Open(ctx, url, redistest.Prefix(t), nil)
 	if err != nil {
