@@ -206,6 +206,38 @@ func mustJSON(t *testing.T, v any) string {
 	return string(b)
 }
 
+// TestCut counts characters, not bytes: Danish letters take two bytes
+// and a text of n of them is not cut to n.
+func TestCut(t *testing.T) {
+	tests := []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"", 3, ""},
+		{"abc", 3, "abc"},
+		{"abcd", 3, "ab…"},
+		{"æøå", 3, "æøå"},
+		{"æøåæ", 3, "æø…"},
+		{"blå", 4, "blå"},
+		{"blåbær", 4, "blå…"},
+	}
+	for _, tt := range tests {
+		if got := cut(tt.in, tt.n); got != tt.want {
+			t.Errorf("cut(%q, %d) = %q, want %q", tt.in, tt.n, got, tt.want)
+		}
+	}
+}
+
+// TestEncode: what Slack reads goes out with &, < and > as they are,
+// since the text was escaped for Slack already.
+func TestEncode(t *testing.T) {
+	got, err := encode(map[string]string{"text": "&lt;b&gt; &amp; <@U1>"})
+	if want := `{"text":"&lt;b&gt; &amp; <@U1>"}` + "\n"; err != nil || string(got) != want {
+		t.Errorf("encode = %q, %v, want %q", got, err, want)
+	}
+}
+
 func TestMrkdwn(t *testing.T) {
 	for in, want := range map[string]string{
 		"@slack:U123 and @slack:W9":    "<@U123> and <@W9>",

@@ -103,10 +103,18 @@ func TestSlowStoreAnswersThroughResponseURL(t *testing.T) {
 	t.Cleanup(func() { store.Close() })
 	slow := &slowStore{Store: store, slow: make(chan struct{}), release: make(chan struct{})}
 	f2 := newFixtureOn(t, slow, func(c *Config) { c.Budget = 50 * time.Millisecond })
+	// A test that fails with the command held up still lets it end, so
+	// the server can close.
+	release := sync.OnceFunc(func() { close(slow.release) })
+	t.Cleanup(release)
 	f := newFixture(t) // a budget no command outlasts
 	resp, body := f.exchange("/slack/commands", fakeslack.SlashCommand("UMARIA", "C1", "status b3/BUF", f.api.ResponseURL("late")), true)
 	if resp.StatusCode != 200 || resp.ContentLength != int64(len(body)) || resp.TransferEncoding != nil || !strings.Contains(body, "b3/BUF – Bølge 3") {
 		t.Fatalf("answer in time: %d, length %d, %v, %q", resp.StatusCode, resp.ContentLength, resp.TransferEncoding, body)
+	}
+	// Slack shows an answer of any other type as text, JSON and all.
+	if ct := resp.Header.Get("Content-Type"); ct != "application/json" {
+		t.Errorf("answer in time of type %q, want application/json", ct)
 	}
 	close(slow.slow)
 	resp, body = f2.exchange("/slack/commands", fakeslack.SlashCommand("UMARIA", "C1", "status b3/BUF", f2.api.ResponseURL("late")), true)
@@ -116,7 +124,7 @@ func TestSlowStoreAnswersThroughResponseURL(t *testing.T) {
 	if calls := f2.api.Calls("response:late"); len(calls) != 0 {
 		t.Fatalf("answered before the store did")
 	}
-	close(slow.release)
+	release()
 	late := receivedJSON(t, f2.api.Wait(t, "response:late", 1)[0].Body)
 	if late.ResponseType != "in_channel" || !strings.Contains(late.texts(), "b3/BUF – Bølge 3") {
 		t.Errorf("late answer: %+v", late)

@@ -2,10 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -35,6 +39,71 @@ func TestRun(t *testing.T) {
 	if n := strings.Count(out.String(), "p99 at 100 req/s"); n != 2 {
 		t.Errorf("report compares %d modes, want 2:\n%s", n, out.String())
 	}
+	sections := strings.Split(out.String(), "\n\n")
+	for i, section := range sections[:len(sections)-1] {
+		if strings.HasPrefix(section, "round ") {
+			checkFigures(t, section, sections[i+1])
+		}
+	}
+}
+
+// checkFigures checks that a mode's table of two rounds, and the verdict
+// after it, agree with each other: the "all" rows pool the rounds'
+// fixed-rate latencies and take the median of their throughputs, and
+// the verdict compares wavebot with bare round by round and quotes
+// wavebot's pooled p99.
+func checkFigures(t *testing.T, table, verdict string) {
+	t.Helper()
+	// row["2 wavebot"] is the figures of that row: sat. req/s, then the
+	// fixed-rate p50, p99, max and p99 if due, in ms.
+	row := map[string][]float64{}
+	for line := range strings.Lines(table) {
+		f := strings.Fields(line)
+		if len(f) < 8 || (f[1] != "bare" && f[1] != "wavebot") {
+			continue
+		}
+		var figures []float64
+		for i, s := range append([]string{f[2]}, f[len(f)-5:len(f)-1]...) {
+			v, err := strconv.ParseFloat(strings.TrimSuffix(s, "ms"), 64)
+			if err != nil {
+				t.Fatalf("row %q, figure %d: %v", line, i, err)
+			}
+			figures = append(figures, v)
+		}
+		row[f[0]+" "+f[1]] = figures
+	}
+	for _, h := range []string{"bare", "wavebot"} {
+		r1, r2, all := row["1 "+h], row["2 "+h], row["all "+h]
+		if r1 == nil || r2 == nil || all == nil {
+			t.Fatalf("rows of %s missing:\n%s", h, table)
+		}
+		if want := (r1[0] + r2[0]) / 2; math.Abs(all[0]-want) > 1 {
+			t.Errorf("%s: throughput of all rounds %v, want the median %v", h, all[0], want)
+		}
+		if all[3] != max(r1[3], r2[3]) {
+			t.Errorf("%s: maximum of all rounds %v, rounds %v and %v", h, all[3], r1[3], r2[3])
+		}
+		for i, name := range map[int]string{1: "p50", 2: "p99", 4: "p99 if due"} {
+			if all[i] < min(r1[i], r2[i]) || all[i] > max(r1[i], r2[i]) {
+				t.Errorf("%s: %s of all rounds %v, not between the rounds' %v and %v", h, name, all[i], r1[i], r2[i])
+			}
+		}
+	}
+	var ratios [2]float64
+	_, quoted, _ := strings.Cut(verdict, "the median of ")
+	if _, err := fmt.Sscanf(quoted, "%f, %f ", &ratios[0], &ratios[1]); err != nil {
+		t.Fatalf("verdict %q quotes no ratios of the rounds: %v", verdict, err)
+	}
+	for i, round := range []string{"1", "2"} {
+		// The table's throughputs are rounded: the ratio agrees to a
+		// hundredth.
+		if want := row[round+" wavebot"][0] / row[round+" bare"][0]; math.Abs(ratios[i]-want) > 0.011 {
+			t.Errorf("round %s: ratio %v, want wavebot/bare %v", round, ratios[i], want)
+		}
+	}
+	if p99 := fmt.Sprintf(" %.2fms over all rounds", row["all wavebot"][2]); !strings.Contains(verdict, p99) {
+		t.Errorf("verdict %q, want wavebot's p99 of all rounds, %q", verdict, p99)
+	}
 }
 
 func TestQuantile(t *testing.T) {
@@ -49,6 +118,26 @@ func TestQuantile(t *testing.T) {
 	}
 	if (outcome{}).quantile(0.5) != 0 {
 		t.Error("quantile of nothing")
+	}
+}
+
+// TestMedian: the rounds' ratios are compared by their median, whatever
+// their order.
+func TestMedian(t *testing.T) {
+	tests := []struct {
+		in   []float64
+		want float64
+	}{
+		{nil, 0},
+		{[]float64{0.7}, 0.7},
+		{[]float64{0.9, 0.5}, 0.7},
+		{[]float64{0.9, 0.1, 0.5}, 0.5},
+		{[]float64{0.4, 1.0, 0.2, 0.6}, 0.5},
+	}
+	for _, tt := range tests {
+		if got := median(tt.in); got != tt.want {
+			t.Errorf("median(%v) = %v, want %v", tt.in, got, tt.want)
+		}
 	}
 }
 
@@ -137,14 +226,54 @@ func (failingMode) request(base string) *http.Request {
 
 func (failingMode) check(int) error { return nil }
 
-// TestMeasureFailsOnErrors: requests that were answered wrong fail the
-// run, even when each mode's own check finds nothing amiss.
+// failingOnceMode is failingMode whose wavebot handler answers only its
+// first request wrong.
+type failingOnceMode struct{ failingMode }
+
+func (failingOnceMode) real(context.Context, string) (http.Handler, func(), error) {
+	var once sync.Once
+	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		once.Do(func() { http.Error(w, "down", http.StatusInternalServerError) })
+	}), func() {}, nil
+}
+
+// TestMeasureFailsOnErrors: requests that were answered wrong, every one
+// or a single one, fail the run, even when each mode's own check finds
+// nothing amiss.
 func TestMeasureFailsOnErrors(t *testing.T) {
-	var out strings.Builder
-	cfg := settings{conns: 1, rounds: 1, satFor: 50 * time.Millisecond, rate: 20, rateFor: 100 * time.Millisecond}
-	err := measure(context.Background(), &out, "failing", failingMode{}, "", cfg)
-	if err == nil || !strings.Contains(err.Error(), "some requests failed") {
-		t.Errorf("measure = %v\n%s", err, out.String())
+	for name, m := range map[string]mode{"every request": failingMode{}, "one request": failingOnceMode{}} {
+		var out strings.Builder
+		cfg := settings{conns: 1, rounds: 1, satFor: 50 * time.Millisecond, rate: 20, rateFor: 100 * time.Millisecond}
+		err := measure(context.Background(), &out, "failing", m, "", cfg)
+		if err == nil || !strings.Contains(err.Error(), "some requests failed") {
+			t.Errorf("%s answered wrong: measure = %v\n%s", name, err, out.String())
+		}
+	}
+}
+
+// checkingMode is failingMode whose check finds each of finds in turn.
+type checkingMode struct {
+	failingMode
+	finds []error
+}
+
+func (m *checkingMode) check(int) error {
+	err := m.finds[0]
+	m.finds = m.finds[1:]
+	return err
+}
+
+// TestRecordKeepsWhatWentWrongFirst: a handler's runs add up their
+// failed requests, and the first thing a check finds amiss is kept.
+func TestRecordKeepsWhatWentWrongFirst(t *testing.T) {
+	first, second := errors.New("first"), errors.New("second")
+	m := &checkingMode{finds: []error{nil, first, nil, second}}
+	var tg target
+	for range 4 {
+		tg.record(m, outcome{errors: 1})
+	}
+	if tg.wrong != first || tg.errors != 4 {
+		t.Errorf("recorded %v and %d failed requests, want %v and 4", tg.wrong, tg.errors, first)
 	}
 }
 

@@ -126,6 +126,21 @@ func TestConcurrentReadersOfOneWave(t *testing.T) {
 	}
 }
 
+// TestDecodeCacheKeepsItsOwnCopy: changing what a decode returned, the
+// first decode or one from the cache, changes nothing the next returns.
+func TestDecodeCacheKeepsItsOwnCopy(t *testing.T) {
+	var c decodeCache[wave.Person]
+	doc := []byte(`{"id":"maria","addresses":{"slack":"D1"},"links":["teams:1"]}`)
+	for i := range 3 {
+		p, err := c.decode("maria", doc)
+		if err != nil || p.Addresses["slack"] != "D1" || p.Links[0] != "teams:1" {
+			t.Fatalf("decode %d = %+v, %v", i, p, err)
+		}
+		p.Addresses["slack"] = "changed"
+		p.Links[0] = "changed"
+	}
+}
+
 // TestDecodeCacheIsBounded decodes more waves than the cache keeps.
 func TestDecodeCacheIsBounded(t *testing.T) {
 	var c decodeCache[wave.Wave]

@@ -23,6 +23,7 @@ func TestReadCacheKeepsOnlyWhatNothingRaced(t *testing.T) {
 		{"everything changed", func(c *readCache) { c.empty() }, false},
 		{"the connection broke", func(c *readCache) { c.down() }, false},
 		{"the connection broke and came back", func(c *readCache) { c.down(); c.up(c.clock()) }, false},
+		{"a new connection came up", func(c *readCache) { c.up(c.clock()) }, false},
 		{"a later read reserved the key", func(c *readCache) {
 			if _, _, hit, _ := c.get(key); hit {
 				t.Fatal("hit on a reserved key")
@@ -82,6 +83,7 @@ func TestReadCacheAnswersOnlyWhileProven(t *testing.T) {
 		{"at the bound", func() { now = t0.Add(staleBound) }, false},
 		{"an older heartbeat answered", func() { c.heard(t0.Add(-time.Second)) }, false},
 		{"a newer heartbeat answered", func() { c.heard(t0.Add(time.Second / 2)) }, true},
+		{"an older heartbeat answered after it", func() { c.heard(t0) }, true},
 		{"connection down", func() { c.down() }, false},
 		{"up again", func() { c.up(now) }, false},
 		{"filled again", func() {}, true},
@@ -106,6 +108,25 @@ func TestReadCacheReleasedReadKeepsNothing(t *testing.T) {
 	}
 }
 
+// TestReadCacheReleaseDropsOnlyItsOwn: a failed read that releases its
+// reservation late leaves alone what a later read of the key reserved
+// or kept.
+func TestReadCacheReleaseDropsOnlyItsOwn(t *testing.T) {
+	c := liveCache(time.Now())
+	_, _, _, failed := c.get("k")
+	c.forget("k") // the key changed while the first read was under way
+	_, _, _, later := c.get("k")
+	c.release(failed)
+	c.fill(later, []byte("doc"), 2)
+	if _, _, hit, _ := c.get("k"); !hit {
+		t.Fatal("an earlier read's release dropped a later read's reservation")
+	}
+	c.release(failed)
+	if _, version, hit, _ := c.get("k"); !hit || version != 2 {
+		t.Fatalf("after an earlier read's release: hit %v, version %d, want the later read's v2", hit, version)
+	}
+}
+
 // TestReadCacheIsBounded fills more keys than the cache keeps.
 func TestReadCacheIsBounded(t *testing.T) {
 	c := liveCache(time.Now())
@@ -113,11 +134,18 @@ func TestReadCacheIsBounded(t *testing.T) {
 		_, _, _, r := c.get(fmt.Sprint("k", i))
 		c.fill(r, []byte("doc"), 1)
 	}
-	if n := len(c.entries); n > maxCachedDocs {
-		t.Fatalf("%d entries, want at most %d", n, maxCachedDocs)
+	if n := len(c.entries); n != maxCachedDocs {
+		t.Fatalf("%d entries, want %d: a full cache makes room for one", n, maxCachedDocs)
 	}
 	_, _, hit, _ := c.get(fmt.Sprint("k", maxCachedDocs+99))
 	if !hit {
 		t.Fatal("the newest key was evicted")
+	}
+	// A second read of a key whose first read is under way takes its
+	// reservation over, and makes no room.
+	c.get("reserved")
+	c.get("reserved")
+	if n := len(c.entries); n != maxCachedDocs {
+		t.Fatalf("%d entries after reading a reserved key, want %d", n, maxCachedDocs)
 	}
 }

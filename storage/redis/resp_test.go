@@ -3,6 +3,7 @@ package redis
 import (
 	"bufio"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -28,6 +29,9 @@ func TestReadRESP(t *testing.T) {
 		{">2\r\n$10\r\ninvalidate\r\n*1\r\n$7\r\n{p}w:b3\r\n", respPush{"invalidate", []any{"{p}w:b3"}}},
 		{">2\r\n$10\r\ninvalidate\r\n_\r\n", respPush{"invalidate", nil}},
 		{"|1\r\n+ttl\r\n:3\r\n+OK\r\n", "OK"},
+		// At the limits: nested as deep as allowed, as long as allowed.
+		{strings.Repeat("*1\r\n", maxRESPDepth) + ":1\r\n", nested(maxRESPDepth, int64(1))},
+		{fmt.Sprintf("$%d\r\n%s\r\n", maxRESPBulk, strings.Repeat("x", maxRESPBulk)), strings.Repeat("x", maxRESPBulk)},
 	}
 	for _, tt := range tests {
 		got, err := readRESP(bufio.NewReader(strings.NewReader(tt.in)))
@@ -44,6 +48,7 @@ func TestReadRESP(t *testing.T) {
 func TestReadRESPRefuses(t *testing.T) {
 	for _, in := range []string{
 		"",
+		"\r\n",
 		"+OK\n",
 		"?x\r\n",
 		":x\r\n",
@@ -51,16 +56,26 @@ func TestReadRESPRefuses(t *testing.T) {
 		"$99999999999\r\n",
 		"*99999999\r\n",
 		"$-2\r\n",
-		strings.Repeat("*1\r\n", maxRESPDepth+2) + ":1\r\n",
+		strings.Repeat("*1\r\n", maxRESPDepth+1) + ":1\r\n",
 		"*2\r\n:1\r\n",
 	} {
 		if v, err := readRESP(bufio.NewReader(strings.NewReader(in))); err == nil {
 			t.Errorf("%q = %#v, want an error", in, v)
 		}
 	}
-	if _, err := readRESP(bufio.NewReader(strings.NewReader("$1048577\r\n"))); !errors.Is(err, errRESPLimit) {
-		t.Errorf("oversized bulk: %v, want the limit", err)
+	for _, in := range []string{fmt.Sprintf("$%d\r\n", maxRESPBulk+1), fmt.Sprintf("*%d\r\n", maxRESPElements+1)} {
+		if _, err := readRESP(bufio.NewReader(strings.NewReader(in))); !errors.Is(err, errRESPLimit) {
+			t.Errorf("%q: %v, want the limit", in, err)
+		}
 	}
+}
+
+// nested is v inside depth arrays of one element.
+func nested(depth int, v any) any {
+	for range depth {
+		v = []any{v}
+	}
+	return v
 }
 
 // FuzzReadRESP: whatever a broken connection sends, reading ends with a

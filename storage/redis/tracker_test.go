@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net"
 	"reflect"
@@ -143,13 +144,16 @@ func (c *fakeConn) send(raw string) {
 	}
 }
 
-// handshake answers the tracker's set-up.
-func (c *fakeConn) handshake(hello ...string) {
+// handshake answers the tracker's set-up, and returns a moment between
+// the tracker asking for tracking and being answered.
+func (c *fakeConn) handshake(hello ...string) (asked time.Time) {
 	c.t.Helper()
 	c.expect(hello...)
 	c.send("%1\r\n+server\r\n+redis\r\n")
 	c.expect("CLIENT", "TRACKING", "ON", "BCAST", "PREFIX", "{p}w:", "PREFIX", "{p}p:")
+	asked = time.Now()
 	c.send("+OK\r\n")
+	return asked
 }
 
 const invalidate = ">2\r\n$10\r\ninvalidate\r\n"
@@ -189,6 +193,12 @@ func TestTrackerFollowsRedis(t *testing.T) {
 	if cached("{p}w:b3") || !cached("{p}w:b4") {
 		t.Fatal("after b3 changed: want b3 read again and b4 kept")
 	}
+	conn.send(">3\r\n$7\r\nmessage\r\n$1\r\nc\r\n$1\r\nm\r\n") // not about changes
+	conn.send(invalidate + "*1\r\n$7\r\n{p}w:b9\r\n")
+	awaitChanged(t, events, "{p}w:b9")
+	if !cached("{p}w:b4") {
+		t.Fatal("b4 dropped on a message that reports no change")
+	}
 	conn.send(invalidate + "_\r\n")
 	awaitChanged(t, events, "")
 	if cached("{p}w:b4") {
@@ -206,6 +216,93 @@ func TestTrackerFollowsRedis(t *testing.T) {
 	if cached("{p}w:b4") || !cached("{p}w:b4") {
 		t.Fatal("the cache does not fill again on a new connection")
 	}
+}
+
+// TestTrackerLogsInToRedis: the tracker of a store that logs in to
+// Redis, with a password alone or as a user, logs in the same way, and
+// its heartbeats are answered.
+func TestTrackerLogsInToRedis(t *testing.T) {
+	tests := []struct {
+		name, userinfo string
+		args           []string
+	}{
+		{"requirepass", ":secret", []string{"--requirepass", "secret"}},
+		{"a user", "bot:secret", []string{"--user", "bot", "on", ">secret", "~*", "&*", "+@all"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := redistest.Start(t, tt.args...)
+			s := open(t, fmt.Sprintf("redis://%s@127.0.0.1:%d/0", tt.userinfo, r.Port), redistest.Prefix(t))
+			observe, events := observed()
+			s.track(func(tr *tracker) { tr.observe = observe })
+			await(t, events, "heard")
+		})
+	}
+}
+
+// TestTrackerKeepsTheProtocol: a change reported while the tracker sets
+// up its connection is not taken for an answer, and a reply to nothing
+// the tracker asked ends the connection instead of being taken for a
+// heartbeat's answer.
+func TestTrackerKeepsTheProtocol(t *testing.T) {
+	hello := []string{"HELLO", "3", "SETNAME", "wavebot-tracker"}
+	const master = "*3\r\n$6\r\nmaster\r\n:0\r\n*0\r\n"
+	t.Run("a change reported during set-up", func(t *testing.T) {
+		f := newFakeRedis(t)
+		tr := f.tracker("", "")
+		tr.heartbeat = 5 * time.Millisecond
+		observe, events := observed()
+		tr.observe = observe
+		ctx, cancel := context.WithCancel(context.Background())
+		ended := make(chan struct{})
+		go func() { tr.session(ctx); close(ended) }()
+		defer func() { cancel(); <-ended }()
+		c := f.accept(t)
+		c.expect(hello...)
+		c.send(invalidate + "*1\r\n$7\r\n{p}w:b3\r\n" + "%1\r\n+server\r\n+redis\r\n")
+		c.expect("CLIENT", "TRACKING", "ON", "BCAST", "PREFIX", "{p}w:", "PREFIX", "{p}p:")
+		c.send(invalidate + "_\r\n" + "+OK\r\n")
+		await(t, events, "up")
+		c.expect("ROLE")
+		c.send(master)
+		deadline := time.After(within)
+		for {
+			select {
+			case e := <-events:
+				switch e.event {
+				case "heard":
+					return
+				case "down":
+					t.Fatal("the connection ended: a change reported during set-up was taken for an answer")
+				}
+			case <-deadline:
+				t.Fatalf("no heartbeat answered within %v", within)
+			}
+		}
+	})
+	t.Run("a reply to nothing asked", func(t *testing.T) {
+		f := newFakeRedis(t) // heartbeats an hour apart: none is asked
+		tr := f.tracker("", "")
+		observe, events := observed()
+		tr.observe = observe
+		ended := make(chan bool, 1)
+		go func() {
+			proven, _ := tr.session(context.Background())
+			ended <- proven
+		}()
+		c := f.accept(t)
+		c.handshake(hello...)
+		await(t, events, "up")
+		c.send(master)
+		select {
+		case proven := <-ended:
+			if proven {
+				t.Fatal("a reply nobody asked for was taken for a heartbeat's answer")
+			}
+		case <-time.After(within):
+			t.Fatal("the connection did not end")
+		}
+	})
 }
 
 // TestTrackerEndsConnections ends a tracking connection when the server
@@ -286,12 +383,17 @@ func TestTrackerHeartbeatsProveTheCache(t *testing.T) {
 	go func() { tr.session(ctx); close(ended) }()
 	defer func() { cancel(); <-ended }()
 	conn := f.accept(t)
-	conn.handshake("HELLO", "3", "SETNAME", "wavebot-tracker")
+	asked := conn.handshake("HELLO", "3", "SETNAME", "wavebot-tracker")
 	await(t, events, "up")
 	proven := func() time.Time {
 		tr.cache.mu.Lock()
 		defer tr.cache.mu.Unlock()
 		return tr.cache.proven
+	}
+	// Tracking proves the cache from when it was asked for, not from its
+	// answer: a change made meanwhile may have been reported before it.
+	if p := proven(); p.IsZero() || p.After(asked) {
+		t.Fatalf("proven at %v on set-up: want when tracking was asked for, before %v", p, asked)
 	}
 	for range 3 {
 		before := proven()
@@ -305,11 +407,12 @@ func TestTrackerHeartbeatsProveTheCache(t *testing.T) {
 	}
 }
 
-// trackedPair is two replicas on one deployment, b reading through its
-// cache with its tracker up, and what b's tracker reports.
-func trackedPair(t *testing.T, bURL string, configure func(*tracker)) (a *Store, b *Store, cached storage.Store, events chan trackerEvent) {
+// trackedPair is two replicas on one deployment at url, b reading
+// through its cache with its tracker up, and what b's tracker reports;
+// b reaches Redis at bURL unless it is empty.
+func trackedPair(t *testing.T, url, bURL string, configure func(*tracker)) (a *Store, b *Store, cached storage.Store, events chan trackerEvent) {
 	t.Helper()
-	url, prefix := redistest.URL(t), redistest.Prefix(t)
+	prefix := redistest.Prefix(t)
 	if bURL == "" {
 		bURL = url
 	}
@@ -337,7 +440,7 @@ func cachedAt(s *Store, key string) bool {
 // from its cache, and sees another replica's change, and a change made
 // behind every replica's back (as an import may), once Redis reports it.
 func TestCachedReadsSeeEveryWriter(t *testing.T) {
-	a, b, cached, events := trackedPair(t, "", nil)
+	a, b, cached, events := trackedPair(t, redistest.URL(t), "", nil)
 	ctx := context.Background()
 	// Each write below waits for its own report, so that no report of an
 	// earlier write is taken for it: Redis reports in the order it writes.
@@ -400,6 +503,109 @@ func TestCachedReadsSeeEveryWriter(t *testing.T) {
 	}
 }
 
+// TestCachedReadsOfEveryKind: each read of the cached view, of waves,
+// people and workflow tracks, is answered from the cache once it has
+// read the document, and sees another replica's change once Redis
+// reports it, on one server and on a cluster, where the tracker must
+// follow the master that holds the deployment's keys.
+func TestCachedReadsOfEveryKind(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name string
+		key  func(s *Store) string
+		// write has a write the document; the n-th write names it n.
+		write func(a *Store, n int) error
+		// read reads the document through the cached view and says
+		// which write it saw.
+		read func(c storage.Store) (string, error)
+	}{
+		{
+			"Wave", func(s *Store) string { return s.waveKey("b3") },
+			func(a *Store, n int) error {
+				if n == 1 {
+					w := storagetest.NewWave(t, "b3", "BUF")
+					w.Name = "1"
+					return a.CreateWave(ctx, w, wave.Event{Wave: "b3"})
+				}
+				_, err := a.UpdateWave(ctx, "b3", func(w *wave.Wave) ([]wave.Event, error) {
+					w.Name = fmt.Sprint(n)
+					return nil, nil
+				})
+				return err
+			},
+			func(c storage.Store) (string, error) {
+				w, err := c.Wave(ctx, "b3")
+				return w.Name, err
+			},
+		},
+		{
+			"Person", func(s *Store) string { return s.personKey("maria") },
+			func(a *Store, n int) error { return writePerson(ctx, a, n) },
+			func(c storage.Store) (string, error) {
+				p, err := c.Person(ctx, "maria")
+				return p.Name, err
+			},
+		},
+		{
+			"EnsurePerson", func(s *Store) string { return s.personKey("maria") },
+			func(a *Store, n int) error { return writePerson(ctx, a, n) },
+			func(c storage.Store) (string, error) {
+				p, err := c.EnsurePerson(ctx, wave.Person{ID: "maria"}, wave.Event{}, false)
+				return p.Name, err
+			},
+		},
+		{
+			"Workflow", func(s *Store) string { return s.workflowKey("BUF") },
+			func(a *Store, _ int) error {
+				_, err := a.UpdateWorkflow(ctx, wave.Workflow{FV: "BUF"}, func(*wave.Workflow) ([]wave.Event, error) { return nil, nil })
+				return err
+			},
+			func(c storage.Store) (string, error) {
+				w, err := c.Workflow(ctx, "BUF")
+				return fmt.Sprint(w.Version), err
+			},
+		},
+	}
+	for _, deployment := range []struct {
+		name string
+		url  func(testing.TB) string
+	}{{"server", redistest.URL}, {"cluster", redistest.ClusterURL}} {
+		for _, tt := range tests {
+			t.Run(deployment.name+"/"+tt.name, func(t *testing.T) {
+				a, b, cached, events := trackedPair(t, deployment.url(t), "", nil)
+				key := tt.key(b)
+				for n := 1; n <= 2; n++ {
+					if err := tt.write(a, n); err != nil {
+						t.Fatal(err)
+					}
+					awaitChanged(t, events, key)
+					for range 2 {
+						if got, err := tt.read(cached); err != nil || got != fmt.Sprint(n) {
+							t.Fatalf("read %q, %v after write %d", got, err, n)
+						}
+					}
+					if !cachedAt(b, key) {
+						t.Fatalf("%s is not cached after two reads", key)
+					}
+				}
+			})
+		}
+	}
+}
+
+// writePerson has a write maria's n-th name.
+func writePerson(ctx context.Context, a *Store, n int) error {
+	if n == 1 {
+		_, err := a.EnsurePerson(ctx, wave.Person{ID: "maria", Name: "1", Role: wave.RoleViewer}, wave.Event{}, false)
+		return err
+	}
+	_, err := a.UpdatePerson(ctx, "maria", func(p *wave.Person) ([]wave.Event, error) {
+		p.Name = fmt.Sprint(n)
+		return nil, nil
+	})
+	return err
+}
+
 // TestCachedReadsWriteOnWhatRedisHolds: writes through the cached view
 // decide on what Redis holds, not on the cache, and the replica reads
 // its own write at once. The cache here hears nothing from Redis, so
@@ -449,7 +655,7 @@ func TestCachedReadsWriteOnWhatRedisHolds(t *testing.T) {
 // up, and its reads meanwhile see changes that were made.
 func TestCachedReadsGoToRedisWhileTrackingIsDown(t *testing.T) {
 	proxy := redistest.NewProxy(t, redistestAddr(t))
-	a, b, cached, events := trackedPair(t, proxy.URL(), func(tr *tracker) { tr.retry = 10 * time.Millisecond })
+	a, b, cached, events := trackedPair(t, redistest.URL(t), proxy.URL(), func(tr *tracker) { tr.retry = 10 * time.Millisecond })
 	ctx := context.Background()
 	if err := a.CreateWave(ctx, storagetest.NewWave(t, "b3", "BUF"), wave.Event{Wave: "b3"}); err != nil {
 		t.Fatal(err)
@@ -517,6 +723,44 @@ func TestConformanceWithCachedReads(t *testing.T) {
 	}
 }
 
+// TestTrackerStopsWithTheStore: Close returns once the tracker has
+// stopped, and a closed store starts no tracking.
+func TestTrackerStopsWithTheStore(t *testing.T) {
+	ctx, url := context.Background(), redistest.URL(t)
+	s, err := Open(ctx, url, redistest.Prefix(t), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	observe, events := observed()
+	s.track(func(tr *tracker) { tr.observe = observe })
+	await(t, events, "up")
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for stopped := false; !stopped; {
+		select {
+		case e := <-events:
+			stopped = e.event == "down"
+		default:
+			t.Fatal("Close returned before the tracker stopped")
+		}
+	}
+
+	closed, err := Open(ctx, url, redistest.Prefix(t), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := closed.Close(); err != nil {
+		t.Fatal(err)
+	}
+	closed.CachedReads()
+	if closed.tracking.stop != nil {
+		closed.tracking.stop()
+		closed.tracking.done.Wait()
+		t.Fatal("a closed store started tracking")
+	}
+}
+
 // TestTrackerLogsOncePerOutage: the log says the cache is off when the
 // first connection fails and when one that worked ends, and on when a
 // heartbeat is answered; failed reconnections in between say nothing.
@@ -549,10 +793,16 @@ func TestTrackerLogsOncePerOutage(t *testing.T) {
 	c.c.Close()
 	await(t, events, "down")
 	refuse()
+	// A connection that works when the service stops says nothing more.
+	c = f.accept(t)
+	c.handshake(hello...)
+	c.expect("ROLE")
+	c.send("*3\r\n$6\r\nmaster\r\n:0\r\n*0\r\n")
+	await(t, events, "heard")
 	cancel()
 	<-done
 	want := []string{"WARN redis read cache off until the tracking connection is back; reads go to Redis", "INFO redis read cache on",
-		"WARN redis read cache off until the tracking connection is back; reads go to Redis"}
+		"WARN redis read cache off until the tracking connection is back; reads go to Redis", "INFO redis read cache on"}
 	if got := log.lines(); !reflect.DeepEqual(got, want) {
 		t.Errorf("logged %q, want %q", got, want)
 	}
