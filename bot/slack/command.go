@@ -201,6 +201,12 @@ func encode(v any) ([]byte, error) {
 }
 
 func encodeTo(b *bytes.Buffer, v any) error {
+	if m, ok := v.(message); ok {
+		if out, ok := appendMessage(b.AvailableBuffer(), m); ok {
+			b.Write(out)
+			return nil
+		}
+	}
 	enc := json.NewEncoder(b)
 	enc.SetEscapeHTML(false)
 	return enc.Encode(v)
