@@ -101,6 +101,35 @@ func (f *fakeRedis) tracker(user, password string) *tracker {
 	}
 }
 
+// observedTracker is a tracker of the fake's with heartbeats every beat
+// (none when 0), and what it tells its observer.
+func (f *fakeRedis) observedTracker(beat time.Duration) (*tracker, chan trackerEvent) {
+	tr := f.tracker("", "")
+	if beat > 0 {
+		tr.heartbeat = beat
+	}
+	observe, events := observed()
+	tr.observe = observe
+	return tr, events
+}
+
+// session runs one session of tr and returns what it reports as it ends:
+// whether a heartbeat was answered. The test's end stops it.
+func session(t *testing.T, tr *tracker) <-chan bool {
+	ctx, cancel := context.WithCancel(context.Background())
+	ended, done := make(chan bool, 1), make(chan struct{})
+	go func() {
+		proven, _ := tr.session(ctx)
+		ended <- proven
+		close(done)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+	})
+	return ended
+}
+
 // fakeConn is the fake's side of one tracking connection.
 type fakeConn struct {
 	t *testing.T
@@ -249,14 +278,8 @@ func TestTrackerKeepsTheProtocol(t *testing.T) {
 	const master = "*3\r\n$6\r\nmaster\r\n:0\r\n*0\r\n"
 	t.Run("a change reported during set-up", func(t *testing.T) {
 		f := newFakeRedis(t)
-		tr := f.tracker("", "")
-		tr.heartbeat = 5 * time.Millisecond
-		observe, events := observed()
-		tr.observe = observe
-		ctx, cancel := context.WithCancel(context.Background())
-		ended := make(chan struct{})
-		go func() { tr.session(ctx); close(ended) }()
-		defer func() { cancel(); <-ended }()
+		tr, events := f.observedTracker(5 * time.Millisecond)
+		session(t, tr)
 		c := f.accept(t)
 		c.expect(hello...)
 		c.send(invalidate + "*1\r\n$7\r\n{p}w:b3\r\n" + "%1\r\n+server\r\n+redis\r\n")
@@ -281,15 +304,9 @@ func TestTrackerKeepsTheProtocol(t *testing.T) {
 		}
 	})
 	t.Run("a reply to nothing asked", func(t *testing.T) {
-		f := newFakeRedis(t) // heartbeats an hour apart: none is asked
-		tr := f.tracker("", "")
-		observe, events := observed()
-		tr.observe = observe
-		ended := make(chan bool, 1)
-		go func() {
-			proven, _ := tr.session(context.Background())
-			ended <- proven
-		}()
+		f := newFakeRedis(t)
+		tr, events := f.observedTracker(0) // heartbeats an hour apart: none is asked
+		ended := session(t, tr)
 		c := f.accept(t)
 		c.handshake(hello...)
 		await(t, events, "up")
@@ -343,15 +360,9 @@ func TestTrackerEndsConnections(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFakeRedis(t)
-			tr := f.tracker("", "")
-			tr.heartbeat, tr.silence = 5*time.Millisecond, tt.silence
-			observe, events := observed()
-			tr.observe = observe
-			ended := make(chan bool, 1)
-			go func() {
-				proven, _ := tr.session(context.Background())
-				ended <- proven
-			}()
+			tr, events := f.observedTracker(5 * time.Millisecond)
+			tr.silence = tt.silence
+			ended := session(t, tr)
 			conn := f.accept(t)
 			if tt.handshake {
 				conn.handshake("HELLO", "3", "SETNAME", "wavebot-tracker")
@@ -374,14 +385,8 @@ func TestTrackerEndsConnections(t *testing.T) {
 // proof of freshness to when it was sent.
 func TestTrackerHeartbeatsProveTheCache(t *testing.T) {
 	f := newFakeRedis(t)
-	tr := f.tracker("", "")
-	tr.heartbeat = 5 * time.Millisecond
-	observe, events := observed()
-	tr.observe = observe
-	ctx, cancel := context.WithCancel(context.Background())
-	ended := make(chan struct{})
-	go func() { tr.session(ctx); close(ended) }()
-	defer func() { cancel(); <-ended }()
+	tr, events := f.observedTracker(5 * time.Millisecond)
+	session(t, tr)
 	conn := f.accept(t)
 	asked := conn.handshake("HELLO", "3", "SETNAME", "wavebot-tracker")
 	await(t, events, "up")
