@@ -127,8 +127,7 @@ func (b *Bot) serveCommand(w http.ResponseWriter, r *http.Request) {
 	m := b.command(ctx, sc)
 	mu.Lock()
 	if !acknowledged {
-		answered = true
-		timer.Stop()
+		answered = true // the timer, should it fire now, finds the response written
 		writeJSON(w, m)
 		mu.Unlock()
 		return

@@ -36,10 +36,8 @@ type readCache struct {
 	// the newest heartbeat it answered was sent.
 	live   bool
 	proven time.Time
-	// epoch counts the times the cache was emptied; a reservation from
-	// an earlier epoch fills nothing.
-	epoch uint64
-	// ticket numbers reservations.
+	// ticket numbers reservations; emptying the cache drops them, so a
+	// read that raced it fills nothing.
 	ticket uint64
 }
 
@@ -54,8 +52,8 @@ type cachedDoc struct {
 // reservation is what a miss hands the read that follows it; the zero
 // value fills nothing.
 type reservation struct {
-	key           string
-	epoch, ticket uint64
+	key    string
+	ticket uint64
 }
 
 func (c *readCache) clock() time.Time {
@@ -92,7 +90,7 @@ func (c *readCache) get(key string) (doc []byte, version int64, hit bool, r rese
 	}
 	c.ticket++
 	c.entries[key] = cachedDoc{ticket: c.ticket}
-	return nil, 0, false, reservation{key: key, epoch: c.epoch, ticket: c.ticket}
+	return nil, 0, false, reservation{key: key, ticket: c.ticket}
 }
 
 // fill keeps what the read reserved by r found, unless the key changed,
@@ -104,7 +102,7 @@ func (c *readCache) fill(r reservation, doc []byte, version int64) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if e, ok := c.entries[r.key]; ok && e.ticket == r.ticket && c.epoch == r.epoch {
+	if e, ok := c.entries[r.key]; ok && e.ticket == r.ticket {
 		c.entries[r.key] = cachedDoc{doc: doc, version: version}
 	}
 }
@@ -134,12 +132,7 @@ func (c *readCache) forget(keys ...string) {
 func (c *readCache) empty() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.emptyLocked()
-}
-
-func (c *readCache) emptyLocked() {
 	clear(c.entries)
-	c.epoch++
 }
 
 // up starts a fresh cache on a tracking connection that Redis has just
@@ -147,7 +140,7 @@ func (c *readCache) emptyLocked() {
 func (c *readCache) up(sent time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.emptyLocked()
+	clear(c.entries)
 	c.live, c.proven = true, sent
 }
 
@@ -167,5 +160,5 @@ func (c *readCache) down() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.live = false
-	c.emptyLocked()
+	clear(c.entries)
 }
