@@ -16,10 +16,10 @@ import (
 // tracking connection, whoever made it, and the replica forgets what
 // changed the moment it hears. While that connection is down or has not
 // answered a heartbeat for a second, every read goes to Redis. A read
-// from memory therefore reflects every change that finished more than
-// a second before it whatever the network does, and in practice every
-// change that finished before it; this replica's own writes are seen at
-// once. Writes, and the reads they decide on, always go to Redis, as do
+// from memory therefore reflects every change that finished on the
+// Redis this replica talks to more than a second before it, whatever the
+// network does, and in practice every change that finished before it;
+// this replica's own writes are seen at once. Writes, and the reads they decide on, always go to Redis, as do
 // all other reads; the reminder sweeper uses the Store itself.
 //
 // The first call starts the tracking connection; Close stops it.
