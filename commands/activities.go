@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"wavebot/catalog"
+	"wavebot/internal/catalog"
 	"wavebot/wave"
 )
 

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"wavebot/catalog"
+	"wavebot/internal/catalog"
 	"wavebot/storage"
 	"wavebot/wave"
 )

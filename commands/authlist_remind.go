@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 
-	"wavebot/catalog"
+	"wavebot/internal/catalog"
 	"wavebot/notify"
 	"wavebot/storage"
 	"wavebot/wave"

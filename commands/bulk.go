@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strings"
 
-	"wavebot/catalog"
+	"wavebot/internal/catalog"
 	"wavebot/wave"
 )
 

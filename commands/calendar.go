@@ -11,8 +11,8 @@ import (
 	"slices"
 	"strings"
 
-	"wavebot/catalog"
-	"wavebot/ical"
+	"wavebot/internal/catalog"
+	"wavebot/internal/ical"
 	"wavebot/storage"
 	"wavebot/wave"
 )

@@ -6,7 +6,7 @@ import (
 	"maps"
 	"strings"
 
-	"wavebot/catalog"
+	"wavebot/internal/catalog"
 	"wavebot/wave"
 )
 

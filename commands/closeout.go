@@ -6,8 +6,8 @@ import (
 	"slices"
 	"strings"
 
-	"wavebot/catalog"
-	"wavebot/closeout"
+	"wavebot/internal/catalog"
+	"wavebot/internal/closeout"
 	"wavebot/wave"
 )
 

@@ -1,7 +1,7 @@
 package commands
 
 import (
-	"wavebot/catalog"
+	"wavebot/internal/catalog"
 	"wavebot/wave"
 )
 

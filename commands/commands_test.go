@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"wavebot/catalog"
+	"wavebot/internal/catalog"
 	"wavebot/notify"
 	"wavebot/wave"
 )

@@ -12,8 +12,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"wavebot/catalog"
-	"wavebot/clock"
+	"wavebot/internal/catalog"
+	"wavebot/internal/clock"
 	"wavebot/notify"
 	"wavebot/storage"
 	"wavebot/wave"

@@ -5,7 +5,7 @@ import (
 	"slices"
 	"strings"
 
-	"wavebot/catalog"
+	"wavebot/internal/catalog"
 )
 
 // help lists every command with its Danish name, the commands of the

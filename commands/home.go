@@ -3,7 +3,7 @@ package commands
 import (
 	"context"
 
-	"wavebot/catalog"
+	"wavebot/internal/catalog"
 )
 
 // homeEnrolments bounds the enrolments a home page shows.

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"wavebot/catalog"
+	"wavebot/internal/catalog"
 	"wavebot/notify"
 	"wavebot/wave"
 )

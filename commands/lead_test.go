@@ -11,9 +11,9 @@ import (
 	"testing"
 	"time"
 
-	"wavebot/closeout"
 	"wavebot/commands/commandstest"
-	"wavebot/ical/icaltest"
+	"wavebot/internal/closeout"
+	"wavebot/internal/ical/icaltest"
 	"wavebot/notify"
 	"wavebot/storage"
 	"wavebot/storage/bolt"

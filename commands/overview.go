@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"wavebot/catalog"
+	"wavebot/internal/catalog"
 	"wavebot/wave"
 )
 

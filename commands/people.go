@@ -7,7 +7,7 @@ import (
 	"slices"
 	"strings"
 
-	"wavebot/catalog"
+	"wavebot/internal/catalog"
 	"wavebot/storage"
 	"wavebot/wave"
 )

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"wavebot/clock"
+	"wavebot/internal/clock"
 	"wavebot/notify"
 	"wavebot/storage"
 	"wavebot/storage/bolt"

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"wavebot/catalog"
+	"wavebot/internal/catalog"
 	"wavebot/notify"
 	"wavebot/wave"
 )

@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"strings"
 
-	"wavebot/catalog"
+	"wavebot/internal/catalog"
 	"wavebot/storage"
 	"wavebot/wave"
 )

@@ -4,8 +4,8 @@ import (
 	"context"
 	"fmt"
 
-	"wavebot/catalog"
-	"wavebot/timeline"
+	"wavebot/internal/catalog"
+	"wavebot/internal/timeline"
 	"wavebot/wave"
 )
 

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"wavebot/catalog"
+	"wavebot/internal/catalog"
 	"wavebot/storage"
 	"wavebot/wave"
 )

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"wavebot/clock"
+	"wavebot/internal/clock"
 	"wavebot/storage"
 	"wavebot/storage/bolt"
 	"wavebot/storage/redis"

@@ -13,7 +13,7 @@ import (
 	"testing/synctest"
 	"time"
 
-	"wavebot/clock"
+	"wavebot/internal/clock"
 	"wavebot/storage"
 	"wavebot/storage/redis"
 	"wavebot/storage/redis/redistest"

@@ -15,9 +15,9 @@ import (
 	"strconv"
 	"strings"
 
-	"wavebot/catalog"
 	"wavebot/commands"
-	"wavebot/sheet"
+	"wavebot/internal/catalog"
+	"wavebot/internal/sheet"
 	"wavebot/wave"
 )
 

@@ -5,8 +5,8 @@ import (
 	"net/http"
 	"strings"
 
-	"wavebot/catalog"
 	"wavebot/commands"
+	"wavebot/internal/catalog"
 )
 
 // Two things chat links to that are not pages: a wave's timeline as a

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"wavebot/ical/icaltest"
+	"wavebot/internal/ical/icaltest"
 )
 
 // TestTimelinePicture: the timeline's signed link serves the picture; an

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"wavebot/pagelink"
+	"wavebot/internal/pagelink"
 )
 
 // FuzzPages sends the pages' endpoints whatever comes: any method, any

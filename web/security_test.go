@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"wavebot/pagelink"
+	"wavebot/internal/pagelink"
 	"wavebot/storage"
 	"wavebot/wave"
 )

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"wavebot/catalog"
+	"wavebot/internal/catalog"
 	"wavebot/wave"
 )
 

@@ -23,9 +23,9 @@ import (
 	"net/http"
 	"strings"
 
-	"wavebot/catalog"
 	"wavebot/commands"
-	"wavebot/pagelink"
+	"wavebot/internal/catalog"
+	"wavebot/internal/pagelink"
 	"wavebot/wave"
 )
 

@@ -15,10 +15,10 @@ import (
 	"testing"
 	"time"
 
-	"wavebot/clock"
 	"wavebot/commands"
+	"wavebot/internal/clock"
+	"wavebot/internal/pagelink"
 	"wavebot/notify"
-	"wavebot/pagelink"
 	"wavebot/storage"
 	"wavebot/storage/bolt"
 	"wavebot/wave"

@@ -17,9 +17,9 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"wavebot/catalog"
-	"wavebot/clock"
 	"wavebot/commands"
+	"wavebot/internal/catalog"
+	"wavebot/internal/clock"
 	"wavebot/notify"
 	"wavebot/wave"
 )

@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"wavebot/clock"
 	"wavebot/commands"
+	"wavebot/internal/clock"
 	"wavebot/notify"
 	"wavebot/wave"
 )

@@ -8,9 +8,9 @@ import (
 	"strings"
 	"testing"
 
-	"wavebot/clock"
 	"wavebot/commands"
 	"wavebot/commands/commandstest"
+	"wavebot/internal/clock"
 	"wavebot/notify"
 	"wavebot/storage/bolt"
 	"wavebot/wave"

@@ -10,8 +10,8 @@ import (
 
 	slackgo "github.com/slack-go/slack"
 
-	"wavebot/catalog"
 	"wavebot/commands"
+	"wavebot/internal/catalog"
 	"wavebot/notify"
 )
 

@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"wavebot/bot/slack/fakeslack"
-	"wavebot/clock"
 	"wavebot/commands"
+	"wavebot/internal/clock"
 	"wavebot/notify"
 	"wavebot/storage/redis"
 	"wavebot/storage/redis/redistest"

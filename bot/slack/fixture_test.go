@@ -16,10 +16,10 @@ import (
 	"time"
 
 	"wavebot/bot/slack/fakeslack"
-	"wavebot/clock"
 	"wavebot/commands"
+	"wavebot/internal/clock"
+	"wavebot/internal/pagelink"
 	"wavebot/notify"
-	"wavebot/pagelink"
 	"wavebot/storage"
 	"wavebot/storage/bolt"
 	"wavebot/wave"

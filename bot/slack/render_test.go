@@ -12,9 +12,9 @@ import (
 	"testing"
 	"time"
 
-	"wavebot/clock"
 	"wavebot/commands"
 	"wavebot/commands/commandstest"
+	"wavebot/internal/clock"
 	"wavebot/notify"
 	"wavebot/storage/bolt"
 	"wavebot/wave"

@@ -16,8 +16,8 @@ import (
 
 	slackgo "github.com/slack-go/slack"
 
-	"wavebot/clock"
 	"wavebot/commands"
+	"wavebot/internal/clock"
 	"wavebot/notify"
 )
 

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"wavebot/clock"
+	"wavebot/internal/clock"
 )
 
 // Limits of a request from Slack, as its request-signing documentation

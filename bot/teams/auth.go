@@ -19,7 +19,7 @@ import (
 	"github.com/infracloudio/msbotbuilder-go/connector/auth"
 	"github.com/infracloudio/msbotbuilder-go/schema"
 
-	"wavebot/clock"
+	"wavebot/internal/clock"
 )
 
 // What the Bot Connector's tokens must say, and how long their keys are

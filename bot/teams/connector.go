@@ -17,7 +17,7 @@ import (
 	"github.com/infracloudio/msbotbuilder-go/connector/client"
 	"github.com/infracloudio/msbotbuilder-go/schema"
 
-	"wavebot/clock"
+	"wavebot/internal/clock"
 	"wavebot/notify"
 )
 

@@ -18,10 +18,10 @@ import (
 	"github.com/golang-jwt/jwt/v4"
 
 	"wavebot/bot/teams/faketeams"
-	"wavebot/clock"
 	"wavebot/commands"
+	"wavebot/internal/clock"
+	"wavebot/internal/pagelink"
 	"wavebot/notify"
-	"wavebot/pagelink"
 	"wavebot/storage/bolt"
 	"wavebot/wave"
 )

@@ -26,8 +26,8 @@ import (
 	"github.com/infracloudio/msbotbuilder-go/core/activity"
 	"github.com/infracloudio/msbotbuilder-go/schema"
 
-	"wavebot/clock"
 	"wavebot/commands"
+	"wavebot/internal/clock"
 	"wavebot/notify"
 )
 

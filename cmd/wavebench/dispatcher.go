@@ -8,9 +8,9 @@ import (
 	"os"
 	"time"
 
-	"wavebot/clock"
 	"wavebot/commands"
-	"wavebot/metrics"
+	"wavebot/internal/clock"
+	"wavebot/internal/metrics"
 	"wavebot/notify"
 	"wavebot/storage/redis"
 	"wavebot/wave"

@@ -31,7 +31,7 @@ import (
 	"syscall"
 	"time"
 
-	"wavebot/gcpolicy"
+	"wavebot/internal/gcpolicy"
 )
 
 // mode is one chat platform's endpoint under load.

@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"wavebot/bot/teams"
-	"wavebot/catalog"
 	"wavebot/commands"
+	"wavebot/internal/catalog"
 	"wavebot/notify"
 	"wavebot/storage/redis"
 	"wavebot/wave"

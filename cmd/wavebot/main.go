@@ -17,8 +17,8 @@ import (
 	_ "time/tzdata" // Europe/Copenhagen without a zone database, as in a slim container
 
 	"wavebot/bot/console"
-	"wavebot/clock"
 	"wavebot/commands"
+	"wavebot/internal/clock"
 	"wavebot/notify"
 	"wavebot/storage"
 	"wavebot/storage/bolt"

@@ -4,9 +4,9 @@ import (
 	"log/slog"
 	"net/http"
 
-	"wavebot/clock"
 	"wavebot/commands"
-	"wavebot/pagelink"
+	"wavebot/internal/clock"
+	"wavebot/internal/pagelink"
 	"wavebot/web"
 )
 

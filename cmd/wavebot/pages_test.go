@@ -5,8 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"wavebot/clock"
-	"wavebot/pagelink"
+	"wavebot/internal/clock"
+	"wavebot/internal/pagelink"
 )
 
 const linkSecret = "a link secret of at least thirty-two bytes for cmd tests"

@@ -7,8 +7,8 @@ import (
 	"io"
 	"log/slog"
 
-	"wavebot/clock"
 	"wavebot/commands"
+	"wavebot/internal/clock"
 )
 
 // runReport writes a wave's close-out report for the steering group to

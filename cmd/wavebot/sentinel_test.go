@@ -8,9 +8,9 @@ import (
 	"testing"
 	"time"
 
-	"wavebot/catalog"
-	"wavebot/clock"
 	"wavebot/commands"
+	"wavebot/internal/catalog"
+	"wavebot/internal/clock"
 	"wavebot/storage/redis/redistest"
 )
 

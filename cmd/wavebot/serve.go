@@ -12,10 +12,10 @@ import (
 	"sync"
 	"time"
 
-	"wavebot/clock"
 	"wavebot/commands"
-	"wavebot/gcpolicy"
-	"wavebot/metrics"
+	"wavebot/internal/clock"
+	"wavebot/internal/gcpolicy"
+	"wavebot/internal/metrics"
 	"wavebot/notify"
 	"wavebot/storage"
 )

@@ -16,8 +16,8 @@ import (
 	"testing"
 	"time"
 
-	"wavebot/gcpolicy"
-	"wavebot/metrics"
+	"wavebot/internal/gcpolicy"
+	"wavebot/internal/metrics"
 	"wavebot/storage"
 	"wavebot/storage/bolt"
 	"wavebot/storage/redis/redistest"

@@ -22,8 +22,8 @@ import (
 
 	"github.com/golang-jwt/jwt/v4"
 
-	"wavebot/clock"
 	"wavebot/commands"
+	"wavebot/internal/clock"
 	"wavebot/storage/bolt"
 )
 

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"wavebot/clock"
+	"wavebot/internal/clock"
 	"wavebot/storage"
 	"wavebot/storage/bolt"
 	"wavebot/storage/redis"

@@ -18,7 +18,7 @@ import (
 	bbolt "go.etcd.io/bbolt"
 	bolterrors "go.etcd.io/bbolt/errors"
 
-	"wavebot/clock"
+	"wavebot/internal/clock"
 	"wavebot/storage"
 	"wavebot/wave"
 )

@@ -8,7 +8,7 @@ import (
 
 	bbolt "go.etcd.io/bbolt"
 
-	"wavebot/clock"
+	"wavebot/internal/clock"
 	"wavebot/storage"
 	"wavebot/storage/storagetest"
 	"wavebot/wave"

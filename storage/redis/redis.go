@@ -47,7 +47,7 @@ import (
 
 	goredis "github.com/redis/go-redis/v9"
 
-	"wavebot/clock"
+	"wavebot/internal/clock"
 	"wavebot/storage"
 	"wavebot/wave"
 )

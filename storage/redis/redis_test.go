@@ -11,7 +11,7 @@ import (
 
 	goredis "github.com/redis/go-redis/v9"
 
-	"wavebot/clock"
+	"wavebot/internal/clock"
 	"wavebot/storage"
 	"wavebot/storage/redis/redistest"
 	"wavebot/storage/storagetest"

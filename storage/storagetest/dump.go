@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"wavebot/clock"
+	"wavebot/internal/clock"
 	"wavebot/storage"
 	"wavebot/wave"
 )

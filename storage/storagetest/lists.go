@@ -7,7 +7,7 @@ import (
 	"sync"
 	"testing"
 
-	"wavebot/clock"
+	"wavebot/internal/clock"
 	"wavebot/storage"
 	"wavebot/wave"
 )

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"wavebot/clock"
+	"wavebot/internal/clock"
 	"wavebot/notify"
 	"wavebot/storage"
 	"wavebot/wave"

@@ -8,7 +8,7 @@ import (
 
 	goical "github.com/emersion/go-ical"
 
-	"wavebot/ical/icaltest"
+	"wavebot/internal/ical/icaltest"
 	"wavebot/wave"
 )
 

@@ -11,8 +11,8 @@ import (
 	"io"
 	"strings"
 
-	"wavebot/catalog"
-	"wavebot/sheet"
+	"wavebot/internal/catalog"
+	"wavebot/internal/sheet"
 	"wavebot/wave"
 )
 

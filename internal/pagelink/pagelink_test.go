@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"wavebot/clock"
+	"wavebot/internal/clock"
 )
 
 const secret = "a secret of at least thirty-two bytes, for tests"

@@ -27,7 +27,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
 
-	"wavebot/catalog"
+	"wavebot/internal/catalog"
 	"wavebot/wave"
 )
 

@@ -20,7 +20,7 @@ import (
 	"strings"
 	"time"
 
-	"wavebot/clock"
+	"wavebot/internal/clock"
 )
 
 // TTL is how long a link works. A new one comes from the chat command.
