@@ -6,15 +6,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
-	"slices"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"wavebot/internal/clock"
-	"wavebot/notify"
 	"wavebot/storage"
 	"wavebot/wave"
 )
@@ -46,7 +42,6 @@ func Run(t *testing.T, open Opener) {
 		{"NoPlatformNoPlatformWait", testNoPlatformNoPlatformWait, dueAtStartUnlessNamedDone},
 		{"WaitsOnlyGrow", testWaitsOnlyGrow, dueAtStartUnlessNamedDone},
 		{"ClaimOnce", testClaimOnce, dueAtStartUnlessNamedDone},
-		{"RemindersFollowTheRules", testRemindersFollowTheRules, policyDue},
 		{"AuthLists", testAuthLists, dueAtStartUnlessNamedDone},
 		{"ConcurrentRowSaves", testConcurrentRowSaves, dueAtStartUnlessNamedDone},
 		{"SubmitSeesEveryRow", testSubmitSeesEveryRow, dueAtStartUnlessNamedDone},
@@ -425,180 +420,5 @@ func testClaimOnce(t *testing.T, s storage.Store, _ *clock.Fake) {
 	}
 	if first, err := s.ClaimOnce(ctx, "slack:event:Ev2", time.Hour); err != nil || !first {
 		t.Errorf("another key: %v, %v; want the first claim", first, err)
-	}
-}
-
-var policy = notify.DefaultPolicy(cal)
-
-// policyDue is the due function of a deployment: the wave's next reminder
-// after its watermark.
-func policyDue(w wave.Wave) (time.Time, bool) { return policy.Next(w, w.Reminded) }
-
-// recorder is a notifier that writes each reminder down and counts the
-// messages.
-type recorder struct {
-	mu       sync.Mutex
-	lines    []string
-	messages int
-}
-
-func (r *recorder) Notify(_ context.Context, d notify.Digest) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.messages++
-	for _, rem := range d.Reminders {
-		r.lines = append(r.lines, reminderLine(rem))
-	}
-	return nil
-}
-
-func reminderLine(r notify.Reminder) string {
-	return fmt.Sprintf("%s %s %s %s", r.At.In(cal.Location()).Format("2006-01-02 15:04"), r.Kind, r.Subject(), r.Recipient)
-}
-
-// remindersTimeline is what wave b3 of testRemindersFollowTheRules must
-// send, worked out by hand from the policy and the wave. Reminders go out
-// at 09:00 on business days; what is overdue, and an enrolment without a
-// contact, repeats daily for three business days and then every fifth
-// (weekly); the lead's escalation stays daily.
-//
-// The wave starts Monday 1 February 2027, so training and pc are due 25
-// January (start - 5 business days) and the evaluation 1 April (+40, over
-// Easter: 25, 26 and 29 March are holidays). Both forvaltninger are
-// enrolled on Sunday 10 January.
-//   - SUF has no contact until 21 January 12:00: the lead hears from the
-//     business day after enrolment, 11 January, then on the 12th and 13th,
-//     then a week after the 13th, on the 20th; the 27th never comes.
-//     Sofie, named on the 21st at 12:00, is welcomed at that moment.
-//   - SUF's pc (KS) is due soon on 21 January (D-2) and overdue on 26, 27
-//     and 28 January, then weekly: 4, 11 and 18 February; it is done on
-//     22 February at 12:00, before the 25th.
-//   - BUF's training waits for maria's decision: due soon on 21 January,
-//     overdue on 26, 27 and 28 January; she decides against it on the
-//     28th at 12:00, so the 4 February repeat never comes.
-//   - BUF's feedback is due 15 February: soon on the 11th (D-2), today on
-//     the 15th, overdue on the 16th, 17th and 18th; maria snoozes it for
-//     four hours on the 16th at 10:00, so it comes back at 14:00. The
-//     lead's escalation starts on the 18th (D+3) and stays daily: the
-//     18th and 19th. Maria answers on the 19th at 12:00, before the weekly
-//     repeat on the 25th, and the lead is told at that moment.
-//   - Applying is due 24 February (the answer + 3 business days): the
-//     lead hears it is due soon on the 22nd (D-2); anna applies on the
-//     24th at 12:00, so it is never overdue.
-//   - The evaluation notices go out 22 and 31 March (E-5, E-1) to both;
-//     the evaluation is done on 1 April, so it is never overdue.
-var remindersTimeline = []string{
-	"2027-01-11 09:00 no-contact b3/SUF anna",
-	"2027-01-12 09:00 no-contact b3/SUF anna",
-	"2027-01-13 09:00 no-contact b3/SUF anna",
-	"2027-01-20 09:00 no-contact b3/SUF anna",
-	"2027-01-21 09:00 activity-soon b3/SUF/pc anna",
-	"2027-01-21 09:00 decision-soon b3/BUF/training maria",
-	"2027-01-21 12:00 welcome b3/SUF sofie",
-	"2027-01-26 09:00 activity-overdue b3/SUF/pc anna",
-	"2027-01-26 09:00 decision-overdue b3/BUF/training maria",
-	"2027-01-27 09:00 activity-overdue b3/SUF/pc anna",
-	"2027-01-27 09:00 decision-overdue b3/BUF/training maria",
-	"2027-01-28 09:00 activity-overdue b3/SUF/pc anna",
-	"2027-01-28 09:00 decision-overdue b3/BUF/training maria",
-	"2027-02-04 09:00 activity-overdue b3/SUF/pc anna",
-	"2027-02-11 09:00 activity-overdue b3/SUF/pc anna",
-	"2027-02-11 09:00 auth-soon b3/BUF maria",
-	"2027-02-15 09:00 auth-today b3/BUF maria",
-	"2027-02-16 09:00 auth-overdue b3/BUF maria",
-	"2027-02-16 14:00 auth-overdue b3/BUF maria",
-	"2027-02-17 09:00 auth-overdue b3/BUF maria",
-	"2027-02-18 09:00 activity-overdue b3/SUF/pc anna",
-	"2027-02-18 09:00 auth-escalate b3/BUF anna",
-	"2027-02-18 09:00 auth-overdue b3/BUF maria",
-	"2027-02-19 09:00 auth-escalate b3/BUF anna",
-	"2027-02-19 12:00 auth-answered b3/BUF anna",
-	"2027-02-22 09:00 apply-soon b3/BUF/auth anna",
-	"2027-03-22 09:00 eval-notice b3/BUF/evaluation anna",
-	"2027-03-22 09:00 eval-notice b3/BUF/evaluation maria",
-	"2027-03-31 09:00 eval-notice b3/BUF/evaluation anna",
-	"2027-03-31 09:00 eval-notice b3/BUF/evaluation maria",
-}
-
-// testRemindersFollowTheRules runs a wave hour by hour for three months
-// through the sweeper on the store, changing it on the way by writes (a
-// contact named, the training decided, a snooze, the feedback answered
-// and applied, activities done), and
-// checks that the store's due index, ledger and watermark send exactly
-// the timeline worked out by hand, each reminder once, and one message
-// per person and hour.
-func testRemindersFollowTheRules(t *testing.T, s storage.Store, clk *clock.Fake) {
-	ctx := context.Background()
-	at := func(date string, h int) time.Time {
-		d, _ := wave.ParseDate(date)
-		return cal.At(d, h, 0)
-	}
-	w := NewWave(t, "b3", "BUF", "SUF")
-	buf, suf := &w.Enrolments[0], &w.Enrolments[1]
-	buf.AddContacts(t0, "maria")
-	for _, a := range buf.Activities {
-		if a.Key != "training" && a.Key != wave.EvaluationActivity {
-			buf.SetStatus(a.Key, wave.StatusDone, "", "anna", t0)
-		}
-	}
-	due, _ := wave.ParseDate("2027-02-15")
-	buf.RequestAuth(due, "anna", t0)
-	for _, a := range suf.Activities {
-		if a.Key != "pc" {
-			suf.SetStatus(a.Key, wave.StatusSkipped, "", "anna", t0)
-		}
-	}
-	start := at("2027-01-11", 0)
-	w.Reminded = start
-	if err := s.CreateWave(ctx, w, created("b3")); err != nil {
-		t.Fatal(err)
-	}
-	changes := map[time.Time]func(w *wave.Wave){
-		at("2027-01-21", 12): func(w *wave.Wave) { w.Enrolments[1].AddContacts(w.NoticeAt(at("2027-01-21", 12)), "sofie") },
-		at("2027-01-28", 12): func(w *wave.Wave) {
-			w.Enrolments[0].DecideTraining(false, "", wave.Date{}, "maria", at("2027-01-28", 12))
-		},
-		at("2027-02-16", 10): func(w *wave.Wave) {
-			w.Snooze(wave.Snooze{FV: "BUF", Person: "maria", Until: policy.SnoozeUntil(at("2027-02-16", 10), 0, 4)})
-		},
-		at("2027-02-19", 12): func(w *wave.Wave) {
-			applyBy := cal.AddBusinessDays(cal.Today(at("2027-02-19", 12)), policy.AuthApply)
-			w.Enrolments[0].AnswerAuth(true, "", "maria", w.NoticeAt(at("2027-02-19", 12)), applyBy)
-		},
-		at("2027-02-24", 12): func(w *wave.Wave) { w.Enrolments[0].ApplyAuth("anna", at("2027-02-24", 12)) },
-		at("2027-02-22", 12): func(w *wave.Wave) { w.Enrolments[1].SetStatus("pc", wave.StatusDone, "", "anna", t0) },
-		at("2027-04-01", 14): func(w *wave.Wave) {
-			w.Enrolments[0].SetStatus(wave.EvaluationActivity, wave.StatusDone, "", "anna", t0)
-			w.Enrolments[1].SetStatus(wave.EvaluationActivity, wave.StatusDone, "", "anna", t0)
-		},
-	}
-	clk.Set(start)
-	got := &recorder{}
-	sweeper := &notify.Sweeper{Store: s, Policy: policy, Delivery: notify.NewDelivery(got, s, clk), Clock: clk, Batch: 10,
-		MaxRounds: 10, Logger: slog.New(slog.DiscardHandler)}
-	for now := start.Add(time.Hour); now.Before(at("2027-04-06", 0)); now = now.Add(time.Hour) {
-		clk.Set(now)
-		if change, ok := changes[now]; ok {
-			if _, err := s.UpdateWave(ctx, "b3", func(w *wave.Wave) ([]wave.Event, error) { change(w); return nil, nil }); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if _, err := sweeper.Sweep(ctx); err != nil {
-			t.Fatal(err)
-		}
-	}
-	slices.Sort(got.lines)
-	if g, w := strings.Join(got.lines, "\n"), strings.Join(remindersTimeline, "\n"); g != w {
-		t.Errorf("the store sent:\n%s\nthe timeline is:\n%s", g, w)
-	}
-	// One message per person and sending time: anna's two reminders at
-	// 09:00 on 18 February came as one.
-	messages := map[string]bool{}
-	for _, l := range remindersTimeline {
-		f := strings.Fields(l)
-		messages[f[0]+" "+f[1]+" "+f[4]] = true
-	}
-	if got.messages != len(messages) {
-		t.Errorf("%d messages, want %d: one per person and sending time", got.messages, len(messages))
 	}
 }
