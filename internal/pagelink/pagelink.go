@@ -19,8 +19,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"wavebot/internal/clock"
 )
 
 // TTL is how long a link works. A new one comes from the chat command.
@@ -59,17 +57,22 @@ type Link struct {
 	Expires time.Time
 }
 
+// Clock tells the time links are made and checked at; tests pass a fake.
+type Clock interface {
+	Now() time.Time
+}
+
 // Signer makes and checks links of one deployment.
 type Signer struct {
 	base    string
 	linkKey []byte
 	csrfKey []byte
-	clock   clock.Clock
+	clock   Clock
 }
 
 // New returns a signer for links under publicURL (the address people reach
 // wavebot serve at, absolute http or https) keyed by secret.
-func New(publicURL, secret string, clk clock.Clock) (*Signer, error) {
+func New(publicURL, secret string, clk Clock) (*Signer, error) {
 	u, err := url.Parse(publicURL)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
 		return nil, fmt.Errorf("give the absolute address people reach wavebot at, e.g. https://wavebot.example.dk")
