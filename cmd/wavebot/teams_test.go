@@ -19,6 +19,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/golang-jwt/jwt/v4"
 
@@ -210,12 +211,14 @@ func TestTeamsAppPackage(t *testing.T) {
 		t.Fatal(err)
 	}
 	var m struct {
-		ID    string `json:"id"`
-		Icons struct{ Color, Outline string }
-		Bots  []struct {
+		ID        string `json:"id"`
+		Developer struct{ Name string }
+		Icons     struct{ Color, Outline string }
+		Bots      []struct {
 			BotID        string   `json:"botId"`
 			Scopes       []string `json:"scopes"`
 			CommandLists []struct {
+				Scopes   []string `json:"scopes"`
 				Commands []struct{ Title, Description string }
 			} `json:"commandLists"`
 		} `json:"bots"`
@@ -223,9 +226,17 @@ func TestTeamsAppPackage(t *testing.T) {
 	if err := json.Unmarshal(raw, &m); err != nil {
 		t.Fatal(err)
 	}
+	// Teams spells the scopes personal, team and groupChat; an upload
+	// that fails the manifest's schema is refused (.ci/run validates the
+	// packaged manifest against the schema itself).
+	scopes := []string{"personal", "team", "groupChat"}
 	if len(m.Bots) != 1 || m.ID != "{{APP_ID}}" || m.Bots[0].BotID != "{{APP_ID}}" ||
-		!slices.Equal(m.Bots[0].Scopes, []string{"personal", "team", "groupchat"}) || len(m.Bots[0].CommandLists) != 1 {
+		!slices.Equal(m.Bots[0].Scopes, scopes) || len(m.Bots[0].CommandLists) != 1 ||
+		!slices.Equal(m.Bots[0].CommandLists[0].Scopes, scopes) {
 		t.Fatalf("manifest %+v", m)
+	}
+	if n := utf8.RuneCountInString(m.Developer.Name); n == 0 || n > 32 {
+		t.Errorf("developer name %q has %d characters; Teams takes 1 to 32", m.Developer.Name, n)
 	}
 	store, err := bolt.Open(t.TempDir(), nil)
 	if err != nil {
