@@ -10,6 +10,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"wavebot/internal/catalog"
 	"wavebot/wave"
 )
 
@@ -221,13 +222,16 @@ func htmlUnescape(s string) string {
 // nothing.
 func TestWantedAuthorizationOffers(t *testing.T) {
 	list := []byte("BrugerID;Navn;Org.nr.;Autorisation\r\nBU1;Bruger 1;1200;Indkøber\r\nBU2;Bruger 2;1200;godkender\r\nBU3;Bruger 3;1200; Rekvirent \r\nBU4;Bruger 4;1200;Indkøber\r\n")
+	roles := func(lang string) []string {
+		return []string{catalog.RoleAttestantLabel.In(lang), catalog.RoleGodkenderLabel.In(lang), catalog.RoleDispatcherLabel.In(lang)}
+	}
 	for _, tc := range []struct {
 		lang string
 		want []string
 	}{
-		// The list's "godkender" is the role.
-		{"da", []string{"Attestant", "Godkender", "Dispatcher (fakturafordeler)", "Attestant for Dagtilbud Syd", "Indkøber", "Rekvirent"}},
-		{"en", []string{"Certifier (attestant)", "Approver (godkender)", "Dispatcher (fakturafordeler)", "Attestant for Dagtilbud Syd", "godkender", "Indkøber", "Rekvirent"}},
+		// In Danish the list's "godkender" is the role »Godkender«.
+		{"da", append(roles("da"), "Attestant for Dagtilbud Syd", "Indkøber", "Rekvirent")},
+		{"en", append(roles("en"), "Attestant for Dagtilbud Syd", "godkender", "Indkøber", "Rekvirent")},
 	} {
 		t.Run(tc.lang, func(t *testing.T) {
 			w := newWorld(t)
