@@ -137,6 +137,8 @@ type listPage struct {
 	Request string
 	// LabelOK and LabelFix name the decisions in every row's select.
 	LabelOK, LabelFix string
+	// WantedOptions are what the wanted authorization offers to pick.
+	WantedOptions []string
 }
 
 // listPage shows enrolment's list to the visit's person, with outcome on
@@ -171,7 +173,41 @@ func (s *Server) listPage(w http.ResponseWriter, r *http.Request, v visit, outco
 		}
 	}
 	sortRows(p.Rows, p.Query)
+	if view.MayDecide {
+		p.WantedOptions = wantedOptions(view.Lang, view.List.Rows)
+	}
 	s.render(w, "authlist.html", statusOf(outcome), &p)
+}
+
+// wantedOptions are the authorizations a contact may pick as a user's
+// wanted one, in lang: the roles of the authorization template first,
+// then every authorization the list holds, current or already wanted, in
+// the order the table sorts text; each once, whatever its case.
+func wantedOptions(lang string, rows []wave.AuthRow) []string {
+	seen := map[string]bool{}
+	first := func(s string) bool {
+		key := strings.ToLower(s)
+		if s == "" || seen[key] {
+			return false
+		}
+		seen[key] = true
+		return true
+	}
+	var roles, found []string
+	for _, r := range roleOptions(lang) {
+		if first(r.Label) {
+			roles = append(roles, r.Label)
+		}
+	}
+	for _, r := range rows {
+		for _, a := range []string{strings.TrimSpace(r.Current), strings.TrimSpace(r.Wanted)} {
+			if first(a) {
+				found = append(found, a)
+			}
+		}
+	}
+	slices.SortFunc(found, func(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) })
+	return append(roles, found...)
 }
 
 // RowsHTML is the table's rows. Two thousand rows through html/template
@@ -202,7 +238,7 @@ func (p *listPage) RowsHTML() template.HTML {
 			`<th scope="row" id="u` + id + `">` + esc(r.User) + `</th><td>` + esc(r.Name) + `</td><td>` + esc(r.Unit) + `</td><td>` + esc(r.Current) + `</td>` +
 			`<td><select name="d` + id + `" aria-labelledby="dl u` + id + `"><option value="">–</option>` +
 			`<option value="ok"` + ok + `>` + esc(p.LabelOK) + `</option><option value="fix"` + fix + `>` + esc(p.LabelFix) + `</option></select></td>` +
-			`<td><input name="w` + id + `" value="` + esc(r.Wanted) + `" maxlength="200" aria-labelledby="wl u` + id + `"></td>` +
+			`<td><input name="w` + id + `" value="` + esc(r.Wanted) + `" maxlength="200" list="wanted-options" autocomplete="off" aria-labelledby="wl u` + id + `"></td>` +
 			`<td><input name="n` + id + `" value="` + esc(r.Note) + `" maxlength="500" aria-labelledby="nl u` + id + `"></td></tr>` + "\n")
 	}
 	return template.HTML(b.String())

@@ -3,23 +3,31 @@ package web
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
+	"fmt"
 	"image/png"
 	"log/slog"
+	"math"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	"github.com/xuri/excelize/v2"
 
 	"wavebot/commands"
+	"wavebot/internal/catalog"
 	"wavebot/notify"
 	"wavebot/wave"
 )
@@ -394,4 +402,310 @@ func TestBrowserTemplate(t *testing.T) {
 			t.Errorf("export row %d = %q, want %q", i, got[i+4], row)
 		}
 	}
+}
+
+// reviewList is a list from KØR with n users whose authorizations vary
+// as a forvaltning's do; one of them is named like a role of the
+// template.
+func reviewList(n int) []byte {
+	auths := []string{"Indkøber", "Attestant", "Godkender op til 50.000 kr.", "Rekvirent", "Fakturafordeler Dagtilbud Nord"}
+	var b strings.Builder
+	b.WriteString("BrugerID;Navn;Org.nr.;Autorisation\r\n")
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&b, "BU%d;Bruger %d;1200;%s\r\n", i, i, auths[i%len(auths)])
+	}
+	return []byte(b.String())
+}
+
+// box is where an element is drawn in the viewport, by the browser's
+// own geometry.
+type box struct {
+	Top, Bottom, Left, Right float64
+	// Hit is set when a click at the box's centre reaches the element,
+	// not something drawn over it.
+	Hit bool
+	// ViewWidth and ViewHeight are the viewport's size.
+	ViewWidth, ViewHeight float64
+}
+
+// inView reports whether the whole box is in the viewport and a click on
+// it reaches it.
+func (b box) inView() bool {
+	return b.Hit && b.Top >= 0 && b.Left >= 0 && b.Bottom <= b.ViewHeight && b.Right <= b.ViewWidth
+}
+
+func (b box) centre() (x, y float64) { return (b.Left + b.Right) / 2, (b.Top + b.Bottom) / 2 }
+
+// where is the box of the first element selector matches.
+func where(t *testing.T, tab context.Context, selector string) box {
+	t.Helper()
+	sel, _ := json.Marshal(selector)
+	b, err := chromedp.Run(tab, chromedp.Evaluate[box](`((el) => {
+		const r = el.getBoundingClientRect();
+		const hit = document.elementFromPoint((r.left + r.right) / 2, (r.top + r.bottom) / 2);
+		return {top: r.top, bottom: r.bottom, left: r.left, right: r.right, hit: !!hit && el.contains(hit), viewWidth: innerWidth, viewHeight: innerHeight};
+	})(document.querySelector(`+string(sel)+`))`))
+	if err != nil {
+		t.Fatalf("where is %s: %v", selector, err)
+	}
+	return b
+}
+
+// scrollPage scrolls the document to a fraction of the way down (0 the
+// top, 1 the bottom) and fails the test unless the document scrolled
+// there.
+func scrollPage(t *testing.T, tab context.Context, fraction float64) {
+	t.Helper()
+	got, err := chromedp.Run(tab, chromedp.Evaluate[[2]float64](fmt.Sprintf(`(() => {
+		const max = document.scrollingElement.scrollHeight - innerHeight;
+		window.scrollTo(0, Math.round(max * %g));
+		return [scrollY, max];
+	})()`, fraction)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if y, max := got[0], got[1]; max < 1000 || math.Abs(y-math.Round(max*fraction)) > 1 {
+		t.Fatalf("the document scrolled to %v of %v, want %v of the way down", y, max, fraction)
+	}
+}
+
+// scrollBox is an element of the page with a scrollbar of its own.
+type scrollBox struct {
+	Name                 string
+	Across, Down         bool
+	Region, Focus, Named bool
+}
+
+// scrollBoxes are the elements of the page that scroll by themselves, and
+// whether the document scrolls sideways.
+func scrollBoxes(t *testing.T, tab context.Context) ([]scrollBox, bool) {
+	t.Helper()
+	got, err := chromedp.Run(tab, chromedp.Evaluate[struct {
+		Boxes    []scrollBox
+		Sideways bool
+	}](`({
+		boxes: Array.from(document.querySelectorAll("body *")).map((el) => {
+			const s = getComputedStyle(el);
+			return {
+				name: el.tagName.toLowerCase() + (el.className ? "." + el.className : ""),
+				across: /auto|scroll/.test(s.overflowX) && el.scrollWidth > el.clientWidth,
+				down: /auto|scroll/.test(s.overflowY) && el.scrollHeight > el.clientHeight,
+				region: el.getAttribute("role") === "region", focus: el.tabIndex === 0, named: !!el.getAttribute("aria-labelledby"),
+			};
+		}).filter((b) => b.across || b.down),
+		sideways: document.scrollingElement.scrollWidth > innerWidth,
+	})`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got.Boxes, got.Sideways
+}
+
+// rowAt is the id of the list's row drawn at the viewport's centre.
+func rowAt(t *testing.T, tab context.Context) string {
+	t.Helper()
+	id, err := chromedp.Run(tab, chromedp.Evaluate[string](`document.elementFromPoint(innerWidth / 2, innerHeight / 2).closest("tr").querySelector("th[id]").id.slice(1)`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// actionsInView fails the test unless "Gem kladde" and "Indsend til KS"
+// are in the viewport, clickable, at the document's middle and bottom,
+// with the rows above and below the viewport in the middle.
+func actionsInView(t *testing.T, tab context.Context) {
+	t.Helper()
+	for _, at := range []float64{1, 0.5} {
+		scrollPage(t, tab, at)
+		for _, button := range []string{`.actions button[value=save]`, `.actions button[value=submit]`} {
+			if b := where(t, tab, button); !b.inView() {
+				t.Errorf("scrolled %v of the way down, %s is not in view or not clickable: %+v", at, button, b)
+			}
+		}
+	}
+	if rows := where(t, tab, "table[data-rows]"); rows.Top >= 0 || rows.Bottom <= rows.ViewHeight {
+		t.Errorf("in the middle the rows do not run past both edges of the viewport (%+v): the page proves nothing", rows)
+	}
+}
+
+// focusClear moves by keyboard from the last row drawn clear of the
+// buttons down into the next, and from the first row drawn clear of the
+// column headings up into the one before, and fails the test unless the
+// field that gets focus is scrolled clear of both.
+func focusClear(t *testing.T, tab context.Context) {
+	t.Helper()
+	// On a narrow screen the headings scroll away with the rows.
+	bar, head := where(t, tab, ".actions"), where(t, tab, "table[data-rows] thead th:last-child")
+	head.Bottom = max(head.Bottom, 0)
+	ids, err := chromedp.Run(tab, chromedp.Evaluate[[2]string](fmt.Sprintf(`(() => {
+		const rows = Array.from(document.querySelectorAll("table[data-rows] tbody tr"));
+		const top = (r, name) => r.querySelector("[name^=" + name + "]").getBoundingClientRect().top;
+		const bottom = (r, name) => r.querySelector("[name^=" + name + "]").getBoundingClientRect().bottom;
+		const under = rows.findIndex((r) => bottom(r, "s") > %[1]g);
+		const over = rows.findLastIndex((r) => top(r, "n") < %[2]g);
+		if (under < 1 || over < 0) throw new Error("no row is hidden at both edges");
+		return [rows[under - 1].querySelector("th").id.slice(1), rows[over + 1].querySelector("th").id.slice(1)];
+	})()`, bar.Top, head.Bottom)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range []struct {
+		from, to string
+		keys     []chromedp.KeyOption
+	}{
+		{from: "n" + ids[0], to: "s"},
+		{from: "s" + ids[1], to: "n", keys: []chromedp.KeyOption{chromedp.KeyModifiers(chromedp.ModifierShift)}},
+	} {
+		do(t, tab,
+			chromedp.Evaluate[chromedp.Void](`document.querySelector("[name=`+step.from+`]").focus({preventScroll: true})`),
+			chromedp.KeyEvent(kb.Tab, step.keys...))
+		name, err := chromedp.Run(tab, chromedp.Evaluate[string](`document.activeElement.name`))
+		if err != nil || !strings.HasPrefix(name, step.to) {
+			t.Fatalf("tab from %s reached %q (%v)", step.from, name, err)
+		}
+		bar, head := where(t, tab, ".actions"), where(t, tab, "table[data-rows] thead th:last-child")
+		head.Bottom = max(head.Bottom, 0)
+		if f := where(t, tab, "[name="+name+"]"); !f.inView() || f.Bottom > bar.Top || f.Top < head.Bottom {
+			t.Errorf("tab from %s: %s is hidden (%+v; buttons from %v, headings to %v)", step.from, name, f, bar.Top, head.Bottom)
+		}
+	}
+}
+
+// TestBrowserReviewOf200Rows is a contact going through 200 rows:
+// wherever the page is scrolled, "Gem kladde" and "Indsend til KS" are in
+// view and answer a real click, the document is the only thing that
+// scrolls, the column headings stay on top, a field reached by keyboard
+// is never hidden under them or the buttons, and the wanted
+// authorization offers the list's authorizations and the template's
+// roles and takes any other text. On a phone, without JavaScript, the
+// buttons are in view too and only the rows scroll sideways.
+func TestBrowserReviewOf200Rows(t *testing.T) {
+	w := newWorld(t)
+	if code, body := w.upload(w.link("anna: auth list b3/BUF"), "file", "koer.csv", reviewList(200), nil); code != 200 {
+		t.Fatalf("upload: %d\n%s", code, body)
+	}
+	// Every row is ok but row 7, where a colleague asked for another
+	// authorization.
+	maria := w.link("maria: auth list b3/BUF")
+	_, body := get(t, maria)
+	v := pageValues(body)
+	for i := 1; i <= 200; i++ {
+		v.Set("s"+strconv.Itoa(i), "1")
+	}
+	v.Set("bulk", "ok")
+	v.Set("do", "bulk")
+	w.post(maria, "save", v)
+	_, body = get(t, maria)
+	v = pageValues(body)
+	v.Set("d7", "fix")
+	v.Set("w7", "Attestant for Dagtilbud Syd")
+	v.Set("do", "save")
+	if code, body := w.post(maria, "save", v); code != 200 || !strings.Contains(body, "1 række er gemt.") {
+		t.Fatalf("row 7: %d\n%s", code, body)
+	}
+
+	tab := browser(t)
+	do(t, tab, chromedp.Navigate(maria), chromedp.WaitVisible(chromedp.CSS("#select-all")))
+	if boxes, sideways := scrollBoxes(t, tab); len(boxes) > 0 || sideways {
+		t.Errorf("the document should be the only thing that scrolls; also %+v, sideways %v", boxes, sideways)
+	}
+	actionsInView(t, tab)
+	if head := where(t, tab, "table[data-rows] thead th:last-child"); head.Top < 0 || head.Top > 1 || !head.Hit {
+		t.Errorf("the column headings scrolled away: %+v", head)
+	}
+
+	focusClear(t, tab)
+
+	// The wanted authorization offers the list's authorizations and the
+	// template's roles, once each.
+	offered, err := chromedp.Run(tab, chromedp.Evaluate[[][]string](`["input[name=w1]", "input[name=w150]", "#bulkwanted"].map((s) => {
+		const list = document.querySelector(s).list;
+		return list ? Array.from(list.options, (o) => o.value) : [];
+	})`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{catalog.RoleAttestantLabel.In("da"), catalog.RoleGodkenderLabel.In("da"), catalog.RoleDispatcherLabel.In("da"),
+		"Attestant for Dagtilbud Syd", "Fakturafordeler Dagtilbud Nord", "Godkender op til 50.000 kr.", "Indkøber", "Rekvirent"}
+	for i, got := range offered {
+		if !slices.Equal(got, want) {
+			t.Errorf("input %d offers %q, want %q", i, got, want)
+		}
+	}
+
+	// In the middle of the list, the row in view is to be corrected to an
+	// authorization of the contact's own words, saved by a click on the
+	// button where it is drawn.
+	scrollPage(t, tab, 0.5)
+	id := rowAt(t, tab)
+	do(t, tab,
+		chromedp.SetValue(chromedp.CSS(`select[name=d`+id+`]`), "fix"),
+		chromedp.SendKeys(chromedp.CSS(`input[name=w`+id+`]`), "Fakturamodtager for Dagtilbud Nord"))
+	scrollPage(t, tab, 0.5)
+	save := where(t, tab, `.actions button[value=save]`)
+	if !save.inView() {
+		t.Fatalf("Gem kladde is not in view: %+v", save)
+	}
+	if _, err := chromedp.RunResponse(tab, chromedp.MouseClickXY(save.centre())); err != nil {
+		t.Fatal(err)
+	}
+	if got := text(t, tab, "#outcome"); !strings.Contains(got, "1 række er gemt.") {
+		t.Fatalf("saving row %s: %q", id, got)
+	}
+	n, _ := strconv.Atoi(id)
+	if l := w.list(); l.Rows[n-1].Decision != wave.DecisionFix || l.Rows[n-1].Wanted != "Fakturamodtager for Dagtilbud Nord" {
+		t.Fatalf("row %s after saving: %+v", id, l.Rows[n-1])
+	}
+	scrollPage(t, tab, 0.5)
+	submit := where(t, tab, `.actions button[value=submit]`)
+	if !submit.inView() {
+		t.Fatalf("Indsend til KS is not in view: %+v", submit)
+	}
+	if _, err := chromedp.RunResponse(tab, chromedp.MouseClickXY(submit.centre())); err != nil {
+		t.Fatal(err)
+	}
+	if got := text(t, tab, "#outcome"); !strings.Contains(got, "b3/BUF: Tak, rettelserne er sendt til KS.") || !w.list().Submitted {
+		t.Fatalf("submitting: %q", got)
+	}
+
+	t.Run("phone", func(t *testing.T) {
+		w := newWorld(t)
+		w.upload(w.link("anna: auth list b3/BUF"), "file", "koer.csv", reviewList(200), nil)
+		maria := w.link("maria: auth list b3/BUF")
+		tab := browser(t)
+		if _, err := chromedp.Call(tab, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+			t.Fatal(err)
+		}
+		do(t, tab, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile), chromedp.Navigate(maria))
+		boxes, sideways := scrollBoxes(t, tab)
+		for _, b := range boxes {
+			if b.Down || !b.Region || !b.Focus || !b.Named {
+				t.Errorf("%+v scrolls by itself; only the rows may, sideways, in a named region reached by keyboard", b)
+			}
+		}
+		if sideways {
+			t.Error("the document scrolls sideways")
+		}
+		if js, err := chromedp.Run(tab, chromedp.Evaluate[bool](`!document.getElementById("select-all").hidden`)); err != nil || js {
+			t.Fatalf("the page ran its script (%v)", err)
+		}
+		actionsInView(t, tab)
+		focusClear(t, tab)
+		scrollPage(t, tab, 0.5)
+		id := rowAt(t, tab)
+		do(t, tab, chromedp.SendKeys(chromedp.CSS(`input[name=n`+id+`]`), "Set på telefonen"))
+		scrollPage(t, tab, 0.5)
+		save := where(t, tab, `.actions button[value=save]`)
+		if !save.inView() {
+			t.Fatalf("Gem kladde is not in view: %+v", save)
+		}
+		if _, err := chromedp.RunResponse(tab, chromedp.MouseClickXY(save.centre())); err != nil {
+			t.Fatal(err)
+		}
+		n, _ := strconv.Atoi(id)
+		if r := w.list().Rows[n-1]; r.Note != "Set på telefonen" {
+			t.Fatalf("row %s after saving: %+v", id, r)
+		}
+	})
 }

@@ -4,11 +4,13 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
 
+	"wavebot/internal/catalog"
 	"wavebot/wave"
 )
 
@@ -211,4 +213,66 @@ func attr(tag, name string) string {
 
 func htmlUnescape(s string) string {
 	return strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">", "&#34;", `"`, "&#39;", "'", "&quot;", `"`).Replace(s)
+}
+
+// TestWantedAuthorizationOffers: without JavaScript, every wanted
+// authorization field offers the template's roles in the contact's
+// language and then each authorization of the list, current or already
+// wanted, once whatever its case; KS, who decides nothing, is offered
+// nothing.
+func TestWantedAuthorizationOffers(t *testing.T) {
+	list := []byte("BrugerID;Navn;Org.nr.;Autorisation\r\nBU1;Bruger 1;1200;Indkøber\r\nBU2;Bruger 2;1200;godkender\r\nBU3;Bruger 3;1200; Rekvirent \r\nBU4;Bruger 4;1200;Indkøber\r\n")
+	roles := func(lang string) []string {
+		return []string{catalog.RoleAttestantLabel.In(lang), catalog.RoleGodkenderLabel.In(lang), catalog.RoleDispatcherLabel.In(lang)}
+	}
+	for _, tc := range []struct {
+		lang string
+		want []string
+	}{
+		// In Danish the list's "godkender" is the role »Godkender«.
+		{"da", append(roles("da"), "Attestant for Dagtilbud Syd", "Indkøber", "Rekvirent")},
+		{"en", append(roles("en"), "Attestant for Dagtilbud Syd", "godkender", "Indkøber", "Rekvirent")},
+	} {
+		t.Run(tc.lang, func(t *testing.T) {
+			w := newWorld(t)
+			w.upload(w.link("anna: auth list b3/BUF"), "file", "koer.csv", list, nil)
+			w.do("maria: lang " + tc.lang)
+			maria := w.link("maria: auth list b3/BUF")
+			_, body := get(t, maria)
+			v := pageValues(body)
+			v.Set("d4", "fix")
+			v.Set("w4", "Attestant for Dagtilbud Syd")
+			v.Set("do", "save")
+			w.post(maria, "save", v)
+
+			_, body = get(t, maria)
+			var offered []string
+			for _, block := range blocks(body, "datalist") {
+				if attr(block, "id") != "wanted-options" {
+					continue
+				}
+				for _, o := range tags(block, "option") {
+					offered = append(offered, attr(o, "value"))
+				}
+			}
+			if !slices.Equal(offered, tc.want) {
+				t.Errorf("offered %q, want %q", offered, tc.want)
+			}
+			fields := 0
+			for _, in := range tags(body, "input") {
+				if name := attr(in, "name"); name == "bulkwanted" || (strings.HasPrefix(name, "w") && len(name) > 1) {
+					fields++
+					if attr(in, "list") != "wanted-options" {
+						t.Errorf("%s offers no choices: %s", name, in)
+					}
+				}
+			}
+			if fields != 5 {
+				t.Errorf("%d wanted authorization fields, want 5", fields)
+			}
+			if _, body := get(t, w.link("anna: auth list b3/BUF")); strings.Contains(body, "<datalist") {
+				t.Error("KS, who decides nothing, is offered authorizations")
+			}
+		})
+	}
 }
