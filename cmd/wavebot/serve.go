@@ -94,6 +94,9 @@ func runServe(ctx context.Context, args []string, env func(string) (string, bool
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
+	// Shutdown closes the listeners before it calls this: from the line
+	// on, no new connection is taken, and the requests in flight finish.
+	srv.RegisterOnShutdown(func() { logger.Info("stopping", "grace", shutdownGrace.String()) })
 	logger.Info("listening", "addr", ln.Addr().String(), "sweep_interval", cfg.SweepInterval.String(), "chat", cfg.chatPlatforms(),
 		"gogc", gogc, "version", version)
 	// The sweeper and the platforms' own connections stop with the

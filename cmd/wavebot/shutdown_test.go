@@ -60,20 +60,23 @@ func startChild(t *testing.T, vars ...string) *child {
 }
 
 // TestSIGTERMLosesNoAcceptedRequest: SIGTERM arrives while a burst of
-// Teams messages is being answered, some of them waiting on a slow
-// connector. Every request that was answered 200 has its wave stored and
-// its reply at the connector; every wave stored was answered 200 (none
-// ran and lost its answer); requests still in flight at the signal
-// finish; the process exits 0 after closing the store.
+// Teams messages is being answered, some of them held at the connector,
+// and more come after it. Every request that was answered 200 has its wave
+// stored and its reply at the connector; every wave stored was answered
+// 200 (none ran and lost its answer); requests in flight at the signal
+// finish after it; requests after it are refused; the process exits 0
+// after closing the store.
 func TestSIGTERMLosesNoAcceptedRequest(t *testing.T) {
 	ms := newFakeMicrosoft(t)
-	ms.slow = 300 * time.Millisecond
+	ms.hold = make(chan struct{})
 	ms.arrived = make(chan struct{}, 100)
+	release := sync.OnceFunc(func() { close(ms.hold) })
+	t.Cleanup(release) // before the connector closes, which waits for its answers
 	dir := t.TempDir()
 	c := startChild(t, "WAVEBOT_DATA_DIR="+dir, "WAVEBOT_ADMINS=teams:"+testAnnaAAD,
 		"WAVEBOT_TEAMS_APP_ID="+testAppID, "WAVEBOT_TEAMS_APP_PASSWORD=secret",
 		"WAVEBOT_TEAMS_OPENID_METADATA_URL="+ms.srv.URL+"/openid", "WAVEBOT_TEAMS_TOKEN_URL="+ms.srv.URL+"/token")
-	const burst = 60
+	const burst, beforeSignal = 60, 30
 	type result struct {
 		code int
 		err  error
@@ -81,15 +84,16 @@ func TestSIGTERMLosesNoAcceptedRequest(t *testing.T) {
 	}
 	results := make([]result, burst)
 	var wg sync.WaitGroup
-	for i := range burst {
-		wg.Go(func() {
-			// Spread over about a second, so some arrive after the signal.
-			time.Sleep(time.Duration(i) * 15 * time.Millisecond)
-			code, err := ms.post(c.base, fmt.Sprintf("burst-%d", i), fmt.Sprintf("wave create w%02d 2027-02-01", i), time.Now().Add(time.Hour))
-			results[i] = result{code, err, time.Now()}
-		})
+	send := func(from, to int) {
+		for i := from; i < to; i++ {
+			wg.Go(func() {
+				code, err := ms.post(c.base, fmt.Sprintf("burst-%d", i), fmt.Sprintf("wave create w%02d 2027-02-01", i), time.Now().Add(time.Hour))
+				results[i] = result{code, err, time.Now()}
+			})
+		}
 	}
-	for range 10 { // ten requests have come as far as the connector; the last are in flight
+	send(0, beforeSignal)
+	for range 10 { // ten replies wait at the connector; the rest are in flight
 		select {
 		case <-ms.arrived:
 		case <-time.After(20 * time.Second):
@@ -100,6 +104,15 @@ func TestSIGTERMLosesNoAcceptedRequest(t *testing.T) {
 	if err := c.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
+	for !strings.Contains(c.log.String(), `"msg":"stopping"`) {
+		select {
+		case <-c.log.written:
+		case <-time.After(20 * time.Second):
+			t.Fatalf("serve did not start stopping after SIGTERM:\n%s", c.log.String())
+		}
+	}
+	send(beforeSignal, burst)
+	release()
 	wg.Wait()
 	select {
 	case err := <-c.done:
@@ -140,8 +153,9 @@ func TestSIGTERMLosesNoAcceptedRequest(t *testing.T) {
 	if got := len(ms.received()); got != accepted {
 		t.Errorf("%d replies at the connector for %d accepted requests", got, accepted)
 	}
-	if finishedAfterSignal == 0 || accepted == burst {
-		t.Errorf("%d of %d accepted, %d finished after the signal: the signal did not fall within the burst", accepted, burst, finishedAfterSignal)
+	if finishedAfterSignal < 10 || accepted > beforeSignal {
+		t.Errorf("%d of %d accepted, %d finished after the signal; want the ten held at the connector to finish after it, and none sent after it accepted",
+			accepted, burst, finishedAfterSignal)
 	}
 	t.Logf("%d of %d requests accepted, %d of them finished after SIGTERM", accepted, burst, finishedAfterSignal)
 }

@@ -42,6 +42,9 @@ type fakeMicrosoft struct {
 
 	// slow, when set, is how long the connector takes to answer.
 	slow time.Duration
+	// hold, when set, keeps every answer of the connector until it is
+	// closed.
+	hold chan struct{}
 	// arrived, when set, hears of each request to the connector.
 	arrived chan struct{}
 
@@ -90,6 +93,9 @@ func newFakeMicrosoft(t *testing.T) *fakeMicrosoft {
 			}
 		}
 		time.Sleep(f.slow) // a connector that takes its time, while the test acts
+		if f.hold != nil {
+			<-f.hold
+		}
 		f.mu.Lock()
 		f.got = append(f.got, got)
 		f.mu.Unlock()
