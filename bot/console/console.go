@@ -25,11 +25,13 @@ import (
 )
 
 // handler is what the console needs of the command language: replies to
-// commands, the message of a digest of reminders, and the language of the
-// person at the keyboard for the console's own messages.
+// commands, the message of a digest of reminders, who the person at the
+// keyboard is, for the greeting, and their language for the console's own
+// messages.
 type handler interface {
 	Handle(ctx context.Context, req commands.Request) commands.Reply
 	Digest(ctx context.Context, d notify.Digest) commands.Reply
+	Whoami(ctx context.Context, c commands.Caller) (commands.Presence, error)
 	Lang(ctx context.Context, person string) string
 }
 
@@ -78,6 +80,9 @@ type Console struct {
 	// Files is the directory pictures in replies are written to, such as
 	// a timeline; the current directory when empty.
 	Files string
+	// KeepClock, when set, is told the clock's time each time it moves, so
+	// that a later run can go on from there.
+	KeepClock func(t time.Time) error
 }
 
 // Channel is the console's own channel: the terminal stands for a channel
@@ -121,6 +126,7 @@ func (c *Console) Run(ctx context.Context, in io.Reader) error {
 	if id, ok := commands.PersonID(c.As); ok {
 		c.As = id
 	}
+	c.greet(ctx)
 	r := bufio.NewReader(in)
 	for {
 		if c.Prompt {
@@ -151,6 +157,18 @@ func (c *Console) Run(ctx context.Context, in io.Reader) error {
 		fmt.Fprintln(c.Out)
 	}
 	return nil
+}
+
+// greet says, in one line, who the person at the keyboard is, their role,
+// the simulated time and how to get help.
+func (c *Console) greet(ctx context.Context) {
+	me, err := c.Commands.Whoami(ctx, commands.Caller{ID: c.As, Name: c.As})
+	if err != nil {
+		fmt.Fprintln(c.Out, "✗ "+err.Error())
+		return
+	}
+	when := catalog.Moment(me.Lang, c.Clock.Now().In(c.Calendar.Location()))
+	fmt.Fprintln(c.Out, catalog.ConsoleGreeting.In(me.Lang, me.ID, me.Role, when))
 }
 
 // readLine reads one line of any length and returns at most limit bytes of
@@ -189,7 +207,7 @@ func (c *Console) run(ctx context.Context, line string) (quit bool) {
 	case cmdQuit.Named(word):
 		return true
 	case cmdAs.Named(word):
-		c.switchPerson(ctx, rest)
+		c.switchPerson(ctx, word, rest)
 	case cmdClock.Named(word):
 		c.moveClock(ctx, rest)
 	default:
@@ -219,7 +237,8 @@ func (c *Console) refuse(lang string, cmd *commands.Command, reason string) {
 	Render(c.Out, commands.Reply{Refused: true, Lines: []string{reason, catalog.Usage.In(lang, cmd.Usage(lang))}})
 }
 
-func (c *Console) switchPerson(ctx context.Context, arg string) {
+// switchPerson acts as the person arg names; word is how "as" was typed.
+func (c *Console) switchPerson(ctx context.Context, word, arg string) {
 	lang := c.lang(ctx)
 	words := strings.Fields(arg)
 	switch {
@@ -227,6 +246,11 @@ func (c *Console) switchPerson(ctx context.Context, arg string) {
 		c.refuse(lang, cmdAs, catalog.MissingArg.In(lang, catalog.ArgAs.In(lang)))
 		return
 	case len(words) > 1:
+		// "as Søren Ærø": the name it could be is one word.
+		if id, ok := commands.PersonID(strings.TrimPrefix(strings.Join(words, "."), "@")); ok {
+			c.refuse(lang, cmdAs, catalog.ConsoleNameOneWord.In(lang, strings.ToLower(word)+" "+id))
+			return
+		}
 		c.refuse(lang, cmdAs, catalog.TooManyArgs.In(lang, shorten(strings.Join(words[1:], " "), echoMax)))
 		return
 	}
@@ -276,6 +300,11 @@ func (c *Console) moveClock(ctx context.Context, arg string) {
 	}
 	c.Clock.Set(to)
 	c.sweep(ctx)
+	if c.KeepClock != nil {
+		if err := c.KeepClock(to); err != nil {
+			fmt.Fprintln(c.Out, "✗ "+err.Error())
+		}
+	}
 	when := catalog.Moment(lang, to.In(c.Calendar.Location()))
 	if span == "" {
 		fmt.Fprintln(c.Out, catalog.ConsoleClock.In(lang, when))

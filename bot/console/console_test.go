@@ -58,6 +58,14 @@ func (f fakeCommands) Lang(_ context.Context, person string) string {
 	return "en"
 }
 
+func (f fakeCommands) Whoami(ctx context.Context, c commands.Caller) (commands.Presence, error) {
+	return commands.Presence{ID: c.ID, Lang: f.Lang(ctx, c.ID), Role: "admin"}, nil
+}
+
+func (fakeCommands) Waiting(context.Context, string) (commands.Reply, bool) {
+	return commands.Reply{}, false
+}
+
 func (fakeCommands) Digest(_ context.Context, d notify.Digest) commands.Reply {
 	r := d.Reminders[0]
 	return commands.Reply{Lines: []string{"about " + r.Subject()}, Actions: []commands.Action{{Label: "Done", Command: "done " + r.Subject()}}}
@@ -103,7 +111,8 @@ func TestClockFiresRemindersAtTheirTime(t *testing.T) {
 	if err := c.Run(context.Background(), strings.NewReader("clock 2027-02-12\nstatus\n")); err != nil {
 		t.Fatal(err)
 	}
-	want := "⏰ 2027-02-11 09:00 → @maria: about b3/BUF\n   ↳ done b3/BUF\n" +
+	want := "You are anna (admin). The simulated clock says Wednesday 10 February 2027 at 12:00. Type help to see the commands.\n" +
+		"⏰ 2027-02-11 09:00 → @maria: about b3/BUF\n   ↳ done b3/BUF\n" +
 		"⏰ 2027-02-11 13:05 → @maria: about b3/BUF\n   ↳ done b3/BUF\n" +
 		"The clock is now Friday 12 February 2027 at 12:00.\n" +
 		"anna ran status\n"
@@ -174,7 +183,8 @@ func TestClockNeverGoesBack(t *testing.T) {
 	if err := c.Run(context.Background(), strings.NewReader("clock 2020-01-01\nur 2027-02-12\nclock +0d\nclock -3d\n")); err != nil {
 		t.Fatal(err)
 	}
-	want := "\nanna> clock 2020-01-01\n" +
+	want := "Du er anna (admin). Det simulerede ur står på fredag 12. februar 2027 kl. 12.00. Skriv hjælp for at se kommandoerne.\n" +
+		"\nanna> clock 2020-01-01\n" +
 		"✗ Uret kan ikke gå baglæns: det er allerede fredag 12. februar 2027 kl. 12.00. Intet er ændret.\n" +
 		"  Brug: clock [+3d | +4h | ÅÅÅÅ-MM-DD]\n" +
 		"\nanna> ur 2027-02-12\nUret er nu fredag 12. februar 2027 kl. 12.00.\n" +
@@ -199,12 +209,75 @@ func TestConsoleSpeaksThePersonsLanguage(t *testing.T) {
 		"The clock moved 3 hours on and is now Saturday 13 February 2027 at 15:00.",
 		"✗ “maria!” cannot be a name: use letters, digits, ., - and _ (at most 32 characters).\n  Usage: as NAME",
 		"✗ NAME is missing.\n  Usage: as NAME",
-		"✗ “kim” is more than the command takes.",
+		"✗ A name is one word: type as bob.kim.\n  Usage: as NAME",
 		"Du er nu anna.",
 		"anna ran status",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}
+	}
+}
+
+// TestGreeting: the console starts with one line in the person's language
+// saying who they are, their role, the simulated time and how to get help,
+// before the first prompt.
+func TestGreeting(t *testing.T) {
+	for _, tc := range []struct {
+		danish []string
+		prompt bool
+		want   string
+	}{
+		{[]string{"anna"}, false, "Du er anna (admin). Det simulerede ur står på fredag 12. februar 2027 kl. 12.00. Skriv hjælp for at se kommandoerne.\n\nanna> status\nanna ran status\n"},
+		{nil, true, "You are anna (admin). The simulated clock says Friday 12 February 2027 at 12:00. Type help to see the commands.\nanna> anna ran status\nanna> \n"},
+	} {
+		c, out := newConsole(tc.danish...)
+		c.Echo, c.Prompt = !tc.prompt, tc.prompt
+		if err := c.Run(context.Background(), strings.NewReader("status\n")); err != nil {
+			t.Fatal(err)
+		}
+		if out.String() != tc.want {
+			t.Errorf("output:\n%q\nwant:\n%q", out.String(), tc.want)
+		}
+	}
+}
+
+// TestNameIsOneWord: a name of several words is refused with the name it
+// could be, written with the command word the person used; nobody is
+// switched to.
+func TestNameIsOneWord(t *testing.T) {
+	c, out := newConsole("anna")
+	if err := c.Run(context.Background(), strings.NewReader("as Søren Ærø\nsom @Søren  Ærø\nas søren ærø!\nstatus\n")); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"anna> as Søren Ærø\n✗ Et navn er ét ord: skriv as søren.ærø.\n  Brug: as NAVN\n",
+		"anna> som @Søren  Ærø\n✗ Et navn er ét ord: skriv som søren.ærø.\n  Brug: as NAVN\n",
+		// No name can be made of these words: what is too much is named.
+		"anna> as søren ærø!\n✗ »ærø!« er mere, end kommandoen tager.\n",
+		"anna ran status",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+	if c.As != "anna" {
+		t.Errorf("switched to %q", c.As)
+	}
+}
+
+// TestClockIsKept: every time the clock moves, KeepClock hears the new
+// time; a refused move keeps nothing.
+func TestClockIsKept(t *testing.T) {
+	c, _ := newConsole()
+	var kept []time.Time
+	c.KeepClock = func(t time.Time) error { kept = append(kept, t); return nil }
+	start := c.Clock.Now()
+	if err := c.Run(context.Background(), strings.NewReader("clock +1d\nclock 2020-01-01\nclock +2h\n")); err != nil {
+		t.Fatal(err)
+	}
+	want := []time.Time{start.AddDate(0, 0, 1), start.AddDate(0, 0, 1).Add(2 * time.Hour)}
+	if !slices.EqualFunc(kept, want, time.Time.Equal) {
+		t.Errorf("kept %v, want %v", kept, want)
 	}
 }

@@ -294,6 +294,12 @@ func TestConsoleNameMustBeAName(t *testing.T) {
 	if code != 1 || !strings.Contains(errOut.String(), `--as "maria!"`) {
 		t.Errorf("exit %d, stderr %q", code, errOut.String())
 	}
+	out.Reset()
+	errOut.Reset()
+	code = run(context.Background(), []string{"console", "--as", "Søren Ærø", "--data", t.TempDir()}, env(), strings.NewReader("my\n"), &out, &errOut)
+	if code != 1 || errOut.String() != "wavebot: --as \"Søren Ærø\": a name is one word, such as --as søren.ærø\n" {
+		t.Errorf("exit %d, stderr %q", code, errOut.String())
+	}
 	got, _ := runConsoleSession(t, env("USER=john@example"), []string{"--data", t.TempDir()}, "my\n")
 	if !strings.Contains(got, "admin> my\nÅbne opgaver for @admin") {
 		t.Errorf("a login name that is no name:\n%s", got)
@@ -419,5 +425,43 @@ func TestUsage(t *testing.T) {
 	}
 	if code := run(context.Background(), []string{"dance"}, env(), strings.NewReader(""), &out, &errOut); code != 2 {
 		t.Errorf("unknown subcommand: exit %d", code)
+	}
+}
+
+// TestConsoleKeepsItsClock: the simulated clock is kept in the data
+// directory: a later run without --now goes on where the last stopped, a
+// --now on an earlier day is refused with the kept time and changes
+// nothing, and a later --now moves on.
+func TestConsoleKeepsItsClock(t *testing.T) {
+	dir := t.TempDir()
+	args := func(more ...string) []string { return append([]string{"--as", "anna", "--data", dir}, more...) }
+	got, _ := runConsoleSession(t, env(), args("--now", "2027-01-20"), "wave create b3 2027-02-01\nclock +3d\nclock +2h\n")
+	if !strings.HasPrefix(got, "Du er anna (admin). Det simulerede ur står på onsdag 20. januar 2027 kl. 12.00. Skriv hjælp for at se kommandoerne.\n") {
+		t.Fatalf("first run:\n%s", got)
+	}
+	// Without --now: where the last run stopped, the greeting says.
+	got, _ = runConsoleSession(t, env(), args(), "clock\nwave create b4 2027-02-01\n")
+	if !strings.HasPrefix(got, "Du er anna (admin). Det simulerede ur står på lørdag 23. januar 2027 kl. 14.00.") ||
+		!strings.Contains(got, "Uret er nu lørdag 23. januar 2027 kl. 14.00.") {
+		t.Errorf("second run did not go on from the kept clock:\n%s", got)
+	}
+	// --now on the kept day goes on from the kept time, not back to noon.
+	got, _ = runConsoleSession(t, env(), args("--now", "2027-01-23"), "clock\n")
+	if !strings.Contains(got, "Uret er nu lørdag 23. januar 2027 kl. 14.00.") {
+		t.Errorf("--now on the kept day:\n%s", got)
+	}
+	// An earlier day is refused, naming the kept time; nothing runs.
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), append([]string{"console"}, args("--now", "2027-01-22")...), env(), strings.NewReader("wave create b5 2027-02-01\n"), &out, &errOut)
+	if code != 1 || out.Len() != 0 || !strings.Contains(errOut.String(), "--now 2027-01-22: Konsollens ur står allerede på lørdag 23. januar 2027 kl. 14.00 (gemt i "+dir) {
+		t.Errorf("an earlier --now: exit %d, stdout %q, stderr %q", code, out.String(), errOut.String())
+	}
+	got, _ = runConsoleSession(t, env(), args("--now", "2027-02-01"), "wave list\nlog b4\n")
+	if strings.Contains(got, "b5") || !strings.Contains(got, "Det simulerede ur står på mandag 1. februar 2027 kl. 12.00.") {
+		t.Errorf("a later --now:\n%s", got)
+	}
+	// The log of the second run is dated on from the first's.
+	if !strings.Contains(got, "2027-01-23 14:00") {
+		t.Errorf("b4's log is not dated by the kept clock:\n%s", got)
 	}
 }
