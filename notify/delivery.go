@@ -116,8 +116,12 @@ type Delivery struct {
 func NewDelivery(n Notifier, l ledger, c Clock) *Delivery {
 	return &Delivery{Notifier: n, Ledger: l, Clock: c, Lease: 2 * time.Minute, Pace: time.Second,
 		Backoff: time.Second, MaxBackoff: time.Minute, Attempts: 5, MaxAttempts: 30, Workers: 8,
-		AttemptTimeout: 15 * time.Second, HoldFor: 30 * 24 * time.Hour, Logger: slog.New(slog.DiscardHandler)}
+		AttemptTimeout: 15 * time.Second, HoldFor: HoldFor, Logger: slog.New(slog.DiscardHandler)}
 }
+
+// HoldFor is how long a one-off notice waits for a person no platform
+// reaches, from when it first fell due: Delivery's default.
+const HoldFor = 30 * 24 * time.Hour
 
 // Result is what became of one digest in one Send.
 type Result struct {

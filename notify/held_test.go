@@ -125,6 +125,9 @@ func TestNoticeWaitsForItsPerson(t *testing.T) {
 		if w := loadWave(t, s); len(w.Held) != 0 {
 			t.Errorf("still held: %+v", w.Held)
 		}
+		if p, err := s.Person(ctx, "teams:P1"); err != nil || len(p.Waiting) != 0 {
+			t.Errorf("teams:P1 still waits in %v, %v", p.Waiting, err)
+		}
 		runFor(sw, 48*time.Hour)
 		checkOnce(t, teams, 1)
 		if n := len(slack.keys("slack:U1")); n != 1 {

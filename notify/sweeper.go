@@ -132,8 +132,11 @@ type dueWave struct {
 	retrySet bool
 	failures []wave.DeliveryFailure
 	// held are the notices it holds for their person from now on, or
-	// again; settled are those it held that went out or were given up.
+	// again; settled are the notices to a person that went out or were
+	// given up, which it holds no more; released are the people of those
+	// it had held.
 	held, settled []wave.HeldNotice
+	released      []string
 }
 
 // sweepBatch sweeps up to Batch due waves: it returns how many messages it
@@ -209,6 +212,9 @@ func (s *Sweeper) book(waves map[string]*dueWave, res Result, now time.Time, rep
 		if final && r.Kind.Notice() && !wave.IsChannel(r.Recipient) {
 			// Whether the wave held it or not: it waits no more.
 			dw.settled = append(dw.settled, heldNotice(r, time.Time{}))
+			if !r.Since.IsZero() {
+				dw.released = append(dw.released, r.Recipient)
+			}
 		}
 		switch {
 		case slices.ContainsFunc(res.Held, func(h Reminder) bool { return h.Key == r.Key }):
@@ -312,7 +318,7 @@ func (s *Sweeper) finish(ctx context.Context, dw *dueWave, now time.Time) error 
 	if err == nil {
 		// The deferral that may follow is decided on what was written.
 		dw.version = w.Version
-		s.markWaiting(ctx, dw)
+		s.markWaiting(ctx, dw, w)
 	}
 	return err
 }
@@ -320,24 +326,33 @@ func (s *Sweeper) finish(ctx context.Context, dw *dueWave, now time.Time) error 
 // errMarked stops a person's update that would change nothing.
 var errMarked = errors.New("marked already")
 
-// markWaiting notes on each person the wave now holds notices for that it
-// does, so that their next command, or a link, sends them at once. A mark
-// that cannot be written is only slower: the notice is tried again at the
-// next sending time.
-func (s *Sweeper) markWaiting(ctx context.Context, dw *dueWave) {
-	for i, h := range dw.held {
-		if slices.ContainsFunc(dw.held[:i], func(o wave.HeldNotice) bool { return o.Person == h.Person }) {
-			continue
-		}
-		_, err := s.Store.UpdatePerson(ctx, h.Person, func(p *wave.Person) ([]wave.Event, error) {
-			if slices.Contains(p.Waiting, dw.id) {
+// markWaiting keeps each person's list of the waves that hold notices for
+// them (wave.Person.Waiting) as the sweep left wave w: a person it holds
+// notices for has it listed, so that their next command, or a link, sends
+// them at once; a person it holds nothing more for has it taken off. A
+// mark that cannot be written is only slower: the notice is tried again
+// at the next sending time, and a stale one is dropped when it is used.
+func (s *Sweeper) markWaiting(ctx context.Context, dw *dueWave, w wave.Wave) {
+	var people []string
+	for _, h := range dw.held {
+		people = append(people, h.Person)
+	}
+	people = slices.Compact(slices.Sorted(slices.Values(append(people, dw.released...))))
+	for _, person := range people {
+		holds := len(w.HeldFor(person)) > 0
+		_, err := s.Store.UpdatePerson(ctx, person, func(p *wave.Person) ([]wave.Event, error) {
+			if slices.Contains(p.Waiting, w.ID) == holds {
 				return nil, errMarked
 			}
-			p.Waiting = append(p.Waiting, dw.id)
+			if holds {
+				p.Waiting = append(p.Waiting, w.ID)
+			} else {
+				p.Waiting = slices.DeleteFunc(p.Waiting, func(id string) bool { return id == w.ID })
+			}
 			return nil, nil
 		})
 		if err != nil && !errors.Is(err, errMarked) && !errors.Is(err, storage.ErrNotFound) {
-			s.Logger.Warn("mark the notices waiting for a person", "person", h.Person, "wave", dw.id, "err", err)
+			s.Logger.Warn("mark the notices waiting for a person", "person", person, "wave", w.ID, "err", err)
 		}
 	}
 }

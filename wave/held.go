@@ -59,15 +59,13 @@ func (w *Wave) Unhold(n HeldNotice) bool {
 
 // WakeHeld makes the notices held for person due at now (or just after
 // the watermark, when now is not after it): the person became reachable.
-// It reports whether any was held.
+// It reports whether it moved any; one due already stays as it is.
 func (w *Wave) WakeHeld(person string, now time.Time) bool {
 	at := w.NoticeAt(now)
 	woken := false
 	for i := range w.Held {
 		if h := &w.Held[i]; h.Person == person && h.Retry.After(at) {
 			h.Retry, woken = at, true
-		} else if h.Person == person {
-			woken = true
 		}
 	}
 	return woken

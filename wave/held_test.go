@@ -23,8 +23,8 @@ func TestHeldNotices(t *testing.T) {
 	if !w.WakeHeld("teams:P1", noon) || !w.Held[0].Retry.Equal(w.Reminded.Add(time.Millisecond)) || !w.Held[1].Retry.Equal(answered.Retry) {
 		t.Errorf("WakeHeld: %+v", w.Held)
 	}
-	if w.WakeHeld("maria", noon) {
-		t.Error("woke notices for maria, who has none")
+	if w.WakeHeld("maria", noon) || w.WakeHeld("teams:P1", noon) {
+		t.Error("woke notices for maria, who has none, or for teams:P1 again")
 	}
 	if got := w.HeldFor("anna"); len(got) != 1 || got[0].Kind != "auth-answered" {
 		t.Errorf("HeldFor(anna) = %+v", got)
