@@ -26,12 +26,13 @@ import (
 
 // handler is what the console needs of the command language: replies to
 // commands, the message of a digest of reminders, who the person at the
-// keyboard is, for the greeting, and their language for the console's own
-// messages.
+// keyboard is and what waits for them, and their language for the
+// console's own messages.
 type handler interface {
 	Handle(ctx context.Context, req commands.Request) commands.Reply
 	Digest(ctx context.Context, d notify.Digest) commands.Reply
 	Whoami(ctx context.Context, c commands.Caller) (commands.Presence, error)
+	Waiting(ctx context.Context, person string) (commands.Reply, bool)
 	Lang(ctx context.Context, person string) string
 }
 
@@ -91,8 +92,14 @@ type Console struct {
 var Channel = commands.Channel{ID: "console:#konsol", Name: "#konsol"}
 
 // Notify prints a digest with its time, its recipient, what it says and
-// the commands its buttons would run.
+// the commands its buttons would run. The terminal is every console
+// person's screen and the console's channel; a person on Slack or Teams is
+// not here, so what goes to them is undeliverable (and a notice waits for
+// them).
 func (c *Console) Notify(ctx context.Context, d notify.Digest) error {
+	if p := wave.Platform(d.Recipient); p != "" && d.Recipient != Channel.ID {
+		return fmt.Errorf("%w: the console does not reach %s on %s", notify.ErrUndeliverable, d.Recipient, p)
+	}
 	msg := c.Commands.Digest(ctx, d)
 	at := d.Reminders[0].At
 	for _, r := range d.Reminders {
@@ -160,7 +167,7 @@ func (c *Console) Run(ctx context.Context, in io.Reader) error {
 }
 
 // greet says, in one line, who the person at the keyboard is, their role,
-// the simulated time and how to get help.
+// the simulated time and how to get help; then what waits for them.
 func (c *Console) greet(ctx context.Context) {
 	me, err := c.Commands.Whoami(ctx, commands.Caller{ID: c.As, Name: c.As})
 	if err != nil {
@@ -169,6 +176,9 @@ func (c *Console) greet(ctx context.Context) {
 	}
 	when := catalog.Moment(me.Lang, c.Clock.Now().In(c.Calendar.Location()))
 	fmt.Fprintln(c.Out, catalog.ConsoleGreeting.In(me.Lang, me.ID, me.Role, when))
+	if waiting, ok := c.Commands.Waiting(ctx, me.ID); ok {
+		Render(c.Out, waiting)
+	}
 }
 
 // readLine reads one line of any length and returns at most limit bytes of
@@ -261,6 +271,9 @@ func (c *Console) switchPerson(ctx context.Context, word, arg string) {
 	}
 	c.As = id
 	fmt.Fprintln(c.Out, catalog.ConsoleAs.In(c.lang(ctx), c.As))
+	if waiting, ok := c.Commands.Waiting(ctx, c.As); ok {
+		Render(c.Out, waiting)
+	}
 }
 
 // moveClock moves the simulated clock forward, never back, firing each

@@ -2,6 +2,7 @@ package console
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -44,8 +45,8 @@ func TestRender(t *testing.T) {
 
 // fakeCommands answers every command with its text and every reminder
 // with one line and one button. Everyone speaks English, except the
-// people in danish.
-type fakeCommands struct{ danish []string }
+// people in danish; a notice waits for each person in waiting.
+type fakeCommands struct{ danish, waiting []string }
 
 func (fakeCommands) Handle(_ context.Context, req commands.Request) commands.Reply {
 	return commands.Reply{Lines: []string{req.Caller.ID + " ran " + shorten(req.Text, 20)}}
@@ -62,8 +63,11 @@ func (f fakeCommands) Whoami(ctx context.Context, c commands.Caller) (commands.P
 	return commands.Presence{ID: c.ID, Lang: f.Lang(ctx, c.ID), Role: "admin"}, nil
 }
 
-func (fakeCommands) Waiting(context.Context, string) (commands.Reply, bool) {
-	return commands.Reply{}, false
+func (f fakeCommands) Waiting(_ context.Context, person string) (commands.Reply, bool) {
+	if !slices.Contains(f.waiting, person) {
+		return commands.Reply{}, false
+	}
+	return commands.Reply{Title: "Waiting for " + person, Lines: []string{"a welcome"}}, true
 }
 
 func (fakeCommands) Digest(_ context.Context, d notify.Digest) commands.Reply {
@@ -279,5 +283,49 @@ func TestClockIsKept(t *testing.T) {
 	want := []time.Time{start.AddDate(0, 0, 1), start.AddDate(0, 0, 1).Add(2 * time.Hour)}
 	if !slices.EqualFunc(kept, want, time.Time.Equal) {
 		t.Errorf("kept %v, want %v", kept, want)
+	}
+}
+
+// TestWaitingNoticesAreShown: the notices that wait for a person show
+// after the greeting and after "as" makes someone that person.
+func TestWaitingNoticesAreShown(t *testing.T) {
+	c, out := newConsole()
+	c.Commands = fakeCommands{waiting: []string{"anna", "teams:P1"}}
+	if err := c.Run(context.Background(), strings.NewReader("as teams:P1\nas bob\n")); err != nil {
+		t.Fatal(err)
+	}
+	want := "You are anna (admin). The simulated clock says Friday 12 February 2027 at 12:00. Type help to see the commands.\n" +
+		"Waiting for anna\n  a welcome\n" +
+		"\nanna> as teams:P1\nYou are now teams:P1.\nWaiting for teams:P1\n  a welcome\n" +
+		"\nteams:P1> as bob\nYou are now bob.\n"
+	if out.String() != want {
+		t.Errorf("output:\n%s\nwant:\n%s", out.String(), want)
+	}
+}
+
+// TestNotifyReachesConsolePeopleOnly: the console prints what goes to a
+// person of the console and to its channel; a person on Slack or Teams is
+// not here, so their digest is undeliverable and nothing is printed.
+func TestNotifyReachesConsolePeopleOnly(t *testing.T) {
+	c, out := newConsole()
+	ctx := context.Background()
+	digest := func(to string) notify.Digest {
+		return notify.Digest{Recipient: to, Reminders: []notify.Reminder{{At: c.Clock.Now(), Wave: "b3", FV: "BUF", Recipient: to}}}
+	}
+	for _, to := range []string{"teams:p1", "slack:U1"} {
+		if err := c.Notify(ctx, digest(to)); !errors.Is(err, notify.ErrUndeliverable) {
+			t.Errorf("%s: %v, want undeliverable", to, err)
+		}
+	}
+	if out.Len() != 0 {
+		t.Errorf("printed %q", out.String())
+	}
+	for _, to := range []string{"maria", Channel.ID} {
+		if err := c.Notify(ctx, digest(to)); err != nil {
+			t.Errorf("%s: %v", to, err)
+		}
+	}
+	if got := out.String(); !strings.Contains(got, "→ @maria: about b3/BUF") || !strings.Contains(got, "→ #konsol: about b3/BUF") {
+		t.Errorf("printed %q", got)
 	}
 }

@@ -465,3 +465,29 @@ func TestConsoleKeepsItsClock(t *testing.T) {
 		t.Errorf("b4's log is not dated by the kept clock:\n%s", got)
 	}
 }
+
+// TestConsoleShowsWaitingNotices: in the console a person on Teams is not
+// reached: their welcome waits, the KS lead is told, and becoming them
+// shows what waits; a later run greets them with it too.
+func TestConsoleShowsWaitingNotices(t *testing.T) {
+	dir := t.TempDir()
+	got, _ := runConsoleSession(t, env(), []string{"--as", "anna", "--data", dir, "--now", "2027-01-20"},
+		"wave create b3 2027-02-01 Bølge 3\nwave enroll b3 BUF\ncontact b3/BUF @teams:p1\nclock +1d\nas teams:p1\nmy\nclock +2h\n")
+	for _, want := range []string{
+		"⏰ 2027-01-20 12:00 → @anna: b3/BUF: wavebot kan ikke nå @teams:p1 med påmindelser.",
+		"anna> as teams:p1\nDu er nu teams:p1.\nBeskeder, der venter på dig\n" +
+			"  wavebot har endnu ikke kunnet nå dig i Slack eller Teams.",
+		"  b3/BUF: Velkommen som forvaltningens kontaktperson i bølge b3 (Bølge 3), der starter 1. februar 2027. KS-projektleder er @anna. (venter siden onsdag 20. januar 2027 kl. 12.00, højst til 19. februar 2027)\n",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("output lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "→ @teams:p1") {
+		t.Errorf("the console printed a message to teams:p1:\n%s", got)
+	}
+	got, _ = runConsoleSession(t, env(), []string{"--as", "teams:p1", "--data", dir}, "")
+	if !strings.HasPrefix(got, "Du er teams:p1 (kontaktperson for b3/BUF). Det simulerede ur står på torsdag 21. januar 2027 kl. 14.00. Skriv hjælp for at se kommandoerne.\nBeskeder, der venter på dig\n") {
+		t.Errorf("a later run as teams:p1:\n%s", got)
+	}
+}
