@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"wavebot/notify"
@@ -489,5 +490,27 @@ func TestConsoleShowsWaitingNotices(t *testing.T) {
 	got, _ = runConsoleSession(t, env(), []string{"--as", "teams:p1", "--data", dir}, "")
 	if !strings.HasPrefix(got, "Du er teams:p1 (kontaktperson for b3/BUF). Det simulerede ur står på torsdag 21. januar 2027 kl. 14.00. Skriv hjælp for at se kommandoerne.\nBeskeder, der venter på dig\n") {
 		t.Errorf("a later run as teams:p1:\n%s", got)
+	}
+}
+
+// TestNoAdminNamesTheIdsOfThePlatform: with a chat platform and no admin
+// on it, start-up stops with an example of that platform's ids: a Slack
+// member ID, a Microsoft Entra object id for Teams.
+func TestNoAdminNamesTheIdsOfThePlatform(t *testing.T) {
+	slack := []string{"WAVEBOT_SLACK_BOT_TOKEN=xoxb-1", "WAVEBOT_SLACK_SIGNING_SECRET=s"}
+	teams := []string{"WAVEBOT_TEAMS_APP_ID=app", "WAVEBOT_TEAMS_APP_PASSWORD=p", "WAVEBOT_TEAMS_TENANT_ID=kk"}
+	const guid = "teams:2f1c6d0e-8b3a-4c5d-9e7f-0a1b2c3d4e5f"
+	for _, tc := range []struct {
+		vars       []string
+		want, lack string
+	}{
+		{slack, "name one by their Slack member ID, e.g. WAVEBOT_ADMINS=slack:U0123ABCD", "teams:"},
+		{teams, "name one by their Microsoft Entra object id, e.g. WAVEBOT_ADMINS=" + guid, "slack:"},
+		{append(slices.Clone(slack), teams...), "e.g. WAVEBOT_ADMINS=slack:U0123ABCD (a Slack member ID) or WAVEBOT_ADMINS=" + guid + " (a Microsoft Entra object id)", "teams:U0123ABCD"},
+	} {
+		_, err := loadConfig(env(tc.vars...))
+		if err == nil || !strings.Contains(err.Error(), "WAVEBOT_ADMINS: names no admin on") || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), tc.lack) {
+			t.Errorf("%v: %v\nwant %q", tc.vars, err, tc.want)
+		}
 	}
 }
