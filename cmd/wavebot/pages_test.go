@@ -131,7 +131,10 @@ func TestTrialWithTheSampleList(t *testing.T) {
 	dir := t.TempDir()
 	pages := []string{"WAVEBOT_PUBLIC_URL=http://localhost:8080", "WAVEBOT_LINK_SECRET=" + linkSecret}
 	out, _ := runConsoleSession(t, env(append(pages, "WAVEBOT_DATA_DIR="+dir)...), []string{"--as", "anna"},
-		"wave create b3 2031-03-03 Bølge 3\nwave enroll b3 BUF\ncontact b3/BUF @maria\nauth list b3/BUF\nas maria\nauth list b3/BUF\n")
+		"wave create b3 2031-03-03 Bølge 3\nwave enroll b3 BUF\ncontact b3/BUF @maria\nauth request b3/BUF 2031-02-24\nauth list b3/BUF\nas maria\nauth list b3/BUF\nquit\n")
+	if strings.Contains(out, "✗") {
+		t.Fatalf("README's steps were refused:\n%s", out)
+	}
 	var links []string
 	for line := range strings.Lines(out) {
 		if _, url, ok := strings.Cut(line, "] → http://localhost:8080"); ok {
