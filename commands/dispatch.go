@@ -366,6 +366,7 @@ func (d *Dispatcher) caller(ctx context.Context, c Caller) (wave.Person, error) 
 	if err != nil {
 		return wave.Person{}, fmt.Errorf("load caller %s: %w", id, err)
 	}
+	d.wake(ctx, p)
 	admin = admin || slices.Contains(d.cfg.Admins, p.ID)
 	if admin && p.Role != wave.RoleAdmin {
 		return d.setRole(ctx, id, id, wave.RoleAdmin)

@@ -82,6 +82,10 @@ type Reminder struct {
 	// Happened is when a milestone happened; a channel reads its news in
 	// that order.
 	Happened time.Time
+	// Since is, for a notice the wave holds because its person could not
+	// be reached (wave.HeldNotice), when it first fell due; zero for
+	// every other reminder.
+	Since time.Time
 }
 
 // Subject is what the reminder is about: "b3/BUF" or "b3/BUF/pc".
@@ -124,6 +128,8 @@ type series struct {
 	address string
 	// happened is when a milestone happened.
 	happened time.Time
+	// since is when a held notice first fell due.
+	since time.Time
 }
 
 // series lists every reminder the wave's current state calls for.
@@ -147,6 +153,9 @@ func (p Policy) series(w wave.Wave) []series {
 	}
 	lead := []string{w.Lead}
 	for _, s := range notices(w) {
+		add(s)
+	}
+	for _, s := range held(w) {
 		add(s)
 	}
 	for _, f := range w.DeliveryFailures {
@@ -318,7 +327,7 @@ func (p Policy) reminder(w wave.Wave, s series, at time.Time, recipient, occurre
 	if s.occurrence != "" {
 		occurrence = s.occurrence
 	}
-	r := Reminder{At: at, Kind: s.kind, Wave: w.ID, FV: s.fv, Activity: s.activity, Due: s.due, Recipient: recipient, About: s.about, Address: s.address, Happened: s.happened}
+	r := Reminder{At: at, Kind: s.kind, Wave: w.ID, FV: s.fv, Activity: s.activity, Due: s.due, Recipient: recipient, About: s.about, Address: s.address, Happened: s.happened, Since: s.since}
 	r.Key = strings.Join([]string{r.Subject(), string(s.kind), occurrence, recipient}, "|")
 	return r
 }
@@ -412,6 +421,13 @@ func (p Policy) Next(w wave.Wave, t time.Time) (time.Time, bool) {
 	for _, z := range w.Snoozes {
 		if z.Until.After(t) {
 			consider(z.Until)
+		}
+	}
+	// A held notice that no longer stands sends nothing, but brings the
+	// sweeper by to forget it.
+	for _, h := range w.Held {
+		if h.Retry.After(t) {
+			consider(h.Retry)
 		}
 	}
 	return best, found

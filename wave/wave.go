@@ -146,6 +146,9 @@ type Wave struct {
 	Snoozes []Snooze `json:"snoozes,omitempty"`
 	// DeliveryFailures are the people reminders could not reach.
 	DeliveryFailures []DeliveryFailure `json:"delivery_failures,omitempty"`
+	// Held are one-off notices waiting for their person to become
+	// reachable on a chat platform.
+	Held []HeldNotice `json:"held,omitempty"`
 	// Notices are one-off messages waiting for the reminder engine.
 	Notices []Notice `json:"notices,omitempty"`
 	// Subscriptions are the chat channels that follow the wave.
