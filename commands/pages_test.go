@@ -179,7 +179,7 @@ func TestLongDigestsShowTheMostUrgent(t *testing.T) {
 	if want := catalog.DigestShown.In(catalog.Danish, shown, shown, 40); len(r.Lines) != 1 || r.Lines[0] != want {
 		t.Errorf("lines %q, want %q", r.Lines, want)
 	}
-	if a := r.Actions[len(r.Actions)-1]; a.Command != "my" || a.Label != "Mine opgaver" {
+	if a := r.Actions[len(r.Actions)-1]; a.Command != "my" || a.Label != "Mine opgaver" || r.Lang != catalog.Danish {
 		t.Errorf("actions %+v", r.Actions)
 	}
 	for i := range many {

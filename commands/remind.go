@@ -264,7 +264,7 @@ func (d *Dispatcher) Digest(ctx context.Context, dg notify.Digest) Reply {
 	news := !slices.ContainsFunc(dg.Reminders, func(r notify.Reminder) bool { return !r.Kind.Milestone() })
 	if len(dg.Reminders) == 1 {
 		r := dg.Reminders[0]
-		reply := Reply{Command: "reminder", Title: catalog.ReminderTitle.In(lang), Lines: lines(r), Actions: []Action{d.reminderButton(ctx, lang, dg.Recipient, r)}}
+		reply := Reply{Command: "reminder", Title: catalog.ReminderTitle.In(lang), Lines: lines(r), Actions: []Action{d.reminderButton(ctx, lang, dg.Recipient, r)}, Lang: lang}
 		switch {
 		case r.Kind == notify.Welcome:
 			reply.Title = catalog.WelcomeTitle.In(lang)
@@ -278,7 +278,7 @@ func (d *Dispatcher) Digest(ctx context.Context, dg notify.Digest) Reply {
 		}
 		return reply
 	}
-	reply := Reply{Command: "reminder", Title: catalog.DigestTitle.In(lang, len(dg.Reminders))}
+	reply := Reply{Command: "reminder", Title: catalog.DigestTitle.In(lang, len(dg.Reminders)), Lang: lang}
 	if news {
 		reply.Title = catalog.MilestonesTitle.In(lang)
 	}
