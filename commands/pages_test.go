@@ -43,44 +43,40 @@ func TestLongAnswersArePaged(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := newBareFixture(t, s)
-	f.playScenario(commandstest.Crowded(6))
-	for _, tc := range []struct {
-		line      string
-		minPages  int
-		parts     int // sections and lines over all pages; 0 when not counted
-		fixedPart []string
-	}{
-		{line: "anna: my", minPages: 10},
-		{line: "buf-kontakt: mine", minPages: 2},
-		{line: "anna: status", minPages: 1, parts: 6},
-		{line: "anna: status w1", minPages: 1, parts: 7},
-		{line: "anna: status BUF", minPages: 3, parts: 14},
-		{line: "anna: overview", minPages: 2, parts: 42},
-		{line: "anna: overdue", minPages: 2},
-		{line: "anna: auth pending", minPages: 1},
-		{line: "anna: wave list --all", minPages: 1, parts: 7},
-		{line: "anna: wave report w0", minPages: 3, parts: 7},
-		{line: "anna: bølge rapport w1", minPages: 1, parts: 7},
-		{line: "anna: remind list", minPages: 2},
-	} {
-		who, command, _ := strings.Cut(tc.line, ": ")
-		r := f.do(tc.line)
+	f.playScenario(commandstest.Crowded(11))
+	// Wave w3's enrolments have forty contacts each, long-named.
+	for _, fv := range wave.DefaultForvaltninger {
+		var many []string
+		for i := range 40 {
+			many = append(many, fmt.Sprintf("@%s-kontaktperson-nummer-%02d", strings.ToLower(fv), i))
+		}
+		f.ok("anna: contact w3/" + fv + " " + strings.Join(many, " "))
+	}
+	// follow reads every page of line's answer, following the buttons, and
+	// checks them; it returns how many pages and parts there were, and
+	// the pages.
+	var read strings.Builder
+	follow := func(line string) (pages, parts int) {
+		read.Reset()
+		t.Helper()
+		who, _, _ := strings.Cut(line, ": ")
+		r := f.do(line)
 		seen := map[string]bool{}
-		parts := 0
-		pages := 0
+		next := ""
 		for {
 			pages++
 			if r.Refused {
-				t.Fatalf("%s, page %d: %v", tc.line, pages, r.Lines)
+				t.Fatalf("%s, page %d: %v", line, pages, r.Lines)
 			}
+			read.WriteString(text(r))
 			rows, size := pageOf(r)
 			if rows > pageRows+sectionWeight*2 || size > pageBytes+2*commandstest.MaxNote*2 {
-				t.Errorf("%s, page %d: %d rows, %d bytes", tc.line, pages, rows, size)
+				t.Errorf("%s, page %d: %d rows, %d bytes", line, pages, rows, size)
 			}
 			for _, s := range r.Sections {
 				key := s.Title + strings.Join(s.Lines, "\n")
 				if seen[key] && s.Title != "" {
-					t.Errorf("%s: %q on two pages", tc.line, s.Title)
+					t.Errorf("%s: %q on two pages", line, s.Title)
 				}
 				seen[key] = true
 				if len(s.Fields) > 0 || s.Progress != nil {
@@ -95,23 +91,45 @@ func TestLongAnswersArePaged(t *testing.T) {
 			if len(r.Actions) == 0 || r.Actions[0].Label != catalog.ButtonNextPage.In(catalog.Danish) {
 				break
 			}
-			next := r.Actions[0].Command
-			if want := fmt.Sprintf("%d", pages+1); !strings.HasSuffix(next, " "+want) {
-				t.Errorf("%s: page %d's button runs %q", tc.line, pages, next)
+			next = r.Actions[0].Command
+			if !strings.HasSuffix(next, fmt.Sprintf(" %d", pages+1)) {
+				t.Errorf("%s: page %d's button runs %q", line, pages, next)
 			}
 			r = f.do(who + ": " + next)
 			if !strings.Contains(r.Title, fmt.Sprintf("(side %d af ", pages+1)) {
-				t.Errorf("%s: page %d is titled %q", tc.line, pages+1, r.Title)
+				t.Errorf("%s: page %d is titled %q", line, pages+1, r.Title)
 			}
 		}
+		if pages > 1 {
+			beyond := strings.TrimSuffix(next, fmt.Sprintf(" %d", pages)) + fmt.Sprintf(" %d", pages+1)
+			f.unchangedBy(who+": "+beyond, fmt.Sprintf("Der er kun %d sider.", pages))
+		}
+		return pages, parts
+	}
+	for _, tc := range []struct {
+		line     string
+		minPages int
+		parts    int // sections and lines over all pages; 0 when not counted
+	}{
+		{line: "anna: my", minPages: 10},
+		{line: "buf-kontakt: mine", minPages: 2},
+		{line: "anna: status", minPages: 2, parts: 11},
+		{line: "anna: status w1", minPages: 1, parts: 7},
+		{line: "anna: status w3", minPages: 2, parts: 7},
+		{line: "anna: status BUF", minPages: 4, parts: 24},
+		{line: "anna: overview", minPages: 4, parts: 77},
+		{line: "anna: overdue", minPages: 2},
+		{line: "anna: auth pending", minPages: 1},
+		{line: "anna: wave report w0", minPages: 3, parts: 7},
+		{line: "anna: bølge rapport w1", minPages: 1, parts: 7},
+		{line: "anna: remind list", minPages: 2},
+	} {
+		pages, parts := follow(tc.line)
 		if pages < tc.minPages {
 			t.Errorf("%s: %d pages, want at least %d", tc.line, pages, tc.minPages)
 		}
 		if tc.parts > 0 && parts != tc.parts {
 			t.Errorf("%s: %d parts over %d pages, want %d", tc.line, parts, pages, tc.parts)
-		}
-		if pages > 1 {
-			f.unchangedBy(fmt.Sprintf("%s: %s %d", who, command, pages+1), fmt.Sprintf("Der er kun %d sider.", pages))
 		}
 	}
 	// Status of all waves pages as status all; a wave named all is still
@@ -121,6 +139,24 @@ func TestLongAnswersArePaged(t *testing.T) {
 	}
 	f.ok("anna: wave create all 2027-06-01")
 	wantIn(t, f.ok("anna: status all"), `"Title":"Bølge all`)
+	// Twenty-four waves: the list has two pages, the closed w0 on them
+	// only with --all.
+	for i := range 11 {
+		f.ok(fmt.Sprintf("anna: wave create x%d 2027-06-01", i))
+	}
+	hidden := catalog.ClosedWavesHidden.In(catalog.Danish, 1, 1)
+	if pages, parts := follow("anna: wave list --all"); pages != 2 || parts != 24 {
+		t.Errorf("wave list --all: %d lines over %d pages", parts, pages)
+	}
+	if all := read.String(); !strings.Contains(all, "w0 – ") || strings.Contains(all, hidden) {
+		t.Errorf("wave list --all: %s", all)
+	}
+	if pages, parts := follow("anna: bølge liste"); pages != 2 || parts != 24 {
+		t.Errorf("wave list: %d lines over %d pages", parts, pages)
+	}
+	if open := read.String(); strings.Contains(open, "w0 – ") || !strings.Contains(open, hidden) {
+		t.Errorf("wave list: %s", open)
+	}
 }
 
 // TestPageCutsAtRowsAndBytes: a page takes rows while they keep within
@@ -138,6 +174,14 @@ func TestPageCutsAtRowsAndBytes(t *testing.T) {
 	rows = []row{{line: long}, {line: long}, {line: long}, {line: long}, sectionRow(Section{Title: "s", Lines: []string{long, long, long, long}}), {line: "x"}}
 	if got := pageStarts(rows); !slices.Equal(got, []int{0, 3, 4, 5}) {
 		t.Errorf("rows of 4,000 bytes start pages at %v", got)
+	}
+	// A group's title counts again on each page it heads.
+	rows = nil
+	for range 7 {
+		rows = append(rows, row{group: strings.Repeat("g", 4000), line: strings.Repeat("l", 3000)})
+	}
+	if got := pageStarts(rows); !slices.Equal(got, []int{0, 2, 4, 6}) {
+		t.Errorf("a group of 4,000 bytes and lines of 3,000 start pages at %v", got)
 	}
 	rows = nil
 	for i := range 12 {

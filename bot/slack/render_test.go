@@ -238,6 +238,19 @@ func TestRenderKeepsLongTextsWhole(t *testing.T) {
 	}
 	wantIn(t, all, "*Lang*\n"+strings.TrimSpace(mrkdwn(field)))
 	wantIn(t, mustJSON(t, m.Blocks), `"text":"*Kort*\nja"`)
+	// Without a space to split at, a piece never ends inside an &amp;.
+	m = render(commands.Reply{Lines: []string{"x" + strings.Repeat("&", 1000)}}, maxMessageBlocks)
+	n := 0
+	for _, b := range m.Blocks {
+		text := b.(*slackgo.SectionBlock).Text.Text
+		if strings.Count(text, "&") != strings.Count(text, "&amp;") || len([]rune(text)) > maxSectionText {
+			t.Errorf("a piece of %d characters ends …%s", len([]rune(text)), text[max(len(text)-12, 0):])
+		}
+		n += strings.Count(text, "&amp;")
+	}
+	if n != 1000 {
+		t.Errorf("%d of 1000 ampersands", n)
+	}
 }
 
 // TestRenderCompactsBeforeCutting: a reply of more sections than fit with
@@ -245,7 +258,7 @@ func TestRenderKeepsLongTextsWhole(t *testing.T) {
 // keeps everything.
 func TestRenderCompactsBeforeCutting(t *testing.T) {
 	r := commands.Reply{Title: "t", Actions: []commands.Action{{Label: "Næste side", Command: "my 2"}}}
-	for i := range 40 {
+	for i := range 60 {
 		r.Sections = append(r.Sections, commands.Section{Title: "w" + strconv.Itoa(i), Lines: []string{"én linje"}})
 	}
 	m := render(r, maxMessageBlocks)
@@ -253,7 +266,7 @@ func TestRenderCompactsBeforeCutting(t *testing.T) {
 	if m.cut || len(m.Blocks) > maxMessageBlocks || strings.Contains(out, `"type":"divider"`) {
 		t.Fatalf("%d blocks, cut %v:\n%s", len(m.Blocks), m.cut, out)
 	}
-	for i := range 40 {
+	for i := range 60 {
 		wantIn(t, out, "*w"+strconv.Itoa(i)+"*\\nén linje")
 	}
 	if few := render(commands.Reply{Sections: r.Sections[:3]}, maxMessageBlocks); !strings.Contains(mustJSON(t, few.Blocks), `"type":"divider"`) {

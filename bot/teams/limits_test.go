@@ -297,6 +297,15 @@ func TestRepliesAreCutAsALastResort(t *testing.T) {
 		}
 	}
 	wantIn(t, log.String(), `"msg":"teams: a reply too large for one activity was cut"`)
+	// A mention goes out as written, a byte a bracket.
+	wantIn(t, string(got[0].Raw), "<at>Peter Lund</at>")
+	// A pressed button's answer replaces the card within the size too.
+	n = len(e.conn.Requests())
+	e.press(maria, "huge", "card-1")
+	if got = e.activities(n); len(got) != 1 || got[0].Method != "PUT" {
+		t.Fatalf("the press: %v", got)
+	}
+	s.add(t, got[0])
 
 	// A picture goes inline when the activity stays within the size: a
 	// timeline is too large for that, and the card says so instead.
