@@ -356,13 +356,13 @@ func TestUsageFollowsReason(t *testing.T) {
 		{"anna: wave enroll b3", []string{"Der mangler FV.", "Brug: wave enroll ID FV …"}},
 		{"anna: contact b3/BUF", []string{"Der mangler [fjern|sæt] @person.", "Brug: contact ID/FV [fjern|sæt] @person …"}},
 		{"anna: contact b3/BUF fjern", []string{"Der mangler @person.", "Brug: contact ID/FV [fjern|sæt] @person …"}},
-		{"anna: status b3 b4 b5", []string{"»b5« er mere, end kommandoen tager.", "Brug: status [ID | FV | ID/FV] [SIDE]"}},
+		{"anna: status b3 b4 b5", []string{"»b5« er mere, end kommandoen tager.", "Brug: status [alle | ID | FV | ID/FV] [SIDE]"}},
 		{"anna: lang", []string{"Der mangler da|en.", "Brug: lang da|en"}},
 		{`anna: wave show Ærø"`, []string{`Der er ingen bølge »Ærø"«. Skriv bølge liste for at se bølgerne.`, "Brug: wave show ID"}},
 		{"anna: wave show a\x01b", []string{"Der er ingen bølge »a\uFFFDb«. Skriv bølge liste for at se bølgerne.", "Brug: wave show ID"}},
 		{"anna: wave show " + strings.Repeat("x", 50), []string{"Der er ingen bølge »" + strings.Repeat("x", 40) + "…«. Skriv bølge liste for at se bølgerne.", "Brug: wave show ID"}},
 		{"kim: due b3/BUF info", []string{"YYYY-MM-DD is missing.", "Usage: due ID[/FV] ACTIVITY YYYY-MM-DD"}},
-		{"kim: status b3 b4", []string{"“b4” is not a page number.", "Usage: status [ID | FV | ID/FV] [PAGE]"}},
+		{"kim: status b3 b4", []string{"“b4” is not a page number.", "Usage: status [all | ID | FV | ID/FV] [PAGE]"}},
 		{`kim: wave show Ærø"`, []string{`There is no wave “Ærø"”. Type wave list to see the waves.`, "Usage: wave show ID"}},
 	} {
 		r := f.do(tc.line)
