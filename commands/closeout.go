@@ -99,7 +99,7 @@ func (d *Dispatcher) waveClose(ctx context.Context, in Input) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	r, err := d.reportReply(ctx, in.Lang, w)
+	r, err := d.reportReply(ctx, in.Lang, w, 1)
 	if err != nil {
 		return Reply{}, err
 	}
@@ -107,24 +107,29 @@ func (d *Dispatcher) waveClose(ctx context.Context, in Input) (Reply, error) {
 	return r, nil
 }
 
-// waveReport is the close-out report of a wave, closed or not.
+// waveReport is the close-out report of a wave, closed or not, page n
+// of it.
 func (d *Dispatcher) waveReport(ctx context.Context, in Input) (Reply, error) {
+	n, err := pageArg(in.Args[1:])
+	if err != nil {
+		return Reply{}, err
+	}
 	w, err := d.wave(ctx, in.Args[0])
 	if err != nil {
 		return Reply{}, err
 	}
-	return d.reportReply(ctx, in.Lang, w)
+	return d.reportReply(ctx, in.Lang, w, n)
 }
 
-// reportReply is the close-out report as a chat reply: per forvaltning,
-// its training decision, authorization rounds and evaluation notes, then
-// each activity planned against done.
-func (d *Dispatcher) reportReply(ctx context.Context, lang string, w wave.Wave) (Reply, error) {
+// reportReply is page n of the close-out report as a chat reply: per
+// forvaltning, its training decision, authorization rounds and
+// evaluation notes, then each activity planned against done.
+func (d *Dispatcher) reportReply(ctx context.Context, lang string, w wave.Wave, n int) (Reply, error) {
 	rep, err := d.report(ctx, w)
 	if err != nil {
 		return Reply{}, err
 	}
-	r := Reply{Title: rep.Heading(lang), Lines: []string{rep.State(lang)}}
+	var rows []row
 	for _, e := range rep.Enrolments {
 		var rounds, notes []string
 		for i, rd := range e.Rounds {
@@ -147,8 +152,13 @@ func (d *Dispatcher) reportReply(ctx context.Context, lang string, w wave.Wave) 
 		for _, a := range e.Activities {
 			s.Lines = append(s.Lines, catalog.ReportActivity.In(lang, a.Title(lang), day(lang, a.Planned), a.Outcome(lang)))
 		}
-		r.Sections = append(r.Sections, s)
+		rows = append(rows, sectionRow(s))
 	}
+	r, err := paged(lang, rep.Heading(lang), rows, n, pageCommand("wave report "+w.ID))
+	if err != nil {
+		return Reply{}, err
+	}
+	r.Lines = []string{rep.State(lang)}
 	return r, nil
 }
 

@@ -264,7 +264,7 @@ func (d *Dispatcher) handle(ctx context.Context, req Request) (Reply, error) {
 		return d.failure(lang, nil, err), err
 	}
 	reply, err := d.run(ctx, cmd, me, lang, words, consumed, req)
-	reply.Command = cmd.path
+	reply.Command, reply.Lang = cmd.path, lang
 	return reply, err
 }
 
@@ -339,7 +339,7 @@ func (d *Dispatcher) failure(lang string, cmd *Command, err error) Reply {
 		d.cfg.Logger.Error("command failed", "err", err)
 		line = catalog.InternalError.In(lang)
 	}
-	r := Reply{Refused: true, Lines: []string{line}}
+	r := Reply{Refused: true, Lines: []string{line}, Lang: lang}
 	if cmd != nil && ue != nil {
 		for _, c := range leaves([]*Command{cmd}) {
 			r.Lines = append(r.Lines, catalog.Usage.In(lang, c.Usage(lang)))

@@ -27,7 +27,7 @@ func (d *Dispatcher) Home(ctx context.Context, c Caller) Reply {
 	if err != nil {
 		return d.failure(lang, nil, err)
 	}
-	r.Command = "home"
+	r.Command, r.Lang = "home", lang
 	waves, err := d.waves(ctx)
 	if err != nil {
 		return d.failure(lang, nil, err)

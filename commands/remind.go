@@ -67,6 +67,10 @@ func parseSnooze(s string) (days, hours int, err error) {
 }
 
 func (d *Dispatcher) remindList(ctx context.Context, in Input) (Reply, error) {
+	n, err := pageArg(in.Args)
+	if err != nil {
+		return Reply{}, err
+	}
 	waves, err := d.waves(ctx)
 	if err != nil {
 		return Reply{}, err
@@ -82,20 +86,20 @@ func (d *Dispatcher) remindList(ctx context.Context, in Input) (Reply, error) {
 		}
 	}
 	slices.SortStableFunc(pending, func(a, b item) int { return a.At.Compare(b.At) })
-	r := Reply{Title: catalog.RemindListTitle.In(in.Lang, mentions(in.Lang, in.Me.ID))}
+	var lines []string
 	for _, p := range pending {
 		line := catalog.RemindListItem.In(in.Lang, d.moment(in.Lang, p.At), p.Subject(), d.reminderText(in.Lang, p.Reminder, p.w))
 		if !p.SnoozedUntil.IsZero() {
 			line += " " + catalog.RemindListSnoozed.In(in.Lang, d.moment(in.Lang, p.SnoozedUntil))
 		}
-		r.Lines = append(r.Lines, line)
+		lines = append(lines, line)
 	}
 	if len(pending) == 0 {
-		r.Lines = []string{catalog.NoReminders.In(in.Lang, d.cfg.Policy.ListAhead)}
+		lines = []string{catalog.NoReminders.In(in.Lang, d.cfg.Policy.ListAhead)}
 	} else {
-		r.Lines = append(r.Lines, catalog.RemindListHint.In(in.Lang))
+		lines = append(lines, catalog.RemindListHint.In(in.Lang))
 	}
-	return r, nil
+	return paged(in.Lang, catalog.RemindListTitle.In(in.Lang, mentions(in.Lang, in.Me.ID)), lineRows(lines), n, pageCommand("remind list"))
 }
 
 // remindSnooze defers the caller's reminders about a subject by whole
@@ -260,7 +264,7 @@ func (d *Dispatcher) Digest(ctx context.Context, dg notify.Digest) Reply {
 	news := !slices.ContainsFunc(dg.Reminders, func(r notify.Reminder) bool { return !r.Kind.Milestone() })
 	if len(dg.Reminders) == 1 {
 		r := dg.Reminders[0]
-		reply := Reply{Command: "reminder", Title: catalog.ReminderTitle.In(lang), Lines: lines(r), Actions: []Action{d.reminderButton(ctx, lang, dg.Recipient, r)}}
+		reply := Reply{Command: "reminder", Title: catalog.ReminderTitle.In(lang), Lines: lines(r), Actions: []Action{d.reminderButton(ctx, lang, dg.Recipient, r)}, Lang: lang}
 		switch {
 		case r.Kind == notify.Welcome:
 			reply.Title = catalog.WelcomeTitle.In(lang)
@@ -274,18 +278,31 @@ func (d *Dispatcher) Digest(ctx context.Context, dg notify.Digest) Reply {
 		}
 		return reply
 	}
-	reply := Reply{Command: "reminder", Title: catalog.DigestTitle.In(lang, len(dg.Reminders))}
+	reply := Reply{Command: "reminder", Title: catalog.DigestTitle.In(lang, len(dg.Reminders)), Lang: lang}
 	if news {
 		reply.Title = catalog.MilestonesTitle.In(lang)
 	}
-	for _, r := range notify.NewDigest(dg.Recipient, dg.Reminders).Reminders {
+	ordered := notify.NewDigest(dg.Recipient, dg.Reminders).Reminders
+	shown, size := 0, 0
+	for _, r := range ordered {
 		ref := subjectRef(r)
+		more := lines(r)
 		i := slices.IndexFunc(reply.Sections, func(s Section) bool { return s.Title == ref })
+		add := Section{Title: ref, Lines: more}.size()
+		if i >= 0 {
+			add -= len(ref)
+		}
+		// The most urgent that one message holds, a row each, as a page
+		// of an answer holds its rows.
+		if shown > 0 && (shown+1 > pageRows || size+add > pageBytes) {
+			break
+		}
+		shown, size = shown+1, size+add
 		if i < 0 {
 			reply.Sections = append(reply.Sections, Section{Title: ref})
 			i = len(reply.Sections) - 1
 		}
-		reply.Sections[i].Lines = append(reply.Sections[i].Lines, lines(r)...)
+		reply.Sections[i].Lines = append(reply.Sections[i].Lines, more...)
 		a := d.reminderButton(ctx, lang, dg.Recipient, r)
 		a.Label += " – " + r.Subject()
 		if news {
@@ -296,6 +313,14 @@ func (d *Dispatcher) Digest(ctx context.Context, dg notify.Digest) Reply {
 		if len(reply.Actions) < digestButtons && !slices.ContainsFunc(reply.Actions, func(o Action) bool { return o.Command == a.Command && o.URL == a.URL }) {
 			reply.Actions = append(reply.Actions, a)
 		}
+	}
+	switch {
+	case shown == len(ordered):
+	case news:
+		reply.Lines = []string{catalog.NewsShown.In(lang, shown, shown, len(ordered))}
+	default:
+		reply.Lines = []string{catalog.DigestShown.In(lang, shown, shown, len(ordered))}
+		reply.Actions = append(reply.Actions, Action{Label: catalog.ButtonMy.In(lang), Command: "my"})
 	}
 	return reply
 }

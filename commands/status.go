@@ -13,36 +13,29 @@ import (
 func (d *Dispatcher) status(ctx context.Context, in Input) (Reply, error) {
 	today := d.cfg.Calendar.Today(in.Now)
 	if len(in.Args) == 0 {
-		return d.statusAll(ctx, in, today)
+		return d.statusAll(ctx, in, today, 1)
 	}
 	if !strings.Contains(in.Args[0], "/") {
 		w, fv, err := d.waveOrFV(ctx, in.Args[0])
-		switch {
-		case err != nil:
-			return Reply{}, err
-		case fv != "":
+		if err != nil && allWord(in.Args[0]) {
+			// "status all 2": a wave of that name would have been found.
 			n, err := pageArg(in.Args[1:])
 			if err != nil {
 				return Reply{}, err
 			}
+			return d.statusAll(ctx, in, today, n)
+		}
+		if err != nil {
+			return Reply{}, err
+		}
+		n, err := pageArg(in.Args[1:])
+		if err != nil {
+			return Reply{}, err
+		}
+		if fv != "" {
 			return d.statusFV(ctx, in, fv, today, n)
-		case len(in.Args) > 1:
-			return Reply{}, refuse(catalog.TooManyArgs, typed(in.Args[1]))
 		}
-		r := Reply{
-			Title:  catalog.WaveTitle.In(in.Lang, w.ID, w.Name),
-			Fields: []Field{{catalog.LabelStart.In(in.Lang), day(in.Lang, w.Start)}, {catalog.LabelLead.In(in.Lang), mentions(in.Lang, w.Lead)}},
-		}
-		if w.IsClosed() {
-			r.Fields = append(r.Fields, Field{catalog.LabelClosed.In(in.Lang), d.closedText(in.Lang, w)})
-		}
-		if len(w.Enrolments) == 0 {
-			r.Lines = []string{catalog.NoEnrolments.In(in.Lang, w.ID)}
-		}
-		for _, e := range w.Enrolments {
-			r.Sections = append(r.Sections, d.enrolmentSection(in.Lang, w, e, today))
-		}
-		return r, nil
+		return d.statusWave(in, w, today, n)
 	}
 	if len(in.Args) > 1 {
 		return Reply{}, refuse(catalog.TooManyArgs, typed(in.Args[1]))
@@ -70,27 +63,44 @@ func (d *Dispatcher) status(ctx context.Context, in Input) (Reply, error) {
 	return r, nil
 }
 
+// statusWave is a wave's enrolments, a section each, page n of them.
+func (d *Dispatcher) statusWave(in Input, w wave.Wave, today wave.Date, n int) (Reply, error) {
+	var rows []row
+	for _, e := range w.Enrolments {
+		rows = append(rows, sectionRow(d.enrolmentSection(in.Lang, w, e, today)))
+	}
+	r, err := paged(in.Lang, catalog.WaveTitle.In(in.Lang, w.ID, w.Name), rows, n, pageCommand("status "+w.ID))
+	if err != nil {
+		return Reply{}, err
+	}
+	r.Fields = []Field{{catalog.LabelStart.In(in.Lang), day(in.Lang, w.Start)}, {catalog.LabelLead.In(in.Lang), mentions(in.Lang, w.Lead)}}
+	if w.IsClosed() {
+		r.Fields = append(r.Fields, Field{catalog.LabelClosed.In(in.Lang), d.closedText(in.Lang, w)})
+	}
+	if len(w.Enrolments) == 0 {
+		r.Lines = []string{catalog.NoEnrolments.In(in.Lang, w.ID)}
+	}
+	return r, nil
+}
+
+// allWord reports whether s asks for every wave: "all" or "alle".
+func allWord(s string) bool {
+	return strings.EqualFold(s, "all") || strings.EqualFold(s, "alle")
+}
+
 // statusFV is a forvaltning across waves: each enrolment, and its KØR
-// workflow track; statusWaves waves a page, the page n.
+// workflow track; at most statusWaves waves a page, the page n.
 func (d *Dispatcher) statusFV(ctx context.Context, in Input, fv string, today wave.Date, n int) (Reply, error) {
 	waves, err := d.waves(ctx)
 	if err != nil {
 		return Reply{}, err
 	}
-	waves = slices.DeleteFunc(waves, func(w wave.Wave) bool { _, err := w.Enrolment(fv); return err != nil })
-	pages := max((len(waves)+statusWaves-1)/statusWaves, 1)
-	if n > pages {
-		return Reply{}, refuse(catalog.OnlyPages.For(pages), pages)
-	}
-	r := Reply{Title: fv}
-	if pages > 1 {
-		r.Title += " " + catalog.PageOf.In(in.Lang, n, pages)
-	}
-	if n < pages {
-		r.Actions = []Action{{Label: catalog.ButtonNextPage.In(in.Lang), Command: fmt.Sprintf("status %s %d", fv, n+1)}}
-	}
-	for _, w := range waves[(n-1)*statusWaves : min(n*statusWaves, len(waves))] {
-		e, _ := w.Enrolment(fv)
+	var rows []row
+	for _, w := range waves {
+		e, err := w.Enrolment(fv)
+		if err != nil {
+			continue
+		}
 		track, err := d.track(ctx, e)
 		if err != nil {
 			return Reply{}, err
@@ -100,12 +110,15 @@ func (d *Dispatcher) statusFV(ctx context.Context, in Input, fv string, today wa
 			s.Fields = append(s.Fields, Field{catalog.LabelClosed.In(in.Lang), d.closedText(in.Lang, w)})
 			asOf = wave.Date{} // nothing is overdue in a closed wave
 		}
-		r.Sections = append(r.Sections, s, d.trackSection(in.Lang, ref{wave: w.ID, fv: fv}, track, asOf))
+		rw := sectionRow(s, d.trackSection(in.Lang, ref{wave: w.ID, fv: fv}, track, asOf))
+		rw.weight = pageRows / statusWaves
+		rows = append(rows, rw)
 	}
-	if len(r.Sections) == 0 {
+	r, err := paged(in.Lang, fv, rows, n, pageCommand("status "+fv))
+	if err == nil && len(rows) == 0 {
 		r.Lines = []string{catalog.WorkflowNotEnrolled.In(in.Lang, fv)}
 	}
-	return r, nil
+	return r, err
 }
 
 // statusWaves bounds the waves of one page of a forvaltning's status:
@@ -120,12 +133,14 @@ func byDue(acts []wave.Activity) []wave.Activity {
 	return out
 }
 
-func (d *Dispatcher) statusAll(ctx context.Context, in Input, today wave.Date) (Reply, error) {
+// statusAll is every active wave, a section each with a line per
+// enrolment, page n of them.
+func (d *Dispatcher) statusAll(ctx context.Context, in Input, today wave.Date, n int) (Reply, error) {
 	waves, err := d.waves(ctx)
 	if err != nil {
 		return Reply{}, err
 	}
-	r := Reply{Title: catalog.ActiveWavesTitle.In(in.Lang)}
+	var rows []row
 	for _, w := range waves {
 		if !active(w) {
 			continue
@@ -140,12 +155,13 @@ func (d *Dispatcher) statusAll(ctx context.Context, in Input, today wave.Date) (
 			s.Lines = append(s.Lines, catalog.EnrolmentSummary.In(in.Lang, e.FV, p.Text, catalog.OverdueCount.In(in.Lang, overdue, overdue), d.nextDeadlineText(in.Lang, e, today)))
 		}
 		s.Progress.Text = progressText(in.Lang, s.Progress.Done, s.Progress.Skipped, s.Progress.Total)
-		r.Sections = append(r.Sections, s)
+		rows = append(rows, sectionRow(s))
 	}
-	if len(r.Sections) == 0 {
+	r, err := paged(in.Lang, catalog.ActiveWavesTitle.In(in.Lang), rows, n, pageCommand("status all"))
+	if err == nil && len(rows) == 0 {
 		r.Lines = []string{catalog.NoActiveWaves.In(in.Lang)}
 	}
-	return r, nil
+	return r, err
 }
 
 // closedText says when closed wave w was closed and by whom.
@@ -301,8 +317,13 @@ func owes(sides, waiting []wave.Party) bool {
 
 // my lists what the caller owes: open activities of their side, the
 // training decision, the authorization feedback or applying it, and the
-// next KØR workflow step of a track under way; by date, undated last.
+// next KØR workflow step of a track under way; by date, undated last,
+// in pages.
 func (d *Dispatcher) my(ctx context.Context, in Input) (Reply, error) {
+	page, err := pageArg(in.Args)
+	if err != nil {
+		return Reply{}, err
+	}
 	waves, err := d.waves(ctx)
 	if err != nil {
 		return Reply{}, err
@@ -373,12 +394,12 @@ func (d *Dispatcher) my(ctx context.Context, in Input) (Reply, error) {
 		}
 		return a.due.Compare(b.due)
 	})
-	r := Reply{Title: catalog.MyTitle.In(in.Lang, mentions(in.Lang, in.Me.ID))}
+	var lines []string
 	for _, t := range tasks {
-		r.Lines = append(r.Lines, t.line)
+		lines = append(lines, t.line)
 	}
 	if len(tasks) == 0 {
-		r.Lines = []string{catalog.NoTasks.In(in.Lang)}
+		lines = []string{catalog.NoTasks.In(in.Lang)}
 	}
-	return r, nil
+	return paged(in.Lang, catalog.MyTitle.In(in.Lang, mentions(in.Lang, in.Me.ID)), lineRows(lines), page, pageCommand("my"))
 }

@@ -96,9 +96,23 @@ func (d *Dispatcher) waveCreate(ctx context.Context, in Input) (Reply, error) {
 	return Reply{Lines: []string{line}}, nil
 }
 
-// waveList lists the open waves; with --all the closed ones too, marked.
+// waveList lists the open waves; with --all the closed ones too, marked;
+// in pages.
 func (d *Dispatcher) waveList(ctx context.Context, in Input) (Reply, error) {
-	all, err := allFlag(in.Args)
+	args, all := in.Args, false
+	if len(args) > 0 {
+		if _, isPage := pageNumber(args[0]); !isPage {
+			var err error
+			if all, err = allFlag(args); err != nil {
+				return Reply{}, err
+			}
+			args = args[1:]
+		}
+	}
+	if len(args) > 1 {
+		return Reply{}, refuse(catalog.TooManyArgs, typed(strings.Join(args[1:], " ")))
+	}
+	n, err := pageArg(args)
 	if err != nil {
 		return Reply{}, err
 	}
@@ -106,9 +120,9 @@ func (d *Dispatcher) waveList(ctx context.Context, in Input) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	r := Reply{Title: catalog.WavesTitle.In(in.Lang)}
+	var lines []string
 	if len(waves) == 0 {
-		r.Lines = []string{catalog.NoWaves.In(in.Lang)}
+		lines = []string{catalog.NoWaves.In(in.Lang)}
 	}
 	hidden := 0
 	for _, w := range waves {
@@ -116,12 +130,16 @@ func (d *Dispatcher) waveList(ctx context.Context, in Input) (Reply, error) {
 			hidden++
 			continue
 		}
-		r.Lines = append(r.Lines, waveListed(in.Lang, w, d.cfg.Calendar))
+		lines = append(lines, waveListed(in.Lang, w, d.cfg.Calendar))
 	}
 	if hidden > 0 {
-		r.Lines = append(r.Lines, catalog.ClosedWavesHidden.In(in.Lang, hidden, hidden))
+		lines = append(lines, catalog.ClosedWavesHidden.In(in.Lang, hidden, hidden))
 	}
-	return r, nil
+	command := "wave list"
+	if all {
+		command += " --all"
+	}
+	return paged(in.Lang, catalog.WavesTitle.In(in.Lang), lineRows(lines), n, pageCommand(command))
 }
 
 // fvList names the forvaltninger enrolled in w: "BUF og SUF".

@@ -175,7 +175,7 @@ var (
 	ArgIdentity   = placeholder("slack:ID|teams:ID", "slack:ID|teams:ID")
 	ArgPeople     = placeholder("@person …", "@person …")
 	ArgRef        = placeholder("ID/FV", "ID/FV")
-	ArgWaveOrRef  = placeholder("ID | FV | ID/FV", "ID | FV | ID/FV")
+	ArgWaveOrRef  = placeholder("alle | ID | FV | ID/FV", "all | ID | FV | ID/FV")
 	ArgLogRef     = placeholder("ID[/FV] | FV", "ID[/FV] | FV")
 	ArgFVOrRef    = placeholder("FV | ID/FV", "FV | ID/FV")
 	ArgActivity   = placeholder("AKTIVITET", "ACTIVITY")
