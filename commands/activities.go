@@ -107,13 +107,14 @@ func sidePart(side wave.Party) catalog.Message {
 }
 
 // partEvents record in the log the sides that have just confirmed their
-// part (in after, not in before) of shared work, an activity or a step
+// part (done in after, not in before) of shared work, an activity or a step
 // (action); the sides come back for the reply.
 func partEvents(in Input, w *wave.Wave, e *wave.Enrolment, action, key string, owner wave.Party, before, after wave.Parts) ([]wave.Event, []wave.Party) {
 	var evs []wave.Event
 	var confirmed []wave.Party
 	for _, side := range []wave.Party{wave.PartyKS, wave.PartyFV} {
-		if before.Has(side) || !after.Has(side) {
+		// A side that said to skip and now confirms its part counts.
+		if !after.Has(side) || after.Skips(side) || (before.Has(side) && !before.Skips(side)) {
 			continue
 		}
 		confirmed = append(confirmed, side)

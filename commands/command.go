@@ -200,6 +200,9 @@ const (
 	KSOrContact
 	ContactOnly
 	ResponsibleSide
+	// StepSide is who changes a KØR workflow step: KS any, a contact of
+	// the enrolment the forvaltning's and the shared one.
+	StepSide
 )
 
 // who names the people a permission admits, for help, refusals and
@@ -216,6 +219,8 @@ func (p Permission) who() catalog.Message {
 		return catalog.PermContact
 	case ResponsibleSide:
 		return catalog.PermResponsible
+	case StepSide:
+		return catalog.PermStepSide
 	}
 	return catalog.PermAnyone
 }

@@ -49,7 +49,7 @@ func (d *Dispatcher) commands() []*Command {
 		}},
 		{Name: "eval", Aliases: []string{"evaluering"}, Args: []Arg{{Name: catalog.ArgEval, Rest: true}}, Summary: catalog.SumEvalNote, Perm: KSOrContact, Run: d.eval},
 		{Name: "workflow", Aliases: []string{"arbejdsgang"}, Args: []Arg{{Name: catalog.ArgFVOrRef}, {Name: catalog.ArgStepChange, Optional: true, Rest: true}},
-			Summary: catalog.SumWorkflow, Perm: ResponsibleSide, Run: d.workflow},
+			Summary: catalog.SumWorkflow, Perm: StepSide, Run: d.workflow},
 		{Name: "my", Aliases: []string{"mine"}, Summary: catalog.SumMy, Run: d.my},
 		{Name: "subscribe", Aliases: []string{"abonner", "abonnér"}, Args: []Arg{{Name: catalog.ArgWaveRef}}, Summary: catalog.SumSubscribe, Perm: KSOrContact, Run: d.subscribe},
 		{Name: "unsubscribe", Aliases: []string{"afmeld"}, Args: []Arg{{Name: catalog.ArgWaveRef}}, Summary: catalog.SumUnsubscribe, Perm: KSOrContact, Run: d.unsubscribe},

@@ -2,11 +2,16 @@ package commands
 
 import (
 	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"wavebot/internal/catalog"
 	"wavebot/notify"
 	"wavebot/wave"
 )
@@ -206,6 +211,10 @@ func TestSharedWorkIsSkippedByBoth(t *testing.T) {
 		{line: "anna: skip b3/BUF golive testet i b2", want: "KS vil springe »Go-live – test af tilgængelighed til løsninger« over"},
 		{line: "maria: done b3/BUF golive", want: "b3/BUF: KS vil springe »Go-live – test af tilgængelighed til løsninger« over (testet i b2), så den meldes ikke færdig; giv forvaltningens ord med: spring b3/BUF go-live BEGRUNDELSE", refused: true},
 		{line: "vera: skip b3/BUF golive fordi", want: "kontaktperson for b3/BUF", refused: true},
+		// A side may change its own word, from skip to done.
+		{line: "kim: skip b3/SUF kickoff holdt med b2", want: "KS vil springe »Opstartsmøde i forvaltningen« over"},
+		{line: "kim: done b3/SUF kickoff holdt alligevel", want: "b3/SUF: KS' del af »Opstartsmøde i forvaltningen« er bekræftet; aktiviteten venter nu på forvaltningen."},
+		{line: "kim: log b3/SUF", want: "@kim b3/SUF: bekræftede en del af »Opstartsmøde i forvaltningen«: KS' del"},
 	})
 }
 
@@ -330,5 +339,68 @@ func TestEvaluationAndCloseOut(t *testing.T) {
 	wantIn(t, f.ok("kim: wave close b5"), "Bølge b5 er lukket.", "Forvaltninger med evalueringsnote: KFF.", "Forvaltninger uden evalueringsnote: SOF.")
 	if after := f.remindersTo("kim", f.clock.Now(), f.clock.Now().Add(72*time.Hour)); slices.ContainsFunc(after, func(l string) bool { return strings.Contains(l, "Luk bølgen") }) {
 		t.Errorf("the closed wave still reminds its lead: %q", after)
+	}
+}
+
+var update = flag.Bool("update", false, "rewrite README's table of who may run each command")
+
+// readmeTable is where README holds the table of who may run each
+// command, between these lines.
+const (
+	tableStart = "<!-- who may run each command: made from the command table by go test ./commands -run TestREADMESaysWhoMayRunEachCommand -update -->"
+	tableEnd   = "<!-- end of the table of who may run each command -->"
+)
+
+// whoMayRun is README's table of who may run each command, made from the
+// command table: each runnable command, its Danish name and who may run
+// it, in English as README is.
+func whoMayRun(d *Dispatcher) string {
+	var b strings.Builder
+	b.WriteString("| command | Danish | who may run it |\n|---|---|---|\n")
+	var walk func(cmds []*Command, danish string)
+	walk = func(cmds []*Command, danish string) {
+		for _, c := range cmds {
+			own := c.Name
+			if len(c.Aliases) > 0 {
+				own = c.Aliases[0]
+			}
+			name := strings.TrimSpace(danish + " " + own)
+			if c.Run != nil {
+				fmt.Fprintf(&b, "| `%s` | `%s` | %s |\n", c.path, name, c.Perm.who().In(catalog.English))
+			}
+			walk(c.Sub, name)
+		}
+	}
+	walk(d.cmds, "")
+	return b.String()
+}
+
+// TestREADMESaysWhoMayRunEachCommand: README's table of who may run each
+// command is the one the command table makes.
+func TestREADMESaysWhoMayRunEachCommand(t *testing.T) {
+	path := filepath.Join("..", "README.md")
+	readme, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, rest, ok1 := strings.Cut(string(readme), tableStart+"\n")
+	_, after, ok2 := strings.Cut(rest, tableEnd)
+	if !ok1 || !ok2 {
+		t.Fatalf("README has no table between %q and %q", tableStart, tableEnd)
+	}
+	want := whoMayRun(newFixture(t).d)
+	if *update {
+		if err := os.WriteFile(path, []byte(before+tableStart+"\n"+want+tableEnd+after), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	if got, _, _ := strings.Cut(rest, tableEnd); got != want {
+		t.Errorf("README's table of who may run each command is not the command table's (go test ./commands -run %s -update rewrites it):\n%s", t.Name(), want)
+	}
+	for _, line := range []string{"| `wave create` | `bølge opret` | KS (admin, ks) |", "| `role` | `rolle` | admins |", "| `auth ok` | `autorisation ok` | a contact of the enrolment |"} {
+		if !strings.Contains(want, line) {
+			t.Errorf("the table lacks %q:\n%s", line, want)
+		}
 	}
 }

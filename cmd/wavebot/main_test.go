@@ -110,6 +110,18 @@ func TestConsoleSessions(t *testing.T) {
 			"– lukket 10. marts 2027",
 			"⏰ 2027-03-11 09:00 → #konsol: Bølge b1 er afsluttet og lukket.",
 		}},
+		{"roles", nil, []string{
+			"kim> wave create b1 2027-03-01 Bølge 1\nBølge b1 (Bølge 1) er oprettet med start 1. marts 2027. KS-projektleder: @kim.", // a KS lead with the role ks only
+			"kim> role @ole ks\n✗ Det må du ikke: det må kun admin.",
+			"maria> contact b1/BUF @jens\n@jens er nu kontaktperson for b1/BUF.",                             // the forvaltning names its group
+			"✗ @kim er KS-medarbejder og kan derfor ikke være forvaltningens kontaktperson",                  // one person, one side
+			"b1/BUF: Begge sider har sagt, at »Opstartsmøde i forvaltningen« springes over",                  // a shared skip takes both
+			"→ @kim: b1/BUF: @maria har gjort @jens til kontaktperson. Kontaktpersoner nu: @maria og @jens.", // the lead hears of it
+			"✗ b1/BUF: Go-live kan ikke meldes færdig endnu",
+			"→ @jens: b1/BUF: Evalueringen er holdt. Skriv forvaltningens note",
+			"→ @kim: Bølge b1: Alle evalueringer er holdt eller sprunget over. Luk bølgen med: bølge luk b1",
+			"Forvaltninger med evalueringsnote: BUF.",
+		}},
 		{"newcomer", nil, []string{
 			"    as NAVN — handl som en anden person (også: som)", // help shows the console's own commands
 			"    quit — afslut konsollen; Ctrl-D gør det samme (også: afslut, exit)",

@@ -159,7 +159,8 @@ var (
 	PermKSOrContact = msg("KS eller en kontaktperson for tilmeldingen", "KS or a contact of the enrolment")
 	PermContact     = msg("en kontaktperson for tilmeldingen", "a contact of the enrolment")
 	PermContactOf   = msg("kontaktpersoner for %s", "contacts of %s")
-	PermResponsible = msg("den ansvarlige side: KS sine egne aktiviteter og trin, en kontaktperson for tilmeldingen forvaltningens, hver side sin del af de fælles", "the responsible side: KS its own activities and steps, a contact of the enrolment the forvaltning's, each side its own part of the shared ones")
+	PermResponsible = msg("den ansvarlige side: KS sine egne aktiviteter, en kontaktperson for tilmeldingen forvaltningens, hver side sin del af de fælles", "the responsible side: KS its own activities, a contact of the enrolment the forvaltning's, each side its own part of the shared ones")
+	PermStepSide    = msg("KS ethvert trin, en kontaktperson for tilmeldingen forvaltningens trin og det fælles", "KS any step, a contact of the enrolment the forvaltning's steps and the shared one")
 )
 
 // The arguments of commands, as their usage lines name them.
