@@ -524,6 +524,3 @@ func complete(d *Dispatcher, words []string, c walkContext, now time.Time) strin
 func isRefArg(name catalog.Message) bool {
 	return name == catalog.ArgRef || name == catalog.ArgWaveRef || name == catalog.ArgWaveOrRef || name == catalog.ArgFVOrRef || name == catalog.ArgSubject
 }
-
-// replyText is a reply as the console would show it, for a failure.
-func replyText(r Reply) string { return text(r) }
