@@ -7,7 +7,7 @@ package catalog
 // One person, one side.
 var (
 	ContactIsKS   = msg("%s er KS-medarbejder og kan derfor ikke være forvaltningens kontaktperson: hver person taler for én side.", "%s is KS staff and so cannot be the forvaltning's contact: each person speaks for one side.")
-	RoleIsContact = msg("%[1]s er kontaktperson for %[2]s og kan derfor ikke få en KS-rolle: hver person taler for én side. Tag først %[1]s af med: %[3]s", "%[1]s is a contact of %[2]s and so cannot have a KS role: each person speaks for one side. Take %[1]s off first with: %[3]s")
+	RoleIsContact = msg("%[1]s er kontaktperson for %[2]s og kan derfor ikke få en KS-rolle: hver person taler for én side. Fjern først %[1]s som kontaktperson med: %[3]s", "%[1]s is a contact of %[2]s and so cannot have a KS role: each person speaks for one side. Take %[1]s off the contacts first with: %[3]s")
 	RemoveContact = msg("kontakt %s fjern %s", "contact %s remove %s")
 	BothSides     = msg("Du er KS-medarbejder og står også som kontaktperson for %s; her taler du kun for KS.", "You are KS staff and also stand as a contact of %s; here you speak for KS only.")
 	SamePerson    = msg("%[1]s: %[2]s har allerede givet sit ord for %[3]s om »%[4]s«, så %[5]s ord skal komme fra en anden person.", "%[1]s: %[2]s has already given the word for %[3]s on “%[4]s”, so %[5]s word must come from someone else.")
@@ -67,5 +67,5 @@ var (
 	ReportFVNotes        = msg("Forvaltninger med evalueringsnote: %s.", "Forvaltninger with an evaluation note: %s.")
 	ReportFVNoNotes      = msg("Forvaltninger uden evalueringsnote: %s.", "Forvaltninger without an evaluation note: %s.")
 	RemindContactAdded   = msg("%s: %s har gjort %s til kontaktperson. Kontaktpersoner nu: %s.", "%s: %s named %s a contact. Contacts now: %s.")
-	RemindContactRemoved = msg("%s: %s har taget %s af som kontaktperson. Kontaktpersoner nu: %s.", "%s: %s took %s off as a contact. Contacts now: %s.")
+	RemindContactRemoved = msg("%s: %s har fjernet %s som kontaktperson. Kontaktpersoner nu: %s.", "%s: %s took %s off the contacts. Contacts now: %s.")
 )
