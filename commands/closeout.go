@@ -37,14 +37,15 @@ func (d *Dispatcher) eval(ctx context.Context, in Input) (Reply, error) {
 		return Reply{}, err
 	}
 	if !KSOrContact.allows(in.Me, e) {
-		return Reply{}, refuse(catalog.NotAllowed, KSOrContact.who())
+		return Reply{}, forbid(catalog.NotAllowed, catalog.PermKSOrContactOf.In(in.Lang, r.String()))
 	}
 	return d.setDue(ctx, in, r, wave.EvaluationActivity, day)
 }
 
 // evalNote records what an enrolment's evaluation showed, for the
 // close-out report: KS or a contact of the enrolment, also after the wave
-// is closed.
+// is closed; the note keeps the side its writer spoke for, so the report
+// says which forvaltninger gave theirs.
 func (d *Dispatcher) evalNote(ctx context.Context, in Input) (Reply, error) {
 	switch len(in.Args) {
 	case 1:
@@ -66,9 +67,9 @@ func (d *Dispatcher) evalNote(ctx context.Context, in Input) (Reply, error) {
 			return nil, refuse(catalog.NotEnrolled, r.fv, r.wave)
 		}
 		if !KSOrContact.allows(in.Me, e) {
-			return nil, refuse(catalog.NotAllowed, KSOrContact.who())
+			return nil, forbid(catalog.NotAllowed, catalog.PermKSOrContactOf.In(in.Lang, r.String()))
 		}
-		if !e.AddEvalNote(wave.EvalNote{Text: text, By: in.Me.ID, At: in.Now}) {
+		if !e.AddEvalNote(wave.EvalNote{Text: text, By: in.Me.ID, At: in.Now, Side: sides(in.Me, e)[0]}) {
 			return nil, unchanged(catalog.EvalNoteUnchanged.In(in.Lang, r))
 		}
 		return []wave.Event{{At: in.Now, Actor: in.Me.ID, Wave: w.ID, FV: e.FV, Action: actEvalNote, After: text}}, nil
@@ -158,7 +159,7 @@ func (d *Dispatcher) reportReply(ctx context.Context, lang string, w wave.Wave, 
 	if err != nil {
 		return Reply{}, err
 	}
-	r.Lines = []string{rep.State(lang)}
+	r.Lines = append([]string{rep.State(lang)}, rep.Noted(lang)...)
 	return r, nil
 }
 
@@ -187,7 +188,7 @@ func (d *Dispatcher) report(ctx context.Context, w wave.Wave) (closeout.Report, 
 	}
 	slices.Reverse(events)
 	for _, e := range w.Enrolments {
-		out := closeout.Enrolment{FV: e.FV, Training: e.Training}
+		out := closeout.Enrolment{FV: e.FV, Training: e.Training, FVNoted: e.FVNoted()}
 		for _, a := range byDue(e.Activities) {
 			ra := closeout.Activity{Key: a.Key, TitleDA: a.TitleDA, TitleEN: a.TitleEN, Responsible: a.Responsible, Planned: a.Due, Status: a.Status, Note: a.Note}
 			if at := a.DoneAt(); !at.IsZero() {

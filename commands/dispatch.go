@@ -157,6 +157,9 @@ const (
 type userError struct {
 	msg  catalog.Message
 	args []any
+	// forbidden is set when the person may not do what they asked, as
+	// opposed to asking it wrongly.
+	forbidden bool
 }
 
 func (e *userError) Error() string {
@@ -164,6 +167,12 @@ func (e *userError) Error() string {
 }
 
 func refuse(m catalog.Message, args ...any) error { return &userError{msg: m, args: args} }
+
+// forbid refuses what the person may not do: their role or side does not
+// allow it.
+func forbid(m catalog.Message, args ...any) error {
+	return &userError{msg: m, args: args, forbidden: true}
+}
 
 // localize renders the catalog messages among args in lang.
 func localize(lang string, args []any) []any {
@@ -277,7 +286,7 @@ func (d *Dispatcher) run(ctx context.Context, cmd *Command, me wave.Person, lang
 		return d.failure(lang, cmd, err), err
 	}
 	if (cmd.Perm == AdminOnly || cmd.Perm == KSOnly) && !cmd.Perm.allows(me, nil) {
-		err := refuse(catalog.NotAllowed, cmd.Perm.who())
+		err := forbid(catalog.NotAllowed, cmd.Perm.who())
 		return d.failure(lang, cmd, err), err
 	}
 	args := words[consumed:]

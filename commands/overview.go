@@ -14,7 +14,7 @@ import (
 // and overdue. Each answers in one chat message for three waves of seven
 // forvaltninger and pages beyond (paged), with a button to the next page.
 
-// openWaves are the waves still under way: not closed, with work left.
+// openWaves are the waves still under way: not closed.
 func (d *Dispatcher) openWaves(ctx context.Context) ([]wave.Wave, error) {
 	waves, err := d.waves(ctx)
 	return slices.DeleteFunc(waves, func(w wave.Wave) bool { return !active(w) }), err
@@ -79,9 +79,12 @@ func (d *Dispatcher) overview(ctx context.Context, in Input) (Reply, error) {
 	var groups []group
 	for _, w := range waves {
 		g := group{title: catalog.WaveHeading.In(in.Lang, w.ID, w.Name, day(in.Lang, w.Start))}
+		if _, ready := w.EvaluationsClosed(); ready {
+			g.title += " – " + catalog.ReadyToClose.In(in.Lang)
+		}
 		for _, e := range w.Enrolments {
 			next, _ := e.NextDeadline(today)
-			overdue := len(e.Overdue(today))
+			overdue := len(d.overdueItems(in.Lang, e, today))
 			u := urgency{overdue: overdue, authLate: authLate(e, today), next: next.Due}
 			p := progress(in.Lang, e)
 			counts := p.Text + ", " + catalog.OverdueCount.In(in.Lang, overdue, overdue)

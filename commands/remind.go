@@ -26,14 +26,21 @@ type subject struct {
 }
 
 func (s subject) String() string {
-	if s.activity == "" {
+	switch {
+	case s.fv == "":
+		return s.wave
+	case s.activity == "":
 		return s.ref.String()
 	}
 	return s.ref.String() + "/" + s.activity
 }
 
-// parseSubject reads "b3/BUF", "b3/BUF/pc" or "b3/BUF/deliver".
+// parseSubject reads "b3" (the wave itself: closing it), "b3/BUF",
+// "b3/BUF/pc" or "b3/BUF/deliver".
 func (d *Dispatcher) parseSubject(s string) (subject, error) {
+	if !strings.Contains(s, "/") && wave.ValidID(strings.ToLower(s)) {
+		return subject{ref: ref{wave: strings.ToLower(s)}}, nil
+	}
 	parts := strings.Split(s, "/")
 	if len(parts) > 3 || (len(parts) == 3 && parts[2] == "") {
 		return subject{}, refuse(catalog.BadSubject, typed(s))
@@ -88,7 +95,7 @@ func (d *Dispatcher) remindList(ctx context.Context, in Input) (Reply, error) {
 	slices.SortStableFunc(pending, func(a, b item) int { return a.At.Compare(b.At) })
 	var lines []string
 	for _, p := range pending {
-		line := catalog.RemindListItem.In(in.Lang, d.moment(in.Lang, p.At), p.Subject(), d.reminderText(in.Lang, p.Reminder, p.w))
+		line := catalog.RemindListItem.In(in.Lang, d.moment(in.Lang, p.At), subjectName(p.Reminder), d.reminderText(in.Lang, p.Reminder, p.w))
 		if !p.SnoozedUntil.IsZero() {
 			line += " " + catalog.RemindListSnoozed.In(in.Lang, d.moment(in.Lang, p.SnoozedUntil))
 		}
@@ -114,6 +121,9 @@ func (d *Dispatcher) remindSnooze(ctx context.Context, in Input) (Reply, error) 
 		return Reply{}, err
 	}
 	until := d.cfg.Policy.SnoozeUntil(in.Now, days, hours)
+	if sub.fv == "" {
+		return d.snoozeWave(ctx, in, sub, until, days, hours)
+	}
 	_, err = d.updateEnrolment(ctx, sub.ref, func(w *wave.Wave, e *wave.Enrolment) ([]wave.Event, error) {
 		if _, err := e.Activity(sub.activity); sub.activity != "" && err != nil {
 			if _, err := e.Workflow.Step(sub.activity); err != nil {
@@ -141,11 +151,36 @@ func (d *Dispatcher) remindSnooze(ctx context.Context, in Input) (Reply, error) 
 	if err != nil {
 		return Reply{}, err
 	}
+	return d.snoozed(in, sub, until, days, hours), nil
+}
+
+// snoozed is the reply to a snooze: what, for how long, until when.
+func (d *Dispatcher) snoozed(in Input, sub subject, until time.Time, days, hours int) Reply {
 	span := catalog.BusinessDays.In(in.Lang, days, days)
 	if days == 0 {
 		span = catalog.Hours.In(in.Lang, hours, hours)
 	}
-	return Reply{Lines: []string{catalog.Snoozed.In(in.Lang, sub, span, d.moment(in.Lang, until))}}, nil
+	return Reply{Lines: []string{catalog.Snoozed.In(in.Lang, sub, span, d.moment(in.Lang, until))}}
+}
+
+// snoozeWave defers the caller's reminders about the wave itself: the KS
+// lead's reminder to close it.
+func (d *Dispatcher) snoozeWave(ctx context.Context, in Input, sub subject, until time.Time, days, hours int) (Reply, error) {
+	_, err := d.update(ctx, sub.wave, func(w *wave.Wave) ([]wave.Event, error) {
+		if !d.cfg.Policy.Hears(*w, "", "", in.Me.ID) {
+			return nil, refuse(catalog.NoRemindersAbout, sub)
+		}
+		if before, ok := w.SnoozedUntil("", "", in.Me.ID); ok && before.Equal(until) {
+			return nil, unchanged(catalog.SnoozeUnchanged.In(in.Lang, sub, d.moment(in.Lang, until)))
+		}
+		w.DropSnoozes(w.Reminded)
+		w.Snooze(wave.Snooze{Person: in.Me.ID, Until: until})
+		return []wave.Event{{At: in.Now, Actor: in.Me.ID, Wave: w.ID, Action: actRemindSnooze, After: d.when(until)}}, nil
+	})
+	if err != nil {
+		return Reply{}, err
+	}
+	return d.snoozed(in, sub, until, days, hours), nil
 }
 
 // when writes an instant as local date and time, as the log records it.
@@ -160,6 +195,17 @@ var reminderText = map[notify.Kind]catalog.Message{
 	notify.DeliveryFailed: catalog.RemindDeliveryFailed, notify.ApplySoon: catalog.RemindApplySoon, notify.ApplyOverdue: catalog.RemindApplyOverdue,
 	notify.DecisionSoon: catalog.RemindDecisionSoon, notify.DecisionOverdue: catalog.RemindDecisionOverdue,
 	notify.StepSoon: catalog.RemindStepSoon, notify.StepOverdue: catalog.RemindStepOverdue,
+	notify.EvalNote: catalog.RemindEvalNote, notify.CloseDue: catalog.RemindCloseDue,
+}
+
+// subjectName is how people name what a reminder is about, to snooze it
+// or read it in a list: "b3" for the wave itself, "b3/BUF",
+// "b3/BUF/pc".
+func subjectName(r notify.Reminder) string {
+	if r.FV == "" {
+		return r.Wave
+	}
+	return r.Subject()
 }
 
 // subjectRef is the wave or enrolment a reminder is about: "b3/BUF", or
@@ -190,6 +236,18 @@ func (d *Dispatcher) reminderText(lang string, r notify.Reminder, w *wave.Wave) 
 		return catalog.RemindAnsweredOK.In(lang, ref, day(lang, r.Due), mentions(lang, r.About))
 	case notify.Welcome:
 		return catalog.RemindWelcome.In(lang, ref, w.ID, w.Name, day(lang, w.Start), mentions(lang, w.Lead))
+	case notify.ContactAdded, notify.ContactRemoved:
+		now := catalog.NoneEnrolled.In(lang)
+		if e, err := w.Enrolment(r.FV); err == nil && len(e.Contacts) > 0 {
+			now = mentions(lang, e.Contacts...)
+		}
+		m := catalog.RemindContactAdded
+		if r.Kind == notify.ContactRemoved {
+			m = catalog.RemindContactRemoved
+		}
+		return m.In(lang, ref, mentions(lang, r.By), mentions(lang, r.About), now)
+	case notify.EvalNote, notify.CloseDue:
+		return reminderText[r.Kind].In(lang, ref)
 	case notify.StepSoon, notify.StepOverdue:
 		return reminderText[r.Kind].In(lang, ref, d.stepTitle(lang, r.Activity), day(lang, r.Due))
 	case notify.ActivitySoon, notify.ActivityOverdue:
@@ -245,7 +303,8 @@ func (d *Dispatcher) Digest(ctx context.Context, dg notify.Digest) Reply {
 		w := waves[r.Wave]
 		if w == nil {
 			w = &wave.Wave{ID: r.Wave, Name: r.Wave}
-			if r.Kind == notify.Welcome || r.Kind == notify.AuthAnswered || (r.Kind == notify.DeliveryFailed && wave.IsChannel(r.About)) {
+			if r.Kind == notify.Welcome || r.Kind == notify.AuthAnswered || r.Kind == notify.ContactAdded || r.Kind == notify.ContactRemoved ||
+				(r.Kind == notify.DeliveryFailed && wave.IsChannel(r.About)) {
 				if loaded, err := d.cfg.Store.Wave(ctx, r.Wave); err == nil {
 					w = &loaded
 				} else {
@@ -272,7 +331,7 @@ func (d *Dispatcher) Digest(ctx context.Context, dg notify.Digest) Reply {
 			reply.Title = catalog.MilestonesTitle.In(lang)
 		}
 		if !r.Kind.Notice() {
-			snooze := "remind snooze " + r.Subject() + " "
+			snooze := "remind snooze " + subjectName(r) + " "
 			reply.Actions = append(reply.Actions, Action{Label: catalog.ButtonSnooze1d.In(lang), Command: snooze + "1d"},
 				Action{Label: catalog.ButtonSnooze3d.In(lang), Command: snooze + "3d"})
 		}
@@ -304,7 +363,7 @@ func (d *Dispatcher) Digest(ctx context.Context, dg notify.Digest) Reply {
 		}
 		reply.Sections[i].Lines = append(reply.Sections[i].Lines, more...)
 		a := d.reminderButton(ctx, lang, dg.Recipient, r)
-		a.Label += " – " + r.Subject()
+		a.Label += " – " + subjectName(r)
 		if news {
 			// One look at each enrolment the news is about.
 			a.Label = catalog.ButtonStatus.In(lang) + " – " + ref
@@ -344,6 +403,8 @@ func reminderAction(lang string, r notify.Reminder) Action {
 		return Action{Label: catalog.ButtonApplied.In(lang), Command: "auth applied " + ref}
 	case notify.DecisionSoon, notify.DecisionOverdue:
 		return Action{Label: catalog.ButtonNoTraining.In(lang), Command: "training " + ref + " no"}
+	case notify.CloseDue:
+		return Action{Label: catalog.ButtonClose.In(lang), Command: "wave close " + r.Wave}
 	}
 	return Action{Label: catalog.ButtonStatus.In(lang), Command: "status " + ref}
 }

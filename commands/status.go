@@ -48,8 +48,11 @@ func (d *Dispatcher) status(ctx context.Context, in Input) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	s := d.enrolmentSection(in.Lang, w, *e, today)
+	s := d.enrolmentSection(in.Lang, in.Me, w, *e, today)
 	r := Reply{Title: catalog.EnrolmentTitle.In(in.Lang, ref, w.Name), Progress: s.Progress, Fields: s.Fields}
+	if in.Me.IsKS() && e.HasContact(in.Me.ID) {
+		r.Lines = append(r.Lines, catalog.BothSides.In(in.Lang, ref))
+	}
 	if w.IsClosed() {
 		r.Fields = append(r.Fields, Field{catalog.LabelClosed.In(in.Lang), d.closedText(in.Lang, w)})
 		today = wave.Date{} // nothing is overdue in a closed wave
@@ -57,7 +60,7 @@ func (d *Dispatcher) status(ctx context.Context, in Input) (Reply, error) {
 	for _, a := range byDue(e.Activities) {
 		r.Lines = append(r.Lines, activityLine(in.Lang, *e, a, today))
 	}
-	if e.Auth != nil && e.Auth.State == wave.AuthRequested && e.HasContact(in.Me.ID) {
+	if e.Auth != nil && e.Auth.State == wave.AuthRequested && ContactOnly.allows(in.Me, e) {
 		r.Actions = append(r.Actions, Action{Label: catalog.ButtonAuthOK.In(in.Lang), Command: "auth ok " + ref.String()})
 	}
 	return r, nil
@@ -67,7 +70,7 @@ func (d *Dispatcher) status(ctx context.Context, in Input) (Reply, error) {
 func (d *Dispatcher) statusWave(in Input, w wave.Wave, today wave.Date, n int) (Reply, error) {
 	var rows []row
 	for _, e := range w.Enrolments {
-		rows = append(rows, sectionRow(d.enrolmentSection(in.Lang, w, e, today)))
+		rows = append(rows, sectionRow(d.enrolmentSection(in.Lang, in.Me, w, e, today)))
 	}
 	r, err := paged(in.Lang, catalog.WaveTitle.In(in.Lang, w.ID, w.Name), rows, n, pageCommand("status "+w.ID))
 	if err != nil {
@@ -105,7 +108,7 @@ func (d *Dispatcher) statusFV(ctx context.Context, in Input, fv string, today wa
 		if err != nil {
 			return Reply{}, err
 		}
-		s, asOf := d.enrolmentSection(in.Lang, w, *e, today), today
+		s, asOf := d.enrolmentSection(in.Lang, in.Me, w, *e, today), today
 		if w.IsClosed() {
 			s.Fields = append(s.Fields, Field{catalog.LabelClosed.In(in.Lang), d.closedText(in.Lang, w)})
 			asOf = wave.Date{} // nothing is overdue in a closed wave
@@ -116,9 +119,18 @@ func (d *Dispatcher) statusFV(ctx context.Context, in Input, fv string, today wa
 	}
 	r, err := paged(in.Lang, fv, rows, n, pageCommand("status "+fv))
 	if err == nil && len(rows) == 0 {
-		r.Lines = []string{catalog.WorkflowNotEnrolled.In(in.Lang, fv)}
+		r.Lines = []string{notEnrolledAnywhere(in.Me, fv).In(in.Lang, fv)}
 	}
 	return r, err
+}
+
+// notEnrolledAnywhere says that forvaltning fv is in no wave; to KS, how
+// to enrol it.
+func notEnrolledAnywhere(me wave.Person, fv string) catalog.Message {
+	if me.IsKS() {
+		return catalog.WorkflowNotEnrolled
+	}
+	return catalog.NotEnrolledAnyWave
 }
 
 // statusWaves bounds the waves of one page of a forvaltning's status:
@@ -146,12 +158,20 @@ func (d *Dispatcher) statusAll(ctx context.Context, in Input, today wave.Date, n
 			continue
 		}
 		s := Section{Title: catalog.WaveLine.In(in.Lang, w.ID, w.Name, day(in.Lang, w.Start), fvList(in.Lang, w)), Progress: &Progress{}}
+		if _, ready := w.EvaluationsClosed(); ready {
+			s.Title += " – " + catalog.ReadyToClose.In(in.Lang)
+			line := catalog.ReadyToCloseLine.In(in.Lang)
+			if in.Me.IsKS() {
+				line = catalog.ReadyToCloseKS.In(in.Lang, w.ID)
+			}
+			s.Lines = append(s.Lines, line)
+		}
 		for _, e := range w.Enrolments {
 			p := progress(in.Lang, e)
 			s.Progress.Done += p.Done
 			s.Progress.Skipped += p.Skipped
 			s.Progress.Total += p.Total
-			overdue := len(e.Overdue(today))
+			overdue := len(d.overdueItems(in.Lang, e, today))
 			s.Lines = append(s.Lines, catalog.EnrolmentSummary.In(in.Lang, e.FV, p.Text, catalog.OverdueCount.In(in.Lang, overdue, overdue), d.nextDeadlineText(in.Lang, e, today)))
 		}
 		s.Progress.Text = progressText(in.Lang, s.Progress.Done, s.Progress.Skipped, s.Progress.Total)
@@ -169,35 +189,25 @@ func (d *Dispatcher) closedText(lang string, w wave.Wave) string {
 	return catalog.ClosedOnBy.In(lang, day(lang, d.cfg.Calendar.Today(w.Closed.At)), mentions(lang, w.Closed.By))
 }
 
-// active reports whether a wave still has work: it is not closed, and has
-// no enrolments yet or an open activity somewhere.
-func active(w wave.Wave) bool {
-	if w.IsClosed() {
-		return false
-	}
-	if len(w.Enrolments) == 0 {
-		return true
-	}
-	for _, e := range w.Enrolments {
-		if done, total := e.Progress(); done < total {
-			return true
-		}
-	}
-	return false
-}
+// active reports whether a wave is under way: not closed. A wave whose
+// activities are all done or skipped stays in sight until KS closes it.
+func active(w wave.Wave) bool { return !w.IsClosed() }
 
-// enrolmentSection summarises one enrolment: progress, contact, the
-// authorization feedback, the next deadline and what is overdue. A closed
-// wave has no deadlines left and takes no new contact.
-func (d *Dispatcher) enrolmentSection(lang string, w wave.Wave, e wave.Enrolment, today wave.Date) Section {
+// enrolmentSection summarises one enrolment for reader me: progress,
+// contact, the authorization feedback, the next deadline and what is
+// overdue. A closed wave has no deadlines left and takes no new contact;
+// KS, who names the first, is told how.
+func (d *Dispatcher) enrolmentSection(lang string, me wave.Person, w wave.Wave, e wave.Enrolment, today wave.Date) Section {
 	ref := w.ID + "/" + e.FV
 	contacts := mentions(lang, e.Contacts...)
 	switch {
 	case len(e.Contacts) > 0:
 	case w.IsClosed():
 		contacts = catalog.NoContactClosed.In(lang)
-	default:
+	case me.IsKS():
 		contacts = catalog.NoContact.In(lang, ref)
+	default:
+		contacts = catalog.NoContactYet.In(lang)
 	}
 	if w.IsClosed() {
 		auth := authText(lang, e.Auth, d.cfg.Calendar.Today(w.Closed.At))
@@ -214,12 +224,8 @@ func (d *Dispatcher) enrolmentSection(lang string, w wave.Wave, e wave.Enrolment
 		}
 	}
 	overdue := catalog.None.In(lang)
-	if od := e.Overdue(today); len(od) > 0 {
-		var titles []string
-		for _, a := range od {
-			titles = append(titles, a.Title(lang))
-		}
-		overdue = fmt.Sprintf("%d: %s", len(od), catalog.List(lang, titles))
+	if od := d.overdueItems(lang, e, today); len(od) > 0 {
+		overdue = fmt.Sprintf("%d: %s", len(od), catalog.List(lang, od))
 	}
 	return Section{
 		Title:    ref,
@@ -231,6 +237,27 @@ func (d *Dispatcher) enrolmentSection(lang string, w wave.Wave, e wave.Enrolment
 			{catalog.LabelOverdue.In(lang), overdue},
 		},
 	}
+}
+
+// overdueItems names what is overdue in enrolment e, in lang: its open
+// activities past their date, the authorization feedback past its date
+// standing for the authorization activity once KS has asked, and KS
+// applying the authorizations past its date.
+func (d *Dispatcher) overdueItems(lang string, e wave.Enrolment, today wave.Date) []string {
+	var out []string
+	for _, a := range e.Overdue(today) {
+		if a.Key != wave.AuthActivity || e.Auth == nil {
+			out = append(out, a.Title(lang))
+		}
+	}
+	switch a := e.Auth; {
+	case a == nil:
+	case a.State == wave.AuthRequested && a.Due.Before(today):
+		out = append(out, catalog.OverdueFeedback.In(lang))
+	case a.State == wave.AuthAnswered && !a.ApplyBy.IsZero() && a.ApplyBy.Before(today):
+		out = append(out, catalog.OverdueApply.In(lang))
+	}
+	return out
 }
 
 // nextDeadlineText names the enrolment's next deadline by its date and
@@ -284,16 +311,21 @@ func activityLine(lang string, e wave.Enrolment, a wave.Activity, today wave.Dat
 		switch t := e.Training; {
 		case e.TrainingUndecided():
 			status = catalog.TrainingUndecided.In(lang)
-		case t != nil && !t.Needed:
+		case t != nil && !t.Needed && a.Status == wave.StatusDone:
 			status = catalog.TrainingDecidedNo.In(lang, mentions(lang, t.By))
-		case t != nil:
+		case t != nil && t.Needed:
 			status += " – " + catalog.TrainingDecidedYes.In(lang, mentions(lang, t.By))
 		}
 	}
 	// Concatenated rather than formatted: a status writes one per activity.
 	line := statusMark[a.Status] + " " + a.Key + " – " + a.Title(lang) + " (" + string(a.Responsible) + ") – " + day(lang, a.Due) + " – " + status
 	if waiting := a.Waiting(); len(waiting) == 1 && a.Responsible == wave.PartyBoth {
-		line += " – " + catalog.WaitingFor.In(lang, sideName(waiting).In(lang))
+		if o := otherSide(waiting[0]); a.Parts.Skips(o) {
+			line += " – " + catalog.SkipProposed.In(lang, sideName([]wave.Party{o}).In(lang), a.Parts.Word(o).Reason) +
+				" – " + catalog.WaitingForWord.In(lang, sideOf(waiting[0]).In(lang))
+		} else {
+			line += " – " + catalog.WaitingFor.In(lang, sideName(waiting).In(lang))
+		}
 	}
 	if !a.Status.Closed() && a.Due.Before(today) {
 		line += " – " + catalog.Overdue.In(lang)
@@ -316,9 +348,10 @@ func owes(sides, waiting []wave.Party) bool {
 }
 
 // my lists what the caller owes: open activities of their side, the
-// training decision, the authorization feedback or applying it, and the
-// next KØR workflow step of a track under way; by date, undated last,
-// in pages.
+// training decision, the authorization feedback or applying it, the next
+// KØR workflow step of a track under way, and, to a KS lead, closing a
+// wave whose evaluations are all held; by date, undated last, in pages.
+// The KS lead of a wave owes KS's part in it, a contact the forvaltning's.
 func (d *Dispatcher) my(ctx context.Context, in Input) (Reply, error) {
 	page, err := pageArg(in.Args)
 	if err != nil {
@@ -341,12 +374,16 @@ func (d *Dispatcher) my(ctx context.Context, in Input) (Reply, error) {
 		if w.IsClosed() {
 			continue // a closed wave asks nothing more of anyone
 		}
+		lead := w.Lead == in.Me.ID && in.Me.IsKS()
+		if _, ready := w.EvaluationsClosed(); ready && lead {
+			add(wave.Date{}, catalog.TaskClose, w.ID)
+		}
 		for _, e := range w.Enrolments {
 			var mine []wave.Party
-			if w.Lead == in.Me.ID {
+			if lead {
 				mine = append(mine, wave.PartyKS)
 			}
-			if e.HasContact(in.Me.ID) {
+			if speaksForFV(in.Me, &e) {
 				mine = append(mine, wave.PartyFV)
 			}
 			if len(mine) == 0 {

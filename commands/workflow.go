@@ -15,7 +15,7 @@ import (
 // trackRef reads the first argument of workflow: ID/FV, or FV when the
 // forvaltning is enrolled in exactly one wave. A forvaltning's KØR workflow
 // track is kept with its enrolment, so it is reminded like its activities.
-func (d *Dispatcher) trackRef(ctx context.Context, arg string) (ref, error) {
+func (d *Dispatcher) trackRef(ctx context.Context, me wave.Person, arg string) (ref, error) {
 	if strings.Contains(arg, "/") {
 		return d.parseRef(arg)
 	}
@@ -35,7 +35,7 @@ func (d *Dispatcher) trackRef(ctx context.Context, arg string) (ref, error) {
 	}
 	switch len(refs) {
 	case 0:
-		return ref{}, refuse(catalog.WorkflowNotEnrolled, fv)
+		return ref{}, refuse(notEnrolledAnywhere(me, fv), fv)
 	case 1:
 		return d.parseRef(refs[0])
 	}
@@ -80,7 +80,7 @@ func (d *Dispatcher) track(ctx context.Context, e *wave.Enrolment) (wave.Track, 
 // "undo STEP" takes it back before any later step; "due STEP DATE" gives
 // it a date, reminded like an activity's.
 func (d *Dispatcher) workflow(ctx context.Context, in Input) (Reply, error) {
-	r, err := d.trackRef(ctx, in.Args[0])
+	r, err := d.trackRef(ctx, in.Me, in.Args[0])
 	if err != nil {
 		return Reply{}, err
 	}
@@ -177,6 +177,8 @@ func (d *Dispatcher) stepDone(in Input, w *wave.Wave, e *wave.Enrolment, r ref, 
 		return nil, "", refuse(catalog.StepOrder, r.String(), title, d.stepTitle(in.Lang, order.Blocking))
 	case errors.Is(err, wave.ErrConfirmed):
 		return nil, "", unchanged(catalog.StepPartUnchanged.In(in.Lang, r, sidePart(mine[0]).In(in.Lang), title, sideName(s.Waiting()).In(in.Lang)))
+	case errors.Is(err, wave.ErrSamePerson):
+		return nil, "", samePerson(r, before, mine[0], title)
 	case err != nil:
 		return nil, "", err
 	}

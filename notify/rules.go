@@ -45,13 +45,18 @@ const (
 	AuthAnswered Kind = "auth-answered"
 	// Welcome greets a contact, once, when they are named.
 	Welcome Kind = "welcome"
+	// CloseDue reminds the KS lead, from the business day after the last
+	// evaluation was held or skipped, to close the wave, repeated like
+	// what is overdue until it is closed.
+	CloseDue Kind = "close-due"
 )
 
 // Notice reports whether k is a one-off notice, sent once at the instant
 // of what caused it: it is not a repeat of its subject, so it is never
 // snoozed, never folded into a later reminder and not listed ahead.
 func (k Kind) Notice() bool {
-	return k == DeliveryFailed || k == AuthAnswered || k == Welcome || k == TemplateDelivered || k.Milestone()
+	return k == DeliveryFailed || k == AuthAnswered || k == Welcome || k == TemplateDelivered ||
+		k == ContactAdded || k == ContactRemoved || k == EvalNote || k.Milestone()
 }
 
 // Milestone reports whether k is a milestone posted to the channels that
@@ -72,9 +77,12 @@ type Reminder struct {
 	Activity  string
 	Due       wave.Date
 	Recipient string
-	// About is the person a DeliveryFailed or AuthAnswered reminder is
-	// about.
+	// About is the person a DeliveryFailed, AuthAnswered, ContactAdded or
+	// ContactRemoved reminder is about.
 	About string
+	// By is who made the change a notice tells of (ContactAdded,
+	// ContactRemoved).
+	By string
 	// Address is, for a channel, how its platform posts there: the
 	// conversation reference its subscription stored. A person's notifier
 	// finds their address itself.
@@ -121,6 +129,7 @@ type series struct {
 	repeat   repeat
 	at       time.Time
 	about    string
+	by       string
 	// occurrence tells a one-off notice apart from others of its kind.
 	occurrence string
 	recipients []string
@@ -171,8 +180,15 @@ func (p Policy) series(w wave.Wave) []series {
 	}
 	if w.IsClosed() {
 		// A closed wave reminds nobody; its channels still hear the last
-		// milestones, its lead of a channel that could not be reached.
+		// milestones, its lead of a channel that could not be reached,
+		// its contacts the request for their evaluation note.
 		return out
+	}
+	// A wave whose evaluations were closed at no recorded time (data from
+	// before it was kept) has no day to count from.
+	if last, ok := w.EvaluationsClosed(); ok && !last.IsZero() {
+		done := c.Today(last)
+		add(series{kind: CloseDue, due: done, first: c.AddBusinessDays(done, 1), repeat: thinning, recipients: lead})
 	}
 	for _, e := range w.Enrolments {
 		contacts := e.Contacts
@@ -327,7 +343,8 @@ func (p Policy) reminder(w wave.Wave, s series, at time.Time, recipient, occurre
 	if s.occurrence != "" {
 		occurrence = s.occurrence
 	}
-	r := Reminder{At: at, Kind: s.kind, Wave: w.ID, FV: s.fv, Activity: s.activity, Due: s.due, Recipient: recipient, About: s.about, Address: s.address, Happened: s.happened, Since: s.since}
+	r := Reminder{At: at, Kind: s.kind, Wave: w.ID, FV: s.fv, Activity: s.activity, Due: s.due, Recipient: recipient, About: s.about, By: s.by,
+		Address: s.address, Happened: s.happened, Since: s.since}
 	r.Key = strings.Join([]string{r.Subject(), string(s.kind), occurrence, recipient}, "|")
 	return r
 }
@@ -443,11 +460,12 @@ type Digest struct {
 
 // urgency orders kinds from the most pressing: an escalation and what is
 // overdue before what waits for an answer or is due today, before what
-// comes soon; a welcome, which asks nothing, comes last.
+// comes soon; news of the contacts and a welcome, which ask nothing, come
+// last.
 var urgency = map[Kind]int{
 	AuthEscalate: 0, DeliveryFailed: 1, TemplateDelivered: 1, AuthOverdue: 2, ApplyOverdue: 3, ActivityOverdue: 4, DecisionOverdue: 5, StepOverdue: 6,
-	NoContact: 7, AuthAnswered: 8, AuthToday: 9, AuthSoon: 10, ApplySoon: 11, DecisionSoon: 12, ActivitySoon: 13, StepSoon: 14,
-	EvalNotice: 15, Welcome: 16,
+	CloseDue: 7, NoContact: 8, AuthAnswered: 9, AuthToday: 10, AuthSoon: 11, ApplySoon: 12, DecisionSoon: 13, ActivitySoon: 14, StepSoon: 15,
+	EvalNotice: 16, EvalNote: 17, ContactAdded: 18, ContactRemoved: 18, Welcome: 19,
 }
 
 // urgencyOf is a kind's place in a digest; milestones, which ask

@@ -123,6 +123,11 @@ var simulatedTimeline = []string{
 	// E-1: summer time, so 09:00 in Copenhagen is 07:00 UTC.
 	"2027-03-31 07:00Z eval-notice b3/BUF/evaluation anna",
 	"2027-03-31 07:00Z eval-notice b3/BUF/evaluation jens",
+	// The evaluation, the wave's last, is held on 1 April: the lead is
+	// reminded to close the wave from the next business day, daily at
+	// first.
+	"2027-04-02 07:00Z close-due b3/ anna",
+	"2027-04-05 07:00Z close-due b3/ anna",
 }
 
 // TestSimulatedWaveTimeline runs a wave hour by hour on a fake clock from
@@ -171,7 +176,8 @@ func TestSimulatedWaveTimeline(t *testing.T) {
 		at("2027-02-26", 12): func(now time.Time) { e.Workflow.Confirm("presentation", ks, "anna", now) },
 		at("2027-03-03", 12): func(now time.Time) { e.Workflow.Confirm("presentation", fv, "jens", now) },
 		at("2027-04-01", 14): func(now time.Time) {
-			e.Confirm(wave.EvaluationActivity, []wave.Party{wave.PartyKS, wave.PartyFV}, "", "anna", now)
+			e.Confirm(wave.EvaluationActivity, ks, "", "anna", now)
+			e.Confirm(wave.EvaluationActivity, fv, "", "jens", now)
 		},
 	}
 	var got []string

@@ -130,8 +130,10 @@ func (t Track) Progress() (done, total int) {
 
 // Confirm records that sides have done their part of step key, in order:
 // the step before it must be done. A step of one party is done when it is
-// confirmed, a shared one when both sides have. It reports whether the step
-// is now done; ErrConfirmed when sides had nothing left to confirm.
+// confirmed, a shared one when both sides have, two different people. It
+// reports whether the step is now done; ErrConfirmed when sides had
+// nothing left to confirm, ErrSamePerson when actor confirmed the other
+// side's part.
 func (t Track) Confirm(key string, sides []Party, actor string, now time.Time) (bool, error) {
 	i, err := t.index(key)
 	if err != nil {
@@ -141,8 +143,11 @@ func (t Track) Confirm(key string, sides []Party, actor string, now time.Time) (
 		return false, &OrderError{Step: key, Blocking: t[i-1].Key}
 	}
 	s := &t[i]
-	if s.Done || !s.Parts.confirm(s.Owner, sides, actor, now) {
+	if s.Done {
 		return false, fmt.Errorf("%w: %s", ErrConfirmed, key)
+	}
+	if err := s.Parts.confirm(s.Owner, sides, actor, now); err != nil {
+		return false, fmt.Errorf("%s: %w", key, err)
 	}
 	if len(s.Parts.Missing(s.Owner)) == 0 {
 		s.Done, s.DoneBy, s.DoneAt = true, actor, now

@@ -87,27 +87,41 @@ func TestConsoleSessions(t *testing.T) {
 			"b1/BUF: Begge sider har bekræftet deres del af »Opstartsmøde i forvaltningen«",
 			"✗ b1/BUF: Fristen for tilbagemeldingen skal ligge før go-live (15. marts 2027)",
 			"✗ 27. februar 2027 er en lørdag og ikke en arbejdsdag. Vælg en arbejdsdag, fx 1. marts 2027.",
-			"⏰ 2027-03-03 09:00 → @anna: b1/BUF: Forvaltningen har stadig ikke givet tilbagemelding", // escalation from D+3
-			"⏰ 2027-03-03 12:00 → @anna: b1/BUF: @maria har sendt rettelser til autorisationerne",    // the lead told at once
-			"ingen uddannelse – besluttet af @maria",
+			"⏰ 2027-03-03 09:00 → @anna: b1/BUF: Forvaltningen har stadig ikke givet tilbagemelding",         // escalation from D+3
+			"⏰ 2027-03-03 12:00 → @anna: b1/BUF: @maria har sendt rettelser til autorisationerne",            // the lead told at once
+			"✓ training – Uddannelse af brugere (FV) – 8. marts 2027 – besluttet: ingen uddannelse (@maria)", // a decision is done
 			"◐ presentation – Præsentationsmøde for berørte enheder (KS præsenterer KØR workflow) (KS+FV) – 3. marts 2027 – venter på KS",
 			"✗ b1/BUF: »Autorisere brugere til workflow« kommer efter »Aflevere udfyldt autorisationsskabelon til Brugeradministrationen«",
-			"anna> status\nAktive bølger\n  Ingen aktive bølger.", // the wave is through
+			"anna> status\nAktive bølger\n  ▸ b1 – Bølge 1 – selvbetjening – start 15. marts 2027 – tilmeldt: BUF – klar til at lukke", // through, not yet closed
 		}},
 		{"leadsday", nil, []string{
 			"Bølge b1: »Informationsmøde i forvaltningen for brugere« har nu frist 10. februar 2027 for BUF, SUF og TMF.", // one date for the whole wave
 			"Bølge b1: KS har bedt BUF, SUF og TMF om tilbagemelding på autorisationerne senest 19. februar 2027.",
 			"#konsol følger nu bølge b1.",
 			"⏰ 2027-01-21 09:00 → #konsol: b1/BUF: »Opstartsmøde i forvaltningen« er færdig.", // the channel's news, the next morning
-			"anna> overview\nOversigt over åbne bølger\n  ▸ b1 – Bølge 1 – selvbetjening – start 1. marts 2027\n    TMF: 1 færdig, 8 åbne, 2 overskredne",
+			"anna> overview\nOversigt over åbne bølger\n  ▸ b1 – Bølge 1 – selvbetjening – start 1. marts 2027\n    TMF: 1 færdig, 8 åbne, 3 overskredne",
 			"  b1/TMF: bedt om 20. jan., frist 19. feb. – OVERSKREDET med 1 arbejdsdag – kontaktperson @tove",
 			"  ▸ @tove (kontaktperson)\n    b1/TMF: »Opstartsmøde i forvaltningen« – frist 21. jan., 22 arbejdsdage over",
 			"Billedet er gemt i $OUT/tidslinje-b1.png.",
 			"»Go-live – test af tilgængelighed til løsninger«: 12. april 2027 → 19. april 2027 (BUF og SOF)",
-			"✗ Bølge b1 lukkes først efter evalueringerne, og de mangler for BUF og SUF.",
+			"✗ Bølge b1 lukkes først efter evalueringerne, og de mangler for BUF, SUF og TMF.",
+			"tove> skip b1/TMF evaluation vi holder vores egen evaluering\nb1/TMF: Begge sider har sagt, at »Evaluering« springes over", // a shared skip takes both sides
+			"Forvaltninger uden evalueringsnote: TMF.",
 			"Informationsmøde i forvaltningen for brugere: planlagt 10. februar 2027, færdig 22. februar 2027 – 8 arbejdsdage for sent",
 			"– lukket 10. marts 2027",
 			"⏰ 2027-03-11 09:00 → #konsol: Bølge b1 er afsluttet og lukket.",
+		}},
+		{"roles", nil, []string{
+			"kim> wave create b1 2027-03-01 Bølge 1\nBølge b1 (Bølge 1) er oprettet med start 1. marts 2027. KS-projektleder: @kim.", // a KS lead with the role ks only
+			"kim> role @ole ks\n✗ Det må du ikke: det må kun admin.",
+			"maria> contact b1/BUF @jens\n@jens er nu kontaktperson for b1/BUF.",                             // the forvaltning names its group
+			"✗ @kim er KS-medarbejder og kan derfor ikke være forvaltningens kontaktperson",                  // one person, one side
+			"b1/BUF: Begge sider har sagt, at »Opstartsmøde i forvaltningen« springes over",                  // a shared skip takes both
+			"→ @kim: b1/BUF: @maria har gjort @jens til kontaktperson. Kontaktpersoner nu: @maria og @jens.", // the lead hears of it
+			"✗ b1/BUF: Go-live kan ikke meldes færdig endnu",
+			"→ @jens: b1/BUF: Evalueringen er holdt. Skriv forvaltningens note",
+			"→ @kim: Bølge b1: Alle evalueringer er holdt eller sprunget over. Luk bølgen med: bølge luk b1",
+			"Forvaltninger med evalueringsnote: BUF.",
 		}},
 		{"newcomer", nil, []string{
 			"    as NAVN — handl som en anden person (også: som)", // help shows the console's own commands

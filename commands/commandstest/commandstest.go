@@ -83,8 +83,8 @@ func LeadsDay(waves int) []Step {
 // ampersands and angle brackets: the corrections of the authorization
 // feedback, in two rounds where KS applied the first, the kick-off and
 // the information meeting, a skipped load test. Wave w0 has two
-// evaluation notes an enrolment and is closed after its evaluations were
-// skipped. Run in order, every step succeeds; the clock ends on Day.
+// evaluation notes an enrolment and is closed after both sides skipped
+// its evaluations. Run in order, every step succeeds; the clock ends on Day.
 func Crowded(waves int) []Step {
 	c := wave.Copenhagen()
 	fvs := wave.DefaultForvaltninger
@@ -131,6 +131,7 @@ func Crowded(waves int) []Step {
 				add(fv, "eval note %s %s", ref, Note(i, j, 6))
 				add(fv, "eval note %s %s", ref, Note(i, j, 7))
 				add("lead", "skip %s evaluation %s", ref, Note(i, j, 8))
+				add(fv, "skip %s evaluation %s", ref, Note(i, j, 9))
 			}
 		}
 		if i == 0 {
