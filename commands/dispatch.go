@@ -243,6 +243,16 @@ func (d *Dispatcher) Handle(ctx context.Context, req Request) Reply {
 // failed with.
 func (d *Dispatcher) handle(ctx context.Context, req Request) (Reply, error) {
 	lang := d.cfg.Lang
+	words := strings.Fields(req.Text)
+	if len(words) == 0 {
+		words = []string{"help"}
+	}
+	cmd, consumed := d.resolve(words)
+	if cmd == nil || cmd.PureRead {
+		// Only a refusal or a pure read follows: nothing is decided on
+		// what is read, so a replica's read cache may answer.
+		ctx = storage.PureRead(ctx)
+	}
 	me, err := d.caller(ctx, req.Caller)
 	if err != nil {
 		return d.failure(lang, nil, err), err
@@ -254,11 +264,6 @@ func (d *Dispatcher) handle(ctx context.Context, req Request) (Reply, error) {
 		err := refuse(catalog.LineTooLong, MaxLine)
 		return d.failure(lang, nil, err), err
 	}
-	words := strings.Fields(req.Text)
-	if len(words) == 0 {
-		words = []string{"help"}
-	}
-	cmd, consumed := d.resolve(words)
 	if cmd == nil {
 		err := refuse(catalog.UnknownCommand, typed(words[0]))
 		return d.failure(lang, nil, err), err

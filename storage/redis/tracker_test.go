@@ -446,7 +446,7 @@ func cachedAt(s *Store, key string) bool {
 // behind every replica's back (as an import may), once Redis reports it.
 func TestCachedReadsSeeEveryWriter(t *testing.T) {
 	a, b, cached, events := trackedPair(t, redistest.URL(t), "", nil)
-	ctx := context.Background()
+	ctx := storage.PureRead(context.Background())
 	// Each write below waits for its own report, so that no report of an
 	// earlier write is taken for it: Redis reports in the order it writes.
 	if err := a.CreateWave(ctx, storagetest.NewWave(t, "b3", "BUF"), wave.Event{Wave: "b3"}); err != nil {
@@ -514,7 +514,7 @@ func TestCachedReadsSeeEveryWriter(t *testing.T) {
 // reports it, on one server and on a cluster, where the tracker must
 // follow the master that holds the deployment's keys.
 func TestCachedReadsOfEveryKind(t *testing.T) {
-	ctx := context.Background()
+	ctx := storage.PureRead(context.Background())
 	tests := []struct {
 		name string
 		key  func(s *Store) string
@@ -623,7 +623,7 @@ func TestCachedReadsWriteOnWhatRedisHolds(t *testing.T) {
 	b.reads.now = func() time.Time { return now }
 	b.reads.up(now)
 	cached := cachedReads{b}
-	ctx := context.Background()
+	ctx := storage.PureRead(context.Background())
 	if err := a.CreateWave(ctx, storagetest.NewWave(t, "b3", "BUF"), wave.Event{Wave: "b3"}); err != nil {
 		t.Fatal(err)
 	}
@@ -655,13 +655,78 @@ func TestCachedReadsWriteOnWhatRedisHolds(t *testing.T) {
 	}
 }
 
+// TestOnlyPureReadsUseTheCache: through the cached view, a read under a
+// context storage.PureRead marked may come from the cache, and every
+// other read (the caller of a command that changes something, the
+// documents its permission depends on) comes from Redis, even while the
+// cache holds an older version it has not been told about.
+func TestOnlyPureReadsUseTheCache(t *testing.T) {
+	url, prefix := redistest.URL(t), redistest.Prefix(t)
+	a, b := open(t, url, prefix), open(t, url, prefix)
+	b.tracking.once.Do(func() {}) // no tracker: the cache is told nothing
+	now := time.Now()
+	b.reads.now = func() time.Time { return now }
+	b.reads.up(now)
+	view := cachedReads{b}
+	ctx, pure := context.Background(), storage.PureRead(context.Background())
+	if err := a.CreateWave(ctx, storagetest.NewWave(t, "b3", "BUF"), wave.Event{Wave: "b3"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := writePerson(ctx, a, 1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.UpdateWorkflow(ctx, wave.Workflow{FV: "BUF"}, func(*wave.Workflow) ([]wave.Event, error) { return nil, nil }); err != nil {
+		t.Fatal(err)
+	}
+	reads := []struct {
+		name string
+		read func(ctx context.Context) (string, error)
+	}{
+		{"Wave", func(ctx context.Context) (string, error) { w, err := view.Wave(ctx, "b3"); return w.Name, err }},
+		{"Person", func(ctx context.Context) (string, error) { p, err := view.Person(ctx, "maria"); return p.Name, err }},
+		{"EnsurePerson", func(ctx context.Context) (string, error) {
+			p, err := view.EnsurePerson(ctx, wave.Person{ID: "maria"}, wave.Event{}, false)
+			return p.Name, err
+		}},
+		{"Workflow", func(ctx context.Context) (string, error) {
+			w, err := view.Workflow(ctx, "BUF")
+			return fmt.Sprint(w.Version), err
+		}},
+	}
+	var cached []string
+	for _, r := range reads {
+		got, err := r.read(pure)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cached = append(cached, got)
+	}
+	if _, err := a.UpdateWave(ctx, "b3", func(w *wave.Wave) ([]wave.Event, error) { w.Name = "changed"; return nil, nil }); err != nil {
+		t.Fatal(err)
+	}
+	if err := writePerson(ctx, a, 2); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.UpdateWorkflow(ctx, wave.Workflow{FV: "BUF"}, func(*wave.Workflow) ([]wave.Event, error) { return nil, nil }); err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range reads {
+		if got, err := r.read(pure); err != nil || got != cached[i] {
+			t.Fatalf("%s: a pure read got %q, %v; want the cache's %q, or this test proves nothing", r.name, got, err, cached[i])
+		}
+		if got, err := r.read(ctx); err != nil || got == cached[i] {
+			t.Errorf("%s: a read that decides got %q, %v: the cache's, not what Redis holds", r.name, got, err)
+		}
+	}
+}
+
 // TestCachedReadsGoToRedisWhileTrackingIsDown cuts the network under a
 // replica: its cache stops answering until a new tracking connection is
 // up, and its reads meanwhile see changes that were made.
 func TestCachedReadsGoToRedisWhileTrackingIsDown(t *testing.T) {
 	proxy := redistest.NewProxy(t, redistestAddr(t))
 	a, b, cached, events := trackedPair(t, redistest.URL(t), proxy.URL(), func(tr *tracker) { tr.retry = 10 * time.Millisecond })
-	ctx := context.Background()
+	ctx := storage.PureRead(context.Background())
 	if err := a.CreateWave(ctx, storagetest.NewWave(t, "b3", "BUF"), wave.Event{Wave: "b3"}); err != nil {
 		t.Fatal(err)
 	}
@@ -722,10 +787,31 @@ func TestConformanceWithCachedReads(t *testing.T) {
 				observe, events := observed()
 				s.track(func(tr *tracker) { tr.observe = observe })
 				await(t, events, "up")
-				return s.CachedReads()
+				return pureReads{s.CachedReads()}
 			})
 		})
 	}
+}
+
+// pureReads is a store whose every read of a wave, a person or a
+// workflow track is a pure read, which the cached view answers from its
+// cache.
+type pureReads struct{ storage.Store }
+
+func (p pureReads) Wave(ctx context.Context, id string) (wave.Wave, error) {
+	return p.Store.Wave(storage.PureRead(ctx), id)
+}
+
+func (p pureReads) Person(ctx context.Context, id string) (wave.Person, error) {
+	return p.Store.Person(storage.PureRead(ctx), id)
+}
+
+func (p pureReads) EnsurePerson(ctx context.Context, person wave.Person, ev wave.Event, bootstrap bool) (wave.Person, error) {
+	return p.Store.EnsurePerson(storage.PureRead(ctx), person, ev, bootstrap)
+}
+
+func (p pureReads) Workflow(ctx context.Context, fv string) (wave.Workflow, error) {
+	return p.Store.Workflow(storage.PureRead(ctx), fv)
 }
 
 // TestTrackerStopsWithTheStore: Close returns once the tracker has
@@ -846,7 +932,7 @@ func TestCachedReadsFollowTheirSlot(t *testing.T) {
 	b.track(func(tr *tracker) { tr.observe = observe })
 	await(t, events, "up")
 	cached := b.CachedReads()
-	ctx := context.Background()
+	ctx := storage.PureRead(context.Background())
 	if err := a.CreateWave(ctx, storagetest.NewWave(t, "b3", "BUF"), wave.Event{Wave: "b3"}); err != nil {
 		t.Fatal(err)
 	}
