@@ -38,7 +38,7 @@ func (s *Store) CachedReads() storage.Store {
 // adjusts the tracker before it starts.
 func (s *Store) track(configure func(*tracker)) {
 	s.tracking.once.Do(func() {
-		t := newTracker(s.rdb, s.tag, &s.reads, []string{s.waveKey(""), s.personKey(""), s.workflowKey("")})
+		t := newTracker(s.rdb, s.tag, s.generationKey(), &s.reads, []string{s.waveKey(""), s.personKey(""), s.workflowKey("")})
 		if t == nil {
 			logAt(slog.LevelWarn, "redis read cache off: this kind of client cannot be tracked", "client", fmt.Sprintf("%T", s.rdb))
 			return

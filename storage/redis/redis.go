@@ -24,6 +24,9 @@
 //	{P}pf:PLATFORM no message to anyone on the platform before this (unix ms); expires then
 //	{P}once:KEY    ClaimOnce: the claimer's token, expiring with its ttl
 //	{P}wid:ID      a write id already applied, for ten minutes
+//	{P}gen         the store's generation: a random token that every import
+//	               renews and a replica's read cache creates when missing;
+//	               a cache empties when it reads another (see tracker.go)
 //
 // where P is the prefix. Every write is one script: a compare-and-set
 // checks the version it read and writes the document, its audit events
@@ -122,6 +125,7 @@ func (s *Store) laneKey(person string) string { return s.key("l:", person) }
 func (s *Store) platformKey(p string) string  { return s.key("pf:", p) }
 func (s *Store) onceKey(k string) string      { return s.key("once:", k) }
 func (s *Store) writeKey(id string) string    { return s.key("wid:", id) }
+func (s *Store) generationKey() string        { return s.key("gen") }
 
 func (s *Store) logOf(waveID string) string {
 	if waveID == "" {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -92,7 +93,7 @@ func newFakeRedis(t *testing.T) *fakeRedis {
 // tracker returns a tracker of the fake's, on a cache of its own.
 func (f *fakeRedis) tracker(user, password string) *tracker {
 	return &tracker{
-		cache: &readCache{}, prefixes: []string{"{p}w:", "{p}p:"}, user: user, password: password,
+		cache: &readCache{}, prefixes: []string{"{p}w:", "{p}p:"}, generation: "{p}gen", user: user, password: password,
 		dial: func(ctx context.Context) (net.Conn, error) {
 			var d net.Dialer
 			return d.DialContext(ctx, "tcp", f.ln.Addr().String())
@@ -149,8 +150,8 @@ func (f *fakeRedis) accept(t *testing.T) *fakeConn {
 	}
 }
 
-// expect reads the next command and wants it to be want.
-func (c *fakeConn) expect(want ...string) {
+// command reads the next command.
+func (c *fakeConn) command() []string {
 	c.t.Helper()
 	c.c.SetReadDeadline(time.Now().Add(within))
 	v, err := readRESP(c.r)
@@ -161,10 +162,40 @@ func (c *fakeConn) expect(want ...string) {
 	for _, a := range v.([]any) {
 		got = append(got, a.(string))
 	}
-	if !reflect.DeepEqual(got, want) {
+	return got
+}
+
+// expect reads the next command and wants it to be want.
+func (c *fakeConn) expect(want ...string) {
+	c.t.Helper()
+	if got := c.command(); !reflect.DeepEqual(got, want) {
 		c.t.Fatalf("command %q, want %q", got, want)
 	}
 }
+
+// master is ROLE's answer from a master.
+const master = "*3\r\n$6\r\nmaster\r\n:0\r\n*0\r\n"
+
+// expectBeat reads one heartbeat: ROLE, then the script that reads the
+// store's generation, creating it when missing.
+func (c *fakeConn) expectBeat() {
+	c.t.Helper()
+	c.expect("ROLE")
+	got := c.command()
+	if len(got) != 5 || got[0] != "EVAL" || got[1] != generationScript || got[2] != "1" || got[3] != "{p}gen" || got[4] == "" {
+		c.t.Fatalf("command %q, want the generation's script on {p}gen", got)
+	}
+}
+
+// beat answers a heartbeat as a master whose store is at generation gen.
+func (c *fakeConn) beat(gen string) {
+	c.t.Helper()
+	c.expectBeat()
+	c.send(master + bulk(gen))
+}
+
+// bulk is s as a RESP bulk string.
+func bulk(s string) string { return fmt.Sprintf("$%d\r\n%s\r\n", len(s), s) }
 
 func (c *fakeConn) send(raw string) {
 	c.t.Helper()
@@ -275,7 +306,6 @@ func TestTrackerLogsInToRedis(t *testing.T) {
 // heartbeat's answer.
 func TestTrackerKeepsTheProtocol(t *testing.T) {
 	hello := []string{"HELLO", "3", "SETNAME", "wavebot-tracker"}
-	const master = "*3\r\n$6\r\nmaster\r\n:0\r\n*0\r\n"
 	t.Run("a change reported during set-up", func(t *testing.T) {
 		f := newFakeRedis(t)
 		tr, events := f.observedTracker(5 * time.Millisecond)
@@ -286,8 +316,7 @@ func TestTrackerKeepsTheProtocol(t *testing.T) {
 		c.expect("CLIENT", "TRACKING", "ON", "BCAST", "PREFIX", "{p}w:", "PREFIX", "{p}p:")
 		c.send(invalidate + "_\r\n" + "+OK\r\n")
 		await(t, events, "up")
-		c.expect("ROLE")
-		c.send(master)
+		c.beat("g1")
 		deadline := time.After(within)
 		for {
 			select {
@@ -327,7 +356,6 @@ func TestTrackerKeepsTheProtocol(t *testing.T) {
 // reports whether a heartbeat was answered before (one line in the log
 // per outage depends on it).
 func TestTrackerEndsConnections(t *testing.T) {
-	const master = "*3\r\n$6\r\nmaster\r\n:0\r\n*0\r\n"
 	tests := []struct {
 		name string
 		// then plays the server after the handshake, or instead of it.
@@ -336,16 +364,22 @@ func TestTrackerEndsConnections(t *testing.T) {
 		silence           time.Duration
 	}{
 		{"demoted to replica", func(c *fakeConn) {
-			c.expect("ROLE")
-			c.send(master)
-			c.expect("ROLE")
+			c.beat("g1")
+			c.expectBeat()
 			c.send("*5\r\n$5\r\nslave\r\n$9\r\n127.0.0.1\r\n:6379\r\n$9\r\nconnected\r\n:0\r\n")
 		}, true, true, within},
 		{"an error for a heartbeat", func(c *fakeConn) {
-			c.expect("ROLE")
+			c.expectBeat()
 			c.send("-NOAUTH Authentication required.\r\n")
 		}, true, false, within},
 		{"silent", func(c *fakeConn) {}, true, false, 50 * time.Millisecond},
+		{"silent during set-up", func(c *fakeConn) {
+			c.expect("HELLO", "3", "SETNAME", "wavebot-tracker")
+		}, false, false, 50 * time.Millisecond},
+		{"silent after heartbeats", func(c *fakeConn) {
+			c.beat("g1")
+			c.beat("g1")
+		}, true, true, 50 * time.Millisecond},
 		{"tracking refused", func(c *fakeConn) {
 			c.expect("HELLO", "3", "SETNAME", "wavebot-tracker")
 			c.send("%1\r\n+server\r\n+redis\r\n")
@@ -402,9 +436,9 @@ func TestTrackerHeartbeatsProveTheCache(t *testing.T) {
 	}
 	for range 3 {
 		before := proven()
-		conn.expect("ROLE")
+		conn.expectBeat()
 		asked := time.Now()
-		conn.send("*3\r\n$6\r\nmaster\r\n:0\r\n*0\r\n")
+		conn.send(master + bulk("g1"))
 		await(t, events, "heard")
 		if p := proven(); !p.After(before) || p.After(asked) {
 			t.Fatalf("proven at %v: want after the last proof (%v) and not after the heartbeat was sent (%v)", p, before, asked)
@@ -878,8 +912,7 @@ func TestTrackerLogsOncePerOutage(t *testing.T) {
 	refuse()
 	c := f.accept(t)
 	c.handshake(hello...)
-	c.expect("ROLE")
-	c.send("*3\r\n$6\r\nmaster\r\n:0\r\n*0\r\n")
+	c.beat("g1")
 	await(t, events, "heard")
 	c.c.Close()
 	await(t, events, "down")
@@ -887,8 +920,7 @@ func TestTrackerLogsOncePerOutage(t *testing.T) {
 	// A connection that works when the service stops says nothing more.
 	c = f.accept(t)
 	c.handshake(hello...)
-	c.expect("ROLE")
-	c.send("*3\r\n$6\r\nmaster\r\n:0\r\n*0\r\n")
+	c.beat("g1")
 	await(t, events, "heard")
 	cancel()
 	<-done
@@ -1026,5 +1058,227 @@ func moveSlot(t *testing.T, cc *goredis.ClusterClient, key string) {
 	}
 	for _, c := range masters {
 		do(c, "CLUSTER", "SETSLOT", slot, "NODE", dstID)
+	}
+}
+
+// TestTrackerFollowsTheGeneration: the cache keeps what it read while
+// each heartbeat reads the same generation of the store, and empties
+// when one reads another: a database swapped in or restored underneath,
+// which Redis reports as no change at all. An answer that is no
+// generation ends the connection.
+func TestTrackerFollowsTheGeneration(t *testing.T) {
+	f := newFakeRedis(t)
+	tr, events := f.observedTracker(5 * time.Millisecond)
+	ended := session(t, tr)
+	c := f.accept(t)
+	c.handshake("HELLO", "3", "SETNAME", "wavebot-tracker")
+	await(t, events, "up")
+	c.beat("g1")
+	await(t, events, "heard")
+	cached := func() bool {
+		_, _, hit, r := tr.cache.get("{p}w:b3")
+		tr.cache.fill(r, []byte("doc"), 1)
+		return hit
+	}
+	cached()
+	for range 3 {
+		c.beat("g1")
+		await(t, events, "heard")
+		if !cached() {
+			t.Fatal("the cache dropped the wave while the generation stayed")
+		}
+	}
+	c.beat("g2")
+	if e := await(t, events, "changed"); e.keys != nil {
+		t.Fatalf("a new generation dropped only %q", e.keys)
+	}
+	if cached() {
+		t.Fatal("the cache kept the wave of another generation")
+	}
+	c.expectBeat()
+	c.send(master + "_\r\n")
+	select {
+	case <-ended:
+	case <-time.After(within):
+		t.Fatal("the connection did not end on a heartbeat that read no generation")
+	}
+}
+
+// TestCachedReadsNoticeASwappedDatabase: a restore imported into another
+// database and swapped in (SWAPDB) makes Redis report no change at all.
+// Every replica's cache notices by the store's generation, which the
+// import renewed, and empties: pure reads then show the restored data.
+// The replicas' database is 0 or another, which the tracker selects.
+func TestCachedReadsNoticeASwappedDatabase(t *testing.T) {
+	for _, db := range []int{0, 3} {
+		t.Run(fmt.Sprint("database ", db), func(t *testing.T) {
+			srv := redistest.Start(t)
+			prefix := redistest.Prefix(t)
+			ctx, pure := context.Background(), storage.PureRead(context.Background())
+			w := storagetest.NewWave(t, "b3", "BUF")
+			w.Name = "restored"
+			imported := open(t, fmt.Sprintf("redis://127.0.0.1:%d/1", srv.Port), prefix)
+			if err := imported.Load(ctx, storage.Part{Waves: []wave.Wave{w}}); err != nil {
+				t.Fatal(err)
+			}
+			var replicas []*Store
+			var heard []chan trackerEvent
+			for range 2 {
+				s := open(t, fmt.Sprintf("redis://127.0.0.1:%d/%d", srv.Port, db), prefix)
+				observe, events := observed()
+				s.track(func(tr *tracker) { tr.observe = observe })
+				await(t, events, "heard")
+				replicas, heard = append(replicas, s), append(heard, events)
+			}
+			w.Name = "before"
+			if err := replicas[0].CreateWave(ctx, w, wave.Event{Wave: "b3"}); err != nil {
+				t.Fatal(err)
+			}
+			for i, s := range replicas {
+				awaitChanged(t, heard[i], s.waveKey("b3"))
+				for range 2 {
+					if got, err := s.CachedReads().Wave(pure, "b3"); err != nil || got.Name != "before" {
+						t.Fatalf("replica %d reads %q, %v", i, got.Name, err)
+					}
+				}
+				if !cachedAt(s, s.waveKey("b3")) {
+					t.Fatalf("replica %d has not cached the wave", i)
+				}
+				drain(heard[i])
+			}
+			raw := goredis.NewClient(&goredis.Options{Addr: fmt.Sprintf("127.0.0.1:%d", srv.Port)})
+			defer raw.Close()
+			swapped := time.Now()
+			if err := raw.Do(ctx, "SWAPDB", db, 1).Err(); err != nil {
+				t.Fatal(err)
+			}
+			var noticed []time.Duration
+			for i, s := range replicas {
+				awaitChanged(t, heard[i], "")
+				noticed = append(noticed, time.Since(swapped))
+				if got, err := s.CachedReads().Wave(pure, "b3"); err != nil || got.Name != "restored" {
+					t.Fatalf("replica %d reads %q, %v after the swap", i, got.Name, err)
+				}
+			}
+			t.Logf("after SWAPDB the replicas' caches emptied within %v and %v", noticed[0], noticed[1])
+		})
+	}
+}
+
+// drain drops what the tracker has told so far.
+func drain(events chan trackerEvent) {
+	for {
+		select {
+		case <-events:
+		default:
+			return
+		}
+	}
+}
+
+// TestImportStartsANewGeneration: each import renews the store's
+// generation, so a replica that meets an imported store never takes
+// what it read before for that store's.
+func TestImportStartsANewGeneration(t *testing.T) {
+	s := open(t, redistest.URL(t), redistest.Prefix(t))
+	ctx := context.Background()
+	if err := s.rdb.Set(ctx, s.generationKey(), "before", 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Load(ctx, storage.Part{People: []wave.Person{{ID: "anna", Role: wave.RoleAdmin}}}); err != nil {
+		t.Fatal(err)
+	}
+	if gen, err := s.rdb.Get(ctx, s.generationKey()).Result(); err != nil || gen == "before" || gen == "" {
+		t.Errorf("generation after an import: %q, %v", gen, err)
+	}
+}
+
+// TestTrackerKeepsAConnectionThatAnswers: each answer gives the
+// connection another silenceLimit, so one that answers its heartbeats
+// lives on long past the first.
+func TestTrackerKeepsAConnectionThatAnswers(t *testing.T) {
+	f := newFakeRedis(t)
+	tr, events := f.observedTracker(5 * time.Millisecond)
+	tr.silence = 500 * time.Millisecond
+	ended := session(t, tr)
+	c := f.accept(t)
+	c.handshake("HELLO", "3", "SETNAME", "wavebot-tracker")
+	await(t, events, "up")
+	// 200 heartbeats 5 ms apart take a second at least: twice the silence.
+	for range 200 {
+		c.beat("g1")
+		select {
+		case <-ended:
+			t.Fatal("a connection that answers every heartbeat ended")
+		default:
+		}
+	}
+}
+
+// TestBlackHoledRedisTurnsTheCacheOff: when the network to Redis drops
+// everything without closing the connection, the tracker hears no answer
+// and gives the connection up, so the cache stops answering; once the
+// network is back, a new connection brings the cache back.
+func TestBlackHoledRedisTurnsTheCacheOff(t *testing.T) {
+	proxy := redistest.NewProxy(t, redistestAddr(t))
+	a, b, cached, events := trackedPair(t, redistest.URL(t), proxy.URL(), func(tr *tracker) {
+		tr.silence, tr.retry = 200*time.Millisecond, 10*time.Millisecond
+	})
+	ctx := storage.PureRead(context.Background())
+	if err := a.CreateWave(ctx, storagetest.NewWave(t, "b3", "BUF"), wave.Event{Wave: "b3"}); err != nil {
+		t.Fatal(err)
+	}
+	awaitChanged(t, events, b.waveKey("b3"))
+	for range 2 {
+		if _, err := cached.Wave(ctx, "b3"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !cachedAt(b, b.waveKey("b3")) {
+		t.Fatal("the wave is not cached")
+	}
+	proxy.BlackHole()
+	await(t, events, "down")
+	if cachedAt(b, b.waveKey("b3")) {
+		t.Fatal("the cache answers with its connection given up")
+	}
+	proxy.Cut()
+	await(t, events, "up")
+}
+
+// TestMissesLeaveNothingInTheCache: a read of a document that does not
+// exist keeps nothing, not even its reservation, so reads of made-up ids
+// (a calendar feed's, say) can neither fill the cache nor push real
+// documents out of it.
+func TestMissesLeaveNothingInTheCache(t *testing.T) {
+	url, prefix := redistest.URL(t), redistest.Prefix(t)
+	s := open(t, url, prefix)
+	s.tracking.once.Do(func() {}) // no tracker: the cache stays up, told nothing
+	now := time.Now()
+	s.reads.now = func() time.Time { return now }
+	s.reads.up(now)
+	view := cachedReads{s}
+	ctx := storage.PureRead(context.Background())
+	if err := s.CreateWave(ctx, storagetest.NewWave(t, "b3", "BUF"), wave.Event{Wave: "b3"}); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if _, err := view.Wave(ctx, "b3"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 100 {
+		if _, err := view.Wave(ctx, fmt.Sprint("made-up-", i)); !errors.Is(err, storage.ErrNotFound) {
+			t.Fatalf("made-up wave: %v", err)
+		}
+		if _, err := view.Person(ctx, fmt.Sprint("nobody-", i)); !errors.Is(err, storage.ErrNotFound) {
+			t.Fatalf("made-up person: %v", err)
+		}
+	}
+	s.reads.mu.Lock()
+	n := len(s.reads.entries)
+	s.reads.mu.Unlock()
+	if n != 1 || !cachedAt(s, s.waveKey("b3")) {
+		t.Errorf("the cache holds %d entries after 200 misses, want the one wave read", n)
 	}
 }
