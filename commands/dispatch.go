@@ -72,6 +72,8 @@ const (
 	Refused Outcome = "refused"
 	// Unavailable: the store could not be reached or kept losing races.
 	Unavailable Outcome = "unavailable"
+	// Full: the store had no room for the change.
+	Full Outcome = "full"
 	// Failed: something went wrong that is not the person's doing.
 	Failed Outcome = "error"
 )
@@ -88,6 +90,8 @@ func outcomeOf(err error) Outcome {
 		return Unchanged
 	case errors.As(err, &ue):
 		return Refused
+	case errors.Is(err, storage.ErrFull):
+		return Full
 	case errors.Is(err, storage.ErrUnavailable), errors.Is(err, storage.ErrConflict):
 		return Unavailable
 	}
@@ -332,6 +336,9 @@ func (d *Dispatcher) failure(lang string, cmd *Command, err error) Reply {
 	switch {
 	case errors.As(err, &ue):
 		line = ue.msg.In(lang, localize(lang, ue.args)...)
+	case errors.Is(err, storage.ErrFull):
+		d.cfg.Logger.Error("storage full", "err", err)
+		line = catalog.StorageFull.In(lang)
 	case errors.Is(err, storage.ErrOutcomeUnknown):
 		d.cfg.Logger.Warn("storage did not answer a change", "err", err)
 		line = catalog.StorageMaybeChanged.In(lang)

@@ -166,7 +166,10 @@ func routes(store pinger, metrics http.Handler, platforms ...chat) http.Handler 
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), readyTimeout)
 		defer cancel()
-		if err := store.Ping(ctx); err != nil {
+		if err := store.Ping(ctx); errors.Is(err, storage.ErrFull) {
+			http.Error(w, "storage full: no change can be saved", http.StatusServiceUnavailable)
+			return
+		} else if err != nil {
 			http.Error(w, "storage unavailable", http.StatusServiceUnavailable)
 			return
 		}

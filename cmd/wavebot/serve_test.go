@@ -183,6 +183,24 @@ func TestServeBadListenAddress(t *testing.T) {
 	}
 }
 
+// TestServeReadyzSaysRedisIsFull: readiness fails, saying why, while
+// Redis is full, counts it apart, and returns when Redis has room.
+func TestServeReadyzSaysRedisIsFull(t *testing.T) {
+	r := redistest.Start(t, "--maxmemory-policy", "noeviction")
+	s := startServe(t, "WAVEBOT_REDIS_URL="+r.URL(), "WAVEBOT_REDIS_PREFIX="+redistest.Prefix(t))
+	r.ConfigSet(t, "maxmemory", "1")
+	if code, body := s.get(t, "GET", "/readyz"); code != 503 || body != "storage full: no change can be saved\n" {
+		t.Errorf("readyz with Redis full: %d %q", code, body)
+	}
+	if _, body := s.get(t, "GET", "/metrics"); !strings.Contains(body, `wavebot_store_errors_total{kind="full",operation="ping"} 1`) {
+		t.Errorf("the full store is not counted apart:\n%s", body)
+	}
+	r.ConfigSet(t, "maxmemory", "0")
+	if code, body := s.get(t, "GET", "/readyz"); code != 200 {
+		t.Errorf("readyz with room again: %d %q", code, body)
+	}
+}
+
 // TestServeReadyzFollowsRedis: readiness fails while Redis is down and
 // returns with it.
 func TestServeReadyzFollowsRedis(t *testing.T) {

@@ -152,9 +152,18 @@ func (s *Store) Close() error {
 	return s.rdb.Close()
 }
 
-// Ping reports whether Redis answers.
+// Ping reports whether Redis answers and takes changes: ErrFull when it
+// is at its maxmemory with eviction off. It asks what every write asks,
+// a SET, of a key that never exists and only if it exists, so it
+// changes nothing.
 func (s *Store) Ping(ctx context.Context) error {
-	return s.call(ctx, "ping redis", false, func(ctx context.Context) error { return s.rdb.Ping(ctx).Err() })
+	return s.call(ctx, "ping redis", false, func(ctx context.Context) error {
+		err := s.rdb.SetXX(ctx, s.key("ready"), "", 0).Err()
+		if errors.Is(err, goredis.Nil) {
+			return nil
+		}
+		return err
+	})
 }
 
 // read loads a document and its version; ErrNotFound when missing.
