@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -146,8 +145,8 @@ const (
 	// MaxLine is the longest command line, in characters.
 	MaxLine = 2000
 	// MaxPersonName is the longest plain person name (not a platform id).
-	MaxPersonName = 32
-	maxPlatformID = 64
+	MaxPersonName = wave.MaxPersonName
+	maxPlatformID = wave.MaxPlatformID
 	maxNote       = 1000
 	maxWaveName   = 100
 	// quoteMax is how much of a person's input a reply quotes back.
@@ -396,40 +395,31 @@ func PersonID(s string) (string, bool) {
 	return id, err == nil
 }
 
-var (
-	slackID = regexp.MustCompile(`^[A-Z0-9]+$`)
-	teamsID = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9:._-]*$`)
-)
-
-// personID is PersonID with a refusal that says what is wrong.
+// personID is PersonID with a refusal that says what is wrong. The rule
+// itself is the domain's (wave.ValidPersonID), which import checks too.
 func personID(s string) (string, error) {
 	if platform, rest, ok := strings.Cut(s, ":"); ok {
 		platform = strings.ToLower(platform)
-		valid := false
-		switch platform {
-		case "slack":
+		if platform == "slack" {
 			rest = strings.ToUpper(rest)
-			valid = slackID.MatchString(rest)
-		case "teams":
-			valid = teamsID.MatchString(rest)
 		}
-		if !valid || len(s) > maxPlatformID {
+		id := platform + ":" + rest
+		if len(s) > maxPlatformID || !wave.ValidPersonID(id) {
 			return "", refuse(catalog.BadPerson, typed("@"+s))
 		}
-		return platform + ":" + rest, nil
+		return id, nil
 	}
 	if utf8.RuneCountInString(s) > MaxPersonName {
 		return "", refuse(catalog.PersonTooLong, typed("@"+s), MaxPersonName)
 	}
-	for i, r := range s {
-		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && (i == 0 || !strings.ContainsRune(".-_", r)) {
-			return "", refuse(catalog.BadPerson, typed("@"+s))
-		}
-	}
 	if s == "" {
 		return "", refuse(catalog.BadPerson, "@")
 	}
-	return strings.ToLower(s), nil
+	id := strings.ToLower(s)
+	if !wave.ValidPersonID(id) {
+		return "", refuse(catalog.BadPerson, typed("@"+s))
+	}
+	return id, nil
 }
 
 // mentionID reads "@name" as a person id.

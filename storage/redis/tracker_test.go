@@ -32,10 +32,19 @@ type trackerEvent struct {
 	keys  []string
 }
 
-// observed returns an observer for a tracker and the channel it reports on.
+// observed returns an observer for a tracker and the channel it reports
+// on. The observer never blocks the tracker: a test that stops reading
+// (the conformance suite hears "up" only) would otherwise stall it once
+// the channel is full, its heartbeats and its Close with it. A test
+// that waits for an event reads far sooner than 4096 heartbeats.
 func observed() (func(string, []string), chan trackerEvent) {
-	events := make(chan trackerEvent, 256)
-	return func(event string, keys []string) { events <- trackerEvent{event, keys} }, events
+	events := make(chan trackerEvent, 4096)
+	return func(event string, keys []string) {
+		select {
+		case events <- trackerEvent{event, keys}:
+		default:
+		}
+	}, events
 }
 
 // await returns the next event of kind, skipping others, or fails.
