@@ -48,7 +48,7 @@ func newHTTPReplica(t testing.TB, url, prefix string) *httpReplica {
 		t.Fatal(err)
 	}
 	api := fakeslack.New(t)
-	bot := New(Config{Commands: d, BotToken: "xoxb-test", SigningSecret: secret, APIURL: api.URL(), Clock: clk,
+	bot := New(Config{Commands: d, BotToken: "xoxb-test", SigningSecret: secret, TeamID: fakeslack.Team, APIURL: api.URL(), Clock: clk,
 		HTTPClient: onlyTo(api.URL()), Budget: backgroundTimeout})
 	mux := http.NewServeMux()
 	bot.Routes(mux)

@@ -24,6 +24,9 @@ import (
 const (
 	shutdownGrace = 10 * time.Second
 	readyTimeout  = 2 * time.Second
+	// platformStart bounds what a chat platform does before serving
+	// (Slack's auth.test).
+	platformStart = 15 * time.Second
 	// A sweep reads at most sweepRounds batches of sweepBatch due waves.
 	sweepBatch  = 1000
 	sweepRounds = 10
@@ -69,6 +72,16 @@ func runServe(ctx context.Context, args []string, env func(string) (string, bool
 	platforms, err := chats(cfg, d, logger, m.Rejected)
 	if err != nil {
 		return err
+	}
+	for _, c := range platforms {
+		if c.start != nil {
+			starting, cancel := context.WithTimeout(ctx, platformStart)
+			err := c.start(starting)
+			cancel()
+			if err != nil {
+				return err
+			}
+		}
 	}
 	notifiers := notify.Router{}
 	for _, c := range platforms {
