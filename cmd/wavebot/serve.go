@@ -83,6 +83,9 @@ func runServe(ctx context.Context, args []string, env func(string) (string, bool
 			}
 		}
 	}
+	if len(platforms) == 0 {
+		logger.Warn("no chat platform is configured: nobody can send a command; set the WAVEBOT_SLACK_* or WAVEBOT_TEAMS_* variables")
+	}
 	notifiers := notify.Router{}
 	for _, c := range platforms {
 		notifiers[c.name] = c.notifier

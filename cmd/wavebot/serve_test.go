@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"wavebot/bot/slack/fakeslack"
 	"wavebot/internal/gcpolicy"
 	"wavebot/internal/metrics"
 	"wavebot/storage"
@@ -180,6 +181,23 @@ func TestServeBadListenAddress(t *testing.T) {
 		strings.NewReader(""), io.Discard, &errOut)
 	if code != 1 || !strings.Contains(errOut.String(), "wavebot: WAVEBOT_LISTEN:") {
 		t.Errorf("exit %d, stderr %q", code, errOut.String())
+	}
+}
+
+// TestServeWarnsWithoutAChatPlatform: a serve that no chat platform
+// reaches starts (its web pages and reminders may still be wanted) and
+// says at start that nobody can send it a command; with a platform it
+// says nothing of the kind.
+func TestServeWarnsWithoutAChatPlatform(t *testing.T) {
+	const warning = `"level":"WARN","msg":"no chat platform is configured`
+	alone := startServe(t, "WAVEBOT_DATA_DIR="+t.TempDir())
+	if !strings.Contains(alone.log.String(), warning) {
+		t.Errorf("no warning without a chat platform:\n%s", alone.log.String())
+	}
+	api := fakeslack.New(t)
+	inSlack := startServe(t, slackEnv(api, "WAVEBOT_DATA_DIR="+t.TempDir())...)
+	if strings.Contains(inSlack.log.String(), "no chat platform") {
+		t.Errorf("a warning with Slack configured:\n%s", inSlack.log.String())
 	}
 }
 
