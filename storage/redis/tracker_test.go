@@ -822,10 +822,7 @@ func TestConformanceWithCachedReads(t *testing.T) {
 	for name, url := range map[string]func(testing.TB) string{"server": redistest.URL, "cluster": redistest.ClusterURL} {
 		t.Run(name, func(t *testing.T) {
 			storagetest.Run(t, func(t *testing.T, due storage.DueFunc, clk clock.Clock) storage.Store {
-				s, err := Open(context.Background(), url(t), redistest.Prefix(t), due)
-				if err != nil {
-					t.Fatal(err)
-				}
+				s := openDue(t, url(t), redistest.Prefix(t), due)
 				s.Clock = clk
 				observe, events := observed()
 				s.track(func(tr *tracker) { tr.observe = observe })
