@@ -235,6 +235,8 @@ func typed(s string) string {
 // changes nothing.
 func (d *Dispatcher) Handle(ctx context.Context, req Request) Reply {
 	start := time.Now()
+	// A line break as Windows writes it is a line break.
+	req.Text = strings.ReplaceAll(req.Text, "\r\n", "\n")
 	reply, err := d.handle(ctx, req)
 	if d.cfg.Observe != nil {
 		d.cfg.Observe(ctx, Observation{Actor: req.Caller.ID, Command: reply.Command, Outcome: outcomeOf(err), Took: time.Since(start)})
@@ -265,6 +267,10 @@ func (d *Dispatcher) handle(ctx context.Context, req Request) (Reply, error) {
 	}
 	if utf8.RuneCountInString(req.Text) > MaxLine {
 		err := refuse(catalog.LineTooLong, MaxLine)
+		return d.failure(lang, nil, err), err
+	}
+	if r, bad := wave.UnsafeRune(req.Text, true); bad {
+		err := refuse(catalog.UnsafeText, wave.RuneCode(r))
 		return d.failure(lang, nil, err), err
 	}
 	if cmd == nil {
@@ -366,6 +372,9 @@ func (d *Dispatcher) caller(ctx context.Context, c Caller) (wave.Person, error) 
 		return wave.Person{}, err
 	}
 	p := wave.Person{ID: id, Name: c.Name, Role: wave.RoleViewer}
+	if _, bad := wave.UnsafeRune(p.Name, false); bad {
+		p.Name = "" // a name that cannot be shown safely is not kept; the id stands for it
+	}
 	admin := slices.Contains(d.cfg.Admins, id)
 	if admin {
 		p.Role = wave.RoleAdmin
