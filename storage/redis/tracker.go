@@ -202,8 +202,10 @@ func (t *tracker) session(ctx context.Context) (proven bool, err error) {
 			}
 		}
 	})
-	// role is set once the first answer of the oldest heartbeat is in.
-	role := false
+	// served is set once the first answer of the oldest heartbeat is in
+	// and shows the server serving the keys; its second answer, the
+	// generation, completes the heartbeat.
+	served := false
 	for {
 		conn.SetReadDeadline(time.Now().Add(silence))
 		v, err := readRESP(r)
@@ -220,18 +222,18 @@ func (t *tracker) session(ctx context.Context) (proven bool, err error) {
 			return proven, fmt.Errorf("unasked reply %v", v)
 		}
 		sent := asked[0]
-		if role {
+		if served {
 			asked = asked[1:]
 		}
 		mu.Unlock()
-		if !role {
+		if !served {
 			if !serving(v) {
 				return proven, fmt.Errorf("heartbeat %s answered %v: not the master of the keys", beat[0], v)
 			}
-			role = true
+			served = true
 			continue
 		}
-		role = false
+		served = false
 		gen, ok := v.(string)
 		if !ok || gen == "" {
 			return proven, fmt.Errorf("the store's generation read %v", v)
