@@ -253,6 +253,17 @@ func TestServeReadyzFollowsRedis(t *testing.T) {
 	if strings.Count(log, "redis unreachable") != 1 || !strings.Contains(log, `"msg":"redis answers again"`) {
 		t.Errorf("the outage in the log:\n%s", log)
 	}
+	// Stopped is the last line, as the image's check reads it: the store
+	// closes before it, so nothing of Redis follows.
+	s.stop()
+	if code := <-s.exited; code != 0 {
+		t.Errorf("exit code %d after shutdown:\n%s", code, s.log.String())
+	}
+	s.exited <- 0
+	lines := strings.Split(strings.TrimSpace(s.log.String()), "\n")
+	if last := lines[len(lines)-1]; !strings.Contains(last, `"msg":"stopped"`) {
+		t.Errorf("the log ends with %s, want stopped:\n%s", last, s.log.String())
+	}
 }
 
 // TestServeSweepsReminders: serve's sweeper finds a wave whose
