@@ -25,7 +25,7 @@ func TestMain(m *testing.M) { redistest.Main(m) }
 var t0 = time.Date(2027, 1, 10, 11, 0, 0, 0, time.UTC)
 
 // due is the stores' due function: the wave's start, 09:00 UTC.
-func due(w wave.Wave) (time.Time, bool) { return w.Start.In(time.UTC, 9, 0), true }
+var due = storage.DueFunc(func(w wave.Wave) (time.Time, bool) { return w.Start.In(time.UTC, 9, 0), true })
 
 func openBolt(t *testing.T) storage.Store {
 	s, err := bolt.Open(t.TempDir(), due)

@@ -31,7 +31,7 @@ func open(t testing.TB, url, prefix string) *Store {
 }
 
 func TestConformance(t *testing.T) {
-	storagetest.Run(t, func(t *testing.T, due storage.DueFunc, clk clock.Clock) storage.Store {
+	storagetest.Run(t, func(t *testing.T, due storage.Due, clk clock.Clock) storage.Store {
 		s, err := Open(context.Background(), redistest.URL(t), redistest.Prefix(t), due)
 		if err != nil {
 			t.Fatal(err)
@@ -220,7 +220,7 @@ func TestNewClientURLs(t *testing.T) {
 // write, due index included, is one script on one node.
 func TestConformanceOnCluster(t *testing.T) {
 	url := redistest.ClusterURL(t)
-	storagetest.Run(t, func(t *testing.T, due storage.DueFunc, clk clock.Clock) storage.Store {
+	storagetest.Run(t, func(t *testing.T, due storage.Due, clk clock.Clock) storage.Store {
 		s, err := Open(context.Background(), url, redistest.Prefix(t), due)
 		if err != nil {
 			t.Fatal(err)
