@@ -514,38 +514,66 @@ func TestTrackContactsAgreementsAndTeaching(t *testing.T) {
 }
 
 // TestTakeKeepsTheMostAdvanced: moving enrolments' tracks into the
-// forvaltning's keeps the one furthest along, names a worked-on loser,
-// and takes each wave's once.
+// forvaltning's keeps the one furthest along, names worked-on losers, and
+// takes each wave's once.
 func TestTakeKeepsTheMostAdvanced(t *testing.T) {
 	tpl := DefaultTemplate()
 	w := NewWorkflow("BUF", tpl, now)
+	w.Steps[0].Due = day("2027-03-01")
 	ahead := NewTrack(tpl)
 	ahead.Confirm("group", []Party{PartyFV}, "maria", now)
 	ahead.Confirm("decisions", []Party{PartyFV}, "maria", now)
 	behind := NewTrack(tpl)
 	behind.Confirm("group", []Party{PartyFV}, "jens", now)
-	dated := NewTrack(tpl)
-	dated[0].Due = day("2027-03-01")
-
-	if dropped, changed := w.Take("b3", TrackSource{From: "b3/BUF", Steps: behind}, tpl); dropped != nil || !changed {
-		t.Errorf("first take: dropped %v changed %v", dropped, changed)
+	src := func(id string, steps Track) TrackSource {
+		return TrackSource{Wave: id, From: id + "/BUF", Steps: steps}
 	}
-	if dropped, _ := w.Take("b4", TrackSource{From: "b4/BUF", Steps: ahead}, tpl); dropped == nil || dropped.From != "" {
-		t.Errorf("a more advanced track drops the one held: %+v", dropped)
+
+	dropped, changed := w.Take([]TrackSource{src("b3", behind), src("b4", ahead), src("b5", NewTrack(tpl))})
+	if !changed || !slices.Equal(dropped, []string{"", "b3/BUF"}) {
+		t.Errorf("dropped %q changed %v, want the own track and b3's", dropped, changed)
 	}
 	if d, _ := w.Steps.Progress(); d != 2 {
 		t.Errorf("kept %d steps done, want 2", d)
 	}
-	if dropped, _ := w.Take("b5", TrackSource{From: "b5/BUF", Steps: dated}, tpl); dropped == nil || dropped.From != "b5/BUF" {
-		t.Errorf("a less advanced track is dropped and named: %+v", dropped)
+	if dropped, changed := w.Take([]TrackSource{src("b3", ahead), src("b5", NewTrack(tpl))}); dropped != nil || changed {
+		t.Errorf("waves taken twice: %v %v", dropped, changed)
 	}
-	if dropped, changed := w.Take("b5", TrackSource{From: "b5/BUF", Steps: NewTrack(tpl)}, tpl); dropped != nil || changed {
-		t.Errorf("a wave taken twice: %v %v", dropped, changed)
-	}
-	if dropped, _ := w.Take("b6", TrackSource{From: "b6/BUF", Steps: NewTrack(tpl)}, tpl); dropped != nil {
-		t.Errorf("a track nobody touched is not named: %+v", dropped)
-	}
-	if !slices.Equal(w.Taken, []string{"b3", "b4", "b5", "b6"}) {
+	if !slices.Equal(w.Taken, []string{"b3", "b4", "b5"}) {
 		t.Errorf("taken %v", w.Taken)
+	}
+}
+
+// TestTakeTracks: an older document's tracks, one per enrolment and one
+// of the forvaltning's own, become one per forvaltning, and the
+// enrolments carry none.
+func TestTakeTracks(t *testing.T) {
+	tpl := DefaultTemplate()
+	b3, b4 := enrolled(t, "BUF", "SUF"), enrolled(t, "BUF")
+	b3.ID, b4.ID = "b3", "b4"
+	for _, w := range []*Wave{&b3, &b4} {
+		for i := range w.Enrolments {
+			w.Enrolments[i].Workflow = NewTrack(tpl)
+		}
+	}
+	b3.Enrolments[0].Workflow.Confirm("group", []Party{PartyFV}, "maria", now)
+	b4.Enrolments[0].Workflow.Confirm("group", []Party{PartyFV}, "maria", now)
+	b4.Enrolments[0].Workflow.Confirm("decisions", []Party{PartyFV}, "maria", now)
+	own := Workflow{FV: "BUF", Steps: NewTrack(tpl)}
+	own.Steps[0].Due = day("2027-02-01")
+	tracks := map[string]*Workflow{"BUF": &own}
+	moves := TakeTracks([]Wave{b3, b4}, tracks, now)
+	if len(moves) != 2 || moves[0].FV != "BUF" || !slices.Equal(moves[0].Dropped, []string{"", "b3/BUF"}) || moves[0].Done != 2 {
+		t.Errorf("moves = %+v", moves)
+	}
+	if moves[1].FV != "SUF" || moves[1].Dropped != nil || !tracks["SUF"].Reminded.Equal(now) {
+		t.Errorf("SUF: %+v %+v", moves[1], tracks["SUF"])
+	}
+	for _, w := range []Wave{b3, b4} {
+		for _, e := range w.Enrolments {
+			if e.Workflow != nil {
+				t.Errorf("%s/%s still carries a track", w.ID, e.FV)
+			}
+		}
 	}
 }

@@ -258,36 +258,97 @@ func (w *Workflow) CancelTeaching(d Date) bool {
 	return len(w.Teaching) < n
 }
 
-// TrackSource is one of several tracks a forvaltning had before it had
-// exactly one: From names where it was kept, an enrolment "b3/BUF" or ""
-// for the forvaltning's own.
+// TrackSource is a track an enrolment carried before its forvaltning had
+// one of its own: Wave is the enrolment's wave, From names it ("b3/BUF").
 type TrackSource struct {
-	From  string
-	Steps Track
+	Wave, From string
+	Steps      Track
 }
 
-// Take moves an enrolment's track into the forvaltning's (its wave is
-// src.From's part before the "/"): the more advanced of the two is kept,
-// and the source is remembered so that it is taken once. It returns the
-// source that lost, when it had been worked on (nobody misses a track
-// nobody touched), and whether the track changed at all.
-func (w *Workflow) Take(waveID string, src TrackSource, t Template) (dropped *TrackSource, changed bool) {
-	if slices.Contains(w.Taken, waveID) {
-		return nil, false
+// Take moves the tracks enrolments carried (srcs) into the forvaltning's:
+// the most advanced of them and the track it has is kept, and each
+// source's wave is remembered so that its track is taken once, however
+// often a move runs. It returns the tracks that lost, by where they were
+// kept ("" for the forvaltning's own), when they had been worked on
+// (nobody misses a track nobody touched), and whether anything changed.
+func (w *Workflow) Take(srcs []TrackSource) (dropped []string, changed bool) {
+	held := ""
+	for _, src := range srcs {
+		if slices.Contains(w.Taken, src.Wave) {
+			continue
+		}
+		changed = true
+		w.Taken = append(w.Taken, src.Wave)
+		slices.Sort(w.Taken)
+		loser, loserFrom := src.Steps, src.From
+		if len(w.Steps) == 0 || src.Steps.moreAdvanced(w.Steps) {
+			loser, loserFrom = w.Steps, held
+			w.Steps, held = slices.Clone(src.Steps), src.From
+		}
+		if loser.Started() && !slices.EqualFunc(loser, w.Steps, sameProgress) {
+			dropped = append(dropped, loserFrom)
+		}
 	}
-	w.Taken = append(w.Taken, waveID)
-	slices.Sort(w.Taken)
-	mine := TrackSource{Steps: w.Steps}
-	loser := src
-	if src.Steps.moreAdvanced(w.Steps) {
-		w.Steps = slices.Clone(src.Steps)
-		w.Steps.Align(t)
-		loser = mine
+	return dropped, changed
+}
+
+// TrackMove is what moving a forvaltning's tracks into one did: the
+// worked-on tracks that lost to a more advanced one, by where they were
+// kept ("b3/BUF", or "" for the forvaltning's own), and the progress of
+// the track kept.
+type TrackMove struct {
+	FV          string
+	Dropped     []string
+	Done, Total int
+}
+
+// EnrolmentTracks lists, by forvaltning, the tracks the enrolments of
+// waves carry.
+func EnrolmentTracks(waves []Wave) map[string][]TrackSource {
+	out := map[string][]TrackSource{}
+	for _, w := range waves {
+		for _, e := range w.Enrolments {
+			if len(e.Workflow) > 0 {
+				out[e.FV] = append(out[e.FV], TrackSource{Wave: w.ID, From: w.ID + "/" + e.FV, Steps: e.Workflow})
+			}
+		}
 	}
-	if loser.Steps.Started() && !slices.EqualFunc(loser.Steps, w.Steps, sameProgress) {
-		return &loser, true
+	return out
+}
+
+// TakeTracks moves the tracks the enrolments of waves carry into their
+// forvaltning's track in tracks (a forvaltning without one gets one),
+// and clears them from the enrolments: what an import of an older
+// document does before it loads. A track without a watermark (one an
+// older wavebot kept) gets now. It returns, by forvaltning, what each
+// move dropped and kept.
+func TakeTracks(waves []Wave, tracks map[string]*Workflow, now time.Time) []TrackMove {
+	defer func() {
+		for _, t := range tracks {
+			if t.Reminded.IsZero() {
+				t.Reminded = now
+			}
+		}
+	}()
+	var out []TrackMove
+	for fv, srcs := range EnrolmentTracks(waves) {
+		t := tracks[fv]
+		if t == nil {
+			t = &Workflow{FV: fv}
+			tracks[fv] = t
+		}
+		dropped, _ := t.Take(srcs)
+		m := TrackMove{FV: fv, Dropped: dropped}
+		m.Done, m.Total = t.Steps.Progress()
+		out = append(out, m)
 	}
-	return nil, true
+	for i := range waves {
+		for j := range waves[i].Enrolments {
+			waves[i].Enrolments[j].Workflow = nil
+		}
+	}
+	slices.SortFunc(out, func(a, b TrackMove) int { return strings.Compare(a.FV, b.FV) })
+	return out
 }
 
 func sameProgress(a, b WorkflowStep) bool {

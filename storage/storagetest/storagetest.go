@@ -37,6 +37,7 @@ func Run(t *testing.T, open Opener) {
 		{"DueIndex", testDueIndex, testDue{}},
 		{"DeferWave", testDeferWave, testDue{}},
 		{"TrackDueIndex", testTrackDueIndex, testDue{}},
+		{"MoveTracks", testMoveTracks, testDue{}},
 		{"LeaseOnARecipient", testLeaseOnARecipient, testDue{}},
 		{"OutcomesAndWaits", testOutcomesAndWaits, testDue{}},
 		{"PlatformWait", testPlatformWait, testDue{}},
