@@ -115,9 +115,8 @@ func overdueWaves(t testing.TB, s storage.Store, n int) {
 	}
 }
 
-func dueFunc(p Policy) storage.DueFunc {
-	return func(w wave.Wave) (time.Time, bool) { return p.Next(w, w.Reminded) }
-}
+// dueFunc is the due index a store keeps for p: the policy itself.
+func dueFunc(p Policy) storage.Due { return p }
 
 // sweeper sweeps s into n by clk, with four workers.
 func sweeper(s storage.Store, n Notifier, clk Clock) *Sweeper {
