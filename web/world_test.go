@@ -48,7 +48,7 @@ func newWorld(t testing.TB) *world {
 	w := &world{t: t, clock: clock.NewFake(start)}
 	cph := wave.Copenhagen()
 	w.policy = notify.DefaultPolicy(cph)
-	store, err := bolt.Open(t.TempDir(), func(wv wave.Wave) (time.Time, bool) { return w.policy.Next(wv, wv.Reminded) })
+	store, err := bolt.Open(t.TempDir(), w.policy)
 	if err != nil {
 		t.Fatal(err)
 	}
