@@ -2,11 +2,14 @@ package commands
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 
 	"wavebot/internal/catalog"
+	"wavebot/notify"
+	"wavebot/storage"
 	"wavebot/wave"
 )
 
@@ -70,8 +73,9 @@ func (d *Dispatcher) status(ctx context.Context, in Input) (Reply, error) {
 	return r, nil
 }
 
-// statusFV is a forvaltning across waves: each enrolment, and its KØR
-// workflow track; statusWaves waves a page, the page n.
+// statusFV is a forvaltning across waves: its KØR workflow track, which
+// is its own in a wave or not, then each enrolment, statusWaves waves a
+// page, the page n.
 func (d *Dispatcher) statusFV(ctx context.Context, in Input, fv string, today wave.Date, n int) (Reply, error) {
 	waves, err := d.waves(ctx)
 	if err != nil {
@@ -89,27 +93,29 @@ func (d *Dispatcher) statusFV(ctx context.Context, in Input, fv string, today wa
 	if n < pages {
 		r.Actions = []Action{{Label: catalog.ButtonNextPage.In(in.Lang), Command: fmt.Sprintf("status %s %d", fv, n+1)}}
 	}
-	for _, w := range waves[(n-1)*statusWaves : min(n*statusWaves, len(waves))] {
-		e, _ := w.Enrolment(fv)
-		track, err := d.track(ctx, e)
+	if n == 1 {
+		t, err := d.track(ctx, fv, in.Now)
 		if err != nil {
 			return Reply{}, err
 		}
-		s, asOf := d.enrolmentSection(in.Lang, w, *e, today), today
+		r.Sections = append(r.Sections, d.trackSection(in.Lang, t, notify.TrackKS(waves, t), today))
+	}
+	for _, w := range waves[(n-1)*statusWaves : min(n*statusWaves, len(waves))] {
+		e, _ := w.Enrolment(fv)
+		s := d.enrolmentSection(in.Lang, w, *e, today)
 		if w.IsClosed() {
 			s.Fields = append(s.Fields, Field{catalog.LabelClosed.In(in.Lang), d.closedText(in.Lang, w)})
-			asOf = wave.Date{} // nothing is overdue in a closed wave
 		}
-		r.Sections = append(r.Sections, s, d.trackSection(in.Lang, ref{wave: w.ID, fv: fv}, track, asOf))
+		r.Sections = append(r.Sections, s)
 	}
-	if len(r.Sections) == 0 {
-		r.Lines = []string{catalog.WorkflowNotEnrolled.In(in.Lang, fv)}
+	if len(waves) == 0 {
+		r.Lines = []string{catalog.FVInNoWave.In(in.Lang, fv)}
 	}
 	return r, nil
 }
 
 // statusWaves bounds the waves of one page of a forvaltning's status:
-// two sections each, three fit a chat message.
+// with the track's section on the first, four sections fit a chat message.
 const statusWaves = 3
 
 // byDue orders activities by due date, keeping the template's order among
@@ -301,7 +307,8 @@ func owes(sides, waiting []wave.Party) bool {
 
 // my lists what the caller owes: open activities of their side, the
 // training decision, the authorization feedback or applying it, and the
-// next KØR workflow step of a track under way; by date, undated last.
+// KØR workflow steps and teaching sessions they owe; by date, undated
+// last.
 func (d *Dispatcher) my(ctx context.Context, in Input) (Reply, error) {
 	waves, err := d.waves(ctx)
 	if err != nil {
@@ -354,14 +361,10 @@ func (d *Dispatcher) my(ctx context.Context, in Input) (Reply, error) {
 			case a.State == wave.AuthAnswered && slices.Contains(mine, wave.PartyKS):
 				add(a.ApplyBy, catalog.TaskAuthApply, day(in.Lang, a.ApplyBy), ref)
 			}
-			if s, ok := e.Workflow.Next(); ok && e.Workflow.Started() && owes(mine, s.Waiting()) {
-				when := catalog.StepNoDate.In(in.Lang)
-				if !s.Due.IsZero() {
-					when = day(in.Lang, s.Due)
-				}
-				add(s.Due, catalog.TaskStep, when, ref, s.Title(in.Lang))
-			}
 		}
+	}
+	if err := d.myTrackTasks(ctx, in, waves, add); err != nil {
+		return Reply{}, err
 	}
 	slices.SortStableFunc(tasks, func(a, b task) int {
 		switch {
@@ -381,4 +384,52 @@ func (d *Dispatcher) my(ctx context.Context, in Input) (Reply, error) {
 		r.Lines = []string{catalog.NoTasks.In(in.Lang)}
 	}
 	return r, nil
+}
+
+// myTrackTasks adds what the caller owes on the forvaltninger's KØR
+// workflow tracks: as a contact, or as the KS person who follows a track
+// (notify.TrackKS), each open step of their side that may be done now and
+// is dated or on a track under way, and KS's teaching sessions not yet
+// held.
+func (d *Dispatcher) myTrackTasks(ctx context.Context, in Input, waves []wave.Wave, add func(due wave.Date, m catalog.Message, args ...any)) error {
+	for _, fv := range d.cfg.Forvaltninger {
+		t, err := d.cfg.Store.Workflow(ctx, fv)
+		if errors.Is(err, storage.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		t.Steps.Align(d.cfg.Template)
+		var mine []wave.Party
+		ks := slices.Contains(notify.TrackKS(waves, t), in.Me.ID)
+		if ks {
+			mine = append(mine, wave.PartyKS)
+		}
+		if t.HasContact(in.Me.ID) || (ks && t.Agreed(wave.AgreementProjectManagement)) {
+			mine = append(mine, wave.PartyFV)
+		}
+		if len(mine) == 0 {
+			continue
+		}
+		for _, s := range t.Steps {
+			if s.Done || !owes(mine, s.Waiting()) || (s.Due.IsZero() && !t.Steps.Started()) {
+				continue
+			}
+			if before, err := t.Steps.Step(s.After); err == nil && !before.Done {
+				continue
+			}
+			when := catalog.StepNoDate.In(in.Lang)
+			if !s.Due.IsZero() {
+				when = day(in.Lang, s.Due)
+			}
+			add(s.Due, catalog.TaskStep, when, fv, s.Title(in.Lang))
+		}
+		for _, session := range t.Teaching {
+			if ks && !session.Held {
+				add(session.Date, catalog.TaskTeaching, day(in.Lang, session.Date), fv)
+			}
+		}
+	}
+	return nil
 }

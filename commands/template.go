@@ -46,14 +46,30 @@ func (d *Dispatcher) TemplateView(ctx context.Context, person, fv string) (Templ
 		return v, err
 	}
 	v.Template.FV = fv
-	if v.Workflow, err = d.fvTrack(ctx, fv); err != nil {
+	track, err := d.track(ctx, fv, pg.now)
+	if err != nil {
 		return v, err
 	}
+	v.Workflow = track.Steps
 	v.Problems = v.Template.Validate()
 	v.MayEdit = !v.Template.Delivered
-	v.MayDeliver = v.MayEdit && len(v.Template.Rows) > 0 && len(wave.Blocking(v.Problems)) == 0
+	v.MayDeliver = v.MayEdit && len(v.Template.Rows) > 0 && len(wave.Blocking(v.Problems)) == 0 && mayDeliver(pg.me, &track, pg.lang)
 	v.MayExport = v.Template.Delivered
 	return v, nil
+}
+
+// mayDeliver reports whether me may do the steps of filling in and
+// delivering the template: a contact of the track, or KS under an
+// agreement on project management.
+func mayDeliver(me wave.Person, t *wave.Workflow, lang string) bool {
+	for _, key := range []string{stepTemplate, stepDeliver} {
+		if s, err := t.Steps.Step(key); err == nil {
+			if _, err := mayStep(me, t, s, lang, false); err != nil {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // templatePage starts a change of fv's template: the person may change

@@ -343,11 +343,11 @@ func (d *Dispatcher) changeContacts(ctx context.Context, in Input, r ref, add, r
 		}
 	}
 	for _, id := range remove {
-		refs, err := d.contactOf(ctx, id)
+		named, err := d.namedAnywhere(ctx, id)
 		if err != nil {
 			return 0, err
 		}
-		if len(refs) > 0 {
+		if named {
 			continue
 		}
 		if err := d.changeRole(ctx, in, id, func(p *wave.Person) bool {
