@@ -12,8 +12,8 @@ import (
 	"strings"
 
 	"wavebot/internal/catalog"
-	"wavebot/notify"
 	"wavebot/internal/ical"
+	"wavebot/notify"
 	"wavebot/storage"
 	"wavebot/wave"
 )

@@ -205,7 +205,9 @@ func remindersFollowTheRules(t *testing.T, s storage.Store, clk *clock.Fake) {
 	teaching, _ := wave.ParseDate("2027-03-03")
 	trackChanges := map[time.Time]func(w *wave.Workflow){
 		at("2027-01-11", 12): func(w *wave.Workflow) { w.AddContacts(w.NoticeAt(at("2027-01-11", 12)), "jens") },
-		at("2027-02-08", 12): func(w *wave.Workflow) { w.Steps.Confirm("group", []wave.Party{wave.PartyFV}, "jens", at("2027-02-08", 12)) },
+		at("2027-02-08", 12): func(w *wave.Workflow) {
+			w.Steps.Confirm("group", []wave.Party{wave.PartyFV}, "jens", at("2027-02-08", 12))
+		},
 		at("2027-02-24", 12): func(w *wave.Workflow) {
 			w.Agree(wave.Agreement{Kind: wave.AgreementTeaching, By: "jens", At: at("2027-02-24", 12)})
 			w.AddTeaching(wave.TeachingSession{Date: teaching, By: "kim", At: at("2027-02-24", 12)})
