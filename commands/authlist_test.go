@@ -225,8 +225,8 @@ func TestRemindersLeadToThePages(t *testing.T) {
 func TestDeliveringCompletesTheStepsLikeChat(t *testing.T) {
 	f := withPages(t)
 	ctx := context.Background()
-	// The steps before the decisions, and the presentation by both sides
-	// before the template, in the source's order.
+	// The working group, and the presentation by both sides before the
+	// template, as the source orders it.
 	f.ok("maria: workflow BUF done group")
 	dec := wave.Decisions{Levels: []wave.Level{{Name: "Leder", Limit: 100000}}, Units: []wave.OrgUnit{{Number: "1200", Name: "Nord"}}}
 	if r := f.d.SaveDecisions(ctx, "maria", "BUF", dec, nil); r.Refused {
@@ -250,15 +250,13 @@ func TestDeliveringCompletesTheStepsLikeChat(t *testing.T) {
 	if r.Refused || !strings.Contains(text(r), "KS-projektleder @anna har fået besked om, at autorisationen kan begynde.") {
 		t.Fatalf("deliver: %+v", r)
 	}
-	wv, _ := f.store.Wave(ctx, "b3")
-	e, _ := wv.Enrolment("BUF")
-	track := e.Workflow
+	track, _ := f.store.Workflow(ctx, "BUF")
 	for _, key := range []string{"decisions", "template", "deliver"} {
-		if s, _ := track.Step(key); !s.Done || s.DoneBy != "maria" {
+		if s, _ := track.Steps.Step(key); !s.Done || s.DoneBy != "maria" {
 			t.Errorf("step %s: %+v", key, s)
 		}
 	}
-	evs, _ := f.store.Events(ctx, "b3", "BUF", 50)
+	evs, _ := f.store.Events(ctx, "", "BUF", 50)
 	steps := 0
 	for _, ev := range evs {
 		if ev.Action == actWorkflowStep && ev.Actor == "maria" && slices.Contains([]string{"decisions", "template", "deliver"}, ev.Item) {

@@ -151,7 +151,14 @@ func TestPermissions(t *testing.T) {
 		{"sofie: contact b3/BUF @vera", "admin eller forvaltningens kontaktperson"},
 		{"kim: role @vera ks", "kun admin"},
 		{"maria: workflow BUF done authorize", "KS"},
-		{"sofie: workflow BUF done group", "kontaktperson for b3/BUF"},
+		{"sofie: workflow BUF done group", "kontaktperson for KØR workflow i BUF"},
+		{"kim: workflow BUF done decisions", "forvaltningens trin"},
+		{"anna: workflow BUF due group 2027-02-01", "forvaltningens trin"},
+		{"kim: workflow BUF agreement projektledelse", "Kun en kontaktperson for KØR workflow i BUF"},
+		{"maria: workflow BUF teaching 2027-02-01", "kun KS"},
+		{"sofie: workflow BUF contact @vera", "Kun KS eller en kontaktperson for KØR workflow i BUF"},
+		{"sofie: workflow SUF contact @vera", "Kun KS udpeger den første kontaktperson for KØR workflow i SUF"},
+		{"anna: workflow SUF contact @kim", "er KS-medarbejder"},
 		{"sofie: training b3/BUF no", "kontaktpersoner for b3/BUF"},
 		{"anna: training b3/BUF no", "kontaktpersoner for b3/BUF"},
 		{"maria: skip b3/BUF golive not needed", "fælles for KS og forvaltningen: kun KS"},
@@ -164,7 +171,8 @@ func TestPermissions(t *testing.T) {
 	for _, line := range []string{
 		"maria: done b3/BUF info", "maria: start b3/BUF golive", "kim: done b3/SUF pc", "kim: done b3/BUF info",
 		"maria: eval b3/BUF 2027-04-07", "kim: due b3/BUF support 2027-01-29", "maria: contact b3/BUF @jens",
-		"maria: workflow BUF done group", "kim: workflow BUF done decisions", "anna: wave lead b3 @kim",
+		"maria: workflow BUF done group", "maria: workflow BUF agreement projektledelse", "kim: workflow BUF done decisions",
+		"anna: wave lead b3 @kim",
 		"maria: skip b3/BUF info held with the kick-off", "kim: skip b3/SUF golive not this wave",
 	} {
 		f.ok(line)
