@@ -311,6 +311,12 @@ func (d *Dispatcher) logItem(lang string, ev wave.Event) string {
 		return catalog.Quoted.In(lang, d.activityTitle(lang, ev.Item))
 	case ev.Action == actWorkflowStep || ev.Action == actWorkflowPart || ev.Action == actWorkflowDue:
 		return catalog.Quoted.In(lang, d.itemTitle(lang, ev.Item))
+	case ev.Action == actAgreement || ev.Action == actAgreementEnd:
+		return agreementName(lang, wave.AgreementKind(ev.Item))
+	case ev.Action == actTeaching:
+		if date, err := wave.ParseDate(ev.Item); err == nil {
+			return day(lang, date)
+		}
 	}
 	return mentions(lang, ev.Item)
 }
@@ -358,6 +364,8 @@ func (d *Dispatcher) logValue(lang string, ev wave.Event, v string) string {
 		}
 	case actWaveLead, actPersonLink:
 		return mentions(lang, v)
+	case actTeaching:
+		return teachingText(lang, v)
 	}
 	return v
 }
