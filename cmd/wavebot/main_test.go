@@ -96,7 +96,7 @@ func TestConsoleSessions(t *testing.T) {
 		{"track", nil, []string{
 			"anna> workflow KFF\nKØR workflow – KFF", // a forvaltning in no wave has its track
 			"✗ »Nedsættelse af central arbejdsgruppe« er forvaltningens trin: kun en kontaktperson for KØR workflow i KFF", // KS may not, before the agreement
-			"@ole er nu kontaktperson for KØR workflow i KFF.",                                                            // a contact names a colleague
+			"@ole er nu kontaktperson for KØR workflow i KFF.",                                                             // a contact names a colleague
 			"KØR workflow i KFF: KS varetager nu projektledelse efter konkret aftale.",
 			"Efter konkret aftale varetager KS: projektledelse (aftalt af @lis",
 			"⏰ 2027-01-27 09:00 → @anna: KFF: KØR workflow-trinnet »Nedsættelse af central arbejdsgruppe« har frist 29. januar 2027.", // KS hears the forvaltning's step under the agreement
