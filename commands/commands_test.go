@@ -418,7 +418,7 @@ func TestHelp(t *testing.T) {
 		"wave create ID ÅÅÅÅ-MM-DD [NAVN …] — opret en bølge; du bliver KS-projektleder (også: bølge opret)",
 		"done ID[/FV] AKTIVITET [NOTE …] — marker en aktivitet som færdig; med ID alene bekræfter KS sin del i hele bølgen (også: færdig)",
 		"auth ok ID/FV — bekræft, at autorisationerne er rigtige (også: autorisation ok)",
-		"remind snooze EMNE VARIGHED — udsæt dine påmindelser om en tilmelding (ID/FV: tilbagemeldingen på autorisationerne og kontaktpersonen), en aktivitet eller et trin (ID/FV/AKTIVITET, ID/FV/TRIN): 1d–30d tæller arbejdsdage",
+		"remind snooze EMNE VARIGHED — udsæt dine påmindelser om en tilmelding (ID/FV: tilbagemeldingen på autorisationerne og kontaktpersonen), en aktivitet (ID/FV/AKTIVITET) eller et trin i forvaltningens KØR workflow (FV/TRIN): 1d–30d tæller arbejdsdage",
 		"kickoff – Opstartsmøde i forvaltningen – KS+FV (også: opstart)",
 		"support – Support/fejlretning (i bilaget fejltrening) – KS (også: fejlretning, fejltrening)",
 		"BUF, BIF, KFF, SOF, SUF, TMF, ØKF")

@@ -229,7 +229,7 @@ var (
 	SumLog           = msg("ændringslog for en bølge, en tilmelding eller en forvaltnings KØR workflow, nyeste først", "audit trail of a wave, an enrolment or a forvaltning's KØR workflow, newest first")
 	SumRole          = msg("giv en person en rolle; kontakt kræver en forvaltning", "give a person a role; contact needs a forvaltning")
 	SumRemindList    = msg("dine påmindelser de næste arbejdsdage", "your reminders of the coming business days")
-	SumRemindSnooze  = msg("udsæt dine påmindelser om en tilmelding (ID/FV: tilbagemeldingen på autorisationerne og kontaktpersonen), en aktivitet eller et trin (ID/FV/AKTIVITET, ID/FV/TRIN): 1d–30d tæller arbejdsdage, 1h–72h timer", "snooze your reminders about an enrolment (ID/FV: the authorization feedback and the contact), an activity or a step (ID/FV/ACTIVITY, ID/FV/STEP): 1d–30d counts business days, 1h–72h hours")
+	SumRemindSnooze  = msg("udsæt dine påmindelser om en tilmelding (ID/FV: tilbagemeldingen på autorisationerne og kontaktpersonen), en aktivitet (ID/FV/AKTIVITET) eller et trin i forvaltningens KØR workflow (FV/TRIN): 1d–30d tæller arbejdsdage, 1h–72h timer", "snooze your reminders about an enrolment (ID/FV: the authorization feedback and the contact), an activity (ID/FV/ACTIVITY) or a step of the forvaltning's KØR workflow (FV/STEP): 1d–30d counts business days, 1h–72h hours")
 	SumLang          = msg("vælg dansk eller engelsk", "choose Danish or English")
 	SumAs            = msg("handl som en anden person", "act as another person")
 	SumClock         = msg("flyt det simulerede ur frem: +3d tæller kalenderdage, +4h timer; en dato stiller uret til kl. 12.00 den dag", "move the simulated clock on: +3d counts calendar days, +4h hours; a date sets it to 12:00 that day")
@@ -292,7 +292,7 @@ var (
 	OnlyRemindersAbout    = msg("Du får ingen påmindelser om %s som helhed (tilbagemeldingen på autorisationerne og kontaktpersonen), kun om %s. Udsæt dem hver for sig, fx påmind udsæt %s %s.",
 		"You get no reminders about %s as a whole (the feedback on the authorizations and the contact), only about %s. Snooze them one by one, e.g. remind snooze %s %s.")
 	BadSnooze            = msg("»%s« er ikke en varighed. Skriv fx 1d eller 3d (arbejdsdage, højst 30) eller 4h (timer, højst 72).", "“%s” is not a duration. Write e.g. 1d or 3d (business days, at most 30) or 4h (hours, at most 72).")
-	BadSubject           = msg("»%s« er ikke et emne. Skriv ID/FV, ID/FV/AKTIVITET eller ID/FV/TRIN, fx b3/BUF/pc.", "“%s” is not a subject. Write ID/FV, ID/FV/ACTIVITY or ID/FV/STEP, e.g. b3/BUF/pc.")
+	BadSubject           = msg("»%s« er ikke et emne. Skriv ID/FV, ID/FV/AKTIVITET eller FV/TRIN, fx b3/BUF/pc eller BUF/aflever.", "“%s” is not a subject. Write ID/FV, ID/FV/ACTIVITY or FV/STEP, e.g. b3/BUF/pc or BUF/deliver.")
 	RemindDeliveryFailed = msg("%s: wavebot kan ikke nå %s med påmindelser. Sørg for, at personen kan nås i Slack eller Teams, eller udpeg en anden kontaktperson.", "%s: wavebot cannot reach %s with reminders. Make sure the person can be reached in Slack or Teams, or name another contact.")
 	RemindNoContact      = msg("%[1]s har ingen kontaktperson, og bølgen starter %[2]s. Udpeg en med: kontakt %[1]s @person", "%[1]s has no contact person and the wave starts %[2]s. Name one with: contact %[1]s @person")
 )
