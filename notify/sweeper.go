@@ -251,7 +251,7 @@ func (s *Sweeper) book(waves map[string]*dueWave, res Result, now time.Time, rep
 				}
 				s.Logger.Log(context.Background(), level, "reminder "+string(o), append(log, "outcome", string(o), "err", res.Err)...)
 			}
-			if r.Kind != DeliveryFailed && dw.fv == "" {
+			if r.Kind != DeliveryFailed {
 				dw.failures = append(dw.failures, wave.DeliveryFailure{FV: r.FV, Person: r.Recipient, Reason: string(o)})
 			}
 		}
@@ -346,16 +346,30 @@ func (s *Sweeper) trackReminders(ctx context.Context, id, fv string, all *allWav
 	return dw, nil
 }
 
-// finishTrack moves a track's watermark to now, as finish does a wave's,
-// when every reminder it had due has an outcome and the track has not
-// changed since it was read. A person a track's reminder could not reach
-// is in the log; a track has no KS lead of its own to tell.
+// finishTrack records the people a track's reminders could not reach,
+// for who follows it at KS to hear once, and moves the track's watermark
+// to now, as finish does a wave's.
 func (s *Sweeper) finishTrack(ctx context.Context, dw *dueWave, now time.Time) error {
-	if dw.pending {
+	if dw.pending && len(dw.failures) == 0 {
 		return errLeftAlone
 	}
+	at := s.Clock.Now()
+	if !at.After(now) {
+		at = now.Add(time.Millisecond)
+	}
 	t, err := s.Store.UpdateWorkflow(ctx, wave.Workflow{FV: dw.fv}, func(t *wave.Workflow) ([]wave.Event, error) {
-		if t.Version != dw.version {
+		if t.Version == 0 {
+			return nil, errLeftAlone // the track is gone: nothing to finish
+		}
+		recorded := false
+		for _, f := range dw.failures {
+			f.At = at
+			recorded = t.RecordDeliveryFailure(f) || recorded
+		}
+		if dw.pending || t.Version != dw.version {
+			if recorded {
+				return nil, nil
+			}
 			return nil, errLeftAlone
 		}
 		if now.After(t.Reminded) {

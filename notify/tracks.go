@@ -67,6 +67,11 @@ func (p Policy) trackSeries(t wave.Workflow, ks []string) []series {
 		add(series{kind: soon, fv: t.FV, activity: key, due: due, first: c.AddBusinessDays(due, -p.ActivitySoon), recipients: to})
 		add(series{kind: overdue, fv: t.FV, activity: key, due: due, first: c.AddBusinessDays(due, 1), repeat: thinning, recipients: to})
 	}
+	for _, f := range t.DeliveryFailures {
+		if !slices.Contains(ks, f.Person) {
+			add(series{kind: DeliveryFailed, fv: t.FV, at: f.At, about: f.Person, occurrence: f.Person, recipients: ks})
+		}
+	}
 	for _, person := range t.Contacts {
 		if at := t.ContactSince[person]; !at.IsZero() {
 			add(series{kind: TrackWelcome, fv: t.FV, at: at, occurrence: at.UTC().Format(time.RFC3339Nano), recipients: []string{person}})
@@ -104,7 +109,7 @@ func (p Policy) trackReminder(t wave.Workflow) reminderFunc {
 		if s.occurrence != "" {
 			occurrence = s.occurrence
 		}
-		r := Reminder{At: at, Kind: s.kind, FV: t.FV, Activity: s.activity, Due: s.due, Recipient: person}
+		r := Reminder{At: at, Kind: s.kind, FV: t.FV, Activity: s.activity, Due: s.due, Recipient: person, About: s.about}
 		r.Key = strings.Join([]string{r.Subject(), string(s.kind), occurrence, person}, "|")
 		return r
 	}

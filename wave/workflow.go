@@ -68,6 +68,9 @@ type Workflow struct {
 	// Snoozes are reminders about the track people have deferred; their
 	// FV is the track's.
 	Snoozes []Snooze `json:"snoozes,omitempty"`
+	// DeliveryFailures are the people the track's reminders could not
+	// reach; who follows the track at KS is told once per person.
+	DeliveryFailures []DeliveryFailure `json:"delivery_failures,omitempty"`
 	// Taken names the waves whose enrolment's track for this forvaltning
 	// was moved into this one, so a move run twice takes each once.
 	Taken []string `json:"taken,omitempty"`
@@ -127,6 +130,17 @@ func (w *Workflow) NoticeAt(now time.Time) time.Time {
 		return now
 	}
 	return w.Reminded.Add(time.Millisecond)
+}
+
+// RecordDeliveryFailure adds f unless a failure to reach the same person
+// is recorded already; it reports whether it added it.
+func (w *Workflow) RecordDeliveryFailure(f DeliveryFailure) bool {
+	if slices.ContainsFunc(w.DeliveryFailures, func(o DeliveryFailure) bool { return o.Person == f.Person }) {
+		return false
+	}
+	f.FV = w.FV
+	w.DeliveryFailures = append(w.DeliveryFailures, f)
+	return true
 }
 
 // Snooze records s, replacing the person's earlier snooze of the same step.
