@@ -67,6 +67,9 @@ func (p Policy) trackSeries(t wave.Workflow, ks []string) []series {
 		add(series{kind: soon, fv: t.FV, activity: key, due: due, first: c.AddBusinessDays(due, -p.ActivitySoon), recipients: to})
 		add(series{kind: overdue, fv: t.FV, activity: key, due: due, first: c.AddBusinessDays(due, 1), repeat: thinning, recipients: to})
 	}
+	for _, n := range t.Notices {
+		add(series{kind: Kind(n.Kind), fv: t.FV, activity: n.Item, due: n.Date, at: n.At, occurrence: n.At.UTC().Format(time.RFC3339Nano), recipients: n.To})
+	}
 	for _, f := range t.DeliveryFailures {
 		if !slices.Contains(ks, f.Person) {
 			add(series{kind: DeliveryFailed, fv: t.FV, at: f.At, about: f.Person, occurrence: f.Person, recipients: ks})

@@ -71,6 +71,10 @@ type Workflow struct {
 	// DeliveryFailures are the people the track's reminders could not
 	// reach; who follows the track at KS is told once per person.
 	DeliveryFailures []DeliveryFailure `json:"delivery_failures,omitempty"`
+	// Notices are one-off messages about the track waiting for the
+	// reminder engine (a template delivered while the forvaltning is in
+	// no open wave).
+	Notices []Notice `json:"notices,omitempty"`
 	// Taken names the waves whose enrolment's track for this forvaltning
 	// was moved into this one, so a move run twice takes each once.
 	Taken []string `json:"taken,omitempty"`
@@ -130,6 +134,19 @@ func (w *Workflow) NoticeAt(now time.Time) time.Time {
 		return now
 	}
 	return w.Reminded.Add(time.Millisecond)
+}
+
+// AddNotice records n, as Wave.AddNotice does: the notices the reminder
+// engine has handled are forgotten, and n falls due after the watermark.
+func (w *Workflow) AddNotice(n Notice) {
+	w.Notices = slices.DeleteFunc(w.Notices, func(o Notice) bool { return !o.At.After(w.Reminded) })
+	if !n.At.After(w.Reminded) {
+		n.At = w.Reminded.Add(time.Millisecond)
+	}
+	if len(n.To) > 0 {
+		n.FV = w.FV
+		w.Notices = append(w.Notices, n)
+	}
 }
 
 // RecordDeliveryFailure adds f unless a failure to reach the same person

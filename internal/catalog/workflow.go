@@ -19,6 +19,7 @@ var (
 	TeachingPlannedLine  = msg("○ Undervisning ved KS %s", "○ Teaching by KS on %s")
 	TeachingHeldLine     = msg("✓ Undervisning ved KS %s – holdt", "✓ Teaching by KS on %s – held")
 
+	TrackKSTold         = msg("%s, som følger forvaltningens KØR workflow i KS, har fået besked om, at autorisationen kan begynde.", "%s, who follows the forvaltning's KØR workflow at KS, has been told that authorizing can start.")
 	TrackWelcomed       = plural("%s får en velkomst med trinnene i KØR workflow.", "%s får en velkomst med trinnene i KØR workflow.", "%s will get a welcome with the steps of KØR workflow.", "%s will get a welcome with the steps of KØR workflow.")
 	TrackNoContactsLeft = msg("KØR workflow i %[1]s har nu ingen kontaktperson. KS udpeger en ny med: arbejdsgang %[1]s kontakt @person", "KØR workflow in %[1]s now has no contact. KS names a new one with: workflow %[1]s contact @person")
 	GroupFirstByKS      = msg("Kun KS udpeger den første kontaktperson for %s.", "Only KS names the first contact of %s.")
