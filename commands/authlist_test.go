@@ -298,7 +298,7 @@ func TestDeliveringInNoWaveTellsWhoFollowsTheTrack(t *testing.T) {
 		t.Errorf("KS without an agreement may deliver: %v %v", v.MayDeliver, err)
 	}
 	r := f.d.DeliverTemplate(ctx, "lis", "KFF")
-	if r.Refused || !strings.Contains(text(r), "@kim, som følger forvaltningens KØR workflow i KS, har fået besked om, at autorisationen kan begynde.") {
+	if r.Refused || !strings.Contains(text(r), "@kim, KS' kontaktperson for forløbet, har fået besked om, at autorisationen kan begynde.") {
 		t.Fatalf("deliver: %s", text(r))
 	}
 	track, err := f.store.Workflow(ctx, "KFF")
