@@ -114,14 +114,18 @@ func (d *Dispatcher) role(ctx context.Context, in Input) (Reply, error) {
 			}
 		}
 	}
-	var leave []string
+	var leave, leaveTracks []string
 	switch {
 	case role == wave.RoleContact && !enrolledInActive:
 		return Reply{}, refuse(catalog.RoleNoEnrolment, fv)
 	case role == wave.RoleViewer:
 		leave = named
+		// A viewer leaves the KØR workflow tracks' working groups too.
+		if leaveTracks, err = d.trackContactOf(ctx, p.ID); err != nil {
+			return Reply{}, err
+		}
 	}
-	if p.Role == role && len(join) == 0 && len(leave) == 0 {
+	if p.Role == role && len(join) == 0 && len(leave) == 0 && len(leaveTracks) == 0 {
 		return Reply{}, unchanged(catalog.RoleUnchanged.In(in.Lang, mentions(in.Lang, p.ID), roleText(in.Lang, p.Role, named)))
 	}
 	if _, err := d.mention(ctx, in.Me.ID, "@"+p.ID, in.Now); err != nil {
@@ -141,6 +145,17 @@ func (d *Dispatcher) role(ctx context.Context, in Input) (Reply, error) {
 		if err := d.moveContact(ctx, in, r, p.ID, false); err != nil {
 			return Reply{}, err
 		}
+	}
+	for _, code := range leaveTracks {
+		if _, err := d.updateTrack(ctx, in, code, func(t *wave.Workflow) ([]wave.Event, error) {
+			if !t.RemoveContact(p.ID) {
+				return nil, nil
+			}
+			return []wave.Event{{At: in.Now, Actor: in.Me.ID, FV: code, Action: actContactRemove, Item: p.ID}}, nil
+		}); err != nil {
+			return Reply{}, err
+		}
+		leave = append(leave, trackName(in.Lang, code))
 	}
 	var duties []string
 	if role == wave.RoleContact {

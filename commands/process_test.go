@@ -167,7 +167,7 @@ func TestContactsBelongToTheEnrolment(t *testing.T) {
 			{line: "anna: kontakt b3/BUF fjern @jens", want: "b3/BUF har nu ingen kontaktperson. KS-projektlederen får påmindelser, til en ny er udpeget med: kontakt b3/BUF @person"},
 			{line: "anna: remind list", want: "b3/BUF – b3/BUF har ingen kontaktperson"},
 			{line: "anna: contact b3/BUF @maria", want: "@maria er nu kontaktperson for b3/BUF."},
-			{line: "anna: role @maria viewer", want: "@maria har nu rollen læser.\n@maria er ikke længere kontaktperson for b3/BUF og får ikke flere påmindelser om den."},
+			{line: "anna: role @maria viewer", want: "@maria har nu rollen læser.\n@maria er ikke længere kontaktperson for b3/BUF og KØR workflow i BUF og får ikke flere påmindelser om dem."},
 			{line: "anna: role @kim contact BUF", want: "@kim har nu rollen kontaktperson for b3/BUF og b4/BUF."},
 			{line: "anna: role @kim contact BUF", want: "@kim har allerede rollen kontaktperson for b3/BUF og b4/BUF; intet er ændret."},
 			{line: "kim: auth ok b4/BUF", want: "Tak, autorisationerne er bekræftet"},
