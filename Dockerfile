@@ -1,11 +1,14 @@
 # wavebot's container image: a static binary on a distroless base, run as
-# a non-root user. Build from the repository's top directory:
+# a non-root user. Build from the repository's top directory, with Docker
+# or with podman (whose default image format drops HEALTHCHECK):
 #
 #   docker build --build-arg VERSION=1.4.0 --build-arg COMMIT="$(git rev-parse --short HEAD)" -t wavebot:1.4.0 .
+#   podman build --format docker --build-arg VERSION=1.4.0 --build-arg COMMIT="$(git rev-parse --short HEAD)" -t wavebot:1.4.0 .
 #
-# .ci/run lints this file and runs its go build line as it stands (no
-# container engine runs in CI), then checks the binary is static, answers
-# version and knows Copenhagen's time without a zone database.
+# .ci/run lints this file and runs its go build line on the host; .ci/image
+# builds it with podman, as it stands, and runs the image: read-only, as
+# uid 65532, healthy, ready only while Redis answers, ending with 0 on
+# SIGTERM, and keeping Copenhagen's time without a zone database.
 
 FROM golang:1.26.8-bookworm AS build
 WORKDIR /src

@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -10,30 +11,78 @@ import (
 	"wavebot/wave"
 )
 
-// sides are the sides me speaks for in enrolment e: KS for KS staff, the
-// forvaltning for the contacts named in e.
+// sides are the side me speaks for in enrolment e: KS for KS staff, the
+// forvaltning for a contact named in e who is not; one person, one side.
+// A KS person whom data from before that rule names as a contact speaks
+// for KS only.
 func sides(me wave.Person, e *wave.Enrolment) []wave.Party {
-	var out []wave.Party
-	if me.IsKS() {
-		out = append(out, wave.PartyKS)
+	switch {
+	case me.IsKS():
+		return []wave.Party{wave.PartyKS}
+	case e.HasContact(me.ID):
+		return []wave.Party{wave.PartyFV}
 	}
-	if e.HasContact(me.ID) {
-		out = append(out, wave.PartyFV)
-	}
-	return out
+	return nil
 }
 
 // mayChange refuses a person who is not on the responsible side of party in
-// enrolment e (r): KS may change everything, a contact named in e what the
-// forvaltning takes part in. what names the activity or step.
+// enrolment e (r) for a KØR workflow step: KS may change every step, a
+// contact named in e what the forvaltning takes part in. what names the
+// step.
 func mayChange(me wave.Person, party wave.Party, e *wave.Enrolment, r ref, what string) error {
-	if me.IsKS() || (party.IncludesFV() && e.HasContact(me.ID)) {
+	if me.IsKS() || (party.IncludesFV() && speaksForFV(me, e)) {
 		return nil
 	}
 	if party == wave.PartyKS {
-		return refuse(catalog.OnlyKS, what)
+		return forbid(catalog.OnlyKS, what)
 	}
-	return refuse(catalog.OnlyKSOrContact, what, r.String())
+	return forbid(catalog.OnlyKSOrContact, what, r.String())
+}
+
+// mayDo refuses a person who is not on the side responsible for activity
+// a of enrolment e (r): KS for its own activities, a contact of e for the
+// forvaltning's, either side for shared work, where each gives its own
+// word. title names the activity.
+func mayDo(me wave.Person, a *wave.Activity, e *wave.Enrolment, r ref, title string) error {
+	switch a.Responsible {
+	case wave.PartyKS:
+		if !me.IsKS() {
+			return forbid(catalog.OnlyKS, title)
+		}
+	case wave.PartyFV:
+		if !speaksForFV(me, e) {
+			return forbid(catalog.OnlyContact, title, r.String())
+		}
+	default:
+		if len(sides(me, e)) == 0 {
+			return forbid(catalog.OnlyKSOrContact, title, r.String())
+		}
+	}
+	return nil
+}
+
+// otherSide is the side that shares work with side.
+func otherSide(side wave.Party) wave.Party {
+	if side == wave.PartyKS {
+		return wave.PartyFV
+	}
+	return wave.PartyKS
+}
+
+// sideFirst names a side at the start of a sentence: "KS", "Forvaltningen".
+func sideFirst(side wave.Party) catalog.Message {
+	if side == wave.PartyKS {
+		return catalog.SideKSFirst
+	}
+	return catalog.SideFVFirst
+}
+
+// sideOf names a side as the owner of something: "KS'", "forvaltningens".
+func sideOf(side wave.Party) catalog.Message {
+	if side == wave.PartyKS {
+		return catalog.SideOfKS
+	}
+	return catalog.SideOfFV
 }
 
 // sideName names a side as the one something waits for: "KS",
@@ -58,13 +107,14 @@ func sidePart(side wave.Party) catalog.Message {
 }
 
 // partEvents record in the log the sides that have just confirmed their
-// part (in after, not in before) of shared work, an activity or a step
+// part (done in after, not in before) of shared work, an activity or a step
 // (action); the sides come back for the reply.
 func partEvents(in Input, w *wave.Wave, e *wave.Enrolment, action, key string, owner wave.Party, before, after wave.Parts) ([]wave.Event, []wave.Party) {
 	var evs []wave.Event
 	var confirmed []wave.Party
 	for _, side := range []wave.Party{wave.PartyKS, wave.PartyFV} {
-		if before.Has(side) || !after.Has(side) {
+		// A side that said to skip and now confirms its part counts.
+		if !after.Has(side) || after.Skips(side) || (before.Has(side) && !before.Skips(side)) {
 			continue
 		}
 		confirmed = append(confirmed, side)
@@ -77,10 +127,12 @@ func partEvents(in Input, w *wave.Wave, e *wave.Enrolment, action, key string, o
 
 // setStatus is done, start, block or skip: it gives an activity status to.
 // The same status again changes nothing, unless it comes with a new note.
+// Each side changes only what it answers for: KS its own activities, a
+// contact the forvaltning's, either side its own word on shared work.
 // Done confirms the caller's side of a shared activity, which is done when
-// both sides have; the authorization activity is done by auth applied, and
-// training waits for the forvaltning's decision. Only KS skips what KS
-// takes part in.
+// both sides have; skip gives the side's word to skip it, which it is when
+// both sides have said so. The authorization activity is done by auth
+// applied, and training waits for the forvaltning's decision.
 func (d *Dispatcher) setStatus(to wave.Status) Handler {
 	return func(ctx context.Context, in Input) (Reply, error) {
 		if to == wave.StatusDone && !strings.Contains(in.Args[0], "/") {
@@ -109,18 +161,21 @@ func (d *Dispatcher) setStatus(to wave.Status) Handler {
 			if err != nil {
 				return nil, d.unknownActivity(key)
 			}
+			if err := mayDo(in.Me, a, e, r, title); err != nil {
+				return nil, err
+			}
 			switch {
 			case key == wave.TrainingActivity && e.TrainingUndecided():
 				return nil, refuse(catalog.TrainingDecideFirst, r.String())
 			case key == wave.AuthActivity && to == wave.StatusDone && a.Status != wave.StatusDone:
-				return nil, refuse(catalog.AuthDoneByApply, title, r.String())
-			case to == wave.StatusSkipped && a.Responsible == wave.PartyKS && !in.Me.IsKS():
-				return nil, refuse(catalog.OnlyKS, title)
-			case to == wave.StatusSkipped && a.Responsible == wave.PartyBoth && !in.Me.IsKS():
-				return nil, refuse(catalog.SkipShared, title)
-			}
-			if err := mayChange(in.Me, a.Responsible, e, r, title); err != nil {
-				return nil, err
+				if in.Me.IsKS() {
+					return nil, refuse(catalog.AuthDoneByApplyKS, title, r.String())
+				}
+				return nil, refuse(catalog.AuthDoneByApplyFV, title, r.String())
+			case to == wave.StatusSkipped && a.Responsible == wave.PartyBoth:
+				var evs []wave.Event
+				evs, reply, err = d.skipWord(in, w, e, r, key, note)
+				return evs, err
 			}
 			before, beforeNote := a.Status, a.Note
 			switch {
@@ -149,18 +204,28 @@ func (d *Dispatcher) setStatus(to wave.Status) Handler {
 	}
 }
 
-// confirm is done on an open activity: it confirms the sides the caller
-// speaks for (mine) and says whether the activity is done or what it waits
-// for. An activity done is a milestone for the channels that follow it.
+// confirm is done on an open activity: it confirms the side the caller
+// speaks for (mine), in the source's order, and says whether the activity
+// is done or what it waits for. An activity done is a milestone for the
+// channels that follow it; an evaluation done asks the contacts for their
+// note.
 func (d *Dispatcher) confirm(in Input, w *wave.Wave, e *wave.Enrolment, r ref, key, note string, mine []wave.Party) ([]wave.Event, string, error) {
 	a, _ := e.Activity(key)
 	title := d.activityTitle(in.Lang, key)
 	before, beforeParts := a.Status, a.Parts
 	done, err := e.Confirm(key, mine, note, in.Me.ID, in.Now)
-	if errors.Is(err, wave.ErrConfirmed) {
+	switch {
+	case errors.Is(err, wave.ErrConfirmed):
 		return nil, "", unchanged(catalog.PartUnchanged.In(in.Lang, r, sidePart(mine[0]).In(in.Lang), title, sideName(a.Waiting()).In(in.Lang)))
+	case errors.Is(err, wave.ErrSamePerson):
+		return nil, "", samePerson(r, beforeParts, mine[0], title)
+	case errors.Is(err, wave.ErrWordsDiffer):
+		o := beforeParts.Word(otherSide(mine[0]))
+		return nil, "", refuse(catalog.DoneAgainstSkip, r.String(), sideFirst(otherSide(mine[0])), title, o.Reason, sideOf(mine[0]), d.activityWord(in.Lang, key))
+	case err != nil:
+		return nil, "", err
 	}
-	if err != nil {
+	if err := d.inOrder(in.Lang, e, r, key); err != nil {
 		return nil, "", err
 	}
 	// A shared activity logs each side's part; its status when it is done.
@@ -172,6 +237,9 @@ func (d *Dispatcher) confirm(in Input, w *wave.Wave, e *wave.Enrolment, r ref, k
 	if done {
 		d.doneMilestone(w, in, e.FV, key)
 	}
+	if done && key == wave.EvaluationActivity && len(e.Contacts) > 0 && !e.FVNoted() {
+		w.AddNotice(wave.Notice{Kind: wave.NoticeEvalNote, FV: e.FV, At: w.NoticeAt(in.Now), To: slices.Clone(e.Contacts)})
+	}
 	switch {
 	case done && a.Responsible == wave.PartyBoth:
 		return evs, catalog.BothConfirmed.In(in.Lang, r, title), nil
@@ -179,6 +247,107 @@ func (d *Dispatcher) confirm(in Input, w *wave.Wave, e *wave.Enrolment, r ref, k
 		return evs, catalog.MarkedStatus.In(in.Lang, r, title, statusName[wave.StatusDone].In(in.Lang)), nil
 	}
 	return evs, catalog.PartConfirmed.In(in.Lang, r, sidePart(confirmed[0]).In(in.Lang), title, sideName(a.Waiting()).In(in.Lang)), nil
+}
+
+// samePerson refuses a word on shared work whose other side's word
+// (in parts) the same person gave: the two words come from two people.
+func samePerson(r ref, parts wave.Parts, mine wave.Party, title string) error {
+	o := otherSide(mine)
+	return refuse(catalog.SamePerson, r.String(), "@"+parts.Word(o).By, sideName([]wave.Party{o}), title, sideOf(mine))
+}
+
+// skipWord records the caller's side's word to skip shared activity key,
+// with the reason: it is skipped when both sides have said so, two
+// people, and never against the other side's word that its part is done.
+func (d *Dispatcher) skipWord(in Input, w *wave.Wave, e *wave.Enrolment, r ref, key, reason string) ([]wave.Event, string, error) {
+	a, _ := e.Activity(key)
+	title := d.activityTitle(in.Lang, key)
+	side := sides(in.Me, e)[0]
+	before, beforeParts := a.Status, a.Parts
+	skipped, err := e.Skip(key, side, reason, in.Me.ID, in.Now)
+	switch {
+	case errors.Is(err, wave.ErrConfirmed) && beforeParts == (wave.Parts{}):
+		return nil, "", unchanged(catalog.StatusUnchanged.In(in.Lang, r, title, statusName[wave.StatusSkipped].In(in.Lang)))
+	case errors.Is(err, wave.ErrConfirmed):
+		return nil, "", unchanged(catalog.SkipWordSame.In(in.Lang, r, sideFirst(side).In(in.Lang), title))
+	case errors.Is(err, wave.ErrSamePerson):
+		return nil, "", samePerson(r, beforeParts, side, title)
+	case errors.Is(err, wave.ErrWordsDiffer):
+		return nil, "", refuse(catalog.SkipAgainstDone, r.String(), sideFirst(otherSide(side)), title)
+	case err != nil:
+		return nil, "", err
+	}
+	evs := []wave.Event{{At: in.Now, Actor: in.Me.ID, Wave: w.ID, FV: e.FV, Action: actActivitySkip, Item: key, After: reason}}
+	if a.Status != before {
+		evs = append(evs, wave.Event{At: in.Now, Actor: in.Me.ID, Wave: w.ID, FV: e.FV, Action: actActivityStatus, Item: key,
+			Before: string(before), After: string(a.Status)})
+	}
+	if skipped {
+		return evs, catalog.BothSkipped.In(in.Lang, r, title), nil
+	}
+	return evs, catalog.SkipWordGiven.In(in.Lang, r, sideFirst(side).In(in.Lang), title, reason, sideName([]wave.Party{otherSide(side)}).In(in.Lang)), nil
+}
+
+// pcKey is the template key of the activity that sets up the PCs, which
+// go-live waits for.
+const pcKey = "pc"
+
+// inOrder refuses what the source's order puts later: go-live while the
+// PCs or the authorizations are neither done nor skipped, the evaluation
+// while go-live is.
+func (d *Dispatcher) inOrder(lang string, e *wave.Enrolment, r ref, key string) error {
+	switch key {
+	case golive:
+		var open []string
+		for _, a := range e.Activities {
+			if (a.Key == wave.AuthActivity || a.Key == pcKey) && !a.Status.Closed() {
+				open = append(open, catalog.Quoted.In(lang, a.Title(lang)))
+			}
+		}
+		if len(open) > 0 {
+			return refuse(catalog.GoLiveWaits.For(len(open)), r.String(), listArg(open))
+		}
+	case wave.EvaluationActivity:
+		if g, err := e.Activity(golive); err == nil && !g.Status.Closed() {
+			return refuse(catalog.EvaluationAfterGoLive, r.String())
+		}
+	}
+	return nil
+}
+
+// goLiveFirst warns, in lang, when enrolment e's go-live comes on or
+// before the date of its authorizations or its PCs that are still open:
+// the dates are KS's to plan, and the warning names what must come first.
+// Empty when nothing does.
+func goLiveFirst(lang string, w wave.Wave, e wave.Enrolment) string {
+	g, err := e.Activity(golive)
+	if err != nil || g.Status.Closed() || g.Due.IsZero() {
+		return ""
+	}
+	var items []string
+	for _, a := range e.Activities {
+		if (a.Key == wave.AuthActivity || a.Key == pcKey) && !a.Status.Closed() && !g.Due.After(a.Due) {
+			items = append(items, catalog.GoLiveBeforeItem.In(lang, a.Title(lang), day(lang, a.Due)))
+		}
+	}
+	if len(items) == 0 {
+		return ""
+	}
+	return catalog.GoLiveBefore.In(lang, w.ID+"/"+e.FV, day(lang, g.Due), catalog.List(lang, items))
+}
+
+// activityWord is how a reader of lang types activity key: in Danish its
+// first Danish name ("opstart", "go-live"), in English its key.
+func (d *Dispatcher) activityWord(lang, key string) string {
+	if lang == catalog.English {
+		return key
+	}
+	for _, a := range d.cfg.Template.Activities {
+		if a.Key == key && len(a.Aliases) > 0 {
+			return a.Aliases[0]
+		}
+	}
+	return key
 }
 
 // deadline refuses a date nobody can meet: one that has passed, or one
@@ -203,13 +372,14 @@ func (d *Dispatcher) deadline(now time.Time, day wave.Date) error {
 
 // setDue moves an activity's due date to a day people can meet; the same
 // date again changes nothing. Go-live stays after the authorization
-// feedback deadline.
+// feedback deadline, and a date that puts it before the authorizations or
+// the PCs is taken with a warning naming them.
 func (d *Dispatcher) setDue(ctx context.Context, in Input, r ref, key string, due wave.Date) (Reply, error) {
 	if err := d.deadline(in.Now, due); err != nil {
 		return Reply{}, err
 	}
 	title := d.activityTitle(in.Lang, key)
-	_, err := d.updateEnrolment(ctx, r, func(w *wave.Wave, e *wave.Enrolment) ([]wave.Event, error) {
+	w, err := d.updateEnrolment(ctx, r, func(w *wave.Wave, e *wave.Enrolment) ([]wave.Event, error) {
 		evs, err := d.dueIn(in, w, e, key, due)
 		if err == nil && len(evs) == 0 {
 			err = unchanged(catalog.DueUnchanged.In(in.Lang, r, title, day(in.Lang, due)))
@@ -219,7 +389,13 @@ func (d *Dispatcher) setDue(ctx context.Context, in Input, r ref, key string, du
 	if err != nil {
 		return Reply{}, err
 	}
-	return Reply{Lines: []string{catalog.DueSet.In(in.Lang, r, title, day(in.Lang, due))}}, nil
+	reply := Reply{Lines: []string{catalog.DueSet.In(in.Lang, r, title, day(in.Lang, due))}}
+	if e, err := w.Enrolment(r.fv); err == nil {
+		if warn := goLiveFirst(in.Lang, w, *e); warn != "" {
+			reply.Lines = append(reply.Lines, warn)
+		}
+	}
+	return reply, nil
 }
 
 // dueIn gives activity key of enrolment e the date due, set by hand so
@@ -372,7 +548,7 @@ func (d *Dispatcher) authAnswer(ok bool) Handler {
 		applyBy := c.AddBusinessDays(c.Today(in.Now), d.cfg.Policy.AuthApply)
 		w, err := d.updateEnrolment(ctx, r, func(w *wave.Wave, e *wave.Enrolment) ([]wave.Event, error) {
 			if !ContactOnly.allows(in.Me, e) {
-				return nil, refuse(catalog.NotAllowed, catalog.PermContactOf.In(in.Lang, r.String()))
+				return nil, forbid(catalog.NotAllowed, catalog.PermContactOf.In(in.Lang, r.String()))
 			}
 			if a := e.Auth; a != nil && a.State == wave.AuthAnswered && a.OK == ok && a.Note == note {
 				return nil, unchanged(catalog.AuthAlreadyAnswered.In(in.Lang, r))
@@ -423,7 +599,8 @@ func (d *Dispatcher) authApplied(ctx context.Context, in Input) (Reply, error) {
 }
 
 // training records the forvaltning's decision on training its users:
-// "no [REASON]" closes the activity, "yes DATE" makes it due that day.
+// "no [REASON]" is the activity done as decided, "yes DATE" makes it due
+// that day.
 // Only a contact of the enrolment decides.
 func (d *Dispatcher) training(ctx context.Context, in Input) (Reply, error) {
 	r, err := d.parseRef(in.Args[0])
@@ -458,7 +635,7 @@ func (d *Dispatcher) training(ctx context.Context, in Input) (Reply, error) {
 	title := d.activityTitle(in.Lang, wave.TrainingActivity)
 	_, err = d.updateEnrolment(ctx, r, func(w *wave.Wave, e *wave.Enrolment) ([]wave.Event, error) {
 		if !ContactOnly.allows(in.Me, e) {
-			return nil, refuse(catalog.NotAllowed, catalog.PermContactOf.In(in.Lang, r.String()))
+			return nil, forbid(catalog.NotAllowed, catalog.PermContactOf.In(in.Lang, r.String()))
 		}
 		a, err := e.Activity(wave.TrainingActivity)
 		if err != nil {

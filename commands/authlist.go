@@ -73,7 +73,7 @@ func (d *Dispatcher) authList(ctx context.Context, in Input) (Reply, error) {
 		return Reply{}, err
 	}
 	if !mayViewList(in.Me, e) {
-		return Reply{}, refuse(catalog.NotAllowed, KSOrContact.who())
+		return Reply{}, forbid(catalog.NotAllowed, catalog.PermKSOrContactOf.In(in.Lang, r.String()))
 	}
 	l, err := d.cfg.Store.AuthList(ctx, r.wave, r.fv)
 	if err != nil && !errors.Is(err, storage.ErrNotFound) {
@@ -103,7 +103,7 @@ func (d *Dispatcher) workflowTemplate(ctx context.Context, in Input, fv string) 
 		return Reply{}, err
 	}
 	if ok, err := d.mayFillTemplate(ctx, in.Me, fv); err != nil || !ok {
-		return Reply{}, cmp.Or(err, refuse(catalog.NotAllowed, KSOrContact.who()))
+		return Reply{}, cmp.Or(err, forbid(catalog.NotAllowed, KSOrContact.who()))
 	}
 	t, err := d.cfg.Store.AuthTemplate(ctx, fv)
 	if err != nil && !errors.Is(err, storage.ErrNotFound) {

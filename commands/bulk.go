@@ -19,7 +19,7 @@ import (
 // names the enrolment and says that nothing changed for any.
 func allOrNothing(err error) error {
 	if ue, ok := errors.AsType[*userError](err); ok {
-		return refuse(catalog.BulkRefused, ue)
+		return &userError{msg: catalog.BulkRefused, args: []any{ue}, forbidden: ue.forbidden}
 	}
 	return err
 }
@@ -81,7 +81,20 @@ func (d *Dispatcher) dueAll(ctx context.Context, in Input, id, key string, due w
 	if len(closed) > 0 {
 		r.Lines = append(r.Lines, catalog.DueClosedLeft.In(in.Lang, catalog.List(in.Lang, closed)))
 	}
+	r.Lines = append(r.Lines, goLiveFirstAll(in.Lang, w)...)
 	return r, nil
+}
+
+// goLiveFirstAll warns, for each enrolment of w, when go-live comes
+// before its open authorizations or PCs.
+func goLiveFirstAll(lang string, w wave.Wave) []string {
+	var out []string
+	for _, e := range w.Enrolments {
+		if warn := goLiveFirst(lang, w, e); warn != "" {
+			out = append(out, warn)
+		}
+	}
+	return out
 }
 
 // authRequestAll asks every enrolled forvaltning of a wave for its
@@ -144,14 +157,14 @@ func (d *Dispatcher) authRequestAll(ctx context.Context, in Input, id string, du
 func (d *Dispatcher) doneAll(ctx context.Context, in Input, id, key, note string) (Reply, error) {
 	title := d.activityTitle(in.Lang, key)
 	if !in.Me.IsKS() {
-		return Reply{}, refuse(catalog.NotAllowed, KSOnly.who())
+		return Reply{}, forbid(catalog.NotAllowed, KSOnly.who())
 	}
 	spec := slices.IndexFunc(d.cfg.Template.Activities, func(a wave.ActivitySpec) bool { return a.Key == key })
 	switch {
 	case key == wave.AuthActivity:
-		return Reply{}, refuse(catalog.AuthDoneByApply, title, strings.ToLower(id)+"/FV")
+		return Reply{}, refuse(catalog.AuthDoneByApplyKS, title, strings.ToLower(id)+"/FV")
 	case spec < 0 || !d.cfg.Template.Activities[spec].Responsible.IncludesKS():
-		return Reply{}, refuse(catalog.DoneAllNotKS, title, strings.ToLower(id), key)
+		return Reply{}, refuse(catalog.DoneAllFV, title)
 	}
 	var confirmed, done, waiting []string
 	w, err := d.update(ctx, id, func(w *wave.Wave) ([]wave.Event, error) {
@@ -253,5 +266,11 @@ func (d *Dispatcher) waveMove(ctx context.Context, in Input) (Reply, error) {
 	if len(stayed) > 0 {
 		r.Lines = append(r.Lines, catalog.WaveMovedKept.In(in.Lang, catalog.List(in.Lang, stayed)))
 	}
+	r.Lines = append(r.Lines, goLiveFirstAll(in.Lang, w)...)
+	close, err := d.startsClose(ctx, in.Lang, w.ID, w.Start)
+	if err != nil {
+		return Reply{}, err
+	}
+	r.Lines = append(r.Lines, close...)
 	return r, nil
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"strings"
+	"time"
 
 	"wavebot/internal/catalog"
 	"wavebot/wave"
@@ -42,11 +43,17 @@ func init() {
 // at the next morning's digest. item is the activity, date the date the
 // milestone sets.
 func (d *Dispatcher) milestone(w *wave.Wave, in Input, kind, fv, item string, date wave.Date) {
-	at := d.cfg.Policy.DigestAt(in.Now)
+	w.AddMilestone(wave.Notice{Kind: kind, FV: fv, Item: item, Date: date, Happened: in.Now}, d.digestAt(w, in.Now))
+}
+
+// digestAt is the sending time of the next digest after now that the
+// sweepers of w have not handled yet.
+func (d *Dispatcher) digestAt(w *wave.Wave, now time.Time) time.Time {
+	at := d.cfg.Policy.DigestAt(now)
 	if !at.After(w.Reminded) {
 		at = d.cfg.Policy.DigestAt(w.Reminded)
 	}
-	w.AddMilestone(wave.Notice{Kind: kind, FV: fv, Item: item, Date: date, Happened: in.Now}, at)
+	return at
 }
 
 // doneMilestone records that activity key of enrolment fv is done: go-live
@@ -106,14 +113,14 @@ func maySubscribe(lang string, me wave.Person, w wave.Wave, fv string) error {
 		return nil
 	}
 	for _, e := range w.Enrolments {
-		if (fv == "" || e.FV == fv) && e.HasContact(me.ID) {
+		if (fv == "" || e.FV == fv) && speaksForFV(me, &e) {
 			return nil
 		}
 	}
 	if fv == "" {
-		return refuse(catalog.NotAllowed, catalog.SubscribeWhoWave)
+		return forbid(catalog.NotAllowed, catalog.SubscribeWhoWave)
 	}
-	return refuse(catalog.NotAllowed, catalog.PermContactOf.In(lang, w.ID+"/"+fv))
+	return forbid(catalog.NotAllowed, catalog.PermContactOf.In(lang, w.ID+"/"+fv))
 }
 
 // subscribe makes the channel the command is typed in follow a wave or

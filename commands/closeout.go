@@ -38,14 +38,15 @@ func (d *Dispatcher) eval(ctx context.Context, in Input) (Reply, error) {
 		return Reply{}, err
 	}
 	if !KSOrContact.allows(in.Me, e) {
-		return Reply{}, refuse(catalog.NotAllowed, KSOrContact.who())
+		return Reply{}, forbid(catalog.NotAllowed, catalog.PermKSOrContactOf.In(in.Lang, r.String()))
 	}
 	return d.setDue(ctx, in, r, wave.EvaluationActivity, day)
 }
 
 // evalNote records what an enrolment's evaluation showed, for the
 // close-out report: KS or a contact of the enrolment, also after the wave
-// is closed.
+// is closed; the note keeps the side its writer spoke for, so the report
+// says which forvaltninger gave theirs.
 func (d *Dispatcher) evalNote(ctx context.Context, in Input) (Reply, error) {
 	switch len(in.Args) {
 	case 1:
@@ -67,9 +68,9 @@ func (d *Dispatcher) evalNote(ctx context.Context, in Input) (Reply, error) {
 			return nil, refuse(catalog.NotEnrolled, r.fv, r.wave)
 		}
 		if !KSOrContact.allows(in.Me, e) {
-			return nil, refuse(catalog.NotAllowed, KSOrContact.who())
+			return nil, forbid(catalog.NotAllowed, catalog.PermKSOrContactOf.In(in.Lang, r.String()))
 		}
-		if !e.AddEvalNote(wave.EvalNote{Text: text, By: in.Me.ID, At: in.Now}) {
+		if !e.AddEvalNote(wave.EvalNote{Text: text, By: in.Me.ID, At: in.Now, Side: sides(in.Me, e)[0]}) {
 			return nil, unchanged(catalog.EvalNoteUnchanged.In(in.Lang, r))
 		}
 		return []wave.Event{{At: in.Now, Actor: in.Me.ID, Wave: w.ID, FV: e.FV, Action: actEvalNote, After: text}}, nil
@@ -100,7 +101,7 @@ func (d *Dispatcher) waveClose(ctx context.Context, in Input) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	r, err := d.reportReply(ctx, in.Lang, w)
+	r, err := d.reportReply(ctx, in.Lang, w, 1)
 	if err != nil {
 		return Reply{}, err
 	}
@@ -108,24 +109,29 @@ func (d *Dispatcher) waveClose(ctx context.Context, in Input) (Reply, error) {
 	return r, nil
 }
 
-// waveReport is the close-out report of a wave, closed or not.
+// waveReport is the close-out report of a wave, closed or not, page n
+// of it.
 func (d *Dispatcher) waveReport(ctx context.Context, in Input) (Reply, error) {
+	n, err := pageArg(in.Args[1:])
+	if err != nil {
+		return Reply{}, err
+	}
 	w, err := d.wave(ctx, in.Args[0])
 	if err != nil {
 		return Reply{}, err
 	}
-	return d.reportReply(ctx, in.Lang, w)
+	return d.reportReply(ctx, in.Lang, w, n)
 }
 
-// reportReply is the close-out report as a chat reply: per forvaltning,
-// its training decision, authorization rounds and evaluation notes, then
-// each activity planned against done.
-func (d *Dispatcher) reportReply(ctx context.Context, lang string, w wave.Wave) (Reply, error) {
+// reportReply is page n of the close-out report as a chat reply: per
+// forvaltning, its training decision, authorization rounds and
+// evaluation notes, then each activity planned against done.
+func (d *Dispatcher) reportReply(ctx context.Context, lang string, w wave.Wave, n int) (Reply, error) {
 	rep, err := d.report(ctx, w)
 	if err != nil {
 		return Reply{}, err
 	}
-	r := Reply{Title: rep.Heading(lang), Lines: []string{rep.State(lang)}}
+	var rows []row
 	for _, e := range rep.Enrolments {
 		var rounds, notes []string
 		for i, rd := range e.Rounds {
@@ -149,8 +155,13 @@ func (d *Dispatcher) reportReply(ctx context.Context, lang string, w wave.Wave) 
 		for _, a := range e.Activities {
 			s.Lines = append(s.Lines, catalog.ReportActivity.In(lang, a.Title(lang), day(lang, a.Planned), a.Outcome(lang)))
 		}
-		r.Sections = append(r.Sections, s)
+		rows = append(rows, sectionRow(s))
 	}
+	r, err := paged(lang, rep.Heading(lang), rows, n, pageCommand("wave report "+w.ID))
+	if err != nil {
+		return Reply{}, err
+	}
+	r.Lines = append([]string{rep.State(lang)}, rep.Noted(lang)...)
 	return r, nil
 }
 
@@ -179,7 +190,7 @@ func (d *Dispatcher) report(ctx context.Context, w wave.Wave) (closeout.Report, 
 	}
 	slices.Reverse(events)
 	for _, e := range w.Enrolments {
-		out := closeout.Enrolment{FV: e.FV, Training: e.Training}
+		out := closeout.Enrolment{FV: e.FV, Training: e.Training, FVNoted: e.FVNoted()}
 		for _, a := range byDue(e.Activities) {
 			ra := closeout.Activity{Key: a.Key, TitleDA: a.TitleDA, TitleEN: a.TitleEN, Responsible: a.Responsible, Planned: a.Due, Status: a.Status, Note: a.Note}
 			if at := a.DoneAt(); !at.IsZero() {

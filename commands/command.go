@@ -192,52 +192,59 @@ func leaves(cmds []*Command) []*Command {
 // checked by the handler once it knows the forvaltning.
 type Permission int
 
-// Permissions, as in the command table of the design.
+// Permissions, as the design's table "Who may do what" assigns them.
 const (
 	Anyone Permission = iota
 	AdminOnly
 	KSOnly
-	AdminOrContact
 	KSOrContact
 	ContactOnly
 	ResponsibleSide
+	// StepSide is who changes a KØR workflow step: KS any, a contact of
+	// the enrolment the forvaltning's and the shared one.
+	StepSide
 )
 
-// who names the people a permission admits, for help and refusals.
+// who names the people a permission admits, for help, refusals and
+// README's table.
 func (p Permission) who() catalog.Message {
 	switch p {
 	case AdminOnly:
 		return catalog.PermAdmin
 	case KSOnly:
 		return catalog.PermKS
-	case AdminOrContact:
-		return catalog.PermAdminOrContact
 	case KSOrContact:
 		return catalog.PermKSOrContact
 	case ContactOnly:
 		return catalog.PermContact
 	case ResponsibleSide:
 		return catalog.PermResponsible
+	case StepSide:
+		return catalog.PermStepSide
 	}
 	return catalog.PermAnyone
 }
 
 // allows reports whether me may run a command of this permission for
 // enrolment e, nil when the command names none. Being a contact means
-// being named in that enrolment, nothing else.
+// being named in that enrolment and speaking for no other side: a KS
+// person named there by data from before the rule speaks for KS only.
 func (p Permission) allows(me wave.Person, e *wave.Enrolment) bool {
-	contact := e != nil && e.HasContact(me.ID)
 	switch p {
 	case AdminOnly:
 		return me.Role == wave.RoleAdmin
 	case KSOnly:
 		return me.IsKS()
-	case AdminOrContact:
-		return me.Role == wave.RoleAdmin || contact
 	case KSOrContact:
-		return me.IsKS() || contact
+		return me.IsKS() || speaksForFV(me, e)
 	case ContactOnly:
-		return contact
+		return speaksForFV(me, e)
 	}
 	return true
+}
+
+// speaksForFV reports whether me speaks for the forvaltning in enrolment
+// e: a contact of it, and not KS staff.
+func speaksForFV(me wave.Person, e *wave.Enrolment) bool {
+	return e != nil && !me.IsKS() && e.HasContact(me.ID)
 }

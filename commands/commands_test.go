@@ -33,7 +33,7 @@ func TestWaveCreatedSaysWhat(t *testing.T) {
 	f := newFixture(t)
 	for line, want := range map[string]string{
 		"anna: wave create b4 2027-03-01 Bølge 4 – sundhed": "Bølge b4 (Bølge 4 – sundhed) er oprettet med start 1. marts 2027. KS-projektleder: @anna.",
-		"anna: wave create b5 2027-03-01":                   "Bølge b5 er oprettet med start 1. marts 2027. KS-projektleder: @anna.",
+		"anna: wave create b5 2027-03-15":                   "Bølge b5 er oprettet med start 15. marts 2027. KS-projektleder: @anna.",
 	} {
 		if got := f.do(line); got.Refused || len(got.Lines) != 1 || got.Lines[0] != want {
 			t.Errorf("%s:\n got %+v\nwant %s", line, got, want)
@@ -52,18 +52,19 @@ func TestStatusOfEnrolment(t *testing.T) {
 	f.ok("anna: auth request b3/BUF 27.01.2027")
 	got := f.ok("vera: status b3/BUF")
 	wantIn(t, got,
-		`"Done":2,"Skipped":1,"Total":9`, "2 færdige, 1 sprunget over, 6 åbne",
+		`"Done":3,"Skipped":0,"Total":9`, "3 færdige, 6 åbne",
 		`@maria`,
 		"venter på forvaltningen, frist 27. januar 2027",
 		// Enrolled on 20 January, kickoff (15 December) and info (11 January) moved to the coming business days.
 		"Næste frist", "21. januar 2027 – Opstartsmøde i forvaltningen",
 		"◐ kickoff – Opstartsmøde i forvaltningen (KS+FV) – 21. januar 2027 – i gang – venter på forvaltningen",
-		"– training – Uddannelse af brugere (FV) – 25. januar 2027 – ingen uddannelse – besluttet af @maria – like net banking",
+		"✓ training – Uddannelse af brugere (FV) – 25. januar 2027 – besluttet: ingen uddannelse (@maria) – like net banking",
 		"invitation sent",
 	)
-	f.clock.Set(start.AddDate(0, 0, 10)) // 2027-01-30: kickoff (01-21) and auth (01-25) are overdue
+	f.clock.Set(start.AddDate(0, 0, 10)) // 2027-01-30: kickoff (01-21) and the feedback (01-27) are overdue
 	got = f.ok("vera: status b3/BUF")
-	wantIn(t, got, "2: Opstartsmøde i forvaltningen og Sikre korrekt autorisation af brugere", "1. februar 2027 – Go-live")
+	// Once KS has asked, the feedback stands for the authorization activity.
+	wantIn(t, got, "2: Opstartsmøde i forvaltningen og tilbagemelding på autorisationerne", "1. februar 2027 – Go-live")
 	got = f.ok("maria: status b3/BUF")
 	wantIn(t, got, `"Command":"auth ok b3/BUF"`)
 }
@@ -73,7 +74,9 @@ func TestStatusOfWaveAndAll(t *testing.T) {
 	f.ok("anna: wave create b4 2027-05-03 Bølge 4")
 	f.ok("anna: done b3/SUF pc")
 	got := f.ok("vera: status b3")
-	wantIn(t, got, `"Title":"b3/BUF"`, `"Title":"b3/SUF"`, `"Done":1,"Skipped":0,"Total":9`, "ingen – udpeg en med: kontakt b3/SUF @person")
+	wantIn(t, got, `"Title":"b3/BUF"`, `"Title":"b3/SUF"`, `"Done":1,"Skipped":0,"Total":9`, `"Label":"Kontaktperson","Value":"ingen endnu"`)
+	// KS, who names the first contact, is told how.
+	wantIn(t, f.ok("kim: status b3"), "ingen – udpeg en med: kontakt b3/SUF @person")
 	got = f.ok("vera: status")
 	wantIn(t, got, "Aktive bølger", "b3 – Bølge 3", "b4 – Bølge 4", "SUF: 1 færdig, 8 åbne; 0 overskredne; næste frist: 21. januar 2027")
 	got = f.ok("vera: wave show b3")
@@ -90,7 +93,7 @@ func TestMyListsOwnTasks(t *testing.T) {
 		t.Errorf("maria is to ask for her own feedback: %s", got)
 	}
 	f.ok("anna: auth request b3/BUF 2027-01-27")
-	f.ok("anna: done b3/BUF golive")
+	f.ok("anna: skip b3/BUF golive testet i bølge 2")
 	got := f.ok("maria: my")
 	wantIn(t, got, "27. januar 2027: b3/BUF – giv tilbagemelding", "b3/BUF info", "b3/BUF kickoff", "b3/BUF golive",
 		"25. januar 2027: b3/BUF – beslut, om brugerne skal uddannes")
@@ -136,19 +139,22 @@ func TestPermissions(t *testing.T) {
 	tests := []struct {
 		line, want string
 	}{
-		{"vera: wave create b9 2027-02-01", "kun admin"},
-		{"kim: wave enroll b3 KFF", "kun admin"},
-		{"maria: wave lead b3 @maria", "kun admin"},
+		{"vera: wave create b9 2027-02-01", "kun KS (admin, ks)"},
+		{"maria: wave enroll b3 KFF", "kun KS (admin, ks)"},
+		{"maria: wave lead b3 @maria", "kun KS (admin, ks)"},
 		{"maria: done b3/SUF pc", "»Sikre korrekt opsætning af PC'er« er en KS-opgave"},
 		{"maria: done b3/BUF pc", "KS-opgave"},
 		{"maria: done b3/SUF info", "kontaktperson for b3/SUF"},
 		{"sofie: done b3/BUF kickoff", "kontaktperson for b3/BUF"},
 		{"vera: start b3/BUF info", "kontaktperson for b3/BUF"},
 		{"maria: due b3/BUF info 2027-02-01", "KS"},
-		{"maria: done b3/SUF info", "Kun KS eller en kontaktperson for b3/SUF må ændre »Informationsmøde i forvaltningen for brugere«"},
+		{"maria: done b3/SUF info", "»Informationsmøde i forvaltningen for brugere« er forvaltningens opgave: kun en kontaktperson for b3/SUF må ændre den."},
+		{"kim: done b3/BUF info", "er forvaltningens opgave"},
+		{"anna: skip b3/BUF info held with the kick-off", "er forvaltningens opgave"},
+		{"vera: skip b3/BUF golive not needed", "Kun KS eller en kontaktperson for b3/BUF må ændre »Go-live – test af tilgængelighed til løsninger«"},
 		{"maria: auth request b3/BUF 2027-01-27", "KS"},
-		{"sofie: eval b3/BUF 2027-04-01", "KS eller forvaltningens kontaktperson"},
-		{"sofie: contact b3/BUF @vera", "admin eller forvaltningens kontaktperson"},
+		{"sofie: eval b3/BUF 2027-04-01", "KS eller en kontaktperson for b3/BUF"},
+		{"sofie: contact b3/BUF @vera", "KS eller en kontaktperson for b3/BUF"},
 		{"kim: role @vera ks", "kun admin"},
 		{"maria: workflow BUF done authorize", "KS"},
 		{"sofie: workflow BUF done group", "kontaktperson for KØR workflow i BUF"},
@@ -156,12 +162,11 @@ func TestPermissions(t *testing.T) {
 		{"anna: workflow BUF due group 2027-02-01", "forvaltningens trin"},
 		{"kim: workflow BUF agreement projektledelse", "Kun en kontaktperson for KØR workflow i BUF"},
 		{"maria: workflow BUF teaching 2027-02-01", "kun KS"},
-		{"sofie: workflow BUF contact @vera", "Kun KS eller en kontaktperson for KØR workflow i BUF"},
-		{"sofie: workflow SUF contact @vera", "Kun KS udpeger den første kontaktperson for KØR workflow i SUF"},
-		{"anna: workflow SUF contact @kim", "er KS-medarbejder"},
+		{"sofie: workflow BUF contact @vera", "det må kun KS eller en kontaktperson for KØR workflow i BUF"},
+		{"sofie: workflow SUF contact @vera", "det må kun KS eller en kontaktperson for KØR workflow i SUF"}, // KS names the first
+		{"anna: workflow SUF contact @kim", "er KS-medarbejder og kan derfor ikke være forvaltningens kontaktperson"},
 		{"sofie: training b3/BUF no", "kontaktpersoner for b3/BUF"},
 		{"anna: training b3/BUF no", "kontaktpersoner for b3/BUF"},
-		{"maria: skip b3/BUF golive not needed", "fælles for KS og forvaltningen: kun KS"},
 		{"maria: skip b3/BUF pc not needed", "KS-opgave"},
 	}
 	for _, tt := range tests {
@@ -169,7 +174,7 @@ func TestPermissions(t *testing.T) {
 	}
 	// The permitted side of the same rules.
 	for _, line := range []string{
-		"maria: done b3/BUF info", "maria: start b3/BUF golive", "kim: done b3/SUF pc", "kim: done b3/BUF info",
+		"maria: done b3/BUF info", "maria: start b3/BUF golive", "kim: done b3/SUF pc", "kim: wave enroll b3 KFF", "maria: skip b3/BUF golive not needed",
 		"maria: eval b3/BUF 2027-04-07", "kim: due b3/BUF support 2027-01-29", "maria: contact b3/BUF @jens",
 		"maria: workflow BUF done group", "maria: workflow BUF agreement projektledelse", "kim: workflow BUF done decisions",
 		"anna: wave lead b3 @kim",
@@ -241,7 +246,9 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"anna: contact b9/BUF @x", "ingen bølge"},
 		{"anna: status b3/XYZ", "Ukendt forvaltning"},
 		{"anna: status b9", "ingen bølge"},
-		{"anna: status b3 b4", "»b4« er mere, end kommandoen tager."},
+		{"anna: status b3 b4", "»b4« er ikke et sidetal."},
+		{"anna: status b3/BUF 2", "»2« er mere, end kommandoen tager."},
+		{"anna: status all x", "»x« er ikke et sidetal."},
 		{"anna: done b3/BUF", "mangler"},
 		{"anna: done b3/BUF coffee", "Ukendt aktivitet"},
 		{"anna: done /BUF kickoff", "BØLGE/FORVALTNING"},
@@ -264,17 +271,22 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"anna: role @x contact XYZ", "Ukendt forvaltning"},
 		{"anna: role @anna viewer", "admin-rollen"},
 		{"anna: lang fr", "Ukendt sprog"},
-		{"anna: my extra", "»extra« er mere, end kommandoen tager."},
+		{"anna: my extra", "»extra« er ikke et sidetal."},
+		{"anna: my 2 3", "»3« er mere, end kommandoen tager."},
+		{"anna: my 0", "»0« er ikke et sidetal."},
+		{"anna: wave list --all 1 2", "»2« er mere, end kommandoen tager."},
+		{"anna: wave list --all x", "»x« er ikke et sidetal."},
+		{"anna: wave report b3 x", "»x« er ikke et sidetal."},
 		{"anna: help frobnicate", "Ukendt kommando"},
 		{"anna: remind", "er ikke en kendt kommando"},
-		{"anna: remind list all", "»all« er mere"},
+		{"anna: remind list all", "»all« er ikke et sidetal."},
 		{"anna: remind snooze b3/SUF", "Der mangler VARIGHED."},
 		{"anna: remind snooze b3/SUF 0d", "ikke en varighed"},
 		{"anna: remind snooze b3/SUF 31d", "ikke en varighed"},
 		{"anna: remind snooze b3/SUF 2w", "ikke en varighed"},
 		{"anna: remind snooze b3/SUF d", "ikke en varighed"},
 		{"anna: remind snooze b3/SUF 73h", "ikke en varighed"},
-		{"anna: remind snooze b3 1d", "BØLGE/FORVALTNING"},
+		{"anna: remind snooze b3 1d", "Du får ingen påmindelser om b3."},
 		{"anna: remind snooze b3/SUF/ 1d", "ikke et emne"},
 		{"anna: remind snooze b3/SUF/pc/x 1d", "ikke et emne"},
 		{"anna: remind snooze b3/ 1d", "BØLGE/FORVALTNING"},
@@ -357,13 +369,13 @@ func TestUsageFollowsReason(t *testing.T) {
 		{"anna: wave enroll b3", []string{"Der mangler FV.", "Brug: wave enroll ID FV …"}},
 		{"anna: contact b3/BUF", []string{"Der mangler [fjern|sæt] @person.", "Brug: contact ID/FV [fjern|sæt] @person …"}},
 		{"anna: contact b3/BUF fjern", []string{"Der mangler @person.", "Brug: contact ID/FV [fjern|sæt] @person …"}},
-		{"anna: status b3 b4 b5", []string{"»b5« er mere, end kommandoen tager.", "Brug: status [ID | FV | ID/FV] [SIDE]"}},
+		{"anna: status b3 b4 b5", []string{"»b5« er mere, end kommandoen tager.", "Brug: status [alle | ID | FV | ID/FV] [SIDE]"}},
 		{"anna: lang", []string{"Der mangler da|en.", "Brug: lang da|en"}},
 		{`anna: wave show Ærø"`, []string{`Der er ingen bølge »Ærø"«. Skriv bølge liste for at se bølgerne.`, "Brug: wave show ID"}},
 		{"anna: wave show a\x01b", []string{"Der er ingen bølge »a\uFFFDb«. Skriv bølge liste for at se bølgerne.", "Brug: wave show ID"}},
 		{"anna: wave show " + strings.Repeat("x", 50), []string{"Der er ingen bølge »" + strings.Repeat("x", 40) + "…«. Skriv bølge liste for at se bølgerne.", "Brug: wave show ID"}},
 		{"kim: due b3/BUF info", []string{"YYYY-MM-DD is missing.", "Usage: due ID[/FV] ACTIVITY YYYY-MM-DD"}},
-		{"kim: status b3 b4", []string{"“b4” is more than the command takes.", "Usage: status [ID | FV | ID/FV] [PAGE]"}},
+		{"kim: status b3 b4", []string{"“b4” is not a page number.", "Usage: status [all | ID | FV | ID/FV] [PAGE]"}},
 		{`kim: wave show Ærø"`, []string{`There is no wave “Ærø"”. Type wave list to see the waves.`, "Usage: wave show ID"}},
 	} {
 		r := f.do(tc.line)
@@ -410,7 +422,7 @@ func TestHelp(t *testing.T) {
 		got := f.ok("vera: help " + c.path)
 		wantIn(t, got, c.Usage("da"), c.Summary.In("da"))
 	}
-	wantIn(t, f.ok("vera: help auth ok"), "auth ok ID/FV", "forvaltningens kontaktperson")
+	wantIn(t, f.ok("vera: help auth ok"), "auth ok ID/FV", "Hvem: en kontaktperson for tilmeldingen")
 	wantIn(t, f.ok("vera: help færdig"), "done ID[/FV] AKTIVITET [NOTE …]", "Også: færdig", "Aktiviteter: kickoff, info, training")
 	// The overview names each command's Danish words, the activities with
 	// their titles and the forvaltning codes.

@@ -86,12 +86,14 @@ func (d *Dispatcher) changePerson(ctx context.Context, id string, change func(p 
 		return nil
 	}
 	id = p.ID
-	_, err = d.cfg.Store.UpdatePerson(ctx, id, func(p *wave.Person) ([]wave.Event, error) {
+	p, err = d.cfg.Store.UpdatePerson(ctx, id, func(p *wave.Person) ([]wave.Event, error) {
 		change(p)
 		return nil, nil
 	})
 	if err != nil {
 		return fmt.Errorf("change person %s: %w", id, err)
 	}
+	// How to reach them is new: what waited for them can go.
+	d.wake(ctx, p)
 	return nil
 }

@@ -157,6 +157,9 @@ const (
 type userError struct {
 	msg  catalog.Message
 	args []any
+	// forbidden is set when the person may not do what they asked, as
+	// opposed to asking it wrongly.
+	forbidden bool
 }
 
 func (e *userError) Error() string {
@@ -164,6 +167,12 @@ func (e *userError) Error() string {
 }
 
 func refuse(m catalog.Message, args ...any) error { return &userError{msg: m, args: args} }
+
+// forbid refuses what the person may not do: their role or side does not
+// allow it.
+func forbid(m catalog.Message, args ...any) error {
+	return &userError{msg: m, args: args, forbidden: true}
+}
 
 // localize renders the catalog messages among args in lang.
 func localize(lang string, args []any) []any {
@@ -264,7 +273,7 @@ func (d *Dispatcher) handle(ctx context.Context, req Request) (Reply, error) {
 		return d.failure(lang, nil, err), err
 	}
 	reply, err := d.run(ctx, cmd, me, lang, words, consumed, req)
-	reply.Command = cmd.path
+	reply.Command, reply.Lang = cmd.path, lang
 	return reply, err
 }
 
@@ -277,7 +286,7 @@ func (d *Dispatcher) run(ctx context.Context, cmd *Command, me wave.Person, lang
 		return d.failure(lang, cmd, err), err
 	}
 	if (cmd.Perm == AdminOnly || cmd.Perm == KSOnly) && !cmd.Perm.allows(me, nil) {
-		err := refuse(catalog.NotAllowed, cmd.Perm.who())
+		err := forbid(catalog.NotAllowed, cmd.Perm.who())
 		return d.failure(lang, cmd, err), err
 	}
 	args := words[consumed:]
@@ -339,7 +348,7 @@ func (d *Dispatcher) failure(lang string, cmd *Command, err error) Reply {
 		d.cfg.Logger.Error("command failed", "err", err)
 		line = catalog.InternalError.In(lang)
 	}
-	r := Reply{Refused: true, Lines: []string{line}}
+	r := Reply{Refused: true, Lines: []string{line}, Lang: lang}
 	if cmd != nil && ue != nil {
 		for _, c := range leaves([]*Command{cmd}) {
 			r.Lines = append(r.Lines, catalog.Usage.In(lang, c.Usage(lang)))
@@ -366,6 +375,7 @@ func (d *Dispatcher) caller(ctx context.Context, c Caller) (wave.Person, error) 
 	if err != nil {
 		return wave.Person{}, fmt.Errorf("load caller %s: %w", id, err)
 	}
+	d.wake(ctx, p)
 	admin = admin || slices.Contains(d.cfg.Admins, p.ID)
 	if admin && p.Role != wave.RoleAdmin {
 		return d.setRole(ctx, id, id, wave.RoleAdmin)

@@ -29,7 +29,10 @@ func FuzzDispatch(f *testing.F) {
 		"auth request b3 2027-01-29", "done b3 pc", "done b3 info", "wave move b3 2027-02-08", "bølge flyt b3 01.02.2027",
 		"wave close b3", "wave report b3", "wave list --alle", "wave list x", "eval note b3/BUF god", "evaluering notat",
 		"eval b3/BUF", "subscribe b3", "unsubscribe b3/BUF", "timeline b3", "tidslinje b9", "calendar", "kalender nulstil",
-		"calendar x y",
+		"calendar x y", "my 2", "mine 0", "status all 2", "status alle x", "status b3 2", "status b3/BUF 2", "wave list --all 2",
+		"wave list 3 4", "wave report b3 2", "bølge rapport b3 -1", "remind list 2", "påmind liste +1",
+		"skip b3/BUF kickoff holdt med b2", "spring b3/BUF evaluation ingen tid", "remind snooze b3 1d", "done b3 golive",
+		"done b3/BUF evaluation", "contact b3/BUF @kim", "role @maria ks",
 	} {
 		f.Add(seed)
 	}

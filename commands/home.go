@@ -27,7 +27,7 @@ func (d *Dispatcher) Home(ctx context.Context, c Caller) Reply {
 	if err != nil {
 		return d.failure(lang, nil, err)
 	}
-	r.Command = "home"
+	r.Command, r.Lang = "home", lang
 	waves, err := d.waves(ctx)
 	if err != nil {
 		return d.failure(lang, nil, err)
@@ -45,7 +45,7 @@ func (d *Dispatcher) Home(ctx context.Context, c Caller) Reply {
 				return r
 			}
 			ref := w.ID + "/" + e.FV
-			s := d.enrolmentSection(lang, w, e, today)
+			s := d.enrolmentSection(lang, me, w, e, today)
 			s.Title = catalog.EnrolmentTitle.In(lang, ref, w.Name)
 			r.Sections = append(r.Sections, s)
 			r.Actions = append(r.Actions, Action{Label: catalog.ButtonStatus.In(lang) + " – " + ref, Command: "status " + ref})

@@ -97,11 +97,12 @@ func TestOverviews(t *testing.T) {
 		if rows != 21 {
 			t.Errorf("%d rows, want one per enrolment: 21", rows)
 		}
-		if got, want := r.Sections[0].Lines[0], "BIF: 1 færdig, 8 åbne, 2 overskredne · autorisationer: venter, frist 18. feb. – OVERSKREDET · næste frist: 22. feb. Uddannelse af brugere"; got != want {
+		// The feedback past its date counts as overdue, as status says it.
+		if got, want := r.Sections[0].Lines[0], "BIF: 1 færdig, 8 åbne, 3 overskredne · autorisationer: venter, frist 18. feb. – OVERSKREDET · næste frist: 22. feb. Uddannelse af brugere"; got != want {
 			t.Errorf("the most urgent row is\n%s\nwant\n%s", got, want)
 		}
 		wantIn(t, text(r), "BUF: 3 færdige, 6 åbne, 1 overskredet · autorisationer: tildelt",
-			"SOF: 1 færdig, 8 åbne, 2 overskredne · autorisationer: besvaret, tildeles senest 25. jan. – OVERSKREDET")
+			"SOF: 1 færdig, 8 åbne, 3 overskredne · autorisationer: besvaret, tildeles senest 25. jan. – OVERSKREDET")
 		if got := f.do("maria: oversigt"); text(got) != text(r) {
 			t.Errorf("the Danish name answers otherwise: %s", text(got))
 		}
@@ -136,7 +137,7 @@ func TestOverviews(t *testing.T) {
 			t.Errorf("status BUF across three waves: %s", text(r))
 		}
 		f.ok("maria: lang en")
-		wantIn(t, f.ok("maria: overview"), "Overview of open waves", "BIF: 1 done, 8 open, 2 overdue · authorizations: waiting, due 18 Feb – OVERDUE")
+		wantIn(t, f.ok("maria: overview"), "Overview of open waves", "BIF: 1 done, 8 open, 3 overdue · authorizations: waiting, due 18 Feb – OVERDUE")
 	})
 }
 
@@ -237,7 +238,7 @@ func TestBulkPlanning(t *testing.T) {
 		wantIn(t, f.ok("anna: done b3 pc"), "Bølge b3: KS' del af »Sikre korrekt opsætning af PC'er« er bekræftet for BUF og SUF.", "Nu færdig: BUF og SUF.")
 		wantIn(t, f.ok("anna: done b3 kickoff"), "Venter nu på forvaltningen: BUF og SUF.")
 		wantIn(t, f.ok("anna: færdig b3 opstart"), "allerede bekræftet for alle tilmeldte; intet er ændret")
-		f.unchangedBy("anna: done b3 info", "»Informationsmøde i forvaltningen for brugere« er ikke en KS-aktivitet")
+		f.unchangedBy("anna: done b3 info", "»Informationsmøde i forvaltningen for brugere« er forvaltningens opgave: hver forvaltnings kontaktpersoner melder den færdig.")
 		f.unchangedBy("anna: done b3 auth", "bliver færdig, når KS har tildelt autorisationerne")
 		f.unchangedBy("maria: done b3 support", "det må kun KS")
 		f.unchangedBy("anna: done b3 dance", "Ukendt aktivitet »dance«")
@@ -269,9 +270,14 @@ func TestWaveIDInAnyCase(t *testing.T) {
 			{"kim: done B3 pc", "Bølge b3: KS' del af »Sikre korrekt opsætning af PC'er« er bekræftet for BUF og SUF."},
 			{"kim: wave move B3 2027-02-08", "Bølge b3 starter nu 8. februar 2027"},
 			{"anna: wave enroll B3 KFF", "KFF er tilmeldt bølge b3"},
-			{"anna: skip b3/BUF evaluation ingen brugere", "sprunget over"},
-			{"anna: skip b3/SUF evaluation ingen brugere", "sprunget over"},
-			{"anna: skip b3/KFF evaluation ingen brugere", "sprunget over"},
+			{"anna: contact B3/SUF @sven", "@sven er nu kontaktperson for b3/SUF."},
+			{"anna: contact B3/KFF @karl", "@karl er nu kontaktperson for b3/KFF."},
+			{"anna: skip B3/BUF evaluation ingen brugere", "KS vil springe »Evaluering« over"},
+			{"maria: skip B3/BUF evaluation ingen brugere", "sprunget over"},
+			{"anna: skip B3/SUF evaluation ingen brugere", "KS vil springe »Evaluering« over"},
+			{"sven: skip B3/SUF evaluation ingen brugere", "sprunget over"},
+			{"anna: skip B3/KFF evaluation ingen brugere", "KS vil springe »Evaluering« over"},
+			{"karl: skip B3/KFF evaluation ingen brugere", "sprunget over"},
 			{"anna: wave close B3", "Bølge b3 er lukket."},
 		} {
 			wantIn(t, f.ok(c.line), c.want)
@@ -291,9 +297,10 @@ func TestClosedActivitiesKeepTheirDates(t *testing.T) {
 		f.ok("anna: done b3 pc")
 		f.ok("maria: training b3/BUF nej ingen behov")
 		f.ok("anna: skip b3/SUF evaluation ingen brugere i bølgen")
+		f.ok("sven: skip b3/SUF evaluation ingen brugere i bølgen")
 		for _, c := range []struct{ line, want string }{
 			{"kim: due b3/BUF pc 2027-01-29", "b3/BUF: »Sikre korrekt opsætning af PC'er« har status færdig, så fristen ændres ikke længere."},
-			{"kim: frist b3/BUF uddannelse 2027-01-29", "b3/BUF: »Uddannelse af brugere« har status sprunget over, så fristen ændres ikke længere."},
+			{"kim: frist b3/BUF uddannelse 2027-01-29", "b3/BUF: »Uddannelse af brugere« har status færdig, så fristen ændres ikke længere."},
 			{"kim: eval b3/SUF 2027-03-01", "b3/SUF: »Evaluering« har status sprunget over, så fristen ændres ikke længere."},
 			{"sven: eval b3/SUF 2027-03-01", "b3/SUF: »Evaluering« har status sprunget over"},
 			{"kim: due b3 pc 2027-01-29", "Bølge b3: »Sikre korrekt opsætning af PC'er« er færdig eller sprunget over for alle tilmeldte, så ingen frist er ændret."},
@@ -324,11 +331,16 @@ func TestClosingAWave(t *testing.T) {
 		f.unchangedBy("anna: wave close b3", "Bølge b3 lukkes først efter evalueringerne, og de mangler for BUF og SUF.")
 		wantIn(t, f.ok("maria: eval note b3/BUF god proces – samme plan til næste bølge"), "b3/BUF: Noten fra evalueringen er gemt til afslutningsrapporten.")
 		wantIn(t, f.ok("maria: evaluering notat b3/BUF god proces – samme plan til næste bølge"), "Den note er allerede gemt; intet er ændret.")
-		f.unchangedBy("vera: eval note b3/BUF ikke min", "KS eller forvaltningens kontaktperson")
+		f.unchangedBy("vera: eval note b3/BUF ikke min", "KS eller en kontaktperson for b3/BUF")
 		f.unchangedBy("maria: eval note b3/BUF", "Der mangler TEKST.")
 		f.unchangedBy("maria: eval note", "Der mangler ID/FV.")
 		f.unchangedBy("maria: eval b3/BUF", "Der mangler ÅÅÅÅ-MM-DD.")
+		f.ok("anna: contact b3/SUF @sven")
 		f.ok("anna: skip b3/SUF evaluation ingen brugere i bølgen")
+		f.ok("sven: skip b3/SUF evaluation ingen brugere i bølgen")
+		f.unchangedBy("anna: done b3/BUF evaluation", "b3/BUF: Evalueringen kommer efter go-live")
+		f.ok("anna: skip b3/BUF golive testet i bølge 2")
+		f.ok("maria: skip b3/BUF golive testet i bølge 2")
 		f.ok("anna: done b3/BUF evaluation")
 		f.ok("maria: done b3/BUF evaluation")
 		f.unchangedBy("maria: wave close b3", "KS")
@@ -372,8 +384,14 @@ func TestClosingAWave(t *testing.T) {
 func TestClosedWaveStatusAsksNothing(t *testing.T) {
 	onStores(t, func(t *testing.T, open func() storage.Store) {
 		f := newFixtureOn(t, open())
-		f.ok("anna: skip b3/BUF evaluation ingen brugere i bølgen")
-		f.ok("anna: skip b3/SUF evaluation ingen brugere i bølgen")
+		f.ok("anna: contact b3/SUF @sven")
+		for _, who := range []string{"anna", "maria"} {
+			f.ok(who + ": skip b3/BUF evaluation ingen brugere i bølgen")
+		}
+		for _, who := range []string{"anna", "sven"} {
+			f.ok(who + ": skip b3/SUF evaluation ingen brugere i bølgen")
+		}
+		f.ok("anna: contact b3/SUF fjern @sven")
 		f.ok("anna: wave close b3")
 		f.clock.Advance(20 * 24 * time.Hour)
 		for _, line := range []string{"vera: status b3", "vera: status b3/SUF", "vera: status BUF"} {
@@ -412,15 +430,15 @@ func TestReportRounds(t *testing.T) {
 		t.Fatal(err)
 	}
 	buf := rep.Enrolments[0]
-	// The authorizations were applied before their date, the PCs two
-	// business days after theirs.
+	// The training was decided and the authorizations applied before
+	// their dates, the PCs two business days after theirs.
 	var late []string
 	for _, a := range buf.Activities {
 		if !a.Done.IsZero() {
 			late = append(late, fmt.Sprintf("%s %d", a.Key, a.Late))
 		}
 	}
-	if got, want := strings.Join(late, ", "), "auth 0, pc 2"; got != want {
+	if got, want := strings.Join(late, ", "), "training 0, auth 0, pc 2"; got != want {
 		t.Errorf("business days late: %s, want %s", got, want)
 	}
 	var rounds []string

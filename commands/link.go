@@ -126,5 +126,10 @@ func (d *Dispatcher) linkIdentity(ctx context.Context, in Input, identity wave.P
 			return err
 		}
 	}
+	// Reachable through the identity now: what waited for either goes.
+	if p, err = d.cfg.Store.Person(ctx, person); err != nil {
+		return err
+	}
+	d.wake(ctx, p)
 	return nil
 }

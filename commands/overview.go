@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"slices"
-	"strconv"
 	"strings"
 
 	"wavebot/internal/catalog"
@@ -16,68 +15,9 @@ import (
 
 // Overviews across waves for a KS lead with many: overview, auth pending
 // and overdue. Each answers in one chat message for three waves of seven
-// forvaltninger (pageRows rows; Slack's 50 blocks and a Teams card hold
-// that with room to spare) and pages beyond, with a button to the next
-// page.
+// forvaltninger and pages beyond (paged), with a button to the next page.
 
-// pageRows bounds the rows of one page of an overview.
-const pageRows = 21
-
-// row is one line of an overview under its group's title.
-type row struct {
-	group, line string
-}
-
-// paged answers rows as page n of the command's pages: sections by
-// group, in the rows' order, a group split by a page boundary heading
-// both parts; the title says the page, and a button runs the next. page
-// is how the command is written with a page number.
-func paged(lang, title string, rows []row, n int, page func(int) string) (Reply, error) {
-	pages := max((len(rows)+pageRows-1)/pageRows, 1)
-	if n > pages {
-		return Reply{}, refuse(catalog.OnlyPages.For(pages), pages)
-	}
-	r := Reply{Title: title}
-	if pages > 1 {
-		r.Title += " " + catalog.PageOf.In(lang, n, pages)
-	}
-	for _, rw := range rows[min((n-1)*pageRows, len(rows)):min(n*pageRows, len(rows))] {
-		if rw.group == "" {
-			r.Lines = append(r.Lines, rw.line)
-			continue
-		}
-		if len(r.Sections) == 0 || r.Sections[len(r.Sections)-1].Title != rw.group {
-			r.Sections = append(r.Sections, Section{Title: rw.group})
-		}
-		s := &r.Sections[len(r.Sections)-1]
-		s.Lines = append(s.Lines, rw.line)
-	}
-	if n < pages {
-		r.Actions = []Action{{Label: catalog.ButtonNextPage.In(lang), Command: page(n + 1)}}
-	}
-	return r, nil
-}
-
-// pageNumber reads a page number: a whole number from 1.
-func pageNumber(s string) (int, bool) {
-	n, err := strconv.Atoi(s)
-	return n, err == nil && n >= 1 && !strings.ContainsAny(s, "+-")
-}
-
-// pageArg reads the optional page number that ends an overview's
-// arguments; 1 when there is none.
-func pageArg(args []string) (int, error) {
-	if len(args) == 0 {
-		return 1, nil
-	}
-	n, ok := pageNumber(args[0])
-	if !ok {
-		return 0, refuse(catalog.BadPage, typed(args[0]))
-	}
-	return n, nil
-}
-
-// openWaves are the waves still under way: not closed, with work left.
+// openWaves are the waves still under way: not closed.
 func (d *Dispatcher) openWaves(ctx context.Context) ([]wave.Wave, error) {
 	waves, err := d.waves(ctx)
 	return slices.DeleteFunc(waves, func(w wave.Wave) bool { return !active(w) }), err
@@ -142,9 +82,12 @@ func (d *Dispatcher) overview(ctx context.Context, in Input) (Reply, error) {
 	var groups []group
 	for _, w := range waves {
 		g := group{title: catalog.WaveHeading.In(in.Lang, w.ID, w.Name, day(in.Lang, w.Start))}
+		if _, ready := w.EvaluationsClosed(); ready {
+			g.title += " – " + catalog.ReadyToClose.In(in.Lang)
+		}
 		for _, e := range w.Enrolments {
 			next, _ := e.NextDeadline(today)
-			overdue := len(e.Overdue(today))
+			overdue := len(d.overdueItems(in.Lang, e, today))
 			u := urgency{overdue: overdue, authLate: authLate(e, today), next: next.Due}
 			p := progress(in.Lang, e)
 			counts := p.Text + ", " + catalog.OverdueCount.In(in.Lang, overdue, overdue)
@@ -160,10 +103,10 @@ func (d *Dispatcher) overview(ctx context.Context, in Input) (Reply, error) {
 	var rows []row
 	for _, g := range groups {
 		for _, l := range g.lines {
-			rows = append(rows, row{g.title, l.text})
+			rows = append(rows, row{group: g.title, line: l.text})
 		}
 	}
-	r, err := paged(in.Lang, catalog.OverviewTitle.In(in.Lang), rows, n, func(p int) string { return "overview " + strconv.Itoa(p) })
+	r, err := paged(in.Lang, catalog.OverviewTitle.In(in.Lang), rows, n, pageCommand("overview"))
 	if err == nil && len(rows) == 0 {
 		r.Lines = []string{catalog.NoActiveWaves.In(in.Lang)}
 	}
@@ -254,16 +197,17 @@ func (d *Dispatcher) authPending(ctx context.Context, in Input) (Reply, error) {
 		line string
 	}
 	var items []pending
-	var notAsked []string
+	var notAsked [][]string // by wave
 	asked := false
 	for _, w := range waves {
+		var refs []string
 		for _, e := range w.Enrolments {
 			ref := w.ID + "/" + e.FV
 			asked = asked || e.Auth != nil
 			switch a := e.Auth; {
 			case a == nil:
 				if act, err := e.Activity(wave.AuthActivity); err == nil && !act.Status.Closed() {
-					notAsked = append(notAsked, ref)
+					refs = append(refs, ref)
 				}
 			case a.State == wave.AuthRequested:
 				asked := d.cfg.Calendar.Today(a.RequestedAt)
@@ -271,27 +215,27 @@ func (d *Dispatcher) authPending(ctx context.Context, in Input) (Reply, error) {
 					d.standing(in.Lang, a.Due, today), contactsPhrase(in.Lang, e.Contacts))})
 			}
 		}
+		if len(refs) > 0 {
+			notAsked = append(notAsked, refs)
+		}
 	}
 	slices.SortStableFunc(items, func(a, b pending) int { return a.due.Compare(b.due) })
 	var rows []row
 	for _, it := range items {
 		rows = append(rows, row{line: it.line})
 	}
-	r, err := paged(in.Lang, catalog.AuthPendingTitle.In(in.Lang), rows, n, func(p int) string { return "auth pending " + strconv.Itoa(p) })
-	if err != nil {
-		return Reply{}, err
-	}
 	switch {
 	case len(items) > 0:
 	case asked:
-		r.Lines = []string{catalog.AuthPendingNone.In(in.Lang)}
+		rows = []row{{line: catalog.AuthPendingNone.In(in.Lang)}}
 	case len(notAsked) == 0:
-		r.Lines = []string{catalog.AuthPendingNobody.In(in.Lang)}
+		rows = []row{{line: catalog.AuthPendingNobody.In(in.Lang)}}
 	}
-	if len(notAsked) > 0 && len(r.Actions) == 0 {
-		r.Lines = append(r.Lines, catalog.AuthNotAsked.In(in.Lang, catalog.List(in.Lang, notAsked)))
+	// Those not asked yet come last, a line a wave.
+	for _, refs := range notAsked {
+		rows = append(rows, row{line: catalog.AuthNotAsked.In(in.Lang, catalog.List(in.Lang, refs))})
 	}
-	return r, nil
+	return paged(in.Lang, catalog.AuthPendingTitle.In(in.Lang), rows, n, pageCommand("auth pending"))
 }
 
 // owed is one overdue thing, under who owes it.
@@ -353,13 +297,13 @@ func (d *Dispatcher) overdue(ctx context.Context, in Input) (Reply, error) {
 	})
 	var rows []row
 	for _, it := range items {
-		rows = append(rows, row{it.owner, it.line})
+		rows = append(rows, row{group: it.owner, line: it.line})
 	}
-	title, command := catalog.OverdueTitle.In(in.Lang), "overdue "
+	title, command := catalog.OverdueTitle.In(in.Lang), "overdue"
 	if fv != "" {
-		title, command = catalog.OverdueTitleFV.In(in.Lang, fv), "overdue "+fv+" "
+		title, command = catalog.OverdueTitleFV.In(in.Lang, fv), "overdue "+fv
 	}
-	r, err := paged(in.Lang, title, rows, n, func(p int) string { return command + strconv.Itoa(p) })
+	r, err := paged(in.Lang, title, rows, n, pageCommand(command))
 	if err == nil && len(rows) == 0 {
 		r.Lines = []string{catalog.NothingOverdue.In(in.Lang)}
 	}

@@ -64,7 +64,8 @@ func (d *Dispatcher) setRole(ctx context.Context, actor, id string, role wave.Ro
 // role gives a person a role. Contact duties live on the enrolments, so a
 // role moves them: "contact FV" names the person contact of FV in every
 // active wave it is enrolled in, "viewer" takes them off every enrolment
-// and says which they leave; KS roles keep the duties they have.
+// and says which they leave. Each person speaks for one side: a contact
+// gets a KS role only once off every enrolment, and the refusal says how.
 func (d *Dispatcher) role(ctx context.Context, in Input) (Reply, error) {
 	role, ok := roleWords[strings.ToLower(in.Args[1])]
 	if !ok {
@@ -116,6 +117,12 @@ func (d *Dispatcher) role(ctx context.Context, in Input) (Reply, error) {
 	}
 	var leave, leaveTracks []string
 	switch {
+	case (role == wave.RoleAdmin || role == wave.RoleKS) && len(named) > 0:
+		var off []string
+		for _, r := range named {
+			off = append(off, catalog.RemoveContact.In(in.Lang, r, mentions(in.Lang, p.ID)))
+		}
+		return Reply{}, refuse(catalog.RoleIsContact, mentions(in.Lang, p.ID), listArg(named), listArg(off))
 	case role == wave.RoleContact && !enrolledInActive:
 		return Reply{}, refuse(catalog.RoleNoEnrolment, fv)
 	case role == wave.RoleViewer:
@@ -166,8 +173,6 @@ func (d *Dispatcher) role(ctx context.Context, in Input) (Reply, error) {
 	switch {
 	case len(leave) > 0:
 		reply.Lines = append(reply.Lines, catalog.LeftEnrolments.In(in.Lang, len(leave), mentions(in.Lang, p.ID), catalog.List(in.Lang, leave)))
-	case len(named) > 0 && role != wave.RoleContact:
-		reply.Lines = append(reply.Lines, catalog.StillContact.In(in.Lang, mentions(in.Lang, p.ID), catalog.List(in.Lang, named)))
 	case len(join) > 0:
 		reply.Lines = append(reply.Lines, catalog.ContactsWelcomed.In(in.Lang, 1, mentions(in.Lang, p.ID)))
 	}
@@ -185,8 +190,10 @@ func (d *Dispatcher) moveContact(ctx context.Context, in Input, rs, person strin
 		ev := wave.Event{At: in.Now, Actor: in.Me.ID, Wave: w.ID, FV: e.FV, Action: actContactAdd, Item: person}
 		switch {
 		case name && len(e.AddContacts(w.NoticeAt(in.Now), person)) > 0:
+			d.contactNotice(w, in, wave.NoticeContactAdded, e.FV, person)
 		case !name && w.RemoveContact(e.FV, person):
 			ev.Action = actContactRemove
+			d.contactNotice(w, in, wave.NoticeContactRemoved, e.FV, person)
 		default:
 			return nil, nil
 		}
@@ -322,7 +329,7 @@ func (d *Dispatcher) logItem(lang string, ev wave.Event) string {
 		return ""
 	case ev.Action == actRemindSnooze:
 		return catalog.About.In(lang, d.itemTitle(lang, ev.Item))
-	case ev.Action == actActivityStatus || ev.Action == actActivityNote || ev.Action == actActivityDue || ev.Action == actActivityPart:
+	case ev.Action == actActivityStatus || ev.Action == actActivityNote || ev.Action == actActivityDue || ev.Action == actActivityPart || ev.Action == actActivitySkip:
 		return catalog.Quoted.In(lang, d.activityTitle(lang, ev.Item))
 	case ev.Action == actWorkflowStep || ev.Action == actWorkflowPart || ev.Action == actWorkflowDue:
 		return catalog.Quoted.In(lang, d.itemTitle(lang, ev.Item))

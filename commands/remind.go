@@ -29,7 +29,10 @@ type subject struct {
 
 func (s subject) String() string {
 	base := s.ref.String()
-	if s.wave == "" {
+	switch {
+	case s.fv == "":
+		return s.wave
+	case s.wave == "":
 		base = s.fv
 	}
 	if s.activity == "" {
@@ -38,22 +41,25 @@ func (s subject) String() string {
 	return base + "/" + s.activity
 }
 
-// parseSubject reads "b3/BUF", "b3/BUF/pc" or "b3/BUF/deliver"; and, for
-// a forvaltning's KØR workflow track, which belongs to no wave,
-// "BUF/deliver" or "BUF/undervisning-2027-03-04" (wave empty).
+// parseSubject reads "b3" (the wave itself: closing it), "b3/BUF",
+// "b3/BUF/pc"; and, for a forvaltning's KØR workflow track, which belongs
+// to no wave, "BUF/deliver" or "BUF/undervisning-2027-03-04" (wave empty).
 func (d *Dispatcher) parseSubject(s string) (subject, error) {
+	if !strings.Contains(s, "/") && wave.ValidID(strings.ToLower(s)) {
+		return subject{ref: ref{wave: strings.ToLower(s)}}, nil
+	}
 	parts := strings.Split(s, "/")
 	if len(parts) > 3 || (len(parts) == 3 && parts[2] == "") {
 		return subject{}, refuse(catalog.BadSubject, typed(s))
 	}
 	if fv, err := d.forvaltning(parts[0]); err == nil && len(parts) == 2 {
-		sub := subject{ref: ref{fv: fv}, activity: strings.ToLower(parts[1])}
-		if step, ok := d.cfg.Template.Step(parts[1]); ok {
-			sub.activity = step.Key
-		} else if _, isTeaching := strings.CutPrefix(sub.activity, "undervisning-"); !isTeaching {
-			return subject{}, refuse(catalog.BadSubject, typed(s))
+		step, isStep := d.cfg.Template.Step(parts[1])
+		switch teaching := strings.ToLower(parts[1]); {
+		case isStep:
+			return subject{ref: ref{fv: fv}, activity: step.Key}, nil
+		case strings.HasPrefix(teaching, "undervisning-"):
+			return subject{ref: ref{fv: fv}, activity: teaching}, nil
 		}
-		return sub, nil
 	}
 	r, err := d.parseRef(strings.Join(parts[:min(len(parts), 2)], "/"))
 	if err != nil {
@@ -84,6 +90,10 @@ func parseSnooze(s string) (days, hours int, err error) {
 }
 
 func (d *Dispatcher) remindList(ctx context.Context, in Input) (Reply, error) {
+	n, err := pageArg(in.Args)
+	if err != nil {
+		return Reply{}, err
+	}
 	waves, err := d.waves(ctx)
 	if err != nil {
 		return Reply{}, err
@@ -106,20 +116,20 @@ func (d *Dispatcher) remindList(ctx context.Context, in Input) (Reply, error) {
 		pending = append(pending, item{p, &wave.Wave{}})
 	}
 	slices.SortStableFunc(pending, func(a, b item) int { return a.At.Compare(b.At) })
-	r := Reply{Title: catalog.RemindListTitle.In(in.Lang, mentions(in.Lang, in.Me.ID))}
+	var lines []string
 	for _, p := range pending {
-		line := catalog.RemindListItem.In(in.Lang, d.moment(in.Lang, p.At), p.Subject(), d.reminderText(in.Lang, p.Reminder, p.w))
+		line := catalog.RemindListItem.In(in.Lang, d.moment(in.Lang, p.At), subjectName(p.Reminder), d.reminderText(in.Lang, p.Reminder, p.w))
 		if !p.SnoozedUntil.IsZero() {
 			line += " " + catalog.RemindListSnoozed.In(in.Lang, d.moment(in.Lang, p.SnoozedUntil))
 		}
-		r.Lines = append(r.Lines, line)
+		lines = append(lines, line)
 	}
 	if len(pending) == 0 {
-		r.Lines = []string{catalog.NoReminders.In(in.Lang, d.cfg.Policy.ListAhead)}
+		lines = []string{catalog.NoReminders.In(in.Lang, d.cfg.Policy.ListAhead)}
 	} else {
-		r.Lines = append(r.Lines, catalog.RemindListHint.In(in.Lang))
+		lines = append(lines, catalog.RemindListHint.In(in.Lang))
 	}
-	return r, nil
+	return paged(in.Lang, catalog.RemindListTitle.In(in.Lang, mentions(in.Lang, in.Me.ID)), lineRows(lines), n, pageCommand("remind list"))
 }
 
 // pendingOnTracks is what person hears next about the forvaltninger's
@@ -151,19 +161,18 @@ func (d *Dispatcher) remindSnooze(ctx context.Context, in Input) (Reply, error) 
 		return Reply{}, err
 	}
 	until := d.cfg.Policy.SnoozeUntil(in.Now, days, hours)
-	if sub.wave == "" {
+	switch {
+	case sub.fv == "":
+		return d.snoozeWave(ctx, in, sub, until, days, hours)
+	case sub.wave == "":
 		err = d.snoozeTrack(ctx, in, sub, until)
-	} else {
+	default:
 		err = d.snoozeEnrolment(ctx, in, sub, until)
 	}
 	if err != nil {
 		return Reply{}, err
 	}
-	span := catalog.BusinessDays.In(in.Lang, days, days)
-	if days == 0 {
-		span = catalog.Hours.In(in.Lang, hours, hours)
-	}
-	return Reply{Lines: []string{catalog.Snoozed.In(in.Lang, sub, span, d.moment(in.Lang, until))}}, nil
+	return d.snoozed(in, sub, until, days, hours), nil
 }
 
 // snoozeTrack defers the caller's reminders about a step or teaching
@@ -215,6 +224,35 @@ func (d *Dispatcher) snoozeEnrolment(ctx context.Context, in Input, sub subject,
 	return err
 }
 
+// snoozed is the reply to a snooze: what, for how long, until when.
+func (d *Dispatcher) snoozed(in Input, sub subject, until time.Time, days, hours int) Reply {
+	span := catalog.BusinessDays.In(in.Lang, days, days)
+	if days == 0 {
+		span = catalog.Hours.In(in.Lang, hours, hours)
+	}
+	return Reply{Lines: []string{catalog.Snoozed.In(in.Lang, sub, span, d.moment(in.Lang, until))}}
+}
+
+// snoozeWave defers the caller's reminders about the wave itself: the KS
+// lead's reminder to close it.
+func (d *Dispatcher) snoozeWave(ctx context.Context, in Input, sub subject, until time.Time, days, hours int) (Reply, error) {
+	_, err := d.update(ctx, sub.wave, func(w *wave.Wave) ([]wave.Event, error) {
+		if !d.cfg.Policy.Hears(*w, "", "", in.Me.ID) {
+			return nil, refuse(catalog.NoRemindersAbout, sub)
+		}
+		if before, ok := w.SnoozedUntil("", "", in.Me.ID); ok && before.Equal(until) {
+			return nil, unchanged(catalog.SnoozeUnchanged.In(in.Lang, sub, d.moment(in.Lang, until)))
+		}
+		w.DropSnoozes(w.Reminded)
+		w.Snooze(wave.Snooze{Person: in.Me.ID, Until: until})
+		return []wave.Event{{At: in.Now, Actor: in.Me.ID, Wave: w.ID, Action: actRemindSnooze, After: d.when(until)}}, nil
+	})
+	if err != nil {
+		return Reply{}, err
+	}
+	return d.snoozed(in, sub, until, days, hours), nil
+}
+
 // when writes an instant as local date and time, as the log records it.
 func (d *Dispatcher) when(t time.Time) string {
 	return t.In(d.cfg.Calendar.Location()).Format("2006-01-02 15:04")
@@ -228,6 +266,18 @@ var reminderText = map[notify.Kind]catalog.Message{
 	notify.DecisionSoon: catalog.RemindDecisionSoon, notify.DecisionOverdue: catalog.RemindDecisionOverdue,
 	notify.StepSoon: catalog.RemindStepSoon, notify.StepOverdue: catalog.RemindStepOverdue,
 	notify.TeachingSoon: catalog.RemindTeachingSoon, notify.TeachingOverdue: catalog.RemindTeachingOverdue,
+	notify.EvalNote: catalog.RemindEvalNote, notify.CloseDue: catalog.RemindCloseDue,
+}
+
+// subjectName is how people name what a reminder is about, to snooze it
+// or read it in a list: "b3" for the wave itself, "b3/BUF",
+// "b3/BUF/pc", "BUF/deliver" for a step of the forvaltning's KØR
+// workflow track.
+func subjectName(r notify.Reminder) string {
+	if r.FV == "" {
+		return r.Wave
+	}
+	return r.Subject()
 }
 
 // subjectRef is the wave, enrolment or track a reminder is about:
@@ -262,6 +312,18 @@ func (d *Dispatcher) reminderText(lang string, r notify.Reminder, w *wave.Wave) 
 		return catalog.RemindAnsweredOK.In(lang, ref, day(lang, r.Due), mentions(lang, r.About))
 	case notify.Welcome:
 		return catalog.RemindWelcome.In(lang, ref, w.ID, w.Name, day(lang, w.Start), mentions(lang, w.Lead))
+	case notify.ContactAdded, notify.ContactRemoved:
+		now := catalog.NoneEnrolled.In(lang)
+		if e, err := w.Enrolment(r.FV); err == nil && len(e.Contacts) > 0 {
+			now = mentions(lang, e.Contacts...)
+		}
+		m := catalog.RemindContactAdded
+		if r.Kind == notify.ContactRemoved {
+			m = catalog.RemindContactRemoved
+		}
+		return m.In(lang, ref, mentions(lang, r.By), mentions(lang, r.About), now)
+	case notify.EvalNote, notify.CloseDue:
+		return reminderText[r.Kind].In(lang, ref)
 	case notify.StepSoon, notify.StepOverdue:
 		return reminderText[r.Kind].In(lang, ref, d.stepTitle(lang, r.Activity), day(lang, r.Due))
 	case notify.TeachingSoon, notify.TeachingOverdue:
@@ -321,7 +383,8 @@ func (d *Dispatcher) Digest(ctx context.Context, dg notify.Digest) Reply {
 		w := waves[r.Wave]
 		if w == nil {
 			w = &wave.Wave{ID: r.Wave, Name: r.Wave}
-			if r.Kind == notify.Welcome || r.Kind == notify.AuthAnswered || (r.Kind == notify.DeliveryFailed && wave.IsChannel(r.About)) {
+			if r.Kind == notify.Welcome || r.Kind == notify.AuthAnswered || r.Kind == notify.ContactAdded || r.Kind == notify.ContactRemoved ||
+				(r.Kind == notify.DeliveryFailed && wave.IsChannel(r.About)) {
 				if loaded, err := d.cfg.Store.Wave(ctx, r.Wave); err == nil {
 					w = &loaded
 				} else {
@@ -340,7 +403,7 @@ func (d *Dispatcher) Digest(ctx context.Context, dg notify.Digest) Reply {
 	news := !slices.ContainsFunc(dg.Reminders, func(r notify.Reminder) bool { return !r.Kind.Milestone() })
 	if len(dg.Reminders) == 1 {
 		r := dg.Reminders[0]
-		reply := Reply{Command: "reminder", Title: catalog.ReminderTitle.In(lang), Lines: lines(r), Actions: []Action{d.reminderButton(ctx, lang, dg.Recipient, r)}}
+		reply := Reply{Command: "reminder", Title: catalog.ReminderTitle.In(lang), Lines: lines(r), Actions: []Action{d.reminderButton(ctx, lang, dg.Recipient, r)}, Lang: lang}
 		switch {
 		case r.Kind == notify.Welcome:
 			reply.Title = catalog.WelcomeTitle.In(lang)
@@ -348,26 +411,39 @@ func (d *Dispatcher) Digest(ctx context.Context, dg notify.Digest) Reply {
 			reply.Title = catalog.MilestonesTitle.In(lang)
 		}
 		if !r.Kind.Notice() {
-			snooze := "remind snooze " + r.Subject() + " "
+			snooze := "remind snooze " + subjectName(r) + " "
 			reply.Actions = append(reply.Actions, Action{Label: catalog.ButtonSnooze1d.In(lang), Command: snooze + "1d"},
 				Action{Label: catalog.ButtonSnooze3d.In(lang), Command: snooze + "3d"})
 		}
 		return reply
 	}
-	reply := Reply{Command: "reminder", Title: catalog.DigestTitle.In(lang, len(dg.Reminders))}
+	reply := Reply{Command: "reminder", Title: catalog.DigestTitle.In(lang, len(dg.Reminders)), Lang: lang}
 	if news {
 		reply.Title = catalog.MilestonesTitle.In(lang)
 	}
-	for _, r := range notify.NewDigest(dg.Recipient, dg.Reminders).Reminders {
+	ordered := notify.NewDigest(dg.Recipient, dg.Reminders).Reminders
+	shown, size := 0, 0
+	for _, r := range ordered {
 		ref := subjectRef(r)
+		more := lines(r)
 		i := slices.IndexFunc(reply.Sections, func(s Section) bool { return s.Title == ref })
+		add := Section{Title: ref, Lines: more}.size()
+		if i >= 0 {
+			add -= len(ref)
+		}
+		// The most urgent that one message holds, a row each, as a page
+		// of an answer holds its rows.
+		if shown > 0 && (shown+1 > pageRows || size+add > pageBytes) {
+			break
+		}
+		shown, size = shown+1, size+add
 		if i < 0 {
 			reply.Sections = append(reply.Sections, Section{Title: ref})
 			i = len(reply.Sections) - 1
 		}
-		reply.Sections[i].Lines = append(reply.Sections[i].Lines, lines(r)...)
+		reply.Sections[i].Lines = append(reply.Sections[i].Lines, more...)
 		a := d.reminderButton(ctx, lang, dg.Recipient, r)
-		a.Label += " – " + r.Subject()
+		a.Label += " – " + subjectName(r)
 		if news {
 			// One look at each enrolment the news is about.
 			a.Label = catalog.ButtonStatus.In(lang) + " – " + ref
@@ -376,6 +452,14 @@ func (d *Dispatcher) Digest(ctx context.Context, dg notify.Digest) Reply {
 		if len(reply.Actions) < digestButtons && !slices.ContainsFunc(reply.Actions, func(o Action) bool { return o.Command == a.Command && o.URL == a.URL }) {
 			reply.Actions = append(reply.Actions, a)
 		}
+	}
+	switch {
+	case shown == len(ordered):
+	case news:
+		reply.Lines = []string{catalog.NewsShown.In(lang, shown, shown, len(ordered))}
+	default:
+		reply.Lines = []string{catalog.DigestShown.In(lang, shown, shown, len(ordered))}
+		reply.Actions = append(reply.Actions, Action{Label: catalog.ButtonMy.In(lang), Command: "my"})
 	}
 	return reply
 }
@@ -403,6 +487,8 @@ func reminderAction(lang string, r notify.Reminder) Action {
 		return Action{Label: catalog.ButtonApplied.In(lang), Command: "auth applied " + ref}
 	case notify.DecisionSoon, notify.DecisionOverdue:
 		return Action{Label: catalog.ButtonNoTraining.In(lang), Command: "training " + ref + " no"}
+	case notify.CloseDue:
+		return Action{Label: catalog.ButtonClose.In(lang), Command: "wave close " + r.Wave}
 	}
 	return Action{Label: catalog.ButtonStatus.In(lang), Command: "status " + ref}
 }

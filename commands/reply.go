@@ -53,6 +53,9 @@ type Reply struct {
 	Image *Image
 	// Refused is set when the command was rejected and changed nothing.
 	Refused bool
+	// Lang is the language the reply is written in, for what an adapter
+	// adds to it in its own words.
+	Lang string
 }
 
 // Image is a PNG picture in a reply. Each adapter shows it its own way:

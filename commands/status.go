@@ -16,36 +16,29 @@ import (
 func (d *Dispatcher) status(ctx context.Context, in Input) (Reply, error) {
 	today := d.cfg.Calendar.Today(in.Now)
 	if len(in.Args) == 0 {
-		return d.statusAll(ctx, in, today)
+		return d.statusAll(ctx, in, today, 1)
 	}
 	if !strings.Contains(in.Args[0], "/") {
 		w, fv, err := d.waveOrFV(ctx, in.Args[0])
-		switch {
-		case err != nil:
-			return Reply{}, err
-		case fv != "":
+		if err != nil && allWord(in.Args[0]) {
+			// "status all 2": a wave of that name would have been found.
 			n, err := pageArg(in.Args[1:])
 			if err != nil {
 				return Reply{}, err
 			}
+			return d.statusAll(ctx, in, today, n)
+		}
+		if err != nil {
+			return Reply{}, err
+		}
+		n, err := pageArg(in.Args[1:])
+		if err != nil {
+			return Reply{}, err
+		}
+		if fv != "" {
 			return d.statusFV(ctx, in, fv, today, n)
-		case len(in.Args) > 1:
-			return Reply{}, refuse(catalog.TooManyArgs, typed(in.Args[1]))
 		}
-		r := Reply{
-			Title:  catalog.WaveTitle.In(in.Lang, w.ID, w.Name),
-			Fields: []Field{{catalog.LabelStart.In(in.Lang), day(in.Lang, w.Start)}, {catalog.LabelLead.In(in.Lang), mentions(in.Lang, w.Lead)}},
-		}
-		if w.IsClosed() {
-			r.Fields = append(r.Fields, Field{catalog.LabelClosed.In(in.Lang), d.closedText(in.Lang, w)})
-		}
-		if len(w.Enrolments) == 0 {
-			r.Lines = []string{catalog.NoEnrolments.In(in.Lang, w.ID)}
-		}
-		for _, e := range w.Enrolments {
-			r.Sections = append(r.Sections, d.enrolmentSection(in.Lang, w, e, today))
-		}
-		return r, nil
+		return d.statusWave(in, w, today, n)
 	}
 	if len(in.Args) > 1 {
 		return Reply{}, refuse(catalog.TooManyArgs, typed(in.Args[1]))
@@ -58,8 +51,11 @@ func (d *Dispatcher) status(ctx context.Context, in Input) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	s := d.enrolmentSection(in.Lang, w, *e, today)
+	s := d.enrolmentSection(in.Lang, in.Me, w, *e, today)
 	r := Reply{Title: catalog.EnrolmentTitle.In(in.Lang, ref, w.Name), Progress: s.Progress, Fields: s.Fields}
+	if in.Me.IsKS() && e.HasContact(in.Me.ID) {
+		r.Lines = append(r.Lines, catalog.BothSides.In(in.Lang, ref))
+	}
 	if w.IsClosed() {
 		r.Fields = append(r.Fields, Field{catalog.LabelClosed.In(in.Lang), d.closedText(in.Lang, w)})
 		today = wave.Date{} // nothing is overdue in a closed wave
@@ -67,55 +63,81 @@ func (d *Dispatcher) status(ctx context.Context, in Input) (Reply, error) {
 	for _, a := range byDue(e.Activities) {
 		r.Lines = append(r.Lines, activityLine(in.Lang, *e, a, today))
 	}
-	if e.Auth != nil && e.Auth.State == wave.AuthRequested && e.HasContact(in.Me.ID) {
+	if e.Auth != nil && e.Auth.State == wave.AuthRequested && ContactOnly.allows(in.Me, e) {
 		r.Actions = append(r.Actions, Action{Label: catalog.ButtonAuthOK.In(in.Lang), Command: "auth ok " + ref.String()})
 	}
 	return r, nil
 }
 
-// statusFV is a forvaltning across waves: its KØR workflow track, which
-// is its own in a wave or not, then each enrolment, statusWaves waves a
+// statusWave is a wave's enrolments, a section each, page n of them.
+func (d *Dispatcher) statusWave(in Input, w wave.Wave, today wave.Date, n int) (Reply, error) {
+	var rows []row
+	for _, e := range w.Enrolments {
+		rows = append(rows, sectionRow(d.enrolmentSection(in.Lang, in.Me, w, e, today)))
+	}
+	r, err := paged(in.Lang, catalog.WaveTitle.In(in.Lang, w.ID, w.Name), rows, n, pageCommand("status "+w.ID))
+	if err != nil {
+		return Reply{}, err
+	}
+	r.Fields = []Field{{catalog.LabelStart.In(in.Lang), day(in.Lang, w.Start)}, {catalog.LabelLead.In(in.Lang), mentions(in.Lang, w.Lead)}}
+	if w.IsClosed() {
+		r.Fields = append(r.Fields, Field{catalog.LabelClosed.In(in.Lang), d.closedText(in.Lang, w)})
+	}
+	if len(w.Enrolments) == 0 {
+		r.Lines = []string{catalog.NoEnrolments.In(in.Lang, w.ID)}
+	}
+	return r, nil
+}
+
+// allWord reports whether s asks for every wave: "all" or "alle".
+func allWord(s string) bool {
+	return strings.EqualFold(s, "all") || strings.EqualFold(s, "alle")
+}
+
+// statusFV is a forvaltning: its KØR workflow track, which is its own in
+// a wave or not, then each enrolment; at most statusWaves enrolments a
 // page, the page n.
 func (d *Dispatcher) statusFV(ctx context.Context, in Input, fv string, today wave.Date, n int) (Reply, error) {
 	waves, err := d.waves(ctx)
 	if err != nil {
 		return Reply{}, err
 	}
-	waves = slices.DeleteFunc(waves, func(w wave.Wave) bool { _, err := w.Enrolment(fv); return err != nil })
-	pages := max((len(waves)+statusWaves-1)/statusWaves, 1)
-	if n > pages {
-		return Reply{}, refuse(catalog.OnlyPages.For(pages), pages)
+	t, err := d.track(ctx, fv, in.Now)
+	if err != nil {
+		return Reply{}, err
 	}
-	r := Reply{Title: fv}
-	if pages > 1 {
-		r.Title += " " + catalog.PageOf.In(in.Lang, n, pages)
-	}
-	if n < pages {
-		r.Actions = []Action{{Label: catalog.ButtonNextPage.In(in.Lang), Command: fmt.Sprintf("status %s %d", fv, n+1)}}
-	}
-	if n == 1 {
-		t, err := d.track(ctx, fv, in.Now)
+	rows := []row{sectionRow(d.trackSection(in.Lang, t, notify.TrackKS(waves, t), today))}
+	for _, w := range waves {
+		e, err := w.Enrolment(fv)
 		if err != nil {
-			return Reply{}, err
+			continue
 		}
-		r.Sections = append(r.Sections, d.trackSection(in.Lang, t, notify.TrackKS(waves, t), today))
-	}
-	for _, w := range waves[(n-1)*statusWaves : min(n*statusWaves, len(waves))] {
-		e, _ := w.Enrolment(fv)
-		s := d.enrolmentSection(in.Lang, w, *e, today)
+		s := d.enrolmentSection(in.Lang, in.Me, w, *e, today)
 		if w.IsClosed() {
 			s.Fields = append(s.Fields, Field{catalog.LabelClosed.In(in.Lang), d.closedText(in.Lang, w)})
 		}
-		r.Sections = append(r.Sections, s)
+		rw := sectionRow(s)
+		// Three enrolments a page, with the track's section on the first.
+		rw.weight = (pageRows - sectionWeight) / statusWaves
+		rows = append(rows, rw)
 	}
-	if len(waves) == 0 {
-		r.Lines = []string{catalog.FVInNoWave.In(in.Lang, fv)}
+	r, err := paged(in.Lang, fv, rows, n, pageCommand("status "+fv))
+	if err == nil && len(rows) == 1 {
+		r.Lines = []string{notEnrolledAnywhere(in.Me, fv).In(in.Lang, fv)}
 	}
-	return r, nil
+	return r, err
 }
 
-// statusWaves bounds the waves of one page of a forvaltning's status:
-// with the track's section on the first, four sections fit a chat message.
+// notEnrolledAnywhere says that forvaltning fv is in no wave and that its
+// KØR workflow is followed all the same; to KS, how to enrol it.
+func notEnrolledAnywhere(me wave.Person, fv string) catalog.Message {
+	if me.IsKS() {
+		return catalog.FVInNoWaveKS
+	}
+	return catalog.FVInNoWave
+}
+
+// statusWaves bounds the enrolments of one page of a forvaltning's status.
 const statusWaves = 3
 
 // byDue orders activities by due date, keeping the template's order among
@@ -126,32 +148,43 @@ func byDue(acts []wave.Activity) []wave.Activity {
 	return out
 }
 
-func (d *Dispatcher) statusAll(ctx context.Context, in Input, today wave.Date) (Reply, error) {
+// statusAll is every active wave, a section each with a line per
+// enrolment, page n of them.
+func (d *Dispatcher) statusAll(ctx context.Context, in Input, today wave.Date, n int) (Reply, error) {
 	waves, err := d.waves(ctx)
 	if err != nil {
 		return Reply{}, err
 	}
-	r := Reply{Title: catalog.ActiveWavesTitle.In(in.Lang)}
+	var rows []row
 	for _, w := range waves {
 		if !active(w) {
 			continue
 		}
 		s := Section{Title: catalog.WaveLine.In(in.Lang, w.ID, w.Name, day(in.Lang, w.Start), fvList(in.Lang, w)), Progress: &Progress{}}
+		if _, ready := w.EvaluationsClosed(); ready {
+			s.Title += " – " + catalog.ReadyToClose.In(in.Lang)
+			line := catalog.ReadyToCloseLine.In(in.Lang)
+			if in.Me.IsKS() {
+				line = catalog.ReadyToCloseKS.In(in.Lang, w.ID)
+			}
+			s.Lines = append(s.Lines, line)
+		}
 		for _, e := range w.Enrolments {
 			p := progress(in.Lang, e)
 			s.Progress.Done += p.Done
 			s.Progress.Skipped += p.Skipped
 			s.Progress.Total += p.Total
-			overdue := len(e.Overdue(today))
+			overdue := len(d.overdueItems(in.Lang, e, today))
 			s.Lines = append(s.Lines, catalog.EnrolmentSummary.In(in.Lang, e.FV, p.Text, catalog.OverdueCount.In(in.Lang, overdue, overdue), d.nextDeadlineText(in.Lang, e, today)))
 		}
 		s.Progress.Text = progressText(in.Lang, s.Progress.Done, s.Progress.Skipped, s.Progress.Total)
-		r.Sections = append(r.Sections, s)
+		rows = append(rows, sectionRow(s))
 	}
-	if len(r.Sections) == 0 {
+	r, err := paged(in.Lang, catalog.ActiveWavesTitle.In(in.Lang), rows, n, pageCommand("status all"))
+	if err == nil && len(rows) == 0 {
 		r.Lines = []string{catalog.NoActiveWaves.In(in.Lang)}
 	}
-	return r, nil
+	return r, err
 }
 
 // closedText says when closed wave w was closed and by whom.
@@ -159,35 +192,25 @@ func (d *Dispatcher) closedText(lang string, w wave.Wave) string {
 	return catalog.ClosedOnBy.In(lang, day(lang, d.cfg.Calendar.Today(w.Closed.At)), mentions(lang, w.Closed.By))
 }
 
-// active reports whether a wave still has work: it is not closed, and has
-// no enrolments yet or an open activity somewhere.
-func active(w wave.Wave) bool {
-	if w.IsClosed() {
-		return false
-	}
-	if len(w.Enrolments) == 0 {
-		return true
-	}
-	for _, e := range w.Enrolments {
-		if done, total := e.Progress(); done < total {
-			return true
-		}
-	}
-	return false
-}
+// active reports whether a wave is under way: not closed. A wave whose
+// activities are all done or skipped stays in sight until KS closes it.
+func active(w wave.Wave) bool { return !w.IsClosed() }
 
-// enrolmentSection summarises one enrolment: progress, contact, the
-// authorization feedback, the next deadline and what is overdue. A closed
-// wave has no deadlines left and takes no new contact.
-func (d *Dispatcher) enrolmentSection(lang string, w wave.Wave, e wave.Enrolment, today wave.Date) Section {
+// enrolmentSection summarises one enrolment for reader me: progress,
+// contact, the authorization feedback, the next deadline and what is
+// overdue. A closed wave has no deadlines left and takes no new contact;
+// KS, who names the first, is told how.
+func (d *Dispatcher) enrolmentSection(lang string, me wave.Person, w wave.Wave, e wave.Enrolment, today wave.Date) Section {
 	ref := w.ID + "/" + e.FV
 	contacts := mentions(lang, e.Contacts...)
 	switch {
 	case len(e.Contacts) > 0:
 	case w.IsClosed():
 		contacts = catalog.NoContactClosed.In(lang)
-	default:
+	case me.IsKS():
 		contacts = catalog.NoContact.In(lang, ref)
+	default:
+		contacts = catalog.NoContactYet.In(lang)
 	}
 	if w.IsClosed() {
 		auth := authText(lang, e.Auth, d.cfg.Calendar.Today(w.Closed.At))
@@ -204,12 +227,8 @@ func (d *Dispatcher) enrolmentSection(lang string, w wave.Wave, e wave.Enrolment
 		}
 	}
 	overdue := catalog.None.In(lang)
-	if od := e.Overdue(today); len(od) > 0 {
-		var titles []string
-		for _, a := range od {
-			titles = append(titles, a.Title(lang))
-		}
-		overdue = fmt.Sprintf("%d: %s", len(od), catalog.List(lang, titles))
+	if od := d.overdueItems(lang, e, today); len(od) > 0 {
+		overdue = fmt.Sprintf("%d: %s", len(od), catalog.List(lang, od))
 	}
 	return Section{
 		Title:    ref,
@@ -221,6 +240,27 @@ func (d *Dispatcher) enrolmentSection(lang string, w wave.Wave, e wave.Enrolment
 			{catalog.LabelOverdue.In(lang), overdue},
 		},
 	}
+}
+
+// overdueItems names what is overdue in enrolment e, in lang: its open
+// activities past their date, the authorization feedback past its date
+// standing for the authorization activity once KS has asked, and KS
+// applying the authorizations past its date.
+func (d *Dispatcher) overdueItems(lang string, e wave.Enrolment, today wave.Date) []string {
+	var out []string
+	for _, a := range e.Overdue(today) {
+		if a.Key != wave.AuthActivity || e.Auth == nil {
+			out = append(out, a.Title(lang))
+		}
+	}
+	switch a := e.Auth; {
+	case a == nil:
+	case a.State == wave.AuthRequested && a.Due.Before(today):
+		out = append(out, catalog.OverdueFeedback.In(lang))
+	case a.State == wave.AuthAnswered && !a.ApplyBy.IsZero() && a.ApplyBy.Before(today):
+		out = append(out, catalog.OverdueApply.In(lang))
+	}
+	return out
 }
 
 // nextDeadlineText names the enrolment's next deadline by its date and
@@ -274,16 +314,21 @@ func activityLine(lang string, e wave.Enrolment, a wave.Activity, today wave.Dat
 		switch t := e.Training; {
 		case e.TrainingUndecided():
 			status = catalog.TrainingUndecided.In(lang)
-		case t != nil && !t.Needed:
+		case t != nil && !t.Needed && a.Status == wave.StatusDone:
 			status = catalog.TrainingDecidedNo.In(lang, mentions(lang, t.By))
-		case t != nil:
+		case t != nil && t.Needed:
 			status += " – " + catalog.TrainingDecidedYes.In(lang, mentions(lang, t.By))
 		}
 	}
 	// Concatenated rather than formatted: a status writes one per activity.
 	line := statusMark[a.Status] + " " + a.Key + " – " + a.Title(lang) + " (" + string(a.Responsible) + ") – " + day(lang, a.Due) + " – " + status
 	if waiting := a.Waiting(); len(waiting) == 1 && a.Responsible == wave.PartyBoth {
-		line += " – " + catalog.WaitingFor.In(lang, sideName(waiting).In(lang))
+		if o := otherSide(waiting[0]); a.Parts.Skips(o) {
+			line += " – " + catalog.SkipProposed.In(lang, sideName([]wave.Party{o}).In(lang), a.Parts.Word(o).Reason) +
+				" – " + catalog.WaitingForWord.In(lang, sideOf(waiting[0]).In(lang))
+		} else {
+			line += " – " + catalog.WaitingFor.In(lang, sideName(waiting).In(lang))
+		}
 	}
 	if !a.Status.Closed() && a.Due.Before(today) {
 		line += " – " + catalog.Overdue.In(lang)
@@ -306,10 +351,16 @@ func owes(sides, waiting []wave.Party) bool {
 }
 
 // my lists what the caller owes: open activities of their side, the
-// training decision, the authorization feedback or applying it, and the
-// KØR workflow steps and teaching sessions they owe; by date, undated
-// last.
+// training decision, the authorization feedback or applying it, the KØR
+// workflow steps and teaching sessions they owe, and, to a KS lead,
+// closing a wave whose evaluations are all held; by date, undated last, in
+// pages. The KS lead of a wave owes KS's part in it, a contact the
+// forvaltning's.
 func (d *Dispatcher) my(ctx context.Context, in Input) (Reply, error) {
+	page, err := pageArg(in.Args)
+	if err != nil {
+		return Reply{}, err
+	}
 	waves, err := d.waves(ctx)
 	if err != nil {
 		return Reply{}, err
@@ -327,12 +378,16 @@ func (d *Dispatcher) my(ctx context.Context, in Input) (Reply, error) {
 		if w.IsClosed() {
 			continue // a closed wave asks nothing more of anyone
 		}
+		lead := w.Lead == in.Me.ID && in.Me.IsKS()
+		if _, ready := w.EvaluationsClosed(); ready && lead {
+			add(wave.Date{}, catalog.TaskClose, w.ID)
+		}
 		for _, e := range w.Enrolments {
 			var mine []wave.Party
-			if w.Lead == in.Me.ID {
+			if lead {
 				mine = append(mine, wave.PartyKS)
 			}
-			if e.HasContact(in.Me.ID) {
+			if speaksForFV(in.Me, &e) {
 				mine = append(mine, wave.PartyFV)
 			}
 			if len(mine) == 0 {
@@ -376,14 +431,14 @@ func (d *Dispatcher) my(ctx context.Context, in Input) (Reply, error) {
 		}
 		return a.due.Compare(b.due)
 	})
-	r := Reply{Title: catalog.MyTitle.In(in.Lang, mentions(in.Lang, in.Me.ID))}
+	var lines []string
 	for _, t := range tasks {
-		r.Lines = append(r.Lines, t.line)
+		lines = append(lines, t.line)
 	}
 	if len(tasks) == 0 {
-		r.Lines = []string{catalog.NoTasks.In(in.Lang)}
+		lines = []string{catalog.NoTasks.In(in.Lang)}
 	}
-	return r, nil
+	return paged(in.Lang, catalog.MyTitle.In(in.Lang, mentions(in.Lang, in.Me.ID)), lineRows(lines), page, pageCommand("my"))
 }
 
 // myTrackTasks adds what the caller owes on the forvaltninger's KØR

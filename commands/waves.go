@@ -22,6 +22,7 @@ const (
 	actContactRemove  = "contact.remove"
 	actActivityStatus = "activity.status"
 	actActivityPart   = "activity.part"
+	actActivitySkip   = "activity.skip"
 	actTrainingDecide = "training.decide"
 	actActivityNote   = "activity.note"
 	actActivityDue    = "activity.due"
@@ -46,6 +47,7 @@ var actionText = map[string]catalog.Message{
 	actContactRemove:  catalog.ActContactRemove,
 	actActivityStatus: catalog.ActActivityStatus,
 	actActivityPart:   catalog.ActPart,
+	actActivitySkip:   catalog.ActSkipWord,
 	actTrainingDecide: catalog.ActTrainingDecide,
 	actActivityNote:   catalog.ActActivityNote,
 	actActivityDue:    catalog.ActActivityDue,
@@ -93,12 +95,58 @@ func (d *Dispatcher) waveCreate(ctx context.Context, in Input) (Reply, error) {
 	if name == "" {
 		line = catalog.WaveCreatedUnnamed.In(in.Lang, w.ID, day(in.Lang, w.Start), mentions(in.Lang, in.Me.ID))
 	}
-	return Reply{Lines: []string{line}}, nil
+	close, err := d.startsClose(ctx, in.Lang, w.ID, w.Start)
+	if err != nil {
+		return Reply{}, err
+	}
+	return Reply{Lines: append([]string{line}, close...)}, nil
 }
 
-// waveList lists the open waves; with --all the closed ones too, marked.
+// staggerDays is how many business days apart waves start at least: the
+// source has them start staggered, so a start closer to another open
+// wave's is pointed out.
+const staggerDays = 5
+
+// startsClose points out, in lang, the open waves other than id that
+// start fewer than staggerDays business days from start.
+func (d *Dispatcher) startsClose(ctx context.Context, lang, id string, start wave.Date) ([]string, error) {
+	waves, err := d.waves(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, o := range waves {
+		if o.ID == id || o.IsClosed() {
+			continue
+		}
+		switch n := d.cfg.Calendar.BusinessDaysBetween(o.Start, start); {
+		case n == 0:
+			out = append(out, catalog.StartsSameDay.In(lang, o.ID, day(lang, o.Start)))
+		case n < staggerDays && -n < staggerDays:
+			n = max(n, -n)
+			out = append(out, catalog.StartsClose.In(lang, n, o.ID, day(lang, o.Start), n))
+		}
+	}
+	return out, nil
+}
+
+// waveList lists the open waves; with --all the closed ones too, marked;
+// in pages.
 func (d *Dispatcher) waveList(ctx context.Context, in Input) (Reply, error) {
-	all, err := allFlag(in.Args)
+	args, all := in.Args, false
+	if len(args) > 0 {
+		if _, isPage := pageNumber(args[0]); !isPage {
+			var err error
+			if all, err = allFlag(args); err != nil {
+				return Reply{}, err
+			}
+			args = args[1:]
+		}
+	}
+	if len(args) > 1 {
+		return Reply{}, refuse(catalog.TooManyArgs, typed(strings.Join(args[1:], " ")))
+	}
+	n, err := pageArg(args)
 	if err != nil {
 		return Reply{}, err
 	}
@@ -106,9 +154,13 @@ func (d *Dispatcher) waveList(ctx context.Context, in Input) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	r := Reply{Title: catalog.WavesTitle.In(in.Lang)}
-	if len(waves) == 0 {
-		r.Lines = []string{catalog.NoWaves.In(in.Lang)}
+	var lines []string
+	switch {
+	case len(waves) > 0:
+	case in.Me.IsKS():
+		lines = []string{catalog.NoWaves.In(in.Lang)}
+	default:
+		lines = []string{catalog.NoWavesYet.In(in.Lang)}
 	}
 	hidden := 0
 	for _, w := range waves {
@@ -116,12 +168,16 @@ func (d *Dispatcher) waveList(ctx context.Context, in Input) (Reply, error) {
 			hidden++
 			continue
 		}
-		r.Lines = append(r.Lines, waveListed(in.Lang, w, d.cfg.Calendar))
+		lines = append(lines, waveListed(in.Lang, w, d.cfg.Calendar))
 	}
 	if hidden > 0 {
-		r.Lines = append(r.Lines, catalog.ClosedWavesHidden.In(in.Lang, hidden, hidden))
+		lines = append(lines, catalog.ClosedWavesHidden.In(in.Lang, hidden, hidden))
 	}
-	return r, nil
+	command := "wave list"
+	if all {
+		command += " --all"
+	}
+	return paged(in.Lang, catalog.WavesTitle.In(in.Lang), lineRows(lines), n, pageCommand(command))
 }
 
 // fvList names the forvaltninger enrolled in w: "BUF og SUF".
@@ -213,8 +269,12 @@ func (d *Dispatcher) waveLead(ctx context.Context, in Input) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	if !p.IsKS() {
+	switch {
+	case p.IsKS():
+	case in.Me.Role == wave.RoleAdmin:
 		return Reply{}, refuse(catalog.LeadNotKS, mentions(in.Lang, p.ID))
+	default:
+		return Reply{}, refuse(catalog.LeadNotKSAsk, mentions(in.Lang, p.ID))
 	}
 	w, err := d.update(ctx, in.Args[0], func(w *wave.Wave) ([]wave.Event, error) {
 		before := w.Lead
@@ -232,10 +292,12 @@ func (d *Dispatcher) waveLead(ctx context.Context, in Input) (Reply, error) {
 
 // contact changes who acts for an enrolment: "contact ID/FV @a @b" names
 // contacts, "contact ID/FV remove @a" takes someone off, and "contact
-// ID/FV set @a @b" makes the list exactly these. Every mention is checked
-// before anyone is created; a change that leaves the list as it is
-// changes nothing. A new contact is welcomed; one who leaves hears nothing
-// more about the enrolment.
+// ID/FV set @a @b" makes the list exactly these. KS names the first
+// contact on the forvaltning's word, and the contacts choose the rest of
+// their group; nobody with a KS role is named, as each person speaks for
+// one side. Every mention is checked before anyone is created; a change
+// that leaves the list as it is changes nothing. A new contact is
+// welcomed; one who leaves hears nothing more about the enrolment.
 func (d *Dispatcher) contact(ctx context.Context, in Input) (Reply, error) {
 	r, err := d.parseRef(in.Args[0])
 	if err != nil {
@@ -253,8 +315,8 @@ func (d *Dispatcher) contact(ctx context.Context, in Input) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	if !AdminOrContact.allows(in.Me, e) {
-		return Reply{}, refuse(catalog.NotAllowed, AdminOrContact.who())
+	if err := mayChangeGroup(in.Lang, in.Me, speaksForFV(in.Me, e), r.String()); err != nil {
+		return Reply{}, err
 	}
 	if err := d.open(&w); err != nil {
 		return Reply{}, err
@@ -264,6 +326,11 @@ func (d *Dispatcher) contact(ctx context.Context, in Input) (Reply, error) {
 		p, err := d.known(ctx, m)
 		if err != nil {
 			return Reply{}, err
+		}
+		if mode != "remove" && mode != "fjern" && !e.HasContact(p.ID) {
+			if err := mayBeNamed(in.Lang, p); err != nil {
+				return Reply{}, err
+			}
 		}
 		if !slices.Contains(named, p.ID) {
 			named = append(named, p.ID)
@@ -304,16 +371,21 @@ func (d *Dispatcher) contact(ctx context.Context, in Input) (Reply, error) {
 	if len(remove) > 0 {
 		reply.Lines = append(reply.Lines, catalog.ContactsRemoved.In(in.Lang, len(remove), mentions(in.Lang, remove...), r))
 	}
-	if left == 0 {
+	switch {
+	case left > 0:
+	case in.Me.IsKS():
 		reply.Lines = append(reply.Lines, catalog.NoContactsLeft.In(in.Lang, r))
+	default:
+		reply.Lines = append(reply.Lines, catalog.NoContactsLeftFV.In(in.Lang, r))
 	}
 	return reply, nil
 }
 
 // changeContacts names add and removes remove as contacts of enrolment r,
 // in one write, and brings their roles along: a viewer named becomes a
-// contact, a contact named nowhere any more a viewer. It returns how many
-// contacts the enrolment has left.
+// contact, a contact named nowhere any more a viewer. The wave's KS lead
+// hears of each change another made in their next digest. It returns how
+// many contacts the enrolment has left.
 func (d *Dispatcher) changeContacts(ctx context.Context, in Input, r ref, add, remove []string) (int, error) {
 	for _, id := range add {
 		if _, err := d.mention(ctx, in.Me.ID, "@"+id, in.Now); err != nil {
@@ -325,10 +397,12 @@ func (d *Dispatcher) changeContacts(ctx context.Context, in Input, r ref, add, r
 		var evs []wave.Event
 		for _, id := range e.AddContacts(w.NoticeAt(in.Now), add...) {
 			evs = append(evs, wave.Event{At: in.Now, Actor: in.Me.ID, Wave: w.ID, FV: e.FV, Action: actContactAdd, Item: id})
+			d.contactNotice(w, in, wave.NoticeContactAdded, e.FV, id)
 		}
 		for _, id := range remove {
 			if w.RemoveContact(e.FV, id) {
 				evs = append(evs, wave.Event{At: in.Now, Actor: in.Me.ID, Wave: w.ID, FV: e.FV, Action: actContactRemove, Item: id})
+				d.contactNotice(w, in, wave.NoticeContactRemoved, e.FV, id)
 			}
 		}
 		left = len(e.Contacts)
@@ -361,6 +435,16 @@ func (d *Dispatcher) changeContacts(ctx context.Context, in Input, r ref, add, r
 		}
 	}
 	return left, nil
+}
+
+// contactNotice tells the KS lead of w, in their next digest, that the
+// caller named a contact of enrolment fv or took one off (kind); the lead
+// knows of their own changes.
+func (d *Dispatcher) contactNotice(w *wave.Wave, in Input, kind, fv, person string) {
+	if w.Lead == "" || w.Lead == in.Me.ID {
+		return
+	}
+	w.AddNotice(wave.Notice{Kind: kind, FV: fv, Item: person, By: in.Me.ID, At: d.digestAt(w, in.Now), Happened: in.Now, To: []string{w.Lead}})
 }
 
 // changeRole changes person id's role as change says, logging it when it

@@ -74,18 +74,27 @@ func (d *Dispatcher) trackKS(ctx context.Context, t wave.Workflow) ([]string, er
 	return notify.TrackKS(waves, t), err
 }
 
-// trackSides are the sides me speaks for on track t: KS for KS staff;
-// the forvaltning for the track's contacts, and for KS while the
-// forvaltning has handed it project management.
+// speaksForTrack reports whether me speaks for the forvaltning as a
+// contact of track t, one person one side as on an enrolment
+// (speaksForFV).
+func speaksForTrack(me wave.Person, t *wave.Workflow) bool {
+	return !me.IsKS() && t.HasContact(me.ID)
+}
+
+// trackSides are the sides me speaks for on track t, one person one side
+// as on an enrolment (sides): KS for KS staff, the forvaltning for the
+// track's other contacts; and, while the forvaltning has handed KS
+// project management, the forvaltning for KS staff too.
 func trackSides(me wave.Person, t *wave.Workflow) []wave.Party {
-	var out []wave.Party
-	if me.IsKS() {
-		out = append(out, wave.PartyKS)
+	switch {
+	case me.IsKS() && t.Agreed(wave.AgreementProjectManagement):
+		return []wave.Party{wave.PartyKS, wave.PartyFV}
+	case me.IsKS():
+		return []wave.Party{wave.PartyKS}
+	case speaksForTrack(me, t):
+		return []wave.Party{wave.PartyFV}
 	}
-	if t.HasContact(me.ID) || (me.IsKS() && t.Agreed(wave.AgreementProjectManagement)) {
-		out = append(out, wave.PartyFV)
-	}
-	return out
+	return nil
 }
 
 // mayStep refuses me on step s of track t unless me speaks for the side
@@ -242,6 +251,9 @@ func (d *Dispatcher) stepDone(in Input, t *wave.Workflow, key string) ([]wave.Ev
 		return nil, "", refuse(catalog.StepOrder, name, title, d.stepTitle(in.Lang, order.Blocking))
 	case errors.Is(err, wave.ErrConfirmed):
 		return nil, "", unchanged(catalog.StepPartUnchanged.In(in.Lang, name, sidePart(mine[0]).In(in.Lang), title, sideName(s.Waiting()).In(in.Lang)))
+	case errors.Is(err, wave.ErrSamePerson):
+		o := otherSide(mine[0])
+		return nil, "", refuse(catalog.SamePerson, name, "@"+before.Word(o).By, sideName([]wave.Party{o}), title, sideOf(mine[0]))
 	case err != nil:
 		return nil, "", err
 	}
@@ -306,24 +318,24 @@ func (d *Dispatcher) stepDue(in Input, t *wave.Workflow, key string, due wave.Da
 		Before: before.String(), After: due.String()}}, catalog.StepDueSet.In(in.Lang, name, title, day(in.Lang, due)), nil
 }
 
-// mayChangeGroup is the one rule for changing a group of contacts, an
-// enrolment's (the tovholder/projektgruppe) or a KØR workflow track's
-// (the central working group), named in subject: KS names the first
-// contact; after that KS or a contact of the group adds and removes
-// members; nobody with a KS role is ever named.
-func mayChangeGroup(lang string, me wave.Person, members []string, add []wave.Person, subject string) error {
-	for _, p := range add {
-		if p.IsKS() {
-			return refuse(catalog.GroupNoKSPerson, mentions(lang, p.ID))
-		}
-	}
-	switch {
-	case me.IsKS():
+// mayChangeGroup and mayBeNamed are the one rule for a group of contacts,
+// an enrolment's (the tovholder or projektgruppe, subject "b3/BUF") and a
+// KØR workflow track's (the central working group, subject "KØR workflow
+// i BUF") alike. mayChangeGroup: KS, or a contact of the group
+// (isContact, one person one side), changes who is in it; so KS names the
+// first contact.
+func mayChangeGroup(lang string, me wave.Person, isContact bool, subject string) error {
+	if me.IsKS() || isContact {
 		return nil
-	case len(members) == 0:
-		return refuse(catalog.GroupFirstByKS, subject)
-	case !slices.Contains(members, me.ID):
-		return refuse(catalog.GroupKSOrContact, subject)
+	}
+	return forbid(catalog.NotAllowed, catalog.PermKSOrContactOf.In(lang, subject))
+}
+
+// mayBeNamed refuses to name p a contact of the forvaltning when p has a
+// KS role: each person speaks for one side.
+func mayBeNamed(lang string, p wave.Person) error {
+	if p.IsKS() {
+		return refuse(catalog.ContactIsKS, mentions(lang, p.ID))
 	}
 	return nil
 }
@@ -346,24 +358,31 @@ func (d *Dispatcher) trackContacts(ctx context.Context, in Input, fv string, wor
 	if err != nil {
 		return Reply{}, err
 	}
+	subject := trackName(in.Lang, fv)
+	if err := mayChangeGroup(in.Lang, in.Me, speaksForTrack(in.Me, &t), subject); err != nil {
+		return Reply{}, err
+	}
 	var named []wave.Person
 	for _, m := range words {
 		p, err := d.known(ctx, m)
 		if err != nil {
 			return Reply{}, err
 		}
+		if mode != "remove" && mode != "fjern" && !t.HasContact(p.ID) {
+			if err := mayBeNamed(in.Lang, p); err != nil {
+				return Reply{}, err
+			}
+		}
 		if !slices.ContainsFunc(named, func(o wave.Person) bool { return o.ID == p.ID }) {
 			named = append(named, p)
 		}
 	}
-	subject := trackName(in.Lang, fv)
 	var add, remove, already []string
-	var adding []wave.Person
 	for _, p := range named {
 		if t.HasContact(p.ID) {
 			already = append(already, p.ID)
 		} else {
-			add, adding = append(add, p.ID), append(adding, p)
+			add = append(add, p.ID)
 		}
 	}
 	switch mode {
@@ -371,12 +390,9 @@ func (d *Dispatcher) trackContacts(ctx context.Context, in Input, fv string, wor
 		if len(add) > 0 {
 			return Reply{}, refuse(catalog.NotAContact, mentions(in.Lang, add...), subject)
 		}
-		add, adding, remove, already = nil, nil, already, nil
+		add, remove, already = nil, already, nil
 	case "set", "sæt", "saet":
 		remove = slices.DeleteFunc(slices.Clone(t.Contacts), func(c string) bool { return slices.ContainsFunc(named, func(p wave.Person) bool { return p.ID == c }) })
-	}
-	if err := mayChangeGroup(in.Lang, in.Me, t.Contacts, adding, subject); err != nil {
-		return Reply{}, err
 	}
 	if len(add) == 0 && len(remove) == 0 {
 		return Reply{}, unchanged(catalog.ContactsUnchanged.In(in.Lang, len(already), mentions(in.Lang, already...), subject))
@@ -387,7 +403,7 @@ func (d *Dispatcher) trackContacts(ctx context.Context, in Input, fv string, wor
 		}
 	}
 	t, err = d.updateTrack(ctx, in, fv, func(t *wave.Workflow) ([]wave.Event, error) {
-		if err := mayChangeGroup(in.Lang, in.Me, t.Contacts, adding, subject); err != nil {
+		if err := mayChangeGroup(in.Lang, in.Me, speaksForTrack(in.Me, t), subject); err != nil {
 			return nil, err
 		}
 		var evs []wave.Event

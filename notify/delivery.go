@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"wavebot/storage"
+	"wavebot/wave"
 )
 
 // RateLimitError is a platform saying "too many messages, try again after
@@ -73,7 +74,10 @@ type ledger interface {
 //   - a message the platform took is recorded as delivered; the recording,
 //     not the sending, is retried until the lease ends;
 //   - a reminder that failed MaxAttempts times, over any number of sweeps,
-//     is given up; an undeliverable one is not retried.
+//     is given up; an undeliverable one is not retried, except a one-off
+//     notice to a person, which waits up to HoldFor for them to become
+//     reachable (see held.go): it stays pending in the ledger, so it still
+//     goes out once.
 //
 // The one window left: a replica that dies after the platform took a
 // message and before the ledger recorded it; after its lease another
@@ -99,17 +103,25 @@ type Delivery struct {
 	// AttemptTimeout bounds one attempt; an attempt in flight when Send's
 	// context ends is allowed to finish within it, so its outcome is recorded.
 	AttemptTimeout time.Duration
-	Logger         *slog.Logger
+	// HoldFor is how long a one-off notice to a person no platform reaches
+	// waits for them, from when it first fell due.
+	HoldFor time.Duration
+	Logger  *slog.Logger
 }
 
 // NewDelivery returns a Delivery with the policy's defaults: a two-minute
 // lease, one message a second per recipient, retries after 1, 2, 4 and 8
-// seconds within a sweep, thirty failed tries in all, eight workers.
+// seconds within a sweep, thirty failed tries in all, eight workers, and
+// thirty days for a notice to wait for its person.
 func NewDelivery(n Notifier, l ledger, c Clock) *Delivery {
 	return &Delivery{Notifier: n, Ledger: l, Clock: c, Lease: 2 * time.Minute, Pace: time.Second,
 		Backoff: time.Second, MaxBackoff: time.Minute, Attempts: 5, MaxAttempts: 30, Workers: 8,
-		AttemptTimeout: 15 * time.Second, Logger: slog.New(slog.DiscardHandler)}
+		AttemptTimeout: 15 * time.Second, HoldFor: HoldFor, Logger: slog.New(slog.DiscardHandler)}
 }
+
+// HoldFor is how long a one-off notice waits for a person no platform
+// reaches, from when it first fell due: Delivery's default.
+const HoldFor = 30 * 24 * time.Hour
 
 // Result is what became of one digest in one Send.
 type Result struct {
@@ -117,6 +129,9 @@ type Result struct {
 	// Outcomes holds each reminder whose outcome is final; the others are
 	// still pending.
 	Outcomes map[string]storage.Outcome
+	// Held are the pending one-off notices no platform could bring their
+	// person: they wait for the person on the wave.
+	Held []Reminder
 	// Sent is set when this Send delivered the digest.
 	Sent bool
 	// Tries counts this Send's attempts.
@@ -269,7 +284,7 @@ func (d *Delivery) step(ctx context.Context, l *lane) {
 		d.settle(ctx, l, storage.Delivered)
 	case errors.Is(err, ErrUndeliverable):
 		l.res.Err = err
-		d.settle(ctx, l, storage.Undeliverable)
+		d.undeliverable(ctx, l)
 	case limited:
 		wait := max(rl.RetryAfter, d.Pace)
 		if !d.retryFits(l, wait) {
@@ -301,6 +316,38 @@ func (d *Delivery) step(ctx context.Context, l *lane) {
 		}
 		d.release(ctx, l, 0, 0, err)
 	}
+}
+
+// undeliverable settles a digest no platform can bring its recipient: the
+// one-off notices to a person in it are held, pending, while they are
+// younger than HoldFor; the rest are undeliverable.
+func (d *Delivery) undeliverable(ctx context.Context, l *lane) {
+	now := d.Clock.Now()
+	var held, rest []Reminder
+	for _, r := range l.pending.Reminders {
+		if r.Kind.Notice() && !wave.IsChannel(r.Recipient) && now.Before(r.firstDue().Add(d.HoldFor)) {
+			held = append(held, r)
+		} else {
+			rest = append(rest, r)
+		}
+	}
+	if len(held) == 0 {
+		d.settle(ctx, l, storage.Undeliverable)
+		return
+	}
+	if len(rest) > 0 {
+		// Record the undeliverable ones and release the lane with the rest.
+		l.pending.Reminders = rest
+		st := d.settlement(l)
+		st.Outcome, st.Release = storage.Undeliverable, false
+		if d.record(ctx, l, st) == nil {
+			for _, r := range rest {
+				l.res.Outcomes[r.Key] = storage.Undeliverable
+			}
+		}
+	}
+	l.pending.Reminders, l.res.Held = held, held
+	d.release(ctx, l, 0, 0, l.res.Err)
 }
 
 // router is a notifier that tells which platform a recipient's message

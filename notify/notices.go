@@ -12,17 +12,37 @@ const (
 	// TemplateDelivered tells the KS lead that the forvaltning delivered
 	// its authorization template to Brugeradministrationen.
 	TemplateDelivered Kind = wave.NoticeTemplateDelivered
+	// ContactAdded and ContactRemoved tell the KS lead, in the next
+	// digest, that someone else changed an enrolment's contacts: About
+	// was named or taken off, By did it.
+	ContactAdded   Kind = wave.NoticeContactAdded
+	ContactRemoved Kind = wave.NoticeContactRemoved
+	// EvalNote asks an enrolment's contacts, once, for the forvaltning's
+	// note from the evaluation just done.
+	EvalNote Kind = wave.NoticeEvalNote
 )
 
 // notices are the series of the wave's recorded notices; a notice is
-// named by its instant, so two of one kind on one day are both sent. A
+// named by its instant, so two of one kind on one day are both sent, and
+// a change of contacts by the person it named too, as one command names
+// several at once. A
 // milestone goes to each channel that followed it when it happened and
 // follows it still, at the address its subscription holds; it is named by
 // when it happened, as a digest gathers many.
 func notices(w wave.Wave) []series {
 	var out []series
 	for _, n := range w.Notices {
+		if n.Kind == wave.NoticeEvalNote {
+			// The forvaltning that gave its note is not asked for it.
+			if e, err := w.Enrolment(n.FV); err != nil || e.FVNoted() {
+				continue
+			}
+		}
 		s := series{kind: Kind(n.Kind), fv: n.FV, activity: n.Item, due: n.Date, at: n.At, occurrence: n.At.UTC().Format(time.RFC3339Nano), recipients: n.To}
+		if k := Kind(n.Kind); k == ContactAdded || k == ContactRemoved {
+			s.activity, s.about, s.by = "", n.Item, n.By
+			s.occurrence = n.Item + "@" + n.Happened.UTC().Format(time.RFC3339Nano)
+		}
 		if !wave.IsMilestone(n.Kind) {
 			out = append(out, s)
 			continue

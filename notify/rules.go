@@ -51,13 +51,18 @@ const (
 	AuthAnswered Kind = "auth-answered"
 	// Welcome greets a contact, once, when they are named.
 	Welcome Kind = "welcome"
+	// CloseDue reminds the KS lead, from the business day after the last
+	// evaluation was held or skipped, to close the wave, repeated like
+	// what is overdue until it is closed.
+	CloseDue Kind = "close-due"
 )
 
 // Notice reports whether k is a one-off notice, sent once at the instant
 // of what caused it: it is not a repeat of its subject, so it is never
 // snoozed, never folded into a later reminder and not listed ahead.
 func (k Kind) Notice() bool {
-	return k == DeliveryFailed || k == AuthAnswered || k == Welcome || k == TrackWelcome || k == TemplateDelivered || k.Milestone()
+	return k == DeliveryFailed || k == AuthAnswered || k == Welcome || k == TrackWelcome || k == TemplateDelivered ||
+		k == ContactAdded || k == ContactRemoved || k == EvalNote || k.Milestone()
 }
 
 // Milestone reports whether k is a milestone posted to the channels that
@@ -78,9 +83,12 @@ type Reminder struct {
 	Activity  string
 	Due       wave.Date
 	Recipient string
-	// About is the person a DeliveryFailed or AuthAnswered reminder is
-	// about.
+	// About is the person a DeliveryFailed, AuthAnswered, ContactAdded or
+	// ContactRemoved reminder is about.
 	About string
+	// By is who made the change a notice tells of (ContactAdded,
+	// ContactRemoved).
+	By string
 	// Address is, for a channel, how its platform posts there: the
 	// conversation reference its subscription stored. A person's notifier
 	// finds their address itself.
@@ -88,6 +96,10 @@ type Reminder struct {
 	// Happened is when a milestone happened; a channel reads its news in
 	// that order.
 	Happened time.Time
+	// Since is, for a notice the wave holds because its person could not
+	// be reached (wave.HeldNotice), when it first fell due; zero for
+	// every other reminder.
+	Since time.Time
 }
 
 // Subject is what the reminder is about: "b3/BUF" or "b3/BUF/pc"; for a
@@ -128,6 +140,7 @@ type series struct {
 	repeat   repeat
 	at       time.Time
 	about    string
+	by       string
 	// occurrence tells a one-off notice apart from others of its kind.
 	occurrence string
 	recipients []string
@@ -135,6 +148,8 @@ type series struct {
 	address string
 	// happened is when a milestone happened.
 	happened time.Time
+	// since is when a held notice first fell due.
+	since time.Time
 }
 
 // series lists every reminder the wave's current state calls for.
@@ -160,6 +175,9 @@ func (p Policy) series(w wave.Wave) []series {
 	for _, s := range notices(w) {
 		add(s)
 	}
+	for _, s := range held(w) {
+		add(s)
+	}
 	for _, f := range w.DeliveryFailures {
 		if f.Person != w.Lead {
 			// A channel dropped, subscribed again and dropped again is
@@ -173,8 +191,15 @@ func (p Policy) series(w wave.Wave) []series {
 	}
 	if w.IsClosed() {
 		// A closed wave reminds nobody; its channels still hear the last
-		// milestones, its lead of a channel that could not be reached.
+		// milestones, its lead of a channel that could not be reached,
+		// its contacts the request for their evaluation note.
 		return out
+	}
+	// A wave whose evaluations were closed at no recorded time (data from
+	// before it was kept) has no day to count from.
+	if last, ok := w.EvaluationsClosed(); ok && !last.IsZero() {
+		done := c.Today(last)
+		add(series{kind: CloseDue, due: done, first: c.AddBusinessDays(done, 1), repeat: thinning, recipients: lead})
 	}
 	for _, e := range w.Enrolments {
 		contacts := e.Contacts
@@ -324,7 +349,8 @@ func (p Policy) reminder(w wave.Wave, s series, at time.Time, recipient, occurre
 	if s.occurrence != "" {
 		occurrence = s.occurrence
 	}
-	r := Reminder{At: at, Kind: s.kind, Wave: w.ID, FV: s.fv, Activity: s.activity, Due: s.due, Recipient: recipient, About: s.about, Address: s.address, Happened: s.happened}
+	r := Reminder{At: at, Kind: s.kind, Wave: w.ID, FV: s.fv, Activity: s.activity, Due: s.due, Recipient: recipient, About: s.about, By: s.by,
+		Address: s.address, Happened: s.happened, Since: s.since}
 	r.Key = strings.Join([]string{r.Subject(), string(s.kind), occurrence, recipient}, "|")
 	return r
 }
@@ -422,7 +448,15 @@ func (p Policy) snoozed(all []series, z wave.Snooze) (series, bool) {
 // Next returns when the wave's next reminder after t falls due; false when
 // its state calls for none.
 func (p Policy) Next(w wave.Wave, t time.Time) (time.Time, bool) {
-	return p.nextOf(p.series(w), w.Snoozes, t)
+	best, found := p.nextOf(p.series(w), w.Snoozes, t)
+	// A held notice that no longer stands sends nothing, but brings the
+	// sweeper by to forget it.
+	for _, h := range w.Held {
+		if h.Retry.After(t) && (!found || h.Retry.Before(best)) {
+			best, found = h.Retry, true
+		}
+	}
+	return best, found
 }
 
 // nextOf is Next over any subject's series and snoozes.
@@ -457,11 +491,12 @@ type Digest struct {
 
 // urgency orders kinds from the most pressing: an escalation and what is
 // overdue before what waits for an answer or is due today, before what
-// comes soon; a welcome, which asks nothing, comes last.
+// comes soon; news of the contacts and a welcome, which ask nothing, come
+// last.
 var urgency = map[Kind]int{
 	AuthEscalate: 0, DeliveryFailed: 1, TemplateDelivered: 1, AuthOverdue: 2, ApplyOverdue: 3, ActivityOverdue: 4, DecisionOverdue: 5, StepOverdue: 6,
-	TeachingOverdue: 6, NoContact: 7, AuthAnswered: 8, AuthToday: 9, AuthSoon: 10, ApplySoon: 11, DecisionSoon: 12, ActivitySoon: 13, StepSoon: 14,
-	TeachingSoon: 14, EvalNotice: 15, Welcome: 16, TrackWelcome: 16,
+	TeachingOverdue: 6, CloseDue: 7, NoContact: 8, AuthAnswered: 9, AuthToday: 10, AuthSoon: 11, ApplySoon: 12, DecisionSoon: 13, ActivitySoon: 14,
+	StepSoon: 15, TeachingSoon: 15, EvalNotice: 16, EvalNote: 17, ContactAdded: 18, ContactRemoved: 18, Welcome: 19, TrackWelcome: 19,
 }
 
 // urgencyOf is a kind's place in a digest; milestones, which ask

@@ -105,6 +105,11 @@ var simulatedTimeline = []string{
 	// E-1: summer time, so 09:00 in Copenhagen is 07:00 UTC.
 	"2027-03-31 07:00Z eval-notice b3/BUF/evaluation anna",
 	"2027-03-31 07:00Z eval-notice b3/BUF/evaluation jens",
+	// The evaluation, the wave's last, is held on 1 April: the lead is
+	// reminded to close the wave from the next business day, daily at
+	// first.
+	"2027-04-02 07:00Z close-due b3/ anna",
+	"2027-04-05 07:00Z close-due b3/ anna",
 }
 
 // TestSimulatedWaveTimeline runs a wave hour by hour on a fake clock from
@@ -131,7 +136,7 @@ func TestSimulatedWaveTimeline(t *testing.T) {
 	e.Confirm("golive", []wave.Party{wave.PartyKS}, "", "anna", time.Time{})
 	e.RequestAuth(day("2027-01-27"), "anna", time.Time{})
 	at := func(date string, h int) time.Time { return cph.At(day(date), h, 0) }
-	fv := []wave.Party{wave.PartyFV}
+	fv, ks := []wave.Party{wave.PartyFV}, []wave.Party{wave.PartyKS}
 	changes := map[time.Time]func(now time.Time){
 		at("2027-02-02", 12): func(now time.Time) {
 			e.AnswerAuth(true, "", "maria", now, cph.AddBusinessDays(cph.Today(now), p.AuthApply))
@@ -145,7 +150,8 @@ func TestSimulatedWaveTimeline(t *testing.T) {
 		at("2027-02-11", 12): func(now time.Time) { e.ApplyAuth("anna", now) },
 		at("2027-02-18", 12): func(now time.Time) { e.Confirm("training", fv, "", "jens", now) },
 		at("2027-04-01", 14): func(now time.Time) {
-			e.Confirm(wave.EvaluationActivity, []wave.Party{wave.PartyKS, wave.PartyFV}, "", "anna", now)
+			e.Confirm(wave.EvaluationActivity, ks, "", "anna", now)
+			e.Confirm(wave.EvaluationActivity, fv, "", "jens", now)
 		},
 	}
 	var got []string
@@ -567,8 +573,8 @@ var simulatedTrack = []string{
 	// overdue on the 18th to both sides (KS: anna, who last acted on the
 	// track, as KFF is in no wave); anna confirms KS's part on the 18th at
 	// noon, so on the 19th only jens hears. From the 22nd project management
-	// is agreed: anna hears of the forvaltning's part too, and does it on
-	// the 22nd at noon.
+	// is agreed: anna hears of the forvaltning's part too, and kim, a KS
+	// colleague, does it on the 22nd at noon (one person, one side).
 	"2027-02-15 08:00Z step-soon KFF/presentation anna",
 	"2027-02-15 08:00Z step-soon KFF/presentation jens",
 	"2027-02-18 08:00Z step-overdue KFF/presentation anna",
@@ -605,7 +611,8 @@ func TestSimulatedTrackTimeline(t *testing.T) {
 		at("2027-02-19", 12): func(now time.Time) {
 			tr.Agree(wave.Agreement{Kind: wave.AgreementProjectManagement, By: "jens", At: now})
 		},
-		at("2027-02-22", 12): func(now time.Time) { tr.Steps.Confirm("presentation", fv, "anna", now) },
+		// One person, one side: a KS colleague gives the forvaltning's word.
+		at("2027-02-22", 12): func(now time.Time) { tr.Steps.Confirm("presentation", fv, "kim", now) },
 		at("2027-02-24", 12): func(now time.Time) {
 			tr.Agree(wave.Agreement{Kind: wave.AgreementTeaching, By: "jens", At: now})
 			tr.AddTeaching(wave.TeachingSession{Date: day("2027-03-03"), By: "anna", At: now})

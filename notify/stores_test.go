@@ -116,7 +116,9 @@ func reminderLine(r Reminder) string {
 //     lead hears it is due soon on the 22nd (D-2); anna applies on the
 //     24th at 12:00, so it is never overdue.
 //   - The evaluation notices go out 22 and 31 March (E-5, E-1) to both;
-//     the evaluation is done on 1 April, so it is never overdue.
+//     the evaluation is done on 1 April, so it is never overdue, and the
+//     lead is reminded to close the wave from the next business day: 2
+//     and 5 April.
 var remindersTimeline = []string{
 	"2027-01-11 09:00 no-contact b3/SUF anna",
 	"2027-01-12 09:00 no-contact b3/SUF anna",
@@ -148,6 +150,8 @@ var remindersTimeline = []string{
 	"2027-03-22 09:00 eval-notice b3/BUF/evaluation maria",
 	"2027-03-31 09:00 eval-notice b3/BUF/evaluation anna",
 	"2027-03-31 09:00 eval-notice b3/BUF/evaluation maria",
+	"2027-04-02 09:00 close-due b3/ anna",
+	"2027-04-05 09:00 close-due b3/ anna",
 	// KFF is in no wave; its KØR workflow track is a subject of its own.
 	// Jens is named its contact on 11 January at 12:00; the working
 	// group is due 3 February (soon on 1 February, overdue on the 4th, 5th
@@ -229,8 +233,8 @@ func remindersFollowTheRules(t *testing.T, s storage.Store, clk *clock.Fake) {
 		at("2027-02-24", 12): func(w *wave.Wave) { w.Enrolments[0].ApplyAuth("anna", at("2027-02-24", 12)) },
 		at("2027-02-22", 12): func(w *wave.Wave) { w.Enrolments[1].SetStatus("pc", wave.StatusDone, "", "anna", enrolledAt) },
 		at("2027-04-01", 14): func(w *wave.Wave) {
-			w.Enrolments[0].SetStatus(wave.EvaluationActivity, wave.StatusDone, "", "anna", enrolledAt)
-			w.Enrolments[1].SetStatus(wave.EvaluationActivity, wave.StatusDone, "", "anna", enrolledAt)
+			w.Enrolments[0].SetStatus(wave.EvaluationActivity, wave.StatusDone, "", "anna", at("2027-04-01", 14))
+			w.Enrolments[1].SetStatus(wave.EvaluationActivity, wave.StatusDone, "", "anna", at("2027-04-01", 14))
 		},
 	}
 	clk.Set(start)

@@ -32,6 +32,7 @@ type sweepStore interface {
 	Waves(ctx context.Context) ([]wave.Wave, error)
 	Workflow(ctx context.Context, fv string) (wave.Workflow, error)
 	UpdateWorkflow(ctx context.Context, initial wave.Workflow, change storage.WorkflowChange) (wave.Workflow, error)
+	UpdatePerson(ctx context.Context, id string, change storage.PersonChange) (wave.Person, error)
 }
 
 // Sweeper sends what is due: it reads the due index, works out each due
@@ -59,9 +60,10 @@ type SweepReport struct {
 	Took time.Duration
 	// Due counts the reminders the sweep found due, including those
 	// another replica had sent; of those, Sent were delivered by this
-	// sweep, Failed were given up, Undeliverable reach nobody, and Retried
+	// sweep, Failed were given up, Undeliverable reach nobody, Held are
+	// notices that wait for their person to become reachable, and Retried
 	// failed and wait for a later try.
-	Due, Sent, Failed, Undeliverable, Retried int
+	Due, Sent, Failed, Undeliverable, Held, Retried int
 	// Oldest is how long the oldest reminder the sweep left undelivered
 	// has been due; zero when it left none.
 	Oldest time.Duration
@@ -136,6 +138,12 @@ type dueWave struct {
 	failures []wave.DeliveryFailure
 	// reminders are a track's, worked out when it was read.
 	reminders []Reminder
+	// held are the notices it holds for their person from now on, or
+	// again; settled are the notices to a person that went out or were
+	// given up, which it holds no more; released are the people of those
+	// it had held.
+	held, settled []wave.HeldNotice
+	released      []string
 }
 
 // sweepBatch sweeps up to Batch due waves: it returns how many messages it
@@ -150,6 +158,9 @@ func (s *Sweeper) sweepBatch(ctx context.Context, rep *SweepReport) (sent, due i
 	waves := map[string]*dueWave{}
 	byRecipient := map[string][]Reminder{}
 	var all allWaves
+	// A held notice woken while the watermark stood still is due twice
+	// under its one key: it is sent once.
+	keys := map[string]bool{}
 	for _, id := range ids {
 		if fv, ok := storage.TrackOf(id); ok {
 			rs, err := s.trackReminders(ctx, id, fv, &all, now)
@@ -176,7 +187,10 @@ func (s *Sweeper) sweepBatch(ctx context.Context, rep *SweepReport) (sent, due i
 		}
 		waves[id] = &dueWave{id: id, version: w.Version}
 		for _, r := range s.Policy.Due(w, w.Reminded, now) {
-			byRecipient[r.Recipient] = append(byRecipient[r.Recipient], r)
+			if !keys[r.Key] {
+				keys[r.Key] = true
+				byRecipient[r.Recipient] = append(byRecipient[r.Recipient], r)
+			}
 		}
 	}
 	var digests []Digest
@@ -222,7 +236,37 @@ func (s *Sweeper) book(waves map[string]*dueWave, res Result, now time.Time, rep
 		o, final := res.Outcomes[r.Key]
 		log := []any{"key", r.Key, "recipient", r.Recipient, "attempts", res.Tries}
 		rep.Due++
+		if final && r.Kind.Notice() && !wave.IsChannel(r.Recipient) {
+			// Whether the wave held it or not: it waits no more.
+			dw.settled = append(dw.settled, heldNotice(r, time.Time{}))
+			if !r.Since.IsZero() {
+				dw.released = append(dw.released, r.Recipient)
+			}
+		}
 		switch {
+		case slices.ContainsFunc(res.Held, func(h Reminder) bool { return h.Key == r.Key }):
+			// Tried again at the next sending time, and a last time when it
+			// has waited long enough.
+			retry := s.Policy.DigestAt(now)
+			if last := r.firstDue().Add(s.Delivery.HoldFor); last.Before(retry) {
+				retry = last
+			}
+			if dw.fv != "" {
+				// A track holds no notices of its own: its watermark waits,
+				// and the sweep comes back to it then.
+				dw.pending = true
+				if wait := retry.Sub(now); !dw.retrySet || wait < dw.retry {
+					dw.retry, dw.retrySet = wait, true
+				}
+			} else {
+				dw.held = append(dw.held, heldNotice(r, retry))
+			}
+			rep.Held++
+			s.Logger.Info("reminder held", append(log, "outcome", "held", "retry", retry, "err", res.Err)...)
+			if r.Kind != DeliveryFailed {
+				// The KS lead is told at once that the person cannot be reached.
+				dw.failures = append(dw.failures, wave.DeliveryFailure{FV: r.FV, Person: r.Recipient, Reason: string(storage.Undeliverable)})
+			}
 		case !final:
 			dw.pending = true
 			if !dw.retrySet || res.Retry < dw.retry {
@@ -264,7 +308,7 @@ func (s *Sweeper) book(waves map[string]*dueWave, res Result, now time.Time, rep
 // out of the due index until its next reminder) and forgets the snoozes
 // that have ended.
 func (s *Sweeper) finish(ctx context.Context, dw *dueWave, now time.Time) error {
-	if dw.pending && len(dw.failures) == 0 {
+	if dw.pending && len(dw.failures) == 0 && len(dw.held) == 0 && len(dw.settled) == 0 {
 		return errLeftAlone
 	}
 	// The notice of a failure falls due just after the watermark, so the
@@ -278,6 +322,22 @@ func (s *Sweeper) finish(ctx context.Context, dw *dueWave, now time.Time) error 
 		for _, f := range dw.failures {
 			f.At = at
 			recorded = w.RecordDeliveryFailure(f) || recorded
+		}
+		for _, h := range dw.settled {
+			recorded = w.Unhold(h) || recorded
+		}
+		for _, h := range dw.held {
+			recorded = w.Hold(h) || recorded
+		}
+		// A welcome whose person is no longer a contact waits no more.
+		var stale []wave.HeldNotice
+		for _, h := range w.Held {
+			if !stands(w, h) {
+				stale = append(stale, h)
+			}
+		}
+		for _, h := range stale {
+			recorded = w.Unhold(h) || recorded
 		}
 		if dw.pending || w.Version != dw.version {
 			if recorded {
@@ -294,8 +354,43 @@ func (s *Sweeper) finish(ctx context.Context, dw *dueWave, now time.Time) error 
 	if err == nil {
 		// The deferral that may follow is decided on what was written.
 		dw.version = w.Version
+		s.markWaiting(ctx, dw, w)
 	}
 	return err
+}
+
+// errMarked stops a person's update that would change nothing.
+var errMarked = errors.New("marked already")
+
+// markWaiting keeps each person's list of the waves that hold notices for
+// them (wave.Person.Waiting) as the sweep left wave w: a person it holds
+// notices for has it listed, so that their next command, or a link, sends
+// them at once; a person it holds nothing more for has it taken off. A
+// mark that cannot be written is only slower: the notice is tried again
+// at the next sending time, and a stale one is dropped when it is used.
+func (s *Sweeper) markWaiting(ctx context.Context, dw *dueWave, w wave.Wave) {
+	var people []string
+	for _, h := range dw.held {
+		people = append(people, h.Person)
+	}
+	people = slices.Compact(slices.Sorted(slices.Values(append(people, dw.released...))))
+	for _, person := range people {
+		holds := len(w.HeldFor(person)) > 0
+		_, err := s.Store.UpdatePerson(ctx, person, func(p *wave.Person) ([]wave.Event, error) {
+			if slices.Contains(p.Waiting, w.ID) == holds {
+				return nil, errMarked
+			}
+			if holds {
+				p.Waiting = append(p.Waiting, w.ID)
+			} else {
+				p.Waiting = slices.DeleteFunc(p.Waiting, func(id string) bool { return id == w.ID })
+			}
+			return nil, nil
+		})
+		if err != nil && !errors.Is(err, errMarked) && !errors.Is(err, storage.ErrNotFound) {
+			s.Logger.Warn("mark the notices waiting for a person", "person", person, "wave", w.ID, "err", err)
+		}
+	}
 }
 
 // deferWave puts a wave read at version back in the due index at until;

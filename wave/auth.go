@@ -98,19 +98,30 @@ func (e *Enrolment) TrainingUndecided() bool {
 	return err == nil && e.Training == nil && !a.Status.Closed()
 }
 
-// DecideTraining records the forvaltning's decision: no training closes
-// the activity with the reason as its note; training makes it an activity
-// of the forvaltning due on due.
+// DecideTraining records the forvaltning's decision: no training is the
+// activity done as decided, with the reason as its note; training makes
+// it an activity of the forvaltning due on due.
 func (e *Enrolment) DecideTraining(needed bool, reason string, due Date, actor string, now time.Time) error {
 	a, err := e.Activity(TrainingActivity)
 	if err != nil {
 		return err
 	}
 	e.Training = &TrainingDecision{Needed: needed, Reason: reason, By: actor, At: now}
-	status := StatusSkipped
+	status := StatusDone
 	if needed {
 		status, a.Due, a.DueByHand = StatusTodo, due, true
 	}
 	a.Status, a.Note, a.ChangedBy, a.ChangedAt, a.Parts = status, reason, actor, now, Parts{}
 	return nil
+}
+
+// decidedAgainst reads a training decided against before such decisions
+// counted as done: it was stored as skipped, and is done, as decided.
+func (e *Enrolment) decidedAgainst() {
+	if e.Training == nil || e.Training.Needed {
+		return
+	}
+	if a, err := e.Activity(TrainingActivity); err == nil && a.Status == StatusSkipped {
+		a.Status = StatusDone
+	}
 }

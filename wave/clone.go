@@ -11,6 +11,7 @@ func (w Wave) Clone() Wave {
 	w.Enrolments = cloneEach(w.Enrolments, Enrolment.clone)
 	w.Snoozes = slices.Clone(w.Snoozes)
 	w.DeliveryFailures = slices.Clone(w.DeliveryFailures)
+	w.Held = slices.Clone(w.Held)
 	w.Notices = cloneEach(w.Notices, func(n Notice) Notice {
 		n.To = slices.Clone(n.To)
 		return n
@@ -24,6 +25,7 @@ func (w Wave) Clone() Wave {
 func (p Person) Clone() Person {
 	p.Addresses = maps.Clone(p.Addresses)
 	p.Links = slices.Clone(p.Links)
+	p.Waiting = slices.Clone(p.Waiting)
 	return p
 }
 

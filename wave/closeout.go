@@ -33,6 +33,41 @@ type EvalNote struct {
 	Text string    `json:"text"`
 	By   string    `json:"by"`
 	At   time.Time `json:"at"`
+	// Side is the side the writer spoke for: KS, or the forvaltning (FV);
+	// empty in notes written before it was recorded.
+	Side Party `json:"side,omitempty"`
+}
+
+// FVNoted reports whether the forvaltning gave its note on the evaluation:
+// one written for it, or, from before sides were recorded, by one of its
+// contacts.
+func (e *Enrolment) FVNoted() bool {
+	return slices.ContainsFunc(e.EvalNotes, func(n EvalNote) bool {
+		return n.Side == PartyFV || (n.Side == "" && e.HasContact(n.By))
+	})
+}
+
+// EvaluationsClosed reports whether every enrolment's evaluation of an
+// open wave is held or skipped, so its KS lead may close it, and when the
+// last of them was; zero when none was recorded.
+func (w *Wave) EvaluationsClosed() (time.Time, bool) {
+	if w.IsClosed() || len(w.Enrolments) == 0 {
+		return time.Time{}, false
+	}
+	var last time.Time
+	for _, e := range w.Enrolments {
+		a, err := e.Activity(EvaluationActivity)
+		if err != nil {
+			continue
+		}
+		if !a.Status.Closed() {
+			return time.Time{}, false
+		}
+		if a.ChangedAt.After(last) {
+			last = a.ChangedAt
+		}
+	}
+	return last, true
 }
 
 // IsClosed reports whether KS has closed the wave.

@@ -2,6 +2,7 @@ package wave
 
 import (
 	"maps"
+	"slices"
 	"strings"
 )
 
@@ -46,6 +47,11 @@ func (p *Person) Absorb(o Person) {
 	if p.Lang == "" {
 		p.Lang = o.Lang
 	}
+	for _, id := range o.Waiting {
+		if !slices.Contains(p.Waiting, id) {
+			p.Waiting = append(slices.Clone(p.Waiting), id)
+		}
+	}
 	for platform, addr := range o.Addresses {
 		if _, ok := p.Addresses[platform]; !ok {
 			p.Addresses = maps.Clone(p.Addresses)
@@ -58,13 +64,25 @@ func (p *Person) Absorb(o Person) {
 }
 
 // ReplacePerson puts person to in every place the wave names person from:
-// its lead, its enrolments' contacts and its snoozes. It reports whether
-// anything changed. History (who did what) keeps the old id.
+// its lead, its enrolments' contacts, its snoozes and the notices it holds.
+// It reports whether anything changed. History (who did what) keeps the
+// old id.
 func (w *Wave) ReplacePerson(from, to string) bool {
 	changed := false
 	if w.Lead == from {
 		w.Lead, changed = to, true
 	}
+	var held []HeldNotice
+	for _, h := range w.Held {
+		if h.Person == from {
+			h.Person, changed = to, true
+		}
+		// The same notice held for both is held once.
+		if !slices.ContainsFunc(held, h.same) {
+			held = append(held, h)
+		}
+	}
+	w.Held = held
 	for i := range w.Enrolments {
 		e := &w.Enrolments[i]
 		if !e.HasContact(from) {

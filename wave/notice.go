@@ -21,6 +21,9 @@ type Notice struct {
 	Item     string    `json:"item,omitempty"`
 	Date     Date      `json:"date,omitzero"`
 	Happened time.Time `json:"happened,omitzero"`
+	// By is who made the change a notice tells of, when it names one: who
+	// named or removed a contact.
+	By string `json:"by,omitempty"`
 }
 
 // Notice kinds.
@@ -28,6 +31,14 @@ const (
 	// NoticeTemplateDelivered tells the KS lead that the forvaltning
 	// delivered its authorization template, so authorizing can start.
 	NoticeTemplateDelivered = "template-delivered"
+	// NoticeContactAdded and NoticeContactRemoved tell the KS lead, in the
+	// next digest, that someone else named (Item) a contact of the
+	// enrolment or took one off (By did it).
+	NoticeContactAdded   = "contact-added"
+	NoticeContactRemoved = "contact-removed"
+	// NoticeEvalNote asks the enrolment's contacts, once, for the
+	// forvaltning's note from the evaluation that was just done.
+	NoticeEvalNote = "eval-note"
 )
 
 // AddNotice records n and forgets the notices the reminder engine has

@@ -49,6 +49,9 @@ type Person struct {
 	// Calendar is the secret part of the address of the person's
 	// calendar feed; empty until they ask for one. A new one ends the old.
 	Calendar string `json:"calendar,omitempty"`
+	// Waiting are the waves that hold notices for the person (Wave.Held):
+	// when the person writes to wavebot, or is linked, those go out.
+	Waiting []string `json:"waiting,omitempty"`
 }
 
 // IsKS reports whether the person works for KS (admin or ks).

@@ -5,6 +5,7 @@
 package wave
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
@@ -81,8 +82,9 @@ type Activity struct {
 	Note        string    `json:"note,omitempty"`
 	ChangedBy   string    `json:"changed_by,omitempty"`
 	ChangedAt   time.Time `json:"changed_at,omitzero"`
-	// Parts are the sides' confirmations of a shared (KS+FV) activity,
-	// which is done when both have confirmed.
+	// Parts are the sides' words on a shared (KS+FV) activity, which is
+	// done when both have confirmed their part and skipped when both have
+	// said to skip it.
 	Parts Parts `json:"parts,omitzero"`
 	// DueByHand is set when a person gave the date (due, eval, a training
 	// decision): moving the wave keeps it. Other dates are the template's,
@@ -98,8 +100,9 @@ func (a Activity) Title(lang string) string {
 	return a.TitleDA
 }
 
-// Waiting lists the sides of an open activity that have still to do their
-// part: the responsible party's sides that have not confirmed.
+// Waiting lists the sides of an open activity that have still to give
+// their word: the responsible party's sides that have not confirmed their
+// part or said to skip.
 func (a Activity) Waiting() []Party {
 	if a.Status.Closed() {
 		return nil
@@ -132,6 +135,17 @@ type Enrolment struct {
 	EvalNotes []EvalNote `json:"eval_notes,omitempty"`
 }
 
+// UnmarshalJSON reads an enrolment as it was stored, in whichever version
+// of wavebot: a training decided against reads as done.
+func (e *Enrolment) UnmarshalJSON(b []byte) error {
+	type stored Enrolment
+	if err := json.Unmarshal(b, (*stored)(e)); err != nil {
+		return err
+	}
+	e.decidedAgainst()
+	return nil
+}
+
 // Wave is one implementation wave with its enrolled forvaltninger.
 type Wave struct {
 	ID         string      `json:"id"`
@@ -147,6 +161,9 @@ type Wave struct {
 	Snoozes []Snooze `json:"snoozes,omitempty"`
 	// DeliveryFailures are the people reminders could not reach.
 	DeliveryFailures []DeliveryFailure `json:"delivery_failures,omitempty"`
+	// Held are one-off notices waiting for their person to become
+	// reachable on a chat platform.
+	Held []HeldNotice `json:"held,omitempty"`
 	// Notices are one-off messages waiting for the reminder engine.
 	Notices []Notice `json:"notices,omitempty"`
 	// Subscriptions are the chat channels that follow the wave.
@@ -284,10 +301,12 @@ func (e *Enrolment) SetStatus(key string, s Status, note, actor string, now time
 
 // Confirm records that sides have done their part of activity key, with
 // note. An activity of one party is done when that party confirms; a
-// shared one when both have; until then it is in progress. A skipped
-// activity confirmed is open again, with only this confirmation. Confirm
-// reports whether the activity is now done, and ErrConfirmed when none
-// of sides had anything left to confirm.
+// shared one when both have, two different people, neither of whom said
+// to skip it; until then it is in progress. A closed activity confirmed
+// is open again, with only this confirmation. Confirm reports whether the
+// activity is now done; ErrConfirmed when none of sides had anything left
+// to confirm, ErrSamePerson or ErrWordsDiffer when the other side's word
+// stands against it.
 func (e *Enrolment) Confirm(key string, sides []Party, note, actor string, now time.Time) (bool, error) {
 	a, err := e.Activity(key)
 	if err != nil {
@@ -298,8 +317,8 @@ func (e *Enrolment) Confirm(key string, sides []Party, note, actor string, now t
 	if reopened {
 		parts = Parts{}
 	}
-	if !parts.confirm(a.Responsible, sides, actor, now) {
-		return false, fmt.Errorf("%w: %s", ErrConfirmed, key)
+	if err := parts.confirm(a.Responsible, sides, actor, now); err != nil {
+		return false, fmt.Errorf("%s: %w", key, err)
 	}
 	a.Parts = parts
 	to := StatusDoing
@@ -314,6 +333,43 @@ func (e *Enrolment) Confirm(key string, sides []Party, note, actor string, now t
 	}
 	a.Status, a.Note, a.ChangedBy, a.ChangedAt = to, note, actor, now
 	return to == StatusDone, nil
+}
+
+// Skip records side's word, given by actor, to skip shared activity key,
+// with its reason. The activity is skipped when both sides have said so,
+// two different people, its note their reasons; until then it is in
+// progress. A done activity is open again with only this word. Skip
+// reports whether the activity is now skipped; ErrConfirmed when side
+// said so already, ErrSamePerson or ErrWordsDiffer when the other side's
+// word stands against it.
+func (e *Enrolment) Skip(key string, side Party, reason, actor string, now time.Time) (bool, error) {
+	a, err := e.Activity(key)
+	if err != nil {
+		return false, err
+	}
+	if a.Responsible != PartyBoth {
+		return false, fmt.Errorf("%s: %w: not shared", key, ErrWordsDiffer)
+	}
+	if a.Status == StatusSkipped && a.Parts == (Parts{}) {
+		// Skipped by KS alone, before each side gave its word.
+		return false, fmt.Errorf("%s: %w", key, ErrConfirmed)
+	}
+	parts := a.Parts
+	if a.Status == StatusDone {
+		parts = Parts{}
+	}
+	if err := parts.skip(side, reason, actor, now); err != nil {
+		return false, fmt.Errorf("%s: %w", key, err)
+	}
+	a.Parts = parts
+	switch {
+	case parts.skipped(a.Responsible):
+		a.Status, a.Note = StatusSkipped, parts.skipNote()
+	case a.Status == StatusTodo || a.Status.Closed():
+		a.Status = StatusDoing
+	}
+	a.ChangedBy, a.ChangedAt = actor, now
+	return a.Status == StatusSkipped, nil
 }
 
 // Progress counts closed (done or skipped) activities against all.

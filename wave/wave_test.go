@@ -1,6 +1,7 @@
 package wave
 
 import (
+	"encoding/json"
 	"errors"
 	"slices"
 	"strings"
@@ -261,9 +262,15 @@ func TestSharedActivityNeedsBothSides(t *testing.T) {
 	if done, err := e.Confirm("info", []Party{PartyKS}, "", "anna", now); err != nil || !done {
 		t.Errorf("KS marking the forvaltning's info meeting: %v %v", done, err)
 	}
-	// Both sides at once: a KS person who is also the contact.
-	if done, _ := e.Confirm("golive", []Party{PartyKS, PartyFV}, "", "kim", now); !done {
-		t.Error("both sides at once did not finish go-live")
+	// Both sides' words come from two people: a KS person who also
+	// stands as the contact gives one.
+	g, _ := e.Activity("golive")
+	if _, err := e.Confirm("golive", []Party{PartyKS, PartyFV}, "", "kim", now); !errors.Is(err, ErrSamePerson) || g.Parts != (Parts{}) {
+		t.Errorf("both sides at once: %v, %+v", err, g.Parts)
+	}
+	e.Confirm("golive", []Party{PartyFV}, "", "kim", now)
+	if _, err := e.Confirm("golive", []Party{PartyKS}, "", "kim", now); !errors.Is(err, ErrSamePerson) || g.Status != StatusDoing {
+		t.Errorf("the other side by the same person: %v, %+v", err, g)
 	}
 	if err := e.SetStatus("kickoff", StatusDoing, "", "anna", now); err != nil || a.Parts != (Parts{}) {
 		t.Errorf("reopened kickoff kept its confirmations: %+v", a)
@@ -278,6 +285,89 @@ func TestSharedActivityNeedsBothSides(t *testing.T) {
 	}
 }
 
+// TestSharedSkipNeedsBothWords: a shared activity is skipped when both
+// sides, two people, have said so with their reasons; a side's done and
+// the other's skip do not mix, and a side may change its own word.
+func TestSharedSkipNeedsBothWords(t *testing.T) {
+	w := enrolled(t, "BUF")
+	e := &w.Enrolments[0]
+	ev, _ := e.Activity(EvaluationActivity)
+	if skipped, err := e.Skip(EvaluationActivity, PartyKS, "no time", "anna", now); err != nil || skipped || ev.Status != StatusDoing ||
+		!slices.Equal(ev.Waiting(), []Party{PartyFV}) || !ev.Parts.Skips(PartyKS) || ev.Parts.KS.Reason != "no time" {
+		t.Fatalf("KS's word: %v %v %+v", skipped, err, ev)
+	}
+	if _, err := e.Skip(EvaluationActivity, PartyKS, "no time", "kim", now); !errors.Is(err, ErrConfirmed) {
+		t.Errorf("the same word again: %v", err)
+	}
+	if _, err := e.Skip(EvaluationActivity, PartyFV, "agreed", "anna", now); !errors.Is(err, ErrSamePerson) {
+		t.Errorf("the other side's word by the same person: %v", err)
+	}
+	if _, err := e.Confirm(EvaluationActivity, []Party{PartyFV}, "", "maria", now); !errors.Is(err, ErrWordsDiffer) || ev.Parts.FV != nil {
+		t.Errorf("done against a skip: %v %+v", err, ev.Parts)
+	}
+	if skipped, err := e.Skip(EvaluationActivity, PartyFV, "our own evaluation", "maria", now); err != nil || !skipped ||
+		ev.Status != StatusSkipped || ev.Note != "KS: no time; FV: our own evaluation" || ev.Waiting() != nil {
+		t.Fatalf("both words: %v %v %+v", skipped, err, ev)
+	}
+	// Confirmed by one side, it is no longer skipped.
+	if done, err := e.Confirm(EvaluationActivity, []Party{PartyKS}, "", "anna", now); err != nil || done || ev.Status != StatusDoing || ev.Parts.FV != nil {
+		t.Errorf("reopened: %v %v %+v", done, err, ev)
+	}
+	// The forvaltning's part done, KS's skip is refused; KS may change its
+	// own word from skip to done, and the other way.
+	k, _ := e.Activity("kickoff")
+	e.Skip("kickoff", PartyKS, "held with b2", "anna", now)
+	if _, err := e.Confirm("kickoff", []Party{PartyKS}, "", "anna", now); err != nil || k.Parts.Skips(PartyKS) {
+		t.Errorf("KS changing its word to done: %v %+v", err, k.Parts)
+	}
+	e.Confirm("kickoff", []Party{PartyFV}, "", "maria", now)
+	if k.Status != StatusDone {
+		t.Fatalf("kickoff %+v", k)
+	}
+	if skipped, err := e.Skip("kickoff", PartyFV, "not held after all", "maria", now); err != nil || skipped || k.Status != StatusDoing || k.Parts.KS != nil {
+		t.Errorf("a done activity skipped by one side: %v %v %+v", skipped, err, k)
+	}
+	if _, err := e.Confirm("kickoff", []Party{PartyKS}, "", "anna", now); !errors.Is(err, ErrWordsDiffer) {
+		t.Errorf("KS's done against the forvaltning's skip: %v", err)
+	}
+	if _, err := e.Skip("pc", PartyKS, "not needed", "anna", now); err == nil {
+		t.Error("a KS activity took a side's word to skip")
+	}
+	// Skipped by KS alone before the sides gave words: it stays skipped.
+	s, _ := e.Activity("auth")
+	e.SetStatus("auth", StatusSkipped, "no users", "anna", now)
+	if _, err := e.Skip("auth", PartyFV, "agreed", "maria", now); !errors.Is(err, ErrConfirmed) || s.Status != StatusSkipped {
+		t.Errorf("an old skip: %v %+v", err, s)
+	}
+}
+
+// TestTrainingDecidedAgainstReadsAsDone: a training decided against was
+// stored as skipped; it reads as done, as decided.
+func TestTrainingDecidedAgainstReadsAsDone(t *testing.T) {
+	w := enrolled(t, "BUF", "SUF")
+	w.Enrolments[0].DecideTraining(false, "like net banking", Date{}, "maria", now)
+	w.Enrolments[1].SetStatus(TrainingActivity, StatusSkipped, "", "anna", now)
+	for i := range w.Enrolments {
+		a, _ := w.Enrolments[i].Activity(TrainingActivity)
+		if i == 0 {
+			a.Status = StatusSkipped // as stored before
+		}
+	}
+	b, err := json.Marshal(w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got Wave
+	if err := json.Unmarshal(b, &got); err != nil {
+		t.Fatal(err)
+	}
+	buf, _ := got.Enrolments[0].Activity(TrainingActivity)
+	suf, _ := got.Enrolments[1].Activity(TrainingActivity)
+	if buf.Status != StatusDone || suf.Status != StatusSkipped || got.Enrolments[0].Training == nil {
+		t.Errorf("read back: BUF %s, SUF %s", buf.Status, suf.Status)
+	}
+}
+
 func TestTrainingDecision(t *testing.T) {
 	w := enrolled(t, "BUF", "SUF")
 	buf, suf := &w.Enrolments[0], &w.Enrolments[1]
@@ -288,7 +378,7 @@ func TestTrainingDecision(t *testing.T) {
 		t.Fatal(err)
 	}
 	a, _ := buf.Activity(TrainingActivity)
-	if buf.TrainingUndecided() || a.Status != StatusSkipped || a.Note != "like net banking" || buf.Training.By != "maria" {
+	if buf.TrainingUndecided() || a.Status != StatusDone || a.Note != "like net banking" || buf.Training.By != "maria" {
 		t.Errorf("no: %+v %+v", a, buf.Training)
 	}
 	if err := suf.DecideTraining(true, "", day("2027-02-03"), "sofie", now); err != nil {

@@ -519,7 +519,8 @@ func (t Track) advance() [3]int {
 // with an After waits for that step to be done. A step of one party is
 // done when it is confirmed, a shared one when both sides have. It
 // reports whether the step is now done; ErrConfirmed when sides had
-// nothing left to confirm.
+// nothing left to confirm, ErrSamePerson when actor confirmed the other
+// side's part (a shared step is done by two different people).
 func (t Track) Confirm(key string, sides []Party, actor string, now time.Time) (bool, error) {
 	s, err := t.Step(key)
 	if err != nil {
@@ -530,8 +531,11 @@ func (t Track) Confirm(key string, sides []Party, actor string, now time.Time) (
 			return false, &OrderError{Step: key, Blocking: s.After}
 		}
 	}
-	if s.Done || !s.Parts.confirm(s.Owner, sides, actor, now) {
+	if s.Done {
 		return false, fmt.Errorf("%w: %s", ErrConfirmed, key)
+	}
+	if err := s.Parts.confirm(s.Owner, sides, actor, now); err != nil {
+		return false, fmt.Errorf("%s: %w", key, err)
 	}
 	if len(s.Parts.Missing(s.Owner)) == 0 {
 		s.Done, s.DoneBy, s.DoneAt = true, actor, now

@@ -25,11 +25,14 @@ import (
 )
 
 // handler is what the console needs of the command language: replies to
-// commands, the message of a digest of reminders, and the language of the
-// person at the keyboard for the console's own messages.
+// commands, the message of a digest of reminders, who the person at the
+// keyboard is and what waits for them, and their language for the
+// console's own messages.
 type handler interface {
 	Handle(ctx context.Context, req commands.Request) commands.Reply
 	Digest(ctx context.Context, d notify.Digest) commands.Reply
+	Whoami(ctx context.Context, c commands.Caller) (commands.Presence, error)
+	Waiting(ctx context.Context, person string) (commands.Reply, bool)
 	Lang(ctx context.Context, person string) string
 }
 
@@ -78,6 +81,9 @@ type Console struct {
 	// Files is the directory pictures in replies are written to, such as
 	// a timeline; the current directory when empty.
 	Files string
+	// KeepClock, when set, is told the clock's time each time it moves, so
+	// that a later run can go on from there.
+	KeepClock func(t time.Time) error
 }
 
 // Channel is the console's own channel: the terminal stands for a channel
@@ -86,8 +92,14 @@ type Console struct {
 var Channel = commands.Channel{ID: "console:#konsol", Name: "#konsol"}
 
 // Notify prints a digest with its time, its recipient, what it says and
-// the commands its buttons would run.
+// the commands its buttons would run. The terminal is every console
+// person's screen and the console's channel; a person on Slack or Teams is
+// not here, so what goes to them is undeliverable (and a notice waits for
+// them).
 func (c *Console) Notify(ctx context.Context, d notify.Digest) error {
+	if p := wave.Platform(d.Recipient); p != "" && d.Recipient != Channel.ID {
+		return fmt.Errorf("%w: the console does not reach %s on %s", notify.ErrUndeliverable, d.Recipient, p)
+	}
 	msg := c.Commands.Digest(ctx, d)
 	at := d.Reminders[0].At
 	for _, r := range d.Reminders {
@@ -121,6 +133,7 @@ func (c *Console) Run(ctx context.Context, in io.Reader) error {
 	if id, ok := commands.PersonID(c.As); ok {
 		c.As = id
 	}
+	c.greet(ctx)
 	r := bufio.NewReader(in)
 	for {
 		if c.Prompt {
@@ -151,6 +164,21 @@ func (c *Console) Run(ctx context.Context, in io.Reader) error {
 		fmt.Fprintln(c.Out)
 	}
 	return nil
+}
+
+// greet says, in one line, who the person at the keyboard is, their role,
+// the simulated time and how to get help; then what waits for them.
+func (c *Console) greet(ctx context.Context) {
+	me, err := c.Commands.Whoami(ctx, commands.Caller{ID: c.As, Name: c.As})
+	if err != nil {
+		fmt.Fprintln(c.Out, "✗ "+err.Error())
+		return
+	}
+	when := catalog.Moment(me.Lang, c.Clock.Now().In(c.Calendar.Location()))
+	fmt.Fprintln(c.Out, catalog.ConsoleGreeting.In(me.Lang, me.ID, me.Role, when))
+	if waiting, ok := c.Commands.Waiting(ctx, me.ID); ok {
+		Render(c.Out, waiting)
+	}
 }
 
 // readLine reads one line of any length and returns at most limit bytes of
@@ -189,7 +217,7 @@ func (c *Console) run(ctx context.Context, line string) (quit bool) {
 	case cmdQuit.Named(word):
 		return true
 	case cmdAs.Named(word):
-		c.switchPerson(ctx, rest)
+		c.switchPerson(ctx, word, rest)
 	case cmdClock.Named(word):
 		c.moveClock(ctx, rest)
 	default:
@@ -219,7 +247,8 @@ func (c *Console) refuse(lang string, cmd *commands.Command, reason string) {
 	Render(c.Out, commands.Reply{Refused: true, Lines: []string{reason, catalog.Usage.In(lang, cmd.Usage(lang))}})
 }
 
-func (c *Console) switchPerson(ctx context.Context, arg string) {
+// switchPerson acts as the person arg names; word is how "as" was typed.
+func (c *Console) switchPerson(ctx context.Context, word, arg string) {
 	lang := c.lang(ctx)
 	words := strings.Fields(arg)
 	switch {
@@ -227,6 +256,11 @@ func (c *Console) switchPerson(ctx context.Context, arg string) {
 		c.refuse(lang, cmdAs, catalog.MissingArg.In(lang, catalog.ArgAs.In(lang)))
 		return
 	case len(words) > 1:
+		// "as Søren Ærø": the name it could be is one word.
+		if id, ok := commands.PersonID(strings.TrimPrefix(strings.Join(words, "."), "@")); ok {
+			c.refuse(lang, cmdAs, catalog.ConsoleNameOneWord.In(lang, strings.ToLower(word)+" "+id))
+			return
+		}
 		c.refuse(lang, cmdAs, catalog.TooManyArgs.In(lang, shorten(strings.Join(words[1:], " "), echoMax)))
 		return
 	}
@@ -237,6 +271,9 @@ func (c *Console) switchPerson(ctx context.Context, arg string) {
 	}
 	c.As = id
 	fmt.Fprintln(c.Out, catalog.ConsoleAs.In(c.lang(ctx), c.As))
+	if waiting, ok := c.Commands.Waiting(ctx, c.As); ok {
+		Render(c.Out, waiting)
+	}
 }
 
 // moveClock moves the simulated clock forward, never back, firing each
@@ -276,6 +313,11 @@ func (c *Console) moveClock(ctx context.Context, arg string) {
 	}
 	c.Clock.Set(to)
 	c.sweep(ctx)
+	if c.KeepClock != nil {
+		if err := c.KeepClock(to); err != nil {
+			fmt.Fprintln(c.Out, "✗ "+err.Error())
+		}
+	}
 	when := catalog.Moment(lang, to.In(c.Calendar.Location()))
 	if span == "" {
 		fmt.Fprintln(c.Out, catalog.ConsoleClock.In(lang, when))

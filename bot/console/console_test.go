@@ -2,6 +2,7 @@ package console
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -44,8 +45,8 @@ func TestRender(t *testing.T) {
 
 // fakeCommands answers every command with its text and every reminder
 // with one line and one button. Everyone speaks English, except the
-// people in danish.
-type fakeCommands struct{ danish []string }
+// people in danish; a notice waits for each person in waiting.
+type fakeCommands struct{ danish, waiting []string }
 
 func (fakeCommands) Handle(_ context.Context, req commands.Request) commands.Reply {
 	return commands.Reply{Lines: []string{req.Caller.ID + " ran " + shorten(req.Text, 20)}}
@@ -56,6 +57,17 @@ func (f fakeCommands) Lang(_ context.Context, person string) string {
 		return "da"
 	}
 	return "en"
+}
+
+func (f fakeCommands) Whoami(ctx context.Context, c commands.Caller) (commands.Presence, error) {
+	return commands.Presence{ID: c.ID, Lang: f.Lang(ctx, c.ID), Role: "admin"}, nil
+}
+
+func (f fakeCommands) Waiting(_ context.Context, person string) (commands.Reply, bool) {
+	if !slices.Contains(f.waiting, person) {
+		return commands.Reply{}, false
+	}
+	return commands.Reply{Title: "Waiting for " + person, Lines: []string{"a welcome"}}, true
 }
 
 func (fakeCommands) Digest(_ context.Context, d notify.Digest) commands.Reply {
@@ -103,7 +115,8 @@ func TestClockFiresRemindersAtTheirTime(t *testing.T) {
 	if err := c.Run(context.Background(), strings.NewReader("clock 2027-02-12\nstatus\n")); err != nil {
 		t.Fatal(err)
 	}
-	want := "⏰ 2027-02-11 09:00 → @maria: about b3/BUF\n   ↳ done b3/BUF\n" +
+	want := "You are anna (admin). The simulated clock says Wednesday 10 February 2027 at 12:00. Type help to see the commands.\n" +
+		"⏰ 2027-02-11 09:00 → @maria: about b3/BUF\n   ↳ done b3/BUF\n" +
 		"⏰ 2027-02-11 13:05 → @maria: about b3/BUF\n   ↳ done b3/BUF\n" +
 		"The clock is now Friday 12 February 2027 at 12:00.\n" +
 		"anna ran status\n"
@@ -174,7 +187,8 @@ func TestClockNeverGoesBack(t *testing.T) {
 	if err := c.Run(context.Background(), strings.NewReader("clock 2020-01-01\nur 2027-02-12\nclock +0d\nclock -3d\n")); err != nil {
 		t.Fatal(err)
 	}
-	want := "\nanna> clock 2020-01-01\n" +
+	want := "Du er anna (admin). Det simulerede ur står på fredag 12. februar 2027 kl. 12.00. Skriv hjælp for at se kommandoerne.\n" +
+		"\nanna> clock 2020-01-01\n" +
 		"✗ Uret kan ikke gå baglæns: det er allerede fredag 12. februar 2027 kl. 12.00. Intet er ændret.\n" +
 		"  Brug: clock [+3d | +4h | ÅÅÅÅ-MM-DD]\n" +
 		"\nanna> ur 2027-02-12\nUret er nu fredag 12. februar 2027 kl. 12.00.\n" +
@@ -199,12 +213,119 @@ func TestConsoleSpeaksThePersonsLanguage(t *testing.T) {
 		"The clock moved 3 hours on and is now Saturday 13 February 2027 at 15:00.",
 		"✗ “maria!” cannot be a name: use letters, digits, ., - and _ (at most 32 characters).\n  Usage: as NAME",
 		"✗ NAME is missing.\n  Usage: as NAME",
-		"✗ “kim” is more than the command takes.",
+		"✗ A name is one word: type as bob.kim.\n  Usage: as NAME",
 		"Du er nu anna.",
 		"anna ran status",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}
+	}
+}
+
+// TestGreeting: the console starts with one line in the person's language
+// saying who they are, their role, the simulated time and how to get help,
+// before the first prompt.
+func TestGreeting(t *testing.T) {
+	for _, tc := range []struct {
+		danish []string
+		prompt bool
+		want   string
+	}{
+		{[]string{"anna"}, false, "Du er anna (admin). Det simulerede ur står på fredag 12. februar 2027 kl. 12.00. Skriv hjælp for at se kommandoerne.\n\nanna> status\nanna ran status\n"},
+		{nil, true, "You are anna (admin). The simulated clock says Friday 12 February 2027 at 12:00. Type help to see the commands.\nanna> anna ran status\nanna> \n"},
+	} {
+		c, out := newConsole(tc.danish...)
+		c.Echo, c.Prompt = !tc.prompt, tc.prompt
+		if err := c.Run(context.Background(), strings.NewReader("status\n")); err != nil {
+			t.Fatal(err)
+		}
+		if out.String() != tc.want {
+			t.Errorf("output:\n%q\nwant:\n%q", out.String(), tc.want)
+		}
+	}
+}
+
+// TestNameIsOneWord: a name of several words is refused with the name it
+// could be, written with the command word the person used; nobody is
+// switched to.
+func TestNameIsOneWord(t *testing.T) {
+	c, out := newConsole("anna")
+	if err := c.Run(context.Background(), strings.NewReader("as Søren Ærø\nsom @Søren  Ærø\nas søren ærø!\nstatus\n")); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"anna> as Søren Ærø\n✗ Et navn er ét ord: skriv as søren.ærø.\n  Brug: as NAVN\n",
+		"anna> som @Søren  Ærø\n✗ Et navn er ét ord: skriv som søren.ærø.\n  Brug: as NAVN\n",
+		// No name can be made of these words: what is too much is named.
+		"anna> as søren ærø!\n✗ »ærø!« er mere, end kommandoen tager.\n",
+		"anna ran status",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+	if c.As != "anna" {
+		t.Errorf("switched to %q", c.As)
+	}
+}
+
+// TestClockIsKept: every time the clock moves, KeepClock hears the new
+// time; a refused move keeps nothing.
+func TestClockIsKept(t *testing.T) {
+	c, _ := newConsole()
+	var kept []time.Time
+	c.KeepClock = func(t time.Time) error { kept = append(kept, t); return nil }
+	start := c.Clock.Now()
+	if err := c.Run(context.Background(), strings.NewReader("clock +1d\nclock 2020-01-01\nclock +2h\n")); err != nil {
+		t.Fatal(err)
+	}
+	want := []time.Time{start.AddDate(0, 0, 1), start.AddDate(0, 0, 1).Add(2 * time.Hour)}
+	if !slices.EqualFunc(kept, want, time.Time.Equal) {
+		t.Errorf("kept %v, want %v", kept, want)
+	}
+}
+
+// TestWaitingNoticesAreShown: the notices that wait for a person show
+// after the greeting and after "as" makes someone that person.
+func TestWaitingNoticesAreShown(t *testing.T) {
+	c, out := newConsole()
+	c.Commands = fakeCommands{waiting: []string{"anna", "teams:P1"}}
+	if err := c.Run(context.Background(), strings.NewReader("as teams:P1\nas bob\n")); err != nil {
+		t.Fatal(err)
+	}
+	want := "You are anna (admin). The simulated clock says Friday 12 February 2027 at 12:00. Type help to see the commands.\n" +
+		"Waiting for anna\n  a welcome\n" +
+		"\nanna> as teams:P1\nYou are now teams:P1.\nWaiting for teams:P1\n  a welcome\n" +
+		"\nteams:P1> as bob\nYou are now bob.\n"
+	if out.String() != want {
+		t.Errorf("output:\n%s\nwant:\n%s", out.String(), want)
+	}
+}
+
+// TestNotifyReachesConsolePeopleOnly: the console prints what goes to a
+// person of the console and to its channel; a person on Slack or Teams is
+// not here, so their digest is undeliverable and nothing is printed.
+func TestNotifyReachesConsolePeopleOnly(t *testing.T) {
+	c, out := newConsole()
+	ctx := context.Background()
+	digest := func(to string) notify.Digest {
+		return notify.Digest{Recipient: to, Reminders: []notify.Reminder{{At: c.Clock.Now(), Wave: "b3", FV: "BUF", Recipient: to}}}
+	}
+	for _, to := range []string{"teams:p1", "slack:U1"} {
+		if err := c.Notify(ctx, digest(to)); !errors.Is(err, notify.ErrUndeliverable) {
+			t.Errorf("%s: %v, want undeliverable", to, err)
+		}
+	}
+	if out.Len() != 0 {
+		t.Errorf("printed %q", out.String())
+	}
+	for _, to := range []string{"maria", Channel.ID} {
+		if err := c.Notify(ctx, digest(to)); err != nil {
+			t.Errorf("%s: %v", to, err)
+		}
+	}
+	if got := out.String(); !strings.Contains(got, "→ @maria: about b3/BUF") || !strings.Contains(got, "→ #konsol: about b3/BUF") {
+		t.Errorf("printed %q", got)
 	}
 }

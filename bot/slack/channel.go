@@ -36,7 +36,7 @@ func (b *Bot) notifyChannel(ctx context.Context, d notify.Digest) error {
 	if !channelID.MatchString(channel) {
 		return fmt.Errorf("%w: %s is not a Slack channel", notify.ErrUndeliverable, d.Recipient)
 	}
-	err := b.say(ctx, channel, render(b.commands.Digest(ctx, d), maxMessageBlocks))
+	err := b.say(ctx, channel, b.compose(b.commands.Digest(ctx, d), maxMessageBlocks))
 	if err == nil {
 		return nil
 	}

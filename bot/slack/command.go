@@ -28,7 +28,7 @@ func (b *Bot) command(ctx context.Context, sc slackgo.SlashCommand) message {
 			r.Lines = append(r.Lines, note)
 		}
 	}
-	m := render(r, maxMessageBlocks)
+	m := b.compose(r, maxMessageBlocks)
 	m.ResponseType = ephemeral
 	if r.Command == "status" && !r.Refused && inAChannel(sc.ChannelID) {
 		m.ResponseType = inChannel

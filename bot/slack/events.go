@@ -131,7 +131,7 @@ func (b *Bot) answer(ctx context.Context, user, channel, thread, text string) {
 			r.Lines = append(r.Lines, note)
 		}
 	}
-	m := render(r, maxMessageBlocks)
+	m := b.compose(r, maxMessageBlocks)
 	opts := []slackgo.MsgOption{slackgo.MsgOptionText(m.Text, false), slackgo.MsgOptionBlocks(m.Blocks...)}
 	if thread != "" {
 		opts = append(opts, slackgo.MsgOptionTS(thread))

@@ -64,6 +64,16 @@ var dueFunc = notify.DefaultPolicy(wave.Copenhagen())
 
 func newFixtureOn(t testing.TB, s storage.Store, opts ...fixtureOption) *fixture {
 	t.Helper()
+	f := newBareFixtureOn(t, s, opts...)
+	for _, line := range []string{"UANNA: wave create b3 2027-03-01 Bølge 3", "UANNA: wave enroll b3 BUF SUF", "UANNA: contact b3/BUF @slack:UMARIA", "UVERA: help"} {
+		f.do(line)
+	}
+	return f
+}
+
+// newBareFixtureOn is the fixture on s with nothing done yet.
+func newBareFixtureOn(t testing.TB, s storage.Store, opts ...fixtureOption) *fixture {
+	t.Helper()
 	clk := clock.NewFake(start)
 	links, err := pagelink.New("https://wavebot.example.dk", "the secret of the Slack tests' page links", clk)
 	if err != nil {
@@ -93,9 +103,6 @@ func newFixtureOn(t testing.TB, s storage.Store, opts ...fixtureOption) *fixture
 	f.srv = httptest.NewServer(mux)
 	t.Cleanup(f.srv.Close)
 	t.Cleanup(f.bot.Wait)
-	for _, line := range []string{"UANNA: wave create b3 2027-03-01 Bølge 3", "UANNA: wave enroll b3 BUF SUF", "UANNA: contact b3/BUF @slack:UMARIA", "UVERA: help"} {
-		f.do(line)
-	}
 	return f
 }
 

@@ -74,10 +74,10 @@ func (b *Bot) press(ctx context.Context, ic slackgo.InteractionCallback, label, 
 	}
 	var m message
 	if r.Refused {
-		m = render(r, maxMessageBlocks)
+		m = b.compose(r, maxMessageBlocks)
 		m.ResponseType = ephemeral
 	} else {
-		m = render(r, maxMessageBlocks, "✓ @"+person(user)+" · "+label)
+		m = b.compose(r, maxMessageBlocks, "✓ @"+person(user)+" · "+label)
 		m.ReplaceOriginal = true
 	}
 	b.respond(ctx, ic.ResponseURL, m)
@@ -89,10 +89,10 @@ func (b *Bot) publishHome(ctx context.Context, user string, last *commands.Reply
 	b.learnNames(user)
 	var blocks []slackgo.Block
 	if last != nil {
-		blocks = append(render(*last, maxMessageBlocks).Blocks, slackgo.NewDividerBlock())
+		blocks = append(b.compose(*last, maxMessageBlocks).Blocks, slackgo.NewDividerBlock())
 	}
 	home := b.commands.Home(ctx, commands.Caller{ID: person(user)})
-	blocks = append(blocks, render(home, maxHomeBlocks-len(blocks)).Blocks...)
+	blocks = append(blocks, b.compose(home, maxHomeBlocks-len(blocks)).Blocks...)
 	view := slackgo.HomeTabViewRequest{Type: slackgo.VTHomeTab, Blocks: slackgo.Blocks{BlockSet: blocks}}
 	if _, err := b.api.PublishViewContext(ctx, slackgo.PublishViewContextRequest{UserID: user, View: view}); err != nil {
 		b.log.Warn("slack: publish App Home", "user", user, "err", err)

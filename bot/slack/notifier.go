@@ -35,7 +35,7 @@ func (b *Bot) Notify(ctx context.Context, d notify.Digest) error {
 	if !ok || !userID.MatchString(user) {
 		return fmt.Errorf("%w: %s is not a Slack user", notify.ErrUndeliverable, d.Recipient)
 	}
-	m := render(b.commands.Digest(ctx, d), maxMessageBlocks)
+	m := b.compose(b.commands.Digest(ctx, d), maxMessageBlocks)
 	channel, err := b.commands.Address(ctx, d.Recipient, platform)
 	if err != nil {
 		return fmt.Errorf("slack: look up the direct message of %s: %w", d.Recipient, err)

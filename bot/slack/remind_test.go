@@ -27,9 +27,13 @@ func (f *fixture) sweeper(logger *slog.Logger) *notify.Sweeper {
 // once and posts the reminder with its buttons and a fallback text.
 func TestReminderFallsDue(t *testing.T) {
 	f := newFixture(t)
-	for _, a := range []string{"kickoff", "info", "golive", "evaluation"} {
+	// Each side gives its word to skip the shared ones; the information
+	// meeting is the forvaltning's.
+	for _, a := range []string{"kickoff", "golive", "evaluation"} {
 		f.do("UANNA: skip b3/BUF " + a + " ikke relevant her")
+		f.do("UMARIA: skip b3/BUF " + a + " ikke relevant her")
 	}
+	f.do("UMARIA: skip b3/BUF info ikke relevant her")
 	f.do("UMARIA: training b3/BUF no")
 	f.do("UANNA: auth request b3/BUF 2027-02-15")
 	s := f.sweeper(slog.New(slog.DiscardHandler))
@@ -86,9 +90,13 @@ func TestReminderFallsDue(t *testing.T) {
 // again.
 func TestReminderToADeactivatedUser(t *testing.T) {
 	f := newFixture(t)
-	for _, a := range []string{"kickoff", "info", "golive", "evaluation"} {
+	// Each side gives its word to skip the shared ones; the information
+	// meeting is the forvaltning's.
+	for _, a := range []string{"kickoff", "golive", "evaluation"} {
 		f.do("UANNA: skip b3/BUF " + a + " ikke relevant her")
+		f.do("UMARIA: skip b3/BUF " + a + " ikke relevant her")
 	}
+	f.do("UMARIA: skip b3/BUF info ikke relevant her")
 	f.do("UMARIA: training b3/BUF no")
 	f.do("UANNA: auth request b3/BUF 2027-02-15")
 	var log strings.Builder

@@ -10,6 +10,7 @@ import (
 	slackgo "github.com/slack-go/slack"
 
 	"wavebot/commands"
+	"wavebot/internal/catalog"
 )
 
 // Block Kit's limits, from Slack's reference of blocks and elements.
@@ -43,6 +44,9 @@ type message struct {
 	ThreadTS        string          `json:"thread_ts,omitempty"`
 	Text            string          `json:"text"`
 	Blocks          []slackgo.Block `json:"blocks"`
+	// cut is set when render had to leave blocks out to keep Slack's
+	// limit; it is not sent.
+	cut bool
 }
 
 // Response types of a slash command's answer.
@@ -54,44 +58,87 @@ const (
 // render turns a reply into a Block Kit message with a plain-text
 // fallback: a header, the progress as a bar, the fields, the lines, one
 // part per section, then the buttons and the notes as context lines. A
-// refusal shows its reason and the usage in small print. Blocks beyond
-// maxBlocks are cut and an ellipsis says so; the buttons stay.
+// refusal shows its reason and the usage in small print. A reply of more
+// than maxBlocks blocks is rendered compact, its sections without
+// dividers and sharing texts; what still does not fit is cut, with a line
+// saying so in the reply's language, and the buttons stay. The commands
+// page long answers, so the cut is the last line of defence.
 func render(r commands.Reply, maxBlocks int, notes ...string) message {
-	var body, tail []slackgo.Block
-	if r.Title != "" {
-		body = append(body, title(r.Title))
-	}
-	body = append(body, progressAndFields("", r.Progress, r.Fields)...)
-	lines := r.Lines
-	if r.Refused && len(lines) > 0 {
-		body = append(body, section("✗ "+mrkdwn(lines[0])))
-		if len(lines) > 1 {
-			body = append(body, smallPrint(lines[1:]...))
-		}
-		lines = nil
-	}
-	body = append(body, textSections("", lines)...)
-	for _, s := range r.Sections {
-		body = append(body, slackgo.NewDividerBlock())
-		heading := "*" + mrkdwn(s.Title) + "*"
-		if len(s.Fields) > 0 {
-			body = append(body, progressAndFields(heading, s.Progress, s.Fields)...)
-			heading = ""
-		} else if s.Progress != nil {
-			heading += "\n" + bar(*s.Progress)
-		}
-		body = append(body, textSections(heading, s.Lines)...)
-	}
+	var tail []slackgo.Block
 	if b := buttons(r.Actions); b != nil {
 		tail = append(tail, b)
 	}
 	if len(notes) > 0 {
 		tail = append(tail, smallPrint(notes...))
 	}
-	if len(body)+len(tail) > maxBlocks {
-		body = append(body[:maxBlocks-len(tail)-1], smallPrint("…"))
+	m := message{Text: fallback(r), Blocks: body(r, true)}
+	if len(m.Blocks)+len(tail) > maxBlocks {
+		m.Blocks = pack(body(r, false))
 	}
-	return message{Text: fallback(r), Blocks: append(body, tail...)}
+	if len(m.Blocks)+len(tail) > maxBlocks {
+		m.Blocks = append(m.Blocks[:max(maxBlocks-len(tail)-1, 0)], smallPrint(catalog.ReplyCut.In(r.Lang)))
+		m.cut = true
+	}
+	m.Blocks = append(m.Blocks, tail...)
+	return m
+}
+
+// body is the blocks of a reply above its buttons; with dividers, each
+// section starts with one.
+func body(r commands.Reply, dividers bool) []slackgo.Block {
+	var out []slackgo.Block
+	if r.Title != "" {
+		out = append(out, title(r.Title))
+	}
+	out = append(out, progressAndFields("", r.Progress, r.Fields)...)
+	lines := r.Lines
+	if r.Refused && len(lines) > 0 {
+		out = append(out, section("✗ "+mrkdwn(lines[0])))
+		if len(lines) > 1 {
+			out = append(out, smallPrint(lines[1:]...))
+		}
+		lines = nil
+	}
+	out = append(out, textSections("", lines)...)
+	for _, s := range r.Sections {
+		if dividers {
+			out = append(out, slackgo.NewDividerBlock())
+		}
+		heading := "*" + mrkdwn(s.Title) + "*"
+		if len(s.Fields) > 0 {
+			out = append(out, progressAndFields(heading, s.Progress, s.Fields)...)
+			heading = ""
+		} else if s.Progress != nil {
+			heading += "\n" + bar(*s.Progress)
+		}
+		out = append(out, textSections(heading, s.Lines)...)
+	}
+	return out
+}
+
+// pack joins neighbouring sections of text alone into one where their
+// texts fit one section's.
+func pack(blocks []slackgo.Block) []slackgo.Block {
+	var out []slackgo.Block
+	for _, b := range blocks {
+		if s := textOnly(b); s != nil && len(out) > 0 {
+			if last := textOnly(out[len(out)-1]); last != nil && utf8.RuneCountInString(last.Text.Text)+2+utf8.RuneCountInString(s.Text.Text) <= maxSectionText {
+				out[len(out)-1] = section(last.Text.Text + "\n\n" + s.Text.Text)
+				continue
+			}
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+// textOnly is b when it is a section of text alone.
+func textOnly(b slackgo.Block) *slackgo.SectionBlock {
+	s, ok := b.(*slackgo.SectionBlock)
+	if !ok || s.Text == nil || len(s.Fields) > 0 || s.Accessory != nil {
+		return nil
+	}
+	return s
 }
 
 // title is a header block, or a bold section when it names a Slack person:
@@ -104,7 +151,8 @@ func title(t string) slackgo.Block {
 }
 
 // progressAndFields is a section with an optional heading and progress bar
-// followed by the fields, ten to a section.
+// followed by the fields, ten to a section. A field too long for one goes
+// below them as text, whole.
 func progressAndFields(heading string, p *commands.Progress, fields []commands.Field) []slackgo.Block {
 	var out []slackgo.Block
 	text := heading
@@ -112,8 +160,14 @@ func progressAndFields(heading string, p *commands.Progress, fields []commands.F
 		text = strings.TrimLeft(text+"\n"+bar(*p), "\n")
 	}
 	var objs []*slackgo.TextBlockObject
+	var long []string
 	for _, f := range fields {
-		objs = append(objs, mrkdwnObject(cut("*"+mrkdwn(f.Label)+"*\n"+mrkdwn(f.Value), maxField)))
+		field := "*" + mrkdwn(f.Label) + "*\n" + mrkdwn(f.Value)
+		if utf8.RuneCountInString(field) > maxField {
+			long = append(long, field)
+			continue
+		}
+		objs = append(objs, mrkdwnObject(field))
 	}
 	for first := true; first || len(objs) > 0; first = false {
 		n := min(len(objs), maxFields)
@@ -126,36 +180,88 @@ func progressAndFields(heading string, p *commands.Progress, fields []commands.F
 		}
 		objs = objs[n:]
 	}
-	return out
+	return append(out, packText("", long)...)
 }
 
 // textSections puts a heading (mrkdwn already) and lines into as few
 // sections as fit Slack's limit.
 func textSections(heading string, lines []string) []slackgo.Block {
+	texts := make([]string, 0, len(lines))
+	for _, l := range lines {
+		if strings.TrimSpace(l) != "" {
+			texts = append(texts, mrkdwn(l))
+		}
+	}
+	return packText(heading, texts)
+}
+
+// packText puts a heading and texts, mrkdwn both, into as few sections as
+// fit Slack's limit, a line to a text; a text longer than a section's is
+// split over several (split).
+func packText(heading string, texts []string) []slackgo.Block {
 	var out []slackgo.Block
 	var b strings.Builder
+	size := 0 // characters in b
 	b.WriteString(cut(heading, maxSectionText))
+	size = utf8.RuneCountInString(b.String())
 	flush := func() {
 		if b.Len() > 0 {
 			out = append(out, section(b.String()))
 			b.Reset()
+			size = 0
 		}
 	}
-	for _, l := range lines {
-		if strings.TrimSpace(l) == "" {
-			continue
+	for _, text := range texts {
+		for _, piece := range split(text, maxSectionText) {
+			if piece == "" {
+				continue
+			}
+			n := utf8.RuneCountInString(piece)
+			if size > 0 && size+1+n > maxSectionText {
+				flush()
+			}
+			if size > 0 {
+				b.WriteByte('\n')
+				size++
+			}
+			b.WriteString(piece)
+			size += n
 		}
-		l = cut(mrkdwn(l), maxSectionText)
-		if b.Len() > 0 && b.Len()+1+len(l) > maxSectionText {
-			flush()
-		}
-		if b.Len() > 0 {
-			b.WriteByte('\n')
-		}
-		b.WriteString(l)
 	}
 	flush()
 	return out
+}
+
+// split cuts mrkdwn text into pieces of at most n characters, each
+// ending where a line or a word ends when one ends in its second half,
+// and never inside Slack's markup (<@U123>, &amp;).
+func split(s string, n int) []string {
+	var out []string
+	for utf8.RuneCountInString(s) > n {
+		end := runeOffset(s, n)
+		at := strings.LastIndexAny(s[:end], "\n ")
+		if at < end/2 {
+			at = end
+			if open := strings.LastIndexAny(s[:end], "&<"); open > 0 && !strings.ContainsAny(s[open:end], ";>") {
+				at = open
+			}
+		}
+		out = append(out, strings.TrimRight(s[:at], " \n"))
+		s = strings.TrimLeft(s[at:], " \n")
+	}
+	return append(out, s)
+}
+
+// runeOffset is the byte offset of the n-th character of s, counting
+// from 0; len(s) when s is shorter.
+func runeOffset(s string, n int) int {
+	for i := range s {
+		if n == 0 {
+			return i
+		}
+		n--
+	}
+	return len(s)
 }
 
 // buttons is an actions block whose buttons carry the command they run,

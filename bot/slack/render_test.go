@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	slackgo "github.com/slack-go/slack"
+
 	"wavebot/commands"
 	"wavebot/commands/commandstest"
 	"wavebot/internal/clock"
@@ -141,7 +143,7 @@ func TestRenderOverviews(t *testing.T) {
 			t.Fatalf("%s: %v", command, r.Lines)
 		}
 		m := render(r, maxMessageBlocks)
-		if len(m.Blocks) > maxMessageBlocks || strings.Contains(mustJSON(t, m.Blocks), `"text":"…"`) {
+		if len(m.Blocks) > maxMessageBlocks || m.cut {
 			t.Errorf("%s does not fit one message: %d blocks", command, len(m.Blocks))
 		}
 		got[command] = m
@@ -169,20 +171,22 @@ func TestRenderOverviews(t *testing.T) {
 	wantIn(t, buf.String(), "<@UC1> (kontaktperson)", `"text": "Oversigt over åbne bølger"`, `"value": "overdue 2"`)
 }
 
-// TestRenderLimits: a reply too long for one message keeps its buttons
-// and says it was cut; long texts and labels are cut to Slack's limits.
+// TestRenderLimits: a reply too long for one message, even without its
+// dividers, keeps its buttons and says in its own language where it was
+// cut; long labels are cut to Slack's limits.
 func TestRenderLimits(t *testing.T) {
-	r := commands.Reply{Title: strings.Repeat("T", 200), Actions: []commands.Action{{Label: strings.Repeat("L", 100), Command: "status b3"}}}
+	r := commands.Reply{Title: strings.Repeat("T", 200), Actions: []commands.Action{{Label: strings.Repeat("L", 100), Command: "status b3"}}, Lang: "en"}
 	for range 80 {
 		r.Sections = append(r.Sections, commands.Section{Title: "s", Lines: []string{strings.Repeat("x", 4000)}})
 	}
 	m := render(r, maxMessageBlocks)
-	if len(m.Blocks) != maxMessageBlocks {
-		t.Fatalf("%d blocks", len(m.Blocks))
+	if len(m.Blocks) != maxMessageBlocks || !m.cut {
+		t.Fatalf("%d blocks, cut %v", len(m.Blocks), m.cut)
 	}
 	out := mustJSON(t, m.Blocks)
-	wantIn(t, out, `"text":"…"`, `"value":"status b3"`, strings.Repeat("T", 149)+"…", strings.Repeat("L", 74)+"…")
-	if strings.Contains(out, strings.Repeat("T", 150)) || strings.Contains(out, strings.Repeat("x", maxSectionText)) {
+	wantIn(t, out, `"text":"The answer is cut short here, as it is too long for one message."`, `"value":"status b3"`,
+		strings.Repeat("T", 149)+"…", strings.Repeat("L", 74)+"…")
+	if strings.Contains(out, strings.Repeat("T", 150)) || strings.Contains(out, strings.Repeat("x", maxSectionText+1)) {
 		t.Errorf("texts over the limits")
 	}
 	if len([]rune(m.Text)) > maxFallback {
@@ -194,6 +198,79 @@ func TestRenderLimits(t *testing.T) {
 	}
 	if got := strings.Count(mustJSON(t, render(many, maxMessageBlocks)), `"type":"button"`); got != maxButtons {
 		t.Errorf("%d buttons, want %d", got, maxButtons)
+	}
+}
+
+// TestRenderKeepsLongTextsWhole: a line longer than a section text is
+// split over sections where a word ends, never inside Slack's markup, and
+// a field too long for one goes whole into the text below the fields.
+func TestRenderKeepsLongTextsWhole(t *testing.T) {
+	line := strings.Repeat("Brugerne på Østerbro & <KØR> skal være godkendere, @slack:U123 siger det. ", 100)
+	field := strings.Repeat("rettelse & ", 250)
+	r := commands.Reply{Title: "t", Fields: []commands.Field{{Label: "Kort", Value: "ja"}, {Label: "Lang", Value: field}}, Lines: []string{line}}
+	m := render(r, maxMessageBlocks)
+	if m.cut {
+		t.Fatal("cut")
+	}
+	var texts []string
+	for _, b := range m.Blocks {
+		s, ok := b.(*slackgo.SectionBlock)
+		if !ok || s.Text == nil {
+			continue
+		}
+		if n := len([]rune(s.Text.Text)); n > maxSectionText {
+			t.Errorf("a section text of %d characters", n)
+		}
+		if strings.HasSuffix(s.Text.Text, "&am") || strings.HasSuffix(s.Text.Text, "<@U1") || strings.HasSuffix(s.Text.Text, "…") {
+			t.Errorf("cut inside markup or shortened: …%s", s.Text.Text[len(s.Text.Text)-20:])
+		}
+		for _, f := range s.Fields {
+			if n := len([]rune(f.Text)); n > maxField {
+				t.Errorf("a field of %d characters", n)
+			}
+		}
+		texts = append(texts, s.Text.Text)
+	}
+	all := strings.Join(texts, " ")
+	// Pieces end where words end: the line is whole, but for its spacing.
+	if got, want := strings.Join(strings.Fields(all), " "), strings.Join(strings.Fields(mrkdwn(line)), " "); !strings.Contains(got, want) {
+		t.Errorf("the line is not whole:\n%.300s\nwant\n%.300s", got, want)
+	}
+	wantIn(t, all, "*Lang*\n"+strings.TrimSpace(mrkdwn(field)))
+	wantIn(t, mustJSON(t, m.Blocks), `"text":"*Kort*\nja"`)
+	// Without a space to split at, a piece never ends inside an &amp;.
+	m = render(commands.Reply{Lines: []string{"x" + strings.Repeat("&", 1000)}}, maxMessageBlocks)
+	n := 0
+	for _, b := range m.Blocks {
+		text := b.(*slackgo.SectionBlock).Text.Text
+		if strings.Count(text, "&") != strings.Count(text, "&amp;") || len([]rune(text)) > maxSectionText {
+			t.Errorf("a piece of %d characters ends …%s", len([]rune(text)), text[max(len(text)-12, 0):])
+		}
+		n += strings.Count(text, "&amp;")
+	}
+	if n != 1000 {
+		t.Errorf("%d of 1000 ampersands", n)
+	}
+}
+
+// TestRenderCompactsBeforeCutting: a reply of more sections than fit with
+// a divider each loses its dividers and shares sections of text, and
+// keeps everything.
+func TestRenderCompactsBeforeCutting(t *testing.T) {
+	r := commands.Reply{Title: "t", Actions: []commands.Action{{Label: "Næste side", Command: "my 2"}}}
+	for i := range 60 {
+		r.Sections = append(r.Sections, commands.Section{Title: "w" + strconv.Itoa(i), Lines: []string{"én linje"}})
+	}
+	m := render(r, maxMessageBlocks)
+	out := mustJSON(t, m.Blocks)
+	if m.cut || len(m.Blocks) > maxMessageBlocks || strings.Contains(out, `"type":"divider"`) {
+		t.Fatalf("%d blocks, cut %v:\n%s", len(m.Blocks), m.cut, out)
+	}
+	for i := range 60 {
+		wantIn(t, out, "*w"+strconv.Itoa(i)+"*\\nén linje")
+	}
+	if few := render(commands.Reply{Sections: r.Sections[:3]}, maxMessageBlocks); !strings.Contains(mustJSON(t, few.Blocks), `"type":"divider"`) {
+		t.Errorf("a reply that fits lost its dividers")
 	}
 }
 

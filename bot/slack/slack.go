@@ -178,6 +178,16 @@ func (b *Bot) background(f func(ctx context.Context)) {
 // calls it after its last request has been answered.
 func (b *Bot) Wait() { b.work.Wait() }
 
+// compose renders a reply as render does, and logs it when the reply had
+// to be cut to keep Slack's limits.
+func (b *Bot) compose(r commands.Reply, maxBlocks int, notes ...string) message {
+	m := render(r, maxBlocks, notes...)
+	if m.cut {
+		b.log.Warn("slack: a reply too large for one message was cut", "command", r.Command, "limit_blocks", maxBlocks)
+	}
+	return m
+}
+
 // run runs a command line typed by Slack user user in conversation
 // channel. Text no command starts with is answered with the reason and
 // the help.

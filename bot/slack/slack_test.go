@@ -41,7 +41,7 @@ func TestSlashCommands(t *testing.T) {
 	}
 	// Unknown text gets the reason and the help, not an error.
 	m = f.command("UVERA", "C1", "dance")
-	wantIn(t, m.texts(), "Ukendt kommando »dance«", "wavebot – kommandoer", "status [ID | FV | ID/FV]")
+	wantIn(t, m.texts(), "Ukendt kommando »dance«", "wavebot – kommandoer", "status [alle | ID | FV | ID/FV]")
 	// A mention in the text is the person; the caller becomes a person
 	// by their Slack id, with no admin rights for being first.
 	f.command("UANNA", "C1", "contact b3/SUF <@UKIM|kim>")

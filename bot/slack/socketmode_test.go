@@ -48,7 +48,7 @@ func TestSocketMode(t *testing.T) {
 	}
 	wantIn(t, receivedPost(t, post).texts(), "har nu status færdig")
 
-	id = sock.Send(t, "interactive", fakeslack.BlockActionJSON("UMARIA", "wavebot.0", "Marker som færdig", "done b3/BUF golive", f.api.ResponseURL("sm2")))
+	id = sock.Send(t, "interactive", fakeslack.BlockActionJSON("UMARIA", "wavebot.0", "Marker som færdig", "done b3/BUF kickoff", f.api.ResponseURL("sm2")))
 	if ack := sock.Ack(t); ack.EnvelopeID != id {
 		t.Errorf("acknowledged %s, want %s", ack.EnvelopeID, id)
 	}

@@ -5,11 +5,12 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/infracloudio/msbotbuilder-go/schema"
 
-	"wavebot/bot/console"
 	"wavebot/commands"
+	"wavebot/internal/catalog"
 )
 
 // cardType is the attachment content type of an Adaptive Card.
@@ -22,9 +23,13 @@ type card struct {
 	Version string    `json:"version"`
 	Body    []element `json:"body"`
 	Actions []action  `json:"actions,omitempty"`
-	// FallbackText is what a client that cannot show the card shows.
+	// FallbackText is what a client that cannot show the card shows: the
+	// reply's summary, not the card again.
 	FallbackText string   `json:"fallbackText,omitempty"`
 	MSTeams      *msTeams `json:"msteams,omitempty"`
+	// cutNotice and pictureNotice are what the card says, in its reader's
+	// language, when fit had to cut it or leave its picture out.
+	cutNotice, pictureNotice string
 }
 
 // element is a TextBlock, a FactSet, a Container or an Image.
@@ -170,7 +175,7 @@ func (m *mentioner) plain(s string) string {
 // render turns a reply into an Adaptive Card: the title, a progress line,
 // the fields as a fact set, the lines as text blocks, a container per
 // section and a button per action. People with a Teams identity become
-// mentions, everyone else "@Name"; the text rendering is the card's
+// mentions, everyone else "@Name"; the reply's summary is the card's
 // fallback.
 func render(r commands.Reply, people map[string]who) card {
 	m := &mentioner{people: people, seen: map[string]bool{}}
@@ -204,8 +209,9 @@ func render(r commands.Reply, people map[string]who) card {
 		}
 		c.Actions = append(c.Actions, action{Type: "Action.Submit", Title: a.Label, Data: &submitData{Command: a.Command}})
 	}
-	c.FallbackText = m.plain(plainText(r))
+	c.FallbackText = summary(r, people)
 	c.MSTeams = &msTeams{Width: "Full", Entities: m.entities}
+	c.cutNotice, c.pictureNotice = catalog.ReplyCut.In(r.Lang), catalog.PictureTooLarge.In(r.Lang)
 	return c
 }
 
@@ -235,13 +241,6 @@ func progress(p commands.Progress) string {
 	return fmt.Sprintf("%s%s%s %s", strings.Repeat("▰", done), strings.Repeat("▨", skipped), strings.Repeat("▱", open), p.Label())
 }
 
-// plainText is a reply as plain text, as the console shows it.
-func plainText(r commands.Reply) string {
-	var b strings.Builder
-	console.Render(&b, r)
-	return strings.TrimRight(b.String(), "\n")
-}
-
 // picture is a reply's picture as an attachment of its own, inline as a
 // data URI: for a picture without a signed address (the web pages are not
 // set up). Teams shows it under the card; a picture with an address is
@@ -259,11 +258,20 @@ func attachment(c card) schema.Attachment {
 	return schema.Attachment{ContentType: cardType, Content: c}
 }
 
-// summary is the short text of a reply that Teams shows in a notification.
+// maxSummary bounds a reply's summary, in characters.
+const maxSummary = 300
+
+// summary is the short text of a reply that Teams shows in a
+// notification and a client that cannot show the card shows instead:
+// its title and its first line, at most maxSummary characters.
 func summary(r commands.Reply, people map[string]who) string {
 	s := r.Title
-	if s == "" && len(r.Lines) > 0 {
-		s = r.Lines[0]
+	if len(r.Lines) > 0 {
+		s = strings.TrimPrefix(s+" – "+r.Lines[0], " – ")
 	}
-	return (&mentioner{people: people}).plain(s)
+	s = (&mentioner{people: people}).plain(s)
+	if utf8.RuneCountInString(s) > maxSummary {
+		s = string([]rune(s)[:maxSummary-1]) + "…"
+	}
+	return s
 }

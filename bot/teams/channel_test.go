@@ -84,7 +84,9 @@ func TestChannelFollowsAWave(t *testing.T) {
 }
 
 // TestTimelineInACard: with a signed address the picture is an Image in
-// the card; without one it is an inline PNG attachment beside the card.
+// the card; without one it is an inline PNG attachment beside the card,
+// which goes out when the activity stays within Teams' size (see
+// TestRepliesAreCutAsALastResort).
 func TestTimelineInACard(t *testing.T) {
 	e := newEnv(t)
 	e.say(anna, "wave create b3 2027-02-01")

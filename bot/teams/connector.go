@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -153,23 +154,48 @@ func firstLine(b []byte) string {
 
 // connector calls the Bot Connector as the bot. It implements the
 // library's client.Client, for replies, updates and proactive messages,
-// and adds what the library lacks: creating a conversation.
+// and adds what the library lacks: creating a conversation. Every
+// activity it sends is within maxActivity.
 type connector struct {
 	tokens *tokens
 	http   *http.Client
 	clock  clock.Clock
+	log    *slog.Logger
 }
 
 var _ client.Client = (*connector)(nil)
 
 // Post sends an activity.
 func (c *connector) Post(ctx context.Context, u url.URL, activity schema.Activity) error {
-	return c.do(ctx, http.MethodPost, u.String(), activity, nil)
+	body, err := c.fit(activity)
+	if err != nil {
+		return fmt.Errorf("POST %s: %w", u.String(), err)
+	}
+	return c.do(ctx, http.MethodPost, u.String(), body, nil)
 }
 
 // Put replaces an activity, such as a card after its button was pressed.
 func (c *connector) Put(ctx context.Context, u url.URL, activity schema.Activity) error {
-	return c.do(ctx, http.MethodPut, u.String(), activity, nil)
+	body, err := c.fit(activity)
+	if err != nil {
+		return fmt.Errorf("PUT %s: %w", u.String(), err)
+	}
+	return c.do(ctx, http.MethodPut, u.String(), body, nil)
+}
+
+// fit is the activity as it is sent, within maxActivity, with a log line
+// when it had to be changed to fit.
+func (c *connector) fit(activity schema.Activity) ([]byte, error) {
+	body, f, err := fit(activity, maxActivity)
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("encode the activity: %w", err)
+	case f.cut:
+		c.log.Warn("teams: a reply too large for one activity was cut", "bytes", f.before, "sent", len(body), "limit", maxActivity)
+	case f.picture:
+		c.log.Info("teams: a picture too large to send inline was left out", "bytes", f.before, "sent", len(body), "limit", maxActivity)
+	}
+	return body, nil
 }
 
 // Delete deletes an activity.
@@ -189,8 +215,13 @@ func (c *connector) Get(ctx context.Context, u url.URL) (json.RawMessage, error)
 // createConversation opens a conversation (POST {serviceUrl}/v3/conversations)
 // and returns its id.
 func (c *connector) createConversation(ctx context.Context, serviceURL string, p conversationParameters) (string, error) {
+	target := endpoint(serviceURL, "v3/conversations")
+	body, err := encodeJSON(p)
+	if err != nil {
+		return "", fmt.Errorf("POST %s: %w", target, err)
+	}
 	var out schema.ConversationResourceResponse
-	if err := c.do(ctx, http.MethodPost, endpoint(serviceURL, "v3/conversations"), p, &out); err != nil {
+	if err := c.do(ctx, http.MethodPost, target, body, &out); err != nil {
 		return "", err
 	}
 	if out.ID == "" {
@@ -204,28 +235,25 @@ func endpoint(serviceURL, path string) string {
 	return strings.TrimRight(serviceURL, "/") + "/" + path
 }
 
-// do makes one authenticated call. A 429 is a *notify.RateLimitError; a
-// 403 or 404 (the bot was removed, the conversation is gone) wraps
-// notify.ErrUndeliverable; a 401 also drops the cached token.
-func (c *connector) do(ctx context.Context, method, target string, in, out any) error {
+// do makes one authenticated call, sending body as JSON when it is not
+// nil. A 429 is a *notify.RateLimitError; a 403 or 404 (the bot was
+// removed, the conversation is gone) wraps notify.ErrUndeliverable; a 401
+// also drops the cached token.
+func (c *connector) do(ctx context.Context, method, target string, body []byte, out any) error {
 	token, err := c.tokens.get(ctx)
 	if err != nil {
 		return err
 	}
-	var body io.Reader
-	if in != nil {
-		b, err := json.Marshal(in)
-		if err != nil {
-			return fmt.Errorf("%s %s: %w", method, target, err)
-		}
-		body = bytes.NewReader(b)
+	var in io.Reader
+	if body != nil {
+		in = bytes.NewReader(body)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, target, body)
+	req, err := http.NewRequestWithContext(ctx, method, target, in)
 	if err != nil {
 		return fmt.Errorf("%s %s: %w", method, target, err)
 	}
 	req.Header.Set("Authorization", "Bearer "+token)
-	if in != nil {
+	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	resp, err := c.http.Do(req)

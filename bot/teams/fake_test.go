@@ -76,7 +76,13 @@ type env struct {
 
 func newEnv(t testing.TB) *env {
 	t.Helper()
-	e := &env{t: t, auth: faketeams.NewAuth(t, appID, appPassword), conn: faketeams.NewConnector(t), clock: clock.NewFake(start), dir: t.TempDir()}
+	return newEnvIn(t, t.TempDir())
+}
+
+// newEnvIn is newEnv with its store in dir.
+func newEnvIn(t testing.TB, dir string) *env {
+	t.Helper()
+	e := &env{t: t, auth: faketeams.NewAuth(t, appID, appPassword), conn: faketeams.NewConnector(t), clock: clock.NewFake(start), dir: dir}
 	e.policy = notify.DefaultPolicy(cph)
 	store, err := bolt.Open(e.dir, e.policy)
 	if err != nil {

@@ -129,6 +129,7 @@ func New(cfg Config, cmds dispatcher) (*Bot, error) {
 		tokens: &tokens{url: cfg.TokenURL, appID: cfg.AppID, password: cfg.AppPassword, http: web, clock: cfg.Clock},
 		http:   web,
 		clock:  cfg.Clock,
+		log:    cfg.Logger,
 	}
 	adapter := &core.BotFrameworkAdapter{
 		AdapterSetting: core.AdapterSetting{AppID: cfg.AppID, AppPassword: cfg.AppPassword,

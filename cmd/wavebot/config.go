@@ -191,13 +191,33 @@ func loadConfig(lookupEnv func(string) (string, bool)) (config, error) {
 	if platforms := c.chatPlatforms(); len(platforms) > 0 && !slices.ContainsFunc(c.Admins, func(a string) bool {
 		return slices.Contains(platforms, notify.PlatformOf(a))
 	}) {
-		p.add("WAVEBOT_ADMINS", "names no admin on %s: on a server nobody becomes admin by being first; name one, e.g. WAVEBOT_ADMINS=%s:U0123ABCD",
-			strings.Join(platforms, " or "), platforms[0])
+		p.add("WAVEBOT_ADMINS", "names no admin on %s: on a server nobody becomes admin by being first; %s",
+			strings.Join(platforms, " or "), adminExample(platforms))
 	}
 	if len(p) > 0 {
 		return config{}, configError(p)
 	}
 	return c, nil
+}
+
+// adminIDs are an example id of each chat platform and what it is.
+var adminIDs = map[string][2]string{
+	"slack":        {"slack:U0123ABCD", "a Slack member ID"},
+	teams.Platform: {teams.Platform + ":2f1c6d0e-8b3a-4c5d-9e7f-0a1b2c3d4e5f", "a Microsoft Entra object id"},
+}
+
+// adminExample says how to name an admin on the platforms.
+func adminExample(platforms []string) string {
+	if len(platforms) == 1 {
+		id := adminIDs[platforms[0]]
+		return fmt.Sprintf("name one by their %s, e.g. WAVEBOT_ADMINS=%s", strings.TrimPrefix(id[1], "a "), id[0])
+	}
+	var examples []string
+	for _, platform := range platforms {
+		id := adminIDs[platform]
+		examples = append(examples, fmt.Sprintf("WAVEBOT_ADMINS=%s (%s)", id[0], id[1]))
+	}
+	return "name one, e.g. " + strings.Join(examples, " or ")
 }
 
 // settings is the effective configuration, one variable a line in the

@@ -18,6 +18,7 @@ import (
 
 	"wavebot/bot/console"
 	"wavebot/commands"
+	"wavebot/internal/catalog"
 	"wavebot/internal/clock"
 	"wavebot/notify"
 	"wavebot/storage"
@@ -111,17 +112,33 @@ func runConsole(ctx context.Context, args []string, env func(string) (string, bo
 		return fmt.Errorf("console: unexpected argument %q", fs.Arg(0))
 	}
 	person, ok := commands.PersonID(strings.TrimPrefix(*as, "@"))
+	if words := strings.Fields(strings.TrimPrefix(*as, "@")); !ok && len(words) > 1 {
+		if id, ok := commands.PersonID(strings.Join(words, ".")); ok {
+			return fmt.Errorf("--as %q: a name is one word, such as --as %s", *as, id)
+		}
+	}
 	if !ok {
 		return fmt.Errorf("--as %q: a name is letters, digits, '.', '-' and '_', at most %d characters", *as, commands.MaxPersonName)
 	}
-	clk := clock.NewFake(time.Now())
+	var day wave.Date
 	if *start != "" {
-		d, err := wave.ParseDate(*start)
-		if err != nil {
+		if day, err = wave.ParseDate(*start); err != nil {
 			return fmt.Errorf("--now: %w", err)
 		}
-		clk.Set(cfg.Calendar.At(d, 12, 0))
 	}
+	// On the embedded store the simulated clock is kept beside it, so a
+	// later run goes on where this one stops. Redis may be shared with a
+	// server, whose time is the real one: there the console keeps none.
+	var kept *keptClock
+	if cfg.RedisURL == "" {
+		k := newKeptClock(cfg.DataDir)
+		kept = &k
+	}
+	now, refused, err := consoleStart(kept, day, cfg.Calendar)
+	if err != nil {
+		return err
+	}
+	clk := clock.NewFake(now)
 	// The console logs warnings and errors only, unless told otherwise.
 	level := slog.LevelWarn
 	if _, ok := env("WAVEBOT_LOG_LEVEL"); ok {
@@ -144,15 +161,54 @@ func runConsole(ctx context.Context, args []string, env func(string) (string, bo
 	if err != nil {
 		return err
 	}
+	if refused {
+		lang := d.Lang(ctx, person)
+		return fmt.Errorf("--now %s: %s", *start, catalog.ConsoleNowBackwards.In(lang, catalog.Moment(lang, now.In(cfg.Calendar.Location())), kept.path))
+	}
 	interactive := isTerminal(stdin)
 	c := &console.Console{Commands: d, Clock: clk, Calendar: cfg.Calendar, As: person, Out: stdout,
 		Echo: !interactive, Prompt: interactive, Files: *files}
+	if kept != nil {
+		if err := kept.keep(now); err != nil {
+			return err
+		}
+		c.KeepClock = kept.keep
+	}
 	// The console prints; it needs no pacing or retries.
 	delivery := notify.NewDelivery(c, store, clk)
 	delivery.Pace, delivery.Attempts, delivery.Workers, delivery.AttemptTimeout, delivery.Logger = 0, 1, 1, time.Minute, logger
 	c.Reminders = &notify.Sweeper{Store: store, Policy: cfg.Policy, Delivery: delivery, Clock: clk,
 		Batch: sweepBatch, MaxRounds: sweepRounds, Logger: logger}
 	return c.Run(ctx, stdin)
+}
+
+// consoleStart is when the console's simulated clock starts: on day at
+// 12:00 when --now gives one, else where the kept clock stopped, else now.
+// A day earlier than the kept clock's is refused (refused is set, and the
+// time returned is the kept one); on the kept day itself the clock goes on
+// from the kept time, as it never goes backwards.
+func consoleStart(kept *keptClock, day wave.Date, cal *wave.Calendar) (at time.Time, refused bool, err error) {
+	var last time.Time
+	haveLast := false
+	if kept != nil {
+		if last, haveLast, err = kept.load(); err != nil {
+			return time.Time{}, false, err
+		}
+	}
+	switch {
+	case day.IsZero() && haveLast:
+		return last, false, nil
+	case day.IsZero():
+		return time.Now(), false, nil
+	case !haveLast:
+		return cal.At(day, 12, 0), false, nil
+	case day.Before(cal.Today(last)):
+		return last, true, nil
+	}
+	if noon := cal.At(day, 12, 0); noon.After(last) {
+		return noon, false, nil
+	}
+	return last, false, nil
 }
 
 // openStore opens Redis when WAVEBOT_REDIS_URL is set, else the bolt

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"wavebot/notify"
@@ -86,12 +87,12 @@ func TestConsoleSessions(t *testing.T) {
 			"b1/BUF: Begge sider har bekræftet deres del af »Opstartsmøde i forvaltningen«",
 			"✗ b1/BUF: Fristen for tilbagemeldingen skal ligge før go-live (15. marts 2027)",
 			"✗ 27. februar 2027 er en lørdag og ikke en arbejdsdag. Vælg en arbejdsdag, fx 1. marts 2027.",
-			"⏰ 2027-03-03 09:00 → @anna: b1/BUF: Forvaltningen har stadig ikke givet tilbagemelding", // escalation from D+3
-			"⏰ 2027-03-03 12:00 → @anna: b1/BUF: @maria har sendt rettelser til autorisationerne",    // the lead told at once
-			"ingen uddannelse – besluttet af @maria",
+			"⏰ 2027-03-03 09:00 → @anna: b1/BUF: Forvaltningen har stadig ikke givet tilbagemelding",         // escalation from D+3
+			"⏰ 2027-03-03 12:00 → @anna: b1/BUF: @maria har sendt rettelser til autorisationerne",            // the lead told at once
+			"✓ training – Uddannelse af brugere (FV) – 8. marts 2027 – besluttet: ingen uddannelse (@maria)", // a decision is done
 			"◐ presentation – Præsentationsmøde for berørte enheder (KS præsenterer KØR workflow) (KS+FV) – 3. marts 2027 – venter på KS",
 			"✗ KØR workflow i BUF: »Autorisere brugere til workflow« kommer efter »Aflevere udfyldt autorisationsskabelon til Brugeradministrationen«",
-			"anna> status\nAktive bølger\n  Ingen aktive bølger.", // the wave is through
+			"anna> status\nAktive bølger\n  ▸ b1 – Bølge 1 – selvbetjening – start 15. marts 2027 – tilmeldt: BUF – klar til at lukke", // through, not yet closed
 		}},
 		{"track", nil, []string{
 			"anna> workflow KFF\nKØR workflow – KFF", // a forvaltning in no wave has its track
@@ -111,15 +112,29 @@ func TestConsoleSessions(t *testing.T) {
 			"Bølge b1: KS har bedt BUF, SUF og TMF om tilbagemelding på autorisationerne senest 19. februar 2027.",
 			"#konsol følger nu bølge b1.",
 			"⏰ 2027-01-21 09:00 → #konsol: b1/BUF: »Opstartsmøde i forvaltningen« er færdig.", // the channel's news, the next morning
-			"anna> overview\nOversigt over åbne bølger\n  ▸ b1 – Bølge 1 – selvbetjening – start 1. marts 2027\n    TMF: 1 færdig, 8 åbne, 2 overskredne",
+			"anna> overview\nOversigt over åbne bølger\n  ▸ b1 – Bølge 1 – selvbetjening – start 1. marts 2027\n    TMF: 1 færdig, 8 åbne, 3 overskredne",
 			"  b1/TMF: bedt om 20. jan., frist 19. feb. – OVERSKREDET med 1 arbejdsdag – kontaktperson @tove",
 			"  ▸ @tove (kontaktperson)\n    b1/TMF: »Opstartsmøde i forvaltningen« – frist 21. jan., 22 arbejdsdage over",
 			"Billedet er gemt i $OUT/tidslinje-b1.png.",
 			"»Go-live – test af tilgængelighed til løsninger«: 12. april 2027 → 19. april 2027 (BUF og SOF)",
-			"✗ Bølge b1 lukkes først efter evalueringerne, og de mangler for BUF og SUF.",
+			"✗ Bølge b1 lukkes først efter evalueringerne, og de mangler for BUF, SUF og TMF.",
+			"tove> skip b1/TMF evaluation vi holder vores egen evaluering\nb1/TMF: Begge sider har sagt, at »Evaluering« springes over", // a shared skip takes both sides
+			"Forvaltninger uden evalueringsnote: TMF.",
 			"Informationsmøde i forvaltningen for brugere: planlagt 10. februar 2027, færdig 22. februar 2027 – 8 arbejdsdage for sent",
 			"– lukket 10. marts 2027",
 			"⏰ 2027-03-11 09:00 → #konsol: Bølge b1 er afsluttet og lukket.",
+		}},
+		{"roles", nil, []string{
+			"kim> wave create b1 2027-03-01 Bølge 1\nBølge b1 (Bølge 1) er oprettet med start 1. marts 2027. KS-projektleder: @kim.", // a KS lead with the role ks only
+			"kim> role @ole ks\n✗ Det må du ikke: det må kun admin.",
+			"maria> contact b1/BUF @jens\n@jens er nu kontaktperson for b1/BUF.",                             // the forvaltning names its group
+			"✗ @kim er KS-medarbejder og kan derfor ikke være forvaltningens kontaktperson",                  // one person, one side
+			"b1/BUF: Begge sider har sagt, at »Opstartsmøde i forvaltningen« springes over",                  // a shared skip takes both
+			"→ @kim: b1/BUF: @maria har gjort @jens til kontaktperson. Kontaktpersoner nu: @maria og @jens.", // the lead hears of it
+			"✗ b1/BUF: Go-live kan ikke meldes færdig endnu",
+			"→ @jens: b1/BUF: Evalueringen er holdt. Skriv forvaltningens note",
+			"→ @kim: Bølge b1: Alle evalueringer er holdt eller sprunget over. Luk bølgen med: bølge luk b1",
+			"Forvaltninger med evalueringsnote: BUF.",
 		}},
 		{"newcomer", nil, []string{
 			"    as NAVN — handl som en anden person (også: som)", // help shows the console's own commands
@@ -307,6 +322,12 @@ func TestConsoleNameMustBeAName(t *testing.T) {
 	if code != 1 || !strings.Contains(errOut.String(), `--as "maria!"`) {
 		t.Errorf("exit %d, stderr %q", code, errOut.String())
 	}
+	out.Reset()
+	errOut.Reset()
+	code = run(context.Background(), []string{"console", "--as", "Søren Ærø", "--data", t.TempDir()}, env(), strings.NewReader("my\n"), &out, &errOut)
+	if code != 1 || errOut.String() != "wavebot: --as \"Søren Ærø\": a name is one word, such as --as søren.ærø\n" {
+		t.Errorf("exit %d, stderr %q", code, errOut.String())
+	}
 	got, _ := runConsoleSession(t, env("USER=john@example"), []string{"--data", t.TempDir()}, "my\n")
 	if !strings.Contains(got, "admin> my\nÅbne opgaver for @admin") {
 		t.Errorf("a login name that is no name:\n%s", got)
@@ -432,5 +453,91 @@ func TestUsage(t *testing.T) {
 	}
 	if code := run(context.Background(), []string{"dance"}, env(), strings.NewReader(""), &out, &errOut); code != 2 {
 		t.Errorf("unknown subcommand: exit %d", code)
+	}
+}
+
+// TestConsoleKeepsItsClock: the simulated clock is kept in the data
+// directory: a later run without --now goes on where the last stopped, a
+// --now on an earlier day is refused with the kept time and changes
+// nothing, and a later --now moves on.
+func TestConsoleKeepsItsClock(t *testing.T) {
+	dir := t.TempDir()
+	args := func(more ...string) []string { return append([]string{"--as", "anna", "--data", dir}, more...) }
+	got, _ := runConsoleSession(t, env(), args("--now", "2027-01-20"), "wave create b3 2027-02-01\nclock +3d\nclock +2h\n")
+	if !strings.HasPrefix(got, "Du er anna (admin). Det simulerede ur står på onsdag 20. januar 2027 kl. 12.00. Skriv hjælp for at se kommandoerne.\n") {
+		t.Fatalf("first run:\n%s", got)
+	}
+	// Without --now: where the last run stopped, the greeting says.
+	got, _ = runConsoleSession(t, env(), args(), "clock\nwave create b4 2027-02-01\n")
+	if !strings.HasPrefix(got, "Du er anna (admin). Det simulerede ur står på lørdag 23. januar 2027 kl. 14.00.") ||
+		!strings.Contains(got, "Uret er nu lørdag 23. januar 2027 kl. 14.00.") {
+		t.Errorf("second run did not go on from the kept clock:\n%s", got)
+	}
+	// --now on the kept day goes on from the kept time, not back to noon.
+	got, _ = runConsoleSession(t, env(), args("--now", "2027-01-23"), "clock\n")
+	if !strings.Contains(got, "Uret er nu lørdag 23. januar 2027 kl. 14.00.") {
+		t.Errorf("--now on the kept day:\n%s", got)
+	}
+	// An earlier day is refused, naming the kept time; nothing runs.
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), append([]string{"console"}, args("--now", "2027-01-22")...), env(), strings.NewReader("wave create b5 2027-02-01\n"), &out, &errOut)
+	if code != 1 || out.Len() != 0 || !strings.Contains(errOut.String(), "--now 2027-01-22: Konsollens ur står allerede på lørdag 23. januar 2027 kl. 14.00 (gemt i "+dir) {
+		t.Errorf("an earlier --now: exit %d, stdout %q, stderr %q", code, out.String(), errOut.String())
+	}
+	got, _ = runConsoleSession(t, env(), args("--now", "2027-02-01"), "wave list\nlog b4\n")
+	if strings.Contains(got, "b5") || !strings.Contains(got, "Det simulerede ur står på mandag 1. februar 2027 kl. 12.00.") {
+		t.Errorf("a later --now:\n%s", got)
+	}
+	// The log of the second run is dated on from the first's.
+	if !strings.Contains(got, "2027-01-23 14:00") {
+		t.Errorf("b4's log is not dated by the kept clock:\n%s", got)
+	}
+}
+
+// TestConsoleShowsWaitingNotices: in the console a person on Teams is not
+// reached: their welcome waits, the KS lead is told, and becoming them
+// shows what waits; a later run greets them with it too.
+func TestConsoleShowsWaitingNotices(t *testing.T) {
+	dir := t.TempDir()
+	got, _ := runConsoleSession(t, env(), []string{"--as", "anna", "--data", dir, "--now", "2027-01-20"},
+		"wave create b3 2027-02-01 Bølge 3\nwave enroll b3 BUF\ncontact b3/BUF @teams:p1\nclock +1d\nas teams:p1\nmy\nclock +2h\n")
+	for _, want := range []string{
+		"⏰ 2027-01-20 12:00 → @anna: b3/BUF: wavebot kan ikke nå @teams:p1 med påmindelser.",
+		"anna> as teams:p1\nDu er nu teams:p1.\nBeskeder, der venter på dig\n" +
+			"  wavebot har endnu ikke kunnet nå dig i Slack eller Teams.",
+		"  b3/BUF: Velkommen som forvaltningens kontaktperson i bølge b3 (Bølge 3), der starter 1. februar 2027. KS-projektleder er @anna. (venter siden onsdag 20. januar 2027 kl. 12.00, højst til 19. februar 2027)\n",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("output lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "→ @teams:p1") {
+		t.Errorf("the console printed a message to teams:p1:\n%s", got)
+	}
+	got, _ = runConsoleSession(t, env(), []string{"--as", "teams:p1", "--data", dir}, "")
+	if !strings.HasPrefix(got, "Du er teams:p1 (kontaktperson for b3/BUF). Det simulerede ur står på torsdag 21. januar 2027 kl. 14.00. Skriv hjælp for at se kommandoerne.\nBeskeder, der venter på dig\n") {
+		t.Errorf("a later run as teams:p1:\n%s", got)
+	}
+}
+
+// TestNoAdminNamesTheIdsOfThePlatform: with a chat platform and no admin
+// on it, start-up stops with an example of that platform's ids: a Slack
+// member ID, a Microsoft Entra object id for Teams.
+func TestNoAdminNamesTheIdsOfThePlatform(t *testing.T) {
+	slack := []string{"WAVEBOT_SLACK_BOT_TOKEN=xoxb-1", "WAVEBOT_SLACK_SIGNING_SECRET=s"}
+	teams := []string{"WAVEBOT_TEAMS_APP_ID=app", "WAVEBOT_TEAMS_APP_PASSWORD=p", "WAVEBOT_TEAMS_TENANT_ID=kk"}
+	const guid = "teams:2f1c6d0e-8b3a-4c5d-9e7f-0a1b2c3d4e5f"
+	for _, tc := range []struct {
+		vars       []string
+		want, lack string
+	}{
+		{slack, "name one by their Slack member ID, e.g. WAVEBOT_ADMINS=slack:U0123ABCD", "teams:"},
+		{teams, "name one by their Microsoft Entra object id, e.g. WAVEBOT_ADMINS=" + guid, "slack:"},
+		{append(slices.Clone(slack), teams...), "e.g. WAVEBOT_ADMINS=slack:U0123ABCD (a Slack member ID) or WAVEBOT_ADMINS=" + guid + " (a Microsoft Entra object id)", "teams:U0123ABCD"},
+	} {
+		_, err := loadConfig(env(tc.vars...))
+		if err == nil || !strings.Contains(err.Error(), "WAVEBOT_ADMINS: names no admin on") || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), tc.lack) {
+			t.Errorf("%v: %v\nwant %q", tc.vars, err, tc.want)
+		}
 	}
 }

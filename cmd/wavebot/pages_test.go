@@ -1,12 +1,21 @@
 package main
 
 import (
+	"bytes"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"wavebot/internal/clock"
 	"wavebot/internal/pagelink"
+	"wavebot/internal/sheet"
+	"wavebot/wave"
 )
 
 const linkSecret = "a link secret of at least thirty-two bytes for cmd tests"
@@ -75,7 +84,7 @@ func TestConsolePrintsLinks(t *testing.T) {
 			t.Errorf("link %d = %+v, want %+v", i, links[i], want[i])
 		}
 	}
-	if !strings.Contains(out, "[Åbn autorisationslisten] → http://localhost:8080/p/") || !strings.Contains(out, "✗ Det må du ikke: det må kun KS eller forvaltningens kontaktperson.") {
+	if !strings.Contains(out, "[Åbn autorisationslisten] → http://localhost:8080/p/") || !strings.Contains(out, "✗ Det må du ikke: det må kun KS eller en kontaktperson for b3/BUF.") {
 		t.Errorf("transcript:\n%s", out)
 	}
 	out, _ = runConsoleSession(t, env("WAVEBOT_DATA_DIR="+t.TempDir()), []string{"--as", "anna"}, "wave create b3 2027-03-01\nwave enroll b3 BUF\nauth list b3/BUF\n")
@@ -111,5 +120,73 @@ func TestServeMountsThePages(t *testing.T) {
 	plain := startServe(t, "WAVEBOT_DATA_DIR="+t.TempDir())
 	if code, _ := plain.get(t, "GET", pagelink.Prefix+stranger); code != 404 {
 		t.Errorf("without the pages: %d", code)
+	}
+}
+
+// TestTrialWithTheSampleList follows README's trial of the pages on one
+// machine: the console prints KS's and the contact's links, serve answers
+// them, the contact's page has no rows until KS uploads the sample list
+// from docs, and then shows every user of it.
+func TestTrialWithTheSampleList(t *testing.T) {
+	dir := t.TempDir()
+	pages := []string{"WAVEBOT_PUBLIC_URL=http://localhost:8080", "WAVEBOT_LINK_SECRET=" + linkSecret}
+	out, _ := runConsoleSession(t, env(append(pages, "WAVEBOT_DATA_DIR="+dir)...), []string{"--as", "anna"},
+		"wave create b3 2031-03-03 Bølge 3\nwave enroll b3 BUF\ncontact b3/BUF @maria\nauth request b3/BUF 2031-02-24\nauth list b3/BUF\nas maria\nauth list b3/BUF\nquit\n")
+	if strings.Contains(out, "✗") {
+		t.Fatalf("README's steps were refused:\n%s", out)
+	}
+	var links []string
+	for line := range strings.Lines(out) {
+		if _, url, ok := strings.Cut(line, "] → http://localhost:8080"); ok {
+			links = append(links, strings.TrimSpace(url))
+		}
+	}
+	if len(links) != 2 {
+		t.Fatalf("links %v, want KS's and the contact's:\n%s", links, out)
+	}
+	ks, contact := links[0], links[1]
+	s := startServe(t, append(pages, "WAVEBOT_DATA_DIR="+dir)...)
+	if code, body := s.get(t, "GET", contact); code != 200 || !strings.Contains(body, "KS har ikke indlæst listen fra KØR endnu.") {
+		t.Fatalf("the contact's page before the upload: %d\n%s", code, body)
+	}
+	_, page := s.get(t, "GET", ks)
+	_, rest, _ := strings.Cut(page, `name="csrf" value="`)
+	csrf, _, _ := strings.Cut(rest, `"`)
+	sample, err := os.ReadFile(filepath.Join("..", "..", "docs", "autorisationsliste-BUF.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body bytes.Buffer
+	form := multipart.NewWriter(&body)
+	form.WriteField("csrf", csrf)
+	file, _ := form.CreateFormFile("file", "autorisationsliste-BUF.csv")
+	file.Write(sample)
+	form.Close()
+	resp, err := http.Post(s.base+ks+"/upload", form.FormDataContentType(), &body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	answer, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("upload: %d\n%s", resp.StatusCode, answer)
+	}
+	table, err := sheet.Read(sample)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, ignored, problems := wave.ReadAuthList(table)
+	users := map[string]bool{}
+	for _, r := range rows {
+		users[r.User] = true
+	}
+	if len(problems) > 0 || len(ignored) > 0 || len(users) < 45 || len(users) > 60 || !slices.Equal(table[0], []string{"BrugerID", "Navn", "Enhed", "Autorisation"}) {
+		t.Errorf("the sample: %d users, columns %q, ignored %v, problems %v", len(users), table[0], ignored, problems)
+	}
+	_, shown := s.get(t, "GET", contact)
+	for user := range users {
+		if !strings.Contains(shown, ">"+user+"<") {
+			t.Errorf("the contact's page lacks %s", user)
+		}
 	}
 }

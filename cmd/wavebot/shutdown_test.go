@@ -211,7 +211,9 @@ func TestShutdownRecordsADeliveryInFlight(t *testing.T) {
 
 // overdueForAnna makes teams:anna the contact of an enrolment whose
 // authorization feedback is ten business days overdue, through the
-// console on data directory dir.
+// console on data directory dir. She was admin when she wrote, and a KS
+// person is nobody's contact, so kim, the console's admin, makes her a
+// viewer first; WAVEBOT_ADMINS makes her admin again when she next writes.
 func overdueForAnna(t *testing.T, dir string) {
 	t.Helper()
 	cal := wave.Copenhagen()
@@ -219,6 +221,6 @@ func overdueForAnna(t *testing.T, dir string) {
 	// Set up forty days ago: the wave started five business days ago, the
 	// feedback was due five business days before that.
 	runConsoleSession(t, env("WAVEBOT_DATA_DIR="+dir), []string{"--as", "kim", "--now", today.AddDays(-40).String()},
-		fmt.Sprintf("wave create b3 %s\nwave enroll b3 BUF\ncontact b3/BUF @teams:%s\nauth request b3/BUF %s\n",
+		fmt.Sprintf("wave create b3 %[1]s\nwave enroll b3 BUF\nrole @teams:%[2]s viewer\ncontact b3/BUF @teams:%[2]s\nauth request b3/BUF %[3]s\n",
 			cal.AddBusinessDays(today, -5), testAnnaAAD, cal.AddBusinessDays(today, -10)))
 }

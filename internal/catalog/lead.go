@@ -95,7 +95,6 @@ var (
 	DoneAllNowDone    = msg("Nu færdig: %s.", "Now done: %s.")
 	DoneAllWaiting    = msg("Venter nu på forvaltningen: %s.", "Now waiting for the forvaltning: %s.")
 	DoneAllUnchanged  = msg("Bølge %s: KS' del af »%s« er allerede bekræftet for alle tilmeldte; intet er ændret.", "Wave %s: KS's part of “%s” is already confirmed for every enrolment; nothing changed.")
-	DoneAllNotKS      = msg("»%[1]s« er ikke en KS-aktivitet, så den markeres for én forvaltning ad gangen: færdig %[2]s/FV %[3]s", "“%[1]s” is not a KS activity, so it is marked one forvaltning at a time: done %[2]s/FV %[3]s")
 	SumWaveMove       = msg("flyt bølgens start; de frister, der ikke er sat i hånden, flytter med", "move the wave's start; the dates not set by hand move with it")
 	WaveMoved         = msg("Bølge %s starter nu %s i stedet for %s.", "Wave %s now starts %s instead of %s.")
 	WaveMovedLine     = msg("»%s«: %s → %s (%s)", "“%s”: %s → %s (%s)")

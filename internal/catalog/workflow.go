@@ -5,6 +5,7 @@ package catalog
 // takes on project management or teaching, and KS's teaching sessions.
 var (
 	FVInNoWave           = msg("%[1]s er ikke tilmeldt nogen bølge. Forvaltningens KØR workflow følges for sig: arbejdsgang %[1]s", "%[1]s is not enrolled in any wave. Its KØR workflow is followed on its own: workflow %[1]s")
+	FVInNoWaveKS         = msg("%[1]s er ikke tilmeldt nogen bølge. Forvaltningens KØR workflow følges for sig: arbejdsgang %[1]s. Tilmeld den med: bølge tilmeld ID %[1]s", "%[1]s is not enrolled in any wave. Its KØR workflow is followed on its own: workflow %[1]s. Enrol it with: wave enroll ID %[1]s")
 	TaskTeaching         = msg("%s: %s KØR workflow – undervisning ved KS", "%s: %s KØR workflow – teaching by KS")
 	TrackName            = msg("KØR workflow i %s", "KØR workflow in %s")
 	TrackContacts        = msg("Central arbejdsgruppe (kontaktpersoner): %s", "Central working group (contacts): %s")
@@ -22,9 +23,6 @@ var (
 	TrackKSTold         = msg("%s, KS' kontaktperson for forløbet, har fået besked om, at autorisationen kan begynde.", "%s, KS's contact for the track, has been told that authorizing can start.")
 	TrackWelcomed       = plural("%s får en velkomst med trinnene i KØR workflow.", "%s får en velkomst med trinnene i KØR workflow.", "%s will get a welcome with the steps of KØR workflow.", "%s will get a welcome with the steps of KØR workflow.")
 	TrackNoContactsLeft = msg("KØR workflow i %[1]s har nu ingen kontaktperson. KS udpeger en ny med: arbejdsgang %[1]s kontakt @person", "KØR workflow in %[1]s now has no contact. KS names a new one with: workflow %[1]s contact @person")
-	GroupFirstByKS      = msg("Kun KS udpeger den første kontaktperson for %s.", "Only KS names the first contact of %s.")
-	GroupKSOrContact    = msg("Kun KS eller en kontaktperson for %s må ændre, hvem der er kontaktperson.", "Only KS or a contact of %s may change who its contacts are.")
-	GroupNoKSPerson     = msg("%s er KS-medarbejder og kan ikke være kontaktperson for forvaltningen.", "%s works for KS and cannot be a contact of the forvaltning.")
 
 	StepOnlyTrackContact = msg("»%[1]s« er forvaltningens trin: kun en kontaktperson for KØR workflow i %[2]s må gøre det eller sætte frist (KS kun efter aftale om projektledelse).", "“%[1]s” is the forvaltning's step: only a contact of KØR workflow in %[2]s may do it or date it (KS only under an agreement on project management).")
 	StepOnlyKSOrContact  = msg("Kun KS eller en kontaktperson for KØR workflow i %[2]s må ændre »%[1]s«.", "Only KS or a contact of KØR workflow in %[2]s may change “%[1]s”.")

@@ -38,6 +38,9 @@ type Enrolment struct {
 	// TrainingDue is the date the forvaltning trains by, when it does.
 	TrainingDue wave.Date
 	Notes       []wave.EvalNote
+	// FVNoted is set when the forvaltning gave its own note from the
+	// evaluation.
+	FVNoted bool
 	// Workflow is the forvaltning's KØR workflow track as it stands: its
 	// own, not the wave's; nil when it was never worked on. Its
 	// agreements' By are mentions.
@@ -177,6 +180,27 @@ func (r Report) State(lang string) string {
 	return catalog.ReportClosed.In(lang, day(lang, r.Closed), r.ClosedBy)
 }
 
+// Noted says, in lang, which forvaltninger gave their note from the
+// evaluation and which did not; a line each, none when there are none.
+func (r Report) Noted(lang string) []string {
+	var noted, not []string
+	for _, e := range r.Enrolments {
+		if e.FVNoted {
+			noted = append(noted, e.FV)
+		} else {
+			not = append(not, e.FV)
+		}
+	}
+	var out []string
+	if len(noted) > 0 {
+		out = append(out, catalog.ReportFVNotes.In(lang, catalog.List(lang, noted)))
+	}
+	if len(not) > 0 {
+		out = append(out, catalog.ReportFVNoNotes.In(lang, catalog.List(lang, not)))
+	}
+	return out
+}
+
 // markdownCell escapes text for a Markdown table cell.
 var markdownCell = strings.NewReplacer("|", `\|`, "\n", " ", "\r", " ")
 
@@ -187,6 +211,9 @@ func (r Report) Markdown(w io.Writer, lang string) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# %s\n\n%s\n\n", markdownCell.Replace(r.Heading(lang)), r.State(lang))
 	fmt.Fprintf(&b, "- %s: %s\n- %s: %s\n", catalog.LabelStart.In(lang), day(lang, r.Start), catalog.LabelLead.In(lang), orDash(r.Lead))
+	for _, line := range r.Noted(lang) {
+		fmt.Fprintf(&b, "- %s\n", line)
+	}
 	for _, e := range r.Enrolments {
 		fmt.Fprintf(&b, "\n## %s/%s\n\n", r.Wave, e.FV)
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n|---|---|---|---|---|\n", capital(catalog.ReportKindActivity.In(lang)),

@@ -34,6 +34,7 @@ func report() Report {
 			},
 			Training: &wave.TrainingDecision{Reason: "som netbank", By: "maria"},
 			Notes:    []wave.EvalNote{{Text: "god proces | samme plan", By: "@maria", At: time.Date(2027, 5, 12, 10, 0, 0, 0, time.UTC)}},
+			FVNoted:  true,
 			Workflow: func() *wave.Workflow {
 				w := wave.NewWorkflow("BUF", wave.DefaultTemplate(), time.Time{})
 				w.Steps[0].Done, w.Steps[1].Done = true, true

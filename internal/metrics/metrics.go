@@ -123,7 +123,7 @@ func (m *Metrics) Rejected(platform string) func(reason string) {
 // Swept is a notify.Sweeper's Report.
 func (m *Metrics) Swept(r notify.SweepReport) {
 	m.sweepDuration.Observe(r.Took.Seconds())
-	for o, n := range map[string]int{"due": r.Due, "sent": r.Sent, "failed": r.Failed, "undeliverable": r.Undeliverable, "retried": r.Retried} {
+	for o, n := range map[string]int{"due": r.Due, "sent": r.Sent, "failed": r.Failed, "undeliverable": r.Undeliverable, "held": r.Held, "retried": r.Retried} {
 		m.reminders.WithLabelValues(o).Add(float64(n))
 	}
 	m.due.Set(float64(r.Due))

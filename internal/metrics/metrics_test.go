@@ -103,15 +103,16 @@ func TestCommandsAndSweeps(t *testing.T) {
 	ctx := context.Background()
 	m.Command(ctx, commands.Observation{Actor: "teams:x", Command: "auth ok", Outcome: commands.OK, Took: time.Millisecond})
 	m.Command(ctx, commands.Observation{Actor: "teams:x", Outcome: commands.Refused})
-	m.Swept(notify.SweepReport{Took: time.Second, Due: 5, Sent: 3, Retried: 1, Undeliverable: 1, Oldest: time.Hour})
+	m.Swept(notify.SweepReport{Took: time.Second, Due: 7, Sent: 3, Retried: 1, Undeliverable: 1, Held: 2, Oldest: time.Hour})
 	m.Swept(notify.SweepReport{Due: 1, Sent: 1})
 	m.Rejected("teams")("unauthenticated")
 	has(t, m, `wavebot_commands_total{command="auth ok",outcome="ok"} 1`,
 		`wavebot_commands_total{command="unknown",outcome="refused"} 1`,
-		`wavebot_reminders_total{outcome="due"} 6`,
+		`wavebot_reminders_total{outcome="due"} 8`,
 		`wavebot_reminders_total{outcome="sent"} 4`,
 		`wavebot_reminders_total{outcome="retried"} 1`,
 		`wavebot_reminders_total{outcome="undeliverable"} 1`,
+		`wavebot_reminders_total{outcome="held"} 2`,
 		`wavebot_reminders_total{outcome="failed"} 0`,
 		`wavebot_reminders_due 1`,
 		`wavebot_reminder_oldest_due_age_seconds 0`,

@@ -34,10 +34,12 @@ func sample(t testing.TB) wave.Wave {
 		}
 	}
 	buf, _ := w.Enrolment("BUF")
-	buf.Confirm("kickoff", []wave.Party{wave.PartyKS, wave.PartyFV}, "", "anna", enrolled)
+	buf.Confirm("kickoff", []wave.Party{wave.PartyKS}, "", "anna", enrolled)
+	buf.Confirm("kickoff", []wave.Party{wave.PartyFV}, "", "maria", enrolled)
 	buf.Confirm("info", []wave.Party{wave.PartyFV}, "", "maria", enrolled)
 	suf, _ := w.Enrolment("SUF")
 	suf.DecideTraining(false, "som netbank", wave.Date{}, "søren", enrolled)
+	suf.SetStatus("loadtest", wave.StatusSkipped, "få brugere", "anna", enrolled)
 	return w
 }
 

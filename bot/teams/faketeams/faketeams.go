@@ -207,10 +207,17 @@ func (a *Auth) token(w http.ResponseWriter, r *http.Request) {
 	json.NewEncoder(w).Encode(map[string]any{"token_type": "Bearer", "expires_in": 3600, "access_token": fmt.Sprintf("bot-token-%d", n)})
 }
 
+// MaxActivity is the largest activity, in bytes of its JSON as posted,
+// that the connector takes: Teams refuses a message over about 28 KB
+// with 413, and the fake holds bots to the stricter reading of it.
+const MaxActivity = 28000
+
 // Request is one call the fake connector received.
 type Request struct {
 	Method, Path, Bearer string
 	Body                 map[string]any
+	// Raw is the body as it arrived, the bytes Teams measures.
+	Raw []byte
 }
 
 // Connector is the Bot Connector at the activities' service URL: it
@@ -283,7 +290,7 @@ func (c *Connector) Requests() []Request {
 
 func (c *Connector) serve(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
-	req := Request{Method: r.Method, Path: r.URL.Path, Bearer: strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")}
+	req := Request{Method: r.Method, Path: r.URL.Path, Bearer: strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "), Raw: body}
 	if len(body) > 0 {
 		if err := json.Unmarshal(body, &req.Body); err != nil {
 			http.Error(w, "bad json", http.StatusBadRequest)
@@ -307,6 +314,8 @@ func (c *Connector) serve(w http.ResponseWriter, r *http.Request) {
 		json.NewEncoder(w).Encode(map[string]any{"id": parts[3], "aadObjectId": aad})
 	case (r.Method == "POST" || r.Method == "PUT") && len(parts) >= 3 && parts[2] == "activities" && c.gone[parts[1]]:
 		http.Error(w, `{"error":{"code":"BotNotInConversationRoster"}}`, http.StatusForbidden)
+	case (r.Method == "POST" || r.Method == "PUT") && len(parts) >= 3 && parts[2] == "activities" && len(body) > MaxActivity:
+		http.Error(w, `{"error":{"code":"MessageSizeTooBig"}}`, http.StatusRequestEntityTooLarge)
 	case (r.Method == "POST" || r.Method == "PUT") && len(parts) >= 3 && parts[2] == "activities":
 		switch c.status {
 		case 0, http.StatusOK:
