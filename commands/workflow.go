@@ -123,11 +123,11 @@ func mayStep(me wave.Person, t *wave.Workflow, s *wave.WorkflowStep, lang string
 		}
 		return acts, nil
 	case slices.Equal(want, []wave.Party{wave.PartyKS}):
-		return nil, refuse(catalog.OnlyKS, title)
+		return nil, forbid(catalog.OnlyKS, title)
 	case slices.Equal(want, []wave.Party{wave.PartyFV}):
-		return nil, refuse(catalog.StepOnlyTrackContact, title, t.FV)
+		return nil, forbid(catalog.StepOnlyTrackContact, title, t.FV)
 	}
-	return nil, refuse(catalog.StepOnlyKSOrContact, title, t.FV)
+	return nil, forbid(catalog.StepOnlyKSOrContact, title, t.FV)
 }
 
 // workflow shows a forvaltning's KØR workflow track, or changes it:
@@ -544,7 +544,7 @@ func (d *Dispatcher) trackAgreement(ctx context.Context, in Input, fv string) (R
 	var line string
 	t, err := d.updateTrack(ctx, in, fv, func(t *wave.Workflow) ([]wave.Event, error) {
 		if !t.HasContact(in.Me.ID) {
-			return nil, refuse(catalog.AgreementByContact, name)
+			return nil, forbid(catalog.AgreementByContact, name)
 		}
 		if !end {
 			if !t.Agree(wave.Agreement{Kind: kind, Note: note, By: in.Me.ID, At: in.Now}) {
@@ -607,7 +607,7 @@ func (d *Dispatcher) trackTeaching(ctx context.Context, in Input, fv string) (Re
 		return Reply{}, refuse(catalog.TooManyArgs, typed(in.restAfter(at+1)))
 	}
 	if !in.Me.IsKS() {
-		return Reply{}, refuse(catalog.TeachingOnlyKS)
+		return Reply{}, forbid(catalog.TeachingOnlyKS)
 	}
 	name, when := trackName(in.Lang, fv), day(in.Lang, date)
 	var line string
