@@ -372,7 +372,7 @@ func TestUsageFollowsReason(t *testing.T) {
 		{"anna: status b3 b4 b5", []string{"»b5« er mere, end kommandoen tager.", "Brug: status [alle | ID | FV | ID/FV] [SIDE]"}},
 		{"anna: lang", []string{"Der mangler da|en.", "Brug: lang da|en"}},
 		{`anna: wave show Ærø"`, []string{`Der er ingen bølge »Ærø"«. Skriv bølge liste for at se bølgerne.`, "Brug: wave show ID"}},
-		{"anna: wave show a\x01b", []string{"Der er ingen bølge »a\uFFFDb«. Skriv bølge liste for at se bølgerne.", "Brug: wave show ID"}},
+		{"anna: wave show a\x01b", []string{"Teksten indeholder et usynligt styretegn (U+0001), som kan forvrænge det, andre ser. Skriv den igen uden; intet blev ændret."}},
 		{"anna: wave show " + strings.Repeat("x", 50), []string{"Der er ingen bølge »" + strings.Repeat("x", 40) + "…«. Skriv bølge liste for at se bølgerne.", "Brug: wave show ID"}},
 		{"kim: due b3/BUF info", []string{"YYYY-MM-DD is missing.", "Usage: due ID[/FV] ACTIVITY YYYY-MM-DD"}},
 		{"kim: status b3 b4", []string{"“b4” is not a page number.", "Usage: status [all | ID | FV | ID/FV] [PAGE]"}},

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"wavebot/internal/catalog"
 	"wavebot/storage"
@@ -76,9 +75,9 @@ func (d *Dispatcher) waveCreate(ctx context.Context, in Input) (Reply, error) {
 	if err := d.deadline(in.Now, start); err != nil {
 		return Reply{}, err
 	}
-	name := in.restAfter(2)
-	if utf8.RuneCountInString(name) > maxWaveName {
-		return Reply{}, refuse(catalog.NameTooLong, maxWaveName)
+	name, err := in.name(2, maxWaveName)
+	if err != nil {
+		return Reply{}, err
 	}
 	w, err := wave.New(id, name, start, in.Me.ID, in.Now)
 	if err != nil {

@@ -30,6 +30,10 @@ var (
 	// and the store stopped answering before it said whether it applied
 	// it: the change may be stored.
 	ErrOutcomeUnknown = errors.New("storage: the change may or may not be stored")
+	// ErrFull means the store refused a change for want of room: Redis at
+	// its maxmemory with eviction off, a full disk under bbolt. Nothing
+	// was changed.
+	ErrFull = errors.New("storage: full")
 )
 
 // WaveChange changes a wave in place and returns the audit events that

@@ -416,8 +416,8 @@ func TestConfigMasksSecrets(t *testing.T) {
 			t.Errorf("config lacks %q:\n%s", want, got)
 		}
 	}
-	if n := strings.Count(got, "\nWAVEBOT_") + 1; n != 24 {
-		t.Errorf("%d variables printed, want 24", n)
+	if n := strings.Count(got, "\nWAVEBOT_") + 1; n != 25 {
+		t.Errorf("%d variables printed, want 25", n)
 	}
 }
 

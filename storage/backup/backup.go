@@ -183,8 +183,10 @@ func Export(ctx context.Context, s storage.Store, w io.Writer) error {
 var ErrNotEmpty = errors.New("the store is not empty: import only into a new store")
 
 // Import reads a document from r and loads it into s, which must be empty.
-// It returns what it loaded, counted. A document that cannot be read, or
-// of another format or version, loads nothing.
+// It returns what it loaded, counted. A document that cannot be read, of
+// another format or version, or that fails the checks (ErrInvalid: an id
+// twice, an id the command language cannot name, an unknown role) loads
+// nothing: the whole document is checked before anything is written.
 func Import(ctx context.Context, r io.Reader, s storage.Store) (Counts, error) {
 	var doc Document
 	dec := json.NewDecoder(r)
@@ -198,6 +200,9 @@ func Import(ctx context.Context, r io.Reader, s storage.Store) (Counts, error) {
 	if doc.Format != Format || doc.Version < OldestVersion || doc.Version > Version {
 		return Counts{}, fmt.Errorf("import: a %q document of version %d; this wavebot reads %q versions %d to %d",
 			doc.Format, doc.Version, Format, OldestVersion, Version)
+	}
+	if err := doc.check(); err != nil {
+		return Counts{}, fmt.Errorf("import: %w", err)
 	}
 	err := s.Dump(ctx, func(storage.Part) error { return ErrNotEmpty })
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -285,5 +286,68 @@ func TestImportMovesTracks(t *testing.T) {
 		if w, err := s.Wave(context.Background(), id); err != nil || w.Enrolments[0].Workflow != nil {
 			t.Errorf("%s/BUF after import: %v %v", id, w.Enrolments, err)
 		}
+	}
+}
+
+// TestImportChecksEverythingFirst: a document with an id twice, an id
+// the command language cannot name, or an unknown role is refused by
+// bolt and by Redis alike, naming the problem, and leaves each store
+// exactly as it was: its export before and after is the same, byte for
+// byte.
+func TestImportChecksEverythingFirst(t *testing.T) {
+	ctx := context.Background()
+	pilot := openBolt(t)
+	storagetest.Fill(t, pilot)
+	var good Document
+	if err := json.Unmarshal(export(t, pilot), &good); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name  string
+		spoil func(d *Document)
+		names string
+	}{
+		{"a person twice", func(d *Document) { d.People = append(d.People, d.People[1]) }, `person "` + good.People[1].ID + `" is in the document twice`},
+		{"a wave twice", func(d *Document) { d.Waves = append(d.Waves, d.Waves[0]) }, `wave "` + good.Waves[0].ID + `" is in the document twice`},
+		{"a ledger key twice", func(d *Document) { d.Ledger = append(d.Ledger, d.Ledger[0]) }, `reminder in the ledger "` + good.Ledger[0].Key + `" is in the document twice`},
+		{"a wave id with a slash", func(d *Document) { d.Waves[2].ID = "b3|x/../y" }, `wave "b3|x/../y"`},
+		{"an unknown role", func(d *Document) { d.People[0].Role = "superuser" }, `has role "superuser"`},
+		{"a role in capitals", func(d *Document) { d.People[0].Role = "ADMIN" }, `has role "ADMIN"`},
+		{"a person id with a space", func(d *Document) { d.People[2].ID = "anna berg" }, `person "anna berg"`},
+		{"a contact id with a space", func(d *Document) { d.Waves[0].Enrolments[0].Contacts = []string{"maria holm"} }, `contact of`},
+		{"a forvaltning code with a slash", func(d *Document) { d.AuthLists[0].FV = "BUF/x" }, `"BUF/x"`},
+		{"an authorization list twice", func(d *Document) { d.AuthLists = append(d.AuthLists, d.AuthLists[0]) }, `authorization list "`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			bad := good
+			bad.People = slices.Clone(good.People)
+			bad.Waves = slices.Clone(good.Waves)
+			bad.Waves[0].Enrolments = slices.Clone(good.Waves[0].Enrolments)
+			bad.Ledger = slices.Clone(good.Ledger)
+			bad.AuthLists = slices.Clone(good.AuthLists)
+			tt.spoil(&bad)
+			doc, err := json.Marshal(bad)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var verdicts []string
+			for _, s := range []storage.Store{openBolt(t), openRedis(t, redistest.URL(t))} {
+				before := export(t, s)
+				_, err := Import(ctx, bytes.NewReader(doc), s)
+				if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), tt.names) {
+					t.Errorf("%T: %v, want a refusal naming %s", s, err, tt.names)
+				}
+				if after := export(t, s); !bytes.Equal(before, after) {
+					t.Errorf("%T: the refused import changed the store:\n%s", s, head(after))
+				}
+				if err != nil {
+					verdicts = append(verdicts, err.Error())
+				}
+			}
+			if len(verdicts) == 2 && verdicts[0] != verdicts[1] {
+				t.Errorf("the stores' verdicts differ:\n%s\n%s", verdicts[0], verdicts[1])
+			}
+		})
 	}
 }

@@ -13,6 +13,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync/atomic"
+	"syscall"
 	"time"
 
 	bbolt "go.etcd.io/bbolt"
@@ -52,6 +54,9 @@ var (
 type Store struct {
 	db  *bbolt.DB
 	due storage.Due
+	// full is set from a write that failed for want of disk space until
+	// one succeeds, or Ping finds room again.
+	full atomic.Bool
 	// Clock judges expiries; nil is the system clock. One process owns the
 	// file, so one clock judges everything.
 	Clock clock.Clock
@@ -89,6 +94,9 @@ func Open(dir string, due storage.Due) (*Store, error) {
 		}
 		return nil
 	})
+	if noRoom(err) {
+		err = fmt.Errorf("%w: %w", storage.ErrFull, err)
+	}
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("prepare %s: %w", path, err)
@@ -99,12 +107,49 @@ func Open(dir string, due storage.Due) (*Store, error) {
 // Close closes the database file.
 func (s *Store) Close() error { return s.db.Close() }
 
-// Ping always succeeds once the file is open.
-func (s *Store) Ping(context.Context) error { return nil }
+// Ping reports whether the store takes changes: ErrFull from a write
+// refused for want of disk space until the file system has minRoom free
+// again (or a write succeeds), so a replica is not ready while its
+// changes would fail.
+func (s *Store) Ping(context.Context) error {
+	if !s.full.Load() {
+		return nil
+	}
+	if free, ok := freeSpace(s.db.Path()); ok && free >= minRoom {
+		s.full.Store(false)
+		return nil
+	}
+	return fmt.Errorf("ping %s: %w", s.db.Path(), storage.ErrFull)
+}
+
+// minRoom is the free space that counts as room again after the disk was
+// full: many times what a change writes.
+const minRoom = 1 << 20
+
+// update runs one write transaction. A write the disk has no room for
+// (its file system full, or the user's quota used up) is rolled back
+// whole and reported as ErrFull.
+func (s *Store) update(f func(tx *bbolt.Tx) error) error {
+	err := s.db.Update(f)
+	switch {
+	case noRoom(err):
+		s.full.Store(true)
+		return fmt.Errorf("%w: %w", storage.ErrFull, err)
+	case err == nil:
+		s.full.Store(false)
+	}
+	return err
+}
+
+// noRoom reports a write refused for want of disk space: the file system
+// is full, or the user's quota used up.
+func noRoom(err error) bool {
+	return errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT)
+}
 
 // CreateWave stores a new wave.
 func (s *Store) CreateWave(_ context.Context, w wave.Wave, ev wave.Event) error {
-	return s.db.Update(func(tx *bbolt.Tx) error {
+	return s.update(func(tx *bbolt.Tx) error {
 		b := tx.Bucket(bucketWaves)
 		if b.Get([]byte(w.ID)) != nil {
 			return fmt.Errorf("create wave %s: %w", w.ID, storage.ErrExists)
@@ -158,7 +203,7 @@ func (s *Store) Waves(context.Context) ([]wave.Wave, error) {
 // UpdateWave applies change in one transaction.
 func (s *Store) UpdateWave(_ context.Context, id string, change storage.WaveChange) (wave.Wave, error) {
 	var w wave.Wave
-	err := s.db.Update(func(tx *bbolt.Tx) error {
+	err := s.update(func(tx *bbolt.Tx) error {
 		b := tx.Bucket(bucketWaves)
 		if err := get(b, id, &w); err != nil {
 			return err
@@ -200,7 +245,7 @@ func (s *Store) EnsurePerson(ctx context.Context, p wave.Person, ev wave.Event, 
 	if found, err := s.Person(ctx, p.ID); err == nil || !errors.Is(err, storage.ErrNotFound) {
 		return found, err
 	}
-	err := s.db.Update(func(tx *bbolt.Tx) error {
+	err := s.update(func(tx *bbolt.Tx) error {
 		b := tx.Bucket(bucketPeople)
 		if err := get(b, p.ID, &p); err == nil || !errors.Is(err, storage.ErrNotFound) {
 			return err
@@ -227,7 +272,7 @@ func (s *Store) EnsurePerson(ctx context.Context, p wave.Person, ev wave.Event, 
 // UpdatePerson applies change in one transaction.
 func (s *Store) UpdatePerson(_ context.Context, id string, change storage.PersonChange) (wave.Person, error) {
 	var p wave.Person
-	err := s.db.Update(func(tx *bbolt.Tx) error {
+	err := s.update(func(tx *bbolt.Tx) error {
 		b := tx.Bucket(bucketPeople)
 		if err := get(b, id, &p); err != nil {
 			return err
@@ -261,7 +306,7 @@ func (s *Store) Workflow(_ context.Context, fv string) (wave.Workflow, error) {
 // UpdateWorkflow applies change in one transaction.
 func (s *Store) UpdateWorkflow(_ context.Context, initial wave.Workflow, change storage.WorkflowChange) (wave.Workflow, error) {
 	w := initial
-	err := s.db.Update(func(tx *bbolt.Tx) error {
+	err := s.update(func(tx *bbolt.Tx) error {
 		b := tx.Bucket(bucketWorkflows)
 		if err := get(b, initial.FV, &w); err != nil && !errors.Is(err, storage.ErrNotFound) {
 			return err
@@ -442,7 +487,7 @@ func (s *Store) NextDue(_ context.Context) (time.Time, bool, error) {
 // DeferWave moves subject id's due entry to until, if it has one and the
 // wave or track is still at version.
 func (s *Store) DeferWave(_ context.Context, id string, version int64, until time.Time) error {
-	err := s.db.Update(func(tx *bbolt.Tx) error {
+	err := s.update(func(tx *bbolt.Tx) error {
 		if tx.Bucket(bucketDueOf).Get([]byte(id)) == nil {
 			return nil
 		}
@@ -490,7 +535,7 @@ type ledger struct {
 }
 
 func (s *Store) ledgerUpdate(what string, f func(l *ledger) error) error {
-	err := s.db.Update(func(tx *bbolt.Tx) error {
+	err := s.update(func(tx *bbolt.Tx) error {
 		l := &ledger{tx: tx, now: s.now().UnixNano()}
 		if err := l.prune(); err != nil {
 			return err

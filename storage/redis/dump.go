@@ -299,7 +299,16 @@ func (s *Store) dumpLedger(ctx context.Context, fn func(storage.Part) error) err
 // Load writes part p, a script per chunk. Each chunk is written whole or,
 // when any of its documents is stored already, not at all; a chunk
 // retried after a lost reply finds its write id and is applied once.
+// The store starts a new generation first, so the read cache of a
+// replica that meets it, such as after a swap of databases, forgets
+// what it read elsewhere.
 func (s *Store) Load(ctx context.Context, p storage.Part) error {
+	err := s.call(ctx, "start a new generation", true, func(ctx context.Context) error {
+		return s.rdb.Set(ctx, s.generationKey(), newWriteID(), 0).Err()
+	})
+	if err != nil {
+		return err
+	}
 	for c := range slices.Chunk(p.Waves, dumpChunk) {
 		keys := []string{"", s.wavesKey(), s.dueKey()}
 		args := []any{}

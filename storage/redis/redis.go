@@ -24,6 +24,9 @@
 //	{P}pf:PLATFORM no message to anyone on the platform before this (unix ms); expires then
 //	{P}once:KEY    ClaimOnce: the claimer's token, expiring with its ttl
 //	{P}wid:ID      a write id already applied, for ten minutes
+//	{P}gen         the store's generation: a random token that every import
+//	               renews and a replica's read cache creates when missing;
+//	               a cache empties when it reads another (see tracker.go)
 //
 // where P is the prefix. Every write is one script: a compare-and-set
 // checks the version it read and writes the document, its audit events
@@ -123,6 +126,7 @@ func (s *Store) laneKey(person string) string { return s.key("l:", person) }
 func (s *Store) platformKey(p string) string  { return s.key("pf:", p) }
 func (s *Store) onceKey(k string) string      { return s.key("once:", k) }
 func (s *Store) writeKey(id string) string    { return s.key("wid:", id) }
+func (s *Store) generationKey() string        { return s.key("gen") }
 
 func (s *Store) logOf(waveID string) string {
 	if waveID == "" {
@@ -149,9 +153,18 @@ func (s *Store) Close() error {
 	return s.rdb.Close()
 }
 
-// Ping reports whether Redis answers.
+// Ping reports whether Redis answers and takes changes: ErrFull when it
+// is at its maxmemory with eviction off. It asks what every write asks,
+// a SET, of a key that never exists and only if it exists, so it
+// changes nothing.
 func (s *Store) Ping(ctx context.Context) error {
-	return s.call(ctx, "ping redis", false, func(ctx context.Context) error { return s.rdb.Ping(ctx).Err() })
+	return s.call(ctx, "ping redis", false, func(ctx context.Context) error {
+		err := s.rdb.SetXX(ctx, s.key("ready"), "", 0).Err()
+		if errors.Is(err, goredis.Nil) {
+			return nil
+		}
+		return err
+	})
 }
 
 // read loads a document and its version; ErrNotFound when missing.
