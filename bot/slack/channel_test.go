@@ -81,7 +81,7 @@ type replica struct {
 func newReplica(t *testing.T, url, prefix string, api *fakeslack.API, clk *clock.Fake) replica {
 	t.Helper()
 	policy := notify.DefaultPolicy(wave.Copenhagen())
-	s, err := redis.Open(context.Background(), url, prefix, func(w wave.Wave) (time.Time, bool) { return policy.Next(w, w.Reminded) })
+	s, err := redis.Open(context.Background(), url, prefix, policy)
 	if err != nil {
 		t.Fatal(err)
 	}

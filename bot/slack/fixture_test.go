@@ -60,9 +60,7 @@ func newFixture(t testing.TB, opts ...fixtureOption) *fixture {
 }
 
 // dueFunc keeps the due index as serve's store does, for the default policy.
-func dueFunc(w wave.Wave) (time.Time, bool) {
-	return notify.DefaultPolicy(wave.Copenhagen()).Next(w, w.Reminded)
-}
+var dueFunc = notify.DefaultPolicy(wave.Copenhagen())
 
 func newFixtureOn(t testing.TB, s storage.Store, opts ...fixtureOption) *fixture {
 	t.Helper()

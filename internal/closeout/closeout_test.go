@@ -35,6 +35,12 @@ func report() Report {
 			Training: &wave.TrainingDecision{Reason: "som netbank", By: "maria"},
 			Notes:    []wave.EvalNote{{Text: "god proces | samme plan", By: "@maria", At: time.Date(2027, 5, 12, 10, 0, 0, 0, time.UTC)}},
 			FVNoted:  true,
+			Workflow: func() *wave.Workflow {
+				w := wave.NewWorkflow("BUF", wave.DefaultTemplate(), time.Time{})
+				w.Steps[0].Done, w.Steps[1].Done = true, true
+				w.Agree(wave.Agreement{Kind: wave.AgreementProjectManagement, By: "@maria", At: time.Date(2027, 2, 3, 10, 0, 0, 0, time.UTC)})
+				return &w
+			}(),
 		}, {FV: "SUF"}},
 	}
 }

@@ -38,8 +38,8 @@ var (
 	bucketWorkflows = []byte("workflows")
 	bucketEvents    = []byte("events")
 	bucketMeta      = []byte("meta")
-	bucketDue       = []byte("due")       // big-endian unix nanoseconds + wave id -> nothing
-	bucketDueOf     = []byte("due-of")    // wave id -> its key in bucketDue
+	bucketDue       = []byte("due")       // big-endian unix nanoseconds + subject -> nothing
+	bucketDueOf     = []byte("due-of")    // subject (wave id or storage.TrackSubject) -> its key in bucketDue
 	bucketLedger    = []byte("reminders") // reminder key -> its state (JSON)
 	bucketLanes     = []byte("lanes")     // recipient -> lease and wait (JSON)
 	bucketPlatforms = []byte("platforms") // platform -> its wait (JSON)
@@ -53,7 +53,7 @@ var (
 // Store is a storage.Store on a bbolt file.
 type Store struct {
 	db  *bbolt.DB
-	due storage.DueFunc
+	due storage.Due
 	// full is set from a write that failed for want of disk space until
 	// one succeeds, or Ping finds room again.
 	full atomic.Bool
@@ -72,8 +72,9 @@ func (s *Store) now() time.Time {
 var _ storage.Store = (*Store)(nil)
 
 // Open opens (creating when needed) the store in data directory dir. due
-// computes each wave's next reminder for the due index; nil keeps no index.
-func Open(dir string, due storage.DueFunc) (*Store, error) {
+// computes each wave's and track's next reminder for the due index; nil
+// keeps no index.
+func Open(dir string, due storage.Due) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data directory %s: %w", dir, err)
 	}
@@ -319,6 +320,9 @@ func (s *Store) UpdateWorkflow(_ context.Context, initial wave.Workflow, change 
 		if err := put(b, w.FV, w); err != nil {
 			return err
 		}
+		if err := s.indexTrack(tx, w); err != nil {
+			return err
+		}
 		return appendEvents(tx, events...)
 	})
 	if err != nil {
@@ -413,21 +417,35 @@ func (s *Store) index(tx *bbolt.Tx, w wave.Wave) error {
 	if s.due == nil {
 		return nil
 	}
+	at, ok := s.due.WaveDue(w)
+	return setDue(tx, w.ID, at, ok)
+}
+
+// indexTrack puts track w's next reminder time into the due index.
+func (s *Store) indexTrack(tx *bbolt.Tx, w wave.Workflow) error {
+	if s.due == nil {
+		return nil
+	}
+	at, ok := s.due.TrackDue(w)
+	return setDue(tx, storage.TrackSubject(w.FV), at, ok)
+}
+
+// setDue gives subject the entry at in the due index, or none when !ok.
+func setDue(tx *bbolt.Tx, subject string, at time.Time, ok bool) error {
 	due, of := tx.Bucket(bucketDue), tx.Bucket(bucketDueOf)
-	if old := of.Get([]byte(w.ID)); old != nil {
+	if old := of.Get([]byte(subject)); old != nil {
 		if err := due.Delete(old); err != nil {
 			return err
 		}
 	}
-	at, ok := s.due(w)
 	if !ok {
-		return of.Delete([]byte(w.ID))
+		return of.Delete([]byte(subject))
 	}
-	key := append(binary.BigEndian.AppendUint64(nil, uint64(at.UnixNano())), w.ID...)
+	key := append(binary.BigEndian.AppendUint64(nil, uint64(at.UnixNano())), subject...)
 	if err := due.Put(key, nil); err != nil {
 		return err
 	}
-	return of.Put([]byte(w.ID), key)
+	return of.Put([]byte(subject), key)
 }
 
 // DueWaves reads the due index up to until.
@@ -466,29 +484,26 @@ func (s *Store) NextDue(_ context.Context) (time.Time, bool, error) {
 	return next, found, nil
 }
 
-// DeferWave moves wave id's due entry to until, if it has one and the
-// wave is still at version.
+// DeferWave moves subject id's due entry to until, if it has one and the
+// wave or track is still at version.
 func (s *Store) DeferWave(_ context.Context, id string, version int64, until time.Time) error {
 	err := s.update(func(tx *bbolt.Tx) error {
-		due, of := tx.Bucket(bucketDue), tx.Bucket(bucketDueOf)
-		old := of.Get([]byte(id))
-		if old == nil {
+		if tx.Bucket(bucketDueOf).Get([]byte(id)) == nil {
 			return nil
 		}
 		if version != storage.AnyVersion {
-			var w wave.Wave
-			if err := get(tx.Bucket(bucketWaves), id, &w); err != nil || w.Version != version {
+			var doc struct {
+				Version int64 `json:"version"`
+			}
+			bucket, key := bucketWaves, id
+			if fv, ok := storage.TrackOf(id); ok {
+				bucket, key = bucketWorkflows, fv
+			}
+			if err := get(tx.Bucket(bucket), key, &doc); err != nil || doc.Version != version {
 				return err
 			}
 		}
-		if err := due.Delete(old); err != nil {
-			return err
-		}
-		key := append(binary.BigEndian.AppendUint64(nil, uint64(until.UnixNano())), id...)
-		if err := due.Put(key, nil); err != nil {
-			return err
-		}
-		return of.Put([]byte(id), key)
+		return setDue(tx, id, until, true)
 	})
 	if err != nil {
 		return fmt.Errorf("defer wave %s: %w", id, err)

@@ -331,10 +331,24 @@ func (s *Store) Load(ctx context.Context, p storage.Part) error {
 	if err := loadDocs(ctx, s, "people", p.People, func(x wave.Person) (string, int64) { return s.personKey(x.ID), 1 }); err != nil {
 		return err
 	}
-	if err := loadDocs(ctx, s, "workflows", p.Workflows, func(x wave.Workflow) (string, int64) {
-		return s.workflowKey(x.FV), cmp.Or(x.Version, 1)
-	}); err != nil {
-		return err
+	for c := range slices.Chunk(p.Workflows, dumpChunk) {
+		keys := []string{"", s.dueKey()}
+		args := []any{}
+		for _, w := range c {
+			doc, err := json.Marshal(w)
+			if err != nil {
+				return fmt.Errorf("encode workflow %s: %w", w.FV, err)
+			}
+			due := s.trackScore(w)
+			if due == "-" {
+				due = ""
+			}
+			keys = append(keys, s.workflowKey(w.FV))
+			args = append(args, storage.TrackSubject(w.FV), cmp.Or(w.Version, 1), doc, due)
+		}
+		if err := s.load(ctx, "workflows", loadTracksScript, keys, args); err != nil {
+			return err
+		}
 	}
 	if err := loadLists(ctx, s, "authorization lists", storage.AuthLists, p.AuthLists, func(l wave.AuthList) string { return s.authListKey(l.Wave, l.FV) }); err != nil {
 		return err

@@ -36,7 +36,7 @@ func open(t testing.TB, url, prefix string) *Store {
 }
 
 // openDue is open with a due function.
-func openDue(t testing.TB, url, prefix string, due storage.DueFunc) *Store {
+func openDue(t testing.TB, url, prefix string, due storage.Due) *Store {
 	t.Helper()
 	o, err := options(url)
 	if err != nil {
@@ -66,7 +66,7 @@ func openAsInProduction(t testing.TB, url, prefix string) *Store {
 }
 
 func TestConformance(t *testing.T) {
-	storagetest.Run(t, func(t *testing.T, due storage.DueFunc, clk clock.Clock) storage.Store {
+	storagetest.Run(t, func(t *testing.T, due storage.Due, clk clock.Clock) storage.Store {
 		s := openDue(t, redistest.URL(t), redistest.Prefix(t), due)
 		s.Clock = clk
 		return s
@@ -252,7 +252,7 @@ func TestNewClientURLs(t *testing.T) {
 // write, due index included, is one script on one node.
 func TestConformanceOnCluster(t *testing.T) {
 	url := redistest.ClusterURL(t)
-	storagetest.Run(t, func(t *testing.T, due storage.DueFunc, clk clock.Clock) storage.Store {
+	storagetest.Run(t, func(t *testing.T, due storage.Due, clk clock.Clock) storage.Store {
 		s := openDue(t, url, redistest.Prefix(t), due)
 		if _, ok := s.rdb.(*goredis.ClusterClient); !ok {
 			t.Fatalf("client %T, want a cluster client", s.rdb)

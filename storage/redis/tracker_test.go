@@ -817,7 +817,7 @@ func mustJSON(t *testing.T, v any) string {
 func TestConformanceWithCachedReads(t *testing.T) {
 	for name, url := range map[string]func(testing.TB) string{"server": redistest.URL, "cluster": redistest.ClusterURL} {
 		t.Run(name, func(t *testing.T) {
-			storagetest.Run(t, func(t *testing.T, due storage.DueFunc, clk clock.Clock) storage.Store {
+			storagetest.Run(t, func(t *testing.T, due storage.Due, clk clock.Clock) storage.Store {
 				s := openDue(t, url(t), redistest.Prefix(t), due)
 				s.Clock = clk
 				observe, events := observed()
