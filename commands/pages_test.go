@@ -201,9 +201,9 @@ func TestPageCutsAtRowsAndBytes(t *testing.T) {
 }
 
 // TestLongDigestsShowTheMostUrgent: a digest of more reminders than one
-// message holds shows the most urgent that fit, says how many it leaves
-// out and how to see everything, and a channel's news says how many there
-// were.
+// message holds shows every one-off notice, which is said once, and the
+// most urgent of the others that fit; it says how many it leaves out and
+// how to see everything. A channel's news is all notices: all shown.
 func TestLongDigestsShowTheMostUrgent(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
@@ -211,26 +211,39 @@ func TestLongDigestsShowTheMostUrgent(t *testing.T) {
 	f.ok("maria: auth fix b3/BUF " + commandstest.Note(0, 0, 0))
 	var many []notify.Reminder
 	for i := range 40 {
-		many = append(many, notify.Reminder{Key: fmt.Sprint(i), Kind: notify.AuthAnswered, Wave: "b3", FV: "BUF",
-			Due: wave.Date{Year: 2027, Month: time.February, Day: 1 + i%20}, About: "maria", Recipient: "anna"})
+		many = append(many, notify.Reminder{Key: fmt.Sprint(i), Kind: notify.ActivityOverdue, Wave: "b3", FV: "BUF", Activity: "pc",
+			Due: wave.Date{Year: 2027, Month: time.January, Day: 1 + i%20}, Recipient: "anna"})
+	}
+	// The notices come last by urgency: they are shown all the same.
+	for i := range notify.DigestNotices {
+		many = append(many, notify.Reminder{Key: fmt.Sprint("n", i), Kind: notify.ContactAdded, Wave: "b3", FV: "BUF",
+			About: fmt.Sprint("person", i), By: "kim", Recipient: "anna"})
 	}
 	r := f.d.Digest(ctx, notify.Digest{Recipient: "anna", Reminders: many})
 	rows, size := pageOf(r)
 	shown := rows - 1
-	if size > pageBytes+2*commandstest.MaxNote || shown >= 40 || shown < 5 {
-		t.Errorf("%d of 40 reminders shown in %d bytes", shown, size)
+	if size > pageBytes+2*commandstest.MaxNote || shown >= len(many) || shown < 5+notify.DigestNotices {
+		t.Errorf("%d of %d reminders shown in %d bytes", shown, len(many), size)
 	}
-	if want := catalog.DigestShown.In(catalog.Danish, shown, shown, 40); len(r.Lines) != 1 || r.Lines[0] != want {
+	text := strings.Join(r.Sections[len(r.Sections)-1].Lines, "\n")
+	for i := range notify.DigestNotices {
+		if !strings.Contains(text, fmt.Sprint("@person", i, " ")) && !strings.HasSuffix(text, fmt.Sprint("@person", i)) {
+			t.Errorf("the notice of person%d is left out:\n%s", i, text)
+		}
+	}
+	if want := catalog.DigestShown.In(catalog.Danish, shown, shown, len(many)); len(r.Lines) != 1 || r.Lines[0] != want {
 		t.Errorf("lines %q, want %q", r.Lines, want)
 	}
 	if a := r.Actions[len(r.Actions)-1]; a.Command != "my" || a.Label != "Mine opgaver" || r.Lang != catalog.Danish {
 		t.Errorf("actions %+v", r.Actions)
 	}
-	for i := range many {
-		many[i].Kind, many[i].Activity, many[i].Recipient = notify.Kind(wave.MilestoneDone), "kickoff", "console:#konsol"
+	var news []notify.Reminder
+	for i := range 40 {
+		news = append(news, notify.Reminder{Key: fmt.Sprint(i), Kind: notify.Kind(wave.MilestoneDone), Activity: "kickoff", Wave: "b3", FV: "BUF",
+			Due: wave.Date{Year: 2027, Month: time.February, Day: 1 + i%20}, Recipient: "console:#konsol"})
 	}
-	if news := f.d.Digest(ctx, notify.Digest{Recipient: "console:#konsol", Reminders: many}); len(news.Lines) != 1 ||
-		!strings.Contains(news.Lines[0], "af 40 nyheder.") || slices.ContainsFunc(news.Actions, func(a Action) bool { return a.Command == "my" }) {
-		t.Errorf("news: %q %+v", news.Lines, news.Actions)
+	if got := f.d.Digest(ctx, notify.Digest{Recipient: "console:#konsol", Reminders: news}); len(got.Lines) != 0 ||
+		len(got.Sections) != 1 || len(got.Sections[0].Lines) != 40 || slices.ContainsFunc(got.Actions, func(a Action) bool { return a.Command == "my" }) {
+		t.Errorf("news: %q %+v %+v", got.Lines, got.Sections, got.Actions)
 	}
 }

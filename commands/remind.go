@@ -422,21 +422,38 @@ func (d *Dispatcher) Digest(ctx context.Context, dg notify.Digest) Reply {
 		reply.Title = catalog.MilestonesTitle.In(lang)
 	}
 	ordered := notify.NewDigest(dg.Recipient, dg.Reminders).Reminders
+	// Every notice, which is said once (the delivery sends at most
+	// notify.DigestNotices in one message), and of the other reminders the
+	// most urgent that the rest of the message holds, a row each, as a page
+	// of an answer holds its rows; the others stand in my.
+	rendered := make([][]string, len(ordered))
 	shown, size := 0, 0
-	for _, r := range ordered {
-		ref := subjectRef(r)
+	for i, r := range ordered {
+		if r.Kind.Notice() {
+			rendered[i] = lines(r)
+			shown, size = shown+1, size+Section{Title: subjectRef(r), Lines: rendered[i]}.size()
+		}
+	}
+	cut := false
+	for i, r := range ordered {
+		if r.Kind.Notice() {
+			continue
+		}
 		more := lines(r)
+		add := Section{Title: subjectRef(r), Lines: more}.size()
+		if cut || (shown > 0 && (shown+1 > pageRows || size+add > pageBytes)) {
+			cut = true
+			continue
+		}
+		rendered[i], shown, size = more, shown+1, size+add
+	}
+	for i, r := range ordered {
+		more := rendered[i]
+		if more == nil {
+			continue
+		}
+		ref := subjectRef(r)
 		i := slices.IndexFunc(reply.Sections, func(s Section) bool { return s.Title == ref })
-		add := Section{Title: ref, Lines: more}.size()
-		if i >= 0 {
-			add -= len(ref)
-		}
-		// The most urgent that one message holds, a row each, as a page
-		// of an answer holds its rows.
-		if shown > 0 && (shown+1 > pageRows || size+add > pageBytes) {
-			break
-		}
-		shown, size = shown+1, size+add
 		if i < 0 {
 			reply.Sections = append(reply.Sections, Section{Title: ref})
 			i = len(reply.Sections) - 1
@@ -453,11 +470,7 @@ func (d *Dispatcher) Digest(ctx context.Context, dg notify.Digest) Reply {
 			reply.Actions = append(reply.Actions, a)
 		}
 	}
-	switch {
-	case shown == len(ordered):
-	case news:
-		reply.Lines = []string{catalog.NewsShown.In(lang, shown, shown, len(ordered))}
-	default:
+	if shown < len(ordered) {
 		reply.Lines = []string{catalog.DigestShown.In(lang, shown, shown, len(ordered))}
 		reply.Actions = append(reply.Actions, Action{Label: catalog.ButtonMy.In(lang), Command: "my"})
 	}

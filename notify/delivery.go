@@ -123,6 +123,12 @@ func NewDelivery(n Notifier, l ledger, c Clock) *Delivery {
 // reaches, from when it first fell due: Delivery's default.
 const HoldFor = 30 * 24 * time.Hour
 
+// DigestNotices is how many one-off notices one message carries: a
+// message shows every notice it carries, since a notice is said once, and
+// within a chat message's limits. Notices beyond it go out at the next
+// sweeps, a message at a time.
+const DigestNotices = 10
+
 // Result is what became of one digest in one Send.
 type Result struct {
 	Digest Digest
@@ -383,11 +389,19 @@ func (d *Delivery) claim(ctx context.Context, l *lane) bool {
 		return false
 	}
 	var left []Reminder
+	notices := 0
 	for i, r := range l.pending.Reminders {
 		st := c.States[i]
 		if st.Outcome.Final() {
 			l.res.Outcomes[r.Key] = st.Outcome
 			continue
+		}
+		if r.Kind.Notice() {
+			// One message holds DigestNotices; the rest stay due, without
+			// an outcome, and go in the messages of the next sweeps.
+			if notices++; notices > DigestNotices {
+				continue
+			}
 		}
 		l.recorded[r.Key] = st.Attempts
 		left = append(left, r)

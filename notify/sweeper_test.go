@@ -81,16 +81,9 @@ func (c *counter) keys(recipient string) []string {
 // recipient got one message.
 func checkOnce(t *testing.T, c *counter, want int) {
 	t.Helper()
+	checkOnceEach(t, c, want)
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if len(c.got) != want {
-		t.Errorf("%d keys delivered, want %d", len(c.got), want)
-	}
-	for k, n := range c.got {
-		if n != 1 {
-			t.Errorf("%s delivered %d times", k, n)
-		}
-	}
 	for who, n := range c.messages {
 		if n != 1 {
 			t.Errorf("%s got %d messages, want one", who, n)
@@ -808,4 +801,62 @@ func TestATrackContactWhoCannotBeReached(t *testing.T) {
 			t.Errorf("the KS person heard of lis again: %v", ks)
 		}
 	})
+}
+
+// TestNoticesBeyondOneMessageWaitForTheNext: a person with more one-off
+// notices due than one message holds gets DigestNotices of them, with
+// every reminder, and the rest in the sweeps that follow; none is lost and
+// none comes twice, and the watermark moves once all have gone out.
+func TestNoticesBeyondOneMessageWaitForTheNext(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		clk := clockAt(t0)
+		w := overdueFeedback(t, "b3")
+		const many = 2*DigestNotices + 5
+		for i := range many {
+			w.AddNotice(wave.Notice{Kind: wave.NoticeContactAdded, FV: "BUF", At: t0.Add(-time.Hour), To: []string{"maria"},
+				Item: fmt.Sprintf("person%02d", i), By: "kim", Happened: t0.Add(-time.Hour + time.Duration(i)*time.Second)})
+		}
+		s := boltWave(t, clk, w)
+		n := &counter{}
+		sw := sweeper(s, n, clk)
+		for sweep := 1; sweep <= 3; sweep++ {
+			if _, err := sw.Sweep(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			got, _ := s.Wave(context.Background(), "b3")
+			if moved := !got.Reminded.Equal(w.Reminded); moved != (sweep == 3) {
+				t.Errorf("after sweep %d the watermark is %v", sweep, got.Reminded)
+			}
+			pass(time.Minute)
+		}
+		messages := n.digests["maria"]
+		if len(messages) != 3 {
+			t.Fatalf("maria got %d messages, want 3: %q", len(messages), messages)
+		}
+		for i, want := range []int{DigestNotices + 1, DigestNotices, 5} {
+			if len(messages[i]) != want {
+				t.Errorf("message %d holds %d reminders, want %d: %q", i+1, len(messages[i]), want, messages[i])
+			}
+		}
+		if !strings.Contains(messages[0][0], "auth-overdue") {
+			t.Errorf("the first message does not lead with the overdue feedback: %q", messages[0])
+		}
+		// Every notice once, the feedback once.
+		checkOnceEach(t, n, many+1)
+	})
+}
+
+// checkOnceEach asserts that want keys were delivered, each once.
+func checkOnceEach(t *testing.T, c *counter, want int) {
+	t.Helper()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.got) != want {
+		t.Errorf("%d keys delivered, want %d", len(c.got), want)
+	}
+	for k, n := range c.got {
+		if n != 1 {
+			t.Errorf("%s delivered %d times", k, n)
+		}
+	}
 }

@@ -8,8 +8,6 @@ var (
 		"Her er de %[1]d mest presserende af %[2]d påmindelser. Se alt, hvad du skal gøre, med: mine",
 		"Here is the most urgent of %[2]d reminders. See everything you owe with: my",
 		"Here are the %[1]d most urgent of %[2]d reminders. See everything you owe with: my")
-	NewsShown = plural("Her er den første af %[2]d nyheder.", "Her er de %[1]d første af %[2]d nyheder.",
-		"Here is the first of %[2]d pieces of news.", "Here are the first %[1]d of %[2]d pieces of news.")
 	ButtonMy = msg("Mine opgaver", "My tasks")
 	ReplyCut = msg("Svaret er afkortet her, fordi det er for langt til én besked.",
 		"The answer is cut short here, as it is too long for one message.")
