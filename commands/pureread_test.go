@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"testing"
 
@@ -88,6 +89,27 @@ func TestOnlyPureReadsMayBeCached(t *testing.T) {
 				t.Errorf("%s: a read with pure %v, want %v", tt.line, pure, tt.pure)
 				break
 			}
+		}
+	}
+}
+
+// TestIdentityIsAPureRead: how a renderer shows a person decides
+// nothing, so a replica's cache may answer it.
+func TestIdentityIsAPureRead(t *testing.T) {
+	b, err := bolt.Open(t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spy := &readSpy{Store: b}
+	f := newFixtureOn(t, spy)
+	spy.taken()
+	for _, id := range []string{"maria", "teams:a1b2", "nobody"} {
+		if _, _, err := f.d.Identity(context.Background(), id, "teams"); err != nil {
+			t.Fatal(err)
+		}
+		reads := spy.taken()
+		if len(reads) == 0 || slices.Contains(reads, false) {
+			t.Errorf("Identity of %s read %v (true: pure), want only pure reads", id, reads)
 		}
 	}
 }
