@@ -4,8 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"testing"
 	"time"
+
+	"github.com/infracloudio/msbotbuilder-go/schema"
 
 	"wavebot/storage/redis"
 	"wavebot/storage/redis/redistest"
@@ -47,6 +50,30 @@ func BenchmarkMessage(b *testing.B) {
 				body, _ := json.Marshal(act)
 				if code := e.postRaw(body, "Bearer "+token); code != 200 {
 					b.Fatalf("answered %d", code)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkTokenCheck measures the check of the token the Bot Connector
+// sends with every activity for about an hour: verified once and kept
+// ("kept"), and verified every time ("verified", with nothing kept).
+func BenchmarkTokenCheck(b *testing.B) {
+	e := newEnv(b)
+	token := "Bearer " + e.token()
+	act := schema.Activity{ChannelID: "msteams", ServiceURL: e.conn.ServiceURL()}
+	for _, tc := range []struct {
+		name string
+		keep int
+	}{{"kept", maxVerified}, {"verified", 0}} {
+		b.Run(tc.name, func(b *testing.B) {
+			v := NewValidator(appID, e.auth.MetadataURL(), http.DefaultClient, e.clock)
+			v.maxVerified = tc.keep
+			b.ReportAllocs()
+			for range b.N {
+				if _, err := v.AuthenticateRequest(context.Background(), act, token, nil, ""); err != nil {
+					b.Fatal(err)
 				}
 			}
 		})
