@@ -75,10 +75,21 @@ func (d *Dispatcher) SetName(ctx context.Context, person, name string) error {
 // the person a linked identity stands for), and writes only when change
 // reports a difference. These are facts about how
 // to reach someone, not decisions, so they leave no audit event.
+//
+// An adapter stores them with every message, and they have mostly not
+// changed: a pure read, which a replica's cache may answer, tells so,
+// and then nothing more is read or written. They rule nothing, so the
+// cache's bound is theirs too: when another replica stored a different
+// value within the last second, that value stays, as if it had come
+// after this one; the next message stores this one again. A difference
+// is written on what the store holds, as every change is.
 func (d *Dispatcher) changePerson(ctx context.Context, id string, change func(p *wave.Person) bool) error {
 	id, err := personID(id)
 	if err != nil {
 		return fmt.Errorf("change person: %w", err)
+	}
+	if p, err := d.person(storage.PureRead(ctx), id); err == nil && !change(&p) {
+		return nil
 	}
 	p, err := d.cfg.Store.EnsurePerson(ctx, wave.Person{ID: id, Role: wave.RoleViewer},
 		wave.Event{At: d.cfg.Clock.Now(), Actor: id, Action: actPersonCreate, Item: id}, false)

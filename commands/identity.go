@@ -87,8 +87,9 @@ func (d *Dispatcher) Identities(ctx context.Context, person string) ([]string, e
 // Identity tells how person appears on platform, for a renderer that
 // turns people into the platform's mentions: their identity there (empty
 // when they have none) and their display name (empty when unknown).
+// Nothing is decided on it, so a replica's read cache may answer it.
 func (d *Dispatcher) Identity(ctx context.Context, person, platform string) (id, name string, err error) {
-	p, err := d.person(ctx, person)
+	p, err := d.person(storage.PureRead(ctx), person)
 	if errors.Is(err, storage.ErrNotFound) {
 		if wave.Platform(person) == platform {
 			return person, "", nil

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"testing"
 
@@ -14,8 +15,9 @@ import (
 // whether it came under a context marked storage.PureRead.
 type readSpy struct {
 	storage.Store
-	mu    sync.Mutex
-	reads []bool
+	mu     sync.Mutex
+	reads  []bool
+	writes int
 }
 
 func (s *readSpy) note(ctx context.Context) {
@@ -37,6 +39,22 @@ func (s *readSpy) Person(ctx context.Context, id string) (wave.Person, error) {
 func (s *readSpy) EnsurePerson(ctx context.Context, p wave.Person, ev wave.Event, bootstrap bool) (wave.Person, error) {
 	s.note(ctx)
 	return s.Store.EnsurePerson(ctx, p, ev, bootstrap)
+}
+
+func (s *readSpy) UpdatePerson(ctx context.Context, id string, change storage.PersonChange) (wave.Person, error) {
+	s.mu.Lock()
+	s.writes++
+	s.mu.Unlock()
+	return s.Store.UpdatePerson(ctx, id, change)
+}
+
+// written returns how many people were written since the last call.
+func (s *readSpy) written() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := s.writes
+	s.writes = 0
+	return n
 }
 
 // taken returns the reads recorded since the last call.
@@ -89,5 +107,71 @@ func TestOnlyPureReadsMayBeCached(t *testing.T) {
 				break
 			}
 		}
+	}
+}
+
+// TestIdentityIsAPureRead: how a renderer shows a person decides
+// nothing, so a replica's cache may answer it.
+func TestIdentityIsAPureRead(t *testing.T) {
+	b, err := bolt.Open(t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spy := &readSpy{Store: b}
+	f := newFixtureOn(t, spy)
+	spy.taken()
+	for _, id := range []string{"maria", "teams:a1b2", "nobody"} {
+		if _, _, err := f.d.Identity(context.Background(), id, "teams"); err != nil {
+			t.Fatal(err)
+		}
+		reads := spy.taken()
+		if len(reads) == 0 || slices.Contains(reads, false) {
+			t.Errorf("Identity of %s read %v (true: pure), want only pure reads", id, reads)
+		}
+	}
+}
+
+// TestUnchangedFactsAreCheckedThroughTheCache: what an adapter stores
+// on every message (a name, how to reach the person) is most often what
+// is stored already; a pure read, which a replica's cache may answer,
+// tells so and nothing more is read or written. A new value is written
+// on what the store holds, read as any change is.
+func TestUnchangedFactsAreCheckedThroughTheCache(t *testing.T) {
+	b, err := bolt.Open(t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spy := &readSpy{Store: b}
+	f := newFixtureOn(t, spy)
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name   string
+		set    func() error
+		writes int
+	}{
+		{"a new name", func() error { return f.d.SetName(ctx, "teams:maria1", "Maria Holm") }, 1},
+		{"the same name", func() error { return f.d.SetName(ctx, "teams:maria1", "Maria Holm") }, 0},
+		{"another name", func() error { return f.d.SetName(ctx, "teams:maria1", "Maria Berg") }, 1},
+		{"a new address", func() error { return f.d.SetAddress(ctx, "teams:maria1", "teams", `{"a":1}`) }, 1},
+		{"the same address", func() error { return f.d.SetAddress(ctx, "teams:maria1", "teams", `{"a":1}`) }, 0},
+		{"another address", func() error { return f.d.SetAddress(ctx, "teams:maria1", "teams", `{"a":2}`) }, 1},
+	} {
+		spy.taken()
+		spy.written()
+		if err := tc.set(); err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		reads, writes := spy.taken(), spy.written()
+		if writes != tc.writes {
+			t.Errorf("%s: %d writes, want %d", tc.name, writes, tc.writes)
+		}
+		// The first read may come from the cache; a write is decided on
+		// a read of what the store holds.
+		if len(reads) == 0 || !reads[0] || (writes > 0) != slices.Contains(reads, false) {
+			t.Errorf("%s: reads %v (true: pure) for %d writes", tc.name, reads, writes)
+		}
+	}
+	if p, err := b.Person(ctx, "teams:maria1"); err != nil || p.Name != "Maria Berg" || p.Addresses["teams"] != `{"a":2}` {
+		t.Errorf("stored %+v, %v", p, err)
 	}
 }

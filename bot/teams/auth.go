@@ -3,11 +3,13 @@ package teams
 import (
 	"context"
 	"crypto/rsa"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math/big"
 	"net/http"
 	"slices"
@@ -47,6 +49,10 @@ const (
 	minKeyBits = 2048
 	// maxDocument bounds what wavebot reads of a metadata or key document.
 	maxDocument = 1 << 20
+	// maxVerified bounds the verified tokens kept. The Bot Connector
+	// sends one token with many activities, for about an hour; only it
+	// can make tokens that verify.
+	maxVerified = 1024
 )
 
 // signingAlgorithms are the only algorithms a token may use.
@@ -66,8 +72,14 @@ func unauthorized(format string, args ...any) error {
 // activity's service URL, by an RSA key of at least 2048 bits. It caches
 // the key set and fetches it again when a day old, or when a token names
 // a key it does not know, at most once a minute; while the set cannot be
-// fetched, its keys serve until it is three days old. It is safe for
-// concurrent use.
+// fetched, its keys serve until it is three days old.
+//
+// A token whose signature verified is kept, under a hash of the whole
+// token, until it expires, and its signature is not verified again:
+// everything else is checked again on every request (that its key is
+// still the set's key of that id, so a withdrawn, rotated or stale key
+// refuses it; the key's channels; issuer, audience, lifetime and service
+// URL). It is safe for concurrent use.
 type Validator struct {
 	appID       string
 	metadataURL string
@@ -83,6 +95,21 @@ type Validator struct {
 	// refreshed is when a fetch was last tried other than the first
 	// successful one: for an unknown key, or one that failed.
 	refreshed time.Time
+
+	verifiedMu sync.Mutex
+	verified   map[[sha256.Size]byte]verifiedToken
+	// maxVerified bounds verified; maxVerified unless a test says less.
+	maxVerified int
+}
+
+// verifiedToken is a token whose signature verified: the key that
+// verified it, under its id, and its claims, which are only read.
+type verifiedToken struct {
+	kid    string
+	key    *rsa.PublicKey
+	claims jwt.MapClaims
+	// until is when the token has expired whatever the clocks' skew.
+	until time.Time
 }
 
 var _ auth.TokenValidator = (*Validator)(nil)
@@ -96,7 +123,8 @@ type signingKey struct {
 // NewValidator returns a validator for tokens to bot appID whose keys
 // are found through the OpenID metadata document at metadataURL.
 func NewValidator(appID, metadataURL string, c *http.Client, clk clock.Clock) *Validator {
-	return &Validator{appID: appID, metadataURL: metadataURL, http: c, clock: clk}
+	return &Validator{appID: appID, metadataURL: metadataURL, http: c, clock: clk,
+		verified: map[[sha256.Size]byte]verifiedToken{}, maxVerified: maxVerified}
 }
 
 // AuthenticateRequest checks the Authorization header of a request that
@@ -106,20 +134,35 @@ func (v *Validator) AuthenticateRequest(ctx context.Context, activity schema.Act
 	if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" {
 		return nil, unauthorized("no bearer token")
 	}
-	parser := jwt.NewParser(jwt.WithValidMethods(signingAlgorithms), jwt.WithoutClaimsValidation())
-	claims := jwt.MapClaims{}
-	_, err := parser.ParseWithClaims(token, claims, func(t *jwt.Token) (any, error) {
-		kid, _ := t.Header["kid"].(string)
-		if kid == "" {
-			return nil, unauthorized("token names no key")
-		}
-		k, err := v.key(ctx, kid)
+	sum := sha256.Sum256([]byte(token))
+	if t, ok := v.lookupVerified(sum); ok {
+		k, err := v.endorsedKey(ctx, t.kid, activity.ChannelID)
 		if err != nil {
 			return nil, err
 		}
-		if activity.ChannelID == "" || !slices.Contains(k.endorsements, activity.ChannelID) {
-			return nil, unauthorized("key %s is not endorsed for channel %q", kid, activity.ChannelID)
+		// A key rotated under the same id, or fetched again, verifies the
+		// token anew below.
+		if k.public == t.key {
+			if err := v.checkClaims(t.claims, activity); err != nil {
+				return nil, err
+			}
+			return auth.NewClaimIdentity(t.claims, true), nil
 		}
+	}
+	parser := jwt.NewParser(jwt.WithValidMethods(signingAlgorithms), jwt.WithoutClaimsValidation())
+	claims := jwt.MapClaims{}
+	var kid string
+	var key *rsa.PublicKey
+	_, err := parser.ParseWithClaims(token, claims, func(t *jwt.Token) (any, error) {
+		kid, _ = t.Header["kid"].(string)
+		if kid == "" {
+			return nil, unauthorized("token names no key")
+		}
+		k, err := v.endorsedKey(ctx, kid, activity.ChannelID)
+		if err != nil {
+			return nil, err
+		}
+		key = k.public
 		return k.public, nil
 	})
 	if err != nil {
@@ -131,7 +174,49 @@ func (v *Validator) AuthenticateRequest(ctx context.Context, activity schema.Act
 	if err := v.checkClaims(claims, activity); err != nil {
 		return nil, err
 	}
+	v.keep(sum, verifiedToken{kid: kid, key: key, claims: claims})
 	return auth.NewClaimIdentity(claims, true), nil
+}
+
+// endorsedKey is key kid, when it is endorsed for channel.
+func (v *Validator) endorsedKey(ctx context.Context, kid, channel string) (signingKey, error) {
+	k, err := v.key(ctx, kid)
+	if err != nil {
+		return signingKey{}, err
+	}
+	if channel == "" || !slices.Contains(k.endorsements, channel) {
+		return signingKey{}, unauthorized("key %s is not endorsed for channel %q", kid, channel)
+	}
+	return k, nil
+}
+
+// lookupVerified is the token whose hash is sum, when its signature
+// verified and it has not expired.
+func (v *Validator) lookupVerified(sum [sha256.Size]byte) (verifiedToken, bool) {
+	v.verifiedMu.Lock()
+	defer v.verifiedMu.Unlock()
+	t, ok := v.verified[sum]
+	return t, ok && v.clock.Now().Before(t.until)
+}
+
+// keep remembers a token whose signature and claims verified, until it
+// expires. When maxVerified are kept, the expired ones go; when none
+// has, the token is not kept.
+func (v *Validator) keep(sum [sha256.Size]byte, t verifiedToken) {
+	exp, ok := numericTime(t.claims["exp"])
+	if !ok {
+		return
+	}
+	t.until = exp.Add(clockSkew)
+	now := v.clock.Now()
+	v.verifiedMu.Lock()
+	defer v.verifiedMu.Unlock()
+	if len(v.verified) >= v.maxVerified {
+		maps.DeleteFunc(v.verified, func(_ [sha256.Size]byte, t verifiedToken) bool { return !now.Before(t.until) })
+	}
+	if len(v.verified) < v.maxVerified {
+		v.verified[sum] = t
+	}
 }
 
 // checkClaims checks issuer, audience, lifetime and service URL.

@@ -134,3 +134,28 @@ func TestConnectorAnswers(t *testing.T) {
 		t.Errorf("a refused token was used again: %d fetches", after-before)
 	}
 }
+
+// TestRepliesReuseConnections: calls to the Bot Connector keep their
+// connections alive for the next ones: eight replies in flight at once,
+// three times over, open eight connections, not eight for each burst.
+func TestRepliesReuseConnections(t *testing.T) {
+	e := newEnv(t)
+	e.say(anna, "help") // anna's chat is stored, and a token cached
+	before := e.conn.Connections()
+	const inFlight = 8
+	e.conn.Gather(inFlight)
+	for burst := range 3 {
+		var wg sync.WaitGroup
+		for range inFlight {
+			wg.Go(func() {
+				if err := e.bot.Notify(context.Background(), digestFor("teams:"+annaAAD)); err != nil {
+					t.Errorf("burst %d: %v", burst, err)
+				}
+			})
+		}
+		wg.Wait()
+	}
+	if n := e.conn.Connections() - before; n > inFlight {
+		t.Errorf("%d replies, %d at once, opened %d connections to the connector, want at most %d", 3*inFlight, inFlight, n, inFlight)
+	}
+}

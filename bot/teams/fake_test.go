@@ -22,6 +22,7 @@ import (
 	"wavebot/internal/clock"
 	"wavebot/internal/pagelink"
 	"wavebot/notify"
+	"wavebot/storage"
 	"wavebot/storage/bolt"
 	"wavebot/wave"
 )
@@ -91,21 +92,27 @@ func newEnvIn(t testing.TB, dir string) *env {
 	t.Cleanup(func() { store.Close() })
 	store.Clock = e.clock // the ledger's leases and waits run on the test's time
 	e.store = store
+	e.serveFrom(store)
+	return e
+}
+
+// serveFrom makes the env's commands and bot run on s.
+func (e *env) serveFrom(s storage.Store) {
+	e.t.Helper()
 	links, err := pagelink.New("https://wavebot.example.dk", "the secret of the Teams tests' page links", e.clock)
 	if err != nil {
-		t.Fatal(err)
+		e.t.Fatal(err)
 	}
-	e.cmds, err = commands.New(commands.Config{Store: store, Clock: e.clock, Calendar: cph, Template: wave.DefaultTemplate(),
+	e.cmds, err = commands.New(commands.Config{Store: s, Clock: e.clock, Calendar: cph, Template: wave.DefaultTemplate(),
 		Forvaltninger: wave.DefaultForvaltninger, Admins: []string{"teams:" + annaAAD}, Policy: e.policy, Lang: "da", Links: links})
 	if err != nil {
-		t.Fatal(err)
+		e.t.Fatal(err)
 	}
 	e.bot, err = New(Config{AppID: appID, AppPassword: appPassword, TenantID: tenantID, OpenIDMetadataURL: e.auth.MetadataURL(),
 		TokenURL: e.auth.TokenURL(), ServiceURL: e.conn.ServiceURL(), Clock: e.clock, Logger: slog.New(slog.DiscardHandler)}, e.cmds)
 	if err != nil {
-		t.Fatal(err)
+		e.t.Fatal(err)
 	}
-	return e
 }
 
 // account is a Teams user.

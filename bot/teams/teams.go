@@ -45,7 +45,22 @@ const (
 	// onceTTL is how long an activity's id is remembered, so a retried
 	// activity is run once.
 	onceTTL = 24 * time.Hour
+	// idlePerHost is how many connections to one of Microsoft's hosts
+	// (above all the Bot Connector's) are kept open for the next calls:
+	// as many as replies in flight at once on a busy replica. Go's
+	// default keeps two, so every reply beyond them opened a connection
+	// (a TLS handshake) and closed it again.
+	idlePerHost = 64
 )
+
+// microsoftTransport is how the adapter connects to Microsoft: as Go does
+// by default, but keeping idlePerHost connections to each host alive.
+func microsoftTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = idlePerHost
+	t.MaxIdleConns = 4 * idlePerHost
+	return t
+}
 
 // Config is what the adapter needs to know of its bot registration.
 type Config struct {
@@ -124,7 +139,7 @@ func New(cfg Config, cmds dispatcher) (*Bot, error) {
 	if cfg.Rejected == nil {
 		cfg.Rejected = func(string) {}
 	}
-	web := &http.Client{Timeout: httpTimeout}
+	web := &http.Client{Timeout: httpTimeout, Transport: microsoftTransport()}
 	conn := &connector{
 		tokens: &tokens{url: cfg.TokenURL, appID: cfg.AppID, password: cfg.AppPassword, http: web, clock: cfg.Clock},
 		http:   web,

@@ -1,32 +1,59 @@
 package main
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
+	"crypto/rsa"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/golang-jwt/jwt/v4"
+
 	"wavebot/bot/teams/faketeams"
 )
 
+// TestMain runs the tests, or, in the measured process a test's run
+// started from the test binary ("serve" first), wavebench itself.
+func TestMain(m *testing.M) {
+	if len(os.Args) > 1 && os.Args[1] == serveCommand {
+		main()
+		return
+	}
+	os.Exit(m.Run())
+}
+
 // TestRun runs the load generator briefly, with its own redis-server, in
-// every mode: both handlers answer every request right, and the report
-// has each mode's rows and comparison.
+// every mode: both handlers answer every request right, in a process
+// other than the load generator's, which the CPU profile is of, and the
+// report has each mode's rows and comparison.
 func TestRun(t *testing.T) {
 	var out strings.Builder
-	err := run(context.Background(), []string{"-saturate", "200ms", "-for", "200ms", "-rate", "100", "-conns", "2", "-rounds", "2"}, &out)
+	profile := filepath.Join(t.TempDir(), "cpu")
+	err := run(context.Background(), []string{"-saturate", "200ms", "-for", "200ms", "-rate", "100", "-conns", "2", "-rounds", "2", "-cpuprofile", profile}, &out)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
 	for _, section := range []string{"\nslack: ", "\nteams: "} {
 		_, report, found := strings.Cut(out.String(), section)
+		var measured, generator int
+		if _, err := fmt.Sscanf(report[strings.Index(report, "\nmeasured process ")+1:], "measured process %d (GOGC 400), load generator %d", &measured, &generator); err != nil ||
+			generator != os.Getpid() || measured == generator || measured <= 0 {
+			t.Errorf("%q: measured process %d, load generator %d (this test %d), %v", section, measured, generator, os.Getpid(), err)
+		}
+		name := strings.Trim(section, "\n: ")
+		checkProfile(t, profile+"."+name, name)
 		report, _, _ = strings.Cut(report, "\n\n"+"wavebot/bare")
 		for _, round := range []string{"1", "2", "all"} {
 			for _, handler := range []string{"bare", "wavebot"} {
@@ -44,6 +71,30 @@ func TestRun(t *testing.T) {
 		if strings.HasPrefix(section, "round ") {
 			checkFigures(t, section, sections[i+1])
 		}
+	}
+}
+
+// checkProfile checks that file is a CPU profile of the measured
+// process: its samples are in the platform's adapter (package), none in
+// the load generator's sending.
+func checkProfile(t *testing.T, file, pkg string) {
+	t.Helper()
+	f, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	z, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatalf("%s: %v", file, err)
+	}
+	b, err := io.ReadAll(z)
+	if err != nil {
+		t.Fatalf("%s: %v", file, err)
+	}
+	// A profile names the functions of its samples in plain text.
+	if !bytes.Contains(b, []byte("wavebot/bot/"+pkg+".(*Bot)")) || bytes.Contains(b, []byte("main.send")) {
+		t.Errorf("%s is not a profile of the measured process's %s handler", file, pkg)
 	}
 }
 
@@ -203,21 +254,15 @@ func TestAnswerChecks(t *testing.T) {
 	}
 }
 
-// failingMode is a mode whose wavebot handler answers every request
+// failingMode is a load whose wavebot handler answers every request
 // wrong, next to a bare one that answers right.
 type failingMode struct{}
 
 func (failingMode) describe() string { return "requests answered wrong" }
 
+func (failingMode) p99Goal() time.Duration { return time.Second }
+
 func (failingMode) ok(status int, _ []byte) bool { return status == http.StatusOK }
-
-func (failingMode) real(context.Context, string) (http.Handler, func(), error) {
-	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { http.Error(w, "down", http.StatusInternalServerError) }), func() {}, nil
-}
-
-func (failingMode) bare() http.Handler {
-	return http.HandlerFunc(func(http.ResponseWriter, *http.Request) {})
-}
 
 func (failingMode) request(base string) *http.Request {
 	req, _ := http.NewRequest("POST", base+"/api/messages", nil)
@@ -226,28 +271,27 @@ func (failingMode) request(base string) *http.Request {
 
 func (failingMode) check(int) error { return nil }
 
-// failingOnceMode is failingMode whose wavebot handler answers only its
-// first request wrong.
-type failingOnceMode struct{ failingMode }
-
-func (failingOnceMode) real(context.Context, string) (http.Handler, func(), error) {
-	var once sync.Once
-	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		once.Do(func() { http.Error(w, "down", http.StatusInternalServerError) })
-	}), func() {}, nil
-}
-
 // TestMeasureFailsOnErrors: requests that were answered wrong, every one
 // or a single one, fail the run, even when each mode's own check finds
 // nothing amiss.
 func TestMeasureFailsOnErrors(t *testing.T) {
-	for name, m := range map[string]mode{"every request": failingMode{}, "one request": failingOnceMode{}} {
+	bare := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	defer bare.Close()
+	var once sync.Once
+	for name, h := range map[string]http.HandlerFunc{
+		"every request": func(w http.ResponseWriter, _ *http.Request) { http.Error(w, "down", http.StatusInternalServerError) },
+		"one request": func(w http.ResponseWriter, _ *http.Request) {
+			once.Do(func() { http.Error(w, "down", http.StatusInternalServerError) })
+		},
+	} {
+		real := httptest.NewServer(h)
 		var out strings.Builder
 		cfg := settings{conns: 1, rounds: 1, satFor: 50 * time.Millisecond, rate: 20, rateFor: 100 * time.Millisecond}
-		err := measure(context.Background(), &out, "failing", m, "", cfg)
+		err := measure(context.Background(), &out, failingMode{}, []string{bare.URL, real.URL}, nil, cfg)
 		if err == nil || !strings.Contains(err.Error(), "some requests failed") {
 			t.Errorf("%s answered wrong: measure = %v\n%s", name, err, out.String())
 		}
+		real.Close()
 	}
 }
 
@@ -311,55 +355,50 @@ func TestTeamsCheck(t *testing.T) {
 }
 
 // TestBareHandlersVerify: the bare handlers do the least a handler must,
-// which includes turning away a request the platform did not sign.
+// which includes turning away a request the platform did not sign; the
+// Teams one checks the token with wavebot's own validator, against the
+// key set of Microsoft's stand-in.
 func TestBareHandlersVerify(t *testing.T) {
 	slackMode := newSlackMode().(*slackMode)
 	teamsMode := &teamsMode{}
-	if err := teamsMode.start(); err != nil {
+	p, err := teamsMode.start()
+	if err != nil {
 		t.Fatal(err)
 	}
 	defer teamsMode.stop()
 	forged := func(r *http.Request) {
 		r.Header.Set("X-Slack-Signature", "v0="+strings.Repeat("0", 64))
 	}
-	otherKey := func(r *http.Request) {
-		token, err := faketeams.Mint(faketeams.Claims(benchAppID, teamsMode.connector.serviceURL(), time.Now()), faketeams.KeyID, faketeams.OtherSigner())
-		if err != nil {
-			t.Fatal(err)
+	token := func(c jwt.MapClaims, kid string, key *rsa.PrivateKey) func(*http.Request) {
+		return func(r *http.Request) {
+			token, err := faketeams.Mint(c, kid, key)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r.Header.Set("Authorization", "Bearer "+token)
 		}
-		r.Header.Set("Authorization", "Bearer "+token)
 	}
-	otherBot := func(r *http.Request) {
-		token, err := faketeams.Mint(faketeams.Claims("another-bot", teamsMode.connector.serviceURL(), time.Now()), faketeams.KeyID, faketeams.Signer())
-		if err != nil {
-			t.Fatal(err)
-		}
-		r.Header.Set("Authorization", "Bearer "+token)
-	}
-	otherService := func(r *http.Request) {
-		token, err := faketeams.Mint(faketeams.Claims(benchAppID, "https://smba.example/", time.Now()), faketeams.KeyID, faketeams.Signer())
-		if err != nil {
-			t.Fatal(err)
-		}
-		r.Header.Set("Authorization", "Bearer "+token)
-	}
+	service := teamsMode.connector.serviceURL()
+	expired := faketeams.Claims(benchAppID, service, time.Now().Add(-2*time.Hour))
 	for _, tc := range []struct {
 		name   string
-		m      mode
+		bare   http.Handler
+		m      load
 		spoil  func(*http.Request)
 		status int
 	}{
-		{"slack signed", slackMode, func(*http.Request) {}, http.StatusOK},
-		{"slack forged", slackMode, forged, http.StatusUnauthorized},
-		{"teams signed", teamsMode, func(*http.Request) {}, http.StatusOK},
-		{"teams signed by another key", teamsMode, otherKey, http.StatusUnauthorized},
-		{"teams for another bot", teamsMode, otherBot, http.StatusUnauthorized},
-		{"teams from another service URL", teamsMode, otherService, http.StatusUnauthorized},
+		{"slack signed", slackMode.bare(), slackMode, func(*http.Request) {}, http.StatusOK},
+		{"slack forged", slackMode.bare(), slackMode, forged, http.StatusUnauthorized},
+		{"teams signed", teamsMode.bare(p), teamsMode, func(*http.Request) {}, http.StatusOK},
+		{"teams signed by another key", teamsMode.bare(p), teamsMode, token(faketeams.Claims(benchAppID, service, time.Now()), faketeams.KeyID, faketeams.OtherSigner()), http.StatusUnauthorized},
+		{"teams for another bot", teamsMode.bare(p), teamsMode, token(faketeams.Claims("another-bot", service, time.Now()), faketeams.KeyID, faketeams.Signer()), http.StatusUnauthorized},
+		{"teams from another service URL", teamsMode.bare(p), teamsMode, token(faketeams.Claims(benchAppID, "https://smba.example/", time.Now()), faketeams.KeyID, faketeams.Signer()), http.StatusUnauthorized},
+		{"teams expired", teamsMode.bare(p), teamsMode, token(expired, faketeams.KeyID, faketeams.Signer()), http.StatusUnauthorized},
 	} {
 		req := tc.m.request("http://wavebot")
 		tc.spoil(req)
 		rec := httptest.NewRecorder()
-		tc.m.bare().ServeHTTP(rec, req)
+		tc.bare.ServeHTTP(rec, req)
 		if rec.Code != tc.status {
 			t.Errorf("%s: answered %d, want %d", tc.name, rec.Code, tc.status)
 		}

@@ -14,10 +14,11 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/golang-jwt/jwt/v4"
+	"github.com/infracloudio/msbotbuilder-go/schema"
 
 	"wavebot/bot/teams"
 	"wavebot/bot/teams/faketeams"
+	"wavebot/internal/clock"
 )
 
 // The bot registration and the people of the Teams run. AAD object ids
@@ -34,82 +35,85 @@ const (
 // teamsMode loads POST /api/messages with "status b3/BUF" message
 // activities from a viewer in their personal chat with the bot, each
 // with a valid token. Teams takes the answer as a post to the Bot
-// Connector, not in the HTTP response: both handlers post theirs to a
-// local connector, which checks each carries the wave.
+// Connector, not in the HTTP response: both handlers post theirs to the
+// stand-in of the connector, which checks each carries the wave.
 type teamsMode struct {
+	// auth and connector stand for Microsoft's side, in the load
+	// generator's process: the key set and token endpoint, and the Bot
+	// Connector.
 	auth      *faketeams.Auth
 	connector *connector
-	// token is the Bot Connector's token for the run's activities; like
-	// the real one it is good for an hour.
-	token string
 	// sent numbers the activities: each has its own id, as in Teams.
 	sent atomic.Int64
+
+	mu sync.Mutex
+	// token is the Bot Connector's token for the activities, minted at
+	// minted; like the real one it is good for an hour, and the connector
+	// sends the same one with every activity until it renews it.
+	token  string
+	minted time.Time
 }
+
+// tokenRenewal is how long the stand-in of the connector sends one
+// token before it mints another.
+const tokenRenewal = 30 * time.Minute
 
 func newTeamsMode() mode { return &teamsMode{} }
 
 func (m *teamsMode) describe() string {
-	return `"status b3/BUF" message activities with valid tokens to POST /api/messages, answered to a local Bot Connector`
+	return `"status b3/BUF" message activities with valid tokens to POST /api/messages, answered to a stand-in of the Bot Connector`
 }
 
-// start brings up the stand-ins of Microsoft's side once for both
-// handlers: the key set and token endpoint, and the connector.
-func (m *teamsMode) start() error {
-	if m.auth != nil {
-		return nil
-	}
+// p99Goal is issue 24's.
+func (m *teamsMode) p99Goal() time.Duration { return 2500 * time.Microsecond }
+
+// start brings up the stand-ins of Microsoft's side: the key set and
+// token endpoint, and the connector.
+func (m *teamsMode) start() (platform, error) {
 	m.auth = faketeams.NewAuthServer(benchAppID, benchPassword)
 	m.connector = newConnector([]byte("b3/BUF"))
-	token, err := m.auth.Token(m.connector.serviceURL(), time.Now())
-	if err != nil {
-		m.stop()
-		return fmt.Errorf("mint a token: %w", err)
-	}
-	m.token = token
-	return nil
+	return platform{apiURL: m.connector.serviceURL(), metadataURL: m.auth.MetadataURL(), tokenURL: m.auth.TokenURL()}, nil
 }
 
 func (m *teamsMode) stop() {
 	if m.auth != nil {
 		m.auth.Close()
 		m.connector.close()
-		m.auth = nil
 	}
 }
 
-// real builds what serve builds for Teams, on Redis, talking to the
-// stand-ins; the wave is created through the endpoint itself, by the
-// admin.
-func (m *teamsMode) real(ctx context.Context, redisURL string) (http.Handler, func(), error) {
-	if err := m.start(); err != nil {
-		return nil, nil, err
-	}
-	svc, err := newService(ctx, redisURL, "teams:"+adminAAD)
-	if err != nil {
-		return nil, nil, err
-	}
-	bot, err := teams.New(teams.Config{AppID: benchAppID, AppPassword: benchPassword, TenantID: benchTenant,
-		OpenIDMetadataURL: m.auth.MetadataURL(), TokenURL: m.auth.TokenURL(), ServiceURL: m.connector.serviceURL(),
-		Logger: svc.logger()}, svc.d)
-	if err != nil {
-		svc.close()
-		return nil, nil, err
-	}
+// setup creates the wave through the endpoint itself, as the admin.
+func (m *teamsMode) setup(base string) error {
 	for _, line := range []string{"wave create b3 2027-02-01 Bølge 3", "wave enroll b3 BUF SUF", "contact b3/BUF @teams:" + contactAAD, "done b3/BUF kickoff"} {
-		rec := httptest.NewRecorder()
-		bot.ServeHTTP(rec, m.activity("http://wavebot", adminAAD, "Admin", line))
-		if last := m.connector.lastReply(); rec.Code != http.StatusOK || bytes.Contains(last, []byte("✗")) {
-			svc.close()
-			return nil, nil, fmt.Errorf("set up the wave: %s: %d %s", line, rec.Code, last)
+		resp, err := http.DefaultClient.Do(m.activity(base, adminAAD, "Admin", line))
+		if err != nil {
+			return fmt.Errorf("%s: %w", line, err)
+		}
+		resp.Body.Close()
+		if last := m.connector.lastReply(); resp.StatusCode != http.StatusOK || last == nil || bytes.Contains(last, []byte("✗")) {
+			return fmt.Errorf("%s: %d %s", line, resp.StatusCode, last)
 		}
 	}
 	m.connector.count() // the set-up's replies are not the run's
+	return nil
+}
+
+// handlers are the bare handler and what serve builds for Teams, on
+// Redis, talking to the stand-ins of Microsoft's side.
+func (m *teamsMode) handlers(ctx context.Context, redisURL string, p platform) (http.Handler, http.Handler, func(), error) {
+	svc, err := newService(ctx, redisURL, "teams:"+adminAAD)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	bot, err := teams.New(teams.Config{AppID: benchAppID, AppPassword: benchPassword, TenantID: benchTenant,
+		OpenIDMetadataURL: p.metadataURL, TokenURL: p.tokenURL, ServiceURL: p.apiURL, Logger: svc.logger()}, svc.d)
+	if err != nil {
+		svc.close()
+		return nil, nil, nil, err
+	}
 	mux := http.NewServeMux()
 	mux.Handle("POST /api/messages", bot) // as serve routes it
-	return svc.handler(mux), func() {
-		svc.close()
-		m.stop()
-	}, nil
+	return m.bare(p), svc.handler(mux), svc.close, nil
 }
 
 func (m *teamsMode) request(base string) *http.Request {
@@ -131,8 +135,23 @@ func (m *teamsMode) activity(base, aad, name, text string) *http.Request {
 	body, _ := json.Marshal(act)
 	req, _ := http.NewRequest("POST", base+"/api/messages", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+m.token)
+	req.Header.Set("Authorization", "Bearer "+m.currentToken())
 	return req
+}
+
+// currentToken is the token the connector sends now: the last one,
+// until it is tokenRenewal old.
+func (m *teamsMode) currentToken() string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if now := time.Now(); m.token == "" || now.Sub(m.minted) >= tokenRenewal {
+		token, err := m.auth.Token(m.connector.serviceURL(), now)
+		if err != nil {
+			panic(fmt.Sprintf("mint a token: %v", err)) // signing with a key in memory does not fail
+		}
+		m.token, m.minted = token, now
+	}
+	return m.token
 }
 
 func (m *teamsMode) ok(status int, _ []byte) bool { return status == http.StatusOK }
@@ -150,12 +169,13 @@ func (m *teamsMode) check(answered int) error {
 // bareReply is the bare handler's constant answer, as long as a short card.
 var bareReply = []byte(`{"type":"message","summary":"b3/BUF","attachments":[{"contentType":"application/vnd.microsoft.card.adaptive","content":{"type":"AdaptiveCard","version":"1.5","body":[{"type":"TextBlock","text":"b3/BUF"}]}}]}`)
 
-// bare checks the token as the Bot Framework documents it, with the key
-// already in hand, and posts a constant reply to the activity's
-// conversation: the least a Go handler for Teams does.
-func (m *teamsMode) bare() http.Handler {
-	key := &faketeams.Signer().PublicKey
-	parser := jwt.NewParser(jwt.WithValidMethods([]string{"RS256"}))
+// bare checks the token with the validator wavebot uses, which fetches
+// the keys from Microsoft's stand-in as wavebot's does, and posts a
+// constant reply to the activity's conversation: the least a Go handler
+// for Teams does.
+func (m *teamsMode) bare(p platform) http.Handler {
+	web := &http.Client{Timeout: 10 * time.Second}
+	validator := teams.NewValidator(benchAppID, p.metadataURL, web, clock.System{})
 	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 256}}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
@@ -166,6 +186,7 @@ func (m *teamsMode) bare() http.Handler {
 		var act struct {
 			ID           string `json:"id"`
 			ServiceURL   string `json:"serviceUrl"`
+			ChannelID    string `json:"channelId"`
 			Conversation struct {
 				ID string `json:"id"`
 			} `json:"conversation"`
@@ -174,10 +195,7 @@ func (m *teamsMode) bare() http.Handler {
 			http.Error(w, "not an activity", http.StatusBadRequest)
 			return
 		}
-		token, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		claims := jwt.MapClaims{}
-		if _, err := parser.ParseWithClaims(token, claims, func(*jwt.Token) (any, error) { return key, nil }); err != nil ||
-			claims["iss"] != faketeams.Issuer || claims["aud"] != benchAppID || claims["serviceurl"] != act.ServiceURL {
+		if _, err := validator.AuthenticateRequest(r.Context(), schema.Activity{ChannelID: act.ChannelID, ServiceURL: act.ServiceURL}, r.Header.Get("Authorization"), nil, ""); err != nil {
 			http.Error(w, "unauthorized", http.StatusUnauthorized)
 			return
 		}

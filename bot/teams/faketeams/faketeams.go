@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"math/big"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -258,6 +259,13 @@ type Connector struct {
 	// gone are the conversations the bot was removed from: posting there
 	// answers 403.
 	gone map[string]bool
+	// connections counts the TCP connections the fake accepted.
+	connections int
+	// gather, when above 0, is how many posted activities wait for each
+	// other before any is answered; waiting are those waiting so far, and
+	// closing release lets them go.
+	gather, waiting int
+	release         chan struct{}
 }
 
 // NewConnector starts the fake and stops it when t ends.
@@ -270,8 +278,49 @@ func NewConnector(t testing.TB) *Connector {
 // NewConnectorServer starts the fake; Close stops it.
 func NewConnectorServer() *Connector {
 	c := &Connector{members: map[string]string{}, gone: map[string]bool{}}
-	c.srv = httptest.NewServer(http.HandlerFunc(c.serve))
+	c.srv = httptest.NewUnstartedServer(http.HandlerFunc(c.serve))
+	c.srv.Config.ConnState = func(_ net.Conn, state http.ConnState) {
+		if state == http.StateNew {
+			c.mu.Lock()
+			c.connections++
+			c.mu.Unlock()
+		}
+	}
+	c.srv.Start()
 	return c
+}
+
+// Connections is how many TCP connections the fake accepted so far.
+func (c *Connector) Connections() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.connections
+}
+
+// Gather makes posted activities wait until n of them have arrived, and
+// then answers them together: n replies in flight at once, on n
+// connections. 0 ends it.
+func (c *Connector) Gather(n int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gather, c.waiting, c.release = n, 0, make(chan struct{})
+}
+
+// wait holds a posted activity while Gather asks it to.
+func (c *Connector) wait() {
+	c.mu.Lock()
+	if c.gather <= 0 {
+		c.mu.Unlock()
+		return
+	}
+	release := c.release
+	c.waiting++
+	if c.waiting == c.gather {
+		close(c.release)
+		c.waiting, c.release = 0, make(chan struct{})
+	}
+	c.mu.Unlock()
+	<-release
 }
 
 // Close stops the fake.
@@ -319,6 +368,9 @@ func (c *Connector) serve(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "bad json", http.StatusBadRequest)
 			return
 		}
+	}
+	if (r.Method == "POST" || r.Method == "PUT") && strings.Contains(r.URL.Path, "/activities") {
+		c.wait()
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
