@@ -112,7 +112,12 @@ func runServe(ctx context.Context, args []string, env func(string) (string, bool
 	}
 	// Shutdown closes the listeners before it calls this: from the line
 	// on, no new connection is taken, and the requests in flight finish.
-	srv.RegisterOnShutdown(func() { logger.Info("stopping", "grace", shutdownGrace.String()) })
+	// It calls it on a goroutine of its own; stopped waits for the line.
+	stopping := make(chan struct{})
+	srv.RegisterOnShutdown(func() {
+		logger.Info("stopping", "grace", shutdownGrace.String())
+		close(stopping)
+	})
 	logger.Info("listening", "addr", ln.Addr().String(), "sweep_interval", cfg.SweepInterval.String(), "chat", cfg.chatPlatforms(),
 		"gogc", gogc, "version", version)
 	// The sweeper and the platforms' own connections stop with the
@@ -142,6 +147,7 @@ func runServe(ctx context.Context, args []string, env func(string) (string, bool
 	if shutErr := srv.Shutdown(shutdown); err == nil {
 		err = shutErr
 	}
+	<-stopping
 	wg.Wait()
 	for _, c := range platforms {
 		if c.wait != nil {
