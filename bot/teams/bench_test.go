@@ -10,6 +10,7 @@ import (
 
 	"github.com/infracloudio/msbotbuilder-go/schema"
 
+	"wavebot/storage"
 	"wavebot/storage/redis"
 	"wavebot/storage/redis/redistest"
 	"wavebot/wave"
@@ -24,7 +25,7 @@ func TestMain(m *testing.M) { redistest.Main(m) }
 // through the cache as serve runs it ("endpoint-redis"), it costs what
 // serve's processor does.
 func BenchmarkMessage(b *testing.B) {
-	rs, err := redis.Open(context.Background(), redistest.URL(b), redistest.Prefix(b), func(wave.Wave) (time.Time, bool) { return time.Time{}, false })
+	rs, err := redis.Open(context.Background(), redistest.URL(b), redistest.Prefix(b), storage.DueFunc(func(wave.Wave) (time.Time, bool) { return time.Time{}, false }))
 	if err != nil {
 		b.Fatal(err)
 	}
