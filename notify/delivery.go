@@ -125,8 +125,8 @@ const HoldFor = 30 * 24 * time.Hour
 
 // DigestNotices is how many one-off notices one message carries: a
 // message shows every notice it carries, since a notice is said once, and
-// within a chat message's limits. Notices beyond it go out at the next
-// sweeps, a message at a time.
+// within a chat message's limits. Notices beyond it go out in the messages
+// that follow, Pace apart, in the same Send.
 const DigestNotices = 10
 
 // Result is what became of one digest in one Send.
@@ -138,7 +138,8 @@ type Result struct {
 	// Held are the pending one-off notices no platform could bring their
 	// person: they wait for the person on the wave.
 	Held []Reminder
-	// Sent is set when this Send delivered the digest.
+	// Sent is set when this Send delivered the digest, in one message or
+	// more.
 	Sent bool
 	// Tries counts this Send's attempts.
 	Tries int
@@ -156,6 +157,8 @@ type lane struct {
 	token    string
 	// pending is the part of the digest still to send.
 	pending Digest
+	// more is set when the claim left notices for the next message.
+	more    bool
 	claimed bool
 	// asked is when this replica asked for the lease it holds, by its own
 	// clock: the lease runs at least Lease from then.
@@ -398,8 +401,9 @@ func (d *Delivery) claim(ctx context.Context, l *lane) bool {
 		}
 		if r.Kind.Notice() {
 			// One message holds DigestNotices; the rest stay due, without
-			// an outcome, and go in the messages of the next sweeps.
+			// an outcome, for the next message.
 			if notices++; notices > DigestNotices {
+				l.more = true
 				continue
 			}
 		}
@@ -413,6 +417,11 @@ func (d *Delivery) claim(ctx context.Context, l *lane) bool {
 		return false
 	case len(left) == 0:
 		d.finish(l, 0, nil)
+		return false
+	case !c.Granted && l.res.Sent && c.Wait <= d.Pace:
+		// The next message of a digest, a moment early by the store's
+		// clock.
+		l.readyAt = d.Clock.Now().Add(c.Wait)
 		return false
 	case !c.Granted:
 		d.finish(l, c.Wait, errHeld)
@@ -486,6 +495,20 @@ func (d *Delivery) settle(ctx context.Context, l *lane, o storage.Outcome) {
 	}
 	for _, r := range l.pending.Reminders {
 		l.res.Outcomes[r.Key] = o
+	}
+	if o == storage.Delivered && l.more {
+		// The notices one message did not carry go in the next, claimed
+		// anew once the pace allows.
+		var rest []Reminder
+		for _, r := range l.res.Digest.Reminders {
+			if _, final := l.res.Outcomes[r.Key]; !final {
+				rest = append(rest, r)
+			}
+		}
+		l.pending.Reminders, l.more, l.claimed = rest, false, false
+		l.recorded, l.failed, l.token = map[string]int{}, 0, newToken()
+		l.readyAt = d.Clock.Now().Add(d.Pace)
+		return
 	}
 	d.finish(l, 0, l.res.Err)
 }
