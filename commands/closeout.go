@@ -39,7 +39,7 @@ func (d *Dispatcher) eval(ctx context.Context, in Input) (Reply, error) {
 	if !KSOrContact.allows(in.Me, e) {
 		return Reply{}, forbid(catalog.NotAllowed, catalog.PermKSOrContactOf.In(in.Lang, r.String()))
 	}
-	return d.setDue(ctx, in, r, wave.EvaluationActivity, day)
+	return d.setDue(ctx, in, r, wave.EvaluationActivity, day, nil)
 }
 
 // evalNote records what an enrolment's evaluation showed, for the
@@ -148,6 +148,7 @@ func (d *Dispatcher) reportReply(ctx context.Context, lang string, w wave.Wave, 
 		s := Section{Title: w.ID + "/" + e.FV, Fields: []Field{
 			{catalog.LabelTraining.In(lang), e.TrainingText(lang)},
 			{catalog.LabelAuthRounds.In(lang), strings.Join(rounds, "\n")},
+			{catalog.LabelMeetings.In(lang), strings.Join(e.MeetingsText(lang, maxNamedUnits), "\n")},
 			{catalog.LabelEvalNotes.In(lang), strings.Join(notes, "\n")},
 		}}
 		for _, a := range e.Activities {
@@ -203,6 +204,7 @@ func (d *Dispatcher) report(ctx context.Context, w wave.Wave) (closeout.Report, 
 			out.Activities = append(out.Activities, ra)
 		}
 		out.Rounds = rounds(c, events, e.FV)
+		out.Meetings, out.Units, out.UnitsHeld = reportMeetings(e, c.Today(d.cfg.Clock.Now()))
 		for _, n := range e.EvalNotes {
 			n.By = mentions(catalog.Danish, n.By)
 			n.At = n.At.In(c.Location())

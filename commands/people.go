@@ -318,6 +318,8 @@ func (d *Dispatcher) logItem(lang string, ev wave.Event) string {
 		return catalog.Quoted.In(lang, d.activityTitle(lang, ev.Item))
 	case ev.Action == actWorkflowStep || ev.Action == actWorkflowPart || ev.Action == actWorkflowDue:
 		return catalog.Quoted.In(lang, d.itemTitle(lang, ev.Item))
+	case ev.Action == actMeeting || ev.Action == actMeetingCancel:
+		return ev.Item // the meeting's date
 	}
 	return mentions(lang, ev.Item)
 }

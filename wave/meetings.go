@@ -19,7 +19,7 @@ const InfoActivity = "info"
 // thousands, and holds a handful of meetings a wave.
 const (
 	MaxUnits    = 1000
-	MaxMeetings = 200
+	MaxMeetings = 50
 )
 
 // Errors of units and meetings.
