@@ -156,7 +156,7 @@ func (d *Dispatcher) setStatus(to wave.Status) Handler {
 		}
 		title, status := d.activityTitle(in.Lang, key), statusName[to].In(in.Lang)
 		reply := catalog.MarkedStatus.In(in.Lang, r, title, status)
-		_, err = d.updateEnrolment(ctx, r, func(w *wave.Wave, e *wave.Enrolment) ([]wave.Event, error) {
+		w, err := d.updateEnrolment(ctx, r, func(w *wave.Wave, e *wave.Enrolment) ([]wave.Event, error) {
 			a, err := e.Activity(key)
 			if err != nil {
 				return nil, d.unknownActivity(key)
@@ -200,7 +200,11 @@ func (d *Dispatcher) setStatus(to wave.Status) Handler {
 		if err != nil {
 			return Reply{}, err
 		}
-		return Reply{Lines: []string{reply}}, nil
+		lines := []string{reply}
+		if e, err := w.Enrolment(r.fv); err == nil && key == wave.InfoActivity && to == wave.StatusDone {
+			lines = append(lines, d.uninformed(in.Lang, *e, in.Now)...)
+		}
+		return Reply{Lines: lines}, nil
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"wavebot/internal/catalog"
 	"wavebot/internal/closeout"
@@ -602,4 +603,16 @@ func reportMeetings(e wave.Enrolment, today wave.Date) (meetings []closeout.Meet
 	}
 	had, _, _ := e.UnitsInformed(today)
 	return meetings, len(e.Units), len(had)
+}
+
+// uninformed notes, when the information meeting is marked done, the
+// units of enrolment e that have had no meeting by now; none when every
+// unit has.
+func (d *Dispatcher) uninformed(lang string, e wave.Enrolment, now time.Time) []string {
+	_, planned, missing := e.UnitsInformed(d.cfg.Calendar.Today(now))
+	missing = append(missing, planned...)
+	if len(missing) == 0 {
+		return nil
+	}
+	return []string{catalog.InfoDoneMissing.In(lang, len(missing), len(missing), someUnits(lang, missing))}
 }

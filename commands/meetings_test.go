@@ -28,7 +28,7 @@ func TestTheTovholderDatesTheForvaltningsOwnActivities(t *testing.T) {
 	onBothStores(t, func(t *testing.T, f *fixture) {
 		f.ok("anna: contact b3/SUF @sofie")
 		f.play(t, []step{
-			{line: "maria: due b3/BUF info 2027-01-28", want: "b3/BUF: »Informationsmøde i forvaltningen for brugere« har nu frist 28. januar 2027.\nKS-projektlederen @anna hører om den nye frist ved næste morgens påmindelser."},
+			{line: "maria: due b3/BUF info 2027-01-28", want: "b3/BUF: »Informationsmøde i forvaltningen for brugere« har nu frist 28. januar 2027.\nKS-projektlederen @anna får besked om den nye frist med de næste påmindelser."},
 			{line: "maria: frist b3/BUF uddannelse 2027-01-27", want: "b3/BUF: »Uddannelse af brugere« har nu frist 27. januar 2027."},
 			{line: "maria: due b3/BUF info 2027-01-28", want: "har allerede frist 28. januar 2027; intet er ændret"},
 			{line: "maria: due b3/BUF pc 2027-01-28", want: "»Sikre korrekt opsætning af PC'er« er ikke forvaltningens egen aktivitet: dens frist sætter KS. Forvaltningen sætter selv fristerne for »Informationsmøde i forvaltningen for brugere« og »Uddannelse af brugere«.", refused: true},
@@ -41,7 +41,7 @@ func TestTheTovholderDatesTheForvaltningsOwnActivities(t *testing.T) {
 			{line: "maria: due b3/SUF info 2027-01-28", want: "Det må du ikke: det må kun KS eller en kontaktperson for b3/SUF.", refused: true},
 			// Before go-live where that matters: taken, with a warning, as KS's planning is.
 			{line: "maria: due b3/BUF info 2027-02-02", want: "Bemærk: »Informationsmøde i forvaltningen for brugere« ligger på eller efter go-live (1. februar 2027); brugerne skal være klar, før løsningerne tages i brug."},
-			{line: "kim: due b3/BUF info 2027-01-29", want: "b3/BUF: »Informationsmøde i forvaltningen for brugere« har nu frist 29. januar 2027.\nForvaltningens kontaktpersoner hører om den nye frist ved næste morgens påmindelser."},
+			{line: "kim: due b3/BUF info 2027-01-29", want: "b3/BUF: »Informationsmøde i forvaltningen for brugere« har nu frist 29. januar 2027.\nForvaltningens kontaktpersoner får besked om den nye frist med de næste påmindelser."},
 			{line: "kim: due b3/BUF pc 2027-01-27", want: "»Sikre korrekt opsætning af PC'er« har nu frist 27. januar 2027."},
 			{line: "sofie: training b3/SUF ja 2027-02-03", want: "Bemærk: »Uddannelse af brugere« ligger på eller efter go-live (1. februar 2027)"},
 		})
@@ -107,12 +107,12 @@ func TestInformationMeetingsAreSeveral(t *testing.T) {
 			{line: "maria: info b3/BUF 2027-01-26 Husum Skole, Ungdomsskolen", want: "b3/BUF: Informationsmødet 26. januar 2027 er registreret som planlagt for Husum Skole og Ungdomsskolen."},
 			{line: "maria: informationsmøde b3/BUF 2027-01-28 Sundhedsplejen", want: "b3/BUF: Informationsmødet 28. januar 2027 er registreret som planlagt for Sundhedsplejen."},
 			{line: "maria: info b3/BUF 2027-01-28 sundhedsplejen; Center for Økonomi", want: "b3/BUF: Informationsmødet 28. januar 2027 er nu også for Center for Økonomi."},
-			{line: "maria: info b3/BUF 2027-01-28 Center for økonomi", want: "er allerede registreret for de enheder; intet er ændret"},
+			{line: "maria: info b3/BUF 2027-01-28 Center for økonomi", want: "er allerede registreret for disse enheder; intet er ændret"},
 			{line: "maria: info b3/BUF 2027-01-18 Valby Skole", want: "b3/BUF: Informationsmødet 18. januar 2027 er registreret som holdt for Valby Skole."},
 			{line: "maria: info b3/BUF 2027-01-30 Valby Skole", want: "30. januar 2027 er en lørdag", refused: true},
 			{line: "maria: info b3/BUF 2027-02-03 Valby Skole", want: "Bemærk: Mødet ligger efter fristen for »Informationsmøde i forvaltningen for brugere« (22. januar 2027). Flyt fristen med: frist b3/BUF info 2027-02-03"},
 			{line: "maria: info b3/BUF 2027-02-03 fjern", want: "b3/BUF: Informationsmødet 3. februar 2027 er slettet."},
-			{line: "maria: info b3/BUF 2027-02-03 fjern", want: "b3/BUF har intet informationsmøde 3. februar 2027.", refused: true},
+			{line: "maria: info b3/BUF 2027-02-03 fjern", want: "b3/BUF har intet informationsmøde den 3. februar 2027.", refused: true},
 			{line: "maria: info b3/BUF 2027-02-31", want: "ikke en gyldig dato", refused: true},
 			{line: "maria: info b3/BUF", want: "Der mangler ÅÅÅÅ-MM-DD.", refused: true},
 			{line: "anna: info b3/BUF 2027-01-27 Husum Skole", want: "Informationsmøder og enheder er forvaltningens egne optegnelser: kun en kontaktperson for b3/BUF må ændre dem.", refused: true},
@@ -129,7 +129,9 @@ func TestInformationMeetingsAreSeveral(t *testing.T) {
 		// The units of the meetings are the forvaltning's units now.
 		wantIn(t, f.ok("vera: units b3/BUF"), "Med et planlagt informationsmøde:", "Husum Skole – 26. januar 2027", "Center for Økonomi – 28. januar 2027")
 		f.clock.Set(start.Add(8 * 24 * time.Hour))
-		wantIn(t, f.ok("maria: done b3/BUF info"), "b3/BUF: »Informationsmøde i forvaltningen for brugere« har nu status færdig.")
+		f.ok("maria: units b3/BUF add Amager Skole, Brønshøj Skole")
+		wantIn(t, f.ok("maria: done b3/BUF info"), "b3/BUF: »Informationsmøde i forvaltningen for brugere« har nu status færdig.", "Bemærk: 2 enheder har ikke haft informationsmøde: Amager Skole og Brønshøj Skole.")
+		f.ok("maria: units b3/BUF remove Amager Skole, Brønshøj Skole")
 		wantIn(t, f.ok("anna: status b3"), "Alle 5 enheder har haft informationsmøde.")
 	})
 }
@@ -145,7 +147,7 @@ func TestTheForvaltningsUnits(t *testing.T) {
 		}
 		f.play(t, []step{
 			{line: "maria: enheder b3/BUF tilføj Husum Skole, Sundhedsplejen, Ungdomsskolen", want: "b3/BUF: Husum Skole, Sundhedsplejen og Ungdomsskolen er tilføjet forvaltningens enheder; der er nu 3."},
-			{line: "maria: units b3/BUF add HUSUM SKOLE", want: "b3/BUF kender allerede HUSUM SKOLE; intet er ændret."},
+			{line: "maria: units b3/BUF add HUSUM SKOLE", want: "b3/BUF har allerede HUSUM SKOLE blandt sine enheder; intet er ændret."},
 			{line: "maria: units b3/BUF remove Sundhedsplejen", want: "b3/BUF: Sundhedsplejen er fjernet fra forvaltningens enheder; der er nu 2."},
 			{line: "maria: units b3/BUF fjern Husum Skole, Valby Skole, Amager Skole", want: "b3/BUF har ingen enheder ved navnene Valby Skole og Amager Skole; intet er ændret.", refused: true},
 			{line: "maria: units b3/BUF tilføj", want: "Skriv enhedernes navne, adskilt med komma.", refused: true},
@@ -185,13 +187,13 @@ func TestUnitsFromTheUploadedList(t *testing.T) {
 	if r.Refused {
 		t.Fatalf("upload: %v", r.Lines)
 	}
-	wantIn(t, text(r), "2 enheder fra listens Enhed-kolonne er nye for b3/BUF og tilføjet forvaltningens enheder.")
+	wantIn(t, text(r), "2 enheder fra listens Enhed-kolonne er nye for b3/BUF og er tilføjet forvaltningens enheder.")
 	w, _ := f.store.Wave(ctx, "b3")
 	e, _ := w.Enrolment("BUF")
 	if want := []string{"husum skole", "Sundhedsplejen", "Ungdomsskolen"}; !slices.Equal(e.Units, want) {
 		t.Errorf("units %v, want %v", e.Units, want)
 	}
-	wantIn(t, f.ok("vera: log b3/BUF"), "@anna b3/BUF: fik enheder fra autorisationslisten: 2")
+	wantIn(t, f.ok("vera: log b3/BUF"), "@anna b3/BUF: tilføjede enheder fra autorisationslisten: 2")
 	// A list without the column brings none, and says nothing of units.
 	f.ok("maria: units b3/BUF remove Sundhedsplejen, Ungdomsskolen")
 	r = f.d.UploadAuthList(ctx, "anna", "b3", "BUF", "koer.csv", [][]string{{"BrugerID", "Autorisation"}, {"AA1", "Opslag"}})

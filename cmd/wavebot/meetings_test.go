@@ -39,7 +39,7 @@ func TestConsoleMeetingsSession(t *testing.T) {
 	}
 	s := startServe(t, vars...)
 	// The page says what the upload brought: the users, and the units.
-	if _, answer := uploadSample(t, s, link); !strings.Contains(answer, "8 enheder fra listens Enhed-kolonne er nye for b3/BUF og tilføjet forvaltningens enheder.") {
+	if _, answer := uploadSample(t, s, link); !strings.Contains(answer, "8 enheder fra listens Enhed-kolonne er nye for b3/BUF og er tilføjet forvaltningens enheder.") {
 		t.Errorf("the upload's answer does not name the units:\n%s", answer)
 	}
 	// One process at a time opens the data directory: serve stops first.
