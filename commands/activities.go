@@ -25,20 +25,6 @@ func sides(me wave.Person, e *wave.Enrolment) []wave.Party {
 	return nil
 }
 
-// mayChange refuses a person who is not on the responsible side of party in
-// enrolment e (r) for a KØR workflow step: KS may change every step, a
-// contact named in e what the forvaltning takes part in. what names the
-// step.
-func mayChange(me wave.Person, party wave.Party, e *wave.Enrolment, r ref, what string) error {
-	if me.IsKS() || (party.IncludesFV() && speaksForFV(me, e)) {
-		return nil
-	}
-	if party == wave.PartyKS {
-		return forbid(catalog.OnlyKS, what)
-	}
-	return forbid(catalog.OnlyKSOrContact, what, r.String())
-}
-
 // mayDo refuses a person who is not on the side responsible for activity
 // a of enrolment e (r): KS for its own activities, a contact of e for the
 // forvaltning's, either side for shared work, where each gives its own

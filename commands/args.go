@@ -188,6 +188,23 @@ func (d *Dispatcher) waves(ctx context.Context) ([]wave.Wave, error) {
 	return ws, err
 }
 
+// name reads a name after the first n arguments, refusing one longer
+// than most characters or on more than one line (the dispatcher has
+// refused every other character that cannot be shown safely).
+func (in Input) name(n, most int) (string, error) {
+	s := in.restAfter(n)
+	if utf8.RuneCountInString(s) > most {
+		return "", refuse(catalog.NameTooLong, most)
+	}
+	if r, bad := wave.UnsafeRune(s, false); bad {
+		if r == '\n' {
+			return "", refuse(catalog.NameOneLine)
+		}
+		return "", refuse(catalog.UnsafeText, wave.RuneCode(r))
+	}
+	return s, nil
+}
+
 // note reads the free text after the first n arguments, refusing one
 // longer than maxNote characters.
 func (in Input) note(n int) (string, error) {

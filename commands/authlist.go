@@ -145,10 +145,16 @@ func mayDecideList(me wave.Person, e *wave.Enrolment) bool {
 }
 
 // mayFillTemplate reports whether me may see and fill in forvaltning fv's
-// authorization template: KS, or a contact of one of fv's enrolments.
+// authorization template: KS, a contact of its KØR workflow track (the
+// central working group), or a contact of one of its enrolments. Only
+// who may do the step delivers it (mayDeliver).
 func (d *Dispatcher) mayFillTemplate(ctx context.Context, me wave.Person, fv string) (bool, error) {
 	if me.IsKS() {
 		return true, nil
+	}
+	fvs, err := d.trackContactOf(ctx, me.ID)
+	if err != nil || slices.Contains(fvs, fv) {
+		return err == nil, err
 	}
 	refs, err := d.contactOf(ctx, me.ID)
 	return slices.ContainsFunc(refs, func(r string) bool { return strings.HasSuffix(r, "/"+fv) }), err

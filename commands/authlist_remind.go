@@ -22,7 +22,7 @@ func (d *Dispatcher) reminderLine(ctx context.Context, lang, recipient string, r
 	if r.Kind.Milestone() {
 		return d.milestoneText(lang, ref{wave: r.Wave, fv: r.FV}, string(r.Kind), r.Activity, r.Due)
 	}
-	ref := r.Wave + "/" + r.FV
+	ref := subjectRef(r)
 	switch r.Kind {
 	case notify.AuthAnswered:
 		line := d.reminderText(lang, r, w)

@@ -225,8 +225,8 @@ func TestRemindersLeadToThePages(t *testing.T) {
 func TestDeliveringCompletesTheStepsLikeChat(t *testing.T) {
 	f := withPages(t)
 	ctx := context.Background()
-	// The steps before the decisions, and the presentation by both sides
-	// before the template, in the source's order.
+	// The working group, and the presentation by both sides before the
+	// template, as the source orders it.
 	f.ok("maria: workflow BUF done group")
 	dec := wave.Decisions{Levels: []wave.Level{{Name: "Leder", Limit: 100000}}, Units: []wave.OrgUnit{{Number: "1200", Name: "Nord"}}}
 	if r := f.d.SaveDecisions(ctx, "maria", "BUF", dec, nil); r.Refused {
@@ -250,15 +250,13 @@ func TestDeliveringCompletesTheStepsLikeChat(t *testing.T) {
 	if r.Refused || !strings.Contains(text(r), "KS-projektleder @anna har fået besked om, at autorisationen kan begynde.") {
 		t.Fatalf("deliver: %+v", r)
 	}
-	wv, _ := f.store.Wave(ctx, "b3")
-	e, _ := wv.Enrolment("BUF")
-	track := e.Workflow
+	track, _ := f.store.Workflow(ctx, "BUF")
 	for _, key := range []string{"decisions", "template", "deliver"} {
-		if s, _ := track.Step(key); !s.Done || s.DoneBy != "maria" {
+		if s, _ := track.Steps.Step(key); !s.Done || s.DoneBy != "maria" {
 			t.Errorf("step %s: %+v", key, s)
 		}
 	}
-	evs, _ := f.store.Events(ctx, "b3", "BUF", 50)
+	evs, _ := f.store.Events(ctx, "", "BUF", 50)
 	steps := 0
 	for _, ev := range evs {
 		if ev.Action == actWorkflowStep && ev.Actor == "maria" && slices.Contains([]string{"decisions", "template", "deliver"}, ev.Item) {
@@ -277,5 +275,43 @@ func TestDeliveringCompletesTheStepsLikeChat(t *testing.T) {
 	}
 	if r := f.d.SaveTemplateRows(ctx, "maria", "BUF", []wave.TemplateEdit{{User: "ZZ1"}}); !r.Refused || !strings.Contains(text(r), "afleveret og kan ikke ændres") {
 		t.Errorf("changing a delivered template: %+v", r)
+	}
+}
+
+// TestDeliveringInNoWaveTellsWhoFollowsTheTrack: a forvaltning in no
+// wave delivers its template; no KS lead has its enrolment, so the KS
+// person who follows its KØR workflow track hears of it once, with a
+// button to the template.
+func TestDeliveringInNoWaveTellsWhoFollowsTheTrack(t *testing.T) {
+	f := withPages(t)
+	ctx := context.Background()
+	for _, line := range []string{"kim: workflow KFF contact @lis", "lis: workflow KFF done group", "lis: workflow KFF done presentation", "kim: workflow KFF done presentation"} {
+		f.ok(line)
+	}
+	dec := wave.Decisions{Levels: []wave.Level{{Name: "Leder", Limit: 100000}}, Units: []wave.OrgUnit{{Number: "1200", Name: "Nord"}}}
+	if r := f.d.SaveDecisions(ctx, "lis", "KFF", dec, nil); r.Refused {
+		t.Fatal(r.Lines)
+	}
+	f.d.SaveTemplateRows(ctx, "lis", "KFF", []wave.TemplateEdit{{Unit: "1200", User: "AB12", Role: "attestant", Level: "Leder", Amount: "1000"},
+		{Unit: "1200", User: "CD34", Role: "godkender", Level: "Leder", Amount: "100.000"}})
+	if v, err := f.d.TemplateView(ctx, "kim", "KFF"); err != nil || v.MayDeliver {
+		t.Errorf("KS without an agreement may deliver: %v %v", v.MayDeliver, err)
+	}
+	r := f.d.DeliverTemplate(ctx, "lis", "KFF")
+	if r.Refused || !strings.Contains(text(r), "@kim, KS' kontaktperson for forløbet, har fået besked om, at autorisationen kan begynde.") {
+		t.Fatalf("deliver: %s", text(r))
+	}
+	track, err := f.store.Workflow(ctx, "KFF")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rems := slices.DeleteFunc(f.d.cfg.Policy.TrackReminders(track, []string{"kim"}, track.Reminded, f.clock.Now().Add(time.Minute)),
+		func(r notify.Reminder) bool { return r.Kind == notify.TrackWelcome })
+	if len(rems) != 1 || rems[0].Kind != notify.TemplateDelivered || rems[0].Recipient != "kim" {
+		t.Fatalf("reminders of the track: %+v", rems)
+	}
+	msg := f.d.Digest(ctx, notify.Digest{Recipient: "kim", Reminders: rems})
+	if got := text(msg); !strings.Contains(got, "KFF: KFF har afleveret autorisationsskabelonen til Brugeradministrationen") || !strings.Contains(got, "https://wavebot.test/template/KFF?for=kim") {
+		t.Errorf("the notice: %s", got)
 	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"wavebot/internal/catalog"
 	"wavebot/internal/ical"
+	"wavebot/notify"
 	"wavebot/storage"
 	"wavebot/wave"
 )
@@ -122,6 +123,11 @@ func (d *Dispatcher) CalendarFeed(ctx context.Context, token string) ([]byte, er
 		}
 		cal.Events = append(cal.Events, d.calendarEvents(lang, w, p.ID)...)
 	}
+	tracks, err := d.calendarTrackEvents(ctx, lang, waves, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	cal.Events = append(cal.Events, tracks...)
 	var b bytes.Buffer
 	if err := cal.Encode(&b); err != nil {
 		return nil, err
@@ -179,11 +185,49 @@ func (d *Dispatcher) calendarEvents(lang string, w wave.Wave, person string) []i
 		case a.State == wave.AuthAnswered && slices.Contains(mine, wave.PartyKS):
 			add("auth-apply", a.ApplyBy, catalog.CalApply.In(lang, ref))
 		}
-		for _, s := range e.Workflow {
+	}
+	return out
+}
+
+// calendarTrackEvents are person's days on the forvaltninger's KØR
+// workflow tracks: the dated steps their side owes (as a contact, or as
+// who follows KS's part, notify.TrackKS) and KS's teaching sessions. An
+// event's UID names the forvaltning and the step or session.
+func (d *Dispatcher) calendarTrackEvents(ctx context.Context, lang string, waves []wave.Wave, person string) ([]ical.Event, error) {
+	var out []ical.Event
+	for _, fv := range d.cfg.Forvaltninger {
+		t, err := d.cfg.Store.Workflow(ctx, fv)
+		if errors.Is(err, storage.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		t.Steps.Align(d.cfg.Template)
+		var mine []wave.Party
+		ks := slices.Contains(notify.TrackKS(waves, t), person)
+		if ks {
+			mine = append(mine, wave.PartyKS)
+		}
+		if t.HasContact(person) || (ks && t.Agreed(wave.AgreementProjectManagement)) {
+			mine = append(mine, wave.PartyFV)
+		}
+		desc := catalog.TrackName.In(lang, fv)
+		add := func(thing string, due wave.Date, summary string) {
+			if !due.IsZero() {
+				out = append(out, ical.Event{UID: "workflow." + fv + "." + thing + "@wavebot", Day: due, Summary: summary, Description: desc})
+			}
+		}
+		for _, s := range t.Steps {
 			if !s.Done && owes(mine, s.Waiting()) {
-				add("step-"+s.Key, s.Due, catalog.CalStep.In(lang, ref, s.Title(lang)))
+				add("step-"+s.Key, s.Due, catalog.CalStep.In(lang, fv, s.Title(lang)))
+			}
+		}
+		for _, session := range t.Teaching {
+			if ks && !session.Held {
+				add(wave.TeachingKey(session.Date), session.Date, catalog.CalStep.In(lang, fv, d.stepTitle(lang, wave.TeachingKey(session.Date))))
 			}
 		}
 	}
-	return out
+	return out, nil
 }

@@ -8,6 +8,7 @@ import (
 
 	"wavebot/internal/catalog"
 	"wavebot/internal/closeout"
+	"wavebot/storage"
 	"wavebot/wave"
 )
 
@@ -147,6 +148,7 @@ func (d *Dispatcher) reportReply(ctx context.Context, lang string, w wave.Wave, 
 		}
 		s := Section{Title: w.ID + "/" + e.FV, Fields: []Field{
 			{catalog.LabelTraining.In(lang), e.TrainingText(lang)},
+			{catalog.LabelWorkflow.In(lang), e.WorkflowText(lang)},
 			{catalog.LabelAuthRounds.In(lang), strings.Join(rounds, "\n")},
 			{catalog.LabelMeetings.In(lang), strings.Join(e.MeetingsText(lang, maxNamedUnits), "\n")},
 			{catalog.LabelEvalNotes.In(lang), strings.Join(notes, "\n")},
@@ -205,6 +207,17 @@ func (d *Dispatcher) report(ctx context.Context, w wave.Wave) (closeout.Report, 
 		}
 		out.Rounds = rounds(c, events, e.FV)
 		out.Meetings, out.Units, out.UnitsHeld = reportMeetings(e, c.Today(d.cfg.Clock.Now()))
+		switch t, err := d.cfg.Store.Workflow(ctx, e.FV); {
+		case errors.Is(err, storage.ErrNotFound):
+		case err != nil:
+			return closeout.Report{}, err
+		default:
+			for i := range t.Agreements {
+				t.Agreements[i].By = mentions(catalog.Danish, t.Agreements[i].By)
+				t.Agreements[i].At = t.Agreements[i].At.In(c.Location())
+			}
+			out.Workflow = &t
+		}
 		for _, n := range e.EvalNotes {
 			n.By = mentions(catalog.Danish, n.By)
 			n.At = n.At.In(c.Location())

@@ -55,8 +55,14 @@ type Command struct {
 	Args    []Arg
 	Summary catalog.Message
 	Perm    Permission
-	Run     Handler
-	Sub     []*Command
+	// PureRead marks a command that changes nothing and admits nothing
+	// (help, status, overview): it may be answered from a replica's
+	// read cache (storage.PureRead), which can trail another replica's
+	// change by a moment. Every other command, and the person running
+	// it, is read from what the store holds.
+	PureRead bool
+	Run      Handler
+	Sub      []*Command
 	// path is the full name, "auth ok"; New sets it.
 	path string
 }

@@ -158,7 +158,14 @@ func TestPermissions(t *testing.T) {
 		{"sofie: contact b3/BUF @vera", "KS eller en kontaktperson for b3/BUF"},
 		{"kim: role @vera ks", "kun admin"},
 		{"maria: workflow BUF done authorize", "KS"},
-		{"sofie: workflow BUF done group", "kontaktperson for b3/BUF"},
+		{"sofie: workflow BUF done group", "kontaktperson for KØR workflow i BUF"},
+		{"kim: workflow BUF done decisions", "forvaltningens trin"},
+		{"anna: workflow BUF due group 2027-02-01", "forvaltningens trin"},
+		{"kim: workflow BUF agreement projektledelse", "Kun en kontaktperson for KØR workflow i BUF"},
+		{"maria: workflow BUF teaching 2027-02-01", "kun KS"},
+		{"sofie: workflow BUF contact @vera", "det må kun KS eller en kontaktperson for KØR workflow i BUF"},
+		{"sofie: workflow SUF contact @vera", "det må kun KS eller en kontaktperson for KØR workflow i SUF"}, // KS names the first
+		{"anna: workflow SUF contact @kim", "er KS-medarbejder og kan derfor ikke være forvaltningens kontaktperson"},
 		{"sofie: training b3/BUF no", "kontaktpersoner for b3/BUF"},
 		{"anna: training b3/BUF no", "kontaktpersoner for b3/BUF"},
 		{"maria: skip b3/BUF pc not needed", "KS-opgave"},
@@ -170,7 +177,8 @@ func TestPermissions(t *testing.T) {
 	for _, line := range []string{
 		"maria: done b3/BUF info", "maria: start b3/BUF golive", "kim: done b3/SUF pc", "kim: wave enroll b3 KFF", "maria: skip b3/BUF golive not needed",
 		"maria: eval b3/BUF 2027-04-07", "kim: due b3/BUF support 2027-01-29", "maria: due b3/BUF training 2027-01-28", "maria: contact b3/BUF @jens",
-		"maria: workflow BUF done group", "kim: workflow BUF done decisions", "anna: wave lead b3 @kim",
+		"maria: workflow BUF done group", "maria: workflow BUF agreement projektledelse", "kim: workflow BUF done decisions",
+		"anna: wave lead b3 @kim",
 		"maria: skip b3/BUF info held with the kick-off", "kim: skip b3/SUF golive not this wave",
 	} {
 		f.ok(line)
@@ -365,7 +373,7 @@ func TestUsageFollowsReason(t *testing.T) {
 		{"anna: status b3 b4 b5", []string{"»b5« er mere, end kommandoen tager.", "Brug: status [alle | ID | FV | ID/FV] [SIDE]"}},
 		{"anna: lang", []string{"Der mangler da|en.", "Brug: lang da|en"}},
 		{`anna: wave show Ærø"`, []string{`Der er ingen bølge »Ærø"«. Skriv bølge liste for at se bølgerne.`, "Brug: wave show ID"}},
-		{"anna: wave show a\x01b", []string{"Der er ingen bølge »a\uFFFDb«. Skriv bølge liste for at se bølgerne.", "Brug: wave show ID"}},
+		{"anna: wave show a\x01b", []string{"Teksten indeholder et usynligt styretegn (U+0001), som kan forvrænge det, andre ser. Skriv den igen uden; intet blev ændret."}},
 		{"anna: wave show " + strings.Repeat("x", 50), []string{"Der er ingen bølge »" + strings.Repeat("x", 40) + "…«. Skriv bølge liste for at se bølgerne.", "Brug: wave show ID"}},
 		{"kim: due b3/BUF info", []string{"YYYY-MM-DD is missing.", "Usage: due ID[/FV] ACTIVITY YYYY-MM-DD"}},
 		{"kim: status b3 b4", []string{"“b4” is not a page number.", "Usage: status [all | ID | FV | ID/FV] [PAGE]"}},
@@ -423,7 +431,7 @@ func TestHelp(t *testing.T) {
 		"wave create ID ÅÅÅÅ-MM-DD [NAVN …] — opret en bølge; du bliver KS-projektleder (også: bølge opret)",
 		"done ID[/FV] AKTIVITET [NOTE …] — marker en aktivitet som færdig; med ID alene bekræfter KS sin del i hele bølgen (også: færdig)",
 		"auth ok ID/FV — bekræft, at autorisationerne er rigtige (også: autorisation ok)",
-		"remind snooze EMNE VARIGHED — udsæt dine påmindelser om en tilmelding (ID/FV: tilbagemeldingen på autorisationerne og kontaktpersonen), en aktivitet eller et trin (ID/FV/AKTIVITET, ID/FV/TRIN): 1d–30d tæller arbejdsdage",
+		"remind snooze EMNE VARIGHED — udsæt dine påmindelser om en tilmelding (ID/FV: tilbagemeldingen på autorisationerne og kontaktpersonen), en aktivitet (ID/FV/AKTIVITET) eller et trin i forvaltningens KØR workflow (FV/TRIN): 1d–30d tæller arbejdsdage",
 		"kickoff – Opstartsmøde i forvaltningen – KS+FV (også: opstart)",
 		"support – Support/fejlretning (i bilaget fejltrening) – KS (også: fejlretning, fejltrening)",
 		"BUF, BIF, KFF, SOF, SUF, TMF, ØKF")

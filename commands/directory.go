@@ -7,6 +7,7 @@ import (
 	"maps"
 	"time"
 
+	"wavebot/internal/catalog"
 	"wavebot/storage"
 	"wavebot/wave"
 )
@@ -54,8 +55,13 @@ func (d *Dispatcher) SetAddress(ctx context.Context, person, platform, address s
 }
 
 // SetName stores the person's display name as their platform knows it,
-// for texts read outside that platform. The same name again writes nothing.
+// for texts read outside that platform. The same name again writes
+// nothing; a name that cannot be shown safely (wave.UnsafeRune) is
+// refused and changes nothing.
 func (d *Dispatcher) SetName(ctx context.Context, person, name string) error {
+	if r, bad := wave.UnsafeRune(name, false); bad {
+		return fmt.Errorf("name of %s: %w", person, refuse(catalog.UnsafeText, wave.RuneCode(r)))
+	}
 	return d.changePerson(ctx, person, func(p *wave.Person) bool {
 		if p.Name == name {
 			return false

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -72,6 +71,8 @@ const (
 	Refused Outcome = "refused"
 	// Unavailable: the store could not be reached or kept losing races.
 	Unavailable Outcome = "unavailable"
+	// Full: the store had no room for the change.
+	Full Outcome = "full"
 	// Failed: something went wrong that is not the person's doing.
 	Failed Outcome = "error"
 )
@@ -88,6 +89,8 @@ func outcomeOf(err error) Outcome {
 		return Unchanged
 	case errors.As(err, &ue):
 		return Refused
+	case errors.Is(err, storage.ErrFull):
+		return Full
 	case errors.Is(err, storage.ErrUnavailable), errors.Is(err, storage.ErrConflict):
 		return Unavailable
 	}
@@ -142,8 +145,8 @@ const (
 	// MaxLine is the longest command line, in characters.
 	MaxLine = 2000
 	// MaxPersonName is the longest plain person name (not a platform id).
-	MaxPersonName = 32
-	maxPlatformID = 64
+	MaxPersonName = wave.MaxPersonName
+	maxPlatformID = wave.MaxPlatformID
 	maxNote       = 1000
 	maxWaveName   = 100
 	// quoteMax is how much of a person's input a reply quotes back.
@@ -241,6 +244,8 @@ func typed(s string) string {
 // changes nothing.
 func (d *Dispatcher) Handle(ctx context.Context, req Request) Reply {
 	start := time.Now()
+	// A line break as Windows writes it is a line break.
+	req.Text = strings.ReplaceAll(req.Text, "\r\n", "\n")
 	reply, err := d.handle(ctx, req)
 	if d.cfg.Observe != nil {
 		d.cfg.Observe(ctx, Observation{Actor: req.Caller.ID, Command: reply.Command, Outcome: outcomeOf(err), Took: time.Since(start)})
@@ -252,6 +257,16 @@ func (d *Dispatcher) Handle(ctx context.Context, req Request) Reply {
 // failed with.
 func (d *Dispatcher) handle(ctx context.Context, req Request) (Reply, error) {
 	lang := d.cfg.Lang
+	words := strings.Fields(req.Text)
+	if len(words) == 0 {
+		words = []string{"help"}
+	}
+	cmd, consumed := d.resolve(words)
+	if cmd == nil || cmd.PureRead {
+		// Only a refusal or a pure read follows: nothing is decided on
+		// what is read, so a replica's read cache may answer.
+		ctx = storage.PureRead(ctx)
+	}
 	me, err := d.caller(ctx, req.Caller)
 	if err != nil {
 		return d.failure(lang, nil, err), err
@@ -263,11 +278,10 @@ func (d *Dispatcher) handle(ctx context.Context, req Request) (Reply, error) {
 		err := refuse(catalog.LineTooLong, MaxLine)
 		return d.failure(lang, nil, err), err
 	}
-	words := strings.Fields(req.Text)
-	if len(words) == 0 {
-		words = []string{"help"}
+	if r, bad := wave.UnsafeRune(req.Text, true); bad {
+		err := refuse(catalog.UnsafeText, wave.RuneCode(r))
+		return d.failure(lang, nil, err), err
 	}
-	cmd, consumed := d.resolve(words)
 	if cmd == nil {
 		err := refuse(catalog.UnknownCommand, typed(words[0]))
 		return d.failure(lang, nil, err), err
@@ -336,6 +350,9 @@ func (d *Dispatcher) failure(lang string, cmd *Command, err error) Reply {
 	switch {
 	case errors.As(err, &ue):
 		line = ue.msg.In(lang, localize(lang, ue.args)...)
+	case errors.Is(err, storage.ErrFull):
+		d.cfg.Logger.Error("storage full", "err", err)
+		line = catalog.StorageFull.In(lang)
 	case errors.Is(err, storage.ErrOutcomeUnknown):
 		d.cfg.Logger.Warn("storage did not answer a change", "err", err)
 		line = catalog.StorageMaybeChanged.In(lang)
@@ -364,6 +381,9 @@ func (d *Dispatcher) caller(ctx context.Context, c Caller) (wave.Person, error) 
 		return wave.Person{}, err
 	}
 	p := wave.Person{ID: id, Name: c.Name, Role: wave.RoleViewer}
+	if _, bad := wave.UnsafeRune(p.Name, false); bad {
+		p.Name = "" // a name that cannot be shown safely is not kept; the id stands for it
+	}
 	admin := slices.Contains(d.cfg.Admins, id)
 	if admin {
 		p.Role = wave.RoleAdmin
@@ -394,40 +414,31 @@ func PersonID(s string) (string, bool) {
 	return id, err == nil
 }
 
-var (
-	slackID = regexp.MustCompile(`^[A-Z0-9]+$`)
-	teamsID = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9:._-]*$`)
-)
-
-// personID is PersonID with a refusal that says what is wrong.
+// personID is PersonID with a refusal that says what is wrong. The rule
+// itself is the domain's (wave.ValidPersonID), which import checks too.
 func personID(s string) (string, error) {
 	if platform, rest, ok := strings.Cut(s, ":"); ok {
 		platform = strings.ToLower(platform)
-		valid := false
-		switch platform {
-		case "slack":
+		if platform == "slack" {
 			rest = strings.ToUpper(rest)
-			valid = slackID.MatchString(rest)
-		case "teams":
-			valid = teamsID.MatchString(rest)
 		}
-		if !valid || len(s) > maxPlatformID {
+		id := platform + ":" + rest
+		if len(s) > maxPlatformID || !wave.ValidPersonID(id) {
 			return "", refuse(catalog.BadPerson, typed("@"+s))
 		}
-		return platform + ":" + rest, nil
+		return id, nil
 	}
 	if utf8.RuneCountInString(s) > MaxPersonName {
 		return "", refuse(catalog.PersonTooLong, typed("@"+s), MaxPersonName)
 	}
-	for i, r := range s {
-		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && (i == 0 || !strings.ContainsRune(".-_", r)) {
-			return "", refuse(catalog.BadPerson, typed("@"+s))
-		}
-	}
 	if s == "" {
 		return "", refuse(catalog.BadPerson, "@")
 	}
-	return strings.ToLower(s), nil
+	id := strings.ToLower(s)
+	if !wave.ValidPersonID(id) {
+		return "", refuse(catalog.BadPerson, typed("@"+s))
+	}
+	return id, nil
 }
 
 // mentionID reads "@name" as a person id.

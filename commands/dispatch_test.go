@@ -14,8 +14,8 @@ import (
 )
 
 // fixture is a dispatcher on a fresh bolt store with anna as admin, a wave
-// b3 with BUF and SUF enrolled, maria as BUF contact, kim as ks and viewer
-// vera.
+// b3 with BUF and SUF enrolled, maria as BUF contact (of the enrolment
+// and of BUF's KØR workflow track), kim as ks and viewer vera.
 type fixture struct {
 	t     testing.TB
 	d     *Dispatcher
@@ -42,6 +42,7 @@ func newFixtureOn(t testing.TB, s storage.Store) *fixture {
 		"anna: wave create b3 2027-02-01 Bølge 3",
 		"anna: wave enroll b3 BUF SUF",
 		"anna: contact b3/BUF @maria",
+		"anna: workflow BUF contact @maria",
 		"anna: role @kim ks",
 		"vera: help",
 	} {

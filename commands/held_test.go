@@ -18,7 +18,7 @@ import (
 func heldFixture(t *testing.T) (*fixture, *notify.Sweeper) {
 	t.Helper()
 	policy := notify.DefaultPolicy(wave.Copenhagen())
-	s, err := bolt.Open(t.TempDir(), func(w wave.Wave) (time.Time, bool) { return policy.Next(w, w.Reminded) })
+	s, err := bolt.Open(t.TempDir(), policy)
 	if err != nil {
 		t.Fatal(err)
 	}

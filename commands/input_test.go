@@ -24,7 +24,7 @@ func TestRepeatingChangesNothing(t *testing.T) {
 		{"maria: done b3/BUF kickoff", "maria: færdig b3/BUF opstart", "b3/BUF: »Opstartsmøde i forvaltningen« har allerede status færdig; intet er ændret."},
 		{"maria: training b3/BUF no", "maria: uddannelse b3/BUF nej", "b3/BUF: Den beslutning er allerede registreret; intet er ændret."},
 		{"anna: contact b3/SUF @sofie @jens", "anna: kontakt b3/SUF sæt @jens @sofie", "@jens og @sofie er allerede kontaktpersoner for b3/SUF; intet er ændret."},
-		{"maria: workflow BUF due group 2027-01-29", "anna: arbejdsgang b3/BUF frist arbejdsgruppe 29.01.2027", "b3/BUF: Trinnet »Nedsættelse af central arbejdsgruppe« har allerede frist 29. januar 2027; intet er ændret."},
+		{"maria: workflow BUF due group 2027-01-29", "maria: arbejdsgang b3/BUF frist arbejdsgruppe 29.01.2027", "KØR workflow i BUF: Trinnet »Nedsættelse af central arbejdsgruppe« har allerede frist 29. januar 2027; intet er ændret."},
 		{"maria: start b3/BUF info", "maria: begynd b3/BUF info", "»Informationsmøde i forvaltningen for brugere« har allerede status i gang; intet er ændret."},
 		{"anna: block b3/SUF pc waiting for PCs", "anna: block b3/SUF pc waiting for PCs", "har allerede status blokeret; intet er ændret."},
 		{"anna: skip b3/SUF loadtest not needed", "anna: skip b3/SUF loadtest not needed", "har allerede status sprunget over; intet er ændret."},
@@ -132,7 +132,7 @@ func TestDanishRepliesSpeakDanish(t *testing.T) {
 	for _, line := range []string{
 		"anna: done b3/BUF kickoff", "maria: start b3/BUF info", "maria: block b3/BUF golive venter", "anna: skip b3/SUF loadtest unødvendig",
 		"anna: auth request b3/BUF 2027-01-27", "anna: remind snooze b3/SUF 1d", "anna: role @vera viewer", "anna: role @jens contact SUF",
-		"maria: workflow BUF done group", "maria: training b3/BUF ja 2027-01-28", "anna: workflow BUF due decisions 2027-01-29",
+		"maria: workflow BUF done group", "maria: training b3/BUF ja 2027-01-28", "maria: workflow BUF due decisions 2027-01-29",
 		"maria: workflow BUF done decisions", "anna: workflow BUF done presentation", "maria: auth fix b3/BUF NN99",
 	} {
 		f.ok(line)
@@ -184,7 +184,8 @@ func TestDanishRepliesSpeakDanish(t *testing.T) {
 	}
 	// Where a title belongs, the title stands, not the key.
 	wantIn(t, text(replies["anna: status b3/BUF"]), "Næste frist\",\"Value\":\"21. januar 2027 – Opstartsmøde i forvaltningen")
-	wantIn(t, text(replies["anna: log b3"]), "ikke begyndt → færdig", "ikke begyndt → i gang", "ikke begyndt → blokeret", "ikke begyndt → sprunget over")
+	wantIn(t, text(replies["anna: log b3"]), "ikke begyndt → i gang", "ikke begyndt → blokeret", "ikke begyndt → sprunget over")
+	wantIn(t, text(replies["anna: log BUF"]), "ikke begyndt → færdig")
 }
 
 // pendingDigest is every reminder the policy has for person over the

@@ -117,7 +117,7 @@ func TestInformationMeetingsAreSeveral(t *testing.T) {
 			{line: "maria: info b3/BUF", want: "Der mangler ÅÅÅÅ-MM-DD.", refused: true},
 			{line: "anna: info b3/BUF 2027-01-27 Husum Skole", want: "Informationsmøder og enheder er forvaltningens egne optegnelser: kun en kontaktperson for b3/BUF må ændre dem.", refused: true},
 			{line: "vera: info b3/BUF 2027-01-27 Husum Skole", want: "kun en kontaktperson for b3/BUF", refused: true},
-			{line: "maria: info b3/BUF 2027-01-27 Husum Skole,,Ungdomsskolen, Valby\x01Skole", want: "»Valby�Skole« er ikke navnet på en enhed", refused: true},
+			{line: "maria: info b3/BUF 2027-01-27 Husum Skole,,Ungdomsskolen, Valby\x01Skole", want: "Teksten indeholder et usynligt styretegn (U+0001)", refused: true},
 			{line: "maria: info b3/BUF 2027-01-27 " + strings.Repeat("x", 201), want: "er længere end 200 tegn", refused: true},
 		})
 		got := f.ok("vera: status b3/BUF")
@@ -154,7 +154,7 @@ func TestTheForvaltningsUnits(t *testing.T) {
 			{line: "maria: units b3/BUF slet Husum Skole", want: "»slet« er hverken tilføj, fjern eller et sidetal.", refused: true},
 			{line: "kim: units b3/BUF add Valby Skole", want: "Informationsmøder og enheder er forvaltningens egne optegnelser", refused: true},
 			{line: "vera: units b3/BUF add Valby Skole", want: "kun en kontaktperson for b3/BUF", refused: true},
-			{line: "maria: units b3/BUF add Valby\x00Skole", want: "er ikke navnet på en enhed", refused: true},
+			{line: "maria: units b3/BUF add Valby\x00Skole", want: "Teksten indeholder et usynligt styretegn (U+0000)", refused: true},
 			{line: "maria: units b3/TMF", want: "TMF er ikke tilmeldt bølge b3", refused: true},
 			{line: "maria: info b3/BUF 2027-01-18 alle", want: "b3/BUF: Informationsmødet 18. januar 2027 er registreret som holdt for Husum Skole og Ungdomsskolen."},
 			{line: "maria: units b3/BUF add Center for Økonomi", want: "der er nu 3"},

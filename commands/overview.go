@@ -3,10 +3,13 @@ package commands
 import (
 	"cmp"
 	"context"
+	"errors"
 	"slices"
 	"strings"
 
 	"wavebot/internal/catalog"
+	"wavebot/notify"
+	"wavebot/storage"
 	"wavebot/wave"
 )
 
@@ -277,6 +280,11 @@ func (d *Dispatcher) overdue(ctx context.Context, in Input) (Reply, error) {
 			}
 		}
 	}
+	tracks, err := d.owedOnTracks(ctx, in.Lang, waves, fv, today)
+	if err != nil {
+		return Reply{}, err
+	}
+	items = append(items, tracks...)
 	// Groups in the order of their oldest item, items by date within.
 	oldest := map[string]wave.Date{}
 	for _, it := range items {
@@ -356,10 +364,53 @@ func (d *Dispatcher) owedIn(lang string, w wave.Wave, e wave.Enrolment, today wa
 	case a.State == wave.AuthAnswered && !a.ApplyBy.IsZero() && a.ApplyBy.Before(today):
 		add([]string{lead}, a.ApplyBy, catalog.OverdueApplyItem.In(lang, ref, shortDay(lang, a.ApplyBy), late(a.ApplyBy)))
 	}
-	for _, s := range e.Workflow {
-		if !s.Done && !s.Due.IsZero() && s.Due.Before(today) {
-			add(owners(s.Waiting()), s.Due, catalog.OverdueStepItem.In(lang, ref, s.Title(lang), shortDay(lang, s.Due), late(s.Due)))
+	return out
+}
+
+// owedOnTracks lists what is overdue on the forvaltninger's KØR workflow
+// tracks (fv's only, when set), in a wave or not: a step under each side
+// that has not done its part (the track's contacts; KS's part under who
+// follows it, notify.TrackKS), a teaching session not marked held under KS.
+func (d *Dispatcher) owedOnTracks(ctx context.Context, lang string, waves []wave.Wave, fv string, today wave.Date) ([]owed, error) {
+	var out []owed
+	for _, code := range d.cfg.Forvaltninger {
+		if fv != "" && code != fv {
+			continue
+		}
+		t, err := d.cfg.Store.Workflow(ctx, code)
+		if errors.Is(err, storage.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		t.Steps.Align(d.cfg.Template)
+		ks := catalog.OwedByLead.In(lang, mentions(lang, notify.TrackKS(waves, t)...))
+		contacts := catalog.OwedByContacts.In(lang, len(t.Contacts), mentions(lang, t.Contacts...))
+		if len(t.Contacts) == 0 {
+			contacts = catalog.OwedNoContact.In(lang, trackName(lang, code))
+		}
+		late := func(due wave.Date) string {
+			n := max(d.cfg.Calendar.BusinessDaysBetween(due, today), 1)
+			return catalog.DaysOver.In(lang, n, n)
+		}
+		for _, s := range t.Steps {
+			if s.Done || s.Due.IsZero() || !s.Due.Before(today) {
+				continue
+			}
+			for _, side := range s.Waiting() {
+				owner := contacts
+				if side == wave.PartyKS {
+					owner = ks
+				}
+				out = append(out, owed{owner, s.Due, catalog.OverdueStepItem.In(lang, code, s.Title(lang), shortDay(lang, s.Due), late(s.Due))})
+			}
+		}
+		for _, session := range t.Teaching {
+			if !session.Held && session.Date.Before(today) {
+				out = append(out, owed{ks, session.Date, catalog.OverdueStepItem.In(lang, code, d.stepTitle(lang, wave.TeachingKey(session.Date)), shortDay(lang, session.Date), late(session.Date))})
+			}
 		}
 	}
-	return out
+	return out, nil
 }

@@ -115,7 +115,7 @@ func (d *Dispatcher) role(ctx context.Context, in Input) (Reply, error) {
 			}
 		}
 	}
-	var leave []string
+	var leave, leaveTracks []string
 	switch {
 	case (role == wave.RoleAdmin || role == wave.RoleKS) && len(named) > 0:
 		var off []string
@@ -127,8 +127,12 @@ func (d *Dispatcher) role(ctx context.Context, in Input) (Reply, error) {
 		return Reply{}, refuse(catalog.RoleNoEnrolment, fv)
 	case role == wave.RoleViewer:
 		leave = named
+		// A viewer leaves the KØR workflow tracks' working groups too.
+		if leaveTracks, err = d.trackContactOf(ctx, p.ID); err != nil {
+			return Reply{}, err
+		}
 	}
-	if p.Role == role && len(join) == 0 && len(leave) == 0 {
+	if p.Role == role && len(join) == 0 && len(leave) == 0 && len(leaveTracks) == 0 {
 		return Reply{}, unchanged(catalog.RoleUnchanged.In(in.Lang, mentions(in.Lang, p.ID), roleText(in.Lang, p.Role, named)))
 	}
 	if _, err := d.mention(ctx, in.Me.ID, "@"+p.ID, in.Now); err != nil {
@@ -148,6 +152,17 @@ func (d *Dispatcher) role(ctx context.Context, in Input) (Reply, error) {
 		if err := d.moveContact(ctx, in, r, p.ID, false); err != nil {
 			return Reply{}, err
 		}
+	}
+	for _, code := range leaveTracks {
+		if _, err := d.updateTrack(ctx, in, code, func(t *wave.Workflow) ([]wave.Event, error) {
+			if !t.RemoveContact(p.ID) {
+				return nil, nil
+			}
+			return []wave.Event{{At: in.Now, Actor: in.Me.ID, FV: code, Action: actContactRemove, Item: p.ID}}, nil
+		}); err != nil {
+			return Reply{}, err
+		}
+		leave = append(leave, trackName(in.Lang, code))
 	}
 	var duties []string
 	if role == wave.RoleContact {
@@ -320,6 +335,12 @@ func (d *Dispatcher) logItem(lang string, ev wave.Event) string {
 		return catalog.Quoted.In(lang, d.itemTitle(lang, ev.Item))
 	case ev.Action == actMeeting || ev.Action == actMeetingCancel:
 		return ev.Item // the meeting's date
+	case ev.Action == actAgreement || ev.Action == actAgreementEnd:
+		return agreementName(lang, wave.AgreementKind(ev.Item))
+	case ev.Action == actTeaching:
+		if date, err := wave.ParseDate(ev.Item); err == nil {
+			return day(lang, date)
+		}
 	}
 	return mentions(lang, ev.Item)
 }
@@ -367,6 +388,8 @@ func (d *Dispatcher) logValue(lang string, ev wave.Event, v string) string {
 		}
 	case actWaveLead, actPersonLink:
 		return mentions(lang, v)
+	case actTeaching:
+		return teachingText(lang, v)
 	}
 	return v
 }

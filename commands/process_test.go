@@ -174,7 +174,7 @@ func TestContactsBelongToTheEnrolment(t *testing.T) {
 			{line: "anna: kontakt b3/BUF fjern @jens", want: "b3/BUF har nu ingen kontaktperson. KS-projektlederen får påmindelser, til en ny er udpeget med: kontakt b3/BUF @person"},
 			{line: "anna: remind list", want: "b3/BUF – b3/BUF har ingen kontaktperson"},
 			{line: "anna: contact b3/BUF @maria", want: "@maria er nu kontaktperson for b3/BUF."},
-			{line: "anna: role @maria viewer", want: "@maria har nu rollen læser.\n@maria er ikke længere kontaktperson for b3/BUF og får ikke flere påmindelser om den."},
+			{line: "anna: role @maria viewer", want: "@maria har nu rollen læser.\n@maria er ikke længere kontaktperson for b3/BUF og KØR workflow i BUF og får ikke flere påmindelser om dem."},
 			{line: "anna: role @kim contact BUF", want: "@kim har nu rollen kontaktperson for b3/BUF og b4/BUF."},
 			{line: "anna: role @kim contact BUF", want: "@kim har allerede rollen kontaktperson for b3/BUF og b4/BUF; intet er ændret."},
 			{line: "kim: auth ok b4/BUF", want: "Tak, autorisationerne er bekræftet"},
@@ -272,49 +272,90 @@ func TestDeadlinesAPersonCanMeet(t *testing.T) {
 	})
 }
 
-// TestWorkflowInOrder: the KØR workflow steps are done in the source's
-// order, the presentation by both sides, with dates; the track shows in
-// status FV, in my for who owes the next step, and in log FV.
-func TestWorkflowInOrder(t *testing.T) {
+// TestWorkflowTrack: a forvaltning has one KØR workflow track, in a wave
+// or not (issue 22, points 1–4): its own central working group, which KS
+// starts and its contacts grow; the forvaltning's steps are done and
+// dated by those contacts alone, KS presents and authorizes, and does the
+// forvaltning's steps only while project management is agreed; teaching
+// is KS's under an agreement; only the order the source fixes holds.
+func TestWorkflowTrack(t *testing.T) {
 	onBothStores(t, func(t *testing.T, f *fixture) {
 		f.play(t, []step{
-			{line: "maria: workflow BUF", want: "KØR workflow – b3/BUF"},
-			{line: "maria: workflow BUF done decisions", want: "b3/BUF: »Centrale beslutninger: roller (attestant, godkender, dispatcher), stillingsniveauer, beløbsgrænser, org.nr. hierarki« kommer efter »Nedsættelse af central arbejdsgruppe«, som ikke er færdigt endnu.", refused: true},
-			{line: "maria: workflow BUF done group", want: "b3/BUF: Trinnet »Nedsættelse af central arbejdsgruppe« er færdigt."},
-			{line: "maria: arbejdsgang BUF færdig beslutninger", want: "er færdigt"},
-			{line: "maria: workflow BUF done presentation", want: "b3/BUF: Forvaltningens del af trinnet »Præsentationsmøde for berørte enheder (KS præsenterer KØR workflow)« er bekræftet; trinnet venter nu på KS."},
+			{line: "maria: workflow BUF", want: "KØR workflow – BUF"},
+			{line: "maria: workflow b3/BUF", want: "Central arbejdsgruppe (kontaktpersoner): @maria"},
+			// Any order but the source's: decisions before the working group.
+			{line: "maria: workflow BUF done decisions", want: "KØR workflow i BUF: Trinnet »Centrale beslutninger: roller (attestant, godkender, dispatcher), stillingsniveauer, beløbsgrænser, org.nr. hierarki« er færdigt."},
+			{line: "maria: arbejdsgang BUF færdig arbejdsgruppe", want: "er færdigt"},
+			{line: "maria: workflow BUF done template", want: "KØR workflow i BUF: »Udfyldelse af autorisationsskabelon« kommer efter »Præsentationsmøde for berørte enheder (KS præsenterer KØR workflow)«, som ikke er færdigt endnu.", refused: true},
+			// KS may not do or date the forvaltning's steps.
+			{line: "kim: workflow BUF undo decisions", want: "er forvaltningens trin: kun en kontaktperson for KØR workflow i BUF", refused: true},
+			{line: "kim: workflow BUF due deliver 2027-01-27", want: "er forvaltningens trin", refused: true},
+			{line: "maria: workflow BUF done presentation", want: "KØR workflow i BUF: Forvaltningens del af trinnet »Præsentationsmøde for berørte enheder (KS præsenterer KØR workflow)« er bekræftet; trinnet venter nu på KS."},
 			{line: "maria: workflow BUF done presentation", want: "er allerede bekræftet; trinnet venter på KS. Intet er ændret."},
-			{line: "maria: workflow BUF undo decisions", want: "»Centrale beslutninger: roller (attestant, godkender, dispatcher), stillingsniveauer, beløbsgrænser, org.nr. hierarki« kan ikke fortrydes, mens det senere trin »Præsentationsmøde for berørte enheder (KS præsenterer KØR workflow)« er færdigt eller i gang.", refused: true},
-			{line: "kim: workflow BUF done presentation", want: "b3/BUF: Trinnet »Præsentationsmøde for berørte enheder (KS præsenterer KØR workflow)« er færdigt."},
+			{line: "maria: workflow BUF undo decisions", want: "er ikke længere færdigt"},
+			{line: "kim: workflow BUF done presentation", want: "KØR workflow i BUF: Trinnet »Præsentationsmøde for berørte enheder (KS præsenterer KØR workflow)« er færdigt."},
 			{line: "maria: workflow BUF done template", want: "er færdigt"},
+			{line: "maria: workflow BUF undo presentation", want: "»Præsentationsmøde for berørte enheder (KS præsenterer KØR workflow)« kan ikke fortrydes, mens det senere trin »Udfyldelse af autorisationsskabelon« er færdigt eller i gang.", refused: true},
 			{line: "kim: workflow BUF done authorize", want: "»Autorisere brugere til workflow« kommer efter »Aflevere udfyldt autorisationsskabelon til Brugeradministrationen«, som ikke er færdigt endnu.", refused: true},
 			{line: "maria: workflow BUF done authorize", want: "er en KS-opgave", refused: true},
-			{line: "maria: workflow BUF due deliver 2027-01-27", want: "b3/BUF: Trinnet »Aflevere udfyldt autorisationsskabelon til Brugeradministrationen« har nu frist 27. januar 2027."},
-			{line: "vera: workflow BUF due deliver 2027-01-28", want: "Kun KS eller en kontaktperson for b3/BUF må ændre »Aflevere udfyldt", refused: true},
-			// The forvaltning dates its own steps; KS's step is KS's to date.
+			{line: "maria: workflow BUF due deliver 2027-01-27", want: "KØR workflow i BUF: Trinnet »Aflevere udfyldt autorisationsskabelon til Brugeradministrationen« har nu frist 27. januar 2027."},
+			{line: "vera: workflow BUF due deliver 2027-01-28", want: "kun en kontaktperson for KØR workflow i BUF", refused: true},
 			{line: "maria: workflow BUF due authorize 2027-01-28", want: "»Autorisere brugere til workflow« er en KS-opgave: kun KS (admin, ks) må ændre den.", refused: true},
-			{line: "kim: workflow BUF due authorize 2027-01-28", want: "b3/BUF: Trinnet »Autorisere brugere til workflow« har nu frist 28. januar 2027."},
+			{line: "kim: workflow BUF due authorize 2027-01-28", want: "KØR workflow i BUF: Trinnet »Autorisere brugere til workflow« har nu frist 28. januar 2027."},
 			{line: "maria: workflow BUF due deliver", want: "Der mangler ÅÅÅÅ-MM-DD.", refused: true},
 			{line: "maria: workflow BUF frist", want: "Der mangler TRIN.", refused: true},
 			{line: "maria: workflow BUF due lunch 2027-01-28", want: "Ukendt trin »lunch«", refused: true},
-			{line: "maria: my", want: "27. januar 2027: b3/BUF KØR workflow – Aflevere udfyldt autorisationsskabelon til Brugeradministrationen"},
-			{line: "maria: remind list", want: "mandag 25. januar 2027 kl. 9.00: b3/BUF/deliver – b3/BUF: KØR workflow-trinnet »Aflevere udfyldt autorisationsskabelon til Brugeradministrationen« har frist 27. januar 2027."},
-			{line: "maria: remind snooze b3/BUF/aflever 1d", want: "Påmindelser om b3/BUF/deliver er udsat 1 arbejdsdag"},
+			{line: "maria: my", want: "27. januar 2027: BUF KØR workflow – Aflevere udfyldt autorisationsskabelon til Brugeradministrationen"},
+			{line: "maria: remind list", want: "mandag 25. januar 2027 kl. 9.00: BUF/deliver – BUF: KØR workflow-trinnet »Aflevere udfyldt autorisationsskabelon til Brugeradministrationen« har frist 27. januar 2027."},
+			{line: "maria: remind snooze BUF/aflever 1d", want: "Påmindelser om BUF/deliver er udsat 1 arbejdsdag"},
+			{line: "kim: remind snooze BUF/deliver 1d", want: "Du får ingen påmindelser om BUF/deliver.", refused: true},
 			{line: "vera: status BUF", want: "○ deliver – Aflevere udfyldt autorisationsskabelon til Brugeradministrationen (FV) – 27. januar 2027"},
 			{line: "vera: status BUF", want: "✓ presentation – Præsentationsmøde for berørte enheder (KS præsenterer KØR workflow) (KS+FV) – @kim"},
-			{line: "vera: log BUF", want: "@maria b3/BUF: bekræftede en del af »Præsentationsmøde for berørte enheder (KS præsenterer KØR workflow)«: forvaltningens del"},
-			{line: "vera: log BUF", want: "@maria b3/BUF: ændrede fristen for trinnet »Aflevere udfyldt autorisationsskabelon til Brugeradministrationen«: 2027-01-27"},
+			{line: "vera: log BUF", want: "@maria BUF: bekræftede en del af »Præsentationsmøde for berørte enheder (KS præsenterer KØR workflow)«: forvaltningens del"},
+			{line: "vera: log BUF", want: "@maria BUF: ændrede fristen for trinnet »Aflevere udfyldt autorisationsskabelon til Brugeradministrationen«: 2027-01-27"},
 			{line: "maria: workflow BUF done deliver", want: "er færdigt"},
-			{line: "kim: workflow BUF done authorize", want: "b3/BUF: Trinnet »Autorisere brugere til workflow« er færdigt."},
-			{line: "kim: workflow BUF due group 2027-01-29", want: "b3/BUF: Trinnet »Nedsættelse af central arbejdsgruppe« er færdigt, så fristen ændres ikke længere.", refused: true},
+			{line: "kim: workflow BUF done authorize", want: "KØR workflow i BUF: Trinnet »Autorisere brugere til workflow« er færdigt."},
+			// One track however many waves: b4 shares it.
 			{line: "anna: wave create b4 2027-03-01", want: "Bølge b4"},
 			{line: "anna: wave enroll b4 BUF", want: "BUF er tilmeldt"},
-			{line: "maria: workflow BUF", want: "BUF er tilmeldt flere bølger (b3/BUF, b4/BUF). Skriv hvilken, fx arbejdsgang b3/BUF", refused: true},
-			{line: "maria: workflow b3/BUF", want: "6 færdige, 0 åbne"},
-			{line: "anna: workflow KFF", want: "KFF er ikke tilmeldt nogen bølge.", refused: true},
+			{line: "maria: workflow BUF", want: "5 færdige, 1 åben"},
+			{line: "maria: workflow b4/BUF", want: "5 færdige, 1 åben"},
+			// A forvaltning in no wave has its track all the same; KS names
+			// the first contact, a contact the next; never a KS person.
+			{line: "anna: workflow KFF", want: "KØR workflow – KFF"},
+			{line: "vera: workflow KFF contact @vera", want: "det må kun KS eller en kontaktperson for KØR workflow i KFF.", refused: true},
+			{line: "anna: workflow KFF contact @kim", want: "@kim er KS-medarbejder og kan derfor ikke være forvaltningens kontaktperson", refused: true},
+			{line: "anna: workflow KFF contact @lis", want: "@lis er nu kontaktperson for KØR workflow i KFF."},
+			{line: "lis: workflow KFF contact @ole", want: "@ole er nu kontaktperson for KØR workflow i KFF."},
+			{line: "vera: workflow KFF contact remove @ole", want: "det må kun KS eller en kontaktperson for KØR workflow i KFF", refused: true},
+			{line: "lis: workflow KFF contact remove @ole", want: "@ole er ikke længere kontaktperson for KØR workflow i KFF"},
+			{line: "lis: workflow KFF due decisions 2027-02-10", want: "har nu frist 10. februar 2027"},
+			{line: "anna: workflow KFF done decisions", want: "er forvaltningens trin", refused: true},
+			// Efter konkret aftale: project management lets KS do the steps.
+			{line: "anna: workflow KFF agreement projektledelse", want: "Kun en kontaktperson for KØR workflow i KFF kan indgå eller afslutte en aftale med KS.", refused: true},
+			{line: "lis: workflow KFF aftale projektledelse hele forløbet", want: "KØR workflow i KFF: KS varetager nu projektledelse efter konkret aftale."},
+			{line: "lis: workflow KFF", want: "Efter konkret aftale varetager KS: projektledelse (aftalt af @lis 20. januar 2027: hele forløbet)"},
+			{line: "anna: workflow KFF due group 2027-02-03", want: "har nu frist 3. februar 2027"},
+			{line: "anna: workflow KFF done presentation", want: "KS' del af trinnet"},
+			// One person, one side: the forvaltning's word comes from someone else.
+			{line: "anna: workflow KFF done presentation", want: "@anna har allerede givet sit ord for KS", refused: true},
+			{line: "kim: workflow KFF done presentation", want: "Trinnet »Præsentationsmøde for berørte enheder (KS præsenterer KØR workflow)« er færdigt."},
+			{line: "anna: workflow KFF teaching 2027-02-04", want: "KFF har ingen aftale om undervisning", refused: true},
+			{line: "lis: workflow KFF agreement undervisning", want: "KS varetager nu undervisning"},
+			{line: "lis: workflow KFF teaching 2027-02-04", want: "kun KS", refused: true},
+			{line: "anna: workflow KFF undervisning 2027-02-04 for dispatchere", want: "KØR workflow i KFF: Undervisning ved KS er planlagt 4. februar 2027."},
+			{line: "anna: workflow KFF teaching 2027-02-04", want: "allerede planlagt undervisning", refused: false},
+			{line: "anna: workflow KFF teaching done 2027-02-04", want: "Undervisningen 4. februar 2027 er holdt."},
+			{line: "lis: workflow KFF agreement end projektledelse", want: "Aftalen om projektledelse er afsluttet"},
+			{line: "anna: workflow KFF done group", want: "er forvaltningens trin", refused: true},
+			{line: "lis: workflow KFF agreement end", want: "Aftalen om undervisning er afsluttet"},
+			{line: "lis: workflow KFF agreement end", want: "har ingen aftale med KS om det; intet er ændret."},
+			{line: "lis: workflow KFF agreement lunch", want: "Ukendt aftale »lunch«", refused: true},
+			{line: "vera: log KFF", want: "@lis KFF: indgik aftale med KS om"},
+			{line: "vera: status KFF", want: "KFF er ikke tilmeldt nogen bølge."},
 		})
-		if got := f.ok("anna: my"); strings.Contains(got, "KØR workflow") {
-			t.Errorf("the lead owes no workflow step: %s", got)
+		if got := f.ok("anna: my"); strings.Contains(got, "BUF KØR workflow") {
+			t.Errorf("the lead owes no step of BUF's: %s", got)
 		}
 	})
 }
@@ -499,6 +540,9 @@ func TestProcessReminders(t *testing.T) {
 	f.ok("anna: auth request b3/BUF 2027-01-27")
 	f.ok("maria: auth fix b3/BUF NN99 mangler godkender")
 	f.ok("maria: workflow BUF due group 2027-01-27")
+	f.ok("anna: workflow KFF contact @lis")
+	f.ok("lis: workflow KFF agreement undervisning")
+	f.ok("anna: workflow KFF teaching 2027-01-27")
 	jan := func(d int) wave.Date { return wave.Date{Year: 2027, Month: time.January, Day: d} }
 	for _, tc := range []struct {
 		r       notify.Reminder
@@ -514,9 +558,12 @@ func TestProcessReminders(t *testing.T) {
 		{notify.Reminder{Kind: notify.DecisionSoon, Wave: "b3", FV: "BUF", Activity: "training", Due: jan(25), Recipient: "maria"},
 			"b3/BUF: Forvaltningen skal senest 25. januar 2027 beslutte, om brugerne skal uddannes i løsningerne. KS vurderer, at det ikke er nødvendigt. Svar med uddannelse b3/BUF nej eller uddannelse b3/BUF ja ÅÅÅÅ-MM-DD. Brugervejledningerne og KS økonomisupport finder du når som helst med: vejledninger b3",
 			"Ingen uddannelse: training b3/BUF no|Udsæt 1 arbejdsdag: remind snooze b3/BUF/training 1d|Udsæt 3 arbejdsdage: remind snooze b3/BUF/training 3d"},
-		{notify.Reminder{Kind: notify.StepOverdue, Wave: "b3", FV: "BUF", Activity: "group", Due: jan(27), Recipient: "maria"},
-			"b3/BUF: Fristen for KØR workflow-trinnet »Nedsættelse af central arbejdsgruppe« er overskredet (27. januar 2027). Marker trinnet som færdigt, når det er klaret.",
-			"Marker som færdig: workflow b3/BUF done group|Udsæt 1 arbejdsdag: remind snooze b3/BUF/group 1d|Udsæt 3 arbejdsdage: remind snooze b3/BUF/group 3d"},
+		{notify.Reminder{Kind: notify.StepOverdue, FV: "BUF", Activity: "group", Due: jan(27), Recipient: "maria"},
+			"BUF: Fristen for KØR workflow-trinnet »Nedsættelse af central arbejdsgruppe« er overskredet (27. januar 2027). Marker trinnet som færdigt, når det er klaret.",
+			"Marker som færdig: workflow BUF done group|Udsæt 1 arbejdsdag: remind snooze BUF/group 1d|Udsæt 3 arbejdsdage: remind snooze BUF/group 3d"},
+		{notify.Reminder{Kind: notify.TeachingSoon, FV: "KFF", Activity: "undervisning-2027-01-27", Due: jan(27), Recipient: "anna"},
+			"KFF: KS holder undervisning 27. januar 2027 efter aftalen med forvaltningen. Marker den som holdt bagefter.",
+			"Marker som holdt: workflow KFF teaching done 2027-01-27|Udsæt 1 arbejdsdag: remind snooze KFF/undervisning-2027-01-27 1d|Udsæt 3 arbejdsdage: remind snooze KFF/undervisning-2027-01-27 3d"},
 		{notify.Reminder{Kind: notify.ActivitySoon, Wave: "b3", FV: "SUF", Activity: "auth", Due: jan(25), Recipient: "anna"},
 			"b3/SUF: KS har endnu ikke bedt forvaltningen om tilbagemelding på autorisationerne (frist for »Sikre korrekt autorisation af brugere«: 25. januar 2027). Bed om den med: autorisation anmod b3/SUF ÅÅÅÅ-MM-DD",
 			"Vis status: status b3/SUF|Udsæt 1 arbejdsdag: remind snooze b3/SUF/auth 1d|Udsæt 3 arbejdsdage: remind snooze b3/SUF/auth 3d"},

@@ -10,6 +10,7 @@ import (
 
 	goredis "github.com/redis/go-redis/v9"
 
+	"wavebot/internal/catalog"
 	"wavebot/storage"
 	"wavebot/storage/redis"
 	"wavebot/storage/redis/redistest"
@@ -121,5 +122,30 @@ func TestUnansweredChangeIsNotCalledUnchanged(t *testing.T) {
 	r := f.do("anna: done b3/BUF kickoff")
 	if !r.Refused || !strings.Contains(r.Lines[0], "den er måske gemt") || strings.Contains(r.Lines[0], "intet blev ændret") {
 		t.Errorf("reply %q", r.Lines)
+	}
+}
+
+// TestFullStoreSaysSo: on a Redis at its maxmemory with eviction off,
+// a change and a brand-new person's first command are answered "the
+// store is full; nothing was changed" in the person's language, counted
+// as full, and what only reads still answers.
+func TestFullStoreSaysSo(t *testing.T) {
+	srv := redistest.Start(t, "--maxmemory-policy", "noeviction")
+	s, _ := redisStore(t, srv.URL())
+	f := newFixtureOn(t, s)
+	f.ok("kim: lang en")
+	srv.ConfigSet(t, "maxmemory", "1")
+	for line, lang := range map[string]string{
+		"anna: wave create b9 2027-05-03":    "da",
+		"kim: due b3/BUF kickoff 2027-02-15": "en",
+		"newcomer: help":                     "da",
+	} {
+		f.refused(line, catalog.StorageFull.In(lang))
+	}
+	if got := f.ok("anna: status b3/BUF"); !strings.Contains(got, "BUF") {
+		t.Errorf("status on a full store: %s", got)
+	}
+	if got := outcomeOf(fmt.Errorf("update wave b3: %w", storage.ErrFull)); got != Full {
+		t.Errorf("a full store's refusal counts as %q, want %q", got, Full)
 	}
 }

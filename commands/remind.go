@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strconv"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	"wavebot/internal/catalog"
 	"wavebot/notify"
+	"wavebot/storage"
 	"wavebot/wave"
 )
 
@@ -26,17 +28,22 @@ type subject struct {
 }
 
 func (s subject) String() string {
+	base := s.ref.String()
 	switch {
 	case s.fv == "":
 		return s.wave
-	case s.activity == "":
-		return s.ref.String()
+	case s.wave == "":
+		base = s.fv
 	}
-	return s.ref.String() + "/" + s.activity
+	if s.activity == "" {
+		return base
+	}
+	return base + "/" + s.activity
 }
 
 // parseSubject reads "b3" (the wave itself: closing it), "b3/BUF",
-// "b3/BUF/pc" or "b3/BUF/deliver".
+// "b3/BUF/pc"; and, for a forvaltning's KØR workflow track, which belongs
+// to no wave, "BUF/deliver" or "BUF/undervisning-2027-03-04" (wave empty).
 func (d *Dispatcher) parseSubject(s string) (subject, error) {
 	if !strings.Contains(s, "/") && wave.ValidID(strings.ToLower(s)) {
 		return subject{ref: ref{wave: strings.ToLower(s)}}, nil
@@ -44,6 +51,15 @@ func (d *Dispatcher) parseSubject(s string) (subject, error) {
 	parts := strings.Split(s, "/")
 	if len(parts) > 3 || (len(parts) == 3 && parts[2] == "") {
 		return subject{}, refuse(catalog.BadSubject, typed(s))
+	}
+	if fv, err := d.forvaltning(parts[0]); err == nil && len(parts) == 2 {
+		step, isStep := d.cfg.Template.Step(parts[1])
+		switch teaching := strings.ToLower(parts[1]); {
+		case isStep:
+			return subject{ref: ref{fv: fv}, activity: step.Key}, nil
+		case strings.HasPrefix(teaching, "undervisning-"):
+			return subject{ref: ref{fv: fv}, activity: teaching}, nil
+		}
 	}
 	r, err := d.parseRef(strings.Join(parts[:min(len(parts), 2)], "/"))
 	if err != nil {
@@ -92,6 +108,13 @@ func (d *Dispatcher) remindList(ctx context.Context, in Input) (Reply, error) {
 			pending = append(pending, item{p, &waves[i]})
 		}
 	}
+	tracks, err := d.pendingOnTracks(ctx, waves, in.Me.ID, in.Now)
+	if err != nil {
+		return Reply{}, err
+	}
+	for _, p := range tracks {
+		pending = append(pending, item{p, &wave.Wave{}})
+	}
 	slices.SortStableFunc(pending, func(a, b item) int { return a.At.Compare(b.At) })
 	var lines []string
 	for _, p := range pending {
@@ -109,6 +132,23 @@ func (d *Dispatcher) remindList(ctx context.Context, in Input) (Reply, error) {
 	return paged(in.Lang, catalog.RemindListTitle.In(in.Lang, mentions(in.Lang, in.Me.ID)), lineRows(lines), n, pageCommand("remind list"))
 }
 
+// pendingOnTracks is what person hears next about the forvaltninger's
+// KØR workflow tracks.
+func (d *Dispatcher) pendingOnTracks(ctx context.Context, waves []wave.Wave, person string, now time.Time) ([]notify.Pending, error) {
+	var out []notify.Pending
+	for _, fv := range d.cfg.Forvaltninger {
+		t, err := d.cfg.Store.Workflow(ctx, fv)
+		if errors.Is(err, storage.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, d.cfg.Policy.PendingTrack(t, notify.TrackKS(waves, t), person, now)...)
+	}
+	return out, nil
+}
+
 // remindSnooze defers the caller's reminders about a subject by whole
 // business days or by hours; the reply says which it counted.
 func (d *Dispatcher) remindSnooze(ctx context.Context, in Input) (Reply, error) {
@@ -121,14 +161,47 @@ func (d *Dispatcher) remindSnooze(ctx context.Context, in Input) (Reply, error) 
 		return Reply{}, err
 	}
 	until := d.cfg.Policy.SnoozeUntil(in.Now, days, hours)
-	if sub.fv == "" {
+	switch {
+	case sub.fv == "":
 		return d.snoozeWave(ctx, in, sub, until, days, hours)
+	case sub.wave == "":
+		err = d.snoozeTrack(ctx, in, sub, until)
+	default:
+		err = d.snoozeEnrolment(ctx, in, sub, until)
 	}
-	_, err = d.updateEnrolment(ctx, sub.ref, func(w *wave.Wave, e *wave.Enrolment) ([]wave.Event, error) {
+	if err != nil {
+		return Reply{}, err
+	}
+	return d.snoozed(in, sub, until, days, hours), nil
+}
+
+// snoozeTrack defers the caller's reminders about a step or teaching
+// session of a forvaltning's KØR workflow track.
+func (d *Dispatcher) snoozeTrack(ctx context.Context, in Input, sub subject, until time.Time) error {
+	waves, err := d.waves(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = d.cfg.Store.UpdateWorkflow(ctx, wave.NewWorkflow(sub.fv, d.cfg.Template, in.Now), func(t *wave.Workflow) ([]wave.Event, error) {
+		if !slices.Contains(d.cfg.Policy.TrackSubjects(*t, notify.TrackKS(waves, *t), in.Me.ID), sub.activity) {
+			return nil, refuse(catalog.NoRemindersAbout, sub)
+		}
+		if before, ok := t.SnoozedUntil(sub.activity, in.Me.ID); ok && before.Equal(until) {
+			return nil, unchanged(catalog.SnoozeUnchanged.In(in.Lang, sub, d.moment(in.Lang, until)))
+		}
+		t.DropSnoozes(t.Reminded)
+		t.Snooze(wave.Snooze{Activity: sub.activity, Person: in.Me.ID, Until: until})
+		return []wave.Event{{At: in.Now, Actor: in.Me.ID, FV: sub.fv, Action: actRemindSnooze, Item: sub.activity, After: d.when(until)}}, nil
+	})
+	return err
+}
+
+// snoozeEnrolment defers the caller's reminders about an enrolment or
+// one of its activities.
+func (d *Dispatcher) snoozeEnrolment(ctx context.Context, in Input, sub subject, until time.Time) error {
+	_, err := d.updateEnrolment(ctx, sub.ref, func(w *wave.Wave, e *wave.Enrolment) ([]wave.Event, error) {
 		if _, err := e.Activity(sub.activity); sub.activity != "" && err != nil {
-			if _, err := e.Workflow.Step(sub.activity); err != nil {
-				return nil, refuse(catalog.NoRemindersAbout, sub)
-			}
+			return nil, refuse(catalog.NoRemindersAbout, sub)
 		}
 		if heard := d.cfg.Policy.Subjects(*w, e.FV, in.Me.ID); !slices.Contains(heard, sub.activity) {
 			if sub.activity != "" || len(heard) == 0 {
@@ -148,10 +221,7 @@ func (d *Dispatcher) remindSnooze(ctx context.Context, in Input) (Reply, error) 
 		return []wave.Event{{At: in.Now, Actor: in.Me.ID, Wave: w.ID, FV: e.FV, Action: actRemindSnooze, Item: sub.activity,
 			After: d.when(until)}}, nil
 	})
-	if err != nil {
-		return Reply{}, err
-	}
-	return d.snoozed(in, sub, until, days, hours), nil
+	return err
 }
 
 // snoozed is the reply to a snooze: what, for how long, until when.
@@ -195,12 +265,14 @@ var reminderText = map[notify.Kind]catalog.Message{
 	notify.DeliveryFailed: catalog.RemindDeliveryFailed, notify.ApplySoon: catalog.RemindApplySoon, notify.ApplyOverdue: catalog.RemindApplyOverdue,
 	notify.DecisionSoon: catalog.RemindDecisionSoon, notify.DecisionOverdue: catalog.RemindDecisionOverdue,
 	notify.StepSoon: catalog.RemindStepSoon, notify.StepOverdue: catalog.RemindStepOverdue,
+	notify.TeachingSoon: catalog.RemindTeachingSoon, notify.TeachingOverdue: catalog.RemindTeachingOverdue,
 	notify.EvalNote: catalog.RemindEvalNote, notify.CloseDue: catalog.RemindCloseDue,
 }
 
 // subjectName is how people name what a reminder is about, to snooze it
 // or read it in a list: "b3" for the wave itself, "b3/BUF",
-// "b3/BUF/pc".
+// "b3/BUF/pc", "BUF/deliver" for a step of the forvaltning's KØR
+// workflow track.
 func subjectName(r notify.Reminder) string {
 	if r.FV == "" {
 		return r.Wave
@@ -208,11 +280,15 @@ func subjectName(r notify.Reminder) string {
 	return r.Subject()
 }
 
-// subjectRef is the wave or enrolment a reminder is about: "b3/BUF", or
-// "b3" for the whole wave.
+// subjectRef is the wave, enrolment or track a reminder is about:
+// "b3/BUF", "b3" for the whole wave, "BUF" for the forvaltning's KØR
+// workflow track.
 func subjectRef(r notify.Reminder) string {
-	if r.FV == "" {
+	switch {
+	case r.FV == "":
 		return r.Wave
+	case r.Wave == "":
+		return r.FV
 	}
 	return r.Wave + "/" + r.FV
 }
@@ -252,6 +328,10 @@ func (d *Dispatcher) reminderText(lang string, r notify.Reminder, w *wave.Wave) 
 		return reminderText[r.Kind].In(lang, ref, d.stepTitle(lang, r.Activity), day(lang, r.Due))
 	case notify.DateSet:
 		return dateSetText(lang, r, w, d.activityTitle(lang, r.Activity))
+	case notify.TeachingSoon, notify.TeachingOverdue:
+		return reminderText[r.Kind].In(lang, ref, day(lang, r.Due))
+	case notify.TrackWelcome:
+		return catalog.RemindTrackWelcome.In(lang, ref, r.FV)
 	case notify.ActivitySoon, notify.ActivityOverdue:
 		switch r.Activity {
 		case wave.AuthActivity:
@@ -408,6 +488,10 @@ func reminderAction(lang string, r notify.Reminder) Action {
 		return Action{Label: catalog.ButtonDone.In(lang), Command: "done " + ref + " " + r.Activity}
 	case notify.StepSoon, notify.StepOverdue:
 		return Action{Label: catalog.ButtonDone.In(lang), Command: "workflow " + ref + " done " + r.Activity}
+	case notify.TeachingSoon, notify.TeachingOverdue:
+		return Action{Label: catalog.ButtonTeachingHeld.In(lang), Command: "workflow " + ref + " teaching done " + r.Due.String()}
+	case notify.TrackWelcome:
+		return Action{Label: catalog.ButtonStatus.In(lang), Command: "workflow " + ref}
 	case notify.AuthAnswered, notify.ApplySoon, notify.ApplyOverdue:
 		return Action{Label: catalog.ButtonApplied.In(lang), Command: "auth applied " + ref}
 	case notify.DecisionSoon, notify.DecisionOverdue:

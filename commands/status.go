@@ -2,11 +2,14 @@ package commands
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 
 	"wavebot/internal/catalog"
+	"wavebot/notify"
+	"wavebot/storage"
 	"wavebot/wave"
 )
 
@@ -92,50 +95,50 @@ func allWord(s string) bool {
 	return strings.EqualFold(s, "all") || strings.EqualFold(s, "alle")
 }
 
-// statusFV is a forvaltning across waves: each enrolment, and its KØR
-// workflow track; at most statusWaves waves a page, the page n.
+// statusFV is a forvaltning: its KØR workflow track, which is its own in
+// a wave or not, then each enrolment; at most statusWaves enrolments a
+// page, the page n.
 func (d *Dispatcher) statusFV(ctx context.Context, in Input, fv string, today wave.Date, n int) (Reply, error) {
 	waves, err := d.waves(ctx)
 	if err != nil {
 		return Reply{}, err
 	}
-	var rows []row
+	t, err := d.track(ctx, fv, in.Now)
+	if err != nil {
+		return Reply{}, err
+	}
+	rows := []row{sectionRow(d.trackSection(in.Lang, t, notify.TrackKS(waves, t), today))}
 	for _, w := range waves {
 		e, err := w.Enrolment(fv)
 		if err != nil {
 			continue
 		}
-		track, err := d.track(ctx, e)
-		if err != nil {
-			return Reply{}, err
-		}
-		s, asOf := d.enrolmentSection(in.Lang, in.Me, w, *e, today), today
+		s := d.enrolmentSection(in.Lang, in.Me, w, *e, today)
 		if w.IsClosed() {
 			s.Fields = append(s.Fields, Field{catalog.LabelClosed.In(in.Lang), d.closedText(in.Lang, w)})
-			asOf = wave.Date{} // nothing is overdue in a closed wave
 		}
-		rw := sectionRow(s, d.trackSection(in.Lang, ref{wave: w.ID, fv: fv}, track, asOf))
-		rw.weight = pageRows / statusWaves
+		rw := sectionRow(s)
+		// Three enrolments a page, with the track's section on the first.
+		rw.weight = (pageRows - sectionWeight) / statusWaves
 		rows = append(rows, rw)
 	}
 	r, err := paged(in.Lang, fv, rows, n, pageCommand("status "+fv))
-	if err == nil && len(rows) == 0 {
+	if err == nil && len(rows) == 1 {
 		r.Lines = []string{notEnrolledAnywhere(in.Me, fv).In(in.Lang, fv)}
 	}
 	return r, err
 }
 
-// notEnrolledAnywhere says that forvaltning fv is in no wave; to KS, how
-// to enrol it.
+// notEnrolledAnywhere says that forvaltning fv is in no wave and that its
+// KØR workflow is followed all the same; to KS, how to enrol it.
 func notEnrolledAnywhere(me wave.Person, fv string) catalog.Message {
 	if me.IsKS() {
-		return catalog.WorkflowNotEnrolled
+		return catalog.FVInNoWaveKS
 	}
-	return catalog.NotEnrolledAnyWave
+	return catalog.FVInNoWave
 }
 
-// statusWaves bounds the waves of one page of a forvaltning's status:
-// two sections each, three fit a chat message.
+// statusWaves bounds the enrolments of one page of a forvaltning's status.
 const statusWaves = 3
 
 // byDue orders activities by due date, keeping the template's order among
@@ -349,10 +352,11 @@ func owes(sides, waiting []wave.Party) bool {
 }
 
 // my lists what the caller owes: open activities of their side, the
-// training decision, the authorization feedback or applying it, the next
-// KØR workflow step of a track under way, and, to a KS lead, closing a
-// wave whose evaluations are all held; by date, undated last, in pages.
-// The KS lead of a wave owes KS's part in it, a contact the forvaltning's.
+// training decision, the authorization feedback or applying it, the KØR
+// workflow steps and teaching sessions they owe, and, to a KS lead,
+// closing a wave whose evaluations are all held; by date, undated last, in
+// pages. The KS lead of a wave owes KS's part in it, a contact the
+// forvaltning's.
 func (d *Dispatcher) my(ctx context.Context, in Input) (Reply, error) {
 	page, err := pageArg(in.Args)
 	if err != nil {
@@ -413,14 +417,10 @@ func (d *Dispatcher) my(ctx context.Context, in Input) (Reply, error) {
 			case a.State == wave.AuthAnswered && slices.Contains(mine, wave.PartyKS):
 				add(a.ApplyBy, catalog.TaskAuthApply, day(in.Lang, a.ApplyBy), ref)
 			}
-			if s, ok := e.Workflow.Next(); ok && e.Workflow.Started() && owes(mine, s.Waiting()) {
-				when := catalog.StepNoDate.In(in.Lang)
-				if !s.Due.IsZero() {
-					when = day(in.Lang, s.Due)
-				}
-				add(s.Due, catalog.TaskStep, when, ref, s.Title(in.Lang))
-			}
 		}
+	}
+	if err := d.myTrackTasks(ctx, in, waves, add); err != nil {
+		return Reply{}, err
 	}
 	slices.SortStableFunc(tasks, func(a, b task) int {
 		switch {
@@ -440,4 +440,52 @@ func (d *Dispatcher) my(ctx context.Context, in Input) (Reply, error) {
 		lines = []string{catalog.NoTasks.In(in.Lang)}
 	}
 	return paged(in.Lang, catalog.MyTitle.In(in.Lang, mentions(in.Lang, in.Me.ID)), lineRows(lines), page, pageCommand("my"))
+}
+
+// myTrackTasks adds what the caller owes on the forvaltninger's KØR
+// workflow tracks: as a contact, or as the KS person who follows a track
+// (notify.TrackKS), each open step of their side that may be done now and
+// is dated or on a track under way, and KS's teaching sessions not yet
+// held.
+func (d *Dispatcher) myTrackTasks(ctx context.Context, in Input, waves []wave.Wave, add func(due wave.Date, m catalog.Message, args ...any)) error {
+	for _, fv := range d.cfg.Forvaltninger {
+		t, err := d.cfg.Store.Workflow(ctx, fv)
+		if errors.Is(err, storage.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		t.Steps.Align(d.cfg.Template)
+		var mine []wave.Party
+		ks := slices.Contains(notify.TrackKS(waves, t), in.Me.ID)
+		if ks {
+			mine = append(mine, wave.PartyKS)
+		}
+		if t.HasContact(in.Me.ID) || (ks && t.Agreed(wave.AgreementProjectManagement)) {
+			mine = append(mine, wave.PartyFV)
+		}
+		if len(mine) == 0 {
+			continue
+		}
+		for _, s := range t.Steps {
+			if s.Done || !owes(mine, s.Waiting()) || (s.Due.IsZero() && !t.Steps.Started()) {
+				continue
+			}
+			if before, err := t.Steps.Step(s.After); err == nil && !before.Done {
+				continue
+			}
+			when := catalog.StepNoDate.In(in.Lang)
+			if !s.Due.IsZero() {
+				when = day(in.Lang, s.Due)
+			}
+			add(s.Due, catalog.TaskStep, when, fv, s.Title(in.Lang))
+		}
+		for _, session := range t.Teaching {
+			if ks && !session.Held {
+				add(session.Date, catalog.TaskTeaching, day(in.Lang, session.Date), fv)
+			}
+		}
+	}
+	return nil
 }

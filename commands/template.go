@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"wavebot/internal/catalog"
+	"wavebot/notify"
 	"wavebot/storage"
 	"wavebot/wave"
 )
@@ -46,14 +47,30 @@ func (d *Dispatcher) TemplateView(ctx context.Context, person, fv string) (Templ
 		return v, err
 	}
 	v.Template.FV = fv
-	if v.Workflow, err = d.fvTrack(ctx, fv); err != nil {
+	track, err := d.track(ctx, fv, pg.now)
+	if err != nil {
 		return v, err
 	}
+	v.Workflow = track.Steps
 	v.Problems = v.Template.Validate()
 	v.MayEdit = !v.Template.Delivered
-	v.MayDeliver = v.MayEdit && len(v.Template.Rows) > 0 && len(wave.Blocking(v.Problems)) == 0
+	v.MayDeliver = v.MayEdit && len(v.Template.Rows) > 0 && len(wave.Blocking(v.Problems)) == 0 && mayDeliver(pg.me, &track, pg.lang)
 	v.MayExport = v.Template.Delivered
 	return v, nil
+}
+
+// mayDeliver reports whether me may do the steps of filling in and
+// delivering the template: a contact of the track, or KS under an
+// agreement on project management.
+func mayDeliver(me wave.Person, t *wave.Workflow, lang string) bool {
+	for _, key := range []string{stepTemplate, stepDeliver} {
+		if s, err := t.Steps.Step(key); err == nil {
+			if _, err := mayStep(me, t, s, lang, false); err != nil {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // templatePage starts a change of fv's template: the person may change
@@ -232,12 +249,44 @@ func (d *Dispatcher) DeliverTemplate(ctx context.Context, person, fv string) Rep
 		d.cfg.Logger.Error("record the notice of a delivered template", "fv", fv, "err", err)
 		lines = append(lines, catalog.LeadNotTold.In(pg.lang))
 	case len(leads) == 0:
-		lines = append(lines, catalog.NoLeadToTell.In(pg.lang, fv))
+		lines = append(lines, d.tellTrackKS(ctx, fv, pg))
 	default:
 		lines = append(lines, catalog.LeadsTold.In(pg.lang, len(leads), mentions(pg.lang, leads...)))
 	}
 	return Reply{Lines: lines}
 }
+
+// tellTrackKS records the notice of fv's delivered template on its KØR
+// workflow track, when the forvaltning is in no active wave: to the KS
+// person who follows the track (notify.TrackKS). It returns the line
+// that says who was told, or that nobody at KS was.
+func (d *Dispatcher) tellTrackKS(ctx context.Context, fv string, pg page) string {
+	waves, err := d.waves(ctx)
+	if err != nil {
+		d.cfg.Logger.Error("record the notice of a delivered template", "fv", fv, "err", err)
+		return catalog.LeadNotTold.In(pg.lang)
+	}
+	var told []string
+	_, err = d.cfg.Store.UpdateWorkflow(ctx, wave.NewWorkflow(fv, d.cfg.Template, pg.now), func(t *wave.Workflow) ([]wave.Event, error) {
+		told = notify.TrackKS(waves, *t)
+		if len(told) == 0 {
+			return nil, errNobodyToTell
+		}
+		t.AddNotice(wave.Notice{Kind: wave.NoticeTemplateDelivered, At: pg.now, To: told})
+		return nil, nil
+	})
+	switch {
+	case errors.Is(err, errNobodyToTell):
+		return catalog.NoLeadToTell.In(pg.lang, fv)
+	case err != nil:
+		d.cfg.Logger.Error("record the notice of a delivered template", "fv", fv, "err", err)
+		return catalog.LeadNotTold.In(pg.lang)
+	}
+	return catalog.TrackKSTold.In(pg.lang, mentions(pg.lang, told...))
+}
+
+// errNobodyToTell stops a write that has nobody to tell.
+var errNobodyToTell = errors.New("nobody at KS follows the track")
 
 // tellLeads records the notice of fv's delivered template on every
 // active wave fv is enrolled in, to its KS lead, and returns the leads.

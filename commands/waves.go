@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"wavebot/internal/catalog"
 	"wavebot/storage"
@@ -76,9 +75,9 @@ func (d *Dispatcher) waveCreate(ctx context.Context, in Input) (Reply, error) {
 	if err := d.deadline(in.Now, start); err != nil {
 		return Reply{}, err
 	}
-	name := in.restAfter(2)
-	if utf8.RuneCountInString(name) > maxWaveName {
-		return Reply{}, refuse(catalog.NameTooLong, maxWaveName)
+	name, err := in.name(2, maxWaveName)
+	if err != nil {
+		return Reply{}, err
 	}
 	w, err := wave.New(id, name, start, in.Me.ID, in.Now)
 	if err != nil {
@@ -315,8 +314,8 @@ func (d *Dispatcher) contact(ctx context.Context, in Input) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	if !KSOrContact.allows(in.Me, e) {
-		return Reply{}, forbid(catalog.NotAllowed, catalog.PermKSOrContactOf.In(in.Lang, r.String()))
+	if err := mayChangeGroup(in.Lang, in.Me, speaksForFV(in.Me, e), r.String()); err != nil {
+		return Reply{}, err
 	}
 	if err := d.open(&w); err != nil {
 		return Reply{}, err
@@ -327,8 +326,10 @@ func (d *Dispatcher) contact(ctx context.Context, in Input) (Reply, error) {
 		if err != nil {
 			return Reply{}, err
 		}
-		if p.IsKS() && mode != "remove" && mode != "fjern" && !e.HasContact(p.ID) {
-			return Reply{}, refuse(catalog.ContactIsKS, mentions(in.Lang, p.ID))
+		if mode != "remove" && mode != "fjern" && !e.HasContact(p.ID) {
+			if err := mayBeNamed(in.Lang, p); err != nil {
+				return Reply{}, err
+			}
 		}
 		if !slices.Contains(named, p.ID) {
 			named = append(named, p.ID)
@@ -415,11 +416,11 @@ func (d *Dispatcher) changeContacts(ctx context.Context, in Input, r ref, add, r
 		}
 	}
 	for _, id := range remove {
-		refs, err := d.contactOf(ctx, id)
+		named, err := d.namedAnywhere(ctx, id)
 		if err != nil {
 			return 0, err
 		}
-		if len(refs) > 0 {
+		if named {
 			continue
 		}
 		if err := d.changeRole(ctx, in, id, func(p *wave.Person) bool {

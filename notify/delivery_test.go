@@ -35,7 +35,7 @@ func (c shifted) After(d time.Duration) <-chan time.Time { return time.After(d) 
 func pass(d time.Duration) { <-time.After(d) }
 
 // boltLedger is a bolt store judging time by clk, closed with the test.
-func boltLedger(t *testing.T, clk Clock, due storage.DueFunc) *bolt.Store {
+func boltLedger(t *testing.T, clk Clock, due storage.Due) *bolt.Store {
 	t.Helper()
 	s, err := bolt.Open(t.TempDir(), due)
 	if err != nil {

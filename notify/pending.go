@@ -20,6 +20,13 @@ type Pending struct {
 // One-off notices are not listed: they go out as soon as their cause
 // happens. The list is ordered by time.
 func (p Policy) Pending(w wave.Wave, person string, now time.Time) []Pending {
+	return p.pendingOf(p.series(w), w.Snoozes, person, now, func(s series, at time.Time, person, occurrence string) Reminder {
+		return p.reminder(w, s, at, person, occurrence)
+	})
+}
+
+// pendingOf is Pending over any subject's series and snoozes.
+func (p Policy) pendingOf(all []series, snoozes []wave.Snooze, person string, now time.Time, mk reminderFunc) []Pending {
 	horizon := p.at(p.Calendar.AddBusinessDays(p.Calendar.Today(now), p.ListAhead))
 	var out []Pending
 	add := func(s series, at time.Time, until time.Time) {
@@ -30,20 +37,19 @@ func (p Policy) Pending(w wave.Wave, person string, now time.Time) []Pending {
 		if i >= 0 && !at.Before(out[i].At) {
 			return
 		}
-		pending := Pending{Reminder: p.reminder(w, s, at, person, p.Calendar.Today(at).String()), SnoozedUntil: until}
+		pending := Pending{Reminder: mk(s, at, person, p.Calendar.Today(at).String()), SnoozedUntil: until}
 		if i >= 0 {
 			out[i] = pending
 			return
 		}
 		out = append(out, pending)
 	}
-	all := p.series(w)
 	for _, s := range all {
 		if s.kind.Notice() || !slices.Contains(s.recipients, person) {
 			continue
 		}
 		after := now
-		until, snoozed := w.SnoozedUntil(s.fv, s.activity, person)
+		until, snoozed := snoozedUntil(snoozes, s.fv, s.activity, person)
 		if snoozed && until.After(now) {
 			after = until.Add(-time.Nanosecond)
 			if back, ok := p.snoozed(all, wave.Snooze{FV: s.fv, Activity: s.activity, Person: person, Until: until}); ok && back.kind == s.kind {

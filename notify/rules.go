@@ -37,6 +37,12 @@ const (
 	// StepSoon and StepOverdue are about a KØR workflow step with a date.
 	StepSoon    Kind = "step-soon"
 	StepOverdue Kind = "step-overdue"
+	// TeachingSoon and TeachingOverdue remind KS of a teaching session it
+	// holds under an agreement, before it and until it is marked held.
+	TeachingSoon    Kind = "teaching-soon"
+	TeachingOverdue Kind = "teaching-overdue"
+	// TrackWelcome greets a contact of a KØR workflow track, once.
+	TrackWelcome Kind = "track-welcome"
 	// DeliveryFailed tells the KS lead, once, that a person could not be
 	// reached with a reminder about the enrolment.
 	DeliveryFailed Kind = "delivery-failed"
@@ -55,7 +61,7 @@ const (
 // of what caused it: it is not a repeat of its subject, so it is never
 // snoozed, never folded into a later reminder and not listed ahead.
 func (k Kind) Notice() bool {
-	return k == DeliveryFailed || k == AuthAnswered || k == Welcome || k == TemplateDelivered ||
+	return k == DeliveryFailed || k == AuthAnswered || k == Welcome || k == TrackWelcome || k == TemplateDelivered ||
 		k == ContactAdded || k == ContactRemoved || k == EvalNote || k == DateSet || k.Milestone()
 }
 
@@ -96,9 +102,14 @@ type Reminder struct {
 	Since time.Time
 }
 
-// Subject is what the reminder is about: "b3/BUF" or "b3/BUF/pc".
+// Subject is what the reminder is about: "b3/BUF" or "b3/BUF/pc"; for a
+// forvaltning's KØR workflow track, which belongs to no wave,
+// "BUF/presentation".
 func (r Reminder) Subject() string {
 	s := r.Wave + "/" + r.FV
+	if r.Wave == "" {
+		s = r.FV
+	}
 	if r.Activity != "" {
 		s += "/" + r.Activity
 	}
@@ -246,11 +257,6 @@ func (p Policy) series(w wave.Wave) []series {
 				dated(ActivitySoon, ActivityOverdue, e.FV, a.Key, a.Due, waiting(a.Waiting()))
 			}
 		}
-		for _, s := range e.Workflow {
-			if !s.Done && !s.Due.IsZero() {
-				dated(StepSoon, StepOverdue, e.FV, s.Key, s.Due, waiting(s.Waiting()))
-			}
-		}
 	}
 	return out
 }
@@ -356,21 +362,30 @@ func (p Policy) reminder(w wave.Wave, s series, at time.Time, recipient, occurre
 // A snoozed subject stays quiet for its person until the snooze ends, and
 // then comes back once, unless a regular reminder about it is due then.
 func (p Policy) Due(w wave.Wave, from, to time.Time) []Reminder {
+	return p.dueOf(p.series(w), w.Snoozes, from, to, func(s series, at time.Time, person, occurrence string) Reminder {
+		return p.reminder(w, s, at, person, occurrence)
+	})
+}
+
+// reminderFunc makes occurrence at of series s for one recipient.
+type reminderFunc func(s series, at time.Time, person, occurrence string) Reminder
+
+// dueOf is Due over any subject's series and snoozes.
+func (p Policy) dueOf(all []series, snoozes []wave.Snooze, from, to time.Time, mk reminderFunc) []Reminder {
 	var out []Reminder
-	all := p.series(w)
 	for _, s := range all {
 		at, ok := p.latest(s, to)
 		if !ok || !at.After(from) {
 			continue
 		}
 		for _, person := range s.recipients {
-			if until, ok := w.SnoozedUntil(s.fv, s.activity, person); !ok || !at.Before(until) || s.kind.Notice() {
-				out = append(out, p.reminder(w, s, at, person, p.Calendar.Today(at).String()))
+			if until, ok := snoozedUntil(snoozes, s.fv, s.activity, person); !ok || !at.Before(until) || s.kind.Notice() {
+				out = append(out, mk(s, at, person, p.Calendar.Today(at).String()))
 			}
 		}
 	}
 	out = latestPerSubject(out)
-	for _, z := range w.Snoozes {
+	for _, z := range snoozes {
 		if !z.Until.After(from) || z.Until.After(to) {
 			continue
 		}
@@ -380,10 +395,20 @@ func (p Policy) Due(w wave.Wave, from, to time.Time) []Reminder {
 		}) {
 			continue
 		}
-		out = append(out, p.reminder(w, s, z.Until, z.Person, "snoozed "+z.Until.UTC().Format("2006-01-02T15:04Z")))
+		out = append(out, mk(s, z.Until, z.Person, "snoozed "+z.Until.UTC().Format("2006-01-02T15:04Z")))
 	}
 	slices.SortStableFunc(out, func(a, b Reminder) int { return strings.Compare(a.Key, b.Key) })
 	return out
+}
+
+// snoozedUntil returns until when person has deferred subject fv/activity.
+func snoozedUntil(snoozes []wave.Snooze, fv, activity, person string) (time.Time, bool) {
+	for _, s := range snoozes {
+		if s.FV == fv && s.Activity == activity && s.Person == person {
+			return s.Until, true
+		}
+	}
+	return time.Time{}, false
 }
 
 // latestPerSubject keeps, of the reminders to one person about one
@@ -423,6 +448,19 @@ func (p Policy) snoozed(all []series, z wave.Snooze) (series, bool) {
 // Next returns when the wave's next reminder after t falls due; false when
 // its state calls for none.
 func (p Policy) Next(w wave.Wave, t time.Time) (time.Time, bool) {
+	best, found := p.nextOf(p.series(w), w.Snoozes, t)
+	// A held notice that no longer stands sends nothing, but brings the
+	// sweeper by to forget it.
+	for _, h := range w.Held {
+		if h.Retry.After(t) && (!found || h.Retry.Before(best)) {
+			best, found = h.Retry, true
+		}
+	}
+	return best, found
+}
+
+// nextOf is Next over any subject's series and snoozes.
+func (p Policy) nextOf(all []series, snoozes []wave.Snooze, t time.Time) (time.Time, bool) {
 	var best time.Time
 	found := false
 	consider := func(at time.Time) {
@@ -430,21 +468,14 @@ func (p Policy) Next(w wave.Wave, t time.Time) (time.Time, bool) {
 			best, found = at, true
 		}
 	}
-	for _, s := range p.series(w) {
+	for _, s := range all {
 		if at, ok := p.next(s, t); ok {
 			consider(at)
 		}
 	}
-	for _, z := range w.Snoozes {
+	for _, z := range snoozes {
 		if z.Until.After(t) {
 			consider(z.Until)
-		}
-	}
-	// A held notice that no longer stands sends nothing, but brings the
-	// sweeper by to forget it.
-	for _, h := range w.Held {
-		if h.Retry.After(t) {
-			consider(h.Retry)
 		}
 	}
 	return best, found
@@ -464,8 +495,8 @@ type Digest struct {
 // last.
 var urgency = map[Kind]int{
 	AuthEscalate: 0, DeliveryFailed: 1, TemplateDelivered: 1, AuthOverdue: 2, ApplyOverdue: 3, ActivityOverdue: 4, DecisionOverdue: 5, StepOverdue: 6,
-	CloseDue: 7, NoContact: 8, AuthAnswered: 9, AuthToday: 10, AuthSoon: 11, ApplySoon: 12, DecisionSoon: 13, ActivitySoon: 14, StepSoon: 15,
-	EvalNotice: 16, EvalNote: 17, ContactAdded: 18, ContactRemoved: 18, DateSet: 18, Welcome: 19,
+	TeachingOverdue: 6, CloseDue: 7, NoContact: 8, AuthAnswered: 9, AuthToday: 10, AuthSoon: 11, ApplySoon: 12, DecisionSoon: 13, ActivitySoon: 14,
+	StepSoon: 15, TeachingSoon: 15, EvalNotice: 16, EvalNote: 17, ContactAdded: 18, ContactRemoved: 18, DateSet: 18, Welcome: 19, TrackWelcome: 19,
 }
 
 // urgencyOf is a kind's place in a digest; milestones, which ask

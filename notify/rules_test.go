@@ -93,30 +93,12 @@ var simulatedTimeline = []string{
 	"2027-01-28 08:00Z activity-soon b3/BUF/golive maria",
 	"2027-02-02 08:00Z activity-overdue b3/BUF/golive maria",
 	"2027-02-03 08:00Z activity-overdue b3/BUF/golive maria",
-	// The workflow track: group due 10 February (soon on the 8th, to maria,
-	// still the contact at 09:00); at noon jens replaces her and is welcomed.
-	"2027-02-08 08:00Z step-soon b3/BUF/group maria",
+	// On 8 February at noon jens replaces maria and is welcomed.
 	"2027-02-08 11:00Z welcome b3/BUF jens",
 	// Maria decided on 5 February that the users are trained by the 19th:
 	// training is then an activity of the forvaltning, due soon on the 17th
 	// (to jens); he marks it done on the 18th.
 	"2027-02-17 08:00Z activity-soon b3/BUF/training jens",
-	// Decisions due 17 February: soon on the 15th, overdue on the 18th, 19th
-	// and 22nd, done on the 22nd at noon.
-	"2027-02-15 08:00Z step-soon b3/BUF/decisions jens",
-	"2027-02-18 08:00Z step-overdue b3/BUF/decisions jens",
-	"2027-02-19 08:00Z step-overdue b3/BUF/decisions jens",
-	"2027-02-22 08:00Z step-overdue b3/BUF/decisions jens",
-	// The presentation (KS+FV) due 24 February: soon on the 22nd and
-	// overdue on the 25th and 26th to both; KS confirms its part on the 26th
-	// at noon, so on 1 March only jens hears; he confirms on the 3rd.
-	"2027-02-22 08:00Z step-soon b3/BUF/presentation anna",
-	"2027-02-22 08:00Z step-soon b3/BUF/presentation jens",
-	"2027-02-25 08:00Z step-overdue b3/BUF/presentation anna",
-	"2027-02-25 08:00Z step-overdue b3/BUF/presentation jens",
-	"2027-02-26 08:00Z step-overdue b3/BUF/presentation anna",
-	"2027-02-26 08:00Z step-overdue b3/BUF/presentation jens",
-	"2027-03-01 08:00Z step-overdue b3/BUF/presentation jens",
 	// E-5 business days: back over Easter (29, 26 and 25 March are holidays), still winter time.
 	"2027-03-22 08:00Z eval-notice b3/BUF/evaluation anna",
 	"2027-03-22 08:00Z eval-notice b3/BUF/evaluation jens",
@@ -134,7 +116,7 @@ var simulatedTimeline = []string{
 // 2027-01-18 to 2027-04-05 and checks every reminder: who, what, when. The
 // wave has a shared activity half confirmed (go-live), a training
 // decision, an authorization answer the lead must apply, a contact
-// replaced, and a workflow track with dates; the evaluation on Thursday
+// replaced; the evaluation on Thursday
 // 1 April makes its notices cross Easter and the switch to summer time on
 // 28 March.
 func TestSimulatedWaveTimeline(t *testing.T) {
@@ -153,10 +135,6 @@ func TestSimulatedWaveTimeline(t *testing.T) {
 	}
 	e.Confirm("golive", []wave.Party{wave.PartyKS}, "", "anna", time.Time{})
 	e.RequestAuth(day("2027-01-27"), "anna", time.Time{})
-	for key, due := range map[string]string{"group": "2027-02-10", "decisions": "2027-02-17", "presentation": "2027-02-24"} {
-		s, _ := e.Workflow.Step(key)
-		s.Due = day(due)
-	}
 	at := func(date string, h int) time.Time { return cph.At(day(date), h, 0) }
 	fv, ks := []wave.Party{wave.PartyFV}, []wave.Party{wave.PartyKS}
 	changes := map[time.Time]func(now time.Time){
@@ -169,12 +147,8 @@ func TestSimulatedWaveTimeline(t *testing.T) {
 			w.RemoveContact("BUF", "maria")
 			e.AddContacts(now, "jens")
 		},
-		at("2027-02-10", 12): func(now time.Time) { e.Workflow.Confirm("group", fv, "jens", now) },
 		at("2027-02-11", 12): func(now time.Time) { e.ApplyAuth("anna", now) },
 		at("2027-02-18", 12): func(now time.Time) { e.Confirm("training", fv, "", "jens", now) },
-		at("2027-02-22", 12): func(now time.Time) { e.Workflow.Confirm("decisions", fv, "jens", now) },
-		at("2027-02-26", 12): func(now time.Time) { e.Workflow.Confirm("presentation", ks, "anna", now) },
-		at("2027-03-03", 12): func(now time.Time) { e.Workflow.Confirm("presentation", fv, "jens", now) },
 		at("2027-04-01", 14): func(now time.Time) {
 			e.Confirm(wave.EvaluationActivity, ks, "", "anna", now)
 			e.Confirm(wave.EvaluationActivity, fv, "", "jens", now)
@@ -194,11 +168,6 @@ func TestSimulatedWaveTimeline(t *testing.T) {
 			got = append(got, fmt.Sprintf("%s %s %s %s", r.At.UTC().Format("2006-01-02 15:04Z"), r.Kind, r.Subject(), r.Recipient))
 		}
 		from = now
-	}
-	for _, step := range []string{"group", "decisions", "presentation"} {
-		if s, _ := e.Workflow.Step(step); !s.Done {
-			t.Errorf("the test's step %s is not done: a change failed", step)
-		}
 	}
 	slices.Sort(got)
 	if want := slices.Sorted(slices.Values(simulatedTimeline)); strings.Join(got, "\n") != strings.Join(want, "\n") {
@@ -587,5 +556,117 @@ func TestPolicySpecReadsBack(t *testing.T) {
 	back, err := ParsePolicy(cph, p.Spec())
 	if err != nil || back.Spec() != p.Spec() || back.SendMinute != 30 || back.AuthSoon != 3 || len(back.EvalNotices) != 3 || back.RepeatEvery != 10 {
 		t.Errorf("%q read back as %q (%v)", p.Spec(), back.Spec(), err)
+	}
+}
+
+// simulatedTrack is every reminder of KFF's KØR workflow track, in no
+// wave, from 2027-02-01 to 2027-03-12: "UTC time kind subject recipient".
+var simulatedTrack = []string{
+	// Jens is named contact by anna (KS) on 1 February at noon.
+	"2027-02-01 11:00Z track-welcome KFF jens",
+	// Decisions due 10 February: soon on the 8th, overdue on the 11th and
+	// 12th, done on the 12th at noon.
+	"2027-02-08 08:00Z step-soon KFF/decisions jens",
+	"2027-02-11 08:00Z step-overdue KFF/decisions jens",
+	"2027-02-12 08:00Z step-overdue KFF/decisions jens",
+	// The presentation (KS+FV) due 17 February: soon on the 15th and
+	// overdue on the 18th to both sides (KS: anna, who last acted on the
+	// track, as KFF is in no wave); anna confirms KS's part on the 18th at
+	// noon, so on the 19th only jens hears. From the 22nd project management
+	// is agreed: anna hears of the forvaltning's part too, and kim, a KS
+	// colleague, does it on the 22nd at noon (one person, one side).
+	"2027-02-15 08:00Z step-soon KFF/presentation anna",
+	"2027-02-15 08:00Z step-soon KFF/presentation jens",
+	"2027-02-18 08:00Z step-overdue KFF/presentation anna",
+	"2027-02-18 08:00Z step-overdue KFF/presentation jens",
+	"2027-02-19 08:00Z step-overdue KFF/presentation jens",
+	"2027-02-22 08:00Z step-overdue KFF/presentation anna",
+	"2027-02-22 08:00Z step-overdue KFF/presentation jens",
+	// A teaching session on 3 March (teaching agreed): KS is reminded on
+	// 1 March and, not marked held, on the 4th and 5th; held on the 5th.
+	"2027-03-01 08:00Z teaching-soon KFF/undervisning-2027-03-03 anna",
+	"2027-03-04 08:00Z teaching-overdue KFF/undervisning-2027-03-03 anna",
+	"2027-03-05 08:00Z teaching-overdue KFF/undervisning-2027-03-03 anna",
+}
+
+// TestSimulatedTrackTimeline runs a forvaltning's KØR workflow track that
+// is in no wave hour by hour, as the sweeper would through the due index
+// (TrackDue), and checks every reminder: the forvaltning's steps to its
+// contacts, KS's part and its teaching to the KS person who last acted,
+// the forvaltning's steps to KS as well while project management is
+// agreed.
+func TestSimulatedTrackTimeline(t *testing.T) {
+	p := DefaultPolicy(cph)
+	at := func(date string, h int) time.Time { return cph.At(day(date), h, 0) }
+	tr := wave.NewWorkflow("KFF", wave.DefaultTemplate(), at("2027-02-01", 0))
+	for key, due := range map[string]string{"decisions": "2027-02-10", "presentation": "2027-02-17"} {
+		s, _ := tr.Steps.Step(key)
+		s.Due = day(due)
+	}
+	fv, ks := []wave.Party{wave.PartyFV}, []wave.Party{wave.PartyKS}
+	changes := map[time.Time]func(now time.Time){
+		at("2027-02-01", 12): func(now time.Time) { tr.AddContacts(now, "jens"); tr.KS = "anna" },
+		at("2027-02-12", 12): func(now time.Time) { tr.Steps.Confirm("decisions", fv, "jens", now) },
+		at("2027-02-18", 12): func(now time.Time) { tr.Steps.Confirm("presentation", ks, "anna", now) },
+		at("2027-02-19", 12): func(now time.Time) {
+			tr.Agree(wave.Agreement{Kind: wave.AgreementProjectManagement, By: "jens", At: now})
+		},
+		// One person, one side: a KS colleague gives the forvaltning's word.
+		at("2027-02-22", 12): func(now time.Time) { tr.Steps.Confirm("presentation", fv, "kim", now) },
+		at("2027-02-24", 12): func(now time.Time) {
+			tr.Agree(wave.Agreement{Kind: wave.AgreementTeaching, By: "jens", At: now})
+			tr.AddTeaching(wave.TeachingSession{Date: day("2027-03-03"), By: "anna", At: now})
+		},
+		at("2027-03-05", 12): func(now time.Time) { s, _ := tr.TeachingOn(day("2027-03-03")); s.Held = true },
+	}
+	var got []string
+	for now := at("2027-02-01", 1); now.Before(at("2027-03-12", 0)); now = now.Add(time.Hour) {
+		change, changed := changes[now]
+		if next, ok := p.TrackDue(tr); ok && next.After(now) && !changed {
+			continue // nothing due: the sweeper would not even look at this track
+		}
+		if changed {
+			change(now)
+		}
+		for _, r := range p.TrackReminders(tr, TrackKS(nil, tr), tr.Reminded, now) {
+			got = append(got, fmt.Sprintf("%s %s %s %s", r.At.UTC().Format("2006-01-02 15:04Z"), r.Kind, r.Subject(), r.Recipient))
+		}
+		tr.Reminded = now
+	}
+	if s, _ := tr.Steps.Step("presentation"); !s.Done {
+		t.Error("the presentation is not done: a change failed")
+	}
+	slices.Sort(got)
+	if want := slices.Sorted(slices.Values(simulatedTrack)); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("timeline:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestTrackKS: KS's side of a track is the leads of the forvaltning's
+// open waves, else the KS person who last acted on it.
+func TestTrackKS(t *testing.T) {
+	tr := wave.Workflow{FV: "BUF", KS: "kim"}
+	b3, _ := wave.New("b3", "", day("2027-02-01"), "anna", time.Time{})
+	b3.Enroll("BUF", wave.DefaultTemplate(), cph, time.Time{})
+	b4, _ := wave.New("b4", "", day("2027-03-01"), "bo", time.Time{})
+	b4.Enroll("BUF", wave.DefaultTemplate(), cph, time.Time{})
+	b5, _ := wave.New("b5", "", day("2027-03-01"), "carl", time.Time{})
+	b5.Enroll("SUF", wave.DefaultTemplate(), cph, time.Time{})
+	closed := b4
+	closed.Closed = &wave.Closure{By: "bo"}
+	for _, tt := range []struct {
+		waves []wave.Wave
+		want  string
+	}{
+		{[]wave.Wave{b4, b3, b5}, "[anna bo]"},
+		{[]wave.Wave{closed, b5}, "[kim]"},
+		{nil, "[kim]"},
+	} {
+		if got := fmt.Sprint(TrackKS(tt.waves, tr)); got != tt.want {
+			t.Errorf("TrackKS = %s, want %s", got, tt.want)
+		}
+	}
+	if got := TrackKS(nil, wave.Workflow{FV: "BUF"}); got != nil {
+		t.Errorf("a track KS never touched: %v", got)
 	}
 }

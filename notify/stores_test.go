@@ -152,12 +152,25 @@ var remindersTimeline = []string{
 	"2027-03-31 09:00 eval-notice b3/BUF/evaluation maria",
 	"2027-04-02 09:00 close-due b3/ anna",
 	"2027-04-05 09:00 close-due b3/ anna",
+	// KFF is in no wave; its KØR workflow track is a subject of its own.
+	// Jens is named its contact on 11 January at 12:00; the working
+	// group is due 3 February (soon on 1 February, overdue on the 4th, 5th
+	// and 8th; done on the 8th at 12:00); a teaching session KS holds on
+	// 3 March reminds kim, the KS person who set it up, on 1 March, and is
+	// held on the 3rd at 12:00.
+	"2027-01-11 12:00 track-welcome KFF jens",
+	"2027-02-01 09:00 step-soon KFF/group jens",
+	"2027-02-04 09:00 step-overdue KFF/group jens",
+	"2027-02-05 09:00 step-overdue KFF/group jens",
+	"2027-02-08 09:00 step-overdue KFF/group jens",
+	"2027-03-01 09:00 teaching-soon KFF/undervisning-2027-03-03 kim",
 }
 
 // remindersFollowTheRules runs a wave hour by hour for three months
 // through the sweeper on the store, changing it on the way by writes (a
 // contact named, the training decided, a snooze, the feedback answered
-// and applied, activities done), and
+// and applied, activities done), with a forvaltning's KØR workflow track
+// in no wave beside it, and
 // checks that the store's due index, ledger and watermark send exactly
 // the timeline worked out by hand, each reminder once, and one message
 // per person and hour.
@@ -186,6 +199,24 @@ func remindersFollowTheRules(t *testing.T, s storage.Store, clk *clock.Fake) {
 	w.Reminded = start
 	if err := s.CreateWave(ctx, w, wave.Event{At: enrolledAt, Actor: "anna", Wave: "b3", Action: "wave.create"}); err != nil {
 		t.Fatal(err)
+	}
+	kff := wave.NewWorkflow("KFF", wave.DefaultTemplate(), start)
+	kff.KS = "kim"
+	kff.Steps[0].Due, _ = wave.ParseDate("2027-02-03")
+	if _, err := s.UpdateWorkflow(ctx, kff, func(*wave.Workflow) ([]wave.Event, error) { return nil, nil }); err != nil {
+		t.Fatal(err)
+	}
+	teaching, _ := wave.ParseDate("2027-03-03")
+	trackChanges := map[time.Time]func(w *wave.Workflow){
+		at("2027-01-11", 12): func(w *wave.Workflow) { w.AddContacts(w.NoticeAt(at("2027-01-11", 12)), "jens") },
+		at("2027-02-08", 12): func(w *wave.Workflow) {
+			w.Steps.Confirm("group", []wave.Party{wave.PartyFV}, "jens", at("2027-02-08", 12))
+		},
+		at("2027-02-24", 12): func(w *wave.Workflow) {
+			w.Agree(wave.Agreement{Kind: wave.AgreementTeaching, By: "jens", At: at("2027-02-24", 12)})
+			w.AddTeaching(wave.TeachingSession{Date: teaching, By: "kim", At: at("2027-02-24", 12)})
+		},
+		at("2027-03-03", 12): func(w *wave.Workflow) { s, _ := w.TeachingOn(teaching); s.Held = true },
 	}
 	changes := map[time.Time]func(w *wave.Wave){
 		at("2027-01-21", 12): func(w *wave.Wave) { w.Enrolments[1].AddContacts(w.NoticeAt(at("2027-01-21", 12)), "sofie") },
@@ -217,12 +248,17 @@ func remindersFollowTheRules(t *testing.T, s storage.Store, clk *clock.Fake) {
 				t.Fatal(err)
 			}
 		}
+		if change, ok := trackChanges[now]; ok {
+			if _, err := s.UpdateWorkflow(ctx, kff, func(w *wave.Workflow) ([]wave.Event, error) { change(w); return nil, nil }); err != nil {
+				t.Fatal(err)
+			}
+		}
 		if _, err := sw.Sweep(ctx); err != nil {
 			t.Fatal(err)
 		}
 	}
 	slices.Sort(got.lines)
-	if g, w := strings.Join(got.lines, "\n"), strings.Join(remindersTimeline, "\n"); g != w {
+	if g, w := strings.Join(got.lines, "\n"), strings.Join(slices.Sorted(slices.Values(remindersTimeline)), "\n"); g != w {
 		t.Errorf("the store sent:\n%s\nthe timeline is:\n%s", g, w)
 	}
 	// One message per person and sending time: anna's two reminders at

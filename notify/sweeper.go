@@ -29,6 +29,9 @@ type sweepStore interface {
 	DeferWave(ctx context.Context, id string, version int64, until time.Time) error
 	Wave(ctx context.Context, id string) (wave.Wave, error)
 	UpdateWave(ctx context.Context, id string, change storage.WaveChange) (wave.Wave, error)
+	Waves(ctx context.Context) ([]wave.Wave, error)
+	Workflow(ctx context.Context, fv string) (wave.Workflow, error)
+	UpdateWorkflow(ctx context.Context, initial wave.Workflow, change storage.WorkflowChange) (wave.Workflow, error)
 	UpdatePerson(ctx context.Context, id string, change storage.PersonChange) (wave.Person, error)
 }
 
@@ -119,10 +122,12 @@ func (s *Sweeper) Sweep(ctx context.Context) (int, error) {
 	return total, nil
 }
 
-// dueWave is one due wave in a sweep: what was read, what it sends, and
-// what became of it.
+// dueWave is one due subject in a sweep, a wave or a forvaltning's KØR
+// workflow track (fv set): what was read, what it sends, and what became
+// of it.
 type dueWave struct {
 	id      string
+	fv      string
 	version int64
 	pending bool
 	// retry is how long until its pending reminders are worth a try: the
@@ -131,6 +136,8 @@ type dueWave struct {
 	retry    time.Duration
 	retrySet bool
 	failures []wave.DeliveryFailure
+	// reminders are a track's, worked out when it was read.
+	reminders []Reminder
 	// held are the notices it holds for their person from now on, or
 	// again; settled are the notices to a person that went out or were
 	// given up, which it holds no more; released are the people of those
@@ -150,10 +157,26 @@ func (s *Sweeper) sweepBatch(ctx context.Context, rep *SweepReport) (sent, due i
 	}
 	waves := map[string]*dueWave{}
 	byRecipient := map[string][]Reminder{}
+	var all allWaves
 	// A held notice woken while the watermark stood still is due twice
 	// under its one key: it is sent once.
 	keys := map[string]bool{}
 	for _, id := range ids {
+		if fv, ok := storage.TrackOf(id); ok {
+			rs, err := s.trackReminders(ctx, id, fv, &all, now)
+			if err != nil {
+				s.Logger.Error("sweep workflow track", "fv", fv, "err", err)
+				if errors.Is(err, storage.ErrCorrupt) || errors.Is(err, storage.ErrNotFound) {
+					moved = s.deferWave(ctx, id, storage.AnyVersion, now.Add(brokenWaveWait)) || moved
+				}
+				continue
+			}
+			waves[id] = rs
+			for _, r := range rs.reminders {
+				byRecipient[r.Recipient] = append(byRecipient[r.Recipient], r)
+			}
+			continue
+		}
 		w, err := s.Store.Wave(ctx, id)
 		if err != nil {
 			s.Logger.Error("sweep wave", "wave", id, "err", err)
@@ -188,7 +211,11 @@ func (s *Sweeper) sweepBatch(ctx context.Context, rep *SweepReport) (sent, due i
 		if dw == nil || ctx.Err() != nil {
 			continue
 		}
-		switch err := s.finish(ctx, dw, now); {
+		finish := s.finish
+		if dw.fv != "" {
+			finish = s.finishTrack
+		}
+		switch err := finish(ctx, dw, now); {
 		case err == nil:
 			moved = moved || !dw.pending
 		case !errors.Is(err, errLeftAlone):
@@ -205,7 +232,7 @@ func (s *Sweeper) sweepBatch(ctx context.Context, rep *SweepReport) (sent, due i
 // and notes it on its waves.
 func (s *Sweeper) book(waves map[string]*dueWave, res Result, now time.Time, rep *SweepReport) {
 	for _, r := range res.Digest.Reminders {
-		dw := waves[r.Wave]
+		dw := waves[subjectOf(r)]
 		o, final := res.Outcomes[r.Key]
 		log := []any{"key", r.Key, "recipient", r.Recipient, "attempts", res.Tries}
 		rep.Due++
@@ -224,7 +251,16 @@ func (s *Sweeper) book(waves map[string]*dueWave, res Result, now time.Time, rep
 			if last := r.firstDue().Add(s.Delivery.HoldFor); last.Before(retry) {
 				retry = last
 			}
-			dw.held = append(dw.held, heldNotice(r, retry))
+			if dw.fv != "" {
+				// A track holds no notices of its own: its watermark waits,
+				// and the sweep comes back to it then.
+				dw.pending = true
+				if wait := retry.Sub(now); !dw.retrySet || wait < dw.retry {
+					dw.retry, dw.retrySet = wait, true
+				}
+			} else {
+				dw.held = append(dw.held, heldNotice(r, retry))
+			}
 			rep.Held++
 			s.Logger.Info("reminder held", append(log, "outcome", "held", "retry", retry, "err", res.Err)...)
 			if r.Kind != DeliveryFailed {
@@ -365,4 +401,80 @@ func (s *Sweeper) deferWave(ctx context.Context, id string, version int64, until
 		return false
 	}
 	return true
+}
+
+// subjectOf is the due index subject of reminder r: its wave, or its
+// forvaltning's track.
+func subjectOf(r Reminder) string {
+	if r.Wave == "" {
+		return storage.TrackSubject(r.FV)
+	}
+	return r.Wave
+}
+
+// allWaves are every wave, read once in a sweep batch, the first time a
+// track's KS side needs them.
+type allWaves struct {
+	read  bool
+	waves []wave.Wave
+}
+
+// trackReminders reads forvaltning fv's track (due as id) and works out
+// its reminders due by now, KS's part to TrackKS.
+func (s *Sweeper) trackReminders(ctx context.Context, id, fv string, all *allWaves, now time.Time) (*dueWave, error) {
+	t, err := s.Store.Workflow(ctx, fv)
+	if err != nil {
+		return nil, err
+	}
+	if !all.read {
+		waves, err := s.Store.Waves(ctx)
+		if err != nil && !errors.Is(err, storage.ErrCorrupt) {
+			return nil, err
+		}
+		all.read, all.waves = true, waves
+	}
+	dw := &dueWave{id: id, fv: fv, version: t.Version}
+	if !t.Reminded.IsZero() {
+		// A track an older wavebot kept has no watermark: it starts now.
+		dw.reminders = s.Policy.TrackReminders(t, TrackKS(all.waves, t), t.Reminded, now)
+	}
+	return dw, nil
+}
+
+// finishTrack records the people a track's reminders could not reach,
+// for who follows it at KS to hear once, and moves the track's watermark
+// to now, as finish does a wave's.
+func (s *Sweeper) finishTrack(ctx context.Context, dw *dueWave, now time.Time) error {
+	if dw.pending && len(dw.failures) == 0 {
+		return errLeftAlone
+	}
+	at := s.Clock.Now()
+	if !at.After(now) {
+		at = now.Add(time.Millisecond)
+	}
+	t, err := s.Store.UpdateWorkflow(ctx, wave.Workflow{FV: dw.fv}, func(t *wave.Workflow) ([]wave.Event, error) {
+		if t.Version == 0 {
+			return nil, errLeftAlone // the track is gone: nothing to finish
+		}
+		recorded := false
+		for _, f := range dw.failures {
+			f.At = at
+			recorded = t.RecordDeliveryFailure(f) || recorded
+		}
+		if dw.pending || t.Version != dw.version {
+			if recorded {
+				return nil, nil
+			}
+			return nil, errLeftAlone
+		}
+		if now.After(t.Reminded) {
+			t.Reminded = now
+		}
+		t.DropSnoozes(t.Reminded)
+		return nil, nil
+	})
+	if err == nil {
+		dw.version = t.Version
+	}
+	return err
 }

@@ -115,9 +115,8 @@ func overdueWaves(t testing.TB, s storage.Store, n int) {
 	}
 }
 
-func dueFunc(p Policy) storage.DueFunc {
-	return func(w wave.Wave) (time.Time, bool) { return p.Next(w, w.Reminded) }
-}
+// dueFunc is the due index a store keeps for p: the policy itself.
+func dueFunc(p Policy) storage.Due { return p }
 
 // sweeper sweeps s into n by clk, with four workers.
 func sweeper(s storage.Store, n Notifier, clk Clock) *Sweeper {
@@ -773,4 +772,40 @@ func TestSweepReport(t *testing.T) {
 	if len(got) != 1 || got[0] != want {
 		t.Errorf("reports %+v, want %+v", got, want)
 	}
+}
+
+// TestATrackContactWhoCannotBeReached: a reminder of a track in no wave
+// that reaches nobody is recorded on the track, and the KS person who
+// follows the track hears of it once; the track's watermark moves on.
+func TestATrackContactWhoCannotBeReached(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		clk := clockAt(cph.At(day("2027-02-01"), 8, 0))
+		s := boltWave(t, clk)
+		tr := wave.NewWorkflow("KFF", wave.DefaultTemplate(), clk.Now())
+		tr.Contacts, tr.KS = []string{"lis"}, "anna"
+		tr.Steps[0].Due = day("2027-02-03") // soon on 1 February, 09:00
+		if _, err := s.UpdateWorkflow(context.Background(), tr, func(*wave.Workflow) ([]wave.Event, error) { return nil, nil }); err != nil {
+			t.Fatal(err)
+		}
+		n := &counter{fail: map[string]error{"lis": fmt.Errorf("no platform: %w", ErrUndeliverable)}}
+		sw := sweeper(s, n, clk)
+		runFor(sw, 3*time.Hour)
+		got, err := s.Workflow(context.Background(), "KFF")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got.DeliveryFailures) != 1 || got.DeliveryFailures[0].Person != "lis" || got.DeliveryFailures[0].FV != "KFF" {
+			t.Errorf("failures recorded on the track: %+v", got.DeliveryFailures)
+		}
+		if ks := n.keys("anna"); len(ks) != 1 || !strings.HasPrefix(ks[0], "KFF|delivery-failed|lis|anna") {
+			t.Errorf("the KS person got %v, want one notice that lis cannot be reached", ks)
+		}
+		if n.attempts["lis"] != 1 || !got.Reminded.After(cph.At(day("2027-02-01"), 9, 0)) {
+			t.Errorf("%d attempts at lis, watermark %v", n.attempts["lis"], got.Reminded)
+		}
+		runFor(sw, 24*time.Hour)
+		if ks := n.keys("anna"); len(ks) != 1 {
+			t.Errorf("the KS person heard of lis again: %v", ks)
+		}
+	})
 }

@@ -7,6 +7,7 @@ package storage
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"wavebot/wave"
@@ -29,6 +30,10 @@ var (
 	// and the store stopped answering before it said whether it applied
 	// it: the change may be stored.
 	ErrOutcomeUnknown = errors.New("storage: the change may or may not be stored")
+	// ErrFull means the store refused a change for want of room: Redis at
+	// its maxmemory with eviction off, a full disk under bbolt. Nothing
+	// was changed.
+	ErrFull = errors.New("storage: full")
 )
 
 // WaveChange changes a wave in place and returns the audit events that
@@ -75,11 +80,12 @@ type Store interface {
 	// UpdatePerson applies change atomically; ErrNotFound if there is none.
 	UpdatePerson(ctx context.Context, id string, change PersonChange) (wave.Person, error)
 
-	// Workflow loads the workflow track of forvaltning fv; ErrNotFound if it
-	// was never changed.
+	// Workflow loads the KØR workflow track of forvaltning fv; ErrNotFound
+	// if it was never changed.
 	Workflow(ctx context.Context, fv string) (wave.Workflow, error)
 	// UpdateWorkflow applies change to fv's track, starting from initial
-	// when it was never stored.
+	// when it was never stored, and recomputes the track's entry in the
+	// due index (TrackSubject) in the same write.
 	UpdateWorkflow(ctx context.Context, initial wave.Workflow, change WorkflowChange) (wave.Workflow, error)
 
 	// AuthList loads the authorization list of enrolment waveID/fv;
@@ -100,20 +106,21 @@ type Store interface {
 	// entries; with fv set, only that enrolment's events.
 	Events(ctx context.Context, waveID, fv string, limit int) ([]wave.Event, error)
 
-	// DueWaves lists the ids of waves whose next reminder is due at or
-	// before until, earliest first, at most limit. Every write of a wave
-	// recomputes its entry with the store's DueFunc, so a sweep reads only
+	// DueWaves lists the subjects whose next reminder is due at or before
+	// until, earliest first, at most limit: wave ids, and KØR workflow
+	// tracks named by TrackSubject. Every write of a wave or a track
+	// recomputes its entry with the store's Due, so a sweep reads only
 	// what is due.
 	DueWaves(ctx context.Context, until time.Time, limit int) ([]string, error)
 	// NextDue returns the earliest time in the due index; false when the
 	// index is empty.
 	NextDue(ctx context.Context) (time.Time, bool, error)
-	// DeferWave moves wave id's entry in the due index to until, when it
-	// has one and the wave is still at version: a wave whose reminders
-	// cannot go out now is looked at again then, and does not hold up the
-	// waves behind it. A wave written since keeps the entry its write
-	// computed, and the next write recomputes it as usual. AnyVersion
-	// defers a wave that cannot be read.
+	// DeferWave moves subject id's entry in the due index to until, when
+	// it has one and the wave (or, for a TrackSubject, the track) is still
+	// at version: a subject whose reminders cannot go out now is looked at
+	// again then, and does not hold up the others. One written since keeps
+	// the entry its write computed, and the next write recomputes it as
+	// usual. AnyVersion defers a subject that cannot be read.
 	DeferWave(ctx context.Context, id string, version int64, until time.Time) error
 
 	// ClaimRecipient takes the lease on one recipient's deliveries, so one
@@ -148,7 +155,7 @@ type Store interface {
 	// or hours. An error from fn stops the dump and is returned.
 	Dump(ctx context.Context, fn func(Part) error) error
 	// Load writes a part of a dump into the store, recomputing the due
-	// index of its waves; ErrExists, with nothing of that write stored,
+	// index of its waves and tracks; ErrExists, with nothing of that write stored,
 	// when a document, a list, the first person or a ledger entry in it
 	// is stored already. A list is stored with the versions it carries,
 	// its own and its rows'. Events are appended to the log the part
@@ -162,11 +169,36 @@ type Store interface {
 	Close() error
 }
 
-// AnyVersion asks DeferWave to defer a wave whatever its version.
+// AnyVersion asks DeferWave to defer a subject whatever its version.
 const AnyVersion = -1
 
-// DueFunc says when a wave's next reminder falls due; false when none is.
+// Due says when a subject's next reminder falls due, for the due index;
+// false when none is. The reminder rules implement it (notify.Policy);
+// storage only keeps what it says.
+type Due interface {
+	WaveDue(w wave.Wave) (time.Time, bool)
+	TrackDue(t wave.Workflow) (time.Time, bool)
+}
+
+// DueFunc is a Due of waves only: no track is ever due.
 type DueFunc func(w wave.Wave) (time.Time, bool)
+
+// WaveDue calls f.
+func (f DueFunc) WaveDue(w wave.Wave) (time.Time, bool) { return f(w) }
+
+// TrackDue reports nothing due.
+func (f DueFunc) TrackDue(wave.Workflow) (time.Time, bool) { return time.Time{}, false }
+
+// trackPrefix starts the due index's name of a track: a wave id has no
+// ':' (wave.ValidID), so the two never meet.
+const trackPrefix = "workflow:"
+
+// TrackSubject names forvaltning fv's KØR workflow track in the due index.
+func TrackSubject(fv string) string { return trackPrefix + fv }
+
+// TrackOf reads a due index subject: the forvaltning whose track it
+// names, false for a wave id.
+func TrackOf(subject string) (string, bool) { return strings.CutPrefix(subject, trackPrefix) }
 
 // The reminder ledger. Reminders go out by recipient: a replica takes a
 // lease on a recipient (a lane), reads the state of the reminders it means

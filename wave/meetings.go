@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -45,15 +44,16 @@ func (m Meeting) Held(today Date) bool { return !m.Date.After(today) }
 
 // UnitName reads a unit's name as people write it and a list from KØR
 // holds it: its words separated by single spaces. An empty name, one with
-// control characters and one longer than MaxRowText characters are
-// refused.
+// a character that can hurt a screen (UnsafeRune) and one longer than
+// MaxRowText characters are refused.
 func UnitName(s string) (string, error) {
 	if !utf8.ValidString(s) {
 		return "", ErrBadUnit
 	}
 	name := strings.Join(strings.Fields(s), " ")
+	_, unsafe := UnsafeRune(name, false)
 	switch {
-	case name == "" || strings.ContainsFunc(name, unicode.IsControl):
+	case name == "" || unsafe:
 		return "", ErrBadUnit
 	case utf8.RuneCountInString(name) > MaxRowText:
 		return "", fmt.Errorf("%w: %d characters", ErrUnitTooLong, utf8.RuneCountInString(name))

@@ -17,7 +17,7 @@ func TestUnitName(t *testing.T) {
 			t.Errorf("UnitName(%q) = %q, %v; want %q", in, got, err, want)
 		}
 	}
-	for _, in := range []string{"", "   ", "Husum\x00Skole", "\xff", strings.Repeat("x", MaxRowText+1)} {
+	for _, in := range []string{"", "   ", "Husum\x00Skole", "Husum\u202eSkole", "\xff", strings.Repeat("x", MaxRowText+1)} {
 		if got, err := UnitName(in); err == nil {
 			t.Errorf("UnitName(%q) = %q, want an error", in, got)
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -81,6 +82,9 @@ type StepSpec struct {
 	TitleDA string   `yaml:"title_da"`
 	TitleEN string   `yaml:"title_en"`
 	Owner   Party    `yaml:"owner"`
+	// After is the step that must be done before this one, where the
+	// source fixes an order; empty for a step that may come at any time.
+	After string `yaml:"after"`
 }
 
 // DefaultTemplate returns the embedded template of the source document.
@@ -116,9 +120,12 @@ func ParseTemplate(data []byte) (Template, error) {
 			return Template{}, fmt.Errorf("%w: activity %q is due before %q, which comes before it", ErrBadTemplate, a.Key, t.Activities[i-1].Key)
 		}
 	}
-	for _, s := range t.Workflow {
+	for i, s := range t.Workflow {
 		if err := checkSpec(names, "workflow step", s.Key, s.Aliases, s.TitleDA, s.TitleEN, s.Owner); err != nil {
 			return Template{}, err
+		}
+		if s.After != "" && !slices.ContainsFunc(t.Workflow[:i], func(o StepSpec) bool { return o.Key == s.After }) {
+			return Template{}, fmt.Errorf("%w: workflow step %q comes after %q, which is not a step before it", ErrBadTemplate, s.Key, s.After)
 		}
 	}
 	for _, g := range t.Guides {

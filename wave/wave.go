@@ -127,8 +127,9 @@ type Enrolment struct {
 	// Training is the forvaltning's decision on training its users; nil
 	// while it is undecided.
 	Training *TrainingDecision `json:"training,omitempty"`
-	// Workflow is the forvaltning's KØR workflow track, kept with its
-	// enrolment so its steps are reminded, wave by wave, like activities.
+	// Workflow is the KØR workflow track enrolments carried before each
+	// forvaltning got one track of its own (Workflow): read once, by the
+	// move that takes it into the forvaltning's track; nothing writes it.
 	Workflow Track `json:"workflow,omitempty"`
 	// EvalNotes are what the evaluation concluded, for the close-out report.
 	EvalNotes []EvalNote `json:"eval_notes,omitempty"`
@@ -211,8 +212,8 @@ func (w *Wave) Enrolment(fv string) (*Enrolment, error) {
 }
 
 // Enroll adds forvaltning fv at now with the template's activities, each
-// due its offset in business days from the wave start, and the template's
-// workflow track. Nothing is born overdue: default dates that have passed
+// due its offset in business days from the wave start (the forvaltning's
+// KØR workflow track is its own, not the enrolment's). Nothing is born overdue: default dates that have passed
 // by now move to the coming business days, one each in the template's
 // order, and so does every later activity that would otherwise fall on or
 // before one that moved (a go-live never comes before the authorizations).
@@ -221,7 +222,7 @@ func (w *Wave) Enroll(fv string, t Template, c *Calendar, now time.Time) ([]Acti
 	if _, err := w.Enrolment(fv); err == nil {
 		return nil, fmt.Errorf("%w: %s/%s", ErrAlreadyEnrolled, w.ID, fv)
 	}
-	e := Enrolment{FV: fv, EnrolledAt: now, Workflow: NewTrack(t)}
+	e := Enrolment{FV: fv, EnrolledAt: now}
 	start := c.NextBusinessDay(w.Start)
 	today := c.Today(now)
 	var moved []Activity

@@ -452,7 +452,7 @@ func TestEnrollMovesPassedDates(t *testing.T) {
 					t.Errorf("%s (%s) before %s (%s)", e.Activities[i].Key, e.Activities[i].Due, e.Activities[i-1].Key, e.Activities[i-1].Due)
 				}
 			}
-			if len(e.Overdue(day(tt.enrolled))) != 0 || e.EnrolledAt.IsZero() || len(e.Workflow) != 6 {
+			if len(e.Overdue(day(tt.enrolled))) != 0 || e.EnrolledAt.IsZero() || e.Workflow != nil {
 				t.Errorf("enrolment %+v", e)
 			}
 		})
@@ -489,17 +489,23 @@ func TestNoticeAt(t *testing.T) {
 	}
 }
 
-// TestWorkflowTrack: steps in order, the presentation needs both sides,
-// undo only before later steps.
+// TestWorkflowTrack: only the order the source fixes holds (template after
+// the presentation meeting, delivery after the template, authorizing after
+// delivery); every other step comes in any order; the presentation needs
+// both sides; undo only while no step waiting for it is begun.
 func TestWorkflowTrack(t *testing.T) {
 	track := NewTrack(DefaultTemplate())
 	var order *OrderError
-	if _, err := track.Confirm("decisions", []Party{PartyFV}, "maria", now); !errors.As(err, &order) || order.Blocking != "group" {
-		t.Fatalf("decisions before group: %v", err)
+	for _, tt := range []struct{ step, blocking string }{
+		{"template", "presentation"}, {"deliver", "template"}, {"authorize", "deliver"},
+	} {
+		if _, err := track.Confirm(tt.step, []Party{PartyFV, PartyKS}, "maria", now); !errors.As(err, &order) || order.Blocking != tt.blocking {
+			t.Errorf("%s first: %v, want it to wait for %s", tt.step, err, tt.blocking)
+		}
 	}
-	for _, key := range []string{"group", "decisions"} {
+	for _, key := range []string{"decisions", "group"} {
 		if done, err := track.Confirm(key, []Party{PartyFV}, "maria", now); err != nil || !done {
-			t.Fatalf("%s: %v %v", key, done, err)
+			t.Fatalf("%s in any order: %v %v", key, done, err)
 		}
 	}
 	if done, err := track.Confirm("presentation", []Party{PartyFV}, "maria", now); err != nil || done {
@@ -508,11 +514,17 @@ func TestWorkflowTrack(t *testing.T) {
 	if s, _ := track.Step("presentation"); !slices.Equal(s.Waiting(), []Party{PartyKS}) || !track.Started() {
 		t.Errorf("presentation waits for %v", s.Waiting())
 	}
-	if _, err := track.Undo("decisions"); !errors.As(err, &order) || order.Blocking != "presentation" || !order.Undo {
-		t.Errorf("undo decisions while presentation is begun: %v", err)
+	if changed, err := track.Undo("group"); err != nil || !changed {
+		t.Errorf("undo group, which nothing waits for: %v %v", changed, err)
 	}
 	if done, _ := track.Confirm("presentation", []Party{PartyKS}, "anna", now); !done {
 		t.Error("presentation not done after both sides")
+	}
+	if done, err := track.Confirm("template", []Party{PartyFV}, "maria", now); err != nil || !done {
+		t.Fatalf("template after the presentation: %v %v", done, err)
+	}
+	if _, err := track.Undo("presentation"); !errors.As(err, &order) || order.Blocking != "template" || !order.Undo {
+		t.Errorf("undo presentation while the template is done: %v", err)
 	}
 	if _, err := track.Confirm("authorize", []Party{PartyKS}, "anna", now); !errors.As(err, &order) || order.Blocking != "deliver" {
 		t.Errorf("authorize before the template is delivered: %v", err)
@@ -520,19 +532,19 @@ func TestWorkflowTrack(t *testing.T) {
 	if d, n := track.Progress(); d != 3 || n != 6 {
 		t.Errorf("Progress = %d/%d, want 3/6", d, n)
 	}
-	if changed, err := track.Undo("presentation"); err != nil || !changed {
-		t.Fatalf("undo presentation: %v %v", changed, err)
+	if changed, err := track.Undo("template"); err != nil || !changed {
+		t.Fatalf("undo template: %v %v", changed, err)
 	}
-	if s, _ := track.Step("presentation"); s.Done || s.DoneBy != "" || s.Parts != (Parts{}) {
+	if s, _ := track.Step("template"); s.Done || s.DoneBy != "" || s.Parts != (Parts{}) {
 		t.Errorf("undo kept who/when: %+v", s)
 	}
-	if changed, _ := track.Undo("template"); changed {
+	if changed, _ := track.Undo("deliver"); changed {
 		t.Error("undoing a step not begun changed something")
 	}
 	if _, err := track.Confirm("lunch", []Party{PartyFV}, "maria", now); !errors.Is(err, ErrUnknownStep) {
 		t.Errorf("unknown step err = %v", err)
 	}
-	if next, ok := track.Next(); !ok || next.Key != "presentation" {
+	if next, ok := track.Next(); !ok || next.Key != "group" {
 		t.Errorf("Next = %+v", next)
 	}
 }
@@ -550,5 +562,130 @@ func TestTemplateSupport(t *testing.T) {
 	}
 	if s := tpl.Support; s.Phone != "+45 33 66 12 34" || s.Email != "oekonomisupport@kk.example" || s.Hours("da") != "hverdage kl. 9-15" || s.Hours("en") != "weekdays 9-15" {
 		t.Errorf("support: %+v", s)
+	}
+}
+
+// TestAlignGivesOldTracksTheOrder: a track stored before steps knew their
+// order follows the template's.
+func TestAlignGivesOldTracksTheOrder(t *testing.T) {
+	old := Track{{Key: "group", Owner: PartyFV}, {Key: "template", Owner: PartyFV}}
+	old.Align(DefaultTemplate())
+	if len(old) != 6 || old[1].After != "presentation" || old[0].TitleDA == "" {
+		t.Fatalf("aligned = %+v", old)
+	}
+	var order *OrderError
+	if _, err := old.Confirm("template", []Party{PartyFV}, "maria", now); !errors.As(err, &order) {
+		t.Errorf("template before the presentation on an aligned track: %v", err)
+	}
+}
+
+func TestTrackContactsAgreementsAndTeaching(t *testing.T) {
+	w := NewWorkflow("KFF", DefaultTemplate(), now)
+	if got := w.AddContacts(now, "maria", "jens", "maria"); !slices.Equal(got, []string{"maria", "jens"}) {
+		t.Errorf("named %v", got)
+	}
+	w.Snooze(Snooze{Activity: "group", Person: "maria", Until: now.Add(time.Hour)})
+	if until, ok := w.SnoozedUntil("group", "maria"); !ok || !until.Equal(now.Add(time.Hour)) || w.Snoozes[0].FV != "KFF" {
+		t.Errorf("snooze %+v", w.Snoozes)
+	}
+	if !w.RemoveContact("maria") || w.RemoveContact("maria") || w.HasContact("maria") || len(w.Snoozes) != 0 || w.ContactSince["maria"] != (time.Time{}) {
+		t.Errorf("after removing maria: %+v", w)
+	}
+	if w.Agreed(AgreementProjectManagement) {
+		t.Error("agreed before anything was recorded")
+	}
+	pm := Agreement{Kind: AgreementProjectManagement, Note: "hele forløbet", By: "jens", At: now}
+	if !w.Agree(pm) || w.Agree(pm) || !w.Agreed(AgreementProjectManagement) {
+		t.Errorf("agree: %+v", w.Agreements)
+	}
+	w.Agree(Agreement{Kind: AgreementTeaching, By: "jens", At: now})
+	if ended := w.EndAgreements(AgreementTeaching); len(ended) != 1 || w.Agreed(AgreementTeaching) || !w.Agreed(AgreementProjectManagement) {
+		t.Errorf("end teaching: %v, left %+v", ended, w.Agreements)
+	}
+	if ended := w.EndAgreements(); len(ended) != 1 || w.Agreements != nil {
+		t.Errorf("end all: %v, left %+v", ended, w.Agreements)
+	}
+	d1, d2 := day("2027-03-04"), day("2027-03-02")
+	for _, d := range []Date{d1, d2} {
+		if err := w.AddTeaching(TeachingSession{Date: d, By: "anna", At: now}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.AddTeaching(TeachingSession{Date: d1}); !errors.Is(err, ErrTeachingExists) {
+		t.Errorf("second session on one day: %v", err)
+	}
+	if w.Teaching[0].Date != d2 {
+		t.Errorf("sessions not by date: %+v", w.Teaching)
+	}
+	if _, err := w.TeachingOn(day("2027-03-05")); !errors.Is(err, ErrNoTeaching) {
+		t.Errorf("no session: %v", err)
+	}
+	if !w.CancelTeaching(d2) || w.CancelTeaching(d2) || len(w.Teaching) != 1 || TeachingKey(d1) != "undervisning-2027-03-04" {
+		t.Errorf("cancel: %+v", w.Teaching)
+	}
+}
+
+// TestTakeKeepsTheMostAdvanced: moving enrolments' tracks into the
+// forvaltning's keeps the one furthest along, names worked-on losers, and
+// takes each wave's once.
+func TestTakeKeepsTheMostAdvanced(t *testing.T) {
+	tpl := DefaultTemplate()
+	w := NewWorkflow("BUF", tpl, now)
+	w.Steps[0].Due = day("2027-03-01")
+	ahead := NewTrack(tpl)
+	ahead.Confirm("group", []Party{PartyFV}, "maria", now)
+	ahead.Confirm("decisions", []Party{PartyFV}, "maria", now)
+	behind := NewTrack(tpl)
+	behind.Confirm("group", []Party{PartyFV}, "jens", now)
+	src := func(id string, steps Track) TrackSource {
+		return TrackSource{Wave: id, From: id + "/BUF", Steps: steps}
+	}
+
+	dropped, changed := w.Take([]TrackSource{src("b3", behind), src("b4", ahead), src("b5", NewTrack(tpl))})
+	if !changed || !slices.Equal(dropped, []string{"", "b3/BUF"}) {
+		t.Errorf("dropped %q changed %v, want the own track and b3's", dropped, changed)
+	}
+	if d, _ := w.Steps.Progress(); d != 2 {
+		t.Errorf("kept %d steps done, want 2", d)
+	}
+	if dropped, changed := w.Take([]TrackSource{src("b3", ahead), src("b5", NewTrack(tpl))}); dropped != nil || changed {
+		t.Errorf("waves taken twice: %v %v", dropped, changed)
+	}
+	if !slices.Equal(w.Taken, []string{"b3", "b4", "b5"}) {
+		t.Errorf("taken %v", w.Taken)
+	}
+}
+
+// TestTakeTracks: an older document's tracks, one per enrolment and one
+// of the forvaltning's own, become one per forvaltning, and the
+// enrolments carry none.
+func TestTakeTracks(t *testing.T) {
+	tpl := DefaultTemplate()
+	b3, b4 := enrolled(t, "BUF", "SUF"), enrolled(t, "BUF")
+	b3.ID, b4.ID = "b3", "b4"
+	for _, w := range []*Wave{&b3, &b4} {
+		for i := range w.Enrolments {
+			w.Enrolments[i].Workflow = NewTrack(tpl)
+		}
+	}
+	b3.Enrolments[0].Workflow.Confirm("group", []Party{PartyFV}, "maria", now)
+	b4.Enrolments[0].Workflow.Confirm("group", []Party{PartyFV}, "maria", now)
+	b4.Enrolments[0].Workflow.Confirm("decisions", []Party{PartyFV}, "maria", now)
+	own := Workflow{FV: "BUF", Steps: NewTrack(tpl)}
+	own.Steps[0].Due = day("2027-02-01")
+	tracks := map[string]*Workflow{"BUF": &own}
+	moves := TakeTracks([]Wave{b3, b4}, tracks, now)
+	if len(moves) != 2 || moves[0].FV != "BUF" || !slices.Equal(moves[0].Dropped, []string{"", "b3/BUF"}) || moves[0].Done != 2 {
+		t.Errorf("moves = %+v", moves)
+	}
+	if moves[1].FV != "SUF" || moves[1].Dropped != nil || !tracks["SUF"].Reminded.Equal(now) {
+		t.Errorf("SUF: %+v %+v", moves[1], tracks["SUF"])
+	}
+	for _, w := range []Wave{b3, b4} {
+		for _, e := range w.Enrolments {
+			if e.Workflow != nil {
+				t.Errorf("%s/%s still carries a track", w.ID, e.FV)
+			}
+		}
 	}
 }

@@ -421,6 +421,9 @@ func (s *Server) upload(r *http.Request, v visit) commands.Reply {
 	if err != nil {
 		return commands.Reply{Refused: true, Lines: []string{sheetError(v.lang, err)}}
 	}
+	if row, col, c, bad := unsafeCell(table); bad {
+		return commands.Reply{Refused: true, Lines: []string{catalog.UnsafeCell.In(v.lang, row, col, wave.RuneCode(c))}}
+	}
 	return s.core.UploadAuthList(r.Context(), v.link.Person, v.link.Wave, v.link.FV, name, table)
 }
 

@@ -363,14 +363,12 @@ func TestBrowserTemplate(t *testing.T) {
 			t.Errorf("delivery said %q; want %q", outcome, want)
 		}
 	}
-	wv, err := w.store.Wave(context.Background(), "b3")
+	track, err := w.store.Workflow(context.Background(), "BUF")
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, _ := wv.Enrolment("BUF")
-	track := e.Workflow
 	for _, key := range []string{"template", "deliver"} {
-		if s, _ := track.Step(key); !s.Done || s.DoneBy != "maria" {
+		if s, _ := track.Steps.Step(key); !s.Done || s.DoneBy != "maria" {
 			t.Errorf("step %s: %+v", key, s)
 		}
 	}

@@ -290,6 +290,11 @@ func (s *Server) decisionsPost(w http.ResponseWriter, r *http.Request, v visit) 
 			s.decisionsPage(w, r, v, commands.Reply{Refused: true, Lines: []string{sheetError(v.lang, err)}}, &d)
 			return
 		}
+		if row, col, c, bad := unsafeCell(units); bad {
+			line := catalog.UnsafeCell.In(v.lang, row, col, wave.RuneCode(c))
+			s.decisionsPage(w, r, v, commands.Reply{Refused: true, Lines: []string{line}}, &d)
+			return
+		}
 	}
 	outcome := s.core.SaveDecisions(r.Context(), v.link.Person, v.link.FV, d, units)
 	if outcome.Refused {

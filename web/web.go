@@ -208,6 +208,10 @@ func (s *Server) servePost(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, v.lang, http.StatusForbidden, catalog.PageFormRefused)
 		return
 	}
+	if c, bad := unsafeField(r.PostForm); bad {
+		s.fail(w, r, v.lang, http.StatusUnprocessableEntity, catalog.UnsafeText, wave.RuneCode(c))
+		return
+	}
 	switch {
 	case v.link.Kind == pagelink.AuthList:
 		s.listPost(w, r, v, action)
@@ -216,6 +220,43 @@ func (s *Server) servePost(w http.ResponseWriter, r *http.Request) {
 	default:
 		s.templatePost(w, r, v, action)
 	}
+}
+
+// multiline reports whether a form field is a text area, whose value
+// is lines: the responsibilities of the decisions' roles, the units.
+func multiline(field string) bool { return field == "units" || strings.HasPrefix(field, "role-") }
+
+// unsafeField finds a character in form that cannot be shown safely
+// (wave.UnsafeRune: the rule of every text people write), after turning
+// the line breaks a browser sends from a text area (CR LF) into line
+// feeds, which only a text area may hold.
+func unsafeField(form map[string][]string) (rune, bool) {
+	for field, values := range form {
+		lines := multiline(field)
+		for i, v := range values {
+			if lines {
+				v = strings.ReplaceAll(v, "\r\n", "\n")
+				values[i] = v
+			}
+			if c, bad := wave.UnsafeRune(v, lines); bad {
+				return c, true
+			}
+		}
+	}
+	return 0, false
+}
+
+// unsafeCell finds a cell of an uploaded table holding a character that
+// cannot be shown safely, by its row and column counted from 1.
+func unsafeCell(table [][]string) (row, col int, c rune, bad bool) {
+	for i, cells := range table {
+		for j, cell := range cells {
+			if c, bad := wave.UnsafeRune(cell, false); bad {
+				return i + 1, j + 1, c, true
+			}
+		}
+	}
+	return 0, 0, 0, false
 }
 
 // base is what every page's frame shows.

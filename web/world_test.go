@@ -48,7 +48,7 @@ func newWorld(t testing.TB) *world {
 	w := &world{t: t, clock: clock.NewFake(start)}
 	cph := wave.Copenhagen()
 	w.policy = notify.DefaultPolicy(cph)
-	store, err := bolt.Open(t.TempDir(), func(wv wave.Wave) (time.Time, bool) { return w.policy.Next(wv, wv.Reminded) })
+	store, err := bolt.Open(t.TempDir(), w.policy)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +68,7 @@ func newWorld(t testing.TB) *world {
 	}
 	New(w.cmds, w.links, slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))).Routes(mux)
 	for _, line := range []string{
-		"anna: wave create b3 2027-03-01 Bølge 3", "anna: wave enroll b3 BUF SUF", "anna: contact b3/BUF @maria", "anna: contact b3/SUF @jens",
+		"anna: wave create b3 2027-03-01 Bølge 3", "anna: wave enroll b3 BUF SUF", "anna: contact b3/BUF @maria", "anna: workflow BUF contact @maria", "anna: contact b3/SUF @jens",
 		"anna: role @bo ks", "anna: auth request b3/BUF 2027-02-15",
 	} {
 		w.do(line)

@@ -81,7 +81,7 @@ type replica struct {
 func newReplica(t *testing.T, url, prefix string, api *fakeslack.API, clk *clock.Fake) replica {
 	t.Helper()
 	policy := notify.DefaultPolicy(wave.Copenhagen())
-	s, err := redis.Open(context.Background(), url, prefix, func(w wave.Wave) (time.Time, bool) { return policy.Next(w, w.Reminded) })
+	s, err := redis.Open(context.Background(), url, prefix, policy)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +91,7 @@ func newReplica(t *testing.T, url, prefix string, api *fakeslack.API, clk *clock
 	if err != nil {
 		t.Fatal(err)
 	}
-	bot := New(Config{Commands: d, BotToken: "xoxb-test", SigningSecret: secret, APIURL: api.URL(), Clock: clk, HTTPClient: onlyTo(api.URL())})
+	bot := New(Config{Commands: d, BotToken: "xoxb-test", SigningSecret: secret, TeamID: fakeslack.Team, APIURL: api.URL(), Clock: clk, HTTPClient: onlyTo(api.URL())})
 	t.Cleanup(bot.Wait)
 	delivery := notify.NewDelivery(notify.LastUsed{People: d, Next: notify.Router{"slack": bot}}, s, clk)
 	delivery.Pace, delivery.Attempts = 0, 1

@@ -65,7 +65,7 @@ func slashCommand(body []byte) (slackgo.SlashCommand, error) {
 		TeamID: form.Get("team_id"), ChannelID: form.Get("channel_id"), ChannelName: form.Get("channel_name"),
 		UserID: form.Get("user_id"), UserName: form.Get("user_name"), Command: form.Get("command"),
 		Text: form.Get("text"), ResponseURL: form.Get("response_url"), TriggerID: form.Get("trigger_id"),
-		APIAppID: form.Get("api_app_id"),
+		APIAppID: form.Get("api_app_id"), EnterpriseID: form.Get("enterprise_id"),
 	}
 	if !userID.MatchString(sc.UserID) {
 		return slackgo.SlashCommand{}, fmt.Errorf("parse slash command: user_id %q is not a Slack user", sc.UserID)
@@ -88,6 +88,10 @@ func (b *Bot) serveCommand(w http.ResponseWriter, r *http.Request) {
 	sc, err := slashCommand(body)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	if !b.admit(sc.TeamID, sc.EnterpriseID) {
+		http.Error(w, errOtherWorkspace, http.StatusForbidden)
 		return
 	}
 	// Whoever comes first, the answer or the timer, writes the response,

@@ -50,13 +50,20 @@ type innerEvent struct {
 	BotID   string          `json:"bot_id"`
 	Edited  json.RawMessage `json:"edited"`
 	Tab     string          `json:"tab"`
+	// Team, UserTeam and SourceTeam name the teams the user and the
+	// message come from: another organisation's in a Slack Connect
+	// channel.
+	Team       string `json:"team"`
+	UserTeam   string `json:"user_team"`
+	SourceTeam string `json:"source_team"`
 }
 
 // callback works out what an event callback asks of wavebot and claims
 // it, so that of Slack's retries and of the replicas the event reaches,
-// one runs it. It returns nil when there is nothing to run: an event of
-// another kind, a message from a bot (wavebot's own included), an edit,
-// or an event already claimed. When the claim cannot be made (the store
+// one runs it. It returns nil when there is nothing to run: an event
+// from another workspace or organisation, of another kind, a message
+// from a bot (wavebot's own included), an edit, or an event already
+// claimed. When the claim cannot be made (the store
 // is down) the event runs, and the command says what is wrong.
 func (b *Bot) callback(ctx context.Context, cb *slackevents.EventsAPICallbackEvent) func(context.Context) {
 	if cb.InnerEvent == nil || cb.EventID == "" {
@@ -65,6 +72,9 @@ func (b *Bot) callback(ctx context.Context, cb *slackevents.EventsAPICallbackEve
 	raw := []byte(*cb.InnerEvent)
 	var ev innerEvent
 	if err := json.Unmarshal(raw, &ev); err != nil {
+		return nil
+	}
+	if !b.admit(cb.TeamID, cb.EnterpriseID, ev.Team, ev.UserTeam, ev.SourceTeam) {
 		return nil
 	}
 	bot := botUser(cb.Authorizations)

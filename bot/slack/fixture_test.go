@@ -60,9 +60,7 @@ func newFixture(t testing.TB, opts ...fixtureOption) *fixture {
 }
 
 // dueFunc keeps the due index as serve's store does, for the default policy.
-func dueFunc(w wave.Wave) (time.Time, bool) {
-	return notify.DefaultPolicy(wave.Copenhagen()).Next(w, w.Reminded)
-}
+var dueFunc = notify.DefaultPolicy(wave.Copenhagen())
 
 func newFixtureOn(t testing.TB, s storage.Store, opts ...fixtureOption) *fixture {
 	t.Helper()
@@ -94,7 +92,7 @@ func newBareFixtureOn(t testing.TB, s storage.Store, opts ...fixtureOption) *fix
 	// busy with the whole suite under -race, drawing a timeline outlasts
 	// Slack's two seconds, and the answer would go to the response_url.
 	// TestSlowStoreAnswersThroughResponseURL sets a budget of its own.
-	cfg := Config{Commands: d, BotToken: "xoxb-test", SigningSecret: secret, APIURL: f.api.URL(), Clock: clk,
+	cfg := Config{Commands: d, BotToken: "xoxb-test", SigningSecret: secret, TeamID: fakeslack.Team, APIURL: f.api.URL(), Clock: clk,
 		HTTPClient: onlyTo(f.api.URL()), Budget: backgroundTimeout}
 	for _, o := range opts {
 		o(&cfg)

@@ -12,8 +12,9 @@ import (
 
 // fuzzEndpoint sends arbitrary bodies to one endpoint, signed and not.
 // Nothing panics and no answer is a server error; an unsigned body is
-// refused, reaches nobody and changes nothing; a signed one is answered
-// or refused as unreadable.
+// refused, reaches nobody and changes nothing; a signed one is answered,
+// refused as unreadable, or refused as from another workspace (one that
+// names none, too), which also reaches nobody and changes nothing.
 func fuzzEndpoint(f *testing.F, path string, seeds ...[]byte) {
 	for _, s := range seeds {
 		f.Add(s, true)
@@ -41,8 +42,10 @@ func fuzzEndpoint(f *testing.F, path string, seeds ...[]byte) {
 			t.Fatalf("unsigned %q: %d", body, rec.Code)
 		case !signed && (fx.snapshot() != before || len(fx.api.Calls("")) != calls):
 			t.Fatalf("unsigned %q changed the store or reached Slack", body)
-		case signed && rec.Code != http.StatusOK && rec.Code != http.StatusBadRequest:
+		case signed && rec.Code != http.StatusOK && rec.Code != http.StatusBadRequest && rec.Code != http.StatusForbidden:
 			t.Fatalf("signed %q: %d %s", body, rec.Code, rec.Body)
+		case rec.Code == http.StatusForbidden && (fx.snapshot() != before || len(fx.api.Calls("")) != calls):
+			t.Fatalf("%q from another workspace changed the store or reached Slack", body)
 		}
 	})
 }

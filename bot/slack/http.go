@@ -13,6 +13,10 @@ func (b *Bot) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /slack/interactions", b.serveInteraction)
 }
 
+// errOtherWorkspace answers a request signed by Slack for another
+// workspace than the installation's.
+const errOtherWorkspace = "slack: this wavebot serves another workspace"
+
 // verified reads a request's body and checks it was signed by Slack.
 // A request that was not is answered here (401, or 413 for a body over
 // MaxBody) and runs nothing.

@@ -25,6 +25,10 @@ func (b *Bot) serveInteraction(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
+	if !b.admitted(ic) {
+		http.Error(w, errOtherWorkspace, http.StatusForbidden)
+		return
+	}
 	if job := b.interaction(ic); job != nil {
 		b.background(job)
 	}
@@ -42,6 +46,12 @@ func interactionCallback(body []byte) (slackgo.InteractionCallback, error) {
 		return slackgo.InteractionCallback{}, fmt.Errorf("slack: parse interaction payload: %w", err)
 	}
 	return ic, nil
+}
+
+// admitted reports whether a button press comes from the installed
+// workspace, and by one of its people.
+func (b *Bot) admitted(ic slackgo.InteractionCallback) bool {
+	return b.admit(ic.Team.ID, ic.Enterprise.ID, ic.User.TeamID)
 }
 
 // interaction works out what a button press runs: the command of a

@@ -45,6 +45,7 @@ type slackAPI interface {
 	GetUserInfoContext(ctx context.Context, user string, options ...slackgo.GetUserInfoOption) (*slackgo.User, error)
 	PublishViewContext(ctx context.Context, req slackgo.PublishViewContextRequest) (*slackgo.ViewResponse, error)
 	UploadFileContext(ctx context.Context, params slackgo.UploadFileParameters) (*slackgo.FileSummary, error)
+	AuthTestContext(ctx context.Context) (*slackgo.AuthTestResponse, error)
 }
 
 var _ slackAPI = (*slackgo.Client)(nil)
@@ -72,6 +73,10 @@ type Config struct {
 	SigningSecret string
 	// AppToken (xapp-…) opens Socket Mode connections.
 	AppToken string
+	// TeamID is the workspace wavebot is installed in ("T0123ABCD");
+	// requests from any other are refused. Empty: LearnWorkspace asks
+	// Slack.
+	TeamID string
 	// APIURL is the Web API's address, e.g. https://slack.com/api/;
 	// empty for Slack's.
 	APIURL string
@@ -97,6 +102,9 @@ const (
 	RejectStale          = "stale_timestamp"
 	RejectBadSignature   = "bad_signature"
 	RejectUnreadable     = "unreadable"
+	// RejectOtherWorkspace: signed by Slack, but from another workspace
+	// than the installation's (see admit).
+	RejectOtherWorkspace = "other_workspace"
 )
 
 // Bot is the Slack adapter: its HTTP endpoints (Routes), Socket Mode
@@ -111,6 +119,8 @@ type Bot struct {
 	http     *http.Client
 	log      *slog.Logger
 	rejected func(reason string)
+	// home is the installed workspace.
+	home workspace
 
 	namesMu sync.Mutex
 	// names holds, per Slack user looked up in this process, when to look
@@ -159,6 +169,7 @@ func New(cfg Config) *Bot {
 		http:     cfg.HTTPClient,
 		log:      cfg.Logger,
 		rejected: cfg.Rejected,
+		home:     workspace{team: cfg.TeamID},
 		names:    map[string]time.Time{},
 	}
 }

@@ -59,7 +59,7 @@ func (b *Bot) envelope(ctx context.Context, sm *socketmode.Client, ev socketmode
 		}
 	case socketmode.EventTypeSlashCommand:
 		ack(ev.Request.EnvelopeID)
-		if sc, ok := ev.Data.(slackgo.SlashCommand); ok && userID.MatchString(sc.UserID) {
+		if sc, ok := ev.Data.(slackgo.SlashCommand); ok && userID.MatchString(sc.UserID) && b.admit(sc.TeamID, sc.EnterpriseID) {
 			b.background(func(ctx context.Context) { b.respond(ctx, sc.ResponseURL, b.command(ctx, sc)) })
 		}
 	case socketmode.EventTypeEventsAPI:
@@ -75,7 +75,7 @@ func (b *Bot) envelope(ctx context.Context, sm *socketmode.Client, ev socketmode
 		}
 	case socketmode.EventTypeInteractive:
 		ack(ev.Request.EnvelopeID)
-		if ic, ok := ev.Data.(slackgo.InteractionCallback); ok {
+		if ic, ok := ev.Data.(slackgo.InteractionCallback); ok && b.admitted(ic) {
 			if job := b.interaction(ic); job != nil {
 				b.background(job)
 			}

@@ -35,8 +35,16 @@ const (
 	// so tokens with made-up key ids cannot make wavebot hammer Microsoft.
 	keyRefreshGap = time.Minute
 	// keyMaxAge is how long a fetched key set is used before it is fetched
-	// again; Microsoft rolls its keys and asks bots to refresh daily.
+	// again; Microsoft rolls its keys and asks bots to refresh daily, so
+	// a key it withdraws stops validating within a day.
 	keyMaxAge = 24 * time.Hour
+	// keyStaleLimit is how old a key set may grow while the metadata
+	// endpoint cannot be reached: long enough to ride out an outage of
+	// Microsoft's endpoint over a weekend, short enough that a withdrawn
+	// key stops validating within days even then.
+	keyStaleLimit = 72 * time.Hour
+	// minKeyBits is the shortest RSA key a token may be signed with.
+	minKeyBits = 2048
 	// maxDocument bounds what wavebot reads of a metadata or key document.
 	maxDocument = 1 << 20
 )
@@ -55,9 +63,11 @@ func unauthorized(format string, args ...any) error {
 // activity: signed with RS256/384/512 by a key of the published key set
 // that is endorsed for the activity's channel, issued by the Bot Framework
 // to this bot, current within five minutes of skew, and for the
-// activity's service URL. It caches the key set and fetches it again when
-// a day old, or when a token names a key it does not know, at most once a
-// minute. It is safe for concurrent use.
+// activity's service URL, by an RSA key of at least 2048 bits. It caches
+// the key set and fetches it again when a day old, or when a token names
+// a key it does not know, at most once a minute; while the set cannot be
+// fetched, its keys serve until it is three days old. It is safe for
+// concurrent use.
 type Validator struct {
 	appID       string
 	metadataURL string
@@ -187,26 +197,30 @@ func numericTime(v any) (time.Time, bool) {
 }
 
 // key returns key kid, fetching the key set when it is a day old or does
-// not know kid, unless a refresh was tried within the last minute.
+// not know kid, unless a refresh was tried within the last minute. While
+// the key set cannot be fetched, a key it knew is used until the set is
+// keyStaleLimit old, and no longer.
 func (v *Validator) key(ctx context.Context, kid string) (signingKey, error) {
 	v.mu.Lock()
 	k, known := v.keys[kid]
 	now := v.clock.Now()
-	stale := v.keys == nil || now.Sub(v.loaded) >= keyMaxAge
+	age := now.Sub(v.loaded)
+	fresh := v.keys != nil && age < keyMaxAge
+	fallback := known && age < keyStaleLimit
 	refreshed, loaded := v.refreshed, v.loaded
 	v.mu.Unlock()
-	if known && !stale {
+	if known && fresh {
 		return k, nil
 	}
 	if !refreshed.IsZero() && now.Sub(refreshed) < keyRefreshGap {
-		if known {
+		if fallback {
 			return k, nil
 		}
-		return signingKey{}, unauthorized("unknown key %s", kid)
+		return signingKey{}, unauthorized("unknown or withdrawn key %s", kid)
 	}
 	if err := v.refresh(ctx, refreshed, loaded); err != nil {
-		if known {
-			return k, nil // a stale key beats none while Microsoft is unreachable
+		if fallback {
+			return k, nil // a key fetched lately beats none while Microsoft is unreachable
 		}
 		return signingKey{}, unauthorized("fetch signing keys: %v", err)
 	}
@@ -215,7 +229,7 @@ func (v *Validator) key(ctx context.Context, kid string) (signingKey, error) {
 	if k, ok := v.keys[kid]; ok {
 		return k, nil
 	}
-	return signingKey{}, unauthorized("unknown key %s", kid)
+	return signingKey{}, unauthorized("unknown or withdrawn key %s", kid)
 }
 
 // refresh fetches the key set, unless another request fetched it or tried
@@ -273,7 +287,9 @@ func (v *Validator) fetchKeys(ctx context.Context) (map[string]signingKey, error
 		}
 		pub, err := rsaKey(k.N, k.E)
 		if err != nil {
-			return nil, fmt.Errorf("key %s: %w", k.Kid, err)
+			// A key wavebot will not trust (too short, say) validates
+			// nothing; the set's other keys still do.
+			continue
 		}
 		keys[k.Kid] = signingKey{public: pub, endorsements: k.Endorsements}
 	}
@@ -290,11 +306,14 @@ func rsaKey(n, e string) (*rsa.PublicKey, error) {
 	if err != nil {
 		return nil, fmt.Errorf("exponent: %w", err)
 	}
-	exp := new(big.Int).SetBytes(eb)
-	if len(nb) < 256 || !exp.IsInt64() || exp.Int64() < 3 || exp.Int64() > 1<<31-1 {
+	modulus, exp := new(big.Int).SetBytes(nb), new(big.Int).SetBytes(eb)
+	if modulus.BitLen() < minKeyBits {
+		return nil, fmt.Errorf("an RSA key of %d bits: at least %d are needed", modulus.BitLen(), minKeyBits)
+	}
+	if !exp.IsInt64() || exp.Int64() < 3 || exp.Int64() > 1<<31-1 {
 		return nil, errors.New("not a usable RSA key")
 	}
-	return &rsa.PublicKey{N: new(big.Int).SetBytes(nb), E: int(exp.Int64())}, nil
+	return &rsa.PublicKey{N: modulus, E: int(exp.Int64())}, nil
 }
 
 // getJSON fetches url and decodes its JSON body into out.

@@ -84,7 +84,7 @@ func newEnvIn(t testing.TB, dir string) *env {
 	t.Helper()
 	e := &env{t: t, auth: faketeams.NewAuth(t, appID, appPassword), conn: faketeams.NewConnector(t), clock: clock.NewFake(start), dir: dir}
 	e.policy = notify.DefaultPolicy(cph)
-	store, err := bolt.Open(e.dir, func(w wave.Wave) (time.Time, bool) { return e.policy.Next(w, w.Reminded) })
+	store, err := bolt.Open(e.dir, e.policy)
 	if err != nil {
 		t.Fatal(err)
 	}

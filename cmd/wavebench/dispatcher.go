@@ -33,7 +33,7 @@ func newService(ctx context.Context, redisURL, admin string) (*service, error) {
 	cal := wave.Copenhagen()
 	policy := notify.DefaultPolicy(cal)
 	prefix := fmt.Sprintf("wavebench-%d:", time.Now().UnixNano())
-	store, err := redis.Open(ctx, redisURL, prefix, func(w wave.Wave) (time.Time, bool) { return policy.Next(w, w.Reminded) })
+	store, err := redis.Open(ctx, redisURL, prefix, policy)
 	if err != nil {
 		return nil, fmt.Errorf("-redis-url: %w", err)
 	}

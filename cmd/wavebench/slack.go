@@ -42,7 +42,7 @@ func (m *slackMode) real(ctx context.Context, redisURL string) (http.Handler, fu
 	}
 	m.api = fakeslack.NewServer()
 	m.api.Names["UADMIN"], m.api.Names["UVIEWER"] = "Admin", "Viewer"
-	bot := slack.New(slack.Config{Commands: svc.d, BotToken: "xoxb-wavebench", SigningSecret: m.secret, APIURL: m.api.URL(), Logger: svc.logger()})
+	bot := slack.New(slack.Config{Commands: svc.d, BotToken: "xoxb-wavebench", SigningSecret: m.secret, TeamID: fakeslack.Team, APIURL: m.api.URL(), Logger: svc.logger()})
 	mux := http.NewServeMux()
 	bot.Routes(mux)
 	for _, line := range []string{"wave create b3 2027-02-01 Bølge 3", "wave enroll b3 BUF SUF", "contact b3/BUF <@UCONTACT>", "done b3/BUF kickoff"} {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 
@@ -25,6 +26,9 @@ type chat struct {
 	run func(ctx context.Context) error
 	// wait, when set, waits for the work the platform began after answering.
 	wait func()
+	// start, when set, prepares the platform before the first request
+	// (Slack learns its workspace); its error stops start-up.
+	start func(ctx context.Context) error
 }
 
 // chats are the chat platforms the configuration names, each one block;
@@ -33,8 +37,13 @@ func chats(cfg config, d *commands.Dispatcher, logger *slog.Logger, rejected fun
 	var out []chat
 	if cfg.Slack.enabled() {
 		bot := slack.New(slack.Config{Commands: d, BotToken: cfg.Slack.BotToken, SigningSecret: cfg.Slack.SigningSecret,
-			AppToken: cfg.Slack.AppToken, APIURL: cfg.Slack.APIURL, Logger: logger, Rejected: rejected("slack")})
-		c := chat{name: "slack", notifier: bot, routes: bot.Routes, wait: bot.Wait}
+			AppToken: cfg.Slack.AppToken, TeamID: cfg.Slack.TeamID, APIURL: cfg.Slack.APIURL, Logger: logger, Rejected: rejected("slack")})
+		c := chat{name: "slack", notifier: bot, routes: bot.Routes, wait: bot.Wait, start: func(ctx context.Context) error {
+			if err := bot.LearnWorkspace(ctx); err != nil {
+				return fmt.Errorf("WAVEBOT_SLACK_BOT_TOKEN: %w; or name the workspace in WAVEBOT_SLACK_TEAM_ID", err)
+			}
+			return nil
+		}}
 		if cfg.Slack.AppToken != "" {
 			c.routes, c.run = nil, bot.RunSocketMode
 		}

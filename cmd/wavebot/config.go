@@ -6,7 +6,6 @@ import (
 	"net"
 	"net/url"
 	"os"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -88,10 +87,6 @@ func (e vars) nonEmpty(p *problems, name, def, hint string) string {
 	return v
 }
 
-// fvCode is what a forvaltning code may look like: it stands in
-// references such as b3/BUF and in keys.
-var fvCode = regexp.MustCompile(`^[\p{L}\p{N}]{1,10}$`)
-
 // loadConfig reads the environment through lookupEnv (os.LookupEnv in
 // production). Every problem is found, and the error names each variable
 // that is wrong on a line of its own.
@@ -162,7 +157,7 @@ func loadConfig(lookupEnv func(string) (string, bool)) (config, error) {
 		for _, fv := range list(v) {
 			fv = wave.NormalizeFV(fv)
 			switch {
-			case !fvCode.MatchString(fv):
+			case !wave.ValidFV(fv):
 				p.add("WAVEBOT_FORVALTNINGER", "%q is not a forvaltning code: letters and digits, at most 10", fv)
 			case slices.Contains(c.Forvaltninger, fv):
 				p.add("WAVEBOT_FORVALTNINGER", "%s is named twice", fv)

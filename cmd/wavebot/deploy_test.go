@@ -72,6 +72,17 @@ func TestComposeFile(t *testing.T) {
 	for k, v := range bot.Environment {
 		vars = append(vars, k+"="+v)
 	}
+	// As written, the example is refused for its placeholder alone; with
+	// the secret made as it says, it passes the checks.
+	if _, err := loadConfig(env(vars...)); err == nil || strings.Count(err.Error(), "\n") != 0 ||
+		!strings.HasPrefix(err.Error(), "WAVEBOT_LINK_SECRET: is the example file's placeholder") {
+		t.Errorf("the example as written: %v, want its placeholder refused, and nothing else", err)
+	}
+	for i, kv := range vars {
+		if strings.HasPrefix(kv, "WAVEBOT_LINK_SECRET=") {
+			vars[i] = "WAVEBOT_LINK_SECRET=q5Zc0pJ9m4ZcJ2u3o0r3sJq0o1T9c8Vd1bPq2vR6WnE="
+		}
+	}
 	cfg, err := loadConfig(env(vars...))
 	if err != nil {
 		t.Fatalf("the example does not pass the checks: %v", err)

@@ -22,6 +22,7 @@ import (
 	"wavebot/internal/clock"
 	"wavebot/notify"
 	"wavebot/storage"
+	"wavebot/storage/backup"
 	"wavebot/storage/bolt"
 	"wavebot/storage/redis"
 	"wavebot/wave"
@@ -216,7 +217,35 @@ func consoleStart(kept *keptClock, day wave.Date, cal *wave.Calendar) (at time.T
 // ledger's leases and waits instead of the store's own clock. The Redis
 // client's own complaints go to logger, once per outage.
 func openStore(ctx context.Context, cfg config, clk clock.Clock, logger *slog.Logger) (storage.Store, error) {
-	due := func(w wave.Wave) (time.Time, bool) { return cfg.Policy.Next(w, w.Reminded) }
+	s, err := openStoreOnly(ctx, cfg, clk, logger)
+	if err != nil {
+		return nil, err
+	}
+	if err := moveTracks(ctx, s, clk, logger); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// moveTracks moves the KØR workflow tracks an older wavebot kept on the
+// enrolments into one per forvaltning, once (storage.MoveTracks), and
+// logs what it kept and dropped.
+func moveTracks(ctx context.Context, s storage.Store, clk clock.Clock, logger *slog.Logger) error {
+	now := time.Now()
+	if clk != nil {
+		now = clk.Now()
+	}
+	moves, err := storage.MoveTracks(ctx, s, now)
+	for _, m := range moves {
+		logger.Warn("KØR workflow tracks moved to one per forvaltning", "fv", m.FV, "kept", fmt.Sprintf("%d/%d steps done", m.Done, m.Total),
+			"dropped", strings.Join(m.Dropped, ","), "report", backup.MoveText(m))
+	}
+	return err
+}
+
+func openStoreOnly(ctx context.Context, cfg config, clk clock.Clock, logger *slog.Logger) (storage.Store, error) {
+	due := cfg.Policy
 	if cfg.RedisURL == "" {
 		s, err := bolt.Open(cfg.DataDir, due)
 		if err != nil {

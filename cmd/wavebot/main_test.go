@@ -96,8 +96,21 @@ func TestConsoleSessions(t *testing.T) {
 			"⏰ 2027-03-03 12:00 → @anna: b1/BUF: @maria har sendt rettelser til autorisationerne",            // the lead told at once
 			"✓ training – Uddannelse af brugere (FV) – 8. marts 2027 – besluttet: ingen uddannelse (@maria)", // a decision is done
 			"◐ presentation – Præsentationsmøde for berørte enheder (KS præsenterer KØR workflow) (KS+FV) – 3. marts 2027 – venter på KS",
-			"✗ b1/BUF: »Autorisere brugere til workflow« kommer efter »Aflevere udfyldt autorisationsskabelon til Brugeradministrationen«",
+			"✗ KØR workflow i BUF: »Autorisere brugere til workflow« kommer efter »Aflevere udfyldt autorisationsskabelon til Brugeradministrationen«",
 			"anna> status\nAktive bølger\n  ▸ b1 – Bølge 1 – selvbetjening – start 15. marts 2027 – tilmeldt: BUF – klar til at lukke", // through, not yet closed
+		}},
+		{"track", nil, []string{
+			"anna> workflow KFF\nKØR workflow – KFF", // a forvaltning in no wave has its track
+			"✗ »Nedsættelse af central arbejdsgruppe« er forvaltningens trin: kun en kontaktperson for KØR workflow i KFF", // KS may not, before the agreement
+			"@ole er nu kontaktperson for KØR workflow i KFF.",                                                             // a contact names a colleague
+			"KØR workflow i KFF: KS varetager nu projektledelse efter konkret aftale.",
+			"Efter konkret aftale varetager KS: projektledelse (aftalt af @lis",
+			"⏰ 2027-01-27 09:00 → @anna: KFF: KØR workflow-trinnet »Nedsættelse af central arbejdsgruppe« har frist 29. januar 2027.", // KS hears the forvaltning's step under the agreement
+			"anna> workflow KFF done group\nKØR workflow i KFF: Trinnet »Nedsættelse af central arbejdsgruppe« er færdigt.",
+			"✗ KØR workflow i KFF: »Udfyldelse af autorisationsskabelon« kommer efter »Præsentationsmøde", // the source's order
+			"KØR workflow i KFF: Aftalen om projektledelse er afsluttet",
+			"anna> workflow KFF done deliver\n✗ »Aflevere udfyldt autorisationsskabelon til Brugeradministrationen« er forvaltningens trin", // after the agreement, KS may not
+			"KFF er ikke tilmeldt nogen bølge.",
 		}},
 		{"leadsday", nil, []string{
 			"Bølge b1: »Informationsmøde i forvaltningen for brugere« har nu frist 10. februar 2027 for BUF, SUF og TMF.", // one date for the whole wave
@@ -408,8 +421,8 @@ func TestConfigMasksSecrets(t *testing.T) {
 			t.Errorf("config lacks %q:\n%s", want, got)
 		}
 	}
-	if n := strings.Count(got, "\nWAVEBOT_") + 1; n != 24 {
-		t.Errorf("%d variables printed, want 24", n)
+	if n := strings.Count(got, "\nWAVEBOT_") + 1; n != 25 {
+		t.Errorf("%d variables printed, want 25", n)
 	}
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"reflect"
 	"regexp"
@@ -10,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"wavebot/storage/backup"
 	"wavebot/storage/bolt"
 	"wavebot/storage/redis"
 	"wavebot/storage/redis/redistest"
@@ -227,5 +229,55 @@ func TestExportImportCommands(t *testing.T) {
 	got, _ := runConsoleSession(t, env(redisVars...), []string{"--as", "anna", "--now", "2027-01-21"}, "status b3/BUF\n")
 	if !strings.Contains(got, "bekræftet af @maria") {
 		t.Errorf("the console on Redis after the import:\n%s", got)
+	}
+}
+
+// TestOpeningMovesOldTracks: a store written by an older wavebot, whose
+// enrolments carry a KØR workflow track each, is moved to one track per
+// forvaltning the first time this wavebot opens it, and the log says
+// what was kept and dropped; the next start moves nothing.
+func TestOpeningMovesOldTracks(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	old, err := bolt.Open(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tpl := wave.DefaultTemplate()
+	for i, id := range []string{"b3", "b4"} {
+		w := storagetest.NewWave(t, id, "BUF")
+		w.Enrolments[0].Workflow = wave.NewTrack(tpl)
+		for _, step := range []string{"group", "decisions"}[:i+1] {
+			w.Enrolments[0].Workflow.Confirm(step, []wave.Party{wave.PartyFV}, "maria", time.Date(2027, 1, 10, 12, 0, 0, 0, time.UTC))
+		}
+		if err := old.CreateWave(ctx, w, wave.Event{Wave: id}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old.Close()
+	export := func() (string, string) {
+		var out, errOut bytes.Buffer
+		if code := run(ctx, []string{"export"}, env("WAVEBOT_DATA_DIR="+dir), strings.NewReader(""), &out, &errOut); code != 0 {
+			t.Fatalf("export: exit %d, %s", code, errOut.String())
+		}
+		return out.String(), errOut.String()
+	}
+	doc, log := export()
+	if !strings.Contains(log, "KØR workflow tracks moved to one per forvaltning") || !strings.Contains(log, "fv=BUF") ||
+		!strings.Contains(log, `kept="2/6 steps done"`) || !strings.Contains(log, "dropped=b3/BUF") {
+		t.Errorf("the log of the first start: %s", log)
+	}
+	var got backup.Document
+	if err := json.Unmarshal([]byte(doc), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Version != backup.Version || len(got.Workflows) != 1 || got.Workflows[0].FV != "BUF" || got.Waves[0].Enrolments[0].Workflow != nil {
+		t.Errorf("exported after the move: version %d, tracks %+v", got.Version, got.Workflows)
+	}
+	if done, _ := got.Workflows[0].Steps.Progress(); done != 2 {
+		t.Errorf("kept a track with %d steps done, want the most advanced (2)", done)
+	}
+	if _, log := export(); strings.Contains(log, "KØR workflow tracks moved") {
+		t.Errorf("the second start moved again: %s", log)
 	}
 }

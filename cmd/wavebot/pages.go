@@ -2,7 +2,9 @@ package main
 
 import (
 	"log/slog"
+	"math"
 	"net/http"
+	"strings"
 
 	"wavebot/commands"
 	"wavebot/internal/clock"
@@ -33,6 +35,14 @@ func loadPages(e vars, p *problems) pagesConfig {
 		p.add("WAVEBOT_PUBLIC_URL", "is missing: give the address people reach wavebot serve at, e.g. https://wavebot.example.dk")
 		return pagesConfig{}
 	}
+	switch {
+	case strings.TrimSpace(c.LinkSecret) == examplePlaceholder:
+		p.add("WAVEBOT_LINK_SECRET", "is the example file's placeholder, which anyone can read: make a secret with: openssl rand -base64 32")
+		return pagesConfig{}
+	case len(c.LinkSecret) >= pagelink.MinSecret && (secretBits(c.LinkSecret) < minSecretBits || repeats(c.LinkSecret)):
+		p.add("WAVEBOT_LINK_SECRET", "has too little variety to be guessed by nobody (a character repeated, a short pattern): make a secret with: openssl rand -base64 32")
+		return pagesConfig{}
+	}
 	if _, err := pagelink.New(c.PublicURL, c.LinkSecret, clock.System{}); err != nil {
 		if len(c.LinkSecret) < pagelink.MinSecret {
 			p.add("WAVEBOT_LINK_SECRET", "%v", err)
@@ -42,6 +52,44 @@ func loadPages(e vars, p *problems) pagesConfig {
 		return pagesConfig{}
 	}
 	return c
+}
+
+// examplePlaceholder is WAVEBOT_LINK_SECRET in deploy/wavebot.env.example,
+// which every deployment must replace.
+const examplePlaceholder = "replace-with-the-output-of-openssl-rand-base64-32"
+
+// minSecretBits is the least a link secret's characters must be worth,
+// as secretBits counts: openssl rand -base64 32 gives about 200.
+const minSecretBits = 128
+
+// secretBits estimates what secret is worth against guessing from how
+// its bytes are spread: the Shannon entropy of their frequencies, in
+// bits, times its length. One character repeated is worth 0, a pattern
+// of two alternating 1 bit a character. It cannot see a secret that is
+// a known text, so the placeholder is refused by name.
+func secretBits(secret string) float64 {
+	counts := map[byte]int{}
+	for i := range len(secret) {
+		counts[secret[i]]++
+	}
+	n := float64(len(secret))
+	bits := 0.0
+	for _, c := range counts {
+		p := float64(c) / n
+		bits -= p * math.Log2(p)
+	}
+	return bits * n
+}
+
+// repeats reports whether s is a shorter part of it over and over
+// ("0123012301230123…"), which secretBits can rate high.
+func repeats(s string) bool {
+	for p := 1; p <= len(s)/2; p++ {
+		if s[p:] == s[:len(s)-p] {
+			return true
+		}
+	}
+	return false
 }
 
 // links signs the pages' links by clk; nil when the pages are off.

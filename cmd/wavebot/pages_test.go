@@ -31,9 +31,14 @@ func TestPagesConfiguration(t *testing.T) {
 		{[]string{"WAVEBOT_LINK_SECRET=" + linkSecret}, "WAVEBOT_PUBLIC_URL: is missing"},
 		{[]string{"WAVEBOT_PUBLIC_URL=https://wavebot.example.dk", "WAVEBOT_LINK_SECRET=short"}, "WAVEBOT_LINK_SECRET: the secret must be at least 32 bytes"},
 		{[]string{"WAVEBOT_PUBLIC_URL=wavebot.example.dk", "WAVEBOT_LINK_SECRET=" + linkSecret}, `WAVEBOT_PUBLIC_URL: "wavebot.example.dk"`},
+		{[]string{"WAVEBOT_PUBLIC_URL=https://wavebot.example.dk", "WAVEBOT_LINK_SECRET=" + examplePlaceholder}, "WAVEBOT_LINK_SECRET: is the example file's placeholder"},
+		{[]string{"WAVEBOT_PUBLIC_URL=https://wavebot.example.dk", "WAVEBOT_LINK_SECRET=" + strings.Repeat("s", 44)}, "WAVEBOT_LINK_SECRET: has too little variety"},
+		{[]string{"WAVEBOT_PUBLIC_URL=https://wavebot.example.dk", "WAVEBOT_LINK_SECRET=" + strings.Repeat("ab", 40)}, "WAVEBOT_LINK_SECRET: has too little variety"},
+		{[]string{"WAVEBOT_PUBLIC_URL=https://wavebot.example.dk", "WAVEBOT_LINK_SECRET=" + strings.Repeat("0123", 16)}, "WAVEBOT_LINK_SECRET: has too little variety"},
 	} {
 		_, err := loadConfig(env(tc.vars...))
-		if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), linkSecret) || strings.Contains(err.Error(), "\n") {
+		if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), linkSecret) ||
+			strings.Contains(err.Error(), strings.TrimPrefix(tc.vars[len(tc.vars)-1], "WAVEBOT_LINK_SECRET=")) || strings.Contains(err.Error(), "\n") {
 			t.Errorf("%v: err = %v; want one line with %q and never the secret", tc.vars, err, tc.want)
 		}
 	}
@@ -198,4 +203,26 @@ func uploadSample(t *testing.T, s *server, link string) (file []byte, answer str
 		t.Fatalf("upload: %d\n%s", resp.StatusCode, body2)
 	}
 	return sample, string(body2)
+}
+
+// TestLinkSecretsThatAreSecret: the example file's placeholder is the one
+// the configuration refuses by name, and secrets made as README says
+// (openssl rand -base64 32, or -hex 32) pass.
+func TestLinkSecretsThatAreSecret(t *testing.T) {
+	example, err := os.ReadFile("../../deploy/wavebot.env.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(example), "\nWAVEBOT_LINK_SECRET="+examplePlaceholder+"\n") {
+		t.Errorf("deploy/wavebot.env.example's WAVEBOT_LINK_SECRET is not the placeholder serve refuses")
+	}
+	for _, secret := range []string{
+		"q5Zc0pJ9m4ZcJ2u3o0r3sJq0o1T9c8Vd1bPq2vR6WnE=",                     // openssl rand -base64 32
+		"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", // openssl rand -hex 32
+		linkSecret,
+	} {
+		if _, err := loadConfig(env("WAVEBOT_PUBLIC_URL=https://wavebot.example.dk", "WAVEBOT_LINK_SECRET="+secret)); err != nil {
+			t.Errorf("%s: %v", secret, err)
+		}
+	}
 }

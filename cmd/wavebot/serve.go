@@ -24,6 +24,9 @@ import (
 const (
 	shutdownGrace = 10 * time.Second
 	readyTimeout  = 2 * time.Second
+	// platformStart bounds what a chat platform does before serving
+	// (Slack's auth.test).
+	platformStart = 15 * time.Second
 	// A sweep reads at most sweepRounds batches of sweepBatch due waves.
 	sweepBatch  = 1000
 	sweepRounds = 10
@@ -69,6 +72,19 @@ func runServe(ctx context.Context, args []string, env func(string) (string, bool
 	platforms, err := chats(cfg, d, logger, m.Rejected)
 	if err != nil {
 		return err
+	}
+	for _, c := range platforms {
+		if c.start != nil {
+			starting, cancel := context.WithTimeout(ctx, platformStart)
+			err := c.start(starting)
+			cancel()
+			if err != nil {
+				return err
+			}
+		}
+	}
+	if len(platforms) == 0 {
+		logger.Warn("no chat platform is configured: nobody can send a command; set the WAVEBOT_SLACK_* or WAVEBOT_TEAMS_* variables")
 	}
 	notifiers := notify.Router{}
 	for _, c := range platforms {
@@ -169,7 +185,10 @@ func routes(store pinger, metrics http.Handler, platforms ...chat) http.Handler 
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), readyTimeout)
 		defer cancel()
-		if err := store.Ping(ctx); err != nil {
+		if err := store.Ping(ctx); errors.Is(err, storage.ErrFull) {
+			http.Error(w, "storage full: no change can be saved", http.StatusServiceUnavailable)
+			return
+		} else if err != nil {
 			http.Error(w, "storage unavailable", http.StatusServiceUnavailable)
 			return
 		}

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"wavebot/bot/slack/fakeslack"
 	"wavebot/internal/gcpolicy"
 	"wavebot/internal/metrics"
 	"wavebot/storage"
@@ -183,6 +184,41 @@ func TestServeBadListenAddress(t *testing.T) {
 	}
 }
 
+// TestServeWarnsWithoutAChatPlatform: a serve that no chat platform
+// reaches starts (its web pages and reminders may still be wanted) and
+// says at start that nobody can send it a command; with a platform it
+// says nothing of the kind.
+func TestServeWarnsWithoutAChatPlatform(t *testing.T) {
+	const warning = `"level":"WARN","msg":"no chat platform is configured`
+	alone := startServe(t, "WAVEBOT_DATA_DIR="+t.TempDir())
+	if !strings.Contains(alone.log.String(), warning) {
+		t.Errorf("no warning without a chat platform:\n%s", alone.log.String())
+	}
+	api := fakeslack.New(t)
+	inSlack := startServe(t, slackEnv(api, "WAVEBOT_DATA_DIR="+t.TempDir())...)
+	if strings.Contains(inSlack.log.String(), "no chat platform") {
+		t.Errorf("a warning with Slack configured:\n%s", inSlack.log.String())
+	}
+}
+
+// TestServeReadyzSaysRedisIsFull: readiness fails, saying why, while
+// Redis is full, counts it apart, and returns when Redis has room.
+func TestServeReadyzSaysRedisIsFull(t *testing.T) {
+	r := redistest.Start(t, "--maxmemory-policy", "noeviction")
+	s := startServe(t, "WAVEBOT_REDIS_URL="+r.URL(), "WAVEBOT_REDIS_PREFIX="+redistest.Prefix(t))
+	r.ConfigSet(t, "maxmemory", "1")
+	if code, body := s.get(t, "GET", "/readyz"); code != 503 || body != "storage full: no change can be saved\n" {
+		t.Errorf("readyz with Redis full: %d %q", code, body)
+	}
+	if _, body := s.get(t, "GET", "/metrics"); !strings.Contains(body, `wavebot_store_errors_total{kind="full",operation="ping"} 1`) {
+		t.Errorf("the full store is not counted apart:\n%s", body)
+	}
+	r.ConfigSet(t, "maxmemory", "0")
+	if code, body := s.get(t, "GET", "/readyz"); code != 200 {
+		t.Errorf("readyz with room again: %d %q", code, body)
+	}
+}
+
 // TestServeReadyzFollowsRedis: readiness fails while Redis is down and
 // returns with it.
 func TestServeReadyzFollowsRedis(t *testing.T) {
@@ -216,6 +252,17 @@ func TestServeReadyzFollowsRedis(t *testing.T) {
 	log := s.log.String()
 	if strings.Count(log, "redis unreachable") != 1 || !strings.Contains(log, `"msg":"redis answers again"`) {
 		t.Errorf("the outage in the log:\n%s", log)
+	}
+	// Stopped is the last line, as the image's check reads it: the store
+	// closes before it, so nothing of Redis follows.
+	s.stop()
+	if code := <-s.exited; code != 0 {
+		t.Errorf("exit code %d after shutdown:\n%s", code, s.log.String())
+	}
+	s.exited <- 0
+	lines := strings.Split(strings.TrimSpace(s.log.String()), "\n")
+	if last := lines[len(lines)-1]; !strings.Contains(last, `"msg":"stopped"`) {
+		t.Errorf("the log ends with %s, want stopped:\n%s", last, s.log.String())
 	}
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"net/url"
+	"regexp"
 	"strings"
 )
 
@@ -9,10 +10,16 @@ import (
 // or Socket Mode (app token), calling the Web API with the bot token.
 type slackConfig struct {
 	BotToken, SigningSecret, AppToken, APIURL string
+	// TeamID is the workspace wavebot is installed in; empty: serve asks
+	// Slack at start-up.
+	TeamID string
 }
 
 // enabled reports whether wavebot is in Slack.
 func (s slackConfig) enabled() bool { return s.BotToken != "" }
+
+// slackTeamID is what a workspace's id looks like.
+var slackTeamID = regexp.MustCompile(`^T[A-Z0-9]+$`)
 
 // loadSlack reads the WAVEBOT_SLACK_* variables. The bot token comes with
 // the signing secret (HTTP endpoints), the app token (Socket Mode) or
@@ -21,6 +28,7 @@ func loadSlack(e vars, p *problems) slackConfig {
 	s := slackConfig{
 		BotToken: e.get("WAVEBOT_SLACK_BOT_TOKEN"), SigningSecret: e.get("WAVEBOT_SLACK_SIGNING_SECRET"),
 		AppToken: e.get("WAVEBOT_SLACK_APP_TOKEN"), APIURL: e.get("WAVEBOT_SLACK_API_URL"),
+		TeamID: e.get("WAVEBOT_SLACK_TEAM_ID"),
 	}
 	switch {
 	case s.BotToken == "" && (s.SigningSecret != "" || s.AppToken != ""):
@@ -34,6 +42,9 @@ func loadSlack(e vars, p *problems) slackConfig {
 		p.add("WAVEBOT_SLACK_SIGNING_SECRET", "is missing: Slack's requests cannot be verified without it (or set WAVEBOT_SLACK_APP_TOKEN for Socket Mode)")
 	case s.AppToken != "" && !strings.HasPrefix(s.AppToken, "xapp-"):
 		p.add("WAVEBOT_SLACK_APP_TOKEN", "an app-level token starts with xapp-")
+	}
+	if s.TeamID != "" && !slackTeamID.MatchString(s.TeamID) {
+		p.add("WAVEBOT_SLACK_TEAM_ID", "%q: a workspace's id is T and capital letters and digits, e.g. T0123ABCD (leave it unset to ask Slack)", s.TeamID)
 	}
 	if s.APIURL != "" {
 		if u, err := url.Parse(s.APIURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
@@ -50,5 +61,6 @@ func slackSettings(s slackConfig) [][2]string {
 		{"WAVEBOT_SLACK_SIGNING_SECRET", mask(s.SigningSecret)},
 		{"WAVEBOT_SLACK_APP_TOKEN", mask(s.AppToken)},
 		{"WAVEBOT_SLACK_API_URL", s.APIURL},
+		{"WAVEBOT_SLACK_TEAM_ID", s.TeamID},
 	}
 }

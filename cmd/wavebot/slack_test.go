@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -180,6 +181,10 @@ func TestServeSlackRejects(t *testing.T) {
 			}
 		}
 	}
+	foreign := []byte(strings.Replace(string(body), "team_id="+fakeslack.Team, "team_id=T2", 1))
+	if code, _ := s.slackPost(t, "/slack/commands", foreign, true); code != 403 {
+		t.Errorf("a command from another workspace: %d, want 403", code)
+	}
 	s.stopped(t)
 	after, err := os.ReadFile(file)
 	if err != nil {
@@ -188,8 +193,34 @@ func TestServeSlackRejects(t *testing.T) {
 	if !bytes.Equal(before, after) {
 		t.Errorf("a rejected request changed the store file")
 	}
-	if calls := api.Methods(); len(calls) != 0 {
+	// Start-up asked Slack which workspace the token belongs to.
+	if calls := api.Methods(); !slices.Equal(calls, []string{"auth.test"}) {
 		t.Errorf("a rejected request reached Slack: %v", calls)
+	}
+}
+
+// TestServeSlackWorkspace: WAVEBOT_SLACK_TEAM_ID names the workspace, so
+// serve asks Slack nothing at start-up; without it, a token Slack refuses
+// at auth.test stops start-up with a line naming both variables.
+func TestServeSlackWorkspace(t *testing.T) {
+	api := fakeslack.New(t)
+	s := startServe(t, slackEnv(api, "WAVEBOT_DATA_DIR="+t.TempDir(), "WAVEBOT_SLACK_TEAM_ID="+fakeslack.Team)...)
+	if got := s.command(t, api, "UANNA", "help"); !strings.Contains(got, "kommandoer") {
+		t.Errorf("help: %s", got)
+	}
+	s.stopped(t)
+	if n := len(api.Calls("auth.test")); n != 0 {
+		t.Errorf("auth.test asked %d times although the workspace was named", n)
+	}
+
+	refusing := fakeslack.New(t)
+	refusing.Then("auth.test", fakeslack.Reply{Error: "invalid_auth"})
+	var errOut strings.Builder
+	code := run(context.Background(), []string{"serve"}, env(slackEnv(refusing, "WAVEBOT_DATA_DIR="+t.TempDir(), "WAVEBOT_LISTEN=127.0.0.1:0")...),
+		strings.NewReader(""), io.Discard, &errOut)
+	if code != 1 || !strings.Contains(errOut.String(), "WAVEBOT_SLACK_BOT_TOKEN: slack auth.test") ||
+		!strings.Contains(errOut.String(), "invalid_auth") || !strings.Contains(errOut.String(), "WAVEBOT_SLACK_TEAM_ID") {
+		t.Errorf("exit %d, stderr %q", code, errOut.String())
 	}
 }
 

@@ -20,15 +20,14 @@ var (
 
 // Who may run a command, beyond the kinds of the command table.
 var (
-	PermKSOrContactOf  = msg("KS eller en kontaktperson for %s", "KS or a contact of %s")
-	OnlyContact        = msg("»%[1]s« er forvaltningens opgave: kun en kontaktperson for %[2]s må ændre den.", "“%[1]s” is the forvaltning's task: only a contact of %[2]s may change it.")
-	DoneAllFV          = msg("»%s« er forvaltningens opgave: hver forvaltnings kontaktpersoner melder den færdig.", "“%s” is the forvaltning's task: each forvaltning's contacts mark it done.")
-	NoWavesYet         = msg("Der er ingen bølger endnu.", "There are no waves yet.")
-	NoContactYet       = msg("ingen endnu", "none yet")
-	NoContactsLeftFV   = msg("%s har nu ingen kontaktperson. KS-projektlederen får påmindelser, til en ny er udpeget.", "%s now has no contact. The KS lead is reminded until a new one is named.")
-	NotEnrolledAnyWave = msg("%s er ikke tilmeldt nogen bølge. KØR workflow følges sammen med forvaltningens tilmelding.", "%s is not enrolled in any wave. KØR workflow is followed with the forvaltning's enrolment.")
-	AuthDoneByApplyKS  = msg("»%[1]s« bliver færdig, når KS har tildelt autorisationerne efter forvaltningens tilbagemelding: bed om den med autorisation anmod %[2]s ÅÅÅÅ-MM-DD, og marker dem som tildelt med autorisation udført %[2]s, når forvaltningen har svaret.", "“%[1]s” is done when KS has applied the authorizations the forvaltning reported: ask for the feedback with auth request %[2]s YYYY-MM-DD, and mark them applied with auth applied %[2]s once the forvaltning has answered.")
-	AuthDoneByApplyFV  = msg("»%[1]s« bliver færdig, når KS har tildelt autorisationerne efter forvaltningens tilbagemelding. Når KS har bedt om den, svarer I med autorisation ok %[2]s eller autorisation ret %[2]s NOTE.", "“%[1]s” is done when KS has applied the authorizations the forvaltning reported. Once KS has asked for the feedback, you answer with auth ok %[2]s or auth fix %[2]s NOTE.")
+	PermKSOrContactOf = msg("KS eller en kontaktperson for %s", "KS or a contact of %s")
+	OnlyContact       = msg("»%[1]s« er forvaltningens opgave: kun en kontaktperson for %[2]s må ændre den.", "“%[1]s” is the forvaltning's task: only a contact of %[2]s may change it.")
+	DoneAllFV         = msg("»%s« er forvaltningens opgave: hver forvaltnings kontaktpersoner melder den færdig.", "“%s” is the forvaltning's task: each forvaltning's contacts mark it done.")
+	NoWavesYet        = msg("Der er ingen bølger endnu.", "There are no waves yet.")
+	NoContactYet      = msg("ingen endnu", "none yet")
+	NoContactsLeftFV  = msg("%s har nu ingen kontaktperson. KS-projektlederen får påmindelser, til en ny er udpeget.", "%s now has no contact. The KS lead is reminded until a new one is named.")
+	AuthDoneByApplyKS = msg("»%[1]s« bliver færdig, når KS har tildelt autorisationerne efter forvaltningens tilbagemelding: bed om den med autorisation anmod %[2]s ÅÅÅÅ-MM-DD, og marker dem som tildelt med autorisation udført %[2]s, når forvaltningen har svaret.", "“%[1]s” is done when KS has applied the authorizations the forvaltning reported: ask for the feedback with auth request %[2]s YYYY-MM-DD, and mark them applied with auth applied %[2]s once the forvaltning has answered.")
+	AuthDoneByApplyFV = msg("»%[1]s« bliver færdig, når KS har tildelt autorisationerne efter forvaltningens tilbagemelding. Når KS har bedt om den, svarer I med autorisation ok %[2]s eller autorisation ret %[2]s NOTE.", "“%[1]s” is done when KS has applied the authorizations the forvaltning reported. Once KS has asked for the feedback, you answer with auth ok %[2]s or auth fix %[2]s NOTE.")
 )
 
 // Shared work: each side's word, done or skip.

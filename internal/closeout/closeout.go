@@ -42,6 +42,10 @@ type Enrolment struct {
 	// FVNoted is set when the forvaltning gave its own note from the
 	// evaluation.
 	FVNoted bool
+	// Workflow is the forvaltning's KØR workflow track as it stands: its
+	// own, not the wave's; nil when it was never worked on. Its
+	// agreements' By are mentions.
+	Workflow *wave.Workflow
 	// Meetings are the forvaltning's information meetings, by date.
 	Meetings []Meeting
 	// Units counts the forvaltning's units, UnitsHeld those that had an
@@ -94,6 +98,28 @@ func (e Enrolment) MeetingsText(lang string, most int) []string {
 		out = append(out, catalog.UnitsInformed.In(lang, e.UnitsHeld, e.Units))
 	}
 	return out
+}
+
+// WorkflowText says where the forvaltning's KØR workflow stands in lang:
+// steps done, and what KS takes on by agreement.
+func (e Enrolment) WorkflowText(lang string) string {
+	if e.Workflow == nil {
+		return catalog.ReportNoWorkflow.In(lang)
+	}
+	done, total := e.Workflow.Steps.Progress()
+	text := catalog.ReportWorkflow.In(lang, done, total)
+	var parts []string
+	for _, a := range e.Workflow.Agreements {
+		kind := catalog.AgreementPM.In(lang)
+		if a.Kind == wave.AgreementTeaching {
+			kind = catalog.AgreementTeachingMsg.In(lang)
+		}
+		parts = append(parts, catalog.TrackAgreement.In(lang, kind, a.By, day(lang, wave.DateOf(a.At))))
+	}
+	if len(parts) > 0 {
+		text += "; " + catalog.ReportAgreement.In(lang, catalog.List(lang, parts))
+	}
+	return text
 }
 
 // Activity is one activity planned against done.
@@ -253,7 +279,8 @@ func (r Report) Markdown(w io.Writer, lang string) error {
 			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", markdownCell.Replace(a.Title(lang)), a.Responsible, day(lang, a.Planned),
 				markdownCell.Replace(a.DoneText(lang)), late)
 		}
-		fmt.Fprintf(&b, "\n**%s:** %s\n\n**%s:**\n\n", catalog.LabelTraining.In(lang), e.TrainingText(lang), catalog.LabelAuthRounds.In(lang))
+		fmt.Fprintf(&b, "\n**%s:** %s\n\n**%s:** %s\n\n**%s:**\n\n", catalog.LabelTraining.In(lang), e.TrainingText(lang),
+			catalog.LabelWorkflow.In(lang), markdownCell.Replace(e.WorkflowText(lang)), catalog.LabelAuthRounds.In(lang))
 		if len(e.Rounds) == 0 {
 			fmt.Fprintf(&b, "- %s\n", catalog.ReportNoRounds.In(lang))
 		}
@@ -306,6 +333,7 @@ func (r Report) CSV(w io.Writer, lang string) error {
 			add(e.FV, catalog.ReportKindRound, rd.Text(lang, i+1), string(wave.PartyBoth), rd.Due, rd.Applied, "", rd.Note)
 		}
 		add(e.FV, catalog.ReportKindTraining, e.TrainingText(lang), string(wave.PartyFV), e.TrainingDue, wave.Date{}, "", "")
+		add(e.FV, catalog.LabelWorkflow, e.WorkflowText(lang), string(wave.PartyFV), wave.Date{}, wave.Date{}, "", "")
 		for _, m := range e.Meetings {
 			held := wave.Date{}
 			if m.Held {

@@ -39,6 +39,12 @@ func report() Report {
 			Meetings: []Meeting{{Date: d("2027-02-03"), Held: true, Units: []string{"Husum Skole", "Center for Økonomi | løn"}, By: "@maria"},
 				{Date: d("2027-02-10"), Held: true, By: "@jens"}},
 			Units: 3, UnitsHeld: 2,
+			Workflow: func() *wave.Workflow {
+				w := wave.NewWorkflow("BUF", wave.DefaultTemplate(), time.Time{})
+				w.Steps[0].Done, w.Steps[1].Done = true, true
+				w.Agree(wave.Agreement{Kind: wave.AgreementProjectManagement, By: "@maria", At: time.Date(2027, 2, 3, 10, 0, 0, 0, time.UTC)})
+				return &w
+			}(),
 		}, {FV: "SUF"}},
 	}
 }

@@ -45,7 +45,7 @@ func New() *Metrics {
 	f := func(c prometheus.Collector) { reg.MustRegister(c) }
 	m := &Metrics{reg: reg,
 		commands: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "wavebot_commands_total",
-			Help: "Commands answered, by command name (unknown when none was recognised) and outcome: ok, unchanged, refused, unavailable, error."},
+			Help: "Commands answered, by command name (unknown when none was recognised) and outcome: ok, unchanged, refused, unavailable, full, error."},
 			[]string{"command", "outcome"}),
 		commandDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "wavebot_command_duration_seconds",
 			Help: "Time to answer a command, storage included.", Buckets: prometheus.ExponentialBuckets(0.001, 2.5, 10)},
@@ -72,7 +72,7 @@ func New() *Metrics {
 			Help: "Time of one store operation, by operation.", Buckets: prometheus.ExponentialBuckets(0.0002, 3, 10)},
 			[]string{"operation"}),
 		storeErrors: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "wavebot_store_errors_total",
-			Help: "Store operations that failed, by operation and kind: unavailable, outcome_unknown, conflict, corrupt, other (not-found and already-exists are answers, not errors)."},
+			Help: "Store operations that failed, by operation and kind: full, unavailable, outcome_unknown, conflict, corrupt, other (not-found and already-exists are answers, not errors)."},
 			[]string{"operation", "kind"}),
 	}
 	f(collectors.NewGoCollector())

@@ -70,12 +70,29 @@ func TestStoreErrors(t *testing.T) {
 	down.Wave(ctx, "b3")
 	down.Ping(ctx)
 	down.Ping(ctx)
+	// A full Redis is counted apart: its refusals are neither the
+	// update's own nor an outage.
+	fullSrv := redistest.Start(t, "--maxmemory-policy", "noeviction")
+	fr, err := redis.Open(ctx, fullSrv.URL(), redistest.Prefix(t), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fr.Close()
+	full := m.Store(fr)
+	if err := full.CreateWave(ctx, wave.Wave{ID: "b3", Name: "b3"}, wave.Event{Wave: "b3"}); err != nil {
+		t.Fatal(err)
+	}
+	fullSrv.ConfigSet(t, "maxmemory", "1")
+	full.CreateWave(ctx, wave.Wave{ID: "b4", Name: "b4"}, wave.Event{Wave: "b4"})
+	full.UpdateWave(ctx, "b3", func(w *wave.Wave) ([]wave.Event, error) { w.Name = "x"; return nil, nil })
 	has(t, m, `wavebot_store_errors_total{kind="unavailable",operation="wave"} 1`,
 		`wavebot_store_errors_total{kind="unavailable",operation="ping"} 2`,
+		`wavebot_store_errors_total{kind="full",operation="create_wave"} 1`,
+		`wavebot_store_errors_total{kind="full",operation="update_wave"} 1`,
 		`wavebot_store_operation_duration_seconds_count{operation="update_person"} 1`,
 		`wavebot_store_operation_duration_seconds_count{operation="wave"} 2`)
-	if n := count(m, "wavebot_store_errors_total"); n != 2 {
-		t.Errorf("%d series of store errors, want the two above", n)
+	if n := count(m, "wavebot_store_errors_total"); n != 4 {
+		t.Errorf("%d series of store errors, want the four above", n)
 	}
 }
 

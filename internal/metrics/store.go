@@ -29,6 +29,8 @@ func (s *store) done(op string, start time.Time, err *error) {
 	switch {
 	case e == nil, errors.Is(e, storage.ErrNotFound), errors.Is(e, storage.ErrExists), errors.Is(e, context.Canceled):
 		return
+	case errors.Is(e, storage.ErrFull):
+		kind = "full"
 	case errors.Is(e, storage.ErrOutcomeUnknown):
 		kind = "outcome_unknown"
 	case errors.Is(e, storage.ErrUnavailable):

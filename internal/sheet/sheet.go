@@ -222,12 +222,13 @@ func separator(text string) rune {
 	return best
 }
 
-// clean trims each cell and turns control characters (line breaks in a
-// cell, too) into spaces.
+// clean trims each cell and turns a line break or a tab in a cell into a
+// space: a cell is one line. Other control characters are left for the
+// reader of the table to refuse; a file is not quietly changed.
 func clean(cells []string) []string {
 	for i, c := range cells {
 		cells[i] = strings.TrimSpace(strings.Map(func(r rune) rune {
-			if r < 0x20 || r == 0x7F {
+			if r == '\n' || r == '\r' || r == '\t' {
 				return ' '
 			}
 			return r

@@ -11,6 +11,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
+	"strings"
 	"time"
 
 	"wavebot/storage"
@@ -21,9 +24,13 @@ import (
 // A later layout gets a new version, and Import says which it takes: it
 // reads every version from OldestVersion on. Version 2 added the
 // authorization lists and templates; a version 1 document has none.
+// Version 3 keeps one KØR workflow track per forvaltning, with its
+// contacts, agreements and teaching, in Workflows: the enrolments of an
+// older document carry a track each, which Import moves into their
+// forvaltning's, keeping the most advanced (see Counts.Moved).
 const (
 	Format        = "wavebot-export"
-	Version       = 2
+	Version       = 3
 	OldestVersion = 1
 )
 
@@ -176,8 +183,10 @@ func Export(ctx context.Context, s storage.Store, w io.Writer) error {
 var ErrNotEmpty = errors.New("the store is not empty: import only into a new store")
 
 // Import reads a document from r and loads it into s, which must be empty.
-// It returns what it loaded, counted. A document that cannot be read, or
-// of another format or version, loads nothing.
+// It returns what it loaded, counted. A document that cannot be read, of
+// another format or version, or that fails the checks (ErrInvalid: an id
+// twice, an id the command language cannot name, an unknown role) loads
+// nothing: the whole document is checked before anything is written.
 func Import(ctx context.Context, r io.Reader, s storage.Store) (Counts, error) {
 	var doc Document
 	dec := json.NewDecoder(r)
@@ -192,9 +201,16 @@ func Import(ctx context.Context, r io.Reader, s storage.Store) (Counts, error) {
 		return Counts{}, fmt.Errorf("import: a %q document of version %d; this wavebot reads %q versions %d to %d",
 			doc.Format, doc.Version, Format, OldestVersion, Version)
 	}
+	if err := doc.check(); err != nil {
+		return Counts{}, fmt.Errorf("import: %w", err)
+	}
 	err := s.Dump(ctx, func(storage.Part) error { return ErrNotEmpty })
 	if err != nil {
 		return Counts{}, fmt.Errorf("import: %w", err)
+	}
+	var moved []wave.TrackMove
+	if doc.Version < 3 {
+		moved = doc.moveTracks()
 	}
 	lists, templates := storage.Part{}, storage.Part{}
 	for _, l := range doc.AuthLists {
@@ -221,12 +237,40 @@ func Import(ctx context.Context, r io.Reader, s storage.Store) (Counts, error) {
 			return Counts{}, fmt.Errorf("import: %w (the store now holds part of the document: empty it before importing again)", err)
 		}
 	}
-	return doc.Counts(), nil
+	counts := doc.Counts()
+	counts.Moved = moved
+	return counts, nil
+}
+
+// moveTracks gives each forvaltning one KØR workflow track, as Version 3
+// keeps them: the tracks an older document's enrolments carry move into
+// their forvaltning's, the most advanced kept, watermarked where the
+// document's waves had sent their reminders to.
+func (d *Document) moveTracks() []wave.TrackMove {
+	tracks := map[string]*wave.Workflow{}
+	for i := range d.Workflows {
+		tracks[d.Workflows[i].FV] = &d.Workflows[i]
+	}
+	var sent time.Time
+	for _, w := range d.Waves {
+		if w.Reminded.After(sent) {
+			sent = w.Reminded
+		}
+	}
+	moves := wave.TakeTracks(d.Waves, tracks, sent)
+	d.Workflows = d.Workflows[:0]
+	for _, fv := range slices.Sorted(maps.Keys(tracks)) {
+		d.Workflows = append(d.Workflows, *tracks[fv])
+	}
+	return moves
 }
 
 // Counts says how much a document holds.
 type Counts struct {
 	Waves, People, Workflows, AuthLists, Templates, Events, Reminders int
+	// Moved is, for an older document whose enrolments carried KØR
+	// workflow tracks, what moving them into one per forvaltning did.
+	Moved []wave.TrackMove
 }
 
 // Counts counts what the document holds.
@@ -240,6 +284,29 @@ func (d Document) Counts() Counts {
 }
 
 func (c Counts) String() string {
-	return fmt.Sprintf("%d waves, %d people, %d workflow tracks, %d authorization lists, %d authorization templates, %d audit events, %d reminders in the ledger",
+	s := fmt.Sprintf("%d waves, %d people, %d workflow tracks, %d authorization lists, %d authorization templates, %d audit events, %d reminders in the ledger",
 		c.Waves, c.People, c.Workflows, c.AuthLists, c.Templates, c.Events, c.Reminders)
+	for _, m := range c.Moved {
+		s += "\n" + MoveText(m)
+	}
+	return s
+}
+
+// MoveText says in one line what moving a forvaltning's KØR workflow
+// tracks into one did, for an operator: "BUF: one KØR workflow track
+// kept (2 of 6 steps done); dropped the less advanced b3/BUF and the
+// forvaltning's own".
+func MoveText(m wave.TrackMove) string {
+	s := fmt.Sprintf("%s: one KØR workflow track kept (%d of %d steps done)", m.FV, m.Done, m.Total)
+	if len(m.Dropped) == 0 {
+		return s
+	}
+	var names []string
+	for _, d := range m.Dropped {
+		if d == "" {
+			d = "the forvaltning's own"
+		}
+		names = append(names, d)
+	}
+	return s + "; dropped the less advanced " + strings.Join(names, ", ")
 }

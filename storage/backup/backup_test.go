@@ -7,6 +7,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -25,7 +26,7 @@ func TestMain(m *testing.M) { redistest.Main(m) }
 var t0 = time.Date(2027, 1, 10, 11, 0, 0, 0, time.UTC)
 
 // due is the stores' due function: the wave's start, 09:00 UTC.
-func due(w wave.Wave) (time.Time, bool) { return w.Start.In(time.UTC, 9, 0), true }
+var due = storage.DueFunc(func(w wave.Wave) (time.Time, bool) { return w.Start.In(time.UTC, 9, 0), true })
 
 func openBolt(t *testing.T) storage.Store {
 	s, err := bolt.Open(t.TempDir(), due)
@@ -103,7 +104,7 @@ func TestDocument(t *testing.T) {
 	if err := json.Unmarshal(export(t, s), &doc); err != nil {
 		t.Fatal(err)
 	}
-	for key, want := range map[string]string{"format": `"wavebot-export"`, "version": "2", "first_person": `"anna"`} {
+	for key, want := range map[string]string{"format": `"wavebot-export"`, "version": "3", "first_person": `"anna"`} {
 		if string(doc[key]) != want {
 			t.Errorf("%s: %s, want %s", key, doc[key], want)
 		}
@@ -185,8 +186,8 @@ func TestImportRefuses(t *testing.T) {
 		t.Errorf("import into a store with one person: %v", err)
 	}
 	for name, bad := range map[string]string{
-		"version 3":      strings.Replace(string(doc), `"version": 2`, `"version": 3`, 1),
-		"version 0":      strings.Replace(string(doc), `"version": 2`, `"version": 0`, 1),
+		"version 4":      strings.Replace(string(doc), `"version": 3`, `"version": 4`, 1),
+		"version 0":      strings.Replace(string(doc), `"version": 3`, `"version": 0`, 1),
 		"another format": strings.Replace(string(doc), `"wavebot-export"`, `"other"`, 1),
 		"unknown field":  strings.Replace(string(doc), `"format"`, `"colour": 1, "format"`, 1),
 		"cut short":      string(doc[:len(doc)/2]),
@@ -217,7 +218,8 @@ func TestImportVersion1(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := counts.String(); got != "1 waves, 2 people, 0 workflow tracks, 0 authorization lists, 0 authorization templates, 9 audit events, 0 reminders in the ledger" {
+	if got := counts.String(); got != "1 waves, 2 people, 2 workflow tracks, 0 authorization lists, 0 authorization templates, 9 audit events, 0 reminders in the ledger\n"+
+		"BUF: one KØR workflow track kept (0 of 6 steps done)\nSUF: one KØR workflow track kept (0 of 6 steps done)" {
 		t.Errorf("imported %s", got)
 	}
 	var old, now Document
@@ -231,9 +233,121 @@ func TestImportVersion1(t *testing.T) {
 		t.Errorf("version %d exported as version %d with lists %v and templates %v", old.Version, now.Version, now.AuthLists, now.Templates)
 	}
 	old.Version, old.AuthLists, old.Templates = now.Version, now.AuthLists, now.Templates
+	old.moveTracks()
+	if len(old.Workflows) != 2 || old.Workflows[0].Reminded.IsZero() || old.Waves[0].Enrolments[0].Workflow != nil {
+		t.Errorf("moved tracks %+v", old.Workflows)
+	}
 	want, _ := json.Marshal(old)
 	got, _ := json.Marshal(now)
 	if !bytes.Equal(got, want) {
 		t.Errorf("the version 1 document exports as\n%s\nwant\n%s", head(got), head(want))
+	}
+}
+
+// TestImportMovesTracks: a version 2 document, whose enrolments carry a
+// KØR workflow track each and which kept an older track of the
+// forvaltning's own, imports with one track per forvaltning, the most
+// advanced, and names the others in what it reports.
+func TestImportMovesTracks(t *testing.T) {
+	tpl := wave.DefaultTemplate()
+	var waves []wave.Wave
+	for i, id := range []string{"b3", "b4"} {
+		w := storagetest.NewWave(t, id, "BUF")
+		w.Reminded = t0.Add(time.Duration(i) * time.Hour)
+		w.Enrolments[0].Workflow = wave.NewTrack(tpl)
+		waves = append(waves, w)
+	}
+	waves[0].Enrolments[0].Workflow.Confirm("group", []wave.Party{wave.PartyFV}, "maria", t0)
+	waves[1].Enrolments[0].Workflow.Confirm("group", []wave.Party{wave.PartyFV}, "maria", t0)
+	waves[1].Enrolments[0].Workflow.Confirm("decisions", []wave.Party{wave.PartyFV}, "maria", t0)
+	own := wave.Workflow{FV: "BUF", Steps: wave.NewTrack(tpl), Version: 3}
+	own.Steps[0].Parts.KS = &wave.Confirmation{By: "anna", At: t0}
+	doc, err := json.Marshal(Document{Format: Format, Version: 2, Waves: waves, People: []wave.Person{}, Workflows: []wave.Workflow{own}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := openBolt(t)
+	counts, err := Import(context.Background(), bytes.NewReader(doc), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := counts.String(); !strings.HasSuffix(got, "\nBUF: one KØR workflow track kept (2 of 6 steps done); dropped the less advanced the forvaltning's own, b3/BUF") ||
+		counts.Workflows != 1 {
+		t.Errorf("imported %s", got)
+	}
+	track, err := s.Workflow(context.Background(), "BUF")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if done, _ := track.Steps.Progress(); done != 2 || !track.Reminded.Equal(t0.Add(time.Hour)) || track.Version != 3 {
+		t.Errorf("BUF's track: %d done, reminded %v, version %d", done, track.Reminded, track.Version)
+	}
+	for _, id := range []string{"b3", "b4"} {
+		if w, err := s.Wave(context.Background(), id); err != nil || w.Enrolments[0].Workflow != nil {
+			t.Errorf("%s/BUF after import: %v %v", id, w.Enrolments, err)
+		}
+	}
+}
+
+// TestImportChecksEverythingFirst: a document with an id twice, an id
+// the command language cannot name, or an unknown role is refused by
+// bolt and by Redis alike, naming the problem, and leaves each store
+// exactly as it was: its export before and after is the same, byte for
+// byte.
+func TestImportChecksEverythingFirst(t *testing.T) {
+	ctx := context.Background()
+	pilot := openBolt(t)
+	storagetest.Fill(t, pilot)
+	var good Document
+	if err := json.Unmarshal(export(t, pilot), &good); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name  string
+		spoil func(d *Document)
+		names string
+	}{
+		{"a person twice", func(d *Document) { d.People = append(d.People, d.People[1]) }, `person "` + good.People[1].ID + `" is in the document twice`},
+		{"a wave twice", func(d *Document) { d.Waves = append(d.Waves, d.Waves[0]) }, `wave "` + good.Waves[0].ID + `" is in the document twice`},
+		{"a ledger key twice", func(d *Document) { d.Ledger = append(d.Ledger, d.Ledger[0]) }, `reminder in the ledger "` + good.Ledger[0].Key + `" is in the document twice`},
+		{"a wave id with a slash", func(d *Document) { d.Waves[2].ID = "b3|x/../y" }, `wave "b3|x/../y"`},
+		{"an unknown role", func(d *Document) { d.People[0].Role = "superuser" }, `has role "superuser"`},
+		{"a role in capitals", func(d *Document) { d.People[0].Role = "ADMIN" }, `has role "ADMIN"`},
+		{"a person id with a space", func(d *Document) { d.People[2].ID = "anna berg" }, `person "anna berg"`},
+		{"a contact id with a space", func(d *Document) { d.Waves[0].Enrolments[0].Contacts = []string{"maria holm"} }, `contact of`},
+		{"a forvaltning code with a slash", func(d *Document) { d.AuthLists[0].FV = "BUF/x" }, `"BUF/x"`},
+		{"an authorization list twice", func(d *Document) { d.AuthLists = append(d.AuthLists, d.AuthLists[0]) }, `authorization list "`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			bad := good
+			bad.People = slices.Clone(good.People)
+			bad.Waves = slices.Clone(good.Waves)
+			bad.Waves[0].Enrolments = slices.Clone(good.Waves[0].Enrolments)
+			bad.Ledger = slices.Clone(good.Ledger)
+			bad.AuthLists = slices.Clone(good.AuthLists)
+			tt.spoil(&bad)
+			doc, err := json.Marshal(bad)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var verdicts []string
+			for _, s := range []storage.Store{openBolt(t), openRedis(t, redistest.URL(t))} {
+				before := export(t, s)
+				_, err := Import(ctx, bytes.NewReader(doc), s)
+				if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), tt.names) {
+					t.Errorf("%T: %v, want a refusal naming %s", s, err, tt.names)
+				}
+				if after := export(t, s); !bytes.Equal(before, after) {
+					t.Errorf("%T: the refused import changed the store:\n%s", s, head(after))
+				}
+				if err != nil {
+					verdicts = append(verdicts, err.Error())
+				}
+			}
+			if len(verdicts) == 2 && verdicts[0] != verdicts[1] {
+				t.Errorf("the stores' verdicts differ:\n%s\n%s", verdicts[0], verdicts[1])
+			}
+		})
 	}
 }

@@ -13,6 +13,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync/atomic"
+	"syscall"
 	"time"
 
 	bbolt "go.etcd.io/bbolt"
@@ -36,8 +38,8 @@ var (
 	bucketWorkflows = []byte("workflows")
 	bucketEvents    = []byte("events")
 	bucketMeta      = []byte("meta")
-	bucketDue       = []byte("due")       // big-endian unix nanoseconds + wave id -> nothing
-	bucketDueOf     = []byte("due-of")    // wave id -> its key in bucketDue
+	bucketDue       = []byte("due")       // big-endian unix nanoseconds + subject -> nothing
+	bucketDueOf     = []byte("due-of")    // subject (wave id or storage.TrackSubject) -> its key in bucketDue
 	bucketLedger    = []byte("reminders") // reminder key -> its state (JSON)
 	bucketLanes     = []byte("lanes")     // recipient -> lease and wait (JSON)
 	bucketPlatforms = []byte("platforms") // platform -> its wait (JSON)
@@ -51,7 +53,10 @@ var (
 // Store is a storage.Store on a bbolt file.
 type Store struct {
 	db  *bbolt.DB
-	due storage.DueFunc
+	due storage.Due
+	// full is set from a write that failed for want of disk space until
+	// one succeeds, or Ping finds room again.
+	full atomic.Bool
 	// Clock judges expiries; nil is the system clock. One process owns the
 	// file, so one clock judges everything.
 	Clock clock.Clock
@@ -67,8 +72,9 @@ func (s *Store) now() time.Time {
 var _ storage.Store = (*Store)(nil)
 
 // Open opens (creating when needed) the store in data directory dir. due
-// computes each wave's next reminder for the due index; nil keeps no index.
-func Open(dir string, due storage.DueFunc) (*Store, error) {
+// computes each wave's and track's next reminder for the due index; nil
+// keeps no index.
+func Open(dir string, due storage.Due) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data directory %s: %w", dir, err)
 	}
@@ -88,6 +94,9 @@ func Open(dir string, due storage.DueFunc) (*Store, error) {
 		}
 		return nil
 	})
+	if noRoom(err) {
+		err = fmt.Errorf("%w: %w", storage.ErrFull, err)
+	}
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("prepare %s: %w", path, err)
@@ -98,12 +107,49 @@ func Open(dir string, due storage.DueFunc) (*Store, error) {
 // Close closes the database file.
 func (s *Store) Close() error { return s.db.Close() }
 
-// Ping always succeeds once the file is open.
-func (s *Store) Ping(context.Context) error { return nil }
+// Ping reports whether the store takes changes: ErrFull from a write
+// refused for want of disk space until the file system has minRoom free
+// again (or a write succeeds), so a replica is not ready while its
+// changes would fail.
+func (s *Store) Ping(context.Context) error {
+	if !s.full.Load() {
+		return nil
+	}
+	if free, ok := freeSpace(s.db.Path()); ok && free >= minRoom {
+		s.full.Store(false)
+		return nil
+	}
+	return fmt.Errorf("ping %s: %w", s.db.Path(), storage.ErrFull)
+}
+
+// minRoom is the free space that counts as room again after the disk was
+// full: many times what a change writes.
+const minRoom = 1 << 20
+
+// update runs one write transaction. A write the disk has no room for
+// (its file system full, or the user's quota used up) is rolled back
+// whole and reported as ErrFull.
+func (s *Store) update(f func(tx *bbolt.Tx) error) error {
+	err := s.db.Update(f)
+	switch {
+	case noRoom(err):
+		s.full.Store(true)
+		return fmt.Errorf("%w: %w", storage.ErrFull, err)
+	case err == nil:
+		s.full.Store(false)
+	}
+	return err
+}
+
+// noRoom reports a write refused for want of disk space: the file system
+// is full, or the user's quota used up.
+func noRoom(err error) bool {
+	return errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT)
+}
 
 // CreateWave stores a new wave.
 func (s *Store) CreateWave(_ context.Context, w wave.Wave, ev wave.Event) error {
-	return s.db.Update(func(tx *bbolt.Tx) error {
+	return s.update(func(tx *bbolt.Tx) error {
 		b := tx.Bucket(bucketWaves)
 		if b.Get([]byte(w.ID)) != nil {
 			return fmt.Errorf("create wave %s: %w", w.ID, storage.ErrExists)
@@ -157,7 +203,7 @@ func (s *Store) Waves(context.Context) ([]wave.Wave, error) {
 // UpdateWave applies change in one transaction.
 func (s *Store) UpdateWave(_ context.Context, id string, change storage.WaveChange) (wave.Wave, error) {
 	var w wave.Wave
-	err := s.db.Update(func(tx *bbolt.Tx) error {
+	err := s.update(func(tx *bbolt.Tx) error {
 		b := tx.Bucket(bucketWaves)
 		if err := get(b, id, &w); err != nil {
 			return err
@@ -199,7 +245,7 @@ func (s *Store) EnsurePerson(ctx context.Context, p wave.Person, ev wave.Event, 
 	if found, err := s.Person(ctx, p.ID); err == nil || !errors.Is(err, storage.ErrNotFound) {
 		return found, err
 	}
-	err := s.db.Update(func(tx *bbolt.Tx) error {
+	err := s.update(func(tx *bbolt.Tx) error {
 		b := tx.Bucket(bucketPeople)
 		if err := get(b, p.ID, &p); err == nil || !errors.Is(err, storage.ErrNotFound) {
 			return err
@@ -226,7 +272,7 @@ func (s *Store) EnsurePerson(ctx context.Context, p wave.Person, ev wave.Event, 
 // UpdatePerson applies change in one transaction.
 func (s *Store) UpdatePerson(_ context.Context, id string, change storage.PersonChange) (wave.Person, error) {
 	var p wave.Person
-	err := s.db.Update(func(tx *bbolt.Tx) error {
+	err := s.update(func(tx *bbolt.Tx) error {
 		b := tx.Bucket(bucketPeople)
 		if err := get(b, id, &p); err != nil {
 			return err
@@ -260,7 +306,7 @@ func (s *Store) Workflow(_ context.Context, fv string) (wave.Workflow, error) {
 // UpdateWorkflow applies change in one transaction.
 func (s *Store) UpdateWorkflow(_ context.Context, initial wave.Workflow, change storage.WorkflowChange) (wave.Workflow, error) {
 	w := initial
-	err := s.db.Update(func(tx *bbolt.Tx) error {
+	err := s.update(func(tx *bbolt.Tx) error {
 		b := tx.Bucket(bucketWorkflows)
 		if err := get(b, initial.FV, &w); err != nil && !errors.Is(err, storage.ErrNotFound) {
 			return err
@@ -272,6 +318,9 @@ func (s *Store) UpdateWorkflow(_ context.Context, initial wave.Workflow, change 
 		w.FV = initial.FV
 		w.Version++
 		if err := put(b, w.FV, w); err != nil {
+			return err
+		}
+		if err := s.indexTrack(tx, w); err != nil {
 			return err
 		}
 		return appendEvents(tx, events...)
@@ -368,21 +417,35 @@ func (s *Store) index(tx *bbolt.Tx, w wave.Wave) error {
 	if s.due == nil {
 		return nil
 	}
+	at, ok := s.due.WaveDue(w)
+	return setDue(tx, w.ID, at, ok)
+}
+
+// indexTrack puts track w's next reminder time into the due index.
+func (s *Store) indexTrack(tx *bbolt.Tx, w wave.Workflow) error {
+	if s.due == nil {
+		return nil
+	}
+	at, ok := s.due.TrackDue(w)
+	return setDue(tx, storage.TrackSubject(w.FV), at, ok)
+}
+
+// setDue gives subject the entry at in the due index, or none when !ok.
+func setDue(tx *bbolt.Tx, subject string, at time.Time, ok bool) error {
 	due, of := tx.Bucket(bucketDue), tx.Bucket(bucketDueOf)
-	if old := of.Get([]byte(w.ID)); old != nil {
+	if old := of.Get([]byte(subject)); old != nil {
 		if err := due.Delete(old); err != nil {
 			return err
 		}
 	}
-	at, ok := s.due(w)
 	if !ok {
-		return of.Delete([]byte(w.ID))
+		return of.Delete([]byte(subject))
 	}
-	key := append(binary.BigEndian.AppendUint64(nil, uint64(at.UnixNano())), w.ID...)
+	key := append(binary.BigEndian.AppendUint64(nil, uint64(at.UnixNano())), subject...)
 	if err := due.Put(key, nil); err != nil {
 		return err
 	}
-	return of.Put([]byte(w.ID), key)
+	return of.Put([]byte(subject), key)
 }
 
 // DueWaves reads the due index up to until.
@@ -421,29 +484,26 @@ func (s *Store) NextDue(_ context.Context) (time.Time, bool, error) {
 	return next, found, nil
 }
 
-// DeferWave moves wave id's due entry to until, if it has one and the
-// wave is still at version.
+// DeferWave moves subject id's due entry to until, if it has one and the
+// wave or track is still at version.
 func (s *Store) DeferWave(_ context.Context, id string, version int64, until time.Time) error {
-	err := s.db.Update(func(tx *bbolt.Tx) error {
-		due, of := tx.Bucket(bucketDue), tx.Bucket(bucketDueOf)
-		old := of.Get([]byte(id))
-		if old == nil {
+	err := s.update(func(tx *bbolt.Tx) error {
+		if tx.Bucket(bucketDueOf).Get([]byte(id)) == nil {
 			return nil
 		}
 		if version != storage.AnyVersion {
-			var w wave.Wave
-			if err := get(tx.Bucket(bucketWaves), id, &w); err != nil || w.Version != version {
+			var doc struct {
+				Version int64 `json:"version"`
+			}
+			bucket, key := bucketWaves, id
+			if fv, ok := storage.TrackOf(id); ok {
+				bucket, key = bucketWorkflows, fv
+			}
+			if err := get(tx.Bucket(bucket), key, &doc); err != nil || doc.Version != version {
 				return err
 			}
 		}
-		if err := due.Delete(old); err != nil {
-			return err
-		}
-		key := append(binary.BigEndian.AppendUint64(nil, uint64(until.UnixNano())), id...)
-		if err := due.Put(key, nil); err != nil {
-			return err
-		}
-		return of.Put([]byte(id), key)
+		return setDue(tx, id, until, true)
 	})
 	if err != nil {
 		return fmt.Errorf("defer wave %s: %w", id, err)
@@ -475,7 +535,7 @@ type ledger struct {
 }
 
 func (s *Store) ledgerUpdate(what string, f func(l *ledger) error) error {
-	err := s.db.Update(func(tx *bbolt.Tx) error {
+	err := s.update(func(tx *bbolt.Tx) error {
 		l := &ledger{tx: tx, now: s.now().UnixNano()}
 		if err := l.prune(); err != nil {
 			return err

@@ -15,7 +15,7 @@ import (
 )
 
 func TestConformance(t *testing.T) {
-	storagetest.Run(t, func(t *testing.T, due storage.DueFunc, clk clock.Clock) storage.Store {
+	storagetest.Run(t, func(t *testing.T, due storage.Due, clk clock.Clock) storage.Store {
 		s, err := Open(t.TempDir(), due)
 		if err != nil {
 			t.Fatal(err)

@@ -225,6 +225,9 @@ func (s *Store) Load(_ context.Context, p storage.Part) error {
 			if err := putNew(tx.Bucket(bucketWorkflows), "workflow", w.FV, w); err != nil {
 				return err
 			}
+			if err := s.indexTrack(tx, w); err != nil {
+				return err
+			}
 		}
 		for _, al := range p.AuthLists {
 			ref := al.Wave + "/" + al.FV

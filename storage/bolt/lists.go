@@ -127,7 +127,7 @@ func putNewTable[D any](tx *bbolt.Tx, name []byte, what string, codec storage.Co
 // updateTable applies change to the list named name in one transaction.
 func updateTable[D any](s *Store, name []byte, codec storage.Codec[D], initial D, change func(*D) ([]wave.Event, error)) (D, error) {
 	var out D
-	err := s.db.Update(func(tx *bbolt.Tx) error {
+	err := s.update(func(tx *bbolt.Tx) error {
 		t, err := readTable(tx, name)
 		if err != nil {
 			return err

@@ -9,18 +9,24 @@ import (
 	"wavebot/wave"
 )
 
-// CachedReads is the store with its reads of waves, people and workflow
-// tracks answered from this replica's memory, for the commands people
-// type: a status answer then costs no round trip to Redis. Redis keeps
-// the memory honest: it reports every change to those documents over a
-// tracking connection, whoever made it, and the replica forgets what
-// changed the moment it hears. While that connection is down or has not
-// answered a heartbeat for a second, every read goes to Redis. A read
-// from memory therefore reflects every change that finished on the
-// Redis this replica talks to more than a second before it, whatever the
-// network does, and in practice every change that finished before it;
-// this replica's own writes are seen at once. Writes, and the reads they decide on, always go to Redis, as do
-// all other reads; the reminder sweeper uses the Store itself.
+// CachedReads is the store with its pure reads of waves, people and
+// workflow tracks (those under a context marked by storage.PureRead:
+// status, overview, help) answered from this replica's memory: a status
+// answer then costs no round trip to Redis. Redis keeps the memory
+// honest: it reports every change to those documents over a tracking
+// connection, whoever made it, and the replica forgets what changed the
+// moment it hears. While that connection is down or has not answered a
+// heartbeat for a second, every read goes to Redis; a database swapped,
+// flushed or restored underneath is noticed by the store's generation,
+// which each heartbeat reads. A read from memory therefore reflects
+// every change that finished on the Redis this replica talks to more
+// than a second before it, whatever the network does, and in practice
+// every change that finished before it; this replica's own writes are
+// seen at once. Every other read goes to Redis: a permission or a rule
+// is never decided on a cached document, so a role revoked through one
+// replica is refused by every replica from the moment the revocation was
+// answered. Writes always decide on what Redis holds; the reminder
+// sweeper uses the Store itself.
 //
 // The first call starts the tracking connection; Close stops it.
 func (s *Store) CachedReads() storage.Store {
@@ -32,7 +38,7 @@ func (s *Store) CachedReads() storage.Store {
 // adjusts the tracker before it starts.
 func (s *Store) track(configure func(*tracker)) {
 	s.tracking.once.Do(func() {
-		t := newTracker(s.rdb, s.tag, &s.reads, []string{s.waveKey(""), s.personKey(""), s.workflowKey("")})
+		t := newTracker(s.rdb, s.tag, s.generationKey(), &s.reads, []string{s.waveKey(""), s.personKey(""), s.workflowKey("")})
 		if t == nil {
 			logAt(slog.LevelWarn, "redis read cache off: this kind of client cannot be tracked", "client", fmt.Sprintf("%T", s.rdb))
 			return
@@ -50,19 +56,27 @@ func (s *Store) track(configure func(*tracker)) {
 type cachedReads struct{ *Store }
 
 func (c cachedReads) Wave(ctx context.Context, id string) (wave.Wave, error) {
-	return c.wave(ctx, id, c.cachedRead)
+	return c.wave(ctx, id, c.readerFor(ctx))
 }
 
 func (c cachedReads) Person(ctx context.Context, id string) (wave.Person, error) {
-	return c.person(ctx, id, c.cachedRead)
+	return c.person(ctx, id, c.readerFor(ctx))
 }
 
 func (c cachedReads) EnsurePerson(ctx context.Context, p wave.Person, ev wave.Event, bootstrap bool) (wave.Person, error) {
-	return c.ensurePerson(ctx, p, ev, bootstrap, c.cachedRead)
+	return c.ensurePerson(ctx, p, ev, bootstrap, c.readerFor(ctx))
 }
 
 func (c cachedReads) Workflow(ctx context.Context, fv string) (wave.Workflow, error) {
-	return c.workflow(ctx, fv, c.cachedRead)
+	return c.workflow(ctx, fv, c.readerFor(ctx))
+}
+
+// readerFor reads from the cache for a pure read, from Redis otherwise.
+func (s *Store) readerFor(ctx context.Context) reader {
+	if storage.IsPureRead(ctx) {
+		return s.cachedRead
+	}
+	return s.read
 }
 
 // cachedRead is read, answered from the cache when it may.

@@ -58,6 +58,11 @@ func (s *Store) call(ctx context.Context, what string, write bool, f func(ctx co
 		}
 		err = f(ctx)
 		switch {
+		case isFull(err):
+			// Redis refuses a write (or a script's first write) when
+			// full, so nothing was changed.
+			reachable()
+			return fmt.Errorf("%s: %w: %w", what, storage.ErrFull, err)
 		case err == nil || isServerError(err):
 			reachable()
 			return err
@@ -95,6 +100,14 @@ func (s *Store) failed(what string, uncertain bool, err error) error {
 func isServerError(err error) bool {
 	var server goredis.Error
 	return errors.As(err, &server) && !refusedForNow(err)
+}
+
+// isFull reports Redis refusing a write for want of memory: at its
+// maxmemory with eviction off. A script is refused at its first write,
+// never half way.
+func isFull(err error) bool {
+	var server goredis.Error
+	return errors.As(err, &server) && strings.HasPrefix(server.Error(), "OOM ")
 }
 
 // refusedForNow reports a refusal that passes: a write sent to a replica

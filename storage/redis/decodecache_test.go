@@ -18,7 +18,9 @@ import (
 func TestWaveReadsShareNothing(t *testing.T) {
 	s := open(t, redistest.URL(t), redistest.Prefix(t))
 	ctx := context.Background()
-	if err := s.CreateWave(ctx, storagetest.NewWave(t, "b3", "BUF", "SUF"), wave.Event{Wave: "b3"}); err != nil {
+	w := storagetest.NewWave(t, "b3", "BUF", "SUF")
+	w.Enrolments[1].Workflow = wave.NewTrack(wave.DefaultTemplate()) // as stored before tracks moved to the forvaltning
+	if err := s.CreateWave(ctx, w, wave.Event{Wave: "b3"}); err != nil {
 		t.Fatal(err)
 	}
 	want, err := s.Wave(ctx, "b3")

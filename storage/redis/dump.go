@@ -299,7 +299,16 @@ func (s *Store) dumpLedger(ctx context.Context, fn func(storage.Part) error) err
 // Load writes part p, a script per chunk. Each chunk is written whole or,
 // when any of its documents is stored already, not at all; a chunk
 // retried after a lost reply finds its write id and is applied once.
+// The store starts a new generation first, so the read cache of a
+// replica that meets it, such as after a swap of databases, forgets
+// what it read elsewhere.
 func (s *Store) Load(ctx context.Context, p storage.Part) error {
+	err := s.call(ctx, "start a new generation", true, func(ctx context.Context) error {
+		return s.rdb.Set(ctx, s.generationKey(), newWriteID(), 0).Err()
+	})
+	if err != nil {
+		return err
+	}
 	for c := range slices.Chunk(p.Waves, dumpChunk) {
 		keys := []string{"", s.wavesKey(), s.dueKey()}
 		args := []any{}
@@ -322,10 +331,24 @@ func (s *Store) Load(ctx context.Context, p storage.Part) error {
 	if err := loadDocs(ctx, s, "people", p.People, func(x wave.Person) (string, int64) { return s.personKey(x.ID), 1 }); err != nil {
 		return err
 	}
-	if err := loadDocs(ctx, s, "workflows", p.Workflows, func(x wave.Workflow) (string, int64) {
-		return s.workflowKey(x.FV), cmp.Or(x.Version, 1)
-	}); err != nil {
-		return err
+	for c := range slices.Chunk(p.Workflows, dumpChunk) {
+		keys := []string{"", s.dueKey()}
+		args := []any{}
+		for _, w := range c {
+			doc, err := json.Marshal(w)
+			if err != nil {
+				return fmt.Errorf("encode workflow %s: %w", w.FV, err)
+			}
+			due := s.trackScore(w)
+			if due == "-" {
+				due = ""
+			}
+			keys = append(keys, s.workflowKey(w.FV))
+			args = append(args, storage.TrackSubject(w.FV), cmp.Or(w.Version, 1), doc, due)
+		}
+		if err := s.load(ctx, "workflows", loadTracksScript, keys, args); err != nil {
+			return err
+		}
 	}
 	if err := loadLists(ctx, s, "authorization lists", storage.AuthLists, p.AuthLists, func(l wave.AuthList) string { return s.authListKey(l.Wave, l.FV) }); err != nil {
 		return err

@@ -18,12 +18,15 @@
 //	{P}at:FV       a forvaltning's authorization template, the same way
 //	{P}log         stream: audit trail of people and workflow tracks
 //	{P}first       the id of the first person ever created (the bootstrap admin)
-//	{P}due         sorted set: wave id scored by its next reminder (unix ms)
+//	{P}due         sorted set: wave id, or storage.TrackSubject for a track, scored by its next reminder (unix ms)
 //	{P}r:KEY       reminder ledger: hash o = outcome, a = failed attempts; kept storage.LedgerRetention
 //	{P}l:PERSON    a recipient's lane: hash owner, until (lease end), nb (no message before); expires with them
 //	{P}pf:PLATFORM no message to anyone on the platform before this (unix ms); expires then
 //	{P}once:KEY    ClaimOnce: the claimer's token, expiring with its ttl
 //	{P}wid:ID      a write id already applied, for ten minutes
+//	{P}gen         the store's generation: a random token that every import
+//	               renews and a replica's read cache creates when missing;
+//	               a cache empties when it reads another (see tracker.go)
 //
 // where P is the prefix. Every write is one script: a compare-and-set
 // checks the version it read and writes the document, its audit events
@@ -59,7 +62,7 @@ const maxAttempts = 100
 type Store struct {
 	rdb goredis.UniversalClient
 	tag string
-	due storage.DueFunc
+	due storage.Due
 	// waves and people skip decoding a document read again unchanged.
 	waves  decodeCache[wave.Wave]
 	people decodeCache[wave.Person]
@@ -78,8 +81,9 @@ type Store struct {
 var _ storage.Store = (*Store)(nil)
 
 // Open connects to the Redis at url with key prefix and loads the scripts.
-// due computes each wave's next reminder for the due index; nil keeps none.
-func Open(ctx context.Context, url, prefix string, due storage.DueFunc) (*Store, error) {
+// due computes each wave's and track's next reminder for the due index;
+// nil keeps none.
+func Open(ctx context.Context, url, prefix string, due storage.Due) (*Store, error) {
 	rdb, err := NewClient(url)
 	if err != nil {
 		return nil, err
@@ -94,7 +98,7 @@ func Open(ctx context.Context, url, prefix string, due storage.DueFunc) (*Store,
 
 // New wraps a client; prefix must not contain braces, which would break
 // the hash tag.
-func New(ctx context.Context, rdb goredis.UniversalClient, prefix string, due storage.DueFunc) (*Store, error) {
+func New(ctx context.Context, rdb goredis.UniversalClient, prefix string, due storage.Due) (*Store, error) {
 	if strings.ContainsAny(prefix, "{}") {
 		return nil, fmt.Errorf("redis key prefix %q must not contain { or }", prefix)
 	}
@@ -122,6 +126,7 @@ func (s *Store) laneKey(person string) string { return s.key("l:", person) }
 func (s *Store) platformKey(p string) string  { return s.key("pf:", p) }
 func (s *Store) onceKey(k string) string      { return s.key("once:", k) }
 func (s *Store) writeKey(id string) string    { return s.key("wid:", id) }
+func (s *Store) generationKey() string        { return s.key("gen") }
 
 func (s *Store) logOf(waveID string) string {
 	if waveID == "" {
@@ -148,9 +153,18 @@ func (s *Store) Close() error {
 	return s.rdb.Close()
 }
 
-// Ping reports whether Redis answers.
+// Ping reports whether Redis answers and takes changes: ErrFull when it
+// is at its maxmemory with eviction off. It asks what every write asks,
+// a SET, of a key that never exists and only if it exists, so it
+// changes nothing.
 func (s *Store) Ping(ctx context.Context) error {
-	return s.call(ctx, "ping redis", false, func(ctx context.Context) error { return s.rdb.Ping(ctx).Err() })
+	return s.call(ctx, "ping redis", false, func(ctx context.Context) error {
+		err := s.rdb.SetXX(ctx, s.key("ready"), "", 0).Err()
+		if errors.Is(err, goredis.Nil) {
+			return nil
+		}
+		return err
+	})
 }
 
 // read loads a document and its version; ErrNotFound when missing.
@@ -186,10 +200,22 @@ func (s *Store) dueScore(w wave.Wave) string {
 	if s.due == nil {
 		return "-"
 	}
-	if at, ok := s.due(w); ok {
-		return strconv.FormatInt(at.UnixMilli(), 10)
+	return score(s.due.WaveDue(w))
+}
+
+// trackScore is track w's due index score, like dueScore.
+func (s *Store) trackScore(w wave.Workflow) string {
+	if s.due == nil {
+		return "-"
 	}
-	return ""
+	return score(s.due.TrackDue(w))
+}
+
+func score(at time.Time, ok bool) string {
+	if !ok {
+		return ""
+	}
+	return strconv.FormatInt(at.UnixMilli(), 10)
 }
 
 // update runs apply under compare-and-set until it wins, at most
@@ -483,7 +509,7 @@ func (s *Store) workflow(ctx context.Context, fv string, read reader) (wave.Work
 // UpdateWorkflow applies change atomically, starting from initial.
 func (s *Store) UpdateWorkflow(ctx context.Context, initial wave.Workflow, change storage.WorkflowChange) (wave.Workflow, error) {
 	var w wave.Workflow
-	err := s.update(ctx, s.workflowKey(initial.FV), s.globalLog(), initial.FV, func(doc []byte, version int64) ([]byte, []wave.Event, string, error) {
+	err := s.update(ctx, s.workflowKey(initial.FV), s.globalLog(), storage.TrackSubject(initial.FV), func(doc []byte, version int64) ([]byte, []wave.Event, string, error) {
 		w = initial
 		if doc != nil {
 			w = wave.Workflow{}
@@ -497,7 +523,7 @@ func (s *Store) UpdateWorkflow(ctx context.Context, initial wave.Workflow, chang
 		}
 		w.FV, w.Version = initial.FV, version+1
 		b, err := json.Marshal(w)
-		return b, events, "-", err
+		return b, events, s.trackScore(w), err
 	})
 	if err != nil {
 		return wave.Workflow{}, fmt.Errorf("update workflow %s: %w", initial.FV, err)
@@ -564,11 +590,15 @@ func (s *Store) NextDue(ctx context.Context) (time.Time, bool, error) {
 	return time.UnixMilli(int64(first[0].Score)), true, nil
 }
 
-// DeferWave moves wave id's due entry to until, if it has one and the
-// wave is still at version.
+// DeferWave moves subject id's due entry to until, if it has one and the
+// wave or track is still at version.
 func (s *Store) DeferWave(ctx context.Context, id string, version int64, until time.Time) error {
-	return s.call(ctx, "defer wave "+id, true, func(ctx context.Context) error {
-		return deferScript.Run(ctx, s.rdb, []string{s.waveKey(id), s.dueKey()}, version, until.UnixMilli(), id).Err()
+	doc := s.waveKey(id)
+	if fv, ok := storage.TrackOf(id); ok {
+		doc = s.workflowKey(fv)
+	}
+	return s.call(ctx, "defer "+id, true, func(ctx context.Context) error {
+		return deferScript.Run(ctx, s.rdb, []string{doc, s.dueKey()}, version, until.UnixMilli(), id).Err()
 	})
 }
 

@@ -23,7 +23,7 @@ func proxied(t *testing.T) (*Store, *Store, *redistest.Proxy) {
 	srv := redistest.Start(t)
 	proxy := redistest.NewProxy(t, "127.0.0.1:"+strconv.Itoa(srv.Port))
 	prefix := redistest.Prefix(t)
-	return open(t, proxy.URL(), prefix), open(t, srv.URL(), prefix), proxy
+	return openAsInProduction(t, proxy.URL(), prefix), open(t, srv.URL(), prefix), proxy
 }
 
 // TestWriteRetriedAfterALostReplyAppliesOnce: Redis runs the write, its

@@ -175,10 +175,10 @@ redis.call('SET', KEYS[3], '1', 'PX', ARGV[9])
 return 1
 `)
 
-// deferScript moves a wave's due entry (KEYS[2], member ARGV[3]) to
-// ARGV[2] when it has one and the wave (KEYS[1]) is still at version
-// ARGV[1] ("-1": any): a decision about an older version never overrides
-// the entry a later write computed.
+// deferScript moves a subject's due entry (KEYS[2], member ARGV[3]) to
+// ARGV[2] when it has one and its document, a wave or a track (KEYS[1]),
+// is still at version ARGV[1] ("-1": any): a decision about an older
+// version never overrides the entry a later write computed.
 var deferScript = goredis.NewScript(`
 if ARGV[1] ~= '-1' and redis.call('HGET', KEYS[1], 'v') ~= ARGV[1] then return 0 end
 return redis.call('ZADD', KEYS[2], 'XX', ARGV[2], ARGV[3])
@@ -202,6 +202,25 @@ for i = 4, #KEYS do
   redis.call('HSET', KEYS[i], 'v', ARGV[a + 1], 'doc', ARGV[a + 2])
   redis.call('SADD', KEYS[2], ARGV[a])
   if ARGV[a + 3] ~= '' then redis.call('ZADD', KEYS[3], ARGV[a + 3], ARGV[a]) end
+end
+redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
+return 1
+`)
+
+// loadTracksScript stores KØR workflow tracks and indexes their due
+// times, like loadWavesScript.
+//
+//	KEYS: write id, due index, track documents...
+//	ARGV: write id ttl ms, then per track: due member, version, document, due score ("" for none)
+var loadTracksScript = goredis.NewScript(`
+if redis.call('EXISTS', KEYS[1]) == 1 then return 2 end
+for i = 3, #KEYS do
+  if redis.call('EXISTS', KEYS[i]) == 1 then return 0 end
+end
+for i = 3, #KEYS do
+  local a = 2 + (i - 3) * 4
+  redis.call('HSET', KEYS[i], 'v', ARGV[a + 1], 'doc', ARGV[a + 2])
+  if ARGV[a + 3] ~= '' then redis.call('ZADD', KEYS[2], ARGV[a + 3], ARGV[a]) end
 end
 redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
 return 1
@@ -293,4 +312,4 @@ return 1
 `)
 
 var scripts = []*goredis.Script{deferScript, casScript, createScript, ensureScript, onceScript, claimScript, renewScript, settleScript,
-	loadWavesScript, loadDocsScript, loadFirstScript, loadEventsScript, loadLedgerScript, loadListsScript}
+	loadWavesScript, loadTracksScript, loadDocsScript, loadFirstScript, loadEventsScript, loadLedgerScript, loadListsScript}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"strconv"
 	"sync"
 	"time"
 
@@ -35,10 +36,17 @@ const (
 // deployment's slot instead: a node answers that only while it is the
 // master serving the slot, so the connection also ends when the slot
 // moves to another master (a reshard) or the node is cut off from the
-// cluster, where ROLE still says master.
+// cluster, where ROLE still says master. Each heartbeat also reads the
+// store's generation (creating it when missing): a database swapped in
+// (SWAPDB), restored or flushed underneath reports no change, and shows
+// as a new generation, on which the cache empties.
 type tracker struct {
 	cache    *readCache
 	prefixes []string
+	// generation is the key of the store's generation, and db the
+	// database the store reads.
+	generation string
+	db         int
 	// beat is the heartbeat command, ROLE unless set; serving reports
 	// whether its answer shows the server still holds the keys.
 	beat    []string
@@ -52,9 +60,12 @@ type tracker struct {
 	heartbeat, silence, retry time.Duration
 	// observe, when set, hears "up" when the cache starts answering,
 	// "down" when it stops, "heard" for each answered heartbeat, and
-	// "changed" with the keys Redis reported changed (none: everything)
-	// once the cache has dropped them.
+	// "changed" with the keys Redis reported changed (none: everything,
+	// as on a flush or a new generation) once the cache has dropped them.
 	observe func(event string, keys []string)
+	// seen is the last generation a heartbeat read; only run's goroutine
+	// uses it.
+	seen string
 }
 
 func (t *tracker) tell(event string, keys []string) {
@@ -63,14 +74,15 @@ func (t *tracker) tell(event string, keys []string) {
 	}
 }
 
-// newTracker tracks prefixes on the master of rdb that holds key tag.
-// It returns nil for a client it cannot follow.
-func newTracker(rdb goredis.UniversalClient, tag string, cache *readCache, prefixes []string) *tracker {
-	t := &tracker{cache: cache, prefixes: prefixes}
+// newTracker tracks prefixes on the master of rdb that holds key tag,
+// and the store's generation at key generation. It returns nil for a
+// client it cannot follow.
+func newTracker(rdb goredis.UniversalClient, tag, generation string, cache *readCache, prefixes []string) *tracker {
+	t := &tracker{cache: cache, prefixes: prefixes, generation: generation}
 	switch c := rdb.(type) {
 	case *goredis.Client: // one server, or Sentinel's master
 		o := c.Options()
-		t.user, t.password = o.Username, o.Password
+		t.user, t.password, t.db = o.Username, o.Password, o.DB
 		t.dial = func(ctx context.Context) (net.Conn, error) { return o.Dialer(ctx, "tcp", o.Addr) }
 	case *goredis.ClusterClient:
 		o := c.Options()
@@ -138,6 +150,11 @@ func (t *tracker) session(ctx context.Context) (proven bool, err error) {
 	if err := t.ask(r, w, hello...); err != nil {
 		return false, err
 	}
+	if t.db != 0 {
+		if err := t.ask(r, w, "SELECT", strconv.Itoa(t.db)); err != nil {
+			return false, err
+		}
+	}
 	track := []string{"CLIENT", "TRACKING", "ON", "BCAST"}
 	for _, p := range t.prefixes {
 		track = append(track, "PREFIX", p)
@@ -153,8 +170,9 @@ func (t *tracker) session(ctx context.Context) (proven bool, err error) {
 	if beat == nil {
 		beat, serving = []string{"ROLE"}, isMaster
 	}
-	// The heartbeat writes, the reader reads; each answer proves what
-	// the heartbeat it answers asked, in order.
+	// The heartbeat writes, the reader reads; each heartbeat is two
+	// commands, and their answers prove what the heartbeat asked, in
+	// order.
 	var mu sync.Mutex
 	var asked []time.Time
 	done := make(chan struct{})
@@ -174,12 +192,20 @@ func (t *tracker) session(ctx context.Context) (proven bool, err error) {
 			asked = append(asked, time.Now())
 			mu.Unlock()
 			conn.SetWriteDeadline(time.Now().Add(silence))
-			if err := writeCommand(w, beat...); err != nil {
+			err := writeCommand(w, beat...)
+			if err == nil {
+				err = writeCommand(w, "EVAL", generationScript, "1", t.generation, newWriteID())
+			}
+			if err != nil {
 				conn.Close()
 				return
 			}
 		}
 	})
+	// served is set once the first answer of the oldest heartbeat is in
+	// and shows the server serving the keys; its second answer, the
+	// generation, completes the heartbeat.
+	served := false
 	for {
 		conn.SetReadDeadline(time.Now().Add(silence))
 		v, err := readRESP(r)
@@ -196,10 +222,28 @@ func (t *tracker) session(ctx context.Context) (proven bool, err error) {
 			return proven, fmt.Errorf("unasked reply %v", v)
 		}
 		sent := asked[0]
-		asked = asked[1:]
+		if served {
+			asked = asked[1:]
+		}
 		mu.Unlock()
-		if !serving(v) {
-			return proven, fmt.Errorf("heartbeat %s answered %v: not the master of the keys", beat[0], v)
+		if !served {
+			if !serving(v) {
+				return proven, fmt.Errorf("heartbeat %s answered %v: not the master of the keys", beat[0], v)
+			}
+			served = true
+			continue
+		}
+		served = false
+		gen, ok := v.(string)
+		if !ok || gen == "" {
+			return proven, fmt.Errorf("the store's generation read %v", v)
+		}
+		if gen != t.seen {
+			// Another database, or this one emptied or restored: what
+			// the cache holds may be of none.
+			t.seen = gen
+			t.cache.empty()
+			t.tell("changed", nil)
 		}
 		t.cache.heard(sent)
 		t.tell("heard", nil)
@@ -209,6 +253,17 @@ func (t *tracker) session(ctx context.Context) (proven bool, err error) {
 		}
 	}
 }
+
+// generationScript returns the store's generation (KEYS[1]), setting it
+// to ARGV[1] when there is none: a new store, or one flushed. Import sets
+// a new one, so a store restored, and swapped in, differs from the one
+// the cache read.
+const generationScript = `local g = redis.call('GET', KEYS[1])
+if not g then
+  g = ARGV[1]
+  redis.call('SET', KEYS[1], g)
+end
+return g`
 
 // isMaster reports whether an answer to ROLE is a master's.
 func isMaster(answer any) bool {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -31,10 +32,19 @@ type trackerEvent struct {
 	keys  []string
 }
 
-// observed returns an observer for a tracker and the channel it reports on.
+// observed returns an observer for a tracker and the channel it reports
+// on. The observer never blocks the tracker: a test that stops reading
+// (the conformance suite hears "up" only) would otherwise stall it once
+// the channel is full, its heartbeats and its Close with it. A test
+// that waits for an event reads far sooner than 4096 heartbeats.
 func observed() (func(string, []string), chan trackerEvent) {
-	events := make(chan trackerEvent, 256)
-	return func(event string, keys []string) { events <- trackerEvent{event, keys} }, events
+	events := make(chan trackerEvent, 4096)
+	return func(event string, keys []string) {
+		select {
+		case events <- trackerEvent{event, keys}:
+		default:
+		}
+	}, events
 }
 
 // await returns the next event of kind, skipping others, or fails.
@@ -92,7 +102,7 @@ func newFakeRedis(t *testing.T) *fakeRedis {
 // tracker returns a tracker of the fake's, on a cache of its own.
 func (f *fakeRedis) tracker(user, password string) *tracker {
 	return &tracker{
-		cache: &readCache{}, prefixes: []string{"{p}w:", "{p}p:"}, user: user, password: password,
+		cache: &readCache{}, prefixes: []string{"{p}w:", "{p}p:"}, generation: "{p}gen", user: user, password: password,
 		dial: func(ctx context.Context) (net.Conn, error) {
 			var d net.Dialer
 			return d.DialContext(ctx, "tcp", f.ln.Addr().String())
@@ -149,8 +159,8 @@ func (f *fakeRedis) accept(t *testing.T) *fakeConn {
 	}
 }
 
-// expect reads the next command and wants it to be want.
-func (c *fakeConn) expect(want ...string) {
+// command reads the next command.
+func (c *fakeConn) command() []string {
 	c.t.Helper()
 	c.c.SetReadDeadline(time.Now().Add(within))
 	v, err := readRESP(c.r)
@@ -161,10 +171,40 @@ func (c *fakeConn) expect(want ...string) {
 	for _, a := range v.([]any) {
 		got = append(got, a.(string))
 	}
-	if !reflect.DeepEqual(got, want) {
+	return got
+}
+
+// expect reads the next command and wants it to be want.
+func (c *fakeConn) expect(want ...string) {
+	c.t.Helper()
+	if got := c.command(); !reflect.DeepEqual(got, want) {
 		c.t.Fatalf("command %q, want %q", got, want)
 	}
 }
+
+// master is ROLE's answer from a master.
+const master = "*3\r\n$6\r\nmaster\r\n:0\r\n*0\r\n"
+
+// expectBeat reads one heartbeat: ROLE, then the script that reads the
+// store's generation, creating it when missing.
+func (c *fakeConn) expectBeat() {
+	c.t.Helper()
+	c.expect("ROLE")
+	got := c.command()
+	if len(got) != 5 || got[0] != "EVAL" || got[1] != generationScript || got[2] != "1" || got[3] != "{p}gen" || got[4] == "" {
+		c.t.Fatalf("command %q, want the generation's script on {p}gen", got)
+	}
+}
+
+// beat answers a heartbeat as a master whose store is at generation gen.
+func (c *fakeConn) beat(gen string) {
+	c.t.Helper()
+	c.expectBeat()
+	c.send(master + bulk(gen))
+}
+
+// bulk is s as a RESP bulk string.
+func bulk(s string) string { return fmt.Sprintf("$%d\r\n%s\r\n", len(s), s) }
 
 func (c *fakeConn) send(raw string) {
 	c.t.Helper()
@@ -275,7 +315,6 @@ func TestTrackerLogsInToRedis(t *testing.T) {
 // heartbeat's answer.
 func TestTrackerKeepsTheProtocol(t *testing.T) {
 	hello := []string{"HELLO", "3", "SETNAME", "wavebot-tracker"}
-	const master = "*3\r\n$6\r\nmaster\r\n:0\r\n*0\r\n"
 	t.Run("a change reported during set-up", func(t *testing.T) {
 		f := newFakeRedis(t)
 		tr, events := f.observedTracker(5 * time.Millisecond)
@@ -286,8 +325,7 @@ func TestTrackerKeepsTheProtocol(t *testing.T) {
 		c.expect("CLIENT", "TRACKING", "ON", "BCAST", "PREFIX", "{p}w:", "PREFIX", "{p}p:")
 		c.send(invalidate + "_\r\n" + "+OK\r\n")
 		await(t, events, "up")
-		c.expect("ROLE")
-		c.send(master)
+		c.beat("g1")
 		deadline := time.After(within)
 		for {
 			select {
@@ -327,7 +365,6 @@ func TestTrackerKeepsTheProtocol(t *testing.T) {
 // reports whether a heartbeat was answered before (one line in the log
 // per outage depends on it).
 func TestTrackerEndsConnections(t *testing.T) {
-	const master = "*3\r\n$6\r\nmaster\r\n:0\r\n*0\r\n"
 	tests := []struct {
 		name string
 		// then plays the server after the handshake, or instead of it.
@@ -336,16 +373,18 @@ func TestTrackerEndsConnections(t *testing.T) {
 		silence           time.Duration
 	}{
 		{"demoted to replica", func(c *fakeConn) {
-			c.expect("ROLE")
-			c.send(master)
-			c.expect("ROLE")
+			c.beat("g1")
+			c.expectBeat()
 			c.send("*5\r\n$5\r\nslave\r\n$9\r\n127.0.0.1\r\n:6379\r\n$9\r\nconnected\r\n:0\r\n")
 		}, true, true, within},
 		{"an error for a heartbeat", func(c *fakeConn) {
-			c.expect("ROLE")
+			c.expectBeat()
 			c.send("-NOAUTH Authentication required.\r\n")
 		}, true, false, within},
-		{"silent", func(c *fakeConn) {}, true, false, 50 * time.Millisecond},
+		// The silences are long enough for the fake to play its part on
+		// a machine busy with the whole suite.
+		{"silent", func(c *fakeConn) {}, true, false, time.Second},
+		{"silent during set-up", func(c *fakeConn) {}, false, false, 300 * time.Millisecond},
 		{"tracking refused", func(c *fakeConn) {
 			c.expect("HELLO", "3", "SETNAME", "wavebot-tracker")
 			c.send("%1\r\n+server\r\n+redis\r\n")
@@ -402,9 +441,9 @@ func TestTrackerHeartbeatsProveTheCache(t *testing.T) {
 	}
 	for range 3 {
 		before := proven()
-		conn.expect("ROLE")
+		conn.expectBeat()
 		asked := time.Now()
-		conn.send("*3\r\n$6\r\nmaster\r\n:0\r\n*0\r\n")
+		conn.send(master + bulk("g1"))
 		await(t, events, "heard")
 		if p := proven(); !p.After(before) || p.After(asked) {
 			t.Fatalf("proven at %v: want after the last proof (%v) and not after the heartbeat was sent (%v)", p, before, asked)
@@ -446,7 +485,7 @@ func cachedAt(s *Store, key string) bool {
 // behind every replica's back (as an import may), once Redis reports it.
 func TestCachedReadsSeeEveryWriter(t *testing.T) {
 	a, b, cached, events := trackedPair(t, redistest.URL(t), "", nil)
-	ctx := context.Background()
+	ctx := storage.PureRead(context.Background())
 	// Each write below waits for its own report, so that no report of an
 	// earlier write is taken for it: Redis reports in the order it writes.
 	if err := a.CreateWave(ctx, storagetest.NewWave(t, "b3", "BUF"), wave.Event{Wave: "b3"}); err != nil {
@@ -514,7 +553,7 @@ func TestCachedReadsSeeEveryWriter(t *testing.T) {
 // reports it, on one server and on a cluster, where the tracker must
 // follow the master that holds the deployment's keys.
 func TestCachedReadsOfEveryKind(t *testing.T) {
-	ctx := context.Background()
+	ctx := storage.PureRead(context.Background())
 	tests := []struct {
 		name string
 		key  func(s *Store) string
@@ -623,7 +662,7 @@ func TestCachedReadsWriteOnWhatRedisHolds(t *testing.T) {
 	b.reads.now = func() time.Time { return now }
 	b.reads.up(now)
 	cached := cachedReads{b}
-	ctx := context.Background()
+	ctx := storage.PureRead(context.Background())
 	if err := a.CreateWave(ctx, storagetest.NewWave(t, "b3", "BUF"), wave.Event{Wave: "b3"}); err != nil {
 		t.Fatal(err)
 	}
@@ -655,13 +694,78 @@ func TestCachedReadsWriteOnWhatRedisHolds(t *testing.T) {
 	}
 }
 
+// TestOnlyPureReadsUseTheCache: through the cached view, a read under a
+// context storage.PureRead marked may come from the cache, and every
+// other read (the caller of a command that changes something, the
+// documents its permission depends on) comes from Redis, even while the
+// cache holds an older version it has not been told about.
+func TestOnlyPureReadsUseTheCache(t *testing.T) {
+	url, prefix := redistest.URL(t), redistest.Prefix(t)
+	a, b := open(t, url, prefix), open(t, url, prefix)
+	b.tracking.once.Do(func() {}) // no tracker: the cache is told nothing
+	now := time.Now()
+	b.reads.now = func() time.Time { return now }
+	b.reads.up(now)
+	view := cachedReads{b}
+	ctx, pure := context.Background(), storage.PureRead(context.Background())
+	if err := a.CreateWave(ctx, storagetest.NewWave(t, "b3", "BUF"), wave.Event{Wave: "b3"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := writePerson(ctx, a, 1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.UpdateWorkflow(ctx, wave.Workflow{FV: "BUF"}, func(*wave.Workflow) ([]wave.Event, error) { return nil, nil }); err != nil {
+		t.Fatal(err)
+	}
+	reads := []struct {
+		name string
+		read func(ctx context.Context) (string, error)
+	}{
+		{"Wave", func(ctx context.Context) (string, error) { w, err := view.Wave(ctx, "b3"); return w.Name, err }},
+		{"Person", func(ctx context.Context) (string, error) { p, err := view.Person(ctx, "maria"); return p.Name, err }},
+		{"EnsurePerson", func(ctx context.Context) (string, error) {
+			p, err := view.EnsurePerson(ctx, wave.Person{ID: "maria"}, wave.Event{}, false)
+			return p.Name, err
+		}},
+		{"Workflow", func(ctx context.Context) (string, error) {
+			w, err := view.Workflow(ctx, "BUF")
+			return fmt.Sprint(w.Version), err
+		}},
+	}
+	var cached []string
+	for _, r := range reads {
+		got, err := r.read(pure)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cached = append(cached, got)
+	}
+	if _, err := a.UpdateWave(ctx, "b3", func(w *wave.Wave) ([]wave.Event, error) { w.Name = "changed"; return nil, nil }); err != nil {
+		t.Fatal(err)
+	}
+	if err := writePerson(ctx, a, 2); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.UpdateWorkflow(ctx, wave.Workflow{FV: "BUF"}, func(*wave.Workflow) ([]wave.Event, error) { return nil, nil }); err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range reads {
+		if got, err := r.read(pure); err != nil || got != cached[i] {
+			t.Fatalf("%s: a pure read got %q, %v; want the cache's %q, or this test proves nothing", r.name, got, err, cached[i])
+		}
+		if got, err := r.read(ctx); err != nil || got == cached[i] {
+			t.Errorf("%s: a read that decides got %q, %v: the cache's, not what Redis holds", r.name, got, err)
+		}
+	}
+}
+
 // TestCachedReadsGoToRedisWhileTrackingIsDown cuts the network under a
 // replica: its cache stops answering until a new tracking connection is
 // up, and its reads meanwhile see changes that were made.
 func TestCachedReadsGoToRedisWhileTrackingIsDown(t *testing.T) {
 	proxy := redistest.NewProxy(t, redistestAddr(t))
 	a, b, cached, events := trackedPair(t, redistest.URL(t), proxy.URL(), func(tr *tracker) { tr.retry = 10 * time.Millisecond })
-	ctx := context.Background()
+	ctx := storage.PureRead(context.Background())
 	if err := a.CreateWave(ctx, storagetest.NewWave(t, "b3", "BUF"), wave.Event{Wave: "b3"}); err != nil {
 		t.Fatal(err)
 	}
@@ -713,19 +817,37 @@ func mustJSON(t *testing.T, v any) string {
 func TestConformanceWithCachedReads(t *testing.T) {
 	for name, url := range map[string]func(testing.TB) string{"server": redistest.URL, "cluster": redistest.ClusterURL} {
 		t.Run(name, func(t *testing.T) {
-			storagetest.Run(t, func(t *testing.T, due storage.DueFunc, clk clock.Clock) storage.Store {
-				s, err := Open(context.Background(), url(t), redistest.Prefix(t), due)
-				if err != nil {
-					t.Fatal(err)
-				}
+			storagetest.Run(t, func(t *testing.T, due storage.Due, clk clock.Clock) storage.Store {
+				s := openDue(t, url(t), redistest.Prefix(t), due)
 				s.Clock = clk
 				observe, events := observed()
 				s.track(func(tr *tracker) { tr.observe = observe })
 				await(t, events, "up")
-				return s.CachedReads()
+				return pureReads{s.CachedReads()}
 			})
 		})
 	}
+}
+
+// pureReads is a store whose every read of a wave, a person or a
+// workflow track is a pure read, which the cached view answers from its
+// cache.
+type pureReads struct{ storage.Store }
+
+func (p pureReads) Wave(ctx context.Context, id string) (wave.Wave, error) {
+	return p.Store.Wave(storage.PureRead(ctx), id)
+}
+
+func (p pureReads) Person(ctx context.Context, id string) (wave.Person, error) {
+	return p.Store.Person(storage.PureRead(ctx), id)
+}
+
+func (p pureReads) EnsurePerson(ctx context.Context, person wave.Person, ev wave.Event, bootstrap bool) (wave.Person, error) {
+	return p.Store.EnsurePerson(storage.PureRead(ctx), person, ev, bootstrap)
+}
+
+func (p pureReads) Workflow(ctx context.Context, fv string) (wave.Workflow, error) {
+	return p.Store.Workflow(storage.PureRead(ctx), fv)
 }
 
 // TestTrackerStopsWithTheStore: Close returns once the tracker has
@@ -792,8 +914,7 @@ func TestTrackerLogsOncePerOutage(t *testing.T) {
 	refuse()
 	c := f.accept(t)
 	c.handshake(hello...)
-	c.expect("ROLE")
-	c.send("*3\r\n$6\r\nmaster\r\n:0\r\n*0\r\n")
+	c.beat("g1")
 	await(t, events, "heard")
 	c.c.Close()
 	await(t, events, "down")
@@ -801,8 +922,7 @@ func TestTrackerLogsOncePerOutage(t *testing.T) {
 	// A connection that works when the service stops says nothing more.
 	c = f.accept(t)
 	c.handshake(hello...)
-	c.expect("ROLE")
-	c.send("*3\r\n$6\r\nmaster\r\n:0\r\n*0\r\n")
+	c.beat("g1")
 	await(t, events, "heard")
 	cancel()
 	<-done
@@ -846,7 +966,7 @@ func TestCachedReadsFollowTheirSlot(t *testing.T) {
 	b.track(func(tr *tracker) { tr.observe = observe })
 	await(t, events, "up")
 	cached := b.CachedReads()
-	ctx := context.Background()
+	ctx := storage.PureRead(context.Background())
 	if err := a.CreateWave(ctx, storagetest.NewWave(t, "b3", "BUF"), wave.Event{Wave: "b3"}); err != nil {
 		t.Fatal(err)
 	}
@@ -940,5 +1060,228 @@ func moveSlot(t *testing.T, cc *goredis.ClusterClient, key string) {
 	}
 	for _, c := range masters {
 		do(c, "CLUSTER", "SETSLOT", slot, "NODE", dstID)
+	}
+}
+
+// TestTrackerFollowsTheGeneration: the cache keeps what it read while
+// each heartbeat reads the same generation of the store, and empties
+// when one reads another: a database swapped in or restored underneath,
+// which Redis reports as no change at all. An answer that is no
+// generation ends the connection.
+func TestTrackerFollowsTheGeneration(t *testing.T) {
+	f := newFakeRedis(t)
+	tr, events := f.observedTracker(5 * time.Millisecond)
+	ended := session(t, tr)
+	c := f.accept(t)
+	c.handshake("HELLO", "3", "SETNAME", "wavebot-tracker")
+	await(t, events, "up")
+	c.beat("g1")
+	await(t, events, "heard")
+	cached := func() bool {
+		_, _, hit, r := tr.cache.get("{p}w:b3")
+		tr.cache.fill(r, []byte("doc"), 1)
+		return hit
+	}
+	cached()
+	for range 3 {
+		c.beat("g1")
+		await(t, events, "heard")
+		if !cached() {
+			t.Fatal("the cache dropped the wave while the generation stayed")
+		}
+	}
+	c.beat("g2")
+	if e := await(t, events, "changed"); e.keys != nil {
+		t.Fatalf("a new generation dropped only %q", e.keys)
+	}
+	if cached() {
+		t.Fatal("the cache kept the wave of another generation")
+	}
+	c.expectBeat()
+	c.send(master + "_\r\n")
+	select {
+	case <-ended:
+	case <-time.After(within):
+		t.Fatal("the connection did not end on a heartbeat that read no generation")
+	}
+}
+
+// TestCachedReadsNoticeASwappedDatabase: a restore imported into another
+// database and swapped in (SWAPDB) makes Redis report no change at all.
+// Every replica's cache notices by the store's generation, which the
+// import renewed, and empties: pure reads then show the restored data.
+// The replicas' database is 0 or another, which the tracker selects.
+func TestCachedReadsNoticeASwappedDatabase(t *testing.T) {
+	for _, db := range []int{0, 3} {
+		t.Run(fmt.Sprint("database ", db), func(t *testing.T) {
+			srv := redistest.Start(t)
+			prefix := redistest.Prefix(t)
+			ctx, pure := context.Background(), storage.PureRead(context.Background())
+			w := storagetest.NewWave(t, "b3", "BUF")
+			w.Name = "restored"
+			imported := open(t, fmt.Sprintf("redis://127.0.0.1:%d/1", srv.Port), prefix)
+			if err := imported.Load(ctx, storage.Part{Waves: []wave.Wave{w}}); err != nil {
+				t.Fatal(err)
+			}
+			var replicas []*Store
+			var heard []chan trackerEvent
+			for range 2 {
+				s := open(t, fmt.Sprintf("redis://127.0.0.1:%d/%d", srv.Port, db), prefix)
+				observe, events := observed()
+				s.track(func(tr *tracker) { tr.observe = observe })
+				await(t, events, "heard")
+				replicas, heard = append(replicas, s), append(heard, events)
+			}
+			w.Name = "before"
+			if err := replicas[0].CreateWave(ctx, w, wave.Event{Wave: "b3"}); err != nil {
+				t.Fatal(err)
+			}
+			for i, s := range replicas {
+				awaitChanged(t, heard[i], s.waveKey("b3"))
+				for range 2 {
+					if got, err := s.CachedReads().Wave(pure, "b3"); err != nil || got.Name != "before" {
+						t.Fatalf("replica %d reads %q, %v", i, got.Name, err)
+					}
+				}
+				if !cachedAt(s, s.waveKey("b3")) {
+					t.Fatalf("replica %d has not cached the wave", i)
+				}
+				drain(heard[i])
+			}
+			raw := goredis.NewClient(&goredis.Options{Addr: fmt.Sprintf("127.0.0.1:%d", srv.Port)})
+			defer raw.Close()
+			swapped := time.Now()
+			if err := raw.Do(ctx, "SWAPDB", db, 1).Err(); err != nil {
+				t.Fatal(err)
+			}
+			var noticed []time.Duration
+			for i, s := range replicas {
+				awaitChanged(t, heard[i], "")
+				noticed = append(noticed, time.Since(swapped))
+				if got, err := s.CachedReads().Wave(pure, "b3"); err != nil || got.Name != "restored" {
+					t.Fatalf("replica %d reads %q, %v after the swap", i, got.Name, err)
+				}
+			}
+			t.Logf("after SWAPDB the replicas' caches emptied within %v and %v", noticed[0], noticed[1])
+		})
+	}
+}
+
+// drain drops what the tracker has told so far.
+func drain(events chan trackerEvent) {
+	for {
+		select {
+		case <-events:
+		default:
+			return
+		}
+	}
+}
+
+// TestImportStartsANewGeneration: each import renews the store's
+// generation, so a replica that meets an imported store never takes
+// what it read before for that store's.
+func TestImportStartsANewGeneration(t *testing.T) {
+	s := open(t, redistest.URL(t), redistest.Prefix(t))
+	ctx := context.Background()
+	if err := s.rdb.Set(ctx, s.generationKey(), "before", 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Load(ctx, storage.Part{People: []wave.Person{{ID: "anna", Role: wave.RoleAdmin}}}); err != nil {
+		t.Fatal(err)
+	}
+	if gen, err := s.rdb.Get(ctx, s.generationKey()).Result(); err != nil || gen == "before" || gen == "" {
+		t.Errorf("generation after an import: %q, %v", gen, err)
+	}
+}
+
+// TestTrackerKeepsAConnectionThatAnswers: each answer gives the
+// connection another silenceLimit, so one that answers its heartbeats
+// lives on long past the first.
+func TestTrackerKeepsAConnectionThatAnswers(t *testing.T) {
+	f := newFakeRedis(t)
+	tr, events := f.observedTracker(5 * time.Millisecond)
+	tr.silence = time.Second
+	ended := session(t, tr)
+	c := f.accept(t)
+	c.handshake("HELLO", "3", "SETNAME", "wavebot-tracker")
+	await(t, events, "up")
+	// 300 heartbeats 5 ms apart take 1.5 seconds at least: longer than
+	// the silence, and a busy machine's fake answers well within it.
+	for range 300 {
+		c.beat("g1")
+		select {
+		case <-ended:
+			t.Fatal("a connection that answers every heartbeat ended")
+		default:
+		}
+	}
+}
+
+// TestBlackHoledRedisTurnsTheCacheOff: when the network to Redis drops
+// everything without closing the connection, the tracker hears no answer
+// and gives the connection up, so the cache stops answering; once the
+// network is back, a new connection brings the cache back.
+func TestBlackHoledRedisTurnsTheCacheOff(t *testing.T) {
+	proxy := redistest.NewProxy(t, redistestAddr(t))
+	a, b, cached, events := trackedPair(t, redistest.URL(t), proxy.URL(), func(tr *tracker) {
+		tr.silence, tr.retry = 200*time.Millisecond, 10*time.Millisecond
+	})
+	ctx := storage.PureRead(context.Background())
+	if err := a.CreateWave(ctx, storagetest.NewWave(t, "b3", "BUF"), wave.Event{Wave: "b3"}); err != nil {
+		t.Fatal(err)
+	}
+	awaitChanged(t, events, b.waveKey("b3"))
+	for range 2 {
+		if _, err := cached.Wave(ctx, "b3"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !cachedAt(b, b.waveKey("b3")) {
+		t.Fatal("the wave is not cached")
+	}
+	proxy.BlackHole()
+	await(t, events, "down")
+	if cachedAt(b, b.waveKey("b3")) {
+		t.Fatal("the cache answers with its connection given up")
+	}
+	proxy.Cut()
+	await(t, events, "up")
+}
+
+// TestMissesLeaveNothingInTheCache: a read of a document that does not
+// exist keeps nothing, not even its reservation, so reads of made-up ids
+// (a calendar feed's, say) can neither fill the cache nor push real
+// documents out of it.
+func TestMissesLeaveNothingInTheCache(t *testing.T) {
+	url, prefix := redistest.URL(t), redistest.Prefix(t)
+	s := open(t, url, prefix)
+	s.tracking.once.Do(func() {}) // no tracker: the cache stays up, told nothing
+	now := time.Now()
+	s.reads.now = func() time.Time { return now }
+	s.reads.up(now)
+	view := cachedReads{s}
+	ctx := storage.PureRead(context.Background())
+	if err := s.CreateWave(ctx, storagetest.NewWave(t, "b3", "BUF"), wave.Event{Wave: "b3"}); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if _, err := view.Wave(ctx, "b3"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 100 {
+		if _, err := view.Wave(ctx, fmt.Sprint("made-up-", i)); !errors.Is(err, storage.ErrNotFound) {
+			t.Fatalf("made-up wave: %v", err)
+		}
+		if _, err := view.Person(ctx, fmt.Sprint("nobody-", i)); !errors.Is(err, storage.ErrNotFound) {
+			t.Fatalf("made-up person: %v", err)
+		}
+	}
+	s.reads.mu.Lock()
+	n := len(s.reads.entries)
+	s.reads.mu.Unlock()
+	if n != 1 || !cachedAt(s, s.waveKey("b3")) {
+		t.Errorf("the cache holds %d entries after 200 misses, want the one wave read", n)
 	}
 }

@@ -208,7 +208,7 @@ func DumpOf(t testing.TB, s storage.Store) ([]storage.Part, []string) {
 func testDumpAndLoad(t *testing.T, open Opener) {
 	ctx := context.Background()
 	clk := clock.NewFake(t0)
-	from, to := open(t, dueAtStartUnlessNamedDone, clk), open(t, dueAtStartUnlessNamedDone, clk)
+	from, to := open(t, testDue{}, clk), open(t, testDue{}, clk)
 	t.Cleanup(func() { from.Close(); to.Close() })
 	_, none := DumpOf(t, to)
 	if len(none) != 0 {

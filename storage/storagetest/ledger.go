@@ -204,6 +204,105 @@ func testDeferWave(t *testing.T, s storage.Store, _ *clock.Fake) {
 	}
 }
 
+// testTrackDueIndex: a KØR workflow track is a subject of the due index
+// of its own, beside the waves: its writes recompute its entry in the same
+// write, a deferral decided on an older version leaves a newer one's
+// entry alone, and a loaded track is indexed.
+func testTrackDueIndex(t *testing.T, s storage.Store, _ *clock.Fake) {
+	ctx := context.Background()
+	if err := s.CreateWave(ctx, NewWave(t, "b1"), created("b1")); err != nil { // due 1 Feb 09:00
+		t.Fatal(err)
+	}
+	dated := func(step, date string) storage.WorkflowChange {
+		return func(w *wave.Workflow) ([]wave.Event, error) {
+			st, err := w.Steps.Step(step)
+			if err != nil {
+				return nil, err
+			}
+			st.Due, _ = wave.ParseDate(date)
+			return []wave.Event{{At: t0, Actor: "maria", FV: w.FV, Action: "workflow.due", Item: step, After: date}}, nil
+		}
+	}
+	kff := wave.NewWorkflow("KFF", tpl, t0)
+	if _, err := s.UpdateWorkflow(ctx, kff, dated("group", "2027-01-28")); err != nil {
+		t.Fatal(err)
+	}
+	due := func(until time.Time) string {
+		t.Helper()
+		ids, err := s.DueWaves(ctx, until, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Sprint(ids)
+	}
+	feb1 := time.Date(2027, 2, 1, 9, 0, 0, 0, time.UTC)
+	if got := due(feb1); got != "[workflow:KFF b1]" {
+		t.Errorf("due by 1 Feb = %s, want the track before the wave", got)
+	}
+	if next, ok, err := s.NextDue(ctx); err != nil || !ok || !next.Equal(time.Date(2027, 1, 28, 9, 0, 0, 0, time.UTC)) {
+		t.Errorf("next due = %v %v %v, want the track's date", next, ok, err)
+	}
+	if fv, ok := storage.TrackOf("workflow:KFF"); !ok || fv != "KFF" {
+		t.Errorf("TrackOf = %q %v", fv, ok)
+	}
+	if _, ok := storage.TrackOf("b1"); ok {
+		t.Error("a wave id read as a track")
+	}
+	// A write recomputes the entry: the step moves after the wave.
+	w, err := s.UpdateWorkflow(ctx, kff, dated("group", "2027-02-03"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := due(feb1); got != "[b1]" {
+		t.Errorf("due by 1 Feb after the track moved = %s, want [b1]", got)
+	}
+	later := time.Date(2027, 2, 10, 9, 0, 0, 0, time.UTC)
+	if err := s.DeferWave(ctx, storage.TrackSubject("KFF"), w.Version-1, later); err != nil {
+		t.Fatal(err)
+	}
+	if got := due(time.Date(2027, 2, 3, 9, 0, 0, 0, time.UTC)); got != "[b1 workflow:KFF]" {
+		t.Errorf("a deferral decided on an older version moved the track: %s", got)
+	}
+	if err := s.DeferWave(ctx, storage.TrackSubject("KFF"), w.Version, later); err != nil {
+		t.Fatal(err)
+	}
+	if got := due(time.Date(2027, 2, 3, 9, 0, 0, 0, time.UTC)); got != "[b1]" {
+		t.Errorf("deferred track still due: %s", got)
+	}
+	if got := due(later); got != "[b1 workflow:KFF]" {
+		t.Errorf("deferred track not due when deferred to: %s", got)
+	}
+	// A step done leaves nothing to remind of: the entry goes.
+	if _, err := s.UpdateWorkflow(ctx, kff, func(w *wave.Workflow) ([]wave.Event, error) {
+		w.Steps[0].Done = true
+		return nil, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if got := due(later); got != "[b1]" {
+		t.Errorf("a track with nothing to remind of is due: %s", got)
+	}
+	// A track that was never stored is not deferred into the index.
+	if err := s.DeferWave(ctx, storage.TrackSubject("SUF"), storage.AnyVersion, feb1); err != nil {
+		t.Fatal(err)
+	}
+	sof := wave.NewWorkflow("SOF", tpl, t0)
+	sof.Steps[1].Due, _ = wave.ParseDate("2027-01-29")
+	sof.Version = 4
+	if err := s.Load(ctx, storage.Part{Workflows: []wave.Workflow{sof}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := due(later); got != "[workflow:SOF b1]" {
+		t.Errorf("a loaded track is not indexed: %s", got)
+	}
+	if err := s.DeferWave(ctx, storage.TrackSubject("SOF"), 4, later); err != nil {
+		t.Fatal(err)
+	}
+	if got := due(feb1); got != "[b1]" {
+		t.Errorf("a loaded track did not keep its version: %s", got)
+	}
+}
+
 // testNoPlatformNoPlatformWait: a recipient without a platform (a console
 // name) has no platform to hold: an app-wide wait it reports holds nobody
 // else ("Platform ... Empty for none").

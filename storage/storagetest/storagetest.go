@@ -17,7 +17,7 @@ import (
 
 // Opener returns a fresh, empty store for one test that keeps its due index
 // with due and judges leases and waits by clk; the suite closes it.
-type Opener func(t *testing.T, due storage.DueFunc, clk clock.Clock) storage.Store
+type Opener func(t *testing.T, due storage.Due, clk clock.Clock) storage.Store
 
 // Run runs the whole suite against the stores open returns. Each test's
 // store judges time by a fake clock standing at t0, which the test moves.
@@ -25,27 +25,29 @@ func Run(t *testing.T, open Opener) {
 	tests := []struct {
 		name string
 		run  func(*testing.T, storage.Store, *clock.Fake)
-		due  storage.DueFunc
+		due  storage.Due
 	}{
-		{"CreateAndLoadWaves", testCreateAndLoadWaves, dueAtStartUnlessNamedDone},
-		{"UpdateWave", testUpdateWave, dueAtStartUnlessNamedDone},
-		{"FailedChangeWritesNothing", testFailedChangeWritesNothing, dueAtStartUnlessNamedDone},
-		{"ConcurrentUpdatesLoseNothing", testConcurrentUpdatesLoseNothing, dueAtStartUnlessNamedDone},
-		{"Events", testEvents, dueAtStartUnlessNamedDone},
-		{"People", testPeople, dueAtStartUnlessNamedDone},
-		{"Workflow", testWorkflow, dueAtStartUnlessNamedDone},
-		{"DueIndex", testDueIndex, dueAtStartUnlessNamedDone},
-		{"DeferWave", testDeferWave, dueAtStartUnlessNamedDone},
-		{"LeaseOnARecipient", testLeaseOnARecipient, dueAtStartUnlessNamedDone},
-		{"OutcomesAndWaits", testOutcomesAndWaits, dueAtStartUnlessNamedDone},
-		{"PlatformWait", testPlatformWait, dueAtStartUnlessNamedDone},
-		{"NoPlatformNoPlatformWait", testNoPlatformNoPlatformWait, dueAtStartUnlessNamedDone},
-		{"WaitsOnlyGrow", testWaitsOnlyGrow, dueAtStartUnlessNamedDone},
-		{"ClaimOnce", testClaimOnce, dueAtStartUnlessNamedDone},
-		{"AuthLists", testAuthLists, dueAtStartUnlessNamedDone},
-		{"ConcurrentRowSaves", testConcurrentRowSaves, dueAtStartUnlessNamedDone},
-		{"SubmitSeesEveryRow", testSubmitSeesEveryRow, dueAtStartUnlessNamedDone},
-		{"AuthTemplates", testAuthTemplates, dueAtStartUnlessNamedDone},
+		{"CreateAndLoadWaves", testCreateAndLoadWaves, testDue{}},
+		{"UpdateWave", testUpdateWave, testDue{}},
+		{"FailedChangeWritesNothing", testFailedChangeWritesNothing, testDue{}},
+		{"ConcurrentUpdatesLoseNothing", testConcurrentUpdatesLoseNothing, testDue{}},
+		{"Events", testEvents, testDue{}},
+		{"People", testPeople, testDue{}},
+		{"Workflow", testWorkflow, testDue{}},
+		{"DueIndex", testDueIndex, testDue{}},
+		{"DeferWave", testDeferWave, testDue{}},
+		{"TrackDueIndex", testTrackDueIndex, testDue{}},
+		{"MoveTracks", testMoveTracks, testDue{}},
+		{"LeaseOnARecipient", testLeaseOnARecipient, testDue{}},
+		{"OutcomesAndWaits", testOutcomesAndWaits, testDue{}},
+		{"PlatformWait", testPlatformWait, testDue{}},
+		{"NoPlatformNoPlatformWait", testNoPlatformNoPlatformWait, testDue{}},
+		{"WaitsOnlyGrow", testWaitsOnlyGrow, testDue{}},
+		{"ClaimOnce", testClaimOnce, testDue{}},
+		{"AuthLists", testAuthLists, testDue{}},
+		{"ConcurrentRowSaves", testConcurrentRowSaves, testDue{}},
+		{"SubmitSeesEveryRow", testSubmitSeesEveryRow, testDue{}},
+		{"AuthTemplates", testAuthTemplates, testDue{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -334,6 +336,22 @@ func testWorkflow(t *testing.T, s storage.Store, _ *clock.Fake) {
 
 // dueAtStartUnlessNamedDone is the suite's due function: a wave is due at
 // 09:00 UTC on its start day, never when it is named "done".
+// testDue is the suite's due index: a wave is due at 09:00 UTC on its
+// start unless it is named "done"; a track at 09:00 UTC on the date of
+// its first open dated step, none when it has none.
+type testDue struct{}
+
+func (testDue) WaveDue(w wave.Wave) (time.Time, bool) { return dueAtStartUnlessNamedDone(w) }
+
+func (testDue) TrackDue(w wave.Workflow) (time.Time, bool) {
+	for _, st := range w.Steps {
+		if !st.Done && !st.Due.IsZero() {
+			return st.Due.In(time.UTC, 9, 0), true
+		}
+	}
+	return time.Time{}, false
+}
+
 func dueAtStartUnlessNamedDone(w wave.Wave) (time.Time, bool) {
 	if w.Name == "done" {
 		return time.Time{}, false

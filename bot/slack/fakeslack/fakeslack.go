@@ -26,6 +26,10 @@ import (
 	"time"
 )
 
+// Team is the workspace the fake's requests come from and its auth.test
+// names: the one wavebot is installed in.
+const Team = "T1"
+
 // Call is one request the fake received.
 type Call struct {
 	// Method is the Web API method ("chat.postMessage"), "response:NAME"
@@ -278,7 +282,7 @@ func (a *API) answer(c Call) map[string]any {
 		}
 		ok["url"] = "ws" + strings.TrimPrefix(a.srv.URL, "http") + "/socket"
 	case "auth.test":
-		ok["user_id"] = "UWAVEBOT"
+		ok["user_id"], ok["team_id"] = "UWAVEBOT", Team
 	case "files.getUploadURLExternal":
 		id := fmt.Sprintf("F%d", len(a.Calls(c.Method)))
 		ok["file_id"], ok["upload_url"] = id, a.srv.URL+"/upload/"+id
@@ -327,7 +331,7 @@ func SlashCommandJSON(user, channel, text, responseURL string) json.RawMessage {
 
 func slashCommand(user, channel, text, responseURL string) map[string]string {
 	return map[string]string{
-		"token": "unused", "team_id": "T1", "team_domain": "kk", "channel_id": channel, "channel_name": "wave",
+		"token": "unused", "team_id": Team, "team_domain": "kk", "channel_id": channel, "channel_name": "wave",
 		"user_id": user, "user_name": strings.ToLower(user), "command": "/wave", "text": text,
 		"response_url": responseURL, "trigger_id": "1.2.3", "api_app_id": "A1",
 	}
@@ -337,9 +341,9 @@ func slashCommand(user, channel, text, responseURL string) map[string]string {
 // bot user UWAVEBOT, around inner, the event itself.
 func Event(eventID string, inner map[string]any) []byte {
 	b, _ := json.Marshal(map[string]any{
-		"token": "unused", "team_id": "T1", "api_app_id": "A1", "type": "event_callback", "event_id": eventID,
+		"token": "unused", "team_id": Team, "api_app_id": "A1", "type": "event_callback", "event_id": eventID,
 		"event_time": 1800000000, "event": inner,
-		"authorizations": []map[string]any{{"team_id": "T1", "user_id": "UWAVEBOT", "is_bot": true}},
+		"authorizations": []map[string]any{{"team_id": Team, "user_id": "UWAVEBOT", "is_bot": true}},
 	})
 	return b
 }
@@ -355,7 +359,7 @@ func BlockAction(user, actionID, label, value, responseURL string) []byte {
 func BlockActionJSON(user, actionID, label, value, responseURL string) json.RawMessage {
 	payload, _ := json.Marshal(map[string]any{
 		"type": "block_actions", "user": map[string]any{"id": user, "name": strings.ToLower(user)},
-		"api_app_id": "A1", "team": map[string]any{"id": "T1"}, "response_url": responseURL, "trigger_id": "1.2.3",
+		"api_app_id": "A1", "team": map[string]any{"id": Team}, "response_url": responseURL, "trigger_id": "1.2.3",
 		"container": map[string]any{"type": "message", "message_ts": "1800000000.000001", "channel_id": "D" + user, "is_ephemeral": false},
 		"channel":   map[string]any{"id": "D" + user},
 		"actions": []map[string]any{{"type": "button", "action_id": actionID, "block_id": "b1", "value": value,

@@ -15,6 +15,7 @@ import (
 	"math/big"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -100,6 +101,7 @@ type Auth struct {
 	metadataHits, keyHits int
 	tokenHits             int
 	tokenStatus           int           // answer of the token endpoint; 200 when 0
+	metadataStatus        int           // answer of the metadata document; 200 when 0
 	tokenGate             chan struct{} // when set, token requests wait for it to close
 	tokenArrived          chan struct{} // when set, told of each token request
 }
@@ -146,6 +148,22 @@ func (a *Auth) Publish(k JWK) {
 	a.keys = append(a.keys, k)
 }
 
+// Withdraw takes key kid out of the key set, as Microsoft does with a
+// key it no longer signs with (or no longer trusts).
+func (a *Auth) Withdraw(kid string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.keys = slices.DeleteFunc(a.keys, func(k JWK) bool { return k.Kid == kid })
+}
+
+// FailMetadata makes the metadata document answer status, as an
+// unreachable or broken endpoint would; 0 or 200 mends it.
+func (a *Auth) FailMetadata(status int) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.metadataStatus = status
+}
+
 // FailTokens makes the token endpoint answer status; 0 or 200 mends it.
 func (a *Auth) FailTokens(status int) {
 	a.mu.Lock()
@@ -171,7 +189,12 @@ func (a *Auth) Counts() (metadata, keys, tokens int) {
 func (a *Auth) metadata(w http.ResponseWriter, _ *http.Request) {
 	a.mu.Lock()
 	a.metadataHits++
+	status := a.metadataStatus
 	a.mu.Unlock()
+	if status != 0 && status != http.StatusOK {
+		w.WriteHeader(status)
+		return
+	}
 	json.NewEncoder(w).Encode(map[string]any{"issuer": Issuer, "jwks_uri": a.srv.URL + "/keys",
 		"id_token_signing_alg_values_supported": []string{"RS256"}})
 }

@@ -182,6 +182,18 @@ func (s *Server) Shutdown(t testing.TB) {
 	}
 }
 
+// ConfigSet changes a setting of the running server as CONFIG SET does:
+// with "--maxmemory-policy noeviction" among its arguments, maxmemory 1
+// makes it full, refusing every write, and 0 gives it room again.
+func (s *Server) ConfigSet(t testing.TB, name, value string) {
+	t.Helper()
+	c := goredis.NewClient(&goredis.Options{Addr: fmt.Sprintf("127.0.0.1:%d", s.Port)})
+	defer c.Close()
+	if err := c.ConfigSet(context.Background(), name, value).Err(); err != nil {
+		t.Fatalf("CONFIG SET %s %s: %v", name, value, err)
+	}
+}
+
 // Restart starts the server again on the same port and directory.
 func (s *Server) Restart(t testing.TB) {
 	t.Helper()
