@@ -57,7 +57,7 @@ func (d *Dispatcher) commands() []*Command {
 		{Name: "subscribe", Aliases: []string{"abonner", "abonnér"}, Args: []Arg{{Name: catalog.ArgWaveRef}}, Summary: catalog.SumSubscribe, Perm: KSOrContact, Run: d.subscribe},
 		{Name: "unsubscribe", Aliases: []string{"afmeld"}, Args: []Arg{{Name: catalog.ArgWaveRef}}, Summary: catalog.SumUnsubscribe, Perm: KSOrContact, Run: d.unsubscribe},
 		{Name: "timeline", Aliases: []string{"tidslinje"}, Args: []Arg{{Name: catalog.ArgID}}, Summary: catalog.SumTimeline, Run: d.timelineCmd},
-		{Name: "guides", Aliases: []string{"vejledninger"}, Args: []Arg{{Name: catalog.ArgID, Optional: true}}, Summary: catalog.SumGuides, Run: d.guides},
+		{Name: "guides", Aliases: []string{"vejledninger"}, Args: []Arg{{Name: catalog.ArgID, Optional: true}}, Summary: catalog.SumGuides, PureRead: true, Run: d.guides},
 		{Name: "calendar", Aliases: []string{"kalender"}, Args: []Arg{{Name: catalog.ArgCalendar, Optional: true}}, Summary: catalog.SumCalendar, Run: d.calendar},
 		{Name: "remind", Aliases: []string{"påmind", "paamind"}, Sub: []*Command{
 			{Name: "list", Aliases: []string{"liste"}, Args: []Arg{{Name: catalog.ArgPage, Optional: true}}, Summary: catalog.SumRemindList, Run: d.remindList},
