@@ -169,7 +169,7 @@ func TestTheForvaltningsUnits(t *testing.T) {
 		wantIn(t, f.ok("vera: status b3"), "2 af 3 enheder har haft informationsmøde.")
 		// The log says who did what.
 		wantIn(t, f.ok("vera: log b3/BUF"), "@maria b3/BUF: tilføjede enhederne: Husum Skole; Sundhedsplejen; Ungdomsskolen", "@maria b3/BUF: fjernede enhederne: Sundhedsplejen",
-			"@maria b3/BUF: registrerede informationsmødet 2027-01-18: Husum Skole; Ungdomsskolen")
+			"@maria b3/BUF: registrerede informationsmødet 18. januar 2027: Husum Skole; Ungdomsskolen")
 	})
 }
 
