@@ -142,7 +142,7 @@ func (d *Dispatcher) setStatus(to wave.Status) Handler {
 		}
 		title, status := d.activityTitle(in.Lang, key), statusName[to].In(in.Lang)
 		reply := catalog.MarkedStatus.In(in.Lang, r, title, status)
-		_, err = d.updateEnrolment(ctx, r, func(w *wave.Wave, e *wave.Enrolment) ([]wave.Event, error) {
+		w, err := d.updateEnrolment(ctx, r, func(w *wave.Wave, e *wave.Enrolment) ([]wave.Event, error) {
 			a, err := e.Activity(key)
 			if err != nil {
 				return nil, d.unknownActivity(key)
@@ -186,7 +186,11 @@ func (d *Dispatcher) setStatus(to wave.Status) Handler {
 		if err != nil {
 			return Reply{}, err
 		}
-		return Reply{Lines: []string{reply}}, nil
+		lines := []string{reply}
+		if e, err := w.Enrolment(r.fv); err == nil && key == wave.InfoActivity && to == wave.StatusDone {
+			lines = append(lines, d.uninformed(in.Lang, *e, in.Now)...)
+		}
+		return Reply{Lines: lines}, nil
 	}
 }
 
@@ -357,15 +361,23 @@ func (d *Dispatcher) deadline(now time.Time, day wave.Date) error {
 }
 
 // setDue moves an activity's due date to a day people can meet; the same
-// date again changes nothing. Go-live stays after the authorization
-// feedback deadline, and a date that puts it before the authorizations or
-// the PCs is taken with a warning naming them.
-func (d *Dispatcher) setDue(ctx context.Context, in Input, r ref, key string, due wave.Date) (Reply, error) {
+// date again changes nothing. may, when set, refuses a person who may not
+// date it. Go-live stays after the authorization feedback deadline, and a
+// date that puts it before the authorizations or the PCs is taken with a
+// warning naming them, as is one of the forvaltning's own activities on
+// or after go-live. A date of the forvaltning's own activity is told to
+// the other side, and the reply says so.
+func (d *Dispatcher) setDue(ctx context.Context, in Input, r ref, key string, due wave.Date, may func(e *wave.Enrolment) error) (Reply, error) {
 	if err := d.deadline(in.Now, due); err != nil {
 		return Reply{}, err
 	}
 	title := d.activityTitle(in.Lang, key)
 	w, err := d.updateEnrolment(ctx, r, func(w *wave.Wave, e *wave.Enrolment) ([]wave.Event, error) {
+		if may != nil {
+			if err := may(e); err != nil {
+				return nil, err
+			}
+		}
 		evs, err := d.dueIn(in, w, e, key, due)
 		if err == nil && len(evs) == 0 {
 			err = unchanged(catalog.DueUnchanged.In(in.Lang, r, title, day(in.Lang, due)))
@@ -377,8 +389,10 @@ func (d *Dispatcher) setDue(ctx context.Context, in Input, r ref, key string, du
 	}
 	reply := Reply{Lines: []string{catalog.DueSet.In(in.Lang, r, title, day(in.Lang, due))}}
 	if e, err := w.Enrolment(r.fv); err == nil {
-		if warn := goLiveFirst(in.Lang, w, *e); warn != "" {
-			reply.Lines = append(reply.Lines, warn)
+		for _, line := range []string{dateTold(in, w, *e, key), goLiveFirst(in.Lang, w, *e), readyBeforeGoLive(in.Lang, *e, key)} {
+			if line != "" {
+				reply.Lines = append(reply.Lines, line)
+			}
 		}
 	}
 	return reply, nil
@@ -406,6 +420,7 @@ func (d *Dispatcher) dueIn(in Input, w *wave.Wave, e *wave.Enrolment, key string
 		return nil, refuse(catalog.GoLiveAfterAuth, w.ID+"/"+e.FV, dayArg(e.Auth.Due))
 	}
 	a.Due, a.DueByHand, a.ChangedBy, a.ChangedAt = due, true, in.Me.ID, in.Now
+	d.dateNotice(w, in, e, key, due)
 	if key == wave.EvaluationActivity {
 		d.milestone(w, in, wave.MilestoneEvalSet, e.FV, key, due)
 	}
@@ -417,10 +432,14 @@ func (d *Dispatcher) dueIn(in Input, w *wave.Wave, e *wave.Enrolment, key string
 // authorization feedback must come before.
 const golive = "golive"
 
-// due sets an activity's date in one enrolment (ID/FV) or in every
-// enrolment of a wave (ID).
+// due sets an activity's date in one enrolment (ID/FV), by KS or, for
+// the forvaltning's own activities, a contact of the enrolment; or, by KS,
+// in every enrolment of a wave (ID).
 func (d *Dispatcher) due(ctx context.Context, in Input) (Reply, error) {
 	if !strings.Contains(in.Args[0], "/") {
+		if !in.Me.IsKS() {
+			return Reply{}, forbid(catalog.NotAllowed, KSOnly.who())
+		}
 		key, err := d.activityKey(in.Args[1])
 		if err != nil {
 			return Reply{}, err
@@ -439,7 +458,14 @@ func (d *Dispatcher) due(ctx context.Context, in Input) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	return d.setDue(ctx, in, r, key, due)
+	title := d.activityTitle(in.Lang, key)
+	return d.setDue(ctx, in, r, key, due, func(e *wave.Enrolment) error {
+		a, err := e.Activity(key)
+		if err != nil {
+			return d.unknownActivity(key)
+		}
+		return d.mayDate(in.Lang, in.Me, a, e, r, title)
+	})
 }
 
 // refAndDate reads the arguments "ID/FV YYYY-MM-DD".
@@ -619,6 +645,7 @@ func (d *Dispatcher) training(ctx context.Context, in Input) (Reply, error) {
 		return Reply{}, refuse(catalog.TrainingBadChoice, typed(in.Args[1]))
 	}
 	title := d.activityTitle(in.Lang, wave.TrainingActivity)
+	var told, early string
 	_, err = d.updateEnrolment(ctx, r, func(w *wave.Wave, e *wave.Enrolment) ([]wave.Event, error) {
 		if !ContactOnly.allows(in.Me, e) {
 			return nil, forbid(catalog.NotAllowed, catalog.PermContactOf.In(in.Lang, r.String()))
@@ -630,18 +657,32 @@ func (d *Dispatcher) training(ctx context.Context, in Input) (Reply, error) {
 		if t := e.Training; t != nil && t.Needed == needed && t.Reason == reason && (!needed || a.Due == due) {
 			return nil, unchanged(catalog.TrainingUnchanged.In(in.Lang, r))
 		}
+		before := a.Due
 		if err := e.DecideTraining(needed, reason, due, in.Me.ID, in.Now); err != nil {
 			return nil, err
 		}
+		if needed && due != before {
+			d.dateNotice(w, in, e, wave.TrainingActivity, due)
+			told = dateTold(in, *w, *e, wave.TrainingActivity)
+		}
+		early = readyBeforeGoLive(in.Lang, *e, wave.TrainingActivity)
 		return []wave.Event{{At: in.Now, Actor: in.Me.ID, Wave: w.ID, FV: e.FV, Action: actTrainingDecide, After: trainingLog(needed, reason, due)}}, nil
 	})
 	if err != nil {
 		return Reply{}, err
 	}
+	pointer := catalog.GuidesPointer.In(in.Lang, r.wave)
 	if needed {
-		return Reply{Lines: []string{catalog.TrainingYes.In(in.Lang, r, day(in.Lang, due))}}, nil
+		reply := Reply{Lines: []string{catalog.TrainingYes.In(in.Lang, r, day(in.Lang, due))}}
+		for _, line := range []string{told, early} {
+			if line != "" {
+				reply.Lines = append(reply.Lines, line)
+			}
+		}
+		reply.Lines = append(reply.Lines, pointer)
+		return reply, nil
 	}
-	return Reply{Lines: []string{catalog.TrainingNo.In(in.Lang, r, title)}}, nil
+	return Reply{Lines: []string{catalog.TrainingNo.In(in.Lang, r, title), pointer}}, nil
 }
 
 // trainingLog is how the log records a training decision: "no: REASON" or

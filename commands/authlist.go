@@ -292,11 +292,17 @@ func (d *Dispatcher) UploadAuthList(ctx context.Context, person, waveID, fv, fil
 		return []wave.Event{{At: pg.now, Actor: pg.me.ID, Wave: waveID, FV: fv, Action: actListUpload,
 			After: fmt.Sprintf("%s: %d", fileName, len(rows))}}, nil
 	})
+	if err != nil {
+		return d.answer(pg, nil, err)
+	}
 	lines := []string{catalog.ListUploaded.In(pg.lang, len(rows), len(rows))}
 	if len(ignored) > 0 {
 		lines = append(lines, catalog.ColumnsIgnored.In(pg.lang, catalog.List(pg.lang, ignored)))
 	}
-	return d.answer(pg, lines, err)
+	if units := d.unitsFromList(ctx, pg, waveID, fv, rows); units != "" {
+		lines = append(lines, units)
+	}
+	return d.answer(pg, lines, nil)
 }
 
 // ImportProblemText says what is wrong with a file, in lang.

@@ -223,6 +223,12 @@ func (d *Dispatcher) waveMove(ctx context.Context, in Input) (Reply, error) {
 			return nil, unchanged(catalog.WaveMoveUnchanged.In(in.Lang, w.ID, day(in.Lang, start)))
 		}
 		moved, kept = w.Move(start, d.cfg.Template, d.cfg.Calendar, in.Now)
+		// The contacts hear of KS's new dates for the forvaltning's own activities.
+		for _, m := range moved {
+			if e, err := w.Enrolment(m.FV); err == nil {
+				d.dateNotice(w, in, e, m.Key, m.To)
+			}
+		}
 		for _, e := range w.Enrolments {
 			g, err := e.Activity(golive)
 			if err == nil && !g.Status.Closed() && e.Auth != nil && e.Auth.State == wave.AuthRequested && !e.Auth.Due.Before(g.Due) {

@@ -40,7 +40,7 @@ func (d *Dispatcher) eval(ctx context.Context, in Input) (Reply, error) {
 	if !KSOrContact.allows(in.Me, e) {
 		return Reply{}, forbid(catalog.NotAllowed, catalog.PermKSOrContactOf.In(in.Lang, r.String()))
 	}
-	return d.setDue(ctx, in, r, wave.EvaluationActivity, day)
+	return d.setDue(ctx, in, r, wave.EvaluationActivity, day, nil)
 }
 
 // evalNote records what an enrolment's evaluation showed, for the
@@ -150,6 +150,7 @@ func (d *Dispatcher) reportReply(ctx context.Context, lang string, w wave.Wave, 
 			{catalog.LabelTraining.In(lang), e.TrainingText(lang)},
 			{catalog.LabelWorkflow.In(lang), e.WorkflowText(lang)},
 			{catalog.LabelAuthRounds.In(lang), strings.Join(rounds, "\n")},
+			{catalog.LabelMeetings.In(lang), strings.Join(e.MeetingsText(lang, maxNamedUnits), "\n")},
 			{catalog.LabelEvalNotes.In(lang), strings.Join(notes, "\n")},
 		}}
 		for _, a := range e.Activities {
@@ -205,6 +206,7 @@ func (d *Dispatcher) report(ctx context.Context, w wave.Wave) (closeout.Report, 
 			out.Activities = append(out.Activities, ra)
 		}
 		out.Rounds = rounds(c, events, e.FV)
+		out.Meetings, out.Units, out.UnitsHeld = reportMeetings(e, c.Today(d.cfg.Clock.Now()))
 		switch t, err := d.cfg.Store.Workflow(ctx, e.FV); {
 		case errors.Is(err, storage.ErrNotFound):
 		case err != nil:

@@ -209,6 +209,12 @@ const (
 	// StepSide is who changes a KØR workflow step: KS any, a contact of
 	// the enrolment the forvaltning's and the shared one.
 	StepSide
+	// PlanSide is who dates an activity: KS any, in its planning; a
+	// contact of the enrolment the forvaltning's own.
+	PlanSide
+	// ReadOrFV is who reads (anyone) and changes (a contact of the
+	// enrolment) the forvaltning's own record: its units.
+	ReadOrFV
 )
 
 // who names the people a permission admits, for help, refusals and
@@ -227,6 +233,10 @@ func (p Permission) who() catalog.Message {
 		return catalog.PermResponsible
 	case StepSide:
 		return catalog.PermStepSide
+	case PlanSide:
+		return catalog.PermPlanSide
+	case ReadOrFV:
+		return catalog.PermReadOrFV
 	}
 	return catalog.PermAnyone
 }

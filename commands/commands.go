@@ -38,7 +38,10 @@ func (d *Dispatcher) commands() []*Command {
 		{Name: "skip", Aliases: []string{"spring"}, Args: []Arg{{Name: catalog.ArgRef}, {Name: catalog.ArgActivity}, {Name: catalog.ArgReason, Rest: true}},
 			Summary: catalog.SumSkip, Perm: ResponsibleSide, Run: d.setStatus(wave.StatusSkipped)},
 		{Name: "training", Aliases: []string{"uddannelse"}, Args: []Arg{{Name: catalog.ArgRef}, {Name: catalog.ArgTraining, Rest: true}}, Summary: catalog.SumTraining, Perm: ContactOnly, Run: d.training},
-		{Name: "due", Aliases: []string{"frist"}, Args: []Arg{{Name: catalog.ArgWaveRef}, {Name: catalog.ArgActivity}, {Name: catalog.ArgDate}}, Summary: catalog.SumDue, Perm: KSOnly, Run: d.due},
+		{Name: "info", Aliases: []string{"informationsmøde", "informationsmoede"}, Args: []Arg{{Name: catalog.ArgRef}, {Name: catalog.ArgDate}, {Name: catalog.ArgMeetingUnits, Optional: true, Rest: true}},
+			Summary: catalog.SumInfo, Perm: ContactOnly, Run: d.info},
+		{Name: "units", Aliases: []string{"enheder"}, Args: []Arg{{Name: catalog.ArgRef}, {Name: catalog.ArgUnitChange, Optional: true, Rest: true}}, Summary: catalog.SumUnits, Perm: ReadOrFV, Run: d.units},
+		{Name: "due", Aliases: []string{"frist"}, Args: []Arg{{Name: catalog.ArgWaveRef}, {Name: catalog.ArgActivity}, {Name: catalog.ArgDate}}, Summary: catalog.SumDue, Perm: PlanSide, Run: d.due},
 		{Name: "auth", Aliases: []string{"autorisation"}, Sub: []*Command{
 			{Name: "request", Aliases: []string{"anmod"}, Args: []Arg{{Name: catalog.ArgWaveRef}, {Name: catalog.ArgDate}}, Summary: catalog.SumAuthRequest, Perm: KSOnly, Run: d.authRequest},
 			{Name: "ok", Args: argsRef, Summary: catalog.SumAuthOK, Perm: ContactOnly, Run: d.authAnswer(true)},
@@ -54,6 +57,7 @@ func (d *Dispatcher) commands() []*Command {
 		{Name: "subscribe", Aliases: []string{"abonner", "abonnér"}, Args: []Arg{{Name: catalog.ArgWaveRef}}, Summary: catalog.SumSubscribe, Perm: KSOrContact, Run: d.subscribe},
 		{Name: "unsubscribe", Aliases: []string{"afmeld"}, Args: []Arg{{Name: catalog.ArgWaveRef}}, Summary: catalog.SumUnsubscribe, Perm: KSOrContact, Run: d.unsubscribe},
 		{Name: "timeline", Aliases: []string{"tidslinje"}, Args: []Arg{{Name: catalog.ArgID}}, Summary: catalog.SumTimeline, Run: d.timelineCmd},
+		{Name: "guides", Aliases: []string{"vejledninger"}, Args: []Arg{{Name: catalog.ArgID, Optional: true}}, Summary: catalog.SumGuides, PureRead: true, Run: d.guides},
 		{Name: "calendar", Aliases: []string{"kalender"}, Args: []Arg{{Name: catalog.ArgCalendar, Optional: true}}, Summary: catalog.SumCalendar, Run: d.calendar},
 		{Name: "remind", Aliases: []string{"påmind", "paamind"}, Sub: []*Command{
 			{Name: "list", Aliases: []string{"liste"}, Args: []Arg{{Name: catalog.ArgPage, Optional: true}}, Summary: catalog.SumRemindList, Run: d.remindList},

@@ -147,7 +147,8 @@ func TestPermissions(t *testing.T) {
 		{"maria: done b3/SUF info", "kontaktperson for b3/SUF"},
 		{"sofie: done b3/BUF kickoff", "kontaktperson for b3/BUF"},
 		{"vera: start b3/BUF info", "kontaktperson for b3/BUF"},
-		{"maria: due b3/BUF info 2027-02-01", "KS"},
+		{"maria: due b3/BUF pc 2027-01-28", "dens frist sætter KS"},
+		{"sofie: due b3/BUF info 2027-01-28", "KS eller en kontaktperson for b3/BUF"},
 		{"maria: done b3/SUF info", "»Informationsmøde i forvaltningen for brugere« er forvaltningens opgave: kun en kontaktperson for b3/SUF må ændre den."},
 		{"kim: done b3/BUF info", "er forvaltningens opgave"},
 		{"anna: skip b3/BUF info held with the kick-off", "er forvaltningens opgave"},
@@ -175,7 +176,7 @@ func TestPermissions(t *testing.T) {
 	// The permitted side of the same rules.
 	for _, line := range []string{
 		"maria: done b3/BUF info", "maria: start b3/BUF golive", "kim: done b3/SUF pc", "kim: wave enroll b3 KFF", "maria: skip b3/BUF golive not needed",
-		"maria: eval b3/BUF 2027-04-07", "kim: due b3/BUF support 2027-01-29", "maria: contact b3/BUF @jens",
+		"maria: eval b3/BUF 2027-04-07", "kim: due b3/BUF support 2027-01-29", "maria: due b3/BUF training 2027-01-28", "maria: contact b3/BUF @jens",
 		"maria: workflow BUF done group", "maria: workflow BUF agreement projektledelse", "kim: workflow BUF done decisions",
 		"anna: wave lead b3 @kim",
 		"maria: skip b3/BUF info held with the kick-off", "kim: skip b3/SUF golive not this wave",

@@ -5,10 +5,10 @@ import (
 	"testing"
 )
 
-// FuzzDispatch feeds arbitrary command lines to the dispatcher as the admin,
-// each to a fresh store, so a failure reproduces from its input alone:
-// nothing panics, every input gets an answer, and a refused command leaves
-// the store exactly as it was.
+// FuzzDispatch feeds arbitrary command lines to the dispatcher as the admin
+// and then as b3/BUF's contact, each to a fresh store, so a failure
+// reproduces from its input alone: nothing panics, every input gets an
+// answer, and a refused command leaves the store exactly as it was.
 func FuzzDispatch(f *testing.F) {
 	for _, seed := range []string{
 		"wave create b4 2027-02-01 Bølge 4", "wave enroll b3 KFF", "contact b3/BUF @x", "status", "status b3",
@@ -33,18 +33,26 @@ func FuzzDispatch(f *testing.F) {
 		"wave list 3 4", "wave report b3 2", "bølge rapport b3 -1", "remind list 2", "påmind liste +1",
 		"skip b3/BUF kickoff holdt med b2", "spring b3/BUF evaluation ingen tid", "remind snooze b3 1d", "done b3 golive",
 		"done b3/BUF evaluation", "contact b3/BUF @kim", "role @maria ks",
+		"info b3/BUF 2027-01-26 Husum Skole, Ungdomsskolen", "informationsmøde b3/BUF 2027-01-18 alle", "info b3/BUF 2027-01-26 fjern",
+		"info b3/BUF 31.02.2027", "info b3/BUF 2027-01-26 ,,;", "info b3/BUF 2027-01-23 x", "info b3/BUF 2027-01-26 a\x00b",
+		"info b3/BUF 2027-01-26 " + strings.Repeat("Enhed, ", 280), "info b3/BUF 2027-01-26 " + strings.Repeat("x", 201),
+		"units b3/BUF", "enheder b3/BUF tilføj Husum Skole; Sundhedsplejen", "units b3/BUF remove x", "units b3/BUF fjern",
+		"units b3/BUF 2", "units b3/BUF -1", "units b3/BUF 2 3", "units b3/BUF slet x", "units b3", "guides", "vejledninger b3",
+		"guides b9", "guides b3 x", "due b3/BUF training 2027-01-27", "frist b3/BUF info 2027-02-02", "due b3/BUF pc 2027-01-27",
 	} {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, line string) {
 		fx := newFixture(t)
-		before := fx.snapshot()
-		r := fx.do("anna: " + line)
-		if len(r.Lines) == 0 && r.Title == "" && len(r.Sections) == 0 {
-			t.Fatalf("%q: empty reply", line)
-		}
-		if r.Refused && fx.snapshot() != before {
-			t.Fatalf("%q was refused but changed the store", line)
+		for _, who := range []string{"anna", "maria"} {
+			before := fx.snapshot()
+			r := fx.do(who + ": " + line)
+			if len(r.Lines) == 0 && r.Title == "" && len(r.Sections) == 0 {
+				t.Fatalf("%s: %q: empty reply", who, line)
+			}
+			if r.Refused && fx.snapshot() != before {
+				t.Fatalf("%s: %q was refused but changed the store", who, line)
+			}
 		}
 	})
 }

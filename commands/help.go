@@ -12,7 +12,7 @@ import (
 // adapter, the activities and the forvaltninger; or explains one command.
 func (d *Dispatcher) help(_ context.Context, in Input) (Reply, error) {
 	if len(in.Args) == 0 {
-		r := Reply{Title: catalog.HelpTitle.In(in.Lang), Lines: []string{catalog.HelpMore.In(in.Lang)}}
+		r := Reply{Title: catalog.HelpTitle.In(in.Lang), Lines: []string{catalog.HelpMore.In(in.Lang), catalog.GuidesPointerHelp.In(in.Lang)}}
 		r.Sections = append(r.Sections, Section{Title: catalog.HelpCommands.In(in.Lang), Lines: helpLines(in.Lang, d.cmds, "")})
 		if len(d.cfg.Local) > 0 {
 			r.Sections = append(r.Sections, Section{Title: catalog.HelpLocal.In(in.Lang), Lines: helpLines(in.Lang, d.cfg.Local, "")})

@@ -335,8 +335,8 @@ func (d *Dispatcher) logItem(lang string, ev wave.Event) string {
 		return catalog.Quoted.In(lang, d.itemTitle(lang, ev.Item))
 	case ev.Action == actAgreement || ev.Action == actAgreementEnd:
 		return agreementName(lang, wave.AgreementKind(ev.Item))
-	case ev.Action == actTeaching:
-		if date, err := wave.ParseDate(ev.Item); err == nil {
+	case ev.Action == actTeaching || ev.Action == actMeeting || ev.Action == actMeetingCancel:
+		if date, err := wave.ParseDate(ev.Item); err == nil { // the session's or the meeting's day
 			return day(lang, date)
 		}
 	}

@@ -556,7 +556,7 @@ func TestProcessReminders(t *testing.T) {
 			"b3/BUF: @maria har sendt rettelser til autorisationerne: »NN99 mangler godkender«. Tildel dem senest 25. januar 2027, og marker det med: autorisation udført b3/BUF",
 			"Marker som tildelt: auth applied b3/BUF"},
 		{notify.Reminder{Kind: notify.DecisionSoon, Wave: "b3", FV: "BUF", Activity: "training", Due: jan(25), Recipient: "maria"},
-			"b3/BUF: Forvaltningen skal senest 25. januar 2027 beslutte, om brugerne skal uddannes i løsningerne. KS vurderer, at det ikke er nødvendigt. Svar med uddannelse b3/BUF nej eller uddannelse b3/BUF ja ÅÅÅÅ-MM-DD.",
+			"b3/BUF: Forvaltningen skal senest 25. januar 2027 beslutte, om brugerne skal uddannes i løsningerne. KS vurderer, at det ikke er nødvendigt. Svar med uddannelse b3/BUF nej eller uddannelse b3/BUF ja ÅÅÅÅ-MM-DD. Brugervejledningerne og KS økonomisupport finder du når som helst med: vejledninger b3",
 			"Ingen uddannelse: training b3/BUF no|Udsæt 1 arbejdsdag: remind snooze b3/BUF/training 1d|Udsæt 3 arbejdsdage: remind snooze b3/BUF/training 3d"},
 		{notify.Reminder{Kind: notify.StepOverdue, FV: "BUF", Activity: "group", Due: jan(27), Recipient: "maria"},
 			"BUF: Fristen for KØR workflow-trinnet »Nedsættelse af central arbejdsgruppe« er overskredet (27. januar 2027). Marker trinnet som færdigt, når det er klaret.",

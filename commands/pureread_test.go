@@ -85,6 +85,7 @@ func TestOnlyPureReadsMayBeCached(t *testing.T) {
 		{"kim: status b3/BUF", true},
 		{"kim: overview", true},
 		{"kim: help", true},
+		{"kim: guides b3", true},
 		{"kim: my", true},
 		{"kim: wave list", true},
 		{"kim: no-such-command", true},

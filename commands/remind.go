@@ -326,13 +326,18 @@ func (d *Dispatcher) reminderText(lang string, r notify.Reminder, w *wave.Wave) 
 		return reminderText[r.Kind].In(lang, ref)
 	case notify.StepSoon, notify.StepOverdue:
 		return reminderText[r.Kind].In(lang, ref, d.stepTitle(lang, r.Activity), day(lang, r.Due))
+	case notify.DateSet:
+		return dateSetText(lang, r, w, d.activityTitle(lang, r.Activity))
 	case notify.TeachingSoon, notify.TeachingOverdue:
 		return reminderText[r.Kind].In(lang, ref, day(lang, r.Due))
 	case notify.TrackWelcome:
 		return catalog.RemindTrackWelcome.In(lang, ref, r.FV)
 	case notify.ActivitySoon, notify.ActivityOverdue:
-		if r.Activity == wave.AuthActivity {
+		switch r.Activity {
+		case wave.AuthActivity:
 			return catalog.RemindAuthAsk.In(lang, ref, d.activityTitle(lang, r.Activity), day(lang, r.Due))
+		case golive:
+			return reminderText[r.Kind].In(lang, ref, d.activityTitle(lang, r.Activity), day(lang, r.Due)) + d.unitsWithoutMeeting(lang, r, w)
 		}
 	}
 	if r.Activity == "" || r.Kind == notify.ApplySoon || r.Kind == notify.ApplyOverdue || r.Kind == notify.DecisionSoon || r.Kind == notify.DecisionOverdue {
@@ -362,7 +367,7 @@ func (d *Dispatcher) welcome(lang string, w *wave.Wave, fv string) []string {
 			lines = append(lines, catalog.WelcomeGuide.In(lang, g.Solution, g.URL))
 		}
 	}
-	return append(lines, catalog.WelcomeHelp.In(lang, w.ID+"/"+fv))
+	return append(lines, catalog.GuidesPointer.In(lang, w.ID), catalog.WelcomeHelp.In(lang, w.ID+"/"+fv))
 }
 
 // digestButtons is how many of a digest's reminders get a button.
@@ -384,7 +389,7 @@ func (d *Dispatcher) Digest(ctx context.Context, dg notify.Digest) Reply {
 		if w == nil {
 			w = &wave.Wave{ID: r.Wave, Name: r.Wave}
 			if r.Kind == notify.Welcome || r.Kind == notify.AuthAnswered || r.Kind == notify.ContactAdded || r.Kind == notify.ContactRemoved ||
-				(r.Kind == notify.DeliveryFailed && wave.IsChannel(r.About)) {
+				(r.Kind == notify.DeliveryFailed && wave.IsChannel(r.About)) || needsWave(r) {
 				if loaded, err := d.cfg.Store.Wave(ctx, r.Wave); err == nil {
 					w = &loaded
 				} else {
@@ -394,8 +399,12 @@ func (d *Dispatcher) Digest(ctx context.Context, dg notify.Digest) Reply {
 			}
 		}
 		out := []string{d.reminderLine(ctx, lang, dg.Recipient, r, w)}
-		if r.Kind == notify.Welcome {
+		switch r.Kind {
+		case notify.Welcome:
 			out = append(out, d.welcome(lang, w, r.FV)...)
+		case notify.DecisionSoon:
+			// Once, before the decision is due; not in every repeat after.
+			out = append(out, catalog.GuidesPointer.In(lang, r.Wave))
 		}
 		return out
 	}

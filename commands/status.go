@@ -63,6 +63,7 @@ func (d *Dispatcher) status(ctx context.Context, in Input) (Reply, error) {
 	for _, a := range byDue(e.Activities) {
 		r.Lines = append(r.Lines, activityLine(in.Lang, *e, a, today))
 	}
+	r.Lines = append(r.Lines, meetingLines(in.Lang, w.ID, *e, d.cfg.Calendar.Today(in.Now))...)
 	if e.Auth != nil && e.Auth.State == wave.AuthRequested && ContactOnly.allows(in.Me, e) {
 		r.Actions = append(r.Actions, Action{Label: catalog.ButtonAuthOK.In(in.Lang), Command: "auth ok " + ref.String()})
 	}
@@ -217,20 +218,20 @@ func (d *Dispatcher) enrolmentSection(lang string, me wave.Person, w wave.Wave, 
 		if e.Auth == nil {
 			auth = catalog.AuthNoneClosed.In(lang)
 		}
-		return Section{
+		return withMeetings(lang, e, d.cfg.Calendar.Today(w.Closed.At), Section{
 			Title:    ref,
 			Progress: progress(lang, e),
 			Fields: []Field{
 				{catalog.LabelContacts.In(lang, max(len(e.Contacts), 1)), contacts},
 				{catalog.LabelAuth.In(lang), auth},
 			},
-		}
+		})
 	}
 	overdue := catalog.None.In(lang)
 	if od := d.overdueItems(lang, e, today); len(od) > 0 {
 		overdue = fmt.Sprintf("%d: %s", len(od), catalog.List(lang, od))
 	}
-	return Section{
+	return withMeetings(lang, e, today, Section{
 		Title:    ref,
 		Progress: progress(lang, e),
 		Fields: []Field{
@@ -239,7 +240,7 @@ func (d *Dispatcher) enrolmentSection(lang string, me wave.Person, w wave.Wave, 
 			{catalog.LabelNext.In(lang), d.nextDeadlineText(lang, e, today)},
 			{catalog.LabelOverdue.In(lang), overdue},
 		},
-	}
+	})
 }
 
 // overdueItems names what is overdue in enrolment e, in lang: its open

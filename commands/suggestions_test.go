@@ -46,10 +46,12 @@ var walkStates = []struct {
 	{"under way", "2027-01-20", []string{
 		"kim: wave create b3 2027-02-01 Bølge 3", "kim: wave enroll b3 BUF SUF", "kim: contact b3/BUF @maria",
 		"maria: contact b3/BUF @jens", "kim: auth request b3/BUF 2027-01-27", "kim: done b3/BUF pc",
-		"kim: skip b3/BUF kickoff holdt med bølge 2", "kim: due b3/SUF golive 2027-01-22", "clock: 2027-01-29",
+		"kim: skip b3/BUF kickoff holdt med bølge 2", "kim: due b3/SUF golive 2027-01-22",
+		"maria: units b3/BUF add Husum Skole, Ungdomsskolen, Sundhedsplejen", "maria: info b3/BUF 2027-01-21 Husum Skole",
+		"maria: due b3/BUF training 2027-01-26", "clock: 2027-01-29",
 	}},
 	{"ready to close", "2027-01-29", []string{
-		"kim: contact b3/SUF @sofie", "maria: skip b3/BUF kickoff enig", "maria: auth ok b3/BUF", "kim: auth applied b3/BUF",
+		"kim: contact b3/SUF @sofie", "sofie: due b3/SUF info 2027-02-01", "kim: due b3/SUF training 2027-02-02", "maria: skip b3/BUF kickoff enig", "maria: auth ok b3/BUF", "kim: auth applied b3/BUF",
 		"maria: training b3/BUF nej", "kim: done b3/SUF pc", "kim: due b3/SUF golive 2027-02-01", "kim: auth request b3/SUF 2027-01-29",
 		"sofie: auth ok b3/SUF", "kim: auth applied b3/SUF", "kim: done b3 golive", "maria: done b3/BUF golive",
 		"sofie: done b3/SUF golive", "kim: done b3/BUF evaluation", "maria: done b3/BUF evaluation",
@@ -321,12 +323,13 @@ func probes(d *Dispatcher, now time.Time) []probe {
 		catalog.ArgDuration: {"1d"}, catalog.ArgRole: {"ks", "viewer", "contact BUF"}, catalog.ArgLang: {"en"},
 		catalog.ArgPage: {"1", "2"}, catalog.ArgAll: {"--alle"}, catalog.ArgCommand: {"done"},
 		catalog.ArgEval: {"b3/BUF " + date, "note b3/BUF tekst"}, catalog.ArgCalendar: {"nulstil"},
+		catalog.ArgMeetingUnits: {"Husum Skole, Valby Skole", "alle", "fjern"}, catalog.ArgUnitChange: {"tilføj Valby Skole", "fjern Sundhedsplejen", "2"},
 	}
 	var out []probe
 	for _, c := range leaves(d.cmds) {
 		lines := []string{c.path}
 		for _, a := range c.Args {
-			if a.Optional && a.Rest && a.Name != catalog.ArgEval {
+			if a.Optional && a.Rest && a.Name != catalog.ArgEval && a.Name != catalog.ArgMeetingUnits && a.Name != catalog.ArgUnitChange {
 				break // a note or a name changes no reply's shape
 			}
 			var next []string

@@ -20,6 +20,9 @@ const (
 	// EvalNote asks an enrolment's contacts, once, for the forvaltning's
 	// note from the evaluation just done.
 	EvalNote Kind = wave.NoticeEvalNote
+	// DateSet tells one side, in its next digest, of the date the other
+	// set for the forvaltning's own activity: By set Activity to Due.
+	DateSet Kind = wave.NoticeDateSet
 )
 
 // notices are the series of the wave's recorded notices; a notice is
@@ -39,9 +42,12 @@ func notices(w wave.Wave) []series {
 			}
 		}
 		s := series{kind: Kind(n.Kind), fv: n.FV, activity: n.Item, due: n.Date, at: n.At, occurrence: n.At.UTC().Format(time.RFC3339Nano), recipients: n.To}
-		if k := Kind(n.Kind); k == ContactAdded || k == ContactRemoved {
+		switch k := Kind(n.Kind); k {
+		case ContactAdded, ContactRemoved:
 			s.activity, s.about, s.by = "", n.Item, n.By
 			s.occurrence = n.Item + "@" + n.Happened.UTC().Format(time.RFC3339Nano)
+		case DateSet:
+			s.by, s.occurrence = n.By, n.Happened.UTC().Format(time.RFC3339Nano)
 		}
 		if !wave.IsMilestone(n.Kind) {
 			out = append(out, s)

@@ -62,7 +62,7 @@ const (
 // snoozed, never folded into a later reminder and not listed ahead.
 func (k Kind) Notice() bool {
 	return k == DeliveryFailed || k == AuthAnswered || k == Welcome || k == TrackWelcome || k == TemplateDelivered ||
-		k == ContactAdded || k == ContactRemoved || k == EvalNote || k.Milestone()
+		k == ContactAdded || k == ContactRemoved || k == EvalNote || k == DateSet || k.Milestone()
 }
 
 // Milestone reports whether k is a milestone posted to the channels that
@@ -87,7 +87,7 @@ type Reminder struct {
 	// ContactRemoved reminder is about.
 	About string
 	// By is who made the change a notice tells of (ContactAdded,
-	// ContactRemoved).
+	// ContactRemoved, DateSet).
 	By string
 	// Address is, for a channel, how its platform posts there: the
 	// conversation reference its subscription stored. A person's notifier
@@ -496,7 +496,7 @@ type Digest struct {
 var urgency = map[Kind]int{
 	AuthEscalate: 0, DeliveryFailed: 1, TemplateDelivered: 1, AuthOverdue: 2, ApplyOverdue: 3, ActivityOverdue: 4, DecisionOverdue: 5, StepOverdue: 6,
 	TeachingOverdue: 6, CloseDue: 7, NoContact: 8, AuthAnswered: 9, AuthToday: 10, AuthSoon: 11, ApplySoon: 12, DecisionSoon: 13, ActivitySoon: 14,
-	StepSoon: 15, TeachingSoon: 15, EvalNotice: 16, EvalNote: 17, ContactAdded: 18, ContactRemoved: 18, Welcome: 19, TrackWelcome: 19,
+	StepSoon: 15, TeachingSoon: 15, EvalNotice: 16, EvalNote: 17, ContactAdded: 18, ContactRemoved: 18, DateSet: 18, Welcome: 19, TrackWelcome: 19,
 }
 
 // urgencyOf is a kind's place in a digest; milestones, which ask

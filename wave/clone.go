@@ -43,6 +43,11 @@ func (e Enrolment) clone() Enrolment {
 		return s
 	})
 	e.EvalNotes = slices.Clone(e.EvalNotes)
+	e.Units = slices.Clone(e.Units)
+	e.Meetings = cloneEach(e.Meetings, func(m Meeting) Meeting {
+		m.Units = slices.Clone(m.Units)
+		return m
+	})
 	return e
 }
 

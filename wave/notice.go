@@ -39,6 +39,11 @@ const (
 	// NoticeEvalNote asks the enrolment's contacts, once, for the
 	// forvaltning's note from the evaluation that was just done.
 	NoticeEvalNote = "eval-note"
+	// NoticeDateSet tells the other side, in its next digest, of a date
+	// set for the forvaltning's own activity (Item) of the enrolment: the
+	// KS lead of a contact's date, the contacts of KS's (By set it to
+	// Date).
+	NoticeDateSet = "date-set"
 )
 
 // AddNotice records n and forgets the notices the reminder engine has

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -25,6 +26,30 @@ type Template struct {
 	Activities []ActivitySpec `yaml:"activities"`
 	Workflow   []StepSpec     `yaml:"workflow"`
 	Guides     []Guide        `yaml:"guides"`
+	// Support is how to reach KS økonomisupport, which guides users in
+	// the solutions; zero when the template does not say.
+	Support Support `yaml:"support"`
+}
+
+// Support is how users reach KS økonomisupport: by phone, e-mail or a web
+// page, at the hours it answers (in Danish and English).
+type Support struct {
+	Phone   string `yaml:"phone"`
+	Email   string `yaml:"email"`
+	URL     string `yaml:"url"`
+	HoursDA string `yaml:"hours_da"`
+	HoursEN string `yaml:"hours_en"`
+}
+
+// IsZero reports whether the template says nothing of the support.
+func (s Support) IsZero() bool { return s == Support{} }
+
+// Hours says when the support answers, in lang ("da" or "en").
+func (s Support) Hours(lang string) string {
+	if lang == "en" {
+		return s.HoursEN
+	}
+	return s.HoursDA
 }
 
 // Guide is KS's user guide to one self-service solution, linked in the
@@ -74,8 +99,8 @@ func DefaultTemplate() Template {
 // ParseTemplate reads and validates a YAML template: at least one activity,
 // due dates in the order of the activities, unique keys and aliases (an
 // activity and a step never share a name: both name a reminder's subject),
-// known parties, titles in both languages, and guides with a solution and
-// a web address.
+// known parties, titles in both languages, guides with a solution and a
+// web address, and a support entry people can reach.
 func ParseTemplate(data []byte) (Template, error) {
 	var t Template
 	dec := yaml.NewDecoder(strings.NewReader(string(data)))
@@ -104,11 +129,46 @@ func ParseTemplate(data []byte) (Template, error) {
 		}
 	}
 	for _, g := range t.Guides {
-		if u, err := url.Parse(g.URL); g.Solution == "" || err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		if g.Solution == "" || !webAddress(g.URL) {
 			return Template{}, fmt.Errorf("%w: guide %q needs a solution and an http(s) url", ErrBadTemplate, g.Solution)
 		}
 	}
+	if err := t.Support.check(); err != nil {
+		return Template{}, fmt.Errorf("%w: support: %v", ErrBadTemplate, err)
+	}
 	return t, nil
+}
+
+// webAddress reports whether s is an absolute http or https address.
+func webAddress(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != ""
+}
+
+var (
+	phonePattern = regexp.MustCompile(`^\+?[0-9][0-9 -]{5,20}[0-9]$`)
+	emailPattern = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
+)
+
+// check refuses a support entry people could not reach: one without a
+// phone number, an e-mail address or a web address, one of those written
+// wrongly, or opening hours in one language only.
+func (s Support) check() error {
+	switch {
+	case s.IsZero():
+		return nil
+	case s.Phone == "" && s.Email == "" && s.URL == "":
+		return errors.New("give a phone, an email or a url")
+	case s.Phone != "" && !phonePattern.MatchString(s.Phone):
+		return fmt.Errorf("phone %q is not a phone number", s.Phone)
+	case s.Email != "" && !emailPattern.MatchString(s.Email):
+		return fmt.Errorf("email %q is not an e-mail address", s.Email)
+	case s.URL != "" && !webAddress(s.URL):
+		return fmt.Errorf("url %q is not an http(s) address", s.URL)
+	case (s.HoursDA == "") != (s.HoursEN == ""):
+		return errors.New("give the hours in both languages, hours_da and hours_en")
+	}
+	return nil
 }
 
 func checkSpec(names map[string]bool, what, key string, aliases []string, da, en string, p Party) error {

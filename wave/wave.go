@@ -133,6 +133,13 @@ type Enrolment struct {
 	Workflow Track `json:"workflow,omitempty"`
 	// EvalNotes are what the evaluation concluded, for the close-out report.
 	EvalNotes []EvalNote `json:"eval_notes,omitempty"`
+	// Units are the forvaltning's units (enheder), which its information
+	// meetings are to reach: from the uploaded authorization list, and as
+	// its contacts add and remove them.
+	Units []string `json:"units,omitempty"`
+	// Meetings are the forvaltning's information meetings for its users,
+	// planned or held, by date.
+	Meetings []Meeting `json:"meetings,omitempty"`
 }
 
 // UnmarshalJSON reads an enrolment as it was stored, in whichever version

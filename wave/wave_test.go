@@ -72,6 +72,12 @@ func TestParseTemplateRejects(t *testing.T) {
 			"workflow:\n  - {key: s, aliases: [a], title_da: S, title_en: S, owner: FV}",
 		"guide without url":    "activities:\n  - {key: a, title_da: A, title_en: A, responsible: KS}\nguides:\n  - {solution: Indkøb}",
 		"guide not on the web": "activities:\n  - {key: a, title_da: A, title_en: A, responsible: KS}\nguides:\n  - {solution: Indkøb, url: 'file:///etc/passwd'}",
+		"support unreachable":  "activities:\n  - {key: a, title_da: A, title_en: A, responsible: KS}\nsupport: {hours_da: altid, hours_en: always}",
+		"support's phone":      "activities:\n  - {key: a, title_da: A, title_en: A, responsible: KS}\nsupport: {phone: ring til Kirsten}",
+		"support's e-mail":     "activities:\n  - {key: a, title_da: A, title_en: A, responsible: KS}\nsupport: {email: oekonomisupport}",
+		"support's address":    "activities:\n  - {key: a, title_da: A, title_en: A, responsible: KS}\nsupport: {url: 'javascript:alert(1)'}",
+		"support's hours":      "activities:\n  - {key: a, title_da: A, title_en: A, responsible: KS}\nsupport: {phone: 33 66 12 34, hours_da: hverdage}",
+		"support's unknown":    "activities:\n  - {key: a, title_da: A, title_en: A, responsible: KS}\nsupport: {phone: 33 66 12 34, fax: 33 66 12 35}",
 	}
 	for name, text := range tests {
 		if _, err := ParseTemplate([]byte(text)); !errors.Is(err, ErrBadTemplate) {
@@ -540,6 +546,22 @@ func TestWorkflowTrack(t *testing.T) {
 	}
 	if next, ok := track.Next(); !ok || next.Key != "group" {
 		t.Errorf("Next = %+v", next)
+	}
+}
+
+// TestTemplateSupport: the embedded template says nothing of the support;
+// a deployment's says how to reach it.
+func TestTemplateSupport(t *testing.T) {
+	if s := DefaultTemplate().Support; !s.IsZero() {
+		t.Errorf("the embedded template's support: %+v", s)
+	}
+	tpl, err := ParseTemplate([]byte("activities:\n  - {key: a, title_da: A, title_en: A, responsible: KS}\n" +
+		"support: {phone: +45 33 66 12 34, email: oekonomisupport@kk.example, url: 'https://intranet.example/support', hours_da: hverdage kl. 9-15, hours_en: weekdays 9-15}"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := tpl.Support; s.Phone != "+45 33 66 12 34" || s.Email != "oekonomisupport@kk.example" || s.Hours("da") != "hverdage kl. 9-15" || s.Hours("en") != "weekdays 9-15" {
+		t.Errorf("support: %+v", s)
 	}
 }
 

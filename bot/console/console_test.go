@@ -32,6 +32,8 @@ func TestRender(t *testing.T) {
 			"Autorisationsliste – b3/BUF\n  [Åbn autorisationslisten] → https://wavebot.example.dk/p/t.s\n"},
 		{"sections", commands.Reply{Title: "b3", Sections: []commands.Section{{Title: "b3/BUF", Lines: []string{"x"}}}},
 			"b3\n  ▸ b3/BUF\n    x\n"},
+		{"a field of several lines", commands.Reply{Title: "Rapport", Sections: []commands.Section{{Title: "b3/BUF", Fields: []commands.Field{{Label: "Møder", Value: "5. februar\n12. februar"}}}}},
+			"Rapport\n  ▸ b3/BUF\n    Møder: 5. februar\n      12. februar\n"},
 		{"done, skipped and open", commands.Reply{Progress: &commands.Progress{Done: 3, Skipped: 1, Total: 9, Text: "3 færdige, 1 sprunget over, 5 åbne"}},
 			"  [###=------] 3 færdige, 1 sprunget over, 5 åbne\n"},
 	} {

@@ -48,7 +48,9 @@ func writeBody(b *strings.Builder, indent string, p *commands.Progress, fields [
 		b.WriteString(indent + bar(*p) + "\n")
 	}
 	for _, f := range fields {
-		fmt.Fprintf(b, "%s%s: %s\n", indent, f.Label, f.Value)
+		// A value of several lines keeps them under its label.
+		value := strings.ReplaceAll(f.Value, "\n", "\n"+indent+"  ")
+		fmt.Fprintf(b, "%s%s: %s\n", indent, f.Label, value)
 	}
 	for _, l := range lines {
 		b.WriteString(indent + l + "\n")

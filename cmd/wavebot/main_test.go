@@ -46,7 +46,8 @@ func runConsoleSession(t *testing.T, getenv func(string) (string, bool), args []
 // compares each transcript with its golden file: the session of the
 // foundation issue, and a whole wave's reminders on the simulated clock.
 func TestConsoleSessions(t *testing.T) {
-	// The lead's session runs on the default template with two user guides.
+	// The lead's session runs on the default template with two user guides
+	// and how to reach KS økonomisupport.
 	tpl, err := os.ReadFile(filepath.Join("..", "..", "wave", "template.yaml"))
 	if err != nil {
 		t.Fatal(err)
@@ -54,6 +55,8 @@ func TestConsoleSessions(t *testing.T) {
 	guides := strings.Replace(string(tpl), "guides: []", "guides:\n"+
 		"  - solution: Rejseafregning\n    url: https://vejledninger.example/rejseafregning\n"+
 		"  - solution: Kreditorfakturaer\n    url: https://vejledninger.example/kreditorfakturaer\n", 1)
+	guides = strings.Replace(guides, "support: {}", "support:\n  phone: 33 66 12 34\n  email: oekonomisupport@kk.example\n"+
+		"  hours_da: hverdage kl. 9-15\n  hours_en: weekdays 9:00-15:00\n", 1)
 	template := filepath.Join(t.TempDir(), "template.yaml")
 	if err := os.WriteFile(template, []byte(guides), 0o644); err != nil {
 		t.Fatal(err)
@@ -82,7 +85,9 @@ func TestConsoleSessions(t *testing.T) {
 			"⏰ 2027-03-22 09:00 → @maria: b3/BUF:",                                      // E-5 over Easter
 		}},
 		{"lead", []string{"WAVEBOT_TEMPLATE=" + template}, []string{
-			"• Rejseafregning: https://vejledninger.example/rejseafregning", // the welcome links the guides
+			"• Rejseafregning: https://vejledninger.example/rejseafregning",                                                         // the welcome links the guides
+			"maria> vejledninger b1\nBrugervejledninger og KS økonomisupport – bølge b1\n  Brugervejledninger:\n  • Rejseafregning", // and guides gives them at any time
+			"  • Telefon: 33 66 12 34\n  • E-mail: oekonomisupport@kk.example\n  • Åbent: hverdage kl. 9-15",
 			"b1/BUF: KS' del af »Opstartsmøde i forvaltningen« er bekræftet; aktiviteten venter nu på forvaltningen.",
 			"b1/BUF: Begge sider har bekræftet deres del af »Opstartsmøde i forvaltningen«",
 			"✗ b1/BUF: Fristen for tilbagemeldingen skal ligge før go-live (15. marts 2027)",

@@ -154,28 +154,7 @@ func TestTrialWithTheSampleList(t *testing.T) {
 	if code, body := s.get(t, "GET", contact); code != 200 || !strings.Contains(body, "KS har ikke indlæst listen fra KØR endnu.") {
 		t.Fatalf("the contact's page before the upload: %d\n%s", code, body)
 	}
-	_, page := s.get(t, "GET", ks)
-	_, rest, _ := strings.Cut(page, `name="csrf" value="`)
-	csrf, _, _ := strings.Cut(rest, `"`)
-	sample, err := os.ReadFile(filepath.Join("..", "..", "docs", "autorisationsliste-BUF.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var body bytes.Buffer
-	form := multipart.NewWriter(&body)
-	form.WriteField("csrf", csrf)
-	file, _ := form.CreateFormFile("file", "autorisationsliste-BUF.csv")
-	file.Write(sample)
-	form.Close()
-	resp, err := http.Post(s.base+ks+"/upload", form.FormDataContentType(), &body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	answer, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != 200 {
-		t.Fatalf("upload: %d\n%s", resp.StatusCode, answer)
-	}
+	sample, _ := uploadSample(t, s, ks)
 	table, err := sheet.Read(sample)
 	if err != nil {
 		t.Fatal(err)
@@ -194,6 +173,36 @@ func TestTrialWithTheSampleList(t *testing.T) {
 			t.Errorf("the contact's page lacks %s", user)
 		}
 	}
+}
+
+// uploadSample uploads docs/autorisationsliste-BUF.csv on the page of
+// link, KS's link to an authorization list, as README's trial does, and
+// returns the file and the page's answer.
+func uploadSample(t *testing.T, s *server, link string) (file []byte, answer string) {
+	t.Helper()
+	_, page := s.get(t, "GET", link)
+	_, rest, _ := strings.Cut(page, `name="csrf" value="`)
+	csrf, _, _ := strings.Cut(rest, `"`)
+	sample, err := os.ReadFile(filepath.Join("..", "..", "docs", "autorisationsliste-BUF.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body bytes.Buffer
+	form := multipart.NewWriter(&body)
+	form.WriteField("csrf", csrf)
+	part, _ := form.CreateFormFile("file", "autorisationsliste-BUF.csv")
+	part.Write(sample)
+	form.Close()
+	resp, err := http.Post(s.base+link+"/upload", form.FormDataContentType(), &body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body2, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("upload: %d\n%s", resp.StatusCode, body2)
+	}
+	return sample, string(body2)
 }
 
 // TestLinkSecretsThatAreSecret: the example file's placeholder is the one

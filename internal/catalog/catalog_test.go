@@ -38,6 +38,7 @@ var english = []string{
 	"todo", "doing", "done", "blocked", "skipped", "requested", "answered", "applied", "viewer", "contact",
 	"kickoff", "training", "golive", "loadtest", "evaluation", "auth",
 	"help", "wave", "create", "enroll", "lead", "skip", "fix", "request", "undo", "remind", "snooze", "show", "due", "eval", "role", "my",
+	"units", "guides", "add", "remove",
 }
 
 // englishWords returns the words of text that are in english.

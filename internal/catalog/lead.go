@@ -109,7 +109,7 @@ var (
 // Closing a wave and its report.
 var (
 	SumWaveClose       = msg("luk bølgen efter evalueringerne: påmindelserne stopper, og bølgen kan stadig læses", "close the wave after its evaluations: the reminders stop, and the wave can still be read")
-	SumWaveReport      = msg("bølgens afslutningsrapport: frister og udført, arbejdsdage for sent, autorisationsrunder, uddannelse og evalueringsnoter", "the wave's close-out report: dates planned and done, business days late, authorization rounds, training and evaluation notes")
+	SumWaveReport      = msg("bølgens afslutningsrapport: frister og udført, arbejdsdage for sent, autorisationsrunder, uddannelse, informationsmøder og evalueringsnoter", "the wave's close-out report: dates planned and done, business days late, authorization rounds, training, information meetings and evaluation notes")
 	SumEvalNote        = msg("sæt dato for evalueringen, eller noter hvad den viste, til afslutningsrapporten", "set the evaluation date, or note what it showed, for the close-out report")
 	ArgEval            = placeholder("ID/FV ÅÅÅÅ-MM-DD | notat ID/FV TEKST …", "ID/FV YYYY-MM-DD | note ID/FV TEXT …")
 	ArgText            = placeholder("TEKST …", "TEXT …")

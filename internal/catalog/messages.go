@@ -218,7 +218,7 @@ var (
 	SumStart         = msg("marker en aktivitet som i gang", "mark an activity in progress")
 	SumBlock         = msg("marker en aktivitet som blokeret", "mark an activity blocked")
 	SumSkip          = msg("spring en aktivitet over med en begrundelse: KS sine egne, en kontaktperson forvaltningens; en fælles springes over, når begge sider har sagt det", "skip an activity, giving the reason: KS its own, a contact the forvaltning's; a shared one is skipped when both sides have said so")
-	SumDue           = msg("sæt frist for en aktivitet i én tilmelding, eller med ID alene i hele bølgen", "set an activity's due date in one enrolment, or with an ID alone in the whole wave")
+	SumDue           = msg("sæt frist for en aktivitet i én tilmelding (KS enhver, en kontaktperson forvaltningens egne), eller med ID alene i hele bølgen (KS)", "set an activity's due date in one enrolment (KS any, a contact the forvaltning's own), or with an ID alone in the whole wave (KS)")
 	SumAuthRequest   = msg("bed forvaltningen om tilbagemelding på autorisationerne; med ID alene alle bølgens forvaltninger", "ask the forvaltning for authorization feedback; with an ID alone every forvaltning of the wave")
 	SumAuthOK        = msg("bekræft, at autorisationerne er rigtige", "confirm the authorizations are right")
 	SumAuthFix       = msg("send rettelser til autorisationerne", "send corrections to the authorizations")

@@ -1,7 +1,8 @@
 // Package closeout is a wave's close-out report for the steering group:
 // per forvaltning, each activity's date planned against when it was done
 // and how many business days late, the authorization rounds, the training
-// decision and the evaluation notes. The commands build it from a wave and
+// decision, the information meetings with the units they reached, and the
+// evaluation notes. The commands build it from a wave and
 // its audit trail; this package writes it as Markdown or as CSV (which
 // Danish Excel opens directly), in Danish or English.
 package closeout
@@ -45,6 +46,58 @@ type Enrolment struct {
 	// own, not the wave's; nil when it was never worked on. Its
 	// agreements' By are mentions.
 	Workflow *wave.Workflow
+	// Meetings are the forvaltning's information meetings, by date.
+	Meetings []Meeting
+	// Units counts the forvaltning's units, UnitsHeld those that had an
+	// information meeting.
+	Units, UnitsHeld int
+}
+
+// Meeting is one information meeting: its day, whether it was held by
+// the report's day, the units it was for and who recorded it.
+type Meeting struct {
+	Date  wave.Date
+	Held  bool
+	Units []string
+	By    string
+}
+
+// Text says the meeting in lang: "18. januar 2027 – holdt – Husum Skole,
+// Ungdomsskolen – registreret af @maria"; with most above zero, it names
+// that many units and counts the rest.
+func (m Meeting) Text(lang string, most int) string {
+	if len(m.Units) == 0 {
+		return catalog.MeetingReportAll.In(lang, day(lang, m.Date), m.state(lang), m.By)
+	}
+	units := strings.Join(m.Units, ", ")
+	if most > 0 && len(m.Units) > most+1 {
+		units = catalog.UnitsMore.In(lang, strings.Join(m.Units[:most], ", "), len(m.Units)-most)
+	}
+	return catalog.MeetingReport.In(lang, day(lang, m.Date), m.state(lang), units, m.By)
+}
+
+func (m Meeting) state(lang string) string {
+	if m.Held {
+		return catalog.MeetingWasHeld.In(lang)
+	}
+	return catalog.MeetingIsPlanned.In(lang)
+}
+
+// MeetingsText says the enrolment's information meetings in lang, a line
+// each naming at most most units (all when most is zero), and how many of
+// its units had one; that none are recorded when there are none.
+func (e Enrolment) MeetingsText(lang string, most int) []string {
+	var out []string
+	for _, m := range e.Meetings {
+		out = append(out, m.Text(lang, most))
+	}
+	if len(out) == 0 {
+		out = append(out, catalog.MeetingsNone.In(lang))
+	}
+	if e.Units > 0 {
+		out = append(out, catalog.UnitsInformed.In(lang, e.UnitsHeld, e.Units))
+	}
+	return out
 }
 
 // WorkflowText says where the forvaltning's KØR workflow stands in lang:
@@ -234,6 +287,10 @@ func (r Report) Markdown(w io.Writer, lang string) error {
 		for i, rd := range e.Rounds {
 			fmt.Fprintf(&b, "- %s\n", rd.Text(lang, i+1))
 		}
+		fmt.Fprintf(&b, "\n**%s:**\n\n", catalog.LabelMeetings.In(lang))
+		for _, line := range e.MeetingsText(lang, 0) {
+			fmt.Fprintf(&b, "- %s\n", line)
+		}
 		fmt.Fprintf(&b, "\n**%s:**\n\n", catalog.LabelEvalNotes.In(lang))
 		if len(e.Notes) == 0 {
 			fmt.Fprintf(&b, "- %s\n", catalog.ReportNoNotes.In(lang))
@@ -277,6 +334,13 @@ func (r Report) CSV(w io.Writer, lang string) error {
 		}
 		add(e.FV, catalog.ReportKindTraining, e.TrainingText(lang), string(wave.PartyFV), e.TrainingDue, wave.Date{}, "", "")
 		add(e.FV, catalog.LabelWorkflow, e.WorkflowText(lang), string(wave.PartyFV), wave.Date{}, wave.Date{}, "", "")
+		for _, m := range e.Meetings {
+			held := wave.Date{}
+			if m.Held {
+				held = m.Date
+			}
+			add(e.FV, catalog.ReportKindMeet, strings.Join(m.Units, ", "), string(wave.PartyFV), m.Date, held, "", m.By)
+		}
 		for _, n := range e.Notes {
 			add(e.FV, catalog.ReportKindNote, n.Text, n.By, wave.Date{}, wave.DateOf(n.At), "", "")
 		}

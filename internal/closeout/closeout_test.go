@@ -15,8 +15,9 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files")
 
 // report is a close-out with each kind of line: on time, late, skipped,
-// not done; two rounds; a training decision; notes with a table's pipe
-// and a spreadsheet formula in them.
+// not done; two rounds; a training decision; two information meetings,
+// one for no unit in particular; notes with a table's pipe and a
+// spreadsheet formula in them.
 func report() Report {
 	d := func(s string) wave.Date { v, _ := wave.ParseDate(s); return v }
 	return Report{Wave: "b3", Name: "Bølge 3 | pilot", Start: d("2027-03-01"), Lead: "@anna", Closed: d("2027-05-14"), ClosedBy: "@anna",
@@ -35,6 +36,9 @@ func report() Report {
 			Training: &wave.TrainingDecision{Reason: "som netbank", By: "maria"},
 			Notes:    []wave.EvalNote{{Text: "god proces | samme plan", By: "@maria", At: time.Date(2027, 5, 12, 10, 0, 0, 0, time.UTC)}},
 			FVNoted:  true,
+			Meetings: []Meeting{{Date: d("2027-02-03"), Held: true, Units: []string{"Husum Skole", "Center for Økonomi | løn"}, By: "@maria"},
+				{Date: d("2027-02-10"), Held: true, By: "@jens"}},
+			Units: 3, UnitsHeld: 2,
 			Workflow: func() *wave.Workflow {
 				w := wave.NewWorkflow("BUF", wave.DefaultTemplate(), time.Time{})
 				w.Steps[0].Done, w.Steps[1].Done = true, true
@@ -79,12 +83,16 @@ func TestReport(t *testing.T) {
 				"- 1. runde: bedt om 20. januar 2027, frist 19. februar 2027; rettelser 25. januar 2027: NN12 | godkender; tildelt 27. januar 2027",
 				"- 2. runde: bedt om 1. februar 2027, frist 19. februar 2027; bekræftet 3. februar 2027; ikke tildelt",
 				"**Uddannelse:** ingen uddannelse – som netbank",
+				"**Informationsmøder:**\n\n- 3. februar 2027 – holdt – Husum Skole, Center for Økonomi | løn – registreret af @maria\n- 10. februar 2027 – holdt – registreret af @jens\n- 2 af 3 enheder har haft informationsmøde.",
+				"## b3/SUF\n\n| Aktivitet",
+				"**Informationsmøder:**\n\n- ingen registreret\n",
 			} {
 				if !strings.Contains(md.String(), want) {
 					t.Errorf("Markdown lacks %q", want)
 				}
 			}
-			for _, want := range []string{"\xEF\xBB\xBFbølge;forvaltning;", ";\"'=HYPERLINK", "b3;BUF;aktivitet;Uddannelse af brugere;FV;2027-02-22;;;sprunget over – som netbank\r\n"} {
+			for _, want := range []string{"\xEF\xBB\xBFbølge;forvaltning;", ";\"'=HYPERLINK", "b3;BUF;aktivitet;Uddannelse af brugere;FV;2027-02-22;;;sprunget over – som netbank\r\n",
+				"b3;BUF;informationsmøde;Husum Skole, Center for Økonomi | løn;FV;2027-02-03;2027-02-03;;'@maria\r\n"} {
 				if !strings.Contains(csv.String(), want) {
 					t.Errorf("CSV lacks %q", want)
 				}

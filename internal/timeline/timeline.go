@@ -1,8 +1,9 @@
 // Package timeline draws a wave as a PNG Gantt chart: one row per
 // forvaltning and activity, a bar from the enrolment's previous deadline
 // to the activity's own, coloured by who is responsible (KS, the
-// forvaltning, both), filled when done, outlined in red when overdue, and
-// a line for today. It draws with gonum.org/v1/plot and the Liberation
+// forvaltning, both), filled when done, outlined in red when overdue, the
+// forvaltning's information meetings as diamonds on their row (filled
+// once held), and a line for today. It draws with gonum.org/v1/plot and the Liberation
 // fonts that library embeds, so no system font is needed; labels are in
 // Danish or English. The picture is as wide as a phone screen's pixels
 // and its text large enough to read there.
@@ -40,7 +41,7 @@ const (
 	// margins is the height of the title, the axis and the legend.
 	margins = 1.6 * vg.Inch
 	// legendRows is the room above the first row for the legend.
-	legendRows = 4
+	legendRows = 5
 	// maxLabel bounds a row's label, in characters.
 	maxLabel = 30
 )
@@ -131,12 +132,20 @@ type bar struct {
 	overdue    bool
 }
 
+// meeting is an information meeting's mark on its row: a diamond on its
+// day, filled once held.
+type meeting struct {
+	x, y float64
+	held bool
+}
+
 // chart is the data of the picture, in days since 1970 on x and rows on y.
 type chart struct {
-	bars  []bar
-	bands []float64
-	today float64
-	lang  string
+	bars     []bar
+	meetings []meeting
+	bands    []float64
+	today    float64
+	lang     string
 }
 
 // days is d as days since 1 January 1970.
@@ -191,7 +200,8 @@ func PNG(w wave.Wave, today wave.Date, lang string) ([]byte, error) {
 	}{
 		{catalog.LegendKS, swatch{fill: colourKS}}, {catalog.LegendFV, swatch{fill: colourFV}},
 		{catalog.LegendBoth, swatch{fill: colourBoth}}, {catalog.LegendDone, swatch{fill: colourBoth, check: true}},
-		{catalog.LegendOverdue, swatch{fill: tint(colourBoth), border: colourRed}}, {catalog.LegendToday, todayThumb{}},
+		{catalog.LegendOverdue, swatch{fill: tint(colourBoth), border: colourRed}}, {catalog.LegendMeeting, diamondThumb{}},
+		{catalog.LegendToday, todayThumb{}},
 	} {
 		p.Legend.Add(e.text.In(lang), e.thumb)
 	}
@@ -237,6 +247,11 @@ func layout(w wave.Wave, today wave.Date, lang string) (chart, []string) {
 		ch.bands = append(ch.bands, float64(band))
 		for _, a := range e.Activities {
 			top = append(top, "   "+label(a.Title(lang)))
+			if a.Key == wave.InfoActivity {
+				for _, m := range e.Meetings {
+					ch.meetings = append(ch.meetings, meeting{x: days(m.Date) + 0.5, y: float64(len(top) - 1), held: m.Held(today)})
+				}
+			}
 			if a.Due.IsZero() {
 				continue
 			}
@@ -252,6 +267,9 @@ func layout(w wave.Wave, today wave.Date, lang string) (chart, []string) {
 	flip := func(y float64) float64 { return n - 1 - y }
 	for i := range ch.bars {
 		ch.bars[i].y = flip(ch.bars[i].y)
+	}
+	for i := range ch.meetings {
+		ch.meetings[i].y = flip(ch.meetings[i].y)
 	}
 	for i := range ch.bands {
 		ch.bands[i] = flip(ch.bands[i])
@@ -269,6 +287,9 @@ func (ch chart) DataRange() (xmin, xmax, ymin, ymax float64) {
 	xmin, xmax = ch.today, ch.today+1
 	for _, b := range ch.bars {
 		xmin, xmax = min(xmin, b.start), max(xmax, b.end)
+	}
+	for _, m := range ch.meetings {
+		xmin, xmax = min(xmin, m.x-0.5), max(xmax, m.x+0.5)
 	}
 	return xmin - 3, xmax + 3, 0, 0
 }
@@ -298,8 +319,25 @@ func (ch chart) Plot(c draw.Canvas, p *plot.Plot) {
 			check(c, x1-(y1-y0)*0.9, y0, y1-y0)
 		}
 	}
+	for _, m := range ch.meetings {
+		diamond(c, trX(m.x), trY(m.y), (trY(m.y+0.4)-trY(m.y-0.4))/2, m.held)
+	}
 	x := trX(ch.today)
 	c.StrokeLine2(draw.LineStyle{Color: colourRed, Width: vg.Points(1.5), Dashes: []vg.Length{vg.Points(4), vg.Points(3)}}, x, c.Min.Y, x, c.Max.Y)
+}
+
+// diamond draws an information meeting's mark centred on x, y, r from its
+// centre to each corner: the forvaltning's colour, filled once held, on
+// white while planned, with a dark edge that stands out on the bar under
+// it.
+func diamond(c draw.Canvas, x, y, r vg.Length, held bool) {
+	pts := []vg.Point{{X: x, Y: y + r}, {X: x + r, Y: y}, {X: x, Y: y - r}, {X: x - r, Y: y}}
+	fill := color.Color(color.White)
+	if held {
+		fill = colourFV
+	}
+	c.FillPolygon(fill, pts)
+	c.StrokeLines(draw.LineStyle{Color: color.Black, Width: vg.Points(1.5)}, append(pts, pts[0]))
 }
 
 // backdrop is the bands under each forvaltning's code, drawn first.
@@ -358,6 +396,15 @@ func (s swatch) Thumbnail(c *draw.Canvas) {
 		h := c.Max.Y - c.Min.Y
 		check(*c, c.Max.X-h*0.95, c.Min.Y, h)
 	}
+}
+
+// diamondThumb is the legend's sample of an information meeting: a held
+// one.
+type diamondThumb struct{}
+
+func (diamondThumb) Thumbnail(c *draw.Canvas) {
+	h := (c.Max.Y - c.Min.Y) / 2
+	diamond(*c, (c.Min.X+c.Max.X)/2, c.Min.Y+h, h, true)
 }
 
 // todayThumb is the legend's sample of today's line.

@@ -19,8 +19,9 @@ var update = flag.Bool("update", false, "rewrite the golden images")
 var cph = wave.Copenhagen()
 
 // sample is a wave of three forvaltninger on 22 February 2027: BUF's
-// kick-off and information meeting done, SUF's training skipped, SUF and
-// TMF behind with their kick-off and information meeting.
+// kick-off and information meeting done, after one meeting held and with
+// one more planned; SUF's training skipped, SUF and TMF behind with their
+// kick-off and information meeting.
 func sample(t testing.TB) wave.Wave {
 	t.Helper()
 	enrolled := cph.At(wave.Date{Year: 2026, Month: 12, Day: 1}, 12, 0)
@@ -37,6 +38,8 @@ func sample(t testing.TB) wave.Wave {
 	buf.Confirm("kickoff", []wave.Party{wave.PartyKS}, "", "anna", enrolled)
 	buf.Confirm("kickoff", []wave.Party{wave.PartyFV}, "", "maria", enrolled)
 	buf.Confirm("info", []wave.Party{wave.PartyFV}, "", "maria", enrolled)
+	buf.RecordMeeting(wave.Date{Year: 2027, Month: 2, Day: 15}, []string{"Husum Skole"}, "maria", enrolled)
+	buf.RecordMeeting(wave.Date{Year: 2027, Month: 2, Day: 24}, []string{"Ungdomsskolen"}, "maria", enrolled)
 	suf, _ := w.Enrolment("SUF")
 	suf.DecideTraining(false, "som netbank", wave.Date{}, "søren", enrolled)
 	suf.SetStatus("loadtest", wave.StatusSkipped, "få brugere", "anna", enrolled)
@@ -105,6 +108,43 @@ func TestTimelineMarks(t *testing.T) {
 	}
 	if overdue != 4 {
 		t.Errorf("%d overdue bars, want SUF's and TMF's kick-off and information meeting", overdue)
+	}
+}
+
+// TestTimelineMeetings: each information meeting is a diamond on its
+// forvaltning's row of the information meeting, on its day, filled with
+// the forvaltning's colour once held.
+func TestTimelineMeetings(t *testing.T) {
+	w := sample(t)
+	ch, _ := layout(w, today, "da")
+	var info bar
+	for _, b := range ch.bars {
+		if b.party == wave.PartyFV && b.status == wave.StatusDone {
+			info = b // BUF's information meeting, the first done of the forvaltning's
+			break
+		}
+	}
+	want := []meeting{{x: days(wave.Date{Year: 2027, Month: 2, Day: 15}) + 0.5, y: info.y, held: true}, {x: days(wave.Date{Year: 2027, Month: 2, Day: 24}) + 0.5, y: info.y}}
+	if len(ch.meetings) != 2 || ch.meetings[0] != want[0] || ch.meetings[1] != want[1] {
+		t.Fatalf("meetings %+v, want %+v", ch.meetings, want)
+	}
+	fv := func(w wave.Wave) int {
+		img := decode(t, must(PNG(w, today, "da")))
+		n := 0
+		for y := img.Bounds().Min.Y; y < img.Bounds().Max.Y; y++ {
+			for x := img.Bounds().Min.X; x < img.Bounds().Max.X; x++ {
+				if nrgba(img.At(x, y)) == colourFV {
+					n++
+				}
+			}
+		}
+		return n
+	}
+	held := fv(w)
+	buf, _ := w.Enrolment("BUF")
+	buf.Meetings[0].Date = wave.Date{Year: 2027, Month: 2, Day: 23}
+	if planned := fv(w); held-planned < 50 {
+		t.Errorf("a held meeting is drawn with %d pixels of the forvaltning's colour, a planned one with %d: the held one is filled", held, planned)
 	}
 }
 

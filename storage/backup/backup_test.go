@@ -7,6 +7,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -77,6 +78,7 @@ func TestRoundTrip(t *testing.T) {
 				"175 audit events, 3 reminders in the ledger" {
 				t.Errorf("imported %s", got)
 			}
+			sameMeetings(t, pilot, r)
 			if second := export(t, r); !bytes.Equal(first, second) {
 				t.Errorf("bolt → Redis → export differs:\n%s\n---\n%s", head(first), head(second))
 			}
@@ -90,6 +92,27 @@ func TestRoundTrip(t *testing.T) {
 			}
 			storagetest.SameLists(t, pilot, back)
 		})
+	}
+}
+
+// sameMeetings checks that b3/BUF has in got the units and information
+// meetings it has in want, and that it has some.
+func sameMeetings(t *testing.T, want, got storage.Store) {
+	t.Helper()
+	enrolment := func(s storage.Store) wave.Enrolment {
+		w, err := s.Wave(context.Background(), "b3")
+		if err != nil {
+			t.Fatal(err)
+		}
+		e, _ := w.Enrolment("BUF")
+		return *e
+	}
+	w, g := enrolment(want), enrolment(got)
+	if len(w.Units) != 4 || len(w.Meetings) != 2 {
+		t.Fatalf("the filled store's b3/BUF: units %v, meetings %+v", w.Units, w.Meetings)
+	}
+	if !reflect.DeepEqual(w.Units, g.Units) || !reflect.DeepEqual(w.Meetings, g.Meetings) {
+		t.Errorf("imported b3/BUF: units %v, meetings %+v; want %v, %+v", g.Units, g.Meetings, w.Units, w.Meetings)
 	}
 }
 

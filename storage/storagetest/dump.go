@@ -17,7 +17,8 @@ import (
 
 // Fill gives store s some of everything a dump holds: two waves with their
 // audit trails (one of them with enough events to take several parts), a
-// wave not due, three people with the bootstrap admin among them, a
+// wave not due, BUF's units and information meetings in b3, three
+// people with the bootstrap admin among them, a
 // workflow track, authorization lists and templates (see fillLists) and
 // a ledger with delivered, given-up and pending reminders.
 func Fill(t testing.TB, s storage.Store) {
@@ -30,7 +31,17 @@ func Fill(t testing.TB, s storage.Store) {
 		}
 	}
 	for _, id := range []string{"b4", "b3"} {
-		must(s.CreateWave(ctx, NewWave(t, id, "BUF", "SUF"), created(id)))
+		w := NewWave(t, id, "BUF", "SUF")
+		if id == "b3" { // BUF's units and information meetings, one held, one planned
+			e := &w.Enrolments[0]
+			_, err := e.AddUnits("Husum Skole", "Ungdomsskolen", "Sundhedsplejen")
+			must(err)
+			_, _, err = e.RecordMeeting(wave.Date{Year: 2027, Month: 1, Day: 8}, []string{"Husum Skole"}, "maria", t0)
+			must(err)
+			_, _, err = e.RecordMeeting(wave.Date{Year: 2027, Month: 1, Day: 20}, []string{"Ungdomsskolen", "Valby Skole"}, "jens", t0)
+			must(err)
+		}
+		must(s.CreateWave(ctx, w, created(id)))
 	}
 	done := NewWave(t, "b5", "KFF")
 	done.Name = "done"
