@@ -55,7 +55,7 @@ func TestAuthListAndTemplateCommandsHandOutLinks(t *testing.T) {
 			t.Errorf("%s: %+v", tc.line, r)
 		}
 	}
-	f.refused("vera: auth list b3/BUF", "Det må du ikke: det må kun KS eller en kontaktperson for b3/BUF.")
+	f.refused("vera: auth list b3/BUF", "Det må du ikke: det må kun KS eller en tovholder for b3/BUF.")
 	f.refused("maria: auth list b3/SUF", "Det må du ikke")
 	f.refused("vera: workflow BUF template", "Det må du ikke")
 	f.refused("anna: auth list b3/TMF", "TMF er ikke tilmeldt bølge b3")

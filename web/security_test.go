@@ -23,7 +23,7 @@ func TestLinksAreBoundToPersonAndPage(t *testing.T) {
 	w := newWorld(t)
 	maria := w.link("maria: auth list b3/BUF")
 	template := w.link("maria: workflow BUF template")
-	if code, body := get(t, maria); code != 200 || !strings.Contains(body, "Du handler som") || !strings.Contains(body, "<dd>maria</dd>") {
+	if code, body := get(t, maria); code != 200 || !strings.Contains(body, "Du er logget ind som") || !strings.Contains(body, "<dd>maria</dd>") {
 		t.Fatalf("maria's own link: %d", code)
 	}
 	tok := token(t, maria)

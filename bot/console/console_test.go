@@ -258,7 +258,7 @@ func TestNameIsOneWord(t *testing.T) {
 		"anna> as Søren Ærø\n✗ Et navn er ét ord: skriv as søren.ærø.\n  Brug: as NAVN\n",
 		"anna> som @Søren  Ærø\n✗ Et navn er ét ord: skriv som søren.ærø.\n  Brug: as NAVN\n",
 		// No name can be made of these words: what is too much is named.
-		"anna> as søren ærø!\n✗ »ærø!« er mere, end kommandoen tager.\n",
+		"anna> as søren ærø!\n✗ Kommandoen kan ikke bruge »ærø!«.\n",
 		"anna ran status",
 	} {
 		if !strings.Contains(out.String(), want) {

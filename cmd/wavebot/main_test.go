@@ -71,7 +71,7 @@ func TestConsoleSessions(t *testing.T) {
 			"[----------] 0 færdige, 9 åbne",
 		}},
 		{"reminders", nil, []string{
-			"⏰ 2027-01-20 12:00 → @maria: b3/BUF: Velkommen som forvaltningens kontaktperson",         // the welcome
+			"⏰ 2027-01-20 12:00 → @maria: b3/BUF: Velkommen som forvaltningens tovholder",         // the welcome
 			"⏰ 2027-01-21 09:00 → @maria: b3/BUF: Forvaltningen skal senest 25. januar 2027 beslutte", // training is a decision
 			"   ↳ training b3/BUF no | remind snooze b3/BUF/training 1d | remind snooze b3/BUF/training 3d",
 			"Påmindelser om b3/BUF er udsat 3 arbejdsdage, til onsdag 3. februar 2027 kl. 9.00.",
@@ -89,15 +89,15 @@ func TestConsoleSessions(t *testing.T) {
 			"✗ 27. februar 2027 er en lørdag og ikke en arbejdsdag. Vælg en arbejdsdag, fx 1. marts 2027.",
 			"⏰ 2027-03-03 09:00 → @anna: b1/BUF: Forvaltningen har stadig ikke givet tilbagemelding",         // escalation from D+3
 			"⏰ 2027-03-03 12:00 → @anna: b1/BUF: @maria har sendt rettelser til autorisationerne",            // the lead told at once
-			"✓ training – Uddannelse af brugere (FV) – 8. marts 2027 – besluttet: ingen uddannelse (@maria)", // a decision is done
-			"◐ presentation – Præsentationsmøde for berørte enheder (KS præsenterer KØR workflow) (KS+FV) – 3. marts 2027 – venter på KS",
+			"✓ uddannelse – Uddannelse af brugere (FV) – 8. marts 2027 – besluttet: ingen uddannelse (@maria)", // a decision is done
+			"◐ præsentation – Præsentationsmøde for berørte enheder/medarbejdere (KS præsenterer KØR workflow) (KS+FV) – 3. marts 2027 – venter på KS",
 			"✗ KØR workflow i BUF: »Autorisere brugere til workflow« kommer efter »Aflevere udfyldt autorisationsskabelon til Brugeradministrationen«",
 			"anna> status\nAktive bølger\n  ▸ b1 – Bølge 1 – selvbetjening – start 15. marts 2027 – tilmeldt: BUF – klar til at lukke", // through, not yet closed
 		}},
 		{"track", nil, []string{
 			"anna> workflow KFF\nKØR workflow – KFF", // a forvaltning in no wave has its track
-			"✗ »Nedsættelse af central arbejdsgruppe« er forvaltningens trin: kun en kontaktperson for KØR workflow i KFF", // KS may not, before the agreement
-			"@ole er nu kontaktperson for KØR workflow i KFF.",                                                             // a contact names a colleague
+			"✗ »Nedsættelse af central arbejdsgruppe« er forvaltningens trin: kun en tovholder for KØR workflow i KFF", // KS may not, before the agreement
+			"@ole er nu tovholder for KØR workflow i KFF.",                                                             // a contact names a colleague
 			"KØR workflow i KFF: KS varetager nu projektledelse efter konkret aftale.",
 			"Efter konkret aftale varetager KS: projektledelse (aftalt af @lis",
 			"⏰ 2027-01-27 09:00 → @anna: KFF: KØR workflow-trinnet »Nedsættelse af central arbejdsgruppe« har frist 29. januar 2027.", // KS hears the forvaltning's step under the agreement
@@ -112,9 +112,9 @@ func TestConsoleSessions(t *testing.T) {
 			"Bølge b1: KS har bedt BUF, SUF og TMF om tilbagemelding på autorisationerne senest 19. februar 2027.",
 			"#konsol følger nu bølge b1.",
 			"⏰ 2027-01-21 09:00 → #konsol: b1/BUF: »Opstartsmøde i forvaltningen« er færdig.", // the channel's news, the next morning
-			"anna> overview\nOversigt over åbne bølger\n  ▸ b1 – Bølge 1 – selvbetjening – start 1. marts 2027\n    TMF: 1 færdig, 8 åbne, 3 overskredne",
-			"  b1/TMF: bedt om 20. jan., frist 19. feb. – OVERSKREDET med 1 arbejdsdag – kontaktperson @tove",
-			"  ▸ @tove (kontaktperson)\n    b1/TMF: »Opstartsmøde i forvaltningen« – frist 21. jan., 22 arbejdsdage over",
+			"anna> overview\nOversigt over aktive bølger\n  ▸ b1 – Bølge 1 – selvbetjening – start 1. marts 2027\n    TMF: 1 færdig, 8 åbne, 3 overskredne",
+			"  b1/TMF: bedt om 20. jan., frist 19. feb. – OVERSKREDET med 1 arbejdsdag – tovholder @tove",
+			"  ▸ @tove (tovholder)\n    b1/TMF: »Opstartsmøde i forvaltningen« – frist 21. jan., 22 arbejdsdage over",
 			"Billedet er gemt i $OUT/tidslinje-b1.png.",
 			"»Go-live – test af tilgængelighed til løsninger«: 12. april 2027 → 19. april 2027 (BUF og SOF)",
 			"✗ Bølge b1 lukkes først efter evalueringerne, og de mangler for BUF, SUF og TMF.",
@@ -126,11 +126,11 @@ func TestConsoleSessions(t *testing.T) {
 		}},
 		{"roles", nil, []string{
 			"kim> wave create b1 2027-03-01 Bølge 1\nBølge b1 (Bølge 1) er oprettet med start 1. marts 2027. KS-projektleder: @kim.", // a KS lead with the role ks only
-			"kim> role @ole ks\n✗ Det må du ikke: det må kun admin.",
-			"maria> contact b1/BUF @jens\n@jens er nu kontaktperson for b1/BUF.",                             // the forvaltning names its group
-			"✗ @kim er KS-medarbejder og kan derfor ikke være forvaltningens kontaktperson",                  // one person, one side
+			"kim> role @ole ks\n✗ Det må du ikke: det må kun en administrator.",
+			"maria> contact b1/BUF @jens\n@jens er nu tovholder for b1/BUF.",                             // the forvaltning names its group
+			"✗ @kim er KS-medarbejder og kan derfor ikke være forvaltningens tovholder",                  // one person, one side
 			"b1/BUF: Begge sider har sagt, at »Opstartsmøde i forvaltningen« springes over",                  // a shared skip takes both
-			"→ @kim: b1/BUF: @maria har gjort @jens til kontaktperson. Kontaktpersoner nu: @maria og @jens.", // the lead hears of it
+			"→ @kim: b1/BUF: @maria har gjort @jens til tovholder. Tovholdere nu: @maria og @jens.", // the lead hears of it
 			"✗ b1/BUF: Go-live kan ikke meldes færdig endnu",
 			"→ @jens: b1/BUF: Evalueringen er holdt. Skriv forvaltningens note",
 			"→ @kim: Bølge b1: Alle evalueringer er holdt eller sprunget over. Luk bølgen med: bølge luk b1",
@@ -139,14 +139,14 @@ func TestConsoleSessions(t *testing.T) {
 		{"newcomer", nil, []string{
 			"    as NAVN — handl som en anden person (også: som)", // help shows the console's own commands
 			"    quit — afslut konsollen; Ctrl-D gør det samme (også: afslut, exit)",
-			"    kickoff – Opstartsmøde i forvaltningen – KS+FV (også: opstart)",
+			"    opstart – Opstartsmøde i forvaltningen – KS+FV (også: opstart)",
 			"    BUF, BIF, KFF, SOF, SUF, TMF, ØKF",
 			"clock [+3d | +4h | ÅÅÅÅ-MM-DD]\n    flyt det simulerede ur frem: +3d tæller kalenderdage",
 			"✗ »@maria!« er ikke en person",
 			"✗ Der mangler AKTIVITET.\n  Brug: done ID[/FV] AKTIVITET [NOTE …]",
 			"har allerede status færdig; intet er ændret.",
 			"✗ Der mangler BEGRUNDELSE.", // a skip gives its reason
-			"✗ »extra« er mere, end kommandoen tager.",
+			"✗ Kommandoen kan ikke bruge »extra«.",
 			"✗ @søren er ikke KS-medarbejder",
 			"[#=--------] 1 færdig, 1 sprunget over, 7 åbne",
 			`✗ Der er ingen bølge »Ærø"«.`,
@@ -505,7 +505,7 @@ func TestConsoleShowsWaitingNotices(t *testing.T) {
 		"⏰ 2027-01-20 12:00 → @anna: b3/BUF: wavebot kan ikke nå @teams:p1 med påmindelser.",
 		"anna> as teams:p1\nDu er nu teams:p1.\nBeskeder, der venter på dig\n" +
 			"  wavebot har endnu ikke kunnet nå dig i Slack eller Teams.",
-		"  b3/BUF: Velkommen som forvaltningens kontaktperson i bølge b3 (Bølge 3), der starter 1. februar 2027. KS-projektleder er @anna. (venter siden onsdag 20. januar 2027 kl. 12.00, højst til 19. februar 2027)\n",
+		"  b3/BUF: Velkommen som forvaltningens tovholder i bølge b3 (Bølge 3), der starter 1. februar 2027. KS-projektleder er @anna. (venter siden onsdag 20. januar 2027 kl. 12.00, højst til 19. februar 2027)\n",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("output lacks %q:\n%s", want, got)
@@ -515,7 +515,7 @@ func TestConsoleShowsWaitingNotices(t *testing.T) {
 		t.Errorf("the console printed a message to teams:p1:\n%s", got)
 	}
 	got, _ = runConsoleSession(t, env(), []string{"--as", "teams:p1", "--data", dir}, "")
-	if !strings.HasPrefix(got, "Du er teams:p1 (kontaktperson for b3/BUF). Det simulerede ur står på torsdag 21. januar 2027 kl. 14.00. Skriv hjælp for at se kommandoerne.\nBeskeder, der venter på dig\n") {
+	if !strings.HasPrefix(got, "Du er teams:p1 (tovholder for b3/BUF). Det simulerede ur står på torsdag 21. januar 2027 kl. 14.00. Skriv hjælp for at se kommandoerne.\nBeskeder, der venter på dig\n") {
 		t.Errorf("a later run as teams:p1:\n%s", got)
 	}
 }
