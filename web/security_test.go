@@ -224,7 +224,7 @@ func TestAPageInEnglish(t *testing.T) {
 	w := newWorld(t)
 	w.do("maria: lang en")
 	_, body := get(t, w.link("maria: auth list b3/BUF"))
-	wantIn(t, body, `<html lang="en">`, "Authorization list – b3/BUF", "KS has not uploaded the list from KØR yet.", "You act as")
+	wantIn(t, body, `<html lang="en">`, "Authorization list – b3/BUF", "KS has not uploaded the list from KØR yet.", "You are signed in as")
 	_, body = get(t, w.link("maria: workflow BUF template"))
 	wantIn(t, body, "Authorization template for KØR workflow – BUF", "The forvaltning&#39;s KØR workflow track", "Deliver to User Administration")
 }
