@@ -209,7 +209,7 @@ func TestLeadMustBeKS(t *testing.T) {
 	if vera.Role != wave.RoleKS || w.Lead != "vera" {
 		t.Errorf("vera is %s, lead %s", vera.Role, w.Lead)
 	}
-	wantIn(t, f.ok("anna: log b3"), "@anna b3: skiftede KS-projektleder: @anna → @vera")
+	wantIn(t, f.ok("anna: log b3"), "@anna b3: skiftede KS-projektleder fra @anna til @vera")
 	events, _ := f.store.Events(context.Background(), "", "", 100)
 	if !slices.ContainsFunc(events, func(ev wave.Event) bool {
 		return ev.Action == actPersonRole && ev.Item == "vera" && ev.Before == "viewer" && ev.After == "ks"
@@ -463,8 +463,8 @@ func TestLogNewestFirst(t *testing.T) {
 	f.ok("anna: done b3/BUF pc")
 	f.ok("anna: due b3/SUF info 2027-01-29")
 	got := f.do("vera: log b3")
-	if len(got.Lines) != 6 || !strings.Contains(got.Lines[0], "@anna b3/SUF: ændrede fristen for »Informationsmøde i forvaltningen for brugere«: 2027-01-22 → 2027-01-29") ||
-		!strings.Contains(got.Lines[1], "ændrede status for »Sikre korrekt opsætning af PC'er«: ikke begyndt → færdig") ||
+	if len(got.Lines) != 6 || !strings.Contains(got.Lines[0], "@anna b3/SUF: ændrede fristen for »Informationsmøde i forvaltningen for brugere« fra 2027-01-22 til 2027-01-29") ||
+		!strings.Contains(got.Lines[1], "ændrede status for »Sikre korrekt opsætning af PC'er« fra ikke begyndt til færdig") ||
 		!strings.Contains(got.Lines[5], "oprettede bølgen") {
 		t.Errorf("log b3 = %q", got.Lines)
 	}

@@ -65,8 +65,8 @@ func TestSameStatusWithNewNote(t *testing.T) {
 	f.ok("maria: done b3/BUF info invitation sent")
 	wantIn(t, f.ok("maria: done b3/BUF info invitation sent to all units"), "b3/BUF: Noten til »Informationsmøde i forvaltningen for brugere« er opdateret.")
 	log := f.do("vera: log b3/BUF")
-	if !strings.Contains(log.Lines[0], "@maria b3/BUF: ændrede noten til »Informationsmøde i forvaltningen for brugere«: invitation sent → invitation sent to all units") ||
-		!strings.Contains(log.Lines[1], "ændrede status for »Informationsmøde i forvaltningen for brugere«: ikke begyndt → færdig") {
+	if !strings.Contains(log.Lines[0], "@maria b3/BUF: ændrede noten til »Informationsmøde i forvaltningen for brugere« fra invitation sent til invitation sent to all units") ||
+		!strings.Contains(log.Lines[1], "ændrede status for »Informationsmøde i forvaltningen for brugere« fra ikke begyndt til færdig") {
 		t.Errorf("log = %q", log.Lines)
 	}
 	// Without a note the note stays.
@@ -184,8 +184,8 @@ func TestDanishRepliesSpeakDanish(t *testing.T) {
 	}
 	// Where a title belongs, the title stands, not the key.
 	wantIn(t, text(replies["anna: status b3/BUF"]), "Næste frist\",\"Value\":\"21. januar 2027 – Opstartsmøde i forvaltningen")
-	wantIn(t, text(replies["anna: log b3"]), "ikke begyndt → i gang", "ikke begyndt → blokeret", "ikke begyndt → sprunget over")
-	wantIn(t, text(replies["anna: log BUF"]), "ikke begyndt → færdig")
+	wantIn(t, text(replies["anna: log b3"]), "fra ikke begyndt til i gang", "fra ikke begyndt til blokeret", "fra ikke begyndt til sprunget over")
+	wantIn(t, text(replies["anna: log BUF"]), "fra ikke begyndt til færdig")
 }
 
 // pendingDigest is every reminder the policy has for person over the

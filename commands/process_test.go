@@ -84,7 +84,7 @@ func TestSharedActivitiesNeedBothSides(t *testing.T) {
 			{line: "anna: skip b3/BUF loadtest few users", want: "»Belastningstest« har nu status sprunget over."},
 			{line: "anna: skip b3/SUF golive SUF goes live in wave 4", want: "b3/SUF: KS vil springe »Go-live – test af tilgængelighed til løsninger« over (SUF goes live in wave 4); den springes over, når forvaltningen også har sagt det."},
 			{line: "anna: log b3/BUF", want: "@maria b3/BUF: bekræftede en del af »Opstartsmøde i forvaltningen«: forvaltningens del"},
-			{line: "anna: log b3/BUF", want: "@maria b3/BUF: ændrede status for »Opstartsmøde i forvaltningen«: i gang → færdig"},
+			{line: "anna: log b3/BUF", want: "@maria b3/BUF: ændrede status for »Opstartsmøde i forvaltningen« fra i gang til færdig"},
 			{line: "anna: log b3/BUF", want: "@anna b3/BUF: bekræftede en del af »Opstartsmøde i forvaltningen«: KS' del"},
 		})
 		w, _ := f.store.Wave(context.Background(), "b3")
@@ -106,7 +106,7 @@ func TestAuthorizationsAreAppliedByKS(t *testing.T) {
 			{line: "maria: done b3/BUF auth", want: "Når KS har bedt om den, svarer I med autorisation ok b3/BUF eller autorisation ret b3/BUF NOTE.", refused: true},
 			{line: "anna: auth request b3/BUF 2027-01-27", want: "b3/BUF: KS har bedt om tilbagemelding på autorisationerne senest 27. januar 2027."},
 			{line: "anna: auth request b3/BUF 2027-01-28", want: "Den åbne anmodning med frist 27. januar 2027 er erstattet af denne; den står fortsat i loggen."},
-			{line: "anna: log b3/BUF", want: "bad om tilbagemelding på autorisationerne: 2027-01-27 → 2027-01-28"},
+			{line: "anna: log b3/BUF", want: "bad om tilbagemelding på autorisationerne fra 27. januar 2027 til 28. januar 2027"},
 			{line: "maria: auth ok b3/BUF", want: "b3/BUF: Tak, autorisationerne er bekræftet. KS-projektlederen @anna får besked nu og afslutter autorisationerne senest 25. januar 2027."},
 			{line: "vera: status b3/BUF", want: "bekræftet af @maria; venter på, at KS afslutter autorisationerne senest 25. januar 2027"},
 			{line: "anna: my", want: "25. januar 2027: b3/BUF – tildel autorisationerne efter tilbagemeldingen (autorisation udført)"},
@@ -236,12 +236,12 @@ func TestDatesInTheSourcesOrder(t *testing.T) {
 			}
 			return strings.Join(keys, " ")
 		}
-		if got := order(); got != "kickoff info training auth pc golive support loadtest evaluation" {
+		if got := order(); got != "opstart info uddannelse autorisation pc golive support belastningstest evaluering" {
 			t.Errorf("default order %s", got)
 		}
 		f.ok("anna: due b3/BUF info 2027-02-03")
 		f.ok("anna: due b3/BUF loadtest 2027-02-08")
-		if got := order(); got != "kickoff training auth pc golive info loadtest support evaluation" {
+		if got := order(); got != "opstart uddannelse autorisation pc golive info belastningstest support evaluering" {
 			t.Errorf("after moving info and the load test: %s", got)
 		}
 	})

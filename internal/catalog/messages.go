@@ -401,7 +401,7 @@ var (
 
 	ActListUpload      = msg("indlæste autorisationslisten", "uploaded the authorization list")
 	ActListRow         = msg("svarede på en række i autorisationslisten", "answered a row of the authorization list")
-	ActListSubmit      = msg("indsendte autorisationslisten (skal rettes/alle)", "submitted the authorization list (to correct/all)")
+	ActListSubmit      = msg("indsendte autorisationslisten", "submitted the authorization list")
 	ActListApplied     = msg("markerede en rettelse som udført i KØR", "marked a correction applied in KØR")
 	ActDecisions       = msg("registrerede de centrale beslutninger", "recorded the central decisions")
 	ActTemplateRow     = msg("ændrede en række i autorisationsskabelonen", "changed a row of the authorization template")
