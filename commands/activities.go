@@ -326,18 +326,10 @@ func goLiveFirst(lang string, w wave.Wave, e wave.Enrolment) string {
 	return catalog.GoLiveBefore.In(lang, w.ID+"/"+e.FV, day(lang, g.Due), catalog.List(lang, items))
 }
 
-// activityWord is how a reader of lang types activity key: in Danish its
-// first Danish name ("opstart", "go-live"), in English its key.
+// activityWord is how a reader of lang names activity key: in Danish its
+// Danish key ("opstart"), in English its key.
 func (d *Dispatcher) activityWord(lang, key string) string {
-	if lang == catalog.English {
-		return key
-	}
-	for _, a := range d.cfg.Template.Activities {
-		if a.Key == key && len(a.Aliases) > 0 {
-			return a.Aliases[0]
-		}
-	}
-	return key
+	return d.cfg.Template.ActivityWord(lang, key)
 }
 
 // deadline refuses a date nobody can meet: one that has passed, or one

@@ -91,11 +91,7 @@ func (d *Dispatcher) activityKey(name string) (string, error) {
 }
 
 func (d *Dispatcher) unknownActivity(name string) error {
-	var keys []string
-	for _, a := range d.cfg.Template.Activities {
-		keys = append(keys, a.Key)
-	}
-	return refuse(catalog.UnknownActivity, typed(name), strings.Join(keys, ", "))
+	return refuse(catalog.UnknownActivity, typed(name), inLang(func(lang string) string { return strings.Join(d.activityWords(lang), ", ") }))
 }
 
 // wave loads a wave, refusing unknown ids.

@@ -363,17 +363,17 @@ func (d *Dispatcher) SaveAuthRows(ctx context.Context, person, waveID, fv string
 		if err != nil {
 			return nil, listError(err)
 		}
-		evs := make([]wave.Event, 0, len(saved))
-		for _, c := range saved {
-			r, _ := l.Row(c.ID)
-			after := decisionWord(c.After)
-			if c.After == wave.DecisionFix {
-				after += ": " + r.Wanted
-			}
-			evs = append(evs, wave.Event{At: pg.now, Actor: pg.me.ID, Wave: waveID, FV: fv, Action: actListRow,
-				Before: c.User + ": " + decisionWord(c.Before), After: c.User + ": " + after})
+		if len(saved) == 0 {
+			return nil, nil
 		}
-		return evs, nil
+		// One entry for the save, with its counts: a page of 200 rows is
+		// one change.
+		var n [3]int
+		for _, c := range saved {
+			n[slices.Index([]wave.Decision{wave.DecisionOK, wave.DecisionFix, wave.DecisionOpen}, c.After)]++
+		}
+		return []wave.Event{{At: pg.now, Actor: pg.me.ID, Wave: waveID, FV: fv, Action: actListRow,
+			After: fmt.Sprintf("%s%d/%d/%d", rowCounts, n[0], n[1], n[2])}}, nil
 	})
 	if err != nil {
 		return d.answer(pg, nil, err)
@@ -382,13 +382,9 @@ func (d *Dispatcher) SaveAuthRows(ctx context.Context, person, waveID, fv string
 	return Reply{Lines: append(lines, problemLines(pg.lang, problems)...), Refused: len(saved) == 0 && len(problems) > 0}
 }
 
-// decisionWord is how the log records a decision: ok, fix, or open.
-func decisionWord(d wave.Decision) string {
-	if d == wave.DecisionOpen {
-		return "open"
-	}
-	return string(d)
-}
+// rowCounts starts the value of a log entry that counts rows, where
+// entries from before named one row each ("BUF1014: ok").
+const rowCounts = "rows:"
 
 // listRound refuses a page that shows an earlier round of the list.
 func listRound(l *wave.AuthList, round int) error {
@@ -516,13 +512,17 @@ func (d *Dispatcher) ApplyAuthRows(ctx context.Context, person, waveID, fv strin
 		if changed, problems, err = l.MarkApplied(edits, pg.me.ID, pg.now); err != nil {
 			return nil, listError(err)
 		}
-		var evs []wave.Event
-		for _, c := range changed {
-			r, _ := l.Row(c.ID)
-			evs = append(evs, wave.Event{At: pg.now, Actor: pg.me.ID, Wave: waveID, FV: fv, Action: actListApplied,
-				After: fmt.Sprintf("%s: %v", c.User, r.Applied)})
+		if len(changed) == 0 {
+			return nil, nil
 		}
-		return evs, nil
+		applied := 0
+		for _, c := range changed {
+			if r, _ := l.Row(c.ID); r.Applied {
+				applied++
+			}
+		}
+		return []wave.Event{{At: pg.now, Actor: pg.me.ID, Wave: waveID, FV: fv, Action: actListApplied,
+			After: fmt.Sprintf("%s%d/%d", rowCounts, applied, len(changed)-applied)}}, nil
 	})
 	if err != nil {
 		return d.answer(pg, nil, err)

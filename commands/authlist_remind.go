@@ -58,7 +58,7 @@ func (d *Dispatcher) reminderButton(ctx context.Context, lang, recipient string,
 			return Action{Label: catalog.ButtonOpenList.In(lang), URL: links.AuthList(recipient, r.Wave, r.FV)}
 		}
 	}
-	return reminderAction(lang, r)
+	return d.reminderAction(lang, r)
 }
 
 // listOf loads the authorization list a reminder is about; false when

@@ -63,7 +63,7 @@ func (d *Dispatcher) commands() []*Command {
 			{Name: "list", Aliases: []string{"liste"}, Args: []Arg{{Name: catalog.ArgPage, Optional: true}}, Summary: catalog.SumRemindList, Run: d.remindList},
 			{Name: "snooze", Aliases: []string{"udsæt", "udsaet"}, Args: []Arg{{Name: catalog.ArgSubject}, {Name: catalog.ArgDuration}}, Summary: catalog.SumRemindSnooze, Run: d.remindSnooze},
 		}},
-		{Name: "log", Args: []Arg{{Name: catalog.ArgLogRef}}, Summary: catalog.SumLog, Run: d.log},
+		{Name: "log", Args: []Arg{{Name: catalog.ArgLogRef}, {Name: catalog.ArgPage, Optional: true}}, Summary: catalog.SumLog, Run: d.log},
 		{Name: "role", Aliases: []string{"rolle"}, Args: []Arg{{Name: catalog.ArgPerson}, {Name: catalog.ArgRole}, {Name: catalog.ArgFV, Optional: true}}, Summary: catalog.SumRole, Perm: AdminOnly, Run: d.role},
 		{Name: "link", Aliases: []string{"knyt"}, Args: []Arg{{Name: catalog.ArgPerson}, {Name: catalog.ArgIdentity}}, Summary: catalog.SumLink, Perm: AdminOnly, Run: d.link},
 		{Name: "lang", Aliases: []string{"sprog"}, Args: []Arg{{Name: catalog.ArgLang}}, Summary: catalog.SumLang, Run: d.lang},

@@ -57,8 +57,8 @@ func TestStatusOfEnrolment(t *testing.T) {
 		"venter på forvaltningen, frist 27. januar 2027",
 		// Enrolled on 20 January, kickoff (15 December) and info (11 January) moved to the coming business days.
 		"Næste frist", "21. januar 2027 – Opstartsmøde i forvaltningen",
-		"◐ kickoff – Opstartsmøde i forvaltningen (KS+FV) – 21. januar 2027 – i gang – venter på forvaltningen",
-		"✓ training – Uddannelse af brugere (FV) – 25. januar 2027 – besluttet: ingen uddannelse (@maria) – like net banking",
+		"◐ opstart – Opstartsmøde i forvaltningen (KS+FV) – 21. januar 2027 – i gang – venter på forvaltningen",
+		"✓ uddannelse – Uddannelse af brugere (FV) – 25. januar 2027 – besluttet: ingen uddannelse (@maria) – like net banking",
 		"invitation sent",
 	)
 	f.clock.Set(start.AddDate(0, 0, 10)) // 2027-01-30: kickoff (01-21) and the feedback (01-27) are overdue
@@ -74,13 +74,13 @@ func TestStatusOfWaveAndAll(t *testing.T) {
 	f.ok("anna: wave create b4 2027-05-03 Bølge 4")
 	f.ok("anna: done b3/SUF pc")
 	got := f.ok("vera: status b3")
-	wantIn(t, got, `"Title":"b3/BUF"`, `"Title":"b3/SUF"`, `"Done":1,"Skipped":0,"Total":9`, `"Label":"Kontaktperson","Value":"ingen endnu"`)
+	wantIn(t, got, `"Title":"b3/BUF"`, `"Title":"b3/SUF"`, `"Done":1,"Skipped":0,"Total":9`, `"Label":"Tovholder","Value":"ingen endnu"`)
 	// KS, who names the first contact, is told how.
 	wantIn(t, f.ok("kim: status b3"), "ingen – udpeg en med: kontakt b3/SUF @person")
 	got = f.ok("vera: status")
 	wantIn(t, got, "Aktive bølger", "b3 – Bølge 3", "b4 – Bølge 4", "SUF: 1 færdig, 8 åbne; 0 overskredne; næste frist: 21. januar 2027")
 	got = f.ok("vera: wave show b3")
-	wantIn(t, got, "b3/BUF: 0 færdige, 9 åbne; kontaktperson @maria", "b3/SUF: 1 færdig, 8 åbne; ingen kontaktperson", "@anna")
+	wantIn(t, got, "b3/BUF: 0 færdige, 9 åbne; tovholder @maria", "b3/SUF: 1 færdig, 8 åbne; ingen tovholder", "@anna")
 	got = f.ok("vera: wave list")
 	wantIn(t, got, "start 1. februar 2027 – tilmeldt: BUF og SUF", "b4 – Bølge 4 – start 3. maj 2027 – tilmeldt: ingen")
 }
@@ -88,14 +88,14 @@ func TestStatusOfWaveAndAll(t *testing.T) {
 func TestMyListsOwnTasks(t *testing.T) {
 	f := newFixture(t)
 	// Before KS has asked for the feedback, asking is the lead's task.
-	wantIn(t, f.ok("anna: my"), "25. januar 2027: b3/BUF auth – Sikre korrekt autorisation af brugere")
+	wantIn(t, f.ok("anna: my"), "25. januar 2027: b3/BUF autorisation – Sikre korrekt autorisation af brugere")
 	if got := f.ok("maria: my"); strings.Contains(got, "b3/BUF auth") {
 		t.Errorf("maria is to ask for her own feedback: %s", got)
 	}
 	f.ok("anna: auth request b3/BUF 2027-01-27")
 	f.ok("anna: skip b3/BUF golive testet i bølge 2")
 	got := f.ok("maria: my")
-	wantIn(t, got, "27. januar 2027: b3/BUF – giv tilbagemelding", "b3/BUF info", "b3/BUF kickoff", "b3/BUF golive",
+	wantIn(t, got, "27. januar 2027: b3/BUF – giv tilbagemelding", "b3/BUF info", "b3/BUF opstart", "b3/BUF golive",
 		"25. januar 2027: b3/BUF – beslut, om brugerne skal uddannes")
 	for _, not := range []string{"b3/SUF", " pc ", "support", "b3/BUF training"} {
 		if strings.Contains(got, not) {
@@ -105,7 +105,7 @@ func TestMyListsOwnTasks(t *testing.T) {
 	f.ok("maria: auth fix b3/BUF NN99 skal være godkender")
 	got = f.ok("anna: my")
 	// Applying is due three business days after the answer (Wednesday 20 January).
-	wantIn(t, got, "25. januar 2027: b3/BUF – tildel autorisationerne", "b3/SUF pc", "b3/BUF support", "b3/BUF kickoff")
+	wantIn(t, got, "25. januar 2027: b3/BUF – tildel autorisationerne", "b3/SUF pc", "b3/BUF support", "b3/BUF opstart")
 	for _, not := range []string{" info ", "b3/BUF golive", "beslut"} {
 		if strings.Contains(got, not) {
 			t.Errorf("anna's tasks include %q: %s", not, got)
@@ -118,7 +118,7 @@ func TestAuthFeedbackLoop(t *testing.T) {
 	f := newFixture(t)
 	f.refused("maria: auth ok b3/BUF", "ingen åben anmodning")
 	f.ok("kim: auth request b3/BUF 2027-01-27")
-	f.refused("anna: auth ok b3/BUF", "kontaktpersoner for b3/BUF")
+	f.refused("anna: auth ok b3/BUF", "tovholdere for b3/BUF")
 	f.refused("maria: auth applied b3/BUF", "KS")
 	f.refused("kim: auth applied b3/BUF", "ikke givet tilbagemelding")
 	wantIn(t, f.ok("maria: auth fix b3/BUF NN99 mangler godkender-rollen"),
@@ -128,9 +128,9 @@ func TestAuthFeedbackLoop(t *testing.T) {
 		"Næste frist\",\"Value\":\"21. januar 2027 – Opstartsmøde i forvaltningen")
 	f.ok("kim: auth applied b3/BUF")
 	got := f.ok("vera: status b3/BUF")
-	wantIn(t, got, "tildelt af @kim", "✓ auth")
+	wantIn(t, got, "tildelt af @kim", "✓ autorisation")
 	got = f.ok("anna: auth request b3/SUF 2027-01-27")
-	wantIn(t, got, "ingen kontaktperson")
+	wantIn(t, got, "ingen tovholder")
 }
 
 func TestPermissions(t *testing.T) {
@@ -139,35 +139,35 @@ func TestPermissions(t *testing.T) {
 	tests := []struct {
 		line, want string
 	}{
-		{"vera: wave create b9 2027-02-01", "kun KS (admin, ks)"},
-		{"maria: wave enroll b3 KFF", "kun KS (admin, ks)"},
-		{"maria: wave lead b3 @maria", "kun KS (admin, ks)"},
+		{"vera: wave create b9 2027-02-01", "kun KS-medarbejdere"},
+		{"maria: wave enroll b3 KFF", "kun KS-medarbejdere"},
+		{"maria: wave lead b3 @maria", "kun KS-medarbejdere"},
 		{"maria: done b3/SUF pc", "»Sikre korrekt opsætning af PC'er« er en KS-opgave"},
 		{"maria: done b3/BUF pc", "KS-opgave"},
-		{"maria: done b3/SUF info", "kontaktperson for b3/SUF"},
-		{"sofie: done b3/BUF kickoff", "kontaktperson for b3/BUF"},
-		{"vera: start b3/BUF info", "kontaktperson for b3/BUF"},
+		{"maria: done b3/SUF info", "tovholder for b3/SUF"},
+		{"sofie: done b3/BUF kickoff", "tovholder for b3/BUF"},
+		{"vera: start b3/BUF info", "tovholder for b3/BUF"},
 		{"maria: due b3/BUF pc 2027-01-28", "dens frist sætter KS"},
-		{"sofie: due b3/BUF info 2027-01-28", "KS eller en kontaktperson for b3/BUF"},
-		{"maria: done b3/SUF info", "»Informationsmøde i forvaltningen for brugere« er forvaltningens opgave: kun en kontaktperson for b3/SUF må ændre den."},
+		{"sofie: due b3/BUF info 2027-01-28", "KS eller en tovholder for b3/BUF"},
+		{"maria: done b3/SUF info", "»Informationsmøde i forvaltningen for brugere« er forvaltningens opgave: kun en tovholder for b3/SUF må ændre den."},
 		{"kim: done b3/BUF info", "er forvaltningens opgave"},
 		{"anna: skip b3/BUF info held with the kick-off", "er forvaltningens opgave"},
-		{"vera: skip b3/BUF golive not needed", "Kun KS eller en kontaktperson for b3/BUF må ændre »Go-live – test af tilgængelighed til løsninger«"},
+		{"vera: skip b3/BUF golive not needed", "Kun KS eller en tovholder for b3/BUF må ændre »Go-live – test af tilgængelighed til løsninger«"},
 		{"maria: auth request b3/BUF 2027-01-27", "KS"},
-		{"sofie: eval b3/BUF 2027-04-01", "KS eller en kontaktperson for b3/BUF"},
-		{"sofie: contact b3/BUF @vera", "KS eller en kontaktperson for b3/BUF"},
-		{"kim: role @vera ks", "kun admin"},
+		{"sofie: eval b3/BUF 2027-04-01", "KS eller en tovholder for b3/BUF"},
+		{"sofie: contact b3/BUF @vera", "KS eller en tovholder for b3/BUF"},
+		{"kim: role @vera ks", "kun en administrator"},
 		{"maria: workflow BUF done authorize", "KS"},
-		{"sofie: workflow BUF done group", "kontaktperson for KØR workflow i BUF"},
+		{"sofie: workflow BUF done group", "tovholder for KØR workflow i BUF"},
 		{"kim: workflow BUF done decisions", "forvaltningens trin"},
 		{"anna: workflow BUF due group 2027-02-01", "forvaltningens trin"},
-		{"kim: workflow BUF agreement projektledelse", "Kun en kontaktperson for KØR workflow i BUF"},
+		{"kim: workflow BUF agreement projektledelse", "Kun en tovholder for KØR workflow i BUF"},
 		{"maria: workflow BUF teaching 2027-02-01", "kun KS"},
-		{"sofie: workflow BUF contact @vera", "det må kun KS eller en kontaktperson for KØR workflow i BUF"},
-		{"sofie: workflow SUF contact @vera", "det må kun KS eller en kontaktperson for KØR workflow i SUF"}, // KS names the first
-		{"anna: workflow SUF contact @kim", "er KS-medarbejder og kan derfor ikke være forvaltningens kontaktperson"},
-		{"sofie: training b3/BUF no", "kontaktpersoner for b3/BUF"},
-		{"anna: training b3/BUF no", "kontaktpersoner for b3/BUF"},
+		{"sofie: workflow BUF contact @vera", "det må kun KS eller en tovholder for KØR workflow i BUF"},
+		{"sofie: workflow SUF contact @vera", "det må kun KS eller en tovholder for KØR workflow i SUF"}, // KS names the first
+		{"anna: workflow SUF contact @kim", "er KS-medarbejder og kan derfor ikke være forvaltningens tovholder"},
+		{"sofie: training b3/BUF no", "tovholdere for b3/BUF"},
+		{"anna: training b3/BUF no", "tovholdere for b3/BUF"},
 		{"maria: skip b3/BUF pc not needed", "KS-opgave"},
 	}
 	for _, tt := range tests {
@@ -210,7 +210,7 @@ func TestLeadMustBeKS(t *testing.T) {
 	if vera.Role != wave.RoleKS || w.Lead != "vera" {
 		t.Errorf("vera is %s, lead %s", vera.Role, w.Lead)
 	}
-	wantIn(t, f.ok("anna: log b3"), "@anna b3: skiftede KS-projektleder: @anna → @vera")
+	wantIn(t, f.ok("anna: log b3"), "@anna b3: skiftede KS-projektleder fra @anna til @vera")
 	events, _ := f.store.Events(context.Background(), "", "", 100)
 	if !slices.ContainsFunc(events, func(ev wave.Event) bool {
 		return ev.Action == actPersonRole && ev.Item == "vera" && ev.Before == "viewer" && ev.After == "ks"
@@ -248,7 +248,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"anna: status b3/XYZ", "Ukendt forvaltning"},
 		{"anna: status b9", "ingen bølge"},
 		{"anna: status b3 b4", "»b4« er ikke et sidetal."},
-		{"anna: status b3/BUF 2", "»2« er mere, end kommandoen tager."},
+		{"anna: status b3/BUF 2", "Kommandoen kan ikke bruge »2«."},
 		{"anna: status all x", "»x« er ikke et sidetal."},
 		{"anna: done b3/BUF", "mangler"},
 		{"anna: done b3/BUF coffee", "Ukendt aktivitet"},
@@ -260,22 +260,22 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"anna: auth fix b3/BUF", "mangler"},
 		{"anna: eval b3/BUF 2027-04-31", "ikke en gyldig dato"},
 		{"anna: workflow XYZ", "Ukendt forvaltning"},
-		{"anna: workflow BUF done lunch", "Ukendt trin »lunch« i KØR workflow. Trinnene er: group, decisions"},
+		{"anna: workflow BUF done lunch", "Ukendt trin »lunch« i KØR workflow. Trinnene er: arbejdsgruppe, beslutninger"},
 		{"anna: workflow BUF maybe group", "ikke en kendt kommando"},
 		{"anna: workflow BUF done", "Der mangler TRIN."},
-		{"anna: workflow BUF done group now", "»now« er mere"},
+		{"anna: workflow BUF done group now", "Kommandoen kan ikke bruge »now«"},
 		{"anna: log b9", "ingen bølge"},
 		{"anna: log", "Der mangler ID[/FV] | FV."},
 		{"anna: role @x boss", "Ukendt rolle"},
 		{"anna: role @x contact", "Der mangler FV."},
-		{"anna: role @x ks BUF", "»BUF« er mere"},
+		{"anna: role @x ks BUF", "Kommandoen kan ikke bruge »BUF«"},
 		{"anna: role @x contact XYZ", "Ukendt forvaltning"},
-		{"anna: role @anna viewer", "admin-rollen"},
+		{"anna: role @anna viewer", "administratorrollen"},
 		{"anna: lang fr", "Ukendt sprog"},
 		{"anna: my extra", "»extra« er ikke et sidetal."},
-		{"anna: my 2 3", "»3« er mere, end kommandoen tager."},
+		{"anna: my 2 3", "Kommandoen kan ikke bruge »3«."},
 		{"anna: my 0", "»0« er ikke et sidetal."},
-		{"anna: wave list --all 1 2", "»2« er mere, end kommandoen tager."},
+		{"anna: wave list --all 1 2", "Kommandoen kan ikke bruge »2«."},
 		{"anna: wave list --all x", "»x« er ikke et sidetal."},
 		{"anna: wave report b3 x", "»x« er ikke et sidetal."},
 		{"anna: help frobnicate", "Ukendt kommando"},
@@ -370,7 +370,7 @@ func TestUsageFollowsReason(t *testing.T) {
 		{"anna: wave enroll b3", []string{"Der mangler FV.", "Brug: wave enroll ID FV …"}},
 		{"anna: contact b3/BUF", []string{"Der mangler [fjern|sæt] @person.", "Brug: contact ID/FV [fjern|sæt] @person …"}},
 		{"anna: contact b3/BUF fjern", []string{"Der mangler @person.", "Brug: contact ID/FV [fjern|sæt] @person …"}},
-		{"anna: status b3 b4 b5", []string{"»b5« er mere, end kommandoen tager.", "Brug: status [alle | ID | FV | ID/FV] [SIDE]"}},
+		{"anna: status b3 b4 b5", []string{"Kommandoen kan ikke bruge »b5«.", "Brug: status [alle | ID | FV | ID/FV] [SIDE]"}},
 		{"anna: lang", []string{"Der mangler da|en.", "Brug: lang da|en"}},
 		{`anna: wave show Ærø"`, []string{`Der er ingen bølge »Ærø"«. Skriv bølge liste for at se bølgerne.`, "Brug: wave show ID"}},
 		{"anna: wave show a\x01b", []string{"Teksten indeholder et usynligt styretegn (U+0001), som kan forvrænge det, andre ser. Skriv den igen uden; intet blev ændret."}},
@@ -411,7 +411,7 @@ func TestLangSwitchesPerPerson(t *testing.T) {
 	f := newFixture(t)
 	wantIn(t, f.ok("maria: lang en"), "English")
 	wantIn(t, f.ok("maria: status b3/BUF"), "Contact", "Next deadline")
-	wantIn(t, f.ok("vera: status b3/BUF"), "Kontaktperson")
+	wantIn(t, f.ok("vera: status b3/BUF"), "Tovholder")
 	f.refused("maria: wave show b9", "There is no wave")
 }
 
@@ -423,17 +423,17 @@ func TestHelp(t *testing.T) {
 		got := f.ok("vera: help " + c.path)
 		wantIn(t, got, c.Usage("da"), c.Summary.In("da"))
 	}
-	wantIn(t, f.ok("vera: help auth ok"), "auth ok ID/FV", "Hvem: en kontaktperson for tilmeldingen")
-	wantIn(t, f.ok("vera: help færdig"), "done ID[/FV] AKTIVITET [NOTE …]", "Også: færdig", "Aktiviteter: kickoff, info, training")
+	wantIn(t, f.ok("vera: help auth ok"), "auth ok ID/FV", "Hvem: en tovholder for tilmeldingen")
+	wantIn(t, f.ok("vera: help færdig"), "done ID[/FV] AKTIVITET [NOTE …]", "Også: færdig", "Aktiviteter: opstart, info, uddannelse")
 	// The overview names each command's Danish words, the activities with
 	// their titles and the forvaltning codes.
 	wantIn(t, all,
 		"wave create ID ÅÅÅÅ-MM-DD [NAVN …] — opret en bølge; du bliver KS-projektleder (også: bølge opret)",
 		"done ID[/FV] AKTIVITET [NOTE …] — marker en aktivitet som færdig; med ID alene bekræfter KS sin del i hele bølgen (også: færdig)",
 		"auth ok ID/FV — bekræft, at autorisationerne er rigtige (også: autorisation ok)",
-		"remind snooze EMNE VARIGHED — udsæt dine påmindelser om en tilmelding (ID/FV: tilbagemeldingen på autorisationerne og kontaktpersonen), en aktivitet (ID/FV/AKTIVITET) eller et trin i forvaltningens KØR workflow (FV/TRIN): 1d–30d tæller arbejdsdage",
-		"kickoff – Opstartsmøde i forvaltningen – KS+FV (også: opstart)",
-		"support – Support/fejlretning (i bilaget fejltrening) – KS (også: fejlretning, fejltrening)",
+		"remind snooze EMNE VARIGHED — udsæt dine påmindelser om en tilmelding (ID/FV: tilbagemeldingen på autorisationerne og tovholderen), en aktivitet (ID/FV/AKTIVITET) eller et trin i forvaltningens KØR workflow (FV/TRIN): 1d–30d tæller arbejdsdage",
+		"opstart – Opstartsmøde i forvaltningen – KS+FV",
+		"support – Support/fejlretning – KS (også: fejlretning, fejltrening)",
 		"BUF, BIF, KFF, SOF, SUF, TMF, ØKF")
 	for _, name := range []string{"fejltrening", "fejlretning", "support"} {
 		f.ok("anna: done b3/SUF " + name + " svaret")
@@ -464,8 +464,8 @@ func TestLogNewestFirst(t *testing.T) {
 	f.ok("anna: done b3/BUF pc")
 	f.ok("anna: due b3/SUF info 2027-01-29")
 	got := f.do("vera: log b3")
-	if len(got.Lines) != 6 || !strings.Contains(got.Lines[0], "@anna b3/SUF: ændrede fristen for »Informationsmøde i forvaltningen for brugere«: 2027-01-22 → 2027-01-29") ||
-		!strings.Contains(got.Lines[1], "ændrede status for »Sikre korrekt opsætning af PC'er«: ikke begyndt → færdig") ||
+	if len(got.Lines) != 6 || !strings.Contains(got.Lines[0], "@anna b3/SUF: ændrede fristen for »Informationsmøde i forvaltningen for brugere« fra 2027-01-22 til 2027-01-29") ||
+		!strings.Contains(got.Lines[1], "ændrede status for »Sikre korrekt opsætning af PC'er« fra ikke begyndt til færdig") ||
 		!strings.Contains(got.Lines[5], "oprettede bølgen") {
 		t.Errorf("log b3 = %q", got.Lines)
 	}
@@ -480,7 +480,7 @@ func TestRemindListAndSnooze(t *testing.T) {
 	// Before KS asks for the feedback, maria hears of activities only:
 	// the refusal says which, and how to snooze one.
 	before := f.snapshot()
-	f.refused("maria: remind snooze b3/BUF 3d", "Du får ingen påmindelser om b3/BUF som helhed (tilbagemeldingen på autorisationerne og kontaktpersonen), kun om b3/BUF/kickoff, b3/BUF/info, b3/BUF/training, b3/BUF/golive og b3/BUF/evaluation. Udsæt dem hver for sig, fx påmind udsæt b3/BUF/kickoff 3d.")
+	f.refused("maria: remind snooze b3/BUF 3d", "Du får ingen påmindelser om b3/BUF som helhed (tilbagemeldingen på autorisationerne og tovholderen), kun om b3/BUF/opstart, b3/BUF/info, b3/BUF/uddannelse, b3/BUF/golive og b3/BUF/evaluering. Udsæt dem hver for sig, fx påmind udsæt b3/BUF/opstart 3d.")
 	f.refused("vera: remind snooze b3/BUF 3d", "Du får ingen påmindelser om b3/BUF.")
 	if f.snapshot() != before {
 		t.Error("a refused snooze changed the store")
@@ -559,7 +559,7 @@ func TestReminderMessage(t *testing.T) {
 			"b3/BUF: KS needs your authorization feedback by 11 January 2027.",
 			"Confirm the authorizations: auth ok b3/BUF|Snooze 1 business day: remind snooze b3/BUF 1d|Snooze 3 business days: remind snooze b3/BUF 3d"},
 		{notify.Reminder{Kind: notify.NoContact, Wave: "b3", FV: "SUF", Due: due, Recipient: "anna"},
-			"b3/SUF har ingen kontaktperson, og bølgen starter 11. januar 2027. Udpeg en med: kontakt b3/SUF @person",
+			"b3/SUF har ingen tovholder, og bølgen starter 11. januar 2027. Udpeg en med: kontakt b3/SUF @person",
 			"Vis status: status b3/SUF|Udsæt 1 arbejdsdag: remind snooze b3/SUF 1d|Udsæt 3 arbejdsdage: remind snooze b3/SUF 3d"},
 	} {
 		msg := f.d.Digest(context.Background(), notify.Digest{Recipient: tc.r.Recipient, Reminders: []notify.Reminder{tc.r}})

@@ -192,6 +192,8 @@ func localize(lang string, args []any) []any {
 			out[i] = catalog.Weekday(lang, time.Weekday(v))
 		case listArg:
 			out[i] = catalog.List(lang, v)
+		case inLang:
+			out[i] = v(lang)
 		case *userError:
 			out[i] = v.msg.In(lang, localize(lang, v.args)...)
 		default:
@@ -200,6 +202,10 @@ func localize(lang string, args []any) []any {
 	}
 	return out
 }
+
+// inLang is text in a refusal that the reader's language words, such as
+// the names of the activities.
+type inLang func(lang string) string
 
 // listArg is a list in a refusal, joined as the reader's language does.
 type listArg []string

@@ -21,7 +21,7 @@ func FuzzDispatch(f *testing.F) {
 		"done b3/BUF kickoff", "wave lead b3 @maria", "workflow BUF undo group", "status Ærø\"", "due b3/BUF info 2027-01-29 extra",
 		"training b3/BUF no like net banking", "uddannelse b3/BUF ja 2027-01-28", "training b3/BUF yes", "contact b3/BUF remove @maria",
 		"kontakt b3/BUF sæt @x @y", "contact b3/BUF fjern", "workflow BUF due group 2027-01-27", "workflow b3/BUF done presentation",
-		"workflow KFF contact @x", "arbejdsgang KFF kontakt fjern @x", "workflow KFF agreement projektledelse note", "workflow KFF aftale slut",
+		"workflow KFF contact @x", "workflow KFF kontakt fjern @x", "workflow KFF agreement projektledelse note", "workflow KFF aftale slut",
 		"workflow KFF agreement end undervisning", "workflow KFF agreement", "workflow KFF teaching 2027-02-01 note", "workflow KFF undervisning aflys 2027-02-01",
 		"workflow KFF teaching done", "remind snooze BUF/deliver 1d", "remind snooze KFF/undervisning-2027-02-01 4h", "remind snooze BUF/x/y 1d",
 		"status BUF", "log BUF", "skip b3/BUF pc not needed", "auth request b3/BUF 2027-01-27", "due b3/BUF golive 2027-01-23",

@@ -72,7 +72,7 @@ func TestWaitingNoticesWakeWhenThePersonIsReachable(t *testing.T) {
 	}
 	r, ok := f.d.Waiting(ctx, "teams:P1")
 	wantIn(t, text(r), "Beskeder, der venter på dig",
-		"b3/SUF: Velkommen som forvaltningens kontaktperson i bølge b3 (Bølge 3)",
+		"b3/SUF: Velkommen som forvaltningens tovholder i bølge b3 (Bølge 3)",
 		"(venter siden onsdag 20. januar 2027 kl. 12.00, højst til 19. februar 2027)")
 	if !ok {
 		t.Error("Waiting says nothing waits for teams:P1")

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"wavebot/internal/catalog"
+	"wavebot/wave"
 )
 
 // help lists every command with its Danish name, the commands of the
@@ -19,9 +20,9 @@ func (d *Dispatcher) help(_ context.Context, in Input) (Reply, error) {
 		}
 		acts := Section{Title: catalog.HelpActivities.In(in.Lang)}
 		for _, a := range d.cfg.Template.Activities {
-			line := a.Key + " – " + a.Title(in.Lang) + " – " + string(a.Responsible)
-			if len(a.Aliases) > 0 {
-				line += " " + catalog.HelpAlso.In(in.Lang, strings.Join(a.Aliases, ", "))
+			line := a.Word(in.Lang) + " – " + a.Title(in.Lang) + " – " + string(a.Responsible)
+			if also := otherWords(in.Lang, a); len(also) > 0 {
+				line += " " + catalog.HelpAlso.In(in.Lang, strings.Join(also, ", "))
 			}
 			acts.Lines = append(acts.Lines, line)
 		}
@@ -42,7 +43,7 @@ func (d *Dispatcher) help(_ context.Context, in Input) (Reply, error) {
 			r.Lines = append(r.Lines, "  "+catalog.HelpAliases.In(in.Lang, strings.Join(c.Aliases, ", ")))
 		}
 		if c.takes(catalog.ArgActivity) {
-			r.Lines = append(r.Lines, "  "+catalog.HelpActivityKeys.In(in.Lang, strings.Join(d.activityKeys(), ", ")))
+			r.Lines = append(r.Lines, "  "+catalog.HelpActivityKeys.In(in.Lang, strings.Join(d.activityWords(in.Lang), ", ")))
 		}
 		if c.takes(catalog.ArgRef) || c.takes(catalog.ArgWaveRef) || c.takes(catalog.ArgFV) || c.takes(catalog.ArgFVs) || c.takes(catalog.ArgFVOrRef) {
 			r.Lines = append(r.Lines, "  "+catalog.HelpFVCodes.In(in.Lang, strings.Join(d.cfg.Forvaltninger, ", ")))
@@ -56,12 +57,24 @@ func (c *Command) takes(name catalog.Message) bool {
 	return slices.ContainsFunc(c.Args, func(a Arg) bool { return a.Name == name })
 }
 
-func (d *Dispatcher) activityKeys() []string {
-	var keys []string
+// activityWords are the activities as a reader of lang names them.
+func (d *Dispatcher) activityWords(lang string) []string {
+	var words []string
 	for _, a := range d.cfg.Template.Activities {
-		keys = append(keys, a.Key)
+		words = append(words, a.Word(lang))
 	}
-	return keys
+	return words
+}
+
+// otherWords are the names activity a also answers to in a reader of
+// lang's eyes: the Danish names besides the one shown; in English, the
+// Danish names too, as the key is shown.
+func otherWords(lang string, a wave.ActivitySpec) []string {
+	var out []string
+	if lang == catalog.English && a.KeyDA != "" && a.KeyDA != a.Key {
+		out = append(out, a.KeyDA)
+	}
+	return append(out, a.Aliases...)
 }
 
 // helpLines lists the runnable commands under cmds, one line each: the

@@ -22,7 +22,7 @@ func TestHome(t *testing.T) {
 	if len(lead.Sections) != 2 || len(lead.Actions) != 2 {
 		t.Errorf("the KS lead's home: %s", text(lead))
 	}
-	wantIn(t, text(f.d.Home(ctx, Caller{ID: "vera"})), "Du er ikke KS-projektleder eller kontaktperson i nogen aktiv bølge.")
+	wantIn(t, text(f.d.Home(ctx, Caller{ID: "vera"})), "Du er ikke KS-projektleder eller tovholder i nogen aktiv bølge.")
 	if r := f.d.Home(ctx, Caller{ID: "bad id"}); !r.Refused {
 		t.Errorf("a bad caller got a home: %s", text(r))
 	}

@@ -23,7 +23,7 @@ func TestRepeatingChangesNothing(t *testing.T) {
 		{"anna: done b3/BUF kickoff", "kim: done b3/BUF kickoff", "b3/BUF: KS' del af »Opstartsmøde i forvaltningen« er allerede bekræftet; aktiviteten venter på forvaltningen. Intet er ændret."},
 		{"maria: done b3/BUF kickoff", "maria: færdig b3/BUF opstart", "b3/BUF: »Opstartsmøde i forvaltningen« har allerede status færdig; intet er ændret."},
 		{"maria: training b3/BUF no", "maria: uddannelse b3/BUF nej", "b3/BUF: Den beslutning er allerede registreret; intet er ændret."},
-		{"anna: contact b3/SUF @sofie @jens", "anna: kontakt b3/SUF sæt @jens @sofie", "@jens og @sofie er allerede kontaktpersoner for b3/SUF; intet er ændret."},
+		{"anna: contact b3/SUF @sofie @jens", "anna: kontakt b3/SUF sæt @jens @sofie", "@jens og @sofie er allerede tovholdere for b3/SUF; intet er ændret."},
 		{"maria: workflow BUF due group 2027-01-29", "maria: arbejdsgang b3/BUF frist arbejdsgruppe 29.01.2027", "KØR workflow i BUF: Trinnet »Nedsættelse af central arbejdsgruppe« har allerede frist 29. januar 2027; intet er ændret."},
 		{"maria: start b3/BUF info", "maria: begynd b3/BUF info", "»Informationsmøde i forvaltningen for brugere« har allerede status i gang; intet er ændret."},
 		{"anna: block b3/SUF pc waiting for PCs", "anna: block b3/SUF pc waiting for PCs", "har allerede status blokeret; intet er ændret."},
@@ -33,7 +33,7 @@ func TestRepeatingChangesNothing(t *testing.T) {
 		{"anna: auth request b3/BUF 2027-01-27", "kim: auth request b3/BUF 27.01.2027", "b3/BUF: KS har allerede bedt om tilbagemelding på autorisationerne senest 27. januar 2027; intet er ændret."},
 		{"maria: auth ok b3/BUF", "maria: auth ok b3/BUF", "b3/BUF: Forvaltningen har allerede givet denne tilbagemelding; intet er ændret."},
 		{"anna: auth applied b3/BUF", "kim: auth applied b3/BUF", "b3/BUF: Autorisationerne er allerede tildelt; intet er ændret."},
-		{"anna: contact b3/BUF @jens", "anna: contact b3/BUF @Maria @jens", "@maria og @jens er allerede kontaktpersoner for b3/BUF; intet er ændret."},
+		{"anna: contact b3/BUF @jens", "anna: contact b3/BUF @Maria @jens", "@maria og @jens er allerede tovholdere for b3/BUF; intet er ændret."},
 		{"anna: role @kim ks", "anna: rolle @kim ks", "@kim har allerede rollen KS-medarbejder; intet er ændret."},
 		{"anna: role @vera viewer", "anna: role @nobody læser", "@nobody har allerede rollen læser; intet er ændret."},
 		{"anna: wave lead b3 @anna", "anna: wave lead b3 @anna", "@anna er allerede KS-projektleder for bølge b3; intet er ændret."},
@@ -65,8 +65,8 @@ func TestSameStatusWithNewNote(t *testing.T) {
 	f.ok("maria: done b3/BUF info invitation sent")
 	wantIn(t, f.ok("maria: done b3/BUF info invitation sent to all units"), "b3/BUF: Noten til »Informationsmøde i forvaltningen for brugere« er opdateret.")
 	log := f.do("vera: log b3/BUF")
-	if !strings.Contains(log.Lines[0], "@maria b3/BUF: ændrede noten til »Informationsmøde i forvaltningen for brugere«: invitation sent → invitation sent to all units") ||
-		!strings.Contains(log.Lines[1], "ændrede status for »Informationsmøde i forvaltningen for brugere«: ikke begyndt → færdig") {
+	if !strings.Contains(log.Lines[0], "@maria b3/BUF: ændrede noten til »Informationsmøde i forvaltningen for brugere« fra invitation sent til invitation sent to all units") ||
+		!strings.Contains(log.Lines[1], "ændrede status for »Informationsmøde i forvaltningen for brugere« fra ikke begyndt til færdig") {
 		t.Errorf("log = %q", log.Lines)
 	}
 	// Without a note the note stays.
@@ -89,10 +89,10 @@ func TestLocalCommandsInHelp(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.d = d
-	wantIn(t, f.ok("vera: help"), "Kun her, ikke i chatten", "as NAVN — handl som en anden person (også: som)",
+	wantIn(t, f.ok("vera: help"), "Kun her, ikke i chatten", "as NAVN — skift til en anden person (også: som)",
 		"clock [+3d | +4h | ÅÅÅÅ-MM-DD] — flyt det simulerede ur frem: +3d tæller kalenderdage")
 	wantIn(t, f.ok("vera: help clock"), "clock [+3d | +4h | ÅÅÅÅ-MM-DD]", "Også: ur")
-	wantIn(t, f.ok("vera: hjælp som"), "as NAVN", "handl som en anden person")
+	wantIn(t, f.ok("vera: hjælp som"), "as NAVN", "skift til en anden person")
 	f.refused("vera: as maria", "Ukendt kommando »as«")
 	for name, bad := range map[string][]*Command{
 		"name":      {{Name: "status", Summary: catalog.SumAs}},
@@ -184,8 +184,8 @@ func TestDanishRepliesSpeakDanish(t *testing.T) {
 	}
 	// Where a title belongs, the title stands, not the key.
 	wantIn(t, text(replies["anna: status b3/BUF"]), "Næste frist\",\"Value\":\"21. januar 2027 – Opstartsmøde i forvaltningen")
-	wantIn(t, text(replies["anna: log b3"]), "ikke begyndt → i gang", "ikke begyndt → blokeret", "ikke begyndt → sprunget over")
-	wantIn(t, text(replies["anna: log BUF"]), "ikke begyndt → færdig")
+	wantIn(t, text(replies["anna: log b3"]), "fra ikke begyndt til i gang", "fra ikke begyndt til blokeret", "fra ikke begyndt til sprunget over")
+	wantIn(t, text(replies["anna: log BUF"]), "fra ikke begyndt til færdig")
 }
 
 // pendingDigest is every reminder the policy has for person over the

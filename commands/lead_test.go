@@ -84,7 +84,7 @@ func TestOverviews(t *testing.T) {
 		f := newBareFixture(t, open())
 		f.playScenario(commandstest.LeadsDay(3))
 		r := f.do("anna: overview")
-		if r.Refused || r.Title != "Oversigt over åbne bølger" || len(r.Sections) != 3 || r.Actions != nil {
+		if r.Refused || r.Title != "Oversigt over aktive bølger" || len(r.Sections) != 3 || r.Actions != nil {
 			t.Fatalf("overview: %s", text(r))
 		}
 		rows := 0
@@ -108,8 +108,8 @@ func TestOverviews(t *testing.T) {
 		}
 
 		r = f.do("anna: auth pending")
-		if len(r.Lines) != 7 || r.Lines[0] != "w1/BIF: bedt om 20. jan., frist 18. feb. – OVERSKREDET med 2 arbejdsdage – kontaktperson @bif-kontakt" ||
-			r.Lines[6] != "w3/TMF: bedt om 20. jan., frist 16. mar. – om 16 arbejdsdage – kontaktperson @tmf-kontakt" {
+		if len(r.Lines) != 7 || r.Lines[0] != "w1/BIF: bedt om 20. jan., frist 18. feb. – OVERSKREDET med 2 arbejdsdage – tovholder @bif-kontakt" ||
+			r.Lines[6] != "w3/TMF: bedt om 20. jan., frist 16. mar. – om 16 arbejdsdage – tovholder @tmf-kontakt" {
 			t.Errorf("auth pending: %q", r.Lines)
 		}
 
@@ -117,14 +117,14 @@ func TestOverviews(t *testing.T) {
 		if r.Title != "Overskredet (side 1 af 2)" || len(r.Actions) != 1 || r.Actions[0].Command != "overdue 2" {
 			t.Fatalf("overdue: %s", text(r))
 		}
-		if s := r.Sections[0]; s.Title != "@bif-kontakt (kontaktperson)" || s.Lines[0] != "w1/BIF: »Opstartsmøde i forvaltningen« – frist 21. jan., 22 arbejdsdage over" {
+		if s := r.Sections[0]; s.Title != "@bif-kontakt (tovholder)" || s.Lines[0] != "w1/BIF: »Opstartsmøde i forvaltningen« – frist 21. jan., 22 arbejdsdage over" {
 			t.Errorf("the oldest group first: %+v", s)
 		}
 		wantIn(t, text(r), `"Title":"@anna (KS-projektleder)"`, "w1/KFF: tildel autorisationerne – frist 25. jan., 20 arbejdsdage over",
 			"w1/BIF: tilbagemelding på autorisationerne – frist 18. feb., 2 arbejdsdage over")
 		wantIn(t, f.ok("anna: overdue 2"), "Overskredet (side 2 af 2)")
 		f.unchangedBy("anna: overdue 3", "Der er kun 2 sider.")
-		f.unchangedBy("anna: overdue BUF 2 3", "»3« er mere")
+		f.unchangedBy("anna: overdue BUF 2 3", "Kommandoen kan ikke bruge »3«")
 		f.unchangedBy("anna: overdue XYZ", "Ukendt forvaltning »XYZ«")
 		r = f.do("anna: overskredet buf")
 		if r.Title != "Overskredet – BUF" || len(r.Sections) != 1 || len(r.Sections[0].Lines) != 1 {
@@ -152,11 +152,11 @@ func TestOverviewsArePaged(t *testing.T) {
 		for _, s := range r.Sections {
 			rows += len(s.Lines)
 		}
-		if r.Title != "Oversigt over åbne bølger (side 1 af 2)" || rows != 21 || len(r.Actions) != 1 || r.Actions[0].Command != "overview 2" {
+		if r.Title != "Oversigt over aktive bølger (side 1 af 2)" || rows != 21 || len(r.Actions) != 1 || r.Actions[0].Command != "overview 2" {
 			t.Fatalf("page 1: %d rows: %s", rows, text(r))
 		}
 		r = f.do("anna: " + r.Actions[0].Command)
-		if r.Title != "Oversigt over åbne bølger (side 2 af 2)" || len(r.Sections) != 1 || len(r.Sections[0].Lines) != 7 || r.Actions != nil {
+		if r.Title != "Oversigt over aktive bølger (side 2 af 2)" || len(r.Sections) != 1 || len(r.Sections[0].Lines) != 7 || r.Actions != nil {
 			t.Errorf("page 2: %s", text(r))
 		}
 		f.unchangedBy("anna: overview 3", "Der er kun 2 sider.")
@@ -228,7 +228,7 @@ func TestBulkPlanning(t *testing.T) {
 
 		got := f.ok("kim: auth request b3 2027-01-29")
 		wantIn(t, got, "Bølge b3: KS har bedt BUF og SUF om tilbagemelding på autorisationerne senest 29. januar 2027.",
-			"For BUF er den åbne anmodning erstattet af denne; den gamle står fortsat i loggen.", "Bemærk: b3/SUF har ingen kontaktperson")
+			"For BUF er den åbne anmodning erstattet af denne; den gamle står fortsat i loggen.", "Bemærk: b3/SUF har ingen tovholder")
 		f.ok("maria: auth ok b3/BUF")
 		// The refusal of one enrolment ends with a command, so it comes last.
 		f.unchangedBy("kim: auth request b3 2027-01-28", "Intet er ændret for nogen af bølgens forvaltninger. b3/BUF: Tilbagemeldingen er modtaget, men autorisationerne er ikke tildelt endnu. Tildel dem først med: autorisation udført b3/BUF")
@@ -238,7 +238,7 @@ func TestBulkPlanning(t *testing.T) {
 		wantIn(t, f.ok("anna: done b3 pc"), "Bølge b3: KS' del af »Sikre korrekt opsætning af PC'er« er bekræftet for BUF og SUF.", "Nu færdig: BUF og SUF.")
 		wantIn(t, f.ok("anna: done b3 kickoff"), "Venter nu på forvaltningen: BUF og SUF.")
 		wantIn(t, f.ok("anna: færdig b3 opstart"), "allerede bekræftet for alle tilmeldte; intet er ændret")
-		f.unchangedBy("anna: done b3 info", "»Informationsmøde i forvaltningen for brugere« er forvaltningens opgave: hver forvaltnings kontaktpersoner melder den færdig.")
+		f.unchangedBy("anna: done b3 info", "»Informationsmøde i forvaltningen for brugere« er forvaltningens opgave: hver forvaltnings tovholdere melder den færdig.")
 		f.unchangedBy("anna: done b3 auth", "bliver færdig, når KS har tildelt autorisationerne")
 		f.unchangedBy("maria: done b3 support", "det må kun KS")
 		f.unchangedBy("anna: done b3 dance", "Ukendt aktivitet »dance«")
@@ -270,8 +270,8 @@ func TestWaveIDInAnyCase(t *testing.T) {
 			{"kim: done B3 pc", "Bølge b3: KS' del af »Sikre korrekt opsætning af PC'er« er bekræftet for BUF og SUF."},
 			{"kim: wave move B3 2027-02-08", "Bølge b3 starter nu 8. februar 2027"},
 			{"anna: wave enroll B3 KFF", "KFF er tilmeldt bølge b3"},
-			{"anna: contact B3/SUF @sven", "@sven er nu kontaktperson for b3/SUF."},
-			{"anna: contact B3/KFF @karl", "@karl er nu kontaktperson for b3/KFF."},
+			{"anna: contact B3/SUF @sven", "@sven er nu tovholder for b3/SUF."},
+			{"anna: contact B3/KFF @karl", "@karl er nu tovholder for b3/KFF."},
 			{"anna: skip B3/BUF evaluation ingen brugere", "KS vil springe »Evaluering« over"},
 			{"maria: skip B3/BUF evaluation ingen brugere", "sprunget over"},
 			{"anna: skip B3/SUF evaluation ingen brugere", "KS vil springe »Evaluering« over"},
@@ -331,7 +331,7 @@ func TestClosingAWave(t *testing.T) {
 		f.unchangedBy("anna: wave close b3", "Bølge b3 lukkes først efter evalueringerne, og de mangler for BUF og SUF.")
 		wantIn(t, f.ok("maria: eval note b3/BUF god proces – samme plan til næste bølge"), "b3/BUF: Noten fra evalueringen er gemt til afslutningsrapporten.")
 		wantIn(t, f.ok("maria: evaluering notat b3/BUF god proces – samme plan til næste bølge"), "Den note er allerede gemt; intet er ændret.")
-		f.unchangedBy("vera: eval note b3/BUF ikke min", "KS eller en kontaktperson for b3/BUF")
+		f.unchangedBy("vera: eval note b3/BUF ikke min", "KS eller en tovholder for b3/BUF")
 		f.unchangedBy("maria: eval note b3/BUF", "Der mangler TEKST.")
 		f.unchangedBy("maria: eval note", "Der mangler ID/FV.")
 		f.unchangedBy("maria: eval b3/BUF", "Der mangler ÅÅÅÅ-MM-DD.")
@@ -403,7 +403,7 @@ func TestClosedWaveStatusAsksNothing(t *testing.T) {
 			}
 		}
 		wantIn(t, f.ok("vera: status BUF"), `"Label":"Lukket","Value":"20. januar 2027 af @anna"`)
-		wantIn(t, f.ok("vera: status b3/SUF"), `"Label":"Kontaktperson","Value":"ingen"`, `"Label":"Lukket","Value":"20. januar 2027 af @anna"`,
+		wantIn(t, f.ok("vera: status b3/SUF"), `"Label":"Tovholder","Value":"ingen"`, `"Label":"Lukket","Value":"20. januar 2027 af @anna"`,
 			`"Label":"Autorisationer","Value":"KS bad aldrig om tilbagemelding"`)
 	})
 }
@@ -480,8 +480,8 @@ func TestChannelsFollowAWave(t *testing.T) {
 		}
 		before := f.snapshot()
 		for _, tc := range []struct{ who, text, want string }{
-			{"vera", "subscribe b3", "KS eller en kontaktperson i bølgen"},
-			{"maria", "subscribe b3/SUF", "kontaktpersoner for b3/SUF"},
+			{"vera", "subscribe b3", "KS eller en tovholder i bølgen"},
+			{"maria", "subscribe b3/SUF", "tovholdere for b3/SUF"},
 			{"anna", "subscribe b3/TMF", "TMF er ikke tilmeldt bølge b3"},
 			{"anna", "subscribe b9", "Der er ingen bølge »b9«"},
 		} {

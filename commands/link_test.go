@@ -128,7 +128,7 @@ func TestLinkRefusals(t *testing.T) {
 	f.ok("anna: my")
 	before := snapshot()
 	for _, tc := range []struct{ line, reason string }{
-		{"maria: link @vera teams:Z", "kun admin"},
+		{"maria: link @vera teams:Z", "kun en administrator"},
 		{"anna: link @anna teams:Z", "dig selv"},
 		{"anna: link @vera teams:A1", "dig selv"},
 		{"kim: link @vera slack:UM", "allerede knyttet til @maria"},
@@ -136,7 +136,7 @@ func TestLinkRefusals(t *testing.T) {
 		{"kim: link @vera maria", "ikke en identitet"},
 		{"kim: link @vera teams:", "ikke en identitet"},
 		{"kim: link @vera discord:X", "ikke en identitet"},
-		{"kim: link @vera teams:Z extra", "»extra« er mere, end kommandoen tager"},
+		{"kim: link @vera teams:Z extra", "Kommandoen kan ikke bruge »extra«."},
 		{"kim: link vera teams:Z", "@navn"},
 	} {
 		f.refused(tc.line, tc.reason)

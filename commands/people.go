@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"wavebot/internal/catalog"
 	"wavebot/storage"
@@ -236,12 +237,18 @@ func (d *Dispatcher) Lang(ctx context.Context, person string) string {
 	return d.cfg.Lang
 }
 
-// logLimit is how many audit events "log" shows.
-const logLimit = 20
+// logLimit is how many audit events "log" reads, newest first, for its
+// pages: far more than anyone pages through in chat.
+const logLimit = 2000
 
 // log shows the audit trail of a wave, of an enrolment (ID/FV), or of a
-// forvaltning (FV): its enrolments in every wave, with their KØR workflow.
+// forvaltning (FV): its enrolments in every wave, with their KØR workflow;
+// in pages, newest first, each entry a sentence.
 func (d *Dispatcher) log(ctx context.Context, in Input) (Reply, error) {
+	n, err := pageArg(in.Args[1:])
+	if err != nil {
+		return Reply{}, err
+	}
 	var events []wave.Event
 	if strings.Contains(in.Args[0], "/") {
 		r, err := d.parseRef(in.Args[0])
@@ -269,30 +276,93 @@ func (d *Dispatcher) log(ctx context.Context, in Input) (Reply, error) {
 			return Reply{}, err
 		}
 	}
-	r := Reply{Title: catalog.LogTitle.In(in.Lang, typed(in.Args[0]))}
-	loc := d.cfg.Calendar.Location()
-	for _, ev := range events {
-		subject := ev.Wave
-		switch {
-		case ev.Wave == "":
-			subject = ev.FV
-		case ev.FV != "":
-			subject += "/" + ev.FV
+	var lines []string
+	for i := 0; i < len(events); i++ {
+		ev := events[i]
+		if folded := d.submission(events[i:]); folded > 0 {
+			// A list sent from its page: its saved rows, the list and the
+			// answer it gave are one entry.
+			lines = append(lines, d.logLine(in.Lang, events[i+1], catalog.LogListAnswered.In(in.Lang)))
+			i += folded - 1
+			continue
 		}
-		line := fmt.Sprintf("%s %s %s: %s", ev.At.In(loc).Format("2006-01-02 15:04"), mentions(in.Lang, ev.Actor), subject, actionText[ev.Action].In(in.Lang))
-		if item := d.logItem(in.Lang, ev); item != "" {
-			line += " " + item
-		}
-		before, after := d.logValue(in.Lang, ev, ev.Before), d.logValue(in.Lang, ev, ev.After)
-		switch {
-		case ev.Before != "" && ev.After != "":
-			line += fmt.Sprintf(": %s → %s", before, after)
-		case ev.After != "":
-			line += ": " + after
-		}
-		r.Lines = append(r.Lines, line)
+		lines = append(lines, d.logLine(in.Lang, ev, ""))
 	}
-	return r, nil
+	return paged(in.Lang, catalog.LogTitle.In(in.Lang, typed(in.Args[0])), lineRows(lines), n, pageCommand("log "+in.Args[0]))
+}
+
+// submission reports how many of events, newest first, are one sending of
+// the authorization list from its page: the answer it gave, the list
+// submitted, and the rows saved with it, by the same person about the
+// same enrolment within a minute. 0 when events do not start so.
+func (d *Dispatcher) submission(events []wave.Event) int {
+	if len(events) < 2 || events[0].Action != actAuthAnswer || events[1].Action != actListSubmit {
+		return 0
+	}
+	same := func(a, b wave.Event) bool {
+		return a.Actor == b.Actor && a.Wave == b.Wave && a.FV == b.FV && a.At.Sub(b.At).Abs() < time.Minute
+	}
+	if !same(events[0], events[1]) {
+		return 0
+	}
+	if len(events) > 2 && events[2].Action == actListRow && same(events[1], events[2]) {
+		return 3
+	}
+	return 2
+}
+
+// logLine is one entry of the log as a sentence: when, who, about what,
+// what they did and to what. action, when set, says what was done in
+// place of the event's own words.
+func (d *Dispatcher) logLine(lang string, ev wave.Event, action string) string {
+	subject := ev.Wave
+	switch {
+	case ev.Wave == "":
+		subject = ev.FV
+	case ev.FV != "":
+		subject += "/" + ev.FV
+	}
+	if action == "" {
+		action = d.logAction(lang, ev)
+	}
+	line := ev.At.In(d.cfg.Calendar.Location()).Format("2006-01-02 15:04") + " " + mentions(lang, ev.Actor) + " " + subject + ": " + action
+	if item := d.logItem(lang, ev); item != "" {
+		line += " " + item
+	}
+	before, after := d.logValue(lang, ev, ev.Before), d.logValue(lang, ev, ev.After)
+	switch {
+	case before != "" && after != "":
+		line += " " + catalog.LogFromTo.In(lang, before, after)
+	case after != "" && ev.Action == actAuthRequest:
+		line += " " + catalog.LogDue.In(lang, after)
+	case after != "" && ev.Action == actListApplied && strings.HasPrefix(ev.After, rowCounts):
+		line += ", " + after
+	case after != "":
+		line += ": " + after
+	}
+	return line
+}
+
+// logAction is what the event did, in words; the counts of rows answered
+// or applied say it with their number.
+func (d *Dispatcher) logAction(lang string, ev wave.Event) string {
+	if counts, ok := strings.CutPrefix(ev.After, rowCounts); ok {
+		var a, b, c int
+		switch ev.Action {
+		case actListRow:
+			if _, err := fmt.Sscanf(counts, "%d/%d/%d", &a, &b, &c); err == nil {
+				return catalog.LogRowsAnswered.In(lang, a+b+c, a+b+c)
+			}
+		case actListApplied:
+			if _, err := fmt.Sscanf(counts, "%d/%d", &a, &b); err == nil {
+				if a == 0 {
+					return catalog.LogRowsUnapplied.In(lang, b, b)
+				}
+				return catalog.LogRowsApplied.In(lang, a, a)
+			}
+		}
+	}
+	return actionText[ev.Action].In(lang)
 }
 
 // fvEvents is a forvaltning's audit trail: its events in every wave it is
@@ -356,9 +426,22 @@ func (d *Dispatcher) logValue(lang string, ev wave.Event, v string) string {
 		}
 	case actWorkflowStep:
 		if v == "true" {
-			return catalog.StatusDone.In(lang)
+			return catalog.LogStepDone.In(lang)
 		}
-		return catalog.StatusTodo.In(lang)
+		return catalog.LogStepNotDone.In(lang)
+	case actListRow:
+		return listRowValue(lang, v)
+	case actListApplied:
+		return appliedValue(lang, v)
+	case actListSubmit:
+		var fixes, total int
+		if _, err := fmt.Sscanf(v, "%d/%d", &fixes, &total); err == nil {
+			return catalog.LogListCounts.In(lang, total, fixes, total)
+		}
+	case actAuthRequest:
+		if due, err := wave.ParseDate(v); err == nil {
+			return day(lang, due)
+		}
 	case actActivityPart, actWorkflowPart:
 		if wave.Party(v) == wave.PartyKS {
 			return catalog.LogPartKS.In(lang)
@@ -390,4 +473,59 @@ func (d *Dispatcher) logValue(lang string, ev wave.Event, v string) string {
 		return teachingText(lang, v)
 	}
 	return v
+}
+
+// decisionText names a decision on a row of the authorization list.
+var decisionText = map[wave.Decision]catalog.Message{
+	wave.DecisionOK: catalog.PageDecisionOK, wave.DecisionFix: catalog.PageDecisionFix, wave.DecisionOpen: catalog.PageDecisionOpen,
+}
+
+// listRowValue renders what a save of rows recorded: its counts
+// ("2 i orden og 1 skal rettes"), or, in entries from before, one row's
+// user and decision ("BUF1014: i orden").
+func listRowValue(lang, v string) string {
+	if counts, ok := strings.CutPrefix(v, rowCounts); ok {
+		var ok, fix, open int
+		if _, err := fmt.Sscanf(counts, "%d/%d/%d", &ok, &fix, &open); err != nil {
+			return ""
+		}
+		var parts []string
+		for _, p := range []struct {
+			n int
+			m catalog.Plural
+		}{{ok, catalog.LogRowsOK}, {fix, catalog.LogRowsFix}, {open, catalog.LogRowsOpen}} {
+			if p.n > 0 {
+				parts = append(parts, p.m.In(lang, p.n, p.n))
+			}
+		}
+		return catalog.List(lang, parts)
+	}
+	user, rest, _ := strings.Cut(v, ": ")
+	decision, wanted, _ := strings.Cut(rest, ": ")
+	if decision == "open" {
+		decision = ""
+	}
+	text := decisionText[wave.Decision(decision)].In(lang)
+	if wanted != "" {
+		text += " (" + wanted + ")"
+	}
+	return user + ": " + text
+}
+
+// appliedValue renders what marking corrections recorded: how many were
+// marked not applied, beside those the entry's words count; in entries
+// from before, one row's user and whether it is applied.
+func appliedValue(lang, v string) string {
+	if counts, ok := strings.CutPrefix(v, rowCounts); ok {
+		var applied, not int
+		if _, err := fmt.Sscanf(counts, "%d/%d", &applied, &not); err != nil || applied == 0 || not == 0 {
+			return ""
+		}
+		return catalog.LogAlsoUnapplied.In(lang, not, not)
+	}
+	user, applied, _ := strings.Cut(v, ": ")
+	if applied == "true" {
+		return catalog.LogRowApplied.In(lang, user)
+	}
+	return catalog.LogRowUnapplied.In(lang, user)
 }

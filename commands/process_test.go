@@ -66,9 +66,9 @@ func TestSharedActivitiesNeedBothSides(t *testing.T) {
 	onBothStores(t, func(t *testing.T, f *fixture) {
 		f.play(t, []step{
 			{line: "anna: done b3/BUF kickoff", want: "b3/BUF: KS' del af »Opstartsmøde i forvaltningen« er bekræftet; aktiviteten venter nu på forvaltningen."},
-			{line: "vera: status b3/BUF", want: "kickoff – Opstartsmøde i forvaltningen (KS+FV) – 21. januar 2027 – i gang – venter på forvaltningen"},
+			{line: "vera: status b3/BUF", want: "opstart – Opstartsmøde i forvaltningen (KS+FV) – 21. januar 2027 – i gang – venter på forvaltningen"},
 			{line: "kim: done b3/BUF kickoff", want: "KS' del af »Opstartsmøde i forvaltningen« er allerede bekræftet; aktiviteten venter på forvaltningen. Intet er ændret."},
-			{line: "vera: done b3/BUF kickoff", want: "Kun KS eller en kontaktperson for b3/BUF må ændre »Opstartsmøde i forvaltningen«.", refused: true},
+			{line: "vera: done b3/BUF kickoff", want: "Kun KS eller en tovholder for b3/BUF må ændre »Opstartsmøde i forvaltningen«.", refused: true},
 			{line: "maria: done b3/BUF kickoff held 21 January", want: "b3/BUF: Begge sider har bekræftet deres del af »Opstartsmøde i forvaltningen«, som nu har status færdig."},
 			{line: "anna: done b3/BUF pc", want: "har nu status færdig"},
 			{line: "anna: auth request b3/BUF 2027-01-27", want: "KS har bedt om tilbagemelding"},
@@ -84,7 +84,7 @@ func TestSharedActivitiesNeedBothSides(t *testing.T) {
 			{line: "anna: skip b3/BUF loadtest few users", want: "»Belastningstest« har nu status sprunget over."},
 			{line: "anna: skip b3/SUF golive SUF goes live in wave 4", want: "b3/SUF: KS vil springe »Go-live – test af tilgængelighed til løsninger« over (SUF goes live in wave 4); den springes over, når forvaltningen også har sagt det."},
 			{line: "anna: log b3/BUF", want: "@maria b3/BUF: bekræftede en del af »Opstartsmøde i forvaltningen«: forvaltningens del"},
-			{line: "anna: log b3/BUF", want: "@maria b3/BUF: ændrede status for »Opstartsmøde i forvaltningen«: i gang → færdig"},
+			{line: "anna: log b3/BUF", want: "@maria b3/BUF: ændrede status for »Opstartsmøde i forvaltningen« fra i gang til færdig"},
 			{line: "anna: log b3/BUF", want: "@anna b3/BUF: bekræftede en del af »Opstartsmøde i forvaltningen«: KS' del"},
 		})
 		w, _ := f.store.Wave(context.Background(), "b3")
@@ -106,15 +106,15 @@ func TestAuthorizationsAreAppliedByKS(t *testing.T) {
 			{line: "maria: done b3/BUF auth", want: "Når KS har bedt om den, svarer I med autorisation ok b3/BUF eller autorisation ret b3/BUF NOTE.", refused: true},
 			{line: "anna: auth request b3/BUF 2027-01-27", want: "b3/BUF: KS har bedt om tilbagemelding på autorisationerne senest 27. januar 2027."},
 			{line: "anna: auth request b3/BUF 2027-01-28", want: "Den åbne anmodning med frist 27. januar 2027 er erstattet af denne; den står fortsat i loggen."},
-			{line: "anna: log b3/BUF", want: "bad om tilbagemelding på autorisationerne: 2027-01-27 → 2027-01-28"},
-			{line: "maria: auth ok b3/BUF", want: "b3/BUF: Tak, autorisationerne er bekræftet. KS-projektlederen @anna får besked nu og tildeler dem senest 25. januar 2027."},
-			{line: "vera: status b3/BUF", want: "bekræftet af @maria; venter på, at KS tildeler dem senest 25. januar 2027"},
+			{line: "anna: log b3/BUF", want: "bad om tilbagemelding på autorisationerne fra 27. januar 2027 til 28. januar 2027"},
+			{line: "maria: auth ok b3/BUF", want: "b3/BUF: Tak, autorisationerne er bekræftet. KS-projektlederen @anna får besked nu og afslutter autorisationerne senest 25. januar 2027."},
+			{line: "vera: status b3/BUF", want: "bekræftet af @maria; venter på, at KS afslutter autorisationerne senest 25. januar 2027"},
 			{line: "anna: my", want: "25. januar 2027: b3/BUF – tildel autorisationerne efter tilbagemeldingen (autorisation udført)"},
-			{line: "anna: remind list", want: "torsdag 21. januar 2027 kl. 9.00: b3/BUF/auth – b3/BUF: KS skal tildele autorisationerne efter forvaltningens tilbagemelding senest 25. januar 2027."},
+			{line: "anna: remind list", want: "torsdag 21. januar 2027 kl. 9.00: b3/BUF/autorisation – b3/BUF: KS skal tildele autorisationerne efter forvaltningens tilbagemelding senest 25. januar 2027."},
 			{line: "anna: auth request b3/BUF 2027-01-29", want: "Tildel dem først med: autorisation udført b3/BUF", refused: true},
 			{line: "anna: done b3/BUF auth", want: "autorisation udført b3/BUF", refused: true},
 			{line: "kim: auth applied b3/BUF", want: "b3/BUF: Autorisationerne er tildelt, og aktiviteten er færdig."},
-			{line: "vera: status b3/BUF", want: "✓ auth"},
+			{line: "vera: status b3/BUF", want: "✓ autorisation"},
 		})
 	})
 }
@@ -125,9 +125,9 @@ func TestAuthorizationsAreAppliedByKS(t *testing.T) {
 func TestTrainingIsADecision(t *testing.T) {
 	onBothStores(t, func(t *testing.T, f *fixture) {
 		f.play(t, []step{
-			{line: "vera: status b3/BUF", want: "training – Uddannelse af brugere (FV) – 25. januar 2027 – afventer forvaltningens beslutning om uddannelse"},
+			{line: "vera: status b3/BUF", want: "uddannelse – Uddannelse af brugere (FV) – 25. januar 2027 – afventer forvaltningens beslutning om uddannelse"},
 			{line: "maria: my", want: "25. januar 2027: b3/BUF – beslut, om brugerne skal uddannes (uddannelse b3/BUF nej eller ja ÅÅÅÅ-MM-DD)"},
-			{line: "maria: remind list", want: "b3/BUF/training – b3/BUF: Forvaltningen skal senest 25. januar 2027 beslutte, om brugerne skal uddannes i løsningerne."},
+			{line: "maria: remind list", want: "b3/BUF/uddannelse – b3/BUF: Forvaltningen skal senest 25. januar 2027 beslutte, om brugerne skal uddannes i løsningerne."},
 			{line: "maria: done b3/BUF training", want: "b3/BUF: Forvaltningen har ikke besluttet, om brugerne skal uddannes. Beslut det først: uddannelse b3/BUF nej [BEGRUNDELSE] eller uddannelse b3/BUF ja ÅÅÅÅ-MM-DD", refused: true},
 			{line: "anna: skip b3/BUF training not needed", want: "»Uddannelse af brugere« er forvaltningens opgave", refused: true},
 			{line: "maria: skip b3/BUF training not needed", want: "Beslut det først", refused: true},
@@ -136,12 +136,12 @@ func TestTrainingIsADecision(t *testing.T) {
 			{line: "maria: training b3/BUF yes", want: "Der mangler ÅÅÅÅ-MM-DD.", refused: true},
 			{line: "maria: training b3/BUF ja 2027-01-23", want: "23. januar 2027 er en lørdag og ikke en arbejdsdag. Vælg en arbejdsdag, fx 25. januar 2027.", refused: true},
 			{line: "maria: training b3/BUF ja 2027-01-19", want: "19. januar 2027 er allerede passeret; i dag er det 20. januar 2027.", refused: true},
-			{line: "maria: training b3/BUF yes 2027-01-28 extra", want: "»extra« er mere, end kommandoen tager.", refused: true},
-			{line: "anna: training b3/BUF nej", want: "det må kun kontaktpersoner for b3/BUF", refused: true},
+			{line: "maria: training b3/BUF yes 2027-01-28 extra", want: "Kommandoen kan ikke bruge »extra«.", refused: true},
+			{line: "anna: training b3/BUF nej", want: "det må kun tovholdere for b3/BUF", refused: true},
 			{line: "maria: uddannelse b3/BUF nej løsningerne ligner netbank", want: "b3/BUF: Beslutningen er registreret: brugerne skal ikke uddannes, og »Uddannelse af brugere« er færdig som besluttet."},
-			{line: "vera: status b3/BUF", want: "✓ training – Uddannelse af brugere (FV) – 25. januar 2027 – besluttet: ingen uddannelse (@maria) – løsningerne ligner netbank"},
+			{line: "vera: status b3/BUF", want: "✓ uddannelse – Uddannelse af brugere (FV) – 25. januar 2027 – besluttet: ingen uddannelse (@maria) – løsningerne ligner netbank"},
 			{line: "maria: training b3/BUF yes 2027-01-28", want: "b3/BUF: Beslutningen er registreret: forvaltningen uddanner selv brugerne senest 28. januar 2027."},
-			{line: "vera: status b3/BUF", want: "○ training – Uddannelse af brugere (FV) – 28. januar 2027 – ikke begyndt – forvaltningen uddanner selv – besluttet af @maria"},
+			{line: "vera: status b3/BUF", want: "○ uddannelse – Uddannelse af brugere (FV) – 28. januar 2027 – ikke begyndt – forvaltningen uddanner selv – besluttet af @maria"},
 			{line: "maria: done b3/BUF training", want: "»Uddannelse af brugere« har nu status færdig."},
 			{line: "anna: log b3/BUF", want: "@maria b3/BUF: besluttede om uddannelse: ingen uddannelse (løsningerne ligner netbank)"},
 			{line: "anna: log b3/BUF", want: "@maria b3/BUF: besluttede om uddannelse: uddannelse senest 2027-01-28"},
@@ -157,32 +157,32 @@ func TestContactsBelongToTheEnrolment(t *testing.T) {
 		f.play(t, []step{
 			{line: "anna: wave create b4 2027-03-01 Bølge 4", want: "Bølge b4"},
 			{line: "anna: wave enroll b4 BUF", want: "BUF er tilmeldt bølge b4"},
-			{line: "anna: auth request b4/BUF 2027-02-24", want: "ingen kontaktperson"},
+			{line: "anna: auth request b4/BUF 2027-02-24", want: "ingen tovholder"},
 			// maria is named for b3/BUF, not for b4/BUF.
-			{line: "maria: auth ok b4/BUF", want: "Det må du ikke: det må kun kontaktpersoner for b4/BUF.", refused: true},
-			{line: "maria: done b4/BUF info", want: "kun en kontaktperson for b4/BUF må ændre den", refused: true},
-			{line: "maria: contact b4/BUF @jens", want: "KS eller en kontaktperson for b4/BUF", refused: true},
-			{line: "maria: training b4/BUF no", want: "kontaktpersoner for b4/BUF", refused: true},
-			{line: "anna: contact b3/BUF @jens @sofie", want: "@jens og @sofie er nu kontaktpersoner for b3/BUF.\n@jens og @sofie får en velkomst med forvaltningens aktiviteter og frister."},
-			{line: "anna: contact b3/BUF @maria @jens @lis", want: "@lis er nu kontaktperson for b3/BUF.\n@lis får en velkomst med forvaltningens aktiviteter og frister.\n@maria og @jens var allerede kontaktpersoner for b3/BUF."},
-			{line: "anna: contact b3/BUF remove @lis", want: "@lis er ikke længere kontaktperson"},
-			{line: "jens: contact b3/BUF remove @sofie", want: "@sofie er ikke længere kontaktperson for b3/BUF og får ikke flere påmindelser om den."},
-			{line: "anna: contact b3/BUF remove @vera @sofie", want: "@vera og @sofie står ikke på listen over kontaktpersoner for b3/BUF.", refused: true},
+			{line: "maria: auth ok b4/BUF", want: "Det må du ikke: det må kun tovholdere for b4/BUF.", refused: true},
+			{line: "maria: done b4/BUF info", want: "kun en tovholder for b4/BUF må ændre den", refused: true},
+			{line: "maria: contact b4/BUF @jens", want: "KS eller en tovholder for b4/BUF", refused: true},
+			{line: "maria: training b4/BUF no", want: "tovholdere for b4/BUF", refused: true},
+			{line: "anna: contact b3/BUF @jens @sofie", want: "@jens og @sofie er nu tovholdere for b3/BUF.\n@jens og @sofie får en velkomst med forvaltningens aktiviteter og frister."},
+			{line: "anna: contact b3/BUF @maria @jens @lis", want: "@lis er nu tovholder for b3/BUF.\n@lis får en velkomst med forvaltningens aktiviteter og frister.\n@maria og @jens var allerede tovholdere for b3/BUF."},
+			{line: "anna: contact b3/BUF remove @lis", want: "@lis er ikke længere tovholder"},
+			{line: "jens: contact b3/BUF remove @sofie", want: "@sofie er ikke længere tovholder for b3/BUF og får ikke flere påmindelser om den."},
+			{line: "anna: contact b3/BUF remove @vera @sofie", want: "@vera og @sofie står ikke på listen over tovholdere for b3/BUF.", refused: true},
 			{line: "anna: contact b3/BUF fjern @x!", want: "»@x!« er ikke en person", refused: true},
-			{line: "anna: contact b3/BUF sæt @jens", want: "@maria er ikke længere kontaktperson for b3/BUF og får ikke flere påmindelser om den."},
-			{line: "maria: done b3/BUF info", want: "kun en kontaktperson for b3/BUF", refused: true},
-			{line: "anna: kontakt b3/BUF fjern @jens", want: "b3/BUF har nu ingen kontaktperson. KS-projektlederen får påmindelser, til en ny er udpeget med: kontakt b3/BUF @person"},
-			{line: "anna: remind list", want: "b3/BUF – b3/BUF har ingen kontaktperson"},
-			{line: "anna: contact b3/BUF @maria", want: "@maria er nu kontaktperson for b3/BUF."},
-			{line: "anna: role @maria viewer", want: "@maria har nu rollen læser.\n@maria er ikke længere kontaktperson for b3/BUF og KØR workflow i BUF og får ikke flere påmindelser om dem."},
-			{line: "anna: role @kim contact BUF", want: "@kim har nu rollen kontaktperson for b3/BUF og b4/BUF."},
-			{line: "anna: role @kim contact BUF", want: "@kim har allerede rollen kontaktperson for b3/BUF og b4/BUF; intet er ændret."},
+			{line: "anna: contact b3/BUF sæt @jens", want: "@maria er ikke længere tovholder for b3/BUF og får ikke flere påmindelser om den."},
+			{line: "maria: done b3/BUF info", want: "kun en tovholder for b3/BUF", refused: true},
+			{line: "anna: kontakt b3/BUF fjern @jens", want: "b3/BUF har nu ingen tovholder. KS-projektlederen får påmindelser, til en ny er udpeget med: kontakt b3/BUF @person"},
+			{line: "anna: remind list", want: "b3/BUF – b3/BUF har ingen tovholder"},
+			{line: "anna: contact b3/BUF @maria", want: "@maria er nu tovholder for b3/BUF."},
+			{line: "anna: role @maria viewer", want: "@maria har nu rollen læser.\n@maria er ikke længere tovholder for b3/BUF og KØR workflow i BUF og får ikke flere påmindelser om dem."},
+			{line: "anna: role @kim contact BUF", want: "@kim har nu rollen tovholder for b3/BUF og b4/BUF."},
+			{line: "anna: role @kim contact BUF", want: "@kim har allerede rollen tovholder for b3/BUF og b4/BUF; intet er ændret."},
 			{line: "kim: auth ok b4/BUF", want: "Tak, autorisationerne er bekræftet"},
-			{line: "anna: role @kim contact KFF", want: "KFF er ikke tilmeldt en aktiv bølge. Kontaktpersoner udpeges for en tilmelding: kontakt ID/KFF @person", refused: true},
-			{line: "anna: contact b3/SUF @sofie", want: "@sofie er nu kontaktperson for b3/SUF."},
-			{line: "anna: role @sofie ks", want: "@sofie er kontaktperson for b3/SUF og kan derfor ikke få en KS-rolle", refused: true},
-			{line: "anna: log b3/BUF", want: "@anna b3/BUF: fjernede kontaktperson @jens"},
-			{line: "anna: log b3/BUF", want: "@anna b3/BUF: fjernede kontaktperson @maria"},
+			{line: "anna: role @kim contact KFF", want: "KFF er ikke tilmeldt en aktiv bølge. Tovholdere udpeges for en tilmelding: kontakt ID/KFF @person", refused: true},
+			{line: "anna: contact b3/SUF @sofie", want: "@sofie er nu tovholder for b3/SUF."},
+			{line: "anna: role @sofie ks", want: "@sofie er tovholder for b3/SUF og kan derfor ikke få en KS-rolle", refused: true},
+			{line: "anna: log b3/BUF", want: "@anna b3/BUF: fjernede tovholder @jens"},
+			{line: "anna: log b3/BUF", want: "@anna b3/BUF: fjernede tovholder @maria"},
 		})
 		ctx := context.Background()
 		for id, want := range map[string]wave.Role{"maria": wave.RoleViewer, "jens": wave.RoleViewer, "kim": wave.RoleContact, "sofie": wave.RoleContact} {
@@ -212,7 +212,7 @@ func TestNothingIsBornOverdue(t *testing.T) {
 			{line: "anna: wave enroll b6 KFF", want: "»Sikre korrekt autorisation af brugere« til 26. januar 2027, " +
 				"»Sikre korrekt opsætning af PC'er« til 27. januar 2027 og »Go-live – test af tilgængelighed til løsninger« til 28. januar 2027."},
 			{line: "vera: status b5/KFF", want: `"Label":"Overskredet","Value":"intet"`},
-			{line: "anna: remind list", want: "torsdag 21. januar 2027 kl. 9.00: b5/KFF – b5/KFF har ingen kontaktperson, og bølgen starter 1. februar 2027."},
+			{line: "anna: remind list", want: "torsdag 21. januar 2027 kl. 9.00: b5/KFF – b5/KFF har ingen tovholder, og bølgen starter 1. februar 2027."},
 		})
 		f.clock.Set(time.Date(2027, 2, 3, 11, 0, 0, 0, time.UTC)) // Wednesday, after go-live
 		f.play(t, []step{
@@ -236,12 +236,12 @@ func TestDatesInTheSourcesOrder(t *testing.T) {
 			}
 			return strings.Join(keys, " ")
 		}
-		if got := order(); got != "kickoff info training auth pc golive support loadtest evaluation" {
+		if got := order(); got != "opstart info uddannelse autorisation pc golive support belastningstest evaluering" {
 			t.Errorf("default order %s", got)
 		}
 		f.ok("anna: due b3/BUF info 2027-02-03")
 		f.ok("anna: due b3/BUF loadtest 2027-02-08")
-		if got := order(); got != "kickoff training auth pc golive info loadtest support evaluation" {
+		if got := order(); got != "opstart uddannelse autorisation pc golive info belastningstest support evaluering" {
 			t.Errorf("after moving info and the load test: %s", got)
 		}
 	})
@@ -282,36 +282,36 @@ func TestWorkflowTrack(t *testing.T) {
 	onBothStores(t, func(t *testing.T, f *fixture) {
 		f.play(t, []step{
 			{line: "maria: workflow BUF", want: "KØR workflow – BUF"},
-			{line: "maria: workflow b3/BUF", want: "Central arbejdsgruppe (kontaktpersoner): @maria"},
+			{line: "maria: workflow b3/BUF", want: "Central arbejdsgruppe (tovholdere): @maria"},
 			// Any order but the source's: decisions before the working group.
-			{line: "maria: workflow BUF done decisions", want: "KØR workflow i BUF: Trinnet »Centrale beslutninger: roller (attestant, godkender, dispatcher), stillingsniveauer, beløbsgrænser, org.nr. hierarki« er færdigt."},
-			{line: "maria: arbejdsgang BUF færdig arbejdsgruppe", want: "er færdigt"},
-			{line: "maria: workflow BUF done template", want: "KØR workflow i BUF: »Udfyldelse af autorisationsskabelon« kommer efter »Præsentationsmøde for berørte enheder (KS præsenterer KØR workflow)«, som ikke er færdigt endnu.", refused: true},
+			{line: "maria: workflow BUF done decisions", want: "KØR workflow i BUF: Trinnet »Centrale beslutninger: roller (attestant, godkender, dispatcher/fakturafordeler), stillingsniveauer, beløbsgrænser, org.nr. hierarki« er færdigt."},
+			{line: "maria: workflow BUF færdig arbejdsgruppe", want: "er færdigt"},
+			{line: "maria: workflow BUF done template", want: "KØR workflow i BUF: »Udfyldelse af autorisationsskabelon« kommer efter »Præsentationsmøde for berørte enheder/medarbejdere (KS præsenterer KØR workflow)«, som ikke er færdigt endnu.", refused: true},
 			// KS may not do or date the forvaltning's steps.
-			{line: "kim: workflow BUF undo decisions", want: "er forvaltningens trin: kun en kontaktperson for KØR workflow i BUF", refused: true},
+			{line: "kim: workflow BUF undo decisions", want: "er forvaltningens trin: kun en tovholder for KØR workflow i BUF", refused: true},
 			{line: "kim: workflow BUF due deliver 2027-01-27", want: "er forvaltningens trin", refused: true},
-			{line: "maria: workflow BUF done presentation", want: "KØR workflow i BUF: Forvaltningens del af trinnet »Præsentationsmøde for berørte enheder (KS præsenterer KØR workflow)« er bekræftet; trinnet venter nu på KS."},
+			{line: "maria: workflow BUF done presentation", want: "KØR workflow i BUF: Forvaltningens del af trinnet »Præsentationsmøde for berørte enheder/medarbejdere (KS præsenterer KØR workflow)« er bekræftet; trinnet venter nu på KS."},
 			{line: "maria: workflow BUF done presentation", want: "er allerede bekræftet; trinnet venter på KS. Intet er ændret."},
 			{line: "maria: workflow BUF undo decisions", want: "er ikke længere færdigt"},
-			{line: "kim: workflow BUF done presentation", want: "KØR workflow i BUF: Trinnet »Præsentationsmøde for berørte enheder (KS præsenterer KØR workflow)« er færdigt."},
+			{line: "kim: workflow BUF done presentation", want: "KØR workflow i BUF: Trinnet »Præsentationsmøde for berørte enheder/medarbejdere (KS præsenterer KØR workflow)« er færdigt."},
 			{line: "maria: workflow BUF done template", want: "er færdigt"},
-			{line: "maria: workflow BUF undo presentation", want: "»Præsentationsmøde for berørte enheder (KS præsenterer KØR workflow)« kan ikke fortrydes, mens det senere trin »Udfyldelse af autorisationsskabelon« er færdigt eller i gang.", refused: true},
+			{line: "maria: workflow BUF undo presentation", want: "»Præsentationsmøde for berørte enheder/medarbejdere (KS præsenterer KØR workflow)« kan ikke fortrydes, mens det senere trin »Udfyldelse af autorisationsskabelon« er færdigt eller i gang.", refused: true},
 			{line: "kim: workflow BUF done authorize", want: "»Autorisere brugere til workflow« kommer efter »Aflevere udfyldt autorisationsskabelon til Brugeradministrationen«, som ikke er færdigt endnu.", refused: true},
 			{line: "maria: workflow BUF done authorize", want: "er en KS-opgave", refused: true},
 			{line: "maria: workflow BUF due deliver 2027-01-27", want: "KØR workflow i BUF: Trinnet »Aflevere udfyldt autorisationsskabelon til Brugeradministrationen« har nu frist 27. januar 2027."},
-			{line: "vera: workflow BUF due deliver 2027-01-28", want: "kun en kontaktperson for KØR workflow i BUF", refused: true},
-			{line: "maria: workflow BUF due authorize 2027-01-28", want: "»Autorisere brugere til workflow« er en KS-opgave: kun KS (admin, ks) må ændre den.", refused: true},
+			{line: "vera: workflow BUF due deliver 2027-01-28", want: "kun en tovholder for KØR workflow i BUF", refused: true},
+			{line: "maria: workflow BUF due authorize 2027-01-28", want: "»Autorisere brugere til workflow« er en KS-opgave: kun KS-medarbejdere må ændre den.", refused: true},
 			{line: "kim: workflow BUF due authorize 2027-01-28", want: "KØR workflow i BUF: Trinnet »Autorisere brugere til workflow« har nu frist 28. januar 2027."},
 			{line: "maria: workflow BUF due deliver", want: "Der mangler ÅÅÅÅ-MM-DD.", refused: true},
 			{line: "maria: workflow BUF frist", want: "Der mangler TRIN.", refused: true},
 			{line: "maria: workflow BUF due lunch 2027-01-28", want: "Ukendt trin »lunch«", refused: true},
 			{line: "maria: my", want: "27. januar 2027: BUF KØR workflow – Aflevere udfyldt autorisationsskabelon til Brugeradministrationen"},
-			{line: "maria: remind list", want: "mandag 25. januar 2027 kl. 9.00: BUF/deliver – BUF: KØR workflow-trinnet »Aflevere udfyldt autorisationsskabelon til Brugeradministrationen« har frist 27. januar 2027."},
-			{line: "maria: remind snooze BUF/aflever 1d", want: "Påmindelser om BUF/deliver er udsat 1 arbejdsdag"},
-			{line: "kim: remind snooze BUF/deliver 1d", want: "Du får ingen påmindelser om BUF/deliver.", refused: true},
-			{line: "vera: status BUF", want: "○ deliver – Aflevere udfyldt autorisationsskabelon til Brugeradministrationen (FV) – 27. januar 2027"},
-			{line: "vera: status BUF", want: "✓ presentation – Præsentationsmøde for berørte enheder (KS præsenterer KØR workflow) (KS+FV) – @kim"},
-			{line: "vera: log BUF", want: "@maria BUF: bekræftede en del af »Præsentationsmøde for berørte enheder (KS præsenterer KØR workflow)«: forvaltningens del"},
+			{line: "maria: remind list", want: "mandag 25. januar 2027 kl. 9.00: BUF/aflevering – BUF: KØR workflow-trinnet »Aflevere udfyldt autorisationsskabelon til Brugeradministrationen« har frist 27. januar 2027."},
+			{line: "maria: remind snooze BUF/aflever 1d", want: "Påmindelser om BUF/aflevering er udsat 1 arbejdsdag"},
+			{line: "kim: remind snooze BUF/deliver 1d", want: "Du får ingen påmindelser om BUF/aflevering.", refused: true},
+			{line: "vera: status BUF", want: "○ aflevering – Aflevere udfyldt autorisationsskabelon til Brugeradministrationen (FV) – 27. januar 2027"},
+			{line: "vera: status BUF", want: "✓ præsentation – Præsentationsmøde for berørte enheder/medarbejdere (KS præsenterer KØR workflow) (KS+FV) – @kim"},
+			{line: "vera: log BUF", want: "@maria BUF: bekræftede en del af »Præsentationsmøde for berørte enheder/medarbejdere (KS præsenterer KØR workflow)«: forvaltningens del"},
 			{line: "vera: log BUF", want: "@maria BUF: ændrede fristen for trinnet »Aflevere udfyldt autorisationsskabelon til Brugeradministrationen«: 2027-01-27"},
 			{line: "maria: workflow BUF done deliver", want: "er færdigt"},
 			{line: "kim: workflow BUF done authorize", want: "KØR workflow i BUF: Trinnet »Autorisere brugere til workflow« er færdigt."},
@@ -323,23 +323,23 @@ func TestWorkflowTrack(t *testing.T) {
 			// A forvaltning in no wave has its track all the same; KS names
 			// the first contact, a contact the next; never a KS person.
 			{line: "anna: workflow KFF", want: "KØR workflow – KFF"},
-			{line: "vera: workflow KFF contact @vera", want: "det må kun KS eller en kontaktperson for KØR workflow i KFF.", refused: true},
-			{line: "anna: workflow KFF contact @kim", want: "@kim er KS-medarbejder og kan derfor ikke være forvaltningens kontaktperson", refused: true},
-			{line: "anna: workflow KFF contact @lis", want: "@lis er nu kontaktperson for KØR workflow i KFF."},
-			{line: "lis: workflow KFF contact @ole", want: "@ole er nu kontaktperson for KØR workflow i KFF."},
-			{line: "vera: workflow KFF contact remove @ole", want: "det må kun KS eller en kontaktperson for KØR workflow i KFF", refused: true},
-			{line: "lis: workflow KFF contact remove @ole", want: "@ole er ikke længere kontaktperson for KØR workflow i KFF"},
+			{line: "vera: workflow KFF contact @vera", want: "det må kun KS eller en tovholder for KØR workflow i KFF.", refused: true},
+			{line: "anna: workflow KFF contact @kim", want: "@kim er KS-medarbejder og kan derfor ikke være forvaltningens tovholder", refused: true},
+			{line: "anna: workflow KFF contact @lis", want: "@lis er nu tovholder for KØR workflow i KFF."},
+			{line: "lis: workflow KFF contact @ole", want: "@ole er nu tovholder for KØR workflow i KFF."},
+			{line: "vera: workflow KFF contact remove @ole", want: "det må kun KS eller en tovholder for KØR workflow i KFF", refused: true},
+			{line: "lis: workflow KFF contact remove @ole", want: "@ole er ikke længere tovholder for KØR workflow i KFF"},
 			{line: "lis: workflow KFF due decisions 2027-02-10", want: "har nu frist 10. februar 2027"},
 			{line: "anna: workflow KFF done decisions", want: "er forvaltningens trin", refused: true},
 			// Efter konkret aftale: project management lets KS do the steps.
-			{line: "anna: workflow KFF agreement projektledelse", want: "Kun en kontaktperson for KØR workflow i KFF kan indgå eller afslutte en aftale med KS.", refused: true},
+			{line: "anna: workflow KFF agreement projektledelse", want: "Kun en tovholder for KØR workflow i KFF kan indgå eller afslutte en aftale med KS.", refused: true},
 			{line: "lis: workflow KFF aftale projektledelse hele forløbet", want: "KØR workflow i KFF: KS varetager nu projektledelse efter konkret aftale."},
 			{line: "lis: workflow KFF", want: "Efter konkret aftale varetager KS: projektledelse (aftalt af @lis 20. januar 2027: hele forløbet)"},
 			{line: "anna: workflow KFF due group 2027-02-03", want: "har nu frist 3. februar 2027"},
 			{line: "anna: workflow KFF done presentation", want: "KS' del af trinnet"},
 			// One person, one side: the forvaltning's word comes from someone else.
 			{line: "anna: workflow KFF done presentation", want: "@anna har allerede givet sit ord for KS", refused: true},
-			{line: "kim: workflow KFF done presentation", want: "Trinnet »Præsentationsmøde for berørte enheder (KS præsenterer KØR workflow)« er færdigt."},
+			{line: "kim: workflow KFF done presentation", want: "Trinnet »Præsentationsmøde for berørte enheder/medarbejdere (KS præsenterer KØR workflow)« er færdigt."},
 			{line: "anna: workflow KFF teaching 2027-02-04", want: "KFF har ingen aftale om undervisning", refused: true},
 			{line: "lis: workflow KFF agreement undervisning", want: "KS varetager nu undervisning"},
 			{line: "lis: workflow KFF teaching 2027-02-04", want: "kun KS", refused: true},
@@ -461,8 +461,8 @@ func TestNoticesGoOutAtOnce(t *testing.T) {
 		s.ok("maria: auth ok b3/BUF")
 		s.until(t, start.Add(time.Minute))
 		welcome := strings.Join(s.got.messages["sofie"], "")
-		wantIn(t, welcome, "Velkommen som kontaktperson",
-			"b3/SUF: Velkommen som forvaltningens kontaktperson i bølge b3 (Bølge 3), der starter 1. februar 2027. KS-projektleder er @anna.",
+		wantIn(t, welcome, "Velkommen som tovholder",
+			"b3/SUF: Velkommen som forvaltningens tovholder i bølge b3 (Bølge 3), der starter 1. februar 2027. KS-projektleder er @anna.",
 			"• 21. januar 2027 – Opstartsmøde i forvaltningen (KS og forvaltningen)",
 			"• 25. januar 2027 – Uddannelse af brugere (forvaltningen)",
 			"• 25. januar 2027 – Sikre korrekt opsætning af PC'er (KS)",
@@ -474,7 +474,7 @@ func TestNoticesGoOutAtOnce(t *testing.T) {
 			t.Errorf("a welcome offers to snooze it: %s", welcome)
 		}
 		wantIn(t, strings.Join(s.got.messages["anna"], ""),
-			"b3/BUF: @maria har bekræftet autorisationerne. Tildel dem senest 25. januar 2027, og marker det med: autorisation udført b3/BUF",
+			"b3/BUF: @maria har bekræftet autorisationerne. Afslut autorisationerne senest 25. januar 2027, og marker det med: autorisation udført b3/BUF",
 			`"Command":"auth applied b3/BUF"`)
 		s.until(t, start.Add(7*24*time.Hour))
 		count := func(who, what string) int {
@@ -484,7 +484,7 @@ func TestNoticesGoOutAtOnce(t *testing.T) {
 			}
 			return n
 		}
-		if n := count("sofie", "Velkommen som forvaltningens kontaktperson"); n != 1 {
+		if n := count("sofie", "Velkommen som forvaltningens tovholder"); n != 1 {
 			t.Errorf("sofie was welcomed %d times", n)
 		}
 		if n := count("anna", "har bekræftet autorisationerne"); n != 1 {
@@ -551,22 +551,22 @@ func TestProcessReminders(t *testing.T) {
 	}{
 		{notify.Reminder{Kind: notify.ApplyOverdue, Wave: "b3", FV: "BUF", Activity: "auth", Due: jan(25), Recipient: "anna"},
 			"b3/BUF: Fristen for at tildele autorisationerne efter forvaltningens tilbagemelding er overskredet (25. januar 2027). Marker det med: autorisation udført b3/BUF",
-			"Marker som tildelt: auth applied b3/BUF|Udsæt 1 arbejdsdag: remind snooze b3/BUF/auth 1d|Udsæt 3 arbejdsdage: remind snooze b3/BUF/auth 3d"},
+			"Marker som tildelt: auth applied b3/BUF|Udsæt 1 arbejdsdag: remind snooze b3/BUF/autorisation 1d|Udsæt 3 arbejdsdage: remind snooze b3/BUF/autorisation 3d"},
 		{notify.Reminder{Kind: notify.AuthAnswered, Wave: "b3", FV: "BUF", Due: jan(25), About: "maria", Recipient: "anna"},
 			"b3/BUF: @maria har sendt rettelser til autorisationerne: »NN99 mangler godkender«. Tildel dem senest 25. januar 2027, og marker det med: autorisation udført b3/BUF",
 			"Marker som tildelt: auth applied b3/BUF"},
 		{notify.Reminder{Kind: notify.DecisionSoon, Wave: "b3", FV: "BUF", Activity: "training", Due: jan(25), Recipient: "maria"},
 			"b3/BUF: Forvaltningen skal senest 25. januar 2027 beslutte, om brugerne skal uddannes i løsningerne. KS vurderer, at det ikke er nødvendigt. Svar med uddannelse b3/BUF nej eller uddannelse b3/BUF ja ÅÅÅÅ-MM-DD. Brugervejledningerne og KS økonomisupport finder du når som helst med: vejledninger b3",
-			"Ingen uddannelse: training b3/BUF no|Udsæt 1 arbejdsdag: remind snooze b3/BUF/training 1d|Udsæt 3 arbejdsdage: remind snooze b3/BUF/training 3d"},
+			"Ingen uddannelse: training b3/BUF no|Udsæt 1 arbejdsdag: remind snooze b3/BUF/uddannelse 1d|Udsæt 3 arbejdsdage: remind snooze b3/BUF/uddannelse 3d"},
 		{notify.Reminder{Kind: notify.StepOverdue, FV: "BUF", Activity: "group", Due: jan(27), Recipient: "maria"},
 			"BUF: Fristen for KØR workflow-trinnet »Nedsættelse af central arbejdsgruppe« er overskredet (27. januar 2027). Marker trinnet som færdigt, når det er klaret.",
-			"Marker som færdig: workflow BUF done group|Udsæt 1 arbejdsdag: remind snooze BUF/group 1d|Udsæt 3 arbejdsdage: remind snooze BUF/group 3d"},
+			"Marker som færdig: workflow BUF done arbejdsgruppe|Udsæt 1 arbejdsdag: remind snooze BUF/arbejdsgruppe 1d|Udsæt 3 arbejdsdage: remind snooze BUF/arbejdsgruppe 3d"},
 		{notify.Reminder{Kind: notify.TeachingSoon, FV: "KFF", Activity: "undervisning-2027-01-27", Due: jan(27), Recipient: "anna"},
 			"KFF: KS holder undervisning 27. januar 2027 efter aftalen med forvaltningen. Marker den som holdt bagefter.",
 			"Marker som holdt: workflow KFF teaching done 2027-01-27|Udsæt 1 arbejdsdag: remind snooze KFF/undervisning-2027-01-27 1d|Udsæt 3 arbejdsdage: remind snooze KFF/undervisning-2027-01-27 3d"},
 		{notify.Reminder{Kind: notify.ActivitySoon, Wave: "b3", FV: "SUF", Activity: "auth", Due: jan(25), Recipient: "anna"},
 			"b3/SUF: KS har endnu ikke bedt forvaltningen om tilbagemelding på autorisationerne (frist for »Sikre korrekt autorisation af brugere«: 25. januar 2027). Bed om den med: autorisation anmod b3/SUF ÅÅÅÅ-MM-DD",
-			"Vis status: status b3/SUF|Udsæt 1 arbejdsdag: remind snooze b3/SUF/auth 1d|Udsæt 3 arbejdsdage: remind snooze b3/SUF/auth 3d"},
+			"Vis status: status b3/SUF|Udsæt 1 arbejdsdag: remind snooze b3/SUF/autorisation 1d|Udsæt 3 arbejdsdage: remind snooze b3/SUF/autorisation 3d"},
 	} {
 		msg := f.d.Digest(context.Background(), notify.Digest{Recipient: tc.r.Recipient, Reminders: []notify.Reminder{tc.r}})
 		var buttons []string

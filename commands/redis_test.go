@@ -92,7 +92,7 @@ func TestRedisDown(t *testing.T) {
 	srv.Stop()
 	for _, line := range []string{"anna: done b3/BUF kickoff", "anna: status b3", "maria: my", "newcomer: help"} {
 		r := f.do(line)
-		if !r.Refused || !strings.Contains(r.Lines[0], "Lageret kan ikke nås lige nu; intet blev ændret") {
+		if !r.Refused || !strings.Contains(r.Lines[0], "Databasen kan ikke nås lige nu; intet blev ændret") {
 			t.Errorf("%s with Redis down: %v", line, r.Lines)
 		}
 	}

@@ -27,6 +27,17 @@ type subject struct {
 	activity string
 }
 
+// named is the subject as a reader names it, its activity or step in
+// the reader's words: "b3/BUF/opstart".
+func (d *Dispatcher) named(s subject) inLang {
+	return func(lang string) string {
+		if s.activity != "" {
+			s.activity = d.itemWord(lang, s.activity)
+		}
+		return s.String()
+	}
+}
+
 func (s subject) String() string {
 	base := s.ref.String()
 	switch {
@@ -118,7 +129,7 @@ func (d *Dispatcher) remindList(ctx context.Context, in Input) (Reply, error) {
 	slices.SortStableFunc(pending, func(a, b item) int { return a.At.Compare(b.At) })
 	var lines []string
 	for _, p := range pending {
-		line := catalog.RemindListItem.In(in.Lang, d.moment(in.Lang, p.At), subjectName(p.Reminder), d.reminderText(in.Lang, p.Reminder, p.w))
+		line := catalog.RemindListItem.In(in.Lang, d.moment(in.Lang, p.At), d.subjectName(in.Lang, p.Reminder), d.reminderText(in.Lang, p.Reminder, p.w))
 		if !p.SnoozedUntil.IsZero() {
 			line += " " + catalog.RemindListSnoozed.In(in.Lang, d.moment(in.Lang, p.SnoozedUntil))
 		}
@@ -184,10 +195,10 @@ func (d *Dispatcher) snoozeTrack(ctx context.Context, in Input, sub subject, unt
 	}
 	_, err = d.cfg.Store.UpdateWorkflow(ctx, wave.NewWorkflow(sub.fv, d.cfg.Template, in.Now), func(t *wave.Workflow) ([]wave.Event, error) {
 		if !slices.Contains(d.cfg.Policy.TrackSubjects(*t, notify.TrackKS(waves, *t), in.Me.ID), sub.activity) {
-			return nil, refuse(catalog.NoRemindersAbout, sub)
+			return nil, refuse(catalog.NoRemindersAbout, d.named(sub))
 		}
 		if before, ok := t.SnoozedUntil(sub.activity, in.Me.ID); ok && before.Equal(until) {
-			return nil, unchanged(catalog.SnoozeUnchanged.In(in.Lang, sub, d.moment(in.Lang, until)))
+			return nil, unchanged(catalog.SnoozeUnchanged.In(in.Lang, d.named(sub)(in.Lang), d.moment(in.Lang, until)))
 		}
 		t.DropSnoozes(t.Reminded)
 		t.Snooze(wave.Snooze{Activity: sub.activity, Person: in.Me.ID, Until: until})
@@ -201,20 +212,23 @@ func (d *Dispatcher) snoozeTrack(ctx context.Context, in Input, sub subject, unt
 func (d *Dispatcher) snoozeEnrolment(ctx context.Context, in Input, sub subject, until time.Time) error {
 	_, err := d.updateEnrolment(ctx, sub.ref, func(w *wave.Wave, e *wave.Enrolment) ([]wave.Event, error) {
 		if _, err := e.Activity(sub.activity); sub.activity != "" && err != nil {
-			return nil, refuse(catalog.NoRemindersAbout, sub)
+			return nil, refuse(catalog.NoRemindersAbout, d.named(sub))
 		}
 		if heard := d.cfg.Policy.Subjects(*w, e.FV, in.Me.ID); !slices.Contains(heard, sub.activity) {
 			if sub.activity != "" || len(heard) == 0 {
-				return nil, refuse(catalog.NoRemindersAbout, sub)
+				return nil, refuse(catalog.NoRemindersAbout, d.named(sub))
 			}
-			var items listArg
-			for _, key := range heard {
-				items = append(items, subject{ref: sub.ref, activity: key}.String())
-			}
-			return nil, refuse(catalog.OnlyRemindersAbout, sub, items, items[0], typed(in.Args[1]))
+			items := inLang(func(lang string) string {
+				var names []string
+				for _, key := range heard {
+					names = append(names, d.named(subject{ref: sub.ref, activity: key})(lang))
+				}
+				return catalog.List(lang, names)
+			})
+			return nil, refuse(catalog.OnlyRemindersAbout, d.named(sub), items, d.named(subject{ref: sub.ref, activity: heard[0]}), typed(in.Args[1]))
 		}
 		if before, ok := w.SnoozedUntil(e.FV, sub.activity, in.Me.ID); ok && before.Equal(until) {
-			return nil, unchanged(catalog.SnoozeUnchanged.In(in.Lang, sub, d.moment(in.Lang, until)))
+			return nil, unchanged(catalog.SnoozeUnchanged.In(in.Lang, d.named(sub)(in.Lang), d.moment(in.Lang, until)))
 		}
 		w.DropSnoozes(w.Reminded)
 		w.Snooze(wave.Snooze{FV: e.FV, Activity: sub.activity, Person: in.Me.ID, Until: until})
@@ -230,7 +244,7 @@ func (d *Dispatcher) snoozed(in Input, sub subject, until time.Time, days, hours
 	if days == 0 {
 		span = catalog.Hours.In(in.Lang, hours, hours)
 	}
-	return Reply{Lines: []string{catalog.Snoozed.In(in.Lang, sub, span, d.moment(in.Lang, until))}}
+	return Reply{Lines: []string{catalog.Snoozed.In(in.Lang, d.named(sub)(in.Lang), span, d.moment(in.Lang, until))}}
 }
 
 // snoozeWave defers the caller's reminders about the wave itself: the KS
@@ -238,10 +252,10 @@ func (d *Dispatcher) snoozed(in Input, sub subject, until time.Time, days, hours
 func (d *Dispatcher) snoozeWave(ctx context.Context, in Input, sub subject, until time.Time, days, hours int) (Reply, error) {
 	_, err := d.update(ctx, sub.wave, func(w *wave.Wave) ([]wave.Event, error) {
 		if !d.cfg.Policy.Hears(*w, "", "", in.Me.ID) {
-			return nil, refuse(catalog.NoRemindersAbout, sub)
+			return nil, refuse(catalog.NoRemindersAbout, d.named(sub))
 		}
 		if before, ok := w.SnoozedUntil("", "", in.Me.ID); ok && before.Equal(until) {
-			return nil, unchanged(catalog.SnoozeUnchanged.In(in.Lang, sub, d.moment(in.Lang, until)))
+			return nil, unchanged(catalog.SnoozeUnchanged.In(in.Lang, d.named(sub)(in.Lang), d.moment(in.Lang, until)))
 		}
 		w.DropSnoozes(w.Reminded)
 		w.Snooze(wave.Snooze{Person: in.Me.ID, Until: until})
@@ -270,14 +284,26 @@ var reminderText = map[notify.Kind]catalog.Message{
 }
 
 // subjectName is how people name what a reminder is about, to snooze it
-// or read it in a list: "b3" for the wave itself, "b3/BUF",
-// "b3/BUF/pc", "BUF/deliver" for a step of the forvaltning's KØR
-// workflow track.
-func subjectName(r notify.Reminder) string {
+// or read it in a list, with the activity or step as a reader of lang
+// names it: "b3" for the wave itself, "b3/BUF", "b3/BUF/opstart",
+// "BUF/aflevering" for a step of the forvaltning's KØR workflow track.
+func (d *Dispatcher) subjectName(lang string, r notify.Reminder) string {
 	if r.FV == "" {
 		return r.Wave
 	}
-	return r.Subject()
+	if r.Activity == "" {
+		return r.Subject()
+	}
+	return subjectRef(r) + "/" + d.itemWord(lang, r.Activity)
+}
+
+// itemWord is how a reader of lang names an activity or a KØR workflow
+// step; a key the template does not know (a teaching session) as it is.
+func (d *Dispatcher) itemWord(lang, key string) string {
+	if _, ok := d.cfg.Template.Step(key); ok {
+		return d.stepWord(lang, key)
+	}
+	return d.activityWord(lang, key)
 }
 
 // subjectRef is the wave, enrolment or track a reminder is about:
@@ -420,7 +446,7 @@ func (d *Dispatcher) Digest(ctx context.Context, dg notify.Digest) Reply {
 			reply.Title = catalog.MilestonesTitle.In(lang)
 		}
 		if !r.Kind.Notice() {
-			snooze := "remind snooze " + subjectName(r) + " "
+			snooze := "remind snooze " + d.subjectName(lang, r) + " "
 			reply.Actions = append(reply.Actions, Action{Label: catalog.ButtonSnooze1d.In(lang), Command: snooze + "1d"},
 				Action{Label: catalog.ButtonSnooze3d.In(lang), Command: snooze + "3d"})
 		}
@@ -469,7 +495,7 @@ func (d *Dispatcher) Digest(ctx context.Context, dg notify.Digest) Reply {
 		}
 		reply.Sections[i].Lines = append(reply.Sections[i].Lines, more...)
 		a := d.reminderButton(ctx, lang, dg.Recipient, r)
-		a.Label += " – " + subjectName(r)
+		a.Label += " – " + d.subjectName(lang, r)
 		if news {
 			// One look at each enrolment the news is about.
 			a.Label = catalog.ButtonStatus.In(lang) + " – " + ref
@@ -489,7 +515,7 @@ func (d *Dispatcher) Digest(ctx context.Context, dg notify.Digest) Reply {
 // reminderAction is the button that deals with a reminder: answer the
 // feedback, mark the activity or step done, mark the authorizations
 // applied, decide against training, or look at the enrolment.
-func reminderAction(lang string, r notify.Reminder) Action {
+func (d *Dispatcher) reminderAction(lang string, r notify.Reminder) Action {
 	ref := subjectRef(r)
 	switch r.Kind {
 	case notify.AuthSoon, notify.AuthToday, notify.AuthOverdue:
@@ -498,9 +524,9 @@ func reminderAction(lang string, r notify.Reminder) Action {
 		if r.Activity == wave.AuthActivity {
 			break
 		}
-		return Action{Label: catalog.ButtonDone.In(lang), Command: "done " + ref + " " + r.Activity}
+		return Action{Label: catalog.ButtonDone.In(lang), Command: "done " + ref + " " + d.activityWord(lang, r.Activity)}
 	case notify.StepSoon, notify.StepOverdue:
-		return Action{Label: catalog.ButtonDone.In(lang), Command: "workflow " + ref + " done " + r.Activity}
+		return Action{Label: catalog.ButtonDone.In(lang), Command: "workflow " + ref + " done " + d.stepWord(lang, r.Activity)}
 	case notify.TeachingSoon, notify.TeachingOverdue:
 		return Action{Label: catalog.ButtonTeachingHeld.In(lang), Command: "workflow " + ref + " teaching done " + r.Due.String()}
 	case notify.TrackWelcome:

@@ -85,16 +85,16 @@ func TestKSLeadsLead(t *testing.T) {
 	f.play(t, []step{
 		{line: "kim: wave create b5 2027-03-15 Bølge 5", want: "KS-projektleder: @kim."},
 		{line: "kim: wave enroll b5 KFF", want: "KFF er tilmeldt bølge b5"},
-		{line: "kim: contact b5/KFF @karin", want: "@karin er nu kontaktperson for b5/KFF."},
+		{line: "kim: contact b5/KFF @karin", want: "@karin er nu tovholder for b5/KFF."},
 		{line: "kim: wave lead b5 @anna", want: "@anna er nu KS-projektleder for bølge b5."},
 		{line: "kim: wave lead b5 @kim", want: "@kim er nu KS-projektleder for bølge b5."},
 		{line: "kim: wave move b5 2027-03-22", want: "Bølge b5 starter nu 22. marts 2027"},
-		{line: "kim: contact b5/KFF fjern @karin", want: "@karin er ikke længere kontaktperson for b5/KFF"},
-		{line: "kim: role @vera ks", want: "Det må du ikke: det må kun admin.", refused: true},
-		{line: "kim: link @vera slack:U1", want: "Det må du ikke: det må kun admin.", refused: true},
-		{line: "vera: wave create b6 2027-03-15", want: "Det må du ikke: det må kun KS (admin, ks).", refused: true},
-		{line: "maria: wave enroll b3 KFF", want: "Det må du ikke: det må kun KS (admin, ks).", refused: true},
-		{line: "maria: wave lead b3 @kim", want: "Det må du ikke: det må kun KS (admin, ks).", refused: true},
+		{line: "kim: contact b5/KFF fjern @karin", want: "@karin er ikke længere tovholder for b5/KFF"},
+		{line: "kim: role @vera ks", want: "Det må du ikke: det må kun en administrator.", refused: true},
+		{line: "kim: link @vera slack:U1", want: "Det må du ikke: det må kun en administrator.", refused: true},
+		{line: "vera: wave create b6 2027-03-15", want: "Det må du ikke: det må kun KS-medarbejdere.", refused: true},
+		{line: "maria: wave enroll b3 KFF", want: "Det må du ikke: det må kun KS-medarbejdere.", refused: true},
+		{line: "maria: wave lead b3 @kim", want: "Det må du ikke: det må kun KS-medarbejdere.", refused: true},
 	})
 }
 
@@ -104,12 +104,12 @@ func TestKSLeadsLead(t *testing.T) {
 func TestOnePersonOneSide(t *testing.T) {
 	f := newFixture(t)
 	f.play(t, []step{
-		{line: "anna: contact b3/SUF @kim", want: "@kim er KS-medarbejder og kan derfor ikke være forvaltningens kontaktperson", refused: true},
-		{line: "maria: contact b3/BUF @anna", want: "@anna er KS-medarbejder og kan derfor ikke være forvaltningens kontaktperson", refused: true},
+		{line: "anna: contact b3/SUF @kim", want: "@kim er KS-medarbejder og kan derfor ikke være forvaltningens tovholder", refused: true},
+		{line: "maria: contact b3/BUF @anna", want: "@anna er KS-medarbejder og kan derfor ikke være forvaltningens tovholder", refused: true},
 		{line: "anna: contact b3/BUF sæt @maria @kim", want: "@kim er KS-medarbejder", refused: true},
-		{line: "anna: role @maria ks", want: "@maria er kontaktperson for b3/BUF og kan derfor ikke få en KS-rolle: hver person taler for én side. Fjern først @maria som kontaktperson med: kontakt b3/BUF fjern @maria", refused: true},
-		{line: "anna: role @maria admin", want: "@maria er kontaktperson for b3/BUF", refused: true},
-		{line: "anna: contact b3/BUF fjern @maria", want: "@maria er ikke længere kontaktperson for b3/BUF"},
+		{line: "anna: role @maria ks", want: "@maria er tovholder for b3/BUF og kan derfor ikke få en KS-rolle: hver person taler for én side. Fjern først @maria som tovholder med: kontakt b3/BUF fjern @maria", refused: true},
+		{line: "anna: role @maria admin", want: "@maria er tovholder for b3/BUF", refused: true},
+		{line: "anna: contact b3/BUF fjern @maria", want: "@maria er ikke længere tovholder for b3/BUF"},
 		{line: "anna: role @maria ks", want: "@maria har nu rollen KS-medarbejder."},
 	})
 
@@ -119,11 +119,11 @@ func TestOnePersonOneSide(t *testing.T) {
 	f.nameContact("b3", "SUF", "kim")
 	f.play(t, []step{
 		{line: "kim: done b3/SUF kickoff", want: "b3/SUF: KS' del af »Opstartsmøde i forvaltningen« er bekræftet; aktiviteten venter nu på forvaltningen."},
-		{line: "kim: status b3/SUF", want: "Du er KS-medarbejder og står også som kontaktperson for b3/SUF; her taler du kun for KS."},
+		{line: "kim: status b3/SUF", want: "Du er KS-medarbejder og står også som tovholder for b3/SUF; her taler du kun for KS."},
 		{line: "anna: auth request b3/SUF 2027-01-27", want: "KS har bedt om tilbagemelding"},
-		{line: "kim: auth ok b3/SUF", want: "kontaktpersoner for b3/SUF", refused: true},
-		{line: "kim: training b3/SUF nej", want: "kontaktpersoner for b3/SUF", refused: true},
-		{line: "anna: role @kim ks", want: "@kim er kontaktperson for b3/SUF og kan derfor ikke få en KS-rolle", refused: true},
+		{line: "kim: auth ok b3/SUF", want: "tovholdere for b3/SUF", refused: true},
+		{line: "kim: training b3/SUF nej", want: "tovholdere for b3/SUF", refused: true},
+		{line: "anna: role @kim ks", want: "@kim er tovholder for b3/SUF og kan derfor ikke få en KS-rolle", refused: true},
 	})
 
 	// maria gave the forvaltning's word, then got a KS role in the data:
@@ -144,23 +144,23 @@ func TestOnePersonOneSide(t *testing.T) {
 func TestContactsAreTheForvaltningsChoice(t *testing.T) {
 	f := newFixture(t)
 	f.play(t, []step{
-		{line: "maria: contact b3/BUF @jens", want: "@jens er nu kontaktperson for b3/BUF."},
-		{line: "jens: contact b3/BUF @ole", want: "@ole er nu kontaktperson for b3/BUF."},
-		{line: "jens: contact b3/BUF fjern @ole", want: "@ole er ikke længere kontaktperson for b3/BUF"},
-		{line: "maria: contact b3/SUF @jens", want: "KS eller en kontaktperson for b3/SUF", refused: true},
-		{line: "vera: contact b3/BUF @vera", want: "KS eller en kontaktperson for b3/BUF", refused: true},
+		{line: "maria: contact b3/BUF @jens", want: "@jens er nu tovholder for b3/BUF."},
+		{line: "jens: contact b3/BUF @ole", want: "@ole er nu tovholder for b3/BUF."},
+		{line: "jens: contact b3/BUF fjern @ole", want: "@ole er ikke længere tovholder for b3/BUF"},
+		{line: "maria: contact b3/SUF @jens", want: "KS eller en tovholder for b3/SUF", refused: true},
+		{line: "vera: contact b3/BUF @vera", want: "KS eller en tovholder for b3/BUF", refused: true},
 		{line: "maria: contact b3/BUF @kim", want: "@kim er KS-medarbejder", refused: true},
-		{line: "kim: contact b3/SUF @sofie", want: "@sofie er nu kontaktperson for b3/SUF."},
-		{line: "anna: contact b3/SUF @søren", want: "@søren er nu kontaktperson for b3/SUF."},
-		{line: "anna: log b3/BUF", want: "@jens b3/BUF: fjernede kontaktperson @ole"},
+		{line: "kim: contact b3/SUF @sofie", want: "@sofie er nu tovholder for b3/SUF."},
+		{line: "anna: contact b3/SUF @søren", want: "@søren er nu tovholder for b3/SUF."},
+		{line: "anna: log b3/BUF", want: "@jens b3/BUF: fjernede tovholder @ole"},
 	})
 	// The lead hears of the others' changes at the next sending time, once.
 	got := f.remindersTo("anna", start, start.Add(48*time.Hour))
 	for _, want := range []string{
-		"2027-01-21 09:00 b3/BUF: @maria har gjort @jens til kontaktperson. Kontaktpersoner nu: @maria og @jens.",
-		"2027-01-21 09:00 b3/BUF: @jens har gjort @ole til kontaktperson. Kontaktpersoner nu: @maria og @jens.",
-		"2027-01-21 09:00 b3/BUF: @jens har fjernet @ole som kontaktperson. Kontaktpersoner nu: @maria og @jens.",
-		"2027-01-21 09:00 b3/SUF: @kim har gjort @sofie til kontaktperson. Kontaktpersoner nu: @sofie og @søren.",
+		"2027-01-21 09:00 b3/BUF: @maria har gjort @jens til tovholder. Tovholdere nu: @maria og @jens.",
+		"2027-01-21 09:00 b3/BUF: @jens har gjort @ole til tovholder. Tovholdere nu: @maria og @jens.",
+		"2027-01-21 09:00 b3/BUF: @jens har fjernet @ole som tovholder. Tovholdere nu: @maria og @jens.",
+		"2027-01-21 09:00 b3/SUF: @kim har gjort @sofie til tovholder. Tovholdere nu: @sofie og @søren.",
 	} {
 		if !slices.ContainsFunc(got, func(l string) bool { return strings.HasPrefix(l, want) }) {
 			t.Errorf("the lead is not told %q:\n%s", want, strings.Join(got, "\n"))
@@ -171,7 +171,7 @@ func TestContactsAreTheForvaltningsChoice(t *testing.T) {
 			t.Errorf("the lead is told of her own change: %s", l)
 		}
 	}
-	if again := f.remindersTo("anna", start.Add(48*time.Hour), start.Add(96*time.Hour)); slices.ContainsFunc(again, func(l string) bool { return strings.Contains(l, "til kontaktperson") }) {
+	if again := f.remindersTo("anna", start.Add(48*time.Hour), start.Add(96*time.Hour)); slices.ContainsFunc(again, func(l string) bool { return strings.Contains(l, "til tovholder") }) {
 		t.Errorf("the lead is told twice:\n%s", strings.Join(again, "\n"))
 	}
 }
@@ -182,10 +182,10 @@ func TestContactsAreTheForvaltningsChoice(t *testing.T) {
 func TestFVActivitiesAreTheForvaltnings(t *testing.T) {
 	f := newFixture(t)
 	f.play(t, []step{
-		{line: "kim: done b3/BUF info", want: "»Informationsmøde i forvaltningen for brugere« er forvaltningens opgave: kun en kontaktperson for b3/BUF må ændre den.", refused: true},
+		{line: "kim: done b3/BUF info", want: "»Informationsmøde i forvaltningen for brugere« er forvaltningens opgave: kun en tovholder for b3/BUF må ændre den.", refused: true},
 		{line: "anna: skip b3/BUF info holdt med opstarten", want: "er forvaltningens opgave", refused: true},
 		{line: "anna: start b3/BUF info", want: "er forvaltningens opgave", refused: true},
-		{line: "kim: done b3 info", want: "»Informationsmøde i forvaltningen for brugere« er forvaltningens opgave: hver forvaltnings kontaktpersoner melder den færdig.", refused: true},
+		{line: "kim: done b3 info", want: "»Informationsmøde i forvaltningen for brugere« er forvaltningens opgave: hver forvaltnings tovholdere melder den færdig.", refused: true},
 		{line: "kim: due b3/BUF info 2027-01-29", want: "har nu frist 29. januar 2027"},
 		{line: "maria: done b3/BUF info", want: "har nu status færdig"},
 		{line: "maria: skip b3/BUF pc ikke nødvendigt", want: "KS-opgave", refused: true},
@@ -199,18 +199,18 @@ func TestSharedWorkIsSkippedByBoth(t *testing.T) {
 	f := newFixture(t)
 	f.play(t, []step{
 		{line: "anna: skip b3/BUF evaluation ingen tid", want: "b3/BUF: KS vil springe »Evaluering« over (ingen tid); den springes over, når forvaltningen også har sagt det."},
-		{line: "anna: status b3/BUF", want: "evaluation – Evaluering (KS+FV) – 1. april 2027 – i gang – KS vil springe den over: ingen tid – venter på forvaltningens ord"},
+		{line: "anna: status b3/BUF", want: "evaluering – Evaluering (KS+FV) – 1. april 2027 – i gang – KS vil springe den over: ingen tid – venter på forvaltningens ord"},
 		{line: "anna: wave close b3", want: "mangler for BUF og SUF", refused: true},
 		{line: "anna: skip b3/BUF evaluation ingen tid", want: "KS har allerede sagt, at »Evaluering« springes over; intet er ændret."},
 		{line: "maria: skip b3/BUF evaluation vi holder vores egen", want: "b3/BUF: Begge sider har sagt, at »Evaluering« springes over, så den er nu sprunget over."},
-		{line: "anna: status b3/BUF", want: "– evaluation – Evaluering (KS+FV) – 1. april 2027 – sprunget over – KS: ingen tid; FV: vi holder vores egen"},
+		{line: "anna: status b3/BUF", want: "– evaluering – Evaluering (KS+FV) – 1. april 2027 – sprunget over – KS: ingen tid; FV: vi holder vores egen"},
 		// The forvaltning's part done, KS may not skip; KS's skip, the
 		// forvaltning may not call it done.
 		{line: "maria: done b3/BUF kickoff", want: "Forvaltningens del af »Opstartsmøde i forvaltningen« er bekræftet"},
 		{line: "anna: skip b3/BUF kickoff holdt med b2", want: "b3/BUF: Forvaltningen har meldt sin del af »Opstartsmøde i forvaltningen« færdig, så den springes ikke over; meld jeres del færdig i stedet.", refused: true},
 		{line: "anna: skip b3/BUF golive testet i b2", want: "KS vil springe »Go-live – test af tilgængelighed til løsninger« over"},
-		{line: "maria: done b3/BUF golive", want: "b3/BUF: KS vil springe »Go-live – test af tilgængelighed til løsninger« over (testet i b2), så den meldes ikke færdig; giv forvaltningens ord med: spring b3/BUF go-live BEGRUNDELSE", refused: true},
-		{line: "vera: skip b3/BUF golive fordi", want: "kontaktperson for b3/BUF", refused: true},
+		{line: "maria: done b3/BUF golive", want: "b3/BUF: KS vil springe »Go-live – test af tilgængelighed til løsninger« over (testet i b2), så den meldes ikke færdig; giv forvaltningens ord med: spring b3/BUF golive BEGRUNDELSE", refused: true},
+		{line: "vera: skip b3/BUF golive fordi", want: "tovholder for b3/BUF", refused: true},
 		// A side may change its own word, from skip to done.
 		{line: "kim: skip b3/SUF kickoff holdt med b2", want: "KS vil springe »Opstartsmøde i forvaltningen« over"},
 		{line: "kim: done b3/SUF kickoff holdt alligevel", want: "b3/SUF: KS' del af »Opstartsmøde i forvaltningen« er bekræftet; aktiviteten venter nu på forvaltningen."},
@@ -242,11 +242,11 @@ func TestTrainingDecisionIsDone(t *testing.T) {
 	f := newFixture(t)
 	f.ok("maria: training b3/BUF nej som netbank")
 	got := f.ok("vera: status b3/BUF")
-	wantIn(t, got, "✓ training – Uddannelse af brugere (FV) – 25. januar 2027 – besluttet: ingen uddannelse (@maria) – som netbank", `"Done":1,"Skipped":0`)
+	wantIn(t, got, "✓ uddannelse – Uddannelse af brugere (FV) – 25. januar 2027 – besluttet: ingen uddannelse (@maria) – som netbank", `"Done":1,"Skipped":0`)
 	wantIn(t, f.ok("vera: status"), "BUF: 1 færdig, 8 åbne")
 	wantIn(t, f.ok("vera: wave report b3"), "Uddannelse af brugere: planlagt 25. januar 2027, færdig 20. januar 2027 – til tiden")
 	f.ok("maria: training b3/BUF ja 2027-01-28")
-	wantIn(t, f.ok("vera: status b3/BUF"), "○ training – Uddannelse af brugere (FV) – 28. januar 2027 – ikke begyndt")
+	wantIn(t, f.ok("vera: status b3/BUF"), "○ uddannelse – Uddannelse af brugere (FV) – 28. januar 2027 – ikke begyndt")
 }
 
 // TestStaggeredStarts: a start close to another open wave's is taken,
@@ -284,8 +284,8 @@ func TestEvaluationAndCloseOut(t *testing.T) {
 	f.play(t, []step{
 		{line: "kim: wave create b5 2027-03-15 Bølge 5", want: "oprettet"},
 		{line: "kim: wave enroll b5 KFF SOF", want: "tilmeldt"},
-		{line: "kim: contact b5/KFF @karin", want: "kontaktperson"},
-		{line: "kim: contact b5/SOF @sofie", want: "kontaktperson"},
+		{line: "kim: contact b5/KFF @karin", want: "tovholder"},
+		{line: "kim: contact b5/SOF @sofie", want: "tovholder"},
 		{line: "kim: done b5 pc", want: "bekræftet"},
 		{line: "kim: auth request b5 2027-03-01", want: "bedt"},
 		{line: "karin: auth ok b5/KFF", want: "bekræftet"},

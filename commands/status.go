@@ -61,7 +61,7 @@ func (d *Dispatcher) status(ctx context.Context, in Input) (Reply, error) {
 		today = wave.Date{} // nothing is overdue in a closed wave
 	}
 	for _, a := range byDue(e.Activities) {
-		r.Lines = append(r.Lines, activityLine(in.Lang, *e, a, today))
+		r.Lines = append(r.Lines, activityLine(in.Lang, d.activityWord(in.Lang, a.Key), *e, a, today))
 	}
 	r.Lines = append(r.Lines, meetingLines(in.Lang, w.ID, *e, d.cfg.Calendar.Today(in.Now))...)
 	if e.Auth != nil && e.Auth.State == wave.AuthRequested && ContactOnly.allows(in.Me, e) {
@@ -306,10 +306,10 @@ var statusName = map[wave.Status]catalog.Message{
 	wave.StatusBlocked: catalog.StatusBlocked, wave.StatusSkipped: catalog.StatusSkipped,
 }
 
-// activityLine is one activity of enrolment e: its status, the training
-// decision, which side a shared activity waits for, and whether it is
-// overdue.
-func activityLine(lang string, e wave.Enrolment, a wave.Activity, today wave.Date) string {
+// activityLine is one activity of enrolment e, named word: its status,
+// the training decision, which side a shared activity waits for, and
+// whether it is overdue.
+func activityLine(lang, word string, e wave.Enrolment, a wave.Activity, today wave.Date) string {
 	status := statusName[a.Status].In(lang)
 	if a.Key == wave.TrainingActivity {
 		switch t := e.Training; {
@@ -322,7 +322,7 @@ func activityLine(lang string, e wave.Enrolment, a wave.Activity, today wave.Dat
 		}
 	}
 	// Concatenated rather than formatted: a status writes one per activity.
-	line := statusMark[a.Status] + " " + a.Key + " – " + a.Title(lang) + " (" + string(a.Responsible) + ") – " + day(lang, a.Due) + " – " + status
+	line := statusMark[a.Status] + " " + word + " – " + a.Title(lang) + " (" + string(a.Responsible) + ") – " + day(lang, a.Due) + " – " + status
 	if waiting := a.Waiting(); len(waiting) == 1 && a.Responsible == wave.PartyBoth {
 		if o := otherSide(waiting[0]); a.Parts.Skips(o) {
 			line += " – " + catalog.SkipProposed.In(lang, sideName([]wave.Party{o}).In(lang), a.Parts.Word(o).Reason) +
@@ -404,10 +404,10 @@ func (d *Dispatcher) my(ctx context.Context, in Input) (Reply, error) {
 				case a.Key == wave.AuthActivity:
 					// Before a request, asking is KS's move; after it, the feedback is the task.
 					if e.Auth == nil && owes(mine, a.Waiting()) && slices.Contains(mine, wave.PartyKS) {
-						add(a.Due, catalog.TaskActivity, day(in.Lang, a.Due), ref, a.Key, a.Title(in.Lang))
+						add(a.Due, catalog.TaskActivity, day(in.Lang, a.Due), ref, d.activityWord(in.Lang, a.Key), a.Title(in.Lang))
 					}
 				case owes(mine, a.Waiting()):
-					add(a.Due, catalog.TaskActivity, day(in.Lang, a.Due), ref, a.Key, a.Title(in.Lang))
+					add(a.Due, catalog.TaskActivity, day(in.Lang, a.Due), ref, d.activityWord(in.Lang, a.Key), a.Title(in.Lang))
 				}
 			}
 			switch a := e.Auth; {

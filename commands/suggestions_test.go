@@ -68,6 +68,9 @@ type walkWorld struct {
 	now  time.Time
 	// d reads the command table and the template; it never runs.
 	d *Dispatcher
+	// read, when set, is shown every reply the walk reads: what the
+	// commands and the suggestions answer, the home page and the digests.
+	read func(what string, r Reply)
 }
 
 // walkDir holds the copies: memory when the machine has it, as the walk
@@ -186,8 +189,15 @@ func TestEverySuggestionIsAllowedForItsReader(t *testing.T) {
 func (w walkWorld) walk(reader string) int {
 	ctx := context.Background()
 	checked := 0
+	read := func(what string, r Reply) {
+		if w.read != nil {
+			w.read(what, r)
+		}
+	}
 	run := func(d *Dispatcher, text string) (Reply, error) {
-		return d.handle(ctx, Request{Caller: Caller{ID: reader}, Text: text, Channel: channelFor(text)})
+		r, err := d.handle(ctx, Request{Caller: Caller{ID: reader}, Text: text, Channel: channelFor(text)})
+		read(text, r)
+		return r, err
 	}
 	// A state's answers are kept: a suggestion is run once in each.
 	seen := map[string]map[string]bool{}
@@ -243,11 +253,13 @@ func (w walkWorld) walk(reader string) int {
 		d, close = w.open()
 	}
 	home := d.Home(ctx, Caller{ID: reader})
+	read("the home page", home)
 	var digests []Reply
 	var about []walkContext
 	for _, dg := range digestsOf(d, reader, w.now) {
 		r := dg.Reminders[0]
 		digests = append(digests, d.Digest(ctx, dg))
+		read("a reminder", digests[len(digests)-1])
 		about = append(about, walkContext{wave: r.Wave, fv: r.FV, activity: r.Activity, step: isStep(r)})
 	}
 	d, close = check(w, d, close, "the home page", home, walkContext{wave: "b3"})

@@ -180,11 +180,13 @@ func (d *Dispatcher) trackStep(ctx context.Context, in Input, fv, verb string) (
 	}
 	step, ok := d.cfg.Template.Step(in.Args[2])
 	if !ok {
-		var keys []string
-		for _, s := range d.cfg.Template.Workflow {
-			keys = append(keys, s.Key)
-		}
-		return Reply{}, refuse(catalog.UnknownStep, typed(in.Args[2]), strings.Join(keys, ", "))
+		return Reply{}, refuse(catalog.UnknownStep, typed(in.Args[2]), inLang(func(lang string) string {
+			var words []string
+			for _, s := range d.cfg.Template.Workflow {
+				words = append(words, s.Word(lang))
+			}
+			return strings.Join(words, ", ")
+		}))
 	}
 	var due wave.Date
 	if want == 4 {
@@ -682,7 +684,7 @@ func (d *Dispatcher) trackSection(lang string, t wave.Workflow, ks []string, tod
 		case st.Parts != (wave.Parts{}):
 			mark = "◐"
 		}
-		line := fmt.Sprintf("%s %s – %s (%s)", mark, st.Key, st.Title(lang), st.Owner)
+		line := fmt.Sprintf("%s %s – %s (%s)", mark, d.stepWord(lang, st.Key), st.Title(lang), st.Owner)
 		if !st.Due.IsZero() {
 			line += " – " + day(lang, st.Due)
 		}
@@ -739,6 +741,10 @@ func agreementsText(lang string, as []wave.Agreement, c *wave.Calendar) string {
 	}
 	return catalog.List(lang, parts)
 }
+
+// stepWord is how a reader of lang names workflow step key: "skabelon",
+// "template".
+func (d *Dispatcher) stepWord(lang, key string) string { return d.cfg.Template.StepWord(lang, key) }
 
 // stepTitle is the title of workflow step key in lang, from the template;
 // a teaching session's key names the session.

@@ -61,7 +61,10 @@ type Guide struct {
 
 // ActivitySpec describes one activity of a wave.
 type ActivitySpec struct {
-	Key         string   `yaml:"key"`
+	Key string `yaml:"key"`
+	// KeyDA is the name Danish readers see and may type ("opstart"); the
+	// key itself when empty or the same in both languages.
+	KeyDA       string   `yaml:"key_da"`
 	Aliases     []string `yaml:"aliases"`
 	TitleDA     string   `yaml:"title_da"`
 	TitleEN     string   `yaml:"title_en"`
@@ -77,7 +80,9 @@ func (a ActivitySpec) Title(lang string) string {
 
 // StepSpec describes one step of the workflow track.
 type StepSpec struct {
-	Key     string   `yaml:"key"`
+	Key string `yaml:"key"`
+	// KeyDA is the name Danish readers see and may type ("skabelon").
+	KeyDA   string   `yaml:"key_da"`
 	Aliases []string `yaml:"aliases"`
 	TitleDA string   `yaml:"title_da"`
 	TitleEN string   `yaml:"title_en"`
@@ -113,7 +118,7 @@ func ParseTemplate(data []byte) (Template, error) {
 	}
 	names := map[string]bool{}
 	for i, a := range t.Activities {
-		if err := checkSpec(names, "activity", a.Key, a.Aliases, a.TitleDA, a.TitleEN, a.Responsible); err != nil {
+		if err := checkSpec(names, "activity", a.Key, a.names(), a.TitleDA, a.TitleEN, a.Responsible); err != nil {
 			return Template{}, err
 		}
 		if i > 0 && a.Due < t.Activities[i-1].Due {
@@ -121,7 +126,7 @@ func ParseTemplate(data []byte) (Template, error) {
 		}
 	}
 	for i, s := range t.Workflow {
-		if err := checkSpec(names, "workflow step", s.Key, s.Aliases, s.TitleDA, s.TitleEN, s.Owner); err != nil {
+		if err := checkSpec(names, "workflow step", s.Key, s.names(), s.TitleDA, s.TitleEN, s.Owner); err != nil {
 			return Template{}, err
 		}
 		if s.After != "" && !slices.ContainsFunc(t.Workflow[:i], func(o StepSpec) bool { return o.Key == s.After }) {
@@ -188,10 +193,62 @@ func checkSpec(names map[string]bool, what, key string, aliases []string, da, en
 	return nil
 }
 
-// ActivityKey resolves a key or alias, case-insensitively, to the activity key.
+// Word is how a reader of lang names the activity: its Danish key in
+// Danish, its key in English.
+func (a ActivitySpec) Word(lang string) string { return word(lang, a.Key, a.KeyDA) }
+
+// Word is how a reader of lang names the step: its Danish key in Danish,
+// its key in English.
+func (s StepSpec) Word(lang string) string { return word(lang, s.Key, s.KeyDA) }
+
+func word(lang, key, keyDA string) string {
+	if lang == "en" || keyDA == "" {
+		return key
+	}
+	return keyDA
+}
+
+// names are the names the activity answers to besides its key: its
+// Danish key, where it has one of its own, and its aliases.
+func (a ActivitySpec) names() []string { return otherNames(a.Key, a.KeyDA, a.Aliases) }
+
+// names are the names the step answers to besides its key.
+func (s StepSpec) names() []string { return otherNames(s.Key, s.KeyDA, s.Aliases) }
+
+func otherNames(key, keyDA string, aliases []string) []string {
+	if keyDA == "" || strings.EqualFold(keyDA, key) {
+		return aliases
+	}
+	return append([]string{keyDA}, aliases...)
+}
+
+// ActivityWord is how a reader of lang names activity key; the key itself
+// for an activity the template no longer has.
+func (t Template) ActivityWord(lang, key string) string {
+	for _, a := range t.Activities {
+		if a.Key == key {
+			return a.Word(lang)
+		}
+	}
+	return key
+}
+
+// StepWord is how a reader of lang names step key; the key itself for a
+// step the template no longer has.
+func (t Template) StepWord(lang, key string) string {
+	for _, s := range t.Workflow {
+		if s.Key == key {
+			return s.Word(lang)
+		}
+	}
+	return key
+}
+
+// ActivityKey resolves a key, Danish key or alias, case-insensitively, to
+// the activity key.
 func (t Template) ActivityKey(name string) (string, bool) {
 	for _, a := range t.Activities {
-		if matches(name, a.Key, a.Aliases) {
+		if matches(name, a.Key, a.names()) {
 			return a.Key, true
 		}
 	}
@@ -201,7 +258,7 @@ func (t Template) ActivityKey(name string) (string, bool) {
 // Step resolves a workflow step key or alias.
 func (t Template) Step(name string) (StepSpec, bool) {
 	for _, s := range t.Workflow {
-		if matches(name, s.Key, s.Aliases) {
+		if matches(name, s.Key, s.names()) {
 			return s, true
 		}
 	}

@@ -390,7 +390,7 @@ func TestBrowserTemplate(t *testing.T) {
 		{"Org.nr.", "Enhedens navn", "BrugerID", "Navn", "Rolle", "Stillingsniveau", "Beløbsgrænse (kr.)", "Begrundelse for undtagelse"},
 		{"1200", "Dagtilbud Nord", "AB12", "Anne Bech", "Attestant", "Medarbejder", "5000"},
 		{"1200", "Dagtilbud Nord", "CD34", "Carl Dahl", "Godkender", "Leder", "50000"},
-		{"1200", "Dagtilbud Nord", "EF56", "Eva Fisker", "Dispatcher (fakturafordeler)"},
+		{"1200", "Dagtilbud Nord", "EF56", "Eva Fisker", "Dispatcher/fakturafordeler"},
 	}
 	if len(got) < 5 || got[1][0] != "Forvaltning: BUF" {
 		t.Fatalf("export: %q", got)

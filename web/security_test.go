@@ -23,7 +23,7 @@ func TestLinksAreBoundToPersonAndPage(t *testing.T) {
 	w := newWorld(t)
 	maria := w.link("maria: auth list b3/BUF")
 	template := w.link("maria: workflow BUF template")
-	if code, body := get(t, maria); code != 200 || !strings.Contains(body, "Du handler som") || !strings.Contains(body, "<dd>maria</dd>") {
+	if code, body := get(t, maria); code != 200 || !strings.Contains(body, "Du er logget ind som") || !strings.Contains(body, "<dd>maria</dd>") {
 		t.Fatalf("maria's own link: %d", code)
 	}
 	tok := token(t, maria)
@@ -224,7 +224,7 @@ func TestAPageInEnglish(t *testing.T) {
 	w := newWorld(t)
 	w.do("maria: lang en")
 	_, body := get(t, w.link("maria: auth list b3/BUF"))
-	wantIn(t, body, `<html lang="en">`, "Authorization list – b3/BUF", "KS has not uploaded the list from KØR yet.", "You act as")
+	wantIn(t, body, `<html lang="en">`, "Authorization list – b3/BUF", "KS has not uploaded the list from KØR yet.", "You are signed in as")
 	_, body = get(t, w.link("maria: workflow BUF template"))
 	wantIn(t, body, "Authorization template for KØR workflow – BUF", "The forvaltning&#39;s KØR workflow track", "Deliver to User Administration")
 }

@@ -211,12 +211,12 @@ func TestConsoleSpeaksThePersonsLanguage(t *testing.T) {
 	}
 	for _, want := range []string{
 		"Uret er flyttet 1 kalenderdag frem og er nu lørdag 13. februar 2027 kl. 12.00.",
-		"anna> as @Bob\nYou are now bob.",
+		"anna> as @Bob\nYou are now signed in as bob.",
 		"The clock moved 3 hours on and is now Saturday 13 February 2027 at 15:00.",
 		"✗ “maria!” cannot be a name: use letters, digits, ., - and _ (at most 32 characters).\n  Usage: as NAME",
 		"✗ NAME is missing.\n  Usage: as NAME",
 		"✗ A name is one word: type as bob.kim.\n  Usage: as NAME",
-		"Du er nu anna.",
+		"Du er nu logget ind som anna.",
 		"anna ran status",
 	} {
 		if !strings.Contains(out.String(), want) {
@@ -260,7 +260,7 @@ func TestNameIsOneWord(t *testing.T) {
 		"anna> as Søren Ærø\n✗ Et navn er ét ord: skriv as søren.ærø.\n  Brug: as NAVN\n",
 		"anna> som @Søren  Ærø\n✗ Et navn er ét ord: skriv som søren.ærø.\n  Brug: as NAVN\n",
 		// No name can be made of these words: what is too much is named.
-		"anna> as søren ærø!\n✗ »ærø!« er mere, end kommandoen tager.\n",
+		"anna> as søren ærø!\n✗ Kommandoen kan ikke bruge »ærø!«.\n",
 		"anna ran status",
 	} {
 		if !strings.Contains(out.String(), want) {
@@ -298,8 +298,8 @@ func TestWaitingNoticesAreShown(t *testing.T) {
 	}
 	want := "You are anna (admin). The simulated clock says Friday 12 February 2027 at 12:00. Type help to see the commands.\n" +
 		"Waiting for anna\n  a welcome\n" +
-		"\nanna> as teams:P1\nYou are now teams:P1.\nWaiting for teams:P1\n  a welcome\n" +
-		"\nteams:P1> as bob\nYou are now bob.\n"
+		"\nanna> as teams:P1\nYou are now signed in as teams:P1.\nWaiting for teams:P1\n  a welcome\n" +
+		"\nteams:P1> as bob\nYou are now signed in as bob.\n"
 	if out.String() != want {
 		t.Errorf("output:\n%s\nwant:\n%s", out.String(), want)
 	}

@@ -168,7 +168,7 @@ func TestRenderOverviews(t *testing.T) {
 	if !bytes.Equal(want, buf.Bytes()) {
 		t.Errorf("Block Kit differs from %s (go test -update accepts it):\n%s", golden, buf.Bytes())
 	}
-	wantIn(t, buf.String(), "<@UC1> (kontaktperson)", `"text": "Oversigt over åbne bølger"`, `"value": "overdue 2"`)
+	wantIn(t, buf.String(), "<@UC1> (tovholder)", `"text": "Oversigt over aktive bølger"`, `"value": "overdue 2"`)
 }
 
 // TestRenderLimits: a reply too long for one message, even without its

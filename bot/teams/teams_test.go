@@ -414,7 +414,7 @@ func TestRemindersAtTheConnector(t *testing.T) {
 	if msg.Path != "/v3/conversations/a:created-1/activities" || msg.Bearer != botToken || msg.Body["replyToId"] != nil {
 		t.Errorf("reminder went %s %s %v", msg.Method, msg.Path, msg.Body)
 	}
-	if card := cardText(cardOf(t, msg)); !strings.Contains(card, "Velkommen som kontaktperson") || !strings.Contains(card, `"command":"status b3/BUF"`) {
+	if card := cardText(cardOf(t, msg)); !strings.Contains(card, "Velkommen som tovholder") || !strings.Contains(card, `"command":"status b3/BUF"`) {
 		t.Errorf("welcome card %s", card)
 	}
 	// Due soon, two business days before 2027-02-15, at 09:00: the stored

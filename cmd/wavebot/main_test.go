@@ -74,9 +74,9 @@ func TestConsoleSessions(t *testing.T) {
 			"[----------] 0 færdige, 9 åbne",
 		}},
 		{"reminders", nil, []string{
-			"⏰ 2027-01-20 12:00 → @maria: b3/BUF: Velkommen som forvaltningens kontaktperson",         // the welcome
+			"⏰ 2027-01-20 12:00 → @maria: b3/BUF: Velkommen som forvaltningens tovholder",             // the welcome
 			"⏰ 2027-01-21 09:00 → @maria: b3/BUF: Forvaltningen skal senest 25. januar 2027 beslutte", // training is a decision
-			"   ↳ training b3/BUF no | remind snooze b3/BUF/training 1d | remind snooze b3/BUF/training 3d",
+			"   ↳ training b3/BUF no | remind snooze b3/BUF/uddannelse 1d | remind snooze b3/BUF/uddannelse 3d",
 			"Påmindelser om b3/BUF er udsat 3 arbejdsdage, til onsdag 3. februar 2027 kl. 9.00.",
 			"⏰ 2027-02-02 09:00 → @anna",                                                // escalation to the KS lead, daily
 			"⏰ 2027-02-03 09:00 → @maria",                                               // back when the snooze ends
@@ -92,17 +92,17 @@ func TestConsoleSessions(t *testing.T) {
 			"b1/BUF: Begge sider har bekræftet deres del af »Opstartsmøde i forvaltningen«",
 			"✗ b1/BUF: Fristen for tilbagemeldingen skal ligge før go-live (15. marts 2027)",
 			"✗ 27. februar 2027 er en lørdag og ikke en arbejdsdag. Vælg en arbejdsdag, fx 1. marts 2027.",
-			"⏰ 2027-03-03 09:00 → @anna: b1/BUF: Forvaltningen har stadig ikke givet tilbagemelding",         // escalation from D+3
-			"⏰ 2027-03-03 12:00 → @anna: b1/BUF: @maria har sendt rettelser til autorisationerne",            // the lead told at once
-			"✓ training – Uddannelse af brugere (FV) – 8. marts 2027 – besluttet: ingen uddannelse (@maria)", // a decision is done
-			"◐ presentation – Præsentationsmøde for berørte enheder (KS præsenterer KØR workflow) (KS+FV) – 3. marts 2027 – venter på KS",
+			"⏰ 2027-03-03 09:00 → @anna: b1/BUF: Forvaltningen har stadig ikke givet tilbagemelding",           // escalation from D+3
+			"⏰ 2027-03-03 12:00 → @anna: b1/BUF: @maria har sendt rettelser til autorisationerne",              // the lead told at once
+			"✓ uddannelse – Uddannelse af brugere (FV) – 8. marts 2027 – besluttet: ingen uddannelse (@maria)", // a decision is done
+			"◐ præsentation – Præsentationsmøde for berørte enheder/medarbejdere (KS præsenterer KØR workflow) (KS+FV) – 3. marts 2027 – venter på KS",
 			"✗ KØR workflow i BUF: »Autorisere brugere til workflow« kommer efter »Aflevere udfyldt autorisationsskabelon til Brugeradministrationen«",
 			"anna> status\nAktive bølger\n  ▸ b1 – Bølge 1 – selvbetjening – start 15. marts 2027 – tilmeldt: BUF – klar til at lukke", // through, not yet closed
 		}},
 		{"track", nil, []string{
 			"anna> workflow KFF\nKØR workflow – KFF", // a forvaltning in no wave has its track
-			"✗ »Nedsættelse af central arbejdsgruppe« er forvaltningens trin: kun en kontaktperson for KØR workflow i KFF", // KS may not, before the agreement
-			"@ole er nu kontaktperson for KØR workflow i KFF.",                                                             // a contact names a colleague
+			"✗ »Nedsættelse af central arbejdsgruppe« er forvaltningens trin: kun en tovholder for KØR workflow i KFF", // KS may not, before the agreement
+			"@ole er nu tovholder for KØR workflow i KFF.",                                                             // a contact names a colleague
 			"KØR workflow i KFF: KS varetager nu projektledelse efter konkret aftale.",
 			"Efter konkret aftale varetager KS: projektledelse (aftalt af @lis",
 			"⏰ 2027-01-27 09:00 → @anna: KFF: KØR workflow-trinnet »Nedsættelse af central arbejdsgruppe« har frist 29. januar 2027.", // KS hears the forvaltning's step under the agreement
@@ -117,9 +117,9 @@ func TestConsoleSessions(t *testing.T) {
 			"Bølge b1: KS har bedt BUF, SUF og TMF om tilbagemelding på autorisationerne senest 19. februar 2027.",
 			"#konsol følger nu bølge b1.",
 			"⏰ 2027-01-21 09:00 → #konsol: b1/BUF: »Opstartsmøde i forvaltningen« er færdig.", // the channel's news, the next morning
-			"anna> overview\nOversigt over åbne bølger\n  ▸ b1 – Bølge 1 – selvbetjening – start 1. marts 2027\n    TMF: 1 færdig, 8 åbne, 3 overskredne",
-			"  b1/TMF: bedt om 20. jan., frist 19. feb. – OVERSKREDET med 1 arbejdsdag – kontaktperson @tove",
-			"  ▸ @tove (kontaktperson)\n    b1/TMF: »Opstartsmøde i forvaltningen« – frist 21. jan., 22 arbejdsdage over",
+			"anna> overview\nOversigt over aktive bølger\n  ▸ b1 – Bølge 1 – selvbetjening – start 1. marts 2027\n    TMF: 1 færdig, 8 åbne, 3 overskredne",
+			"  b1/TMF: bedt om 20. jan., frist 19. feb. – OVERSKREDET med 1 arbejdsdag – tovholder @tove",
+			"  ▸ @tove (tovholder)\n    b1/TMF: »Opstartsmøde i forvaltningen« – frist 21. jan., 22 arbejdsdage over",
 			"Billedet er gemt i $OUT/tidslinje-b1.png.",
 			"»Go-live – test af tilgængelighed til løsninger«: 12. april 2027 → 19. april 2027 (BUF og SOF)",
 			"✗ Bølge b1 lukkes først efter evalueringerne, og de mangler for BUF, SUF og TMF.",
@@ -131,27 +131,27 @@ func TestConsoleSessions(t *testing.T) {
 		}},
 		{"roles", nil, []string{
 			"kim> wave create b1 2027-03-01 Bølge 1\nBølge b1 (Bølge 1) er oprettet med start 1. marts 2027. KS-projektleder: @kim.", // a KS lead with the role ks only
-			"kim> role @ole ks\n✗ Det må du ikke: det må kun admin.",
-			"maria> contact b1/BUF @jens\n@jens er nu kontaktperson for b1/BUF.",                             // the forvaltning names its group
-			"✗ @kim er KS-medarbejder og kan derfor ikke være forvaltningens kontaktperson",                  // one person, one side
-			"b1/BUF: Begge sider har sagt, at »Opstartsmøde i forvaltningen« springes over",                  // a shared skip takes both
-			"→ @kim: b1/BUF: @maria har gjort @jens til kontaktperson. Kontaktpersoner nu: @maria og @jens.", // the lead hears of it
+			"kim> role @ole ks\n✗ Det må du ikke: det må kun en administrator.",
+			"maria> contact b1/BUF @jens\n@jens er nu tovholder for b1/BUF.",                        // the forvaltning names its group
+			"✗ @kim er KS-medarbejder og kan derfor ikke være forvaltningens tovholder",             // one person, one side
+			"b1/BUF: Begge sider har sagt, at »Opstartsmøde i forvaltningen« springes over",         // a shared skip takes both
+			"→ @kim: b1/BUF: @maria har gjort @jens til tovholder. Tovholdere nu: @maria og @jens.", // the lead hears of it
 			"✗ b1/BUF: Go-live kan ikke meldes færdig endnu",
 			"→ @jens: b1/BUF: Evalueringen er holdt. Skriv forvaltningens note",
 			"→ @kim: Bølge b1: Alle evalueringer er holdt eller sprunget over. Luk bølgen med: bølge luk b1",
 			"Forvaltninger med evalueringsnote: BUF.",
 		}},
 		{"newcomer", nil, []string{
-			"    as NAVN — handl som en anden person (også: som)", // help shows the console's own commands
+			"    as NAVN — skift til en anden person (også: som)", // help shows the console's own commands
 			"    quit — afslut konsollen; Ctrl-D gør det samme (også: afslut, exit)",
-			"    kickoff – Opstartsmøde i forvaltningen – KS+FV (også: opstart)",
+			"    opstart – Opstartsmøde i forvaltningen – KS+FV",
 			"    BUF, BIF, KFF, SOF, SUF, TMF, ØKF",
 			"clock [+3d | +4h | ÅÅÅÅ-MM-DD]\n    flyt det simulerede ur frem: +3d tæller kalenderdage",
 			"✗ »@maria!« er ikke en person",
 			"✗ Der mangler AKTIVITET.\n  Brug: done ID[/FV] AKTIVITET [NOTE …]",
 			"har allerede status færdig; intet er ændret.",
 			"✗ Der mangler BEGRUNDELSE.", // a skip gives its reason
-			"✗ »extra« er mere, end kommandoen tager.",
+			"✗ Kommandoen kan ikke bruge »extra«.",
 			"✗ @søren er ikke KS-medarbejder",
 			"[#=--------] 1 færdig, 1 sprunget over, 7 åbne",
 			`✗ Der er ingen bølge »Ærø"«.`,
@@ -159,7 +159,7 @@ func TestConsoleSessions(t *testing.T) {
 			"Uret er flyttet 3 kalenderdage frem og er nu lørdag 23. januar 2027 kl. 12.00.",
 			"Påmindelser om b3/BUF/info er udsat 3 arbejdsdage, til onsdag 27. januar 2027 kl. 9.00.", // business days, where clock +3d counted calendar days,
 			"The clock moved 4 hours on",                                                              // the console speaks English after lang en
-			"anna> as maria\nDu er nu maria.\n\nmaria> quit\n",
+			"anna> as maria\nDu er nu logget ind som maria.\n\nmaria> quit\n",
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -310,7 +310,7 @@ func TestConsoleOnlyCommands(t *testing.T) {
 		"Uret er nu søndag 31. oktober 2027 kl. 12.00.",
 		"✗ »tomorrow« er ikke et tidspunkt, uret kan flyttes til.\n  Brug: clock [+3d | +4h | ÅÅÅÅ-MM-DD]",
 		"✗ Der mangler NAVN.\n  Brug: as NAVN",
-		"Du er nu maria.",
+		"Du er nu logget ind som maria.",
 		"Åbne opgaver for @maria",
 	} {
 		if !strings.Contains(got, want) {
@@ -508,9 +508,9 @@ func TestConsoleShowsWaitingNotices(t *testing.T) {
 		"wave create b3 2027-02-01 Bølge 3\nwave enroll b3 BUF\ncontact b3/BUF @teams:p1\nclock +1d\nas teams:p1\nmy\nclock +2h\n")
 	for _, want := range []string{
 		"⏰ 2027-01-20 12:00 → @anna: b3/BUF: wavebot kan ikke nå @teams:p1 med påmindelser.",
-		"anna> as teams:p1\nDu er nu teams:p1.\nBeskeder, der venter på dig\n" +
+		"anna> as teams:p1\nDu er nu logget ind som teams:p1.\nBeskeder, der venter på dig\n" +
 			"  wavebot har endnu ikke kunnet nå dig i Slack eller Teams.",
-		"  b3/BUF: Velkommen som forvaltningens kontaktperson i bølge b3 (Bølge 3), der starter 1. februar 2027. KS-projektleder er @anna. (venter siden onsdag 20. januar 2027 kl. 12.00, højst til 19. februar 2027)\n",
+		"  b3/BUF: Velkommen som forvaltningens tovholder i bølge b3 (Bølge 3), der starter 1. februar 2027. KS-projektleder er @anna. (venter siden onsdag 20. januar 2027 kl. 12.00, højst til 19. februar 2027)\n",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("output lacks %q:\n%s", want, got)
@@ -520,7 +520,7 @@ func TestConsoleShowsWaitingNotices(t *testing.T) {
 		t.Errorf("the console printed a message to teams:p1:\n%s", got)
 	}
 	got, _ = runConsoleSession(t, env(), []string{"--as", "teams:p1", "--data", dir}, "")
-	if !strings.HasPrefix(got, "Du er teams:p1 (kontaktperson for b3/BUF). Det simulerede ur står på torsdag 21. januar 2027 kl. 14.00. Skriv hjælp for at se kommandoerne.\nBeskeder, der venter på dig\n") {
+	if !strings.HasPrefix(got, "Du er teams:p1 (tovholder for b3/BUF). Det simulerede ur står på torsdag 21. januar 2027 kl. 14.00. Skriv hjælp for at se kommandoerne.\nBeskeder, der venter på dig\n") {
 		t.Errorf("a later run as teams:p1:\n%s", got)
 	}
 }

@@ -89,7 +89,7 @@ func TestConsolePrintsLinks(t *testing.T) {
 			t.Errorf("link %d = %+v, want %+v", i, links[i], want[i])
 		}
 	}
-	if !strings.Contains(out, "[Åbn autorisationslisten] → http://localhost:8080/p/") || !strings.Contains(out, "✗ Det må du ikke: det må kun KS eller en kontaktperson for b3/BUF.") {
+	if !strings.Contains(out, "[Åbn autorisationslisten] → http://localhost:8080/p/") || !strings.Contains(out, "✗ Det må du ikke: det må kun KS eller en tovholder for b3/BUF.") {
 		t.Errorf("transcript:\n%s", out)
 	}
 	out, _ = runConsoleSession(t, env("WAVEBOT_DATA_DIR="+t.TempDir()), []string{"--as", "anna"}, "wave create b3 2027-03-01\nwave enroll b3 BUF\nauth list b3/BUF\n")

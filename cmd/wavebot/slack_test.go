@@ -338,7 +338,7 @@ func TestServeSlackRedisDown(t *testing.T) {
 	if body == "" {
 		body = string(api.Wait(t, "response:down", 1)[0].Body)
 	}
-	wantIn(t, body, "Lageret kan ikke nås lige nu; intet blev ændret")
+	wantIn(t, body, "Databasen kan ikke nås lige nu; intet blev ændret")
 }
 
 // TestServeSlackAnswersFromTheReadCache: on Redis, serve answers a

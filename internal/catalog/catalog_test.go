@@ -90,7 +90,7 @@ func TestPluralAndList(t *testing.T) {
 		{ProgressOpen.In(Danish, 0, 0), "0 åbne"},
 		{OverdueCount.In(Danish, 1, 1), "1 overskredet"},
 		{OverdueCount.In(Danish, 3, 3), "3 overskredne"},
-		{ContactsSet.In(Danish, 2, "@søren og @ole", "b3/BUF"), "@søren og @ole er nu kontaktpersoner for b3/BUF."},
+		{ContactsSet.In(Danish, 2, "@søren og @ole", "b3/BUF"), "@søren og @ole er nu tovholdere for b3/BUF."},
 		{ContactsSet.In(English, 1, "@maria", "b3/BUF"), "@maria is now a contact of b3/BUF."},
 		{List(Danish, nil), ""},
 		{List(Danish, []string{"BUF"}), "BUF"},

@@ -6,13 +6,13 @@ package catalog
 
 // Commands, their arguments and who may run them.
 var (
-	SumInfo         = msg("registrér et informationsmøde, planlagt eller holdt, og de enheder, det er for, adskilt med komma (alle: alle kendte enheder; fjern: slet mødet)", "record an information meeting, planned or held, and the units it is for, separated by commas (all: every known unit; remove: delete the meeting)")
+	SumInfo         = msg("registrer et informationsmøde, planlagt eller holdt, og de enheder, det er for, adskilt med komma (alle: alle kendte enheder; fjern: slet mødet)", "record an information meeting, planned or held, and the units it is for, separated by commas (all: every known unit; remove: delete the meeting)")
 	SumUnits        = msg("forvaltningens enheder, og hvilke af dem der endnu ikke har haft informationsmøde; tilføj eller fjern enheder, adskilt med komma", "the forvaltning's units, and which of them have not had an information meeting yet; add or remove units, separated by commas")
 	SumGuides       = msg("brugervejledningerne til løsningerne, og hvordan I når KS økonomisupport", "the user guides to the solutions, and how to reach KS finance support")
 	ArgMeetingUnits = placeholder("ENHED, … | alle | fjern", "UNIT, … | all | remove")
 	ArgUnitChange   = placeholder("tilføj ENHED, … | fjern ENHED, … | SIDE", "add UNIT, … | remove UNIT, … | PAGE")
-	PermPlanSide    = msg("KS enhver aktivitet, en kontaktperson for tilmeldingen forvaltningens egne", "KS any activity, a contact of the enrolment the forvaltning's own")
-	PermReadOrFV    = msg("alle kan se dem; en kontaktperson for tilmeldingen ændrer dem", "anyone reads them; a contact of the enrolment changes them")
+	PermPlanSide    = msg("KS enhver aktivitet, en tovholder for tilmeldingen forvaltningens egne", "KS any activity, a contact of the enrolment the forvaltning's own")
+	PermReadOrFV    = msg("alle kan se dem; en tovholder for tilmeldingen ændrer dem", "anyone reads them; a contact of the enrolment changes them")
 )
 
 // Information meetings.
@@ -31,7 +31,7 @@ var (
 	MeetingNoKnown   = msg("%s har ingen enheder endnu, så »alle« nævner ingen. Skriv enhederne, adskilt med komma.", "%s has no units yet, so “all” names none. Write the units, separated by commas.")
 	MeetingBeforeGo  = msg("Bemærk: Mødet ligger på eller efter go-live (%s); brugerne skal være informeret, før løsningerne tages i brug.", "Note: the meeting is on or after go-live (%s); the users are to be informed before the solutions go live.")
 	MeetingTooMany   = msg("%s har allerede %d informationsmøder registreret; slet et, før et nyt kommer til.", "%s already has %d information meetings recorded; delete one before adding another.")
-	MeetingRecordFV  = msg("Informationsmøder og enheder er forvaltningens egne optegnelser: kun en kontaktperson for %s må ændre dem.", "Information meetings and units are the forvaltning's own record: only a contact of %s may change them.")
+	MeetingRecordFV  = msg("Informationsmøder og enheder er forvaltningens egne optegnelser: kun en tovholder for %s må ændre dem.", "Information meetings and units are the forvaltning's own record: only a contact of %s may change them.")
 	MeetingLine      = msg("◆ Informationsmøde %s – %s – %s (registreret af %s)", "◆ Information meeting %s – %s – %s (recorded by %s)")
 	MeetingLineAll   = msg("◆ Informationsmøde %s – %s (registreret af %s)", "◆ Information meeting %s – %s (recorded by %s)")
 	MeetingsEarlier  = plural("%d tidligere informationsmøde står i bølgens afslutningsrapport: bølge rapport %s", "%d tidligere informationsmøder står i bølgens afslutningsrapport: bølge rapport %s", "%d earlier information meeting is in the wave's close-out report: wave report %s", "%d earlier information meetings are in the wave's close-out report: wave report %s")
@@ -59,7 +59,7 @@ var (
 	UnitsPlannedItem  = msg("%s – %s", "%s – %s")
 	UnitsNone         = msg("%s har ingen enheder endnu. De kommer fra Enhed-kolonnen i autorisationslisten, når KS indlæser den.", "%s has no units yet. They come from the Unit column of the authorization list when KS uploads it.")
 	UnitsNoneFV       = msg("Tilføj dem selv med: enheder %s tilføj ENHED, …", "Add them yourselves with: units %s add UNIT, …")
-	UnitsPlanFV       = msg("Registrér et møde med: informationsmøde %s ÅÅÅÅ-MM-DD ENHED, …", "Record a meeting with: info %s YYYY-MM-DD UNIT, …")
+	UnitsPlanFV       = msg("Registrer et møde med: informationsmøde %s ÅÅÅÅ-MM-DD ENHED, …", "Record a meeting with: info %s YYYY-MM-DD UNIT, …")
 	UnitsAdded        = plural("%s: %s er tilføjet forvaltningens enheder; der er nu %d.", "%s: %s er tilføjet forvaltningens enheder; der er nu %d.", "%s: %s is added to the forvaltning's units; there are now %d.", "%s: %s are added to the forvaltning's units; there are now %d.")
 	UnitsKnown        = msg("%s har allerede %s blandt sine enheder; intet er ændret.", "%s has %s among its units already; nothing changed.")
 	UnitsRemoved      = plural("%s: %s er fjernet fra forvaltningens enheder; der er nu %d. Møderne, der var for den, står fortsat.", "%s: %s er fjernet fra forvaltningens enheder; der er nu %d. Møderne, der var for dem, står fortsat.", "%s: %s is removed from the forvaltning's units; there are now %d. The meetings it had stay on record.", "%s: %s are removed from the forvaltning's units; there are now %d. The meetings they had stay on record.")
@@ -70,7 +70,7 @@ var (
 	UnitTooLong       = msg("Enhedens navn »%s« er længere end %d tegn.", "The unit's name “%s” is longer than %d characters.")
 	UnitsTooMany      = msg("%s kan højst have %d enheder.", "%s can have at most %d units.")
 	UnitsFromList     = plural("%d enhed fra listens Enhed-kolonne er ny for %s og er tilføjet forvaltningens enheder.", "%d enheder fra listens Enhed-kolonne er nye for %s og er tilføjet forvaltningens enheder.", "%d unit of the list's Unit column is new to %s and added to the forvaltning's units.", "%d units of the list's Unit column are new to %s and added to the forvaltning's units.")
-	UnitsFromListFail = msg("Listen er indlæst, men dens enheder kunne ikke gemmes hos %s lige nu; forvaltningens kontaktpersoner kan tilføje dem.", "The list is uploaded, but its units could not be saved with %s just now; the forvaltning's contacts can add them.")
+	UnitsFromListFail = msg("Listen er indlæst, men dens enheder kunne ikke gemmes hos %s lige nu; forvaltningens tovholdere kan tilføje dem.", "The list is uploaded, but its units could not be saved with %s just now; the forvaltning's contacts can add them.")
 	UnitsMore         = msg("%s og %d andre", "%s and %d more")
 	ActUnitsAdd       = msg("tilføjede enhederne", "added the units")
 	ActUnitsRemove    = msg("fjernede enhederne", "removed the units")
@@ -82,7 +82,7 @@ var (
 // other.
 var (
 	DueTellLead     = msg("KS-projektlederen %s får besked om den nye frist med de næste påmindelser.", "The KS lead %s is told of the new date with the next reminders.")
-	DueTellContacts = msg("Forvaltningens kontaktpersoner får besked om den nye frist med de næste påmindelser.", "The forvaltning's contacts are told of the new date with the next reminders.")
+	DueTellContacts = msg("Forvaltningens tovholdere får besked om den nye frist med de næste påmindelser.", "The forvaltning's contacts are told of the new date with the next reminders.")
 	RemindDateByFV  = msg("%s: %s har sat fristen for »%s« til %s.", "%s: %s set the due date of “%s” to %s.")
 	RemindDateByKS  = msg("%s: KS (%s) har sat fristen for forvaltningens aktivitet »%s« til %s.", "%s: KS (%s) set the due date of the forvaltning's activity “%s” to %s.")
 	DueOnlyFVOwn    = msg("»%[1]s« er ikke forvaltningens egen aktivitet: dens frist sætter KS. Forvaltningen sætter selv fristerne for %[2]s.", "“%[1]s” is not the forvaltning's own activity: KS sets its date. The forvaltning sets the dates of %[2]s itself.")

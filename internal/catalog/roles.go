@@ -6,26 +6,26 @@ package catalog
 
 // One person, one side.
 var (
-	ContactIsKS   = msg("%s er KS-medarbejder og kan derfor ikke være forvaltningens kontaktperson: hver person taler for én side.", "%s is KS staff and so cannot be the forvaltning's contact: each person speaks for one side.")
-	RoleIsContact = msg("%[1]s er kontaktperson for %[2]s og kan derfor ikke få en KS-rolle: hver person taler for én side. Fjern først %[1]s som kontaktperson med: %[3]s", "%[1]s is a contact of %[2]s and so cannot have a KS role: each person speaks for one side. Take %[1]s off the contacts first with: %[3]s")
+	ContactIsKS   = msg("%s er KS-medarbejder og kan derfor ikke være forvaltningens tovholder: hver person taler for én side.", "%s is KS staff and so cannot be the forvaltning's contact: each person speaks for one side.")
+	RoleIsContact = msg("%[1]s er tovholder for %[2]s og kan derfor ikke få en KS-rolle: hver person taler for én side. Fjern først %[1]s som tovholder med: %[3]s", "%[1]s is a contact of %[2]s and so cannot have a KS role: each person speaks for one side. Take %[1]s off the contacts first with: %[3]s")
 	RemoveContact = msg("kontakt %s fjern %s", "contact %s remove %s")
-	BothSides     = msg("Du er KS-medarbejder og står også som kontaktperson for %s; her taler du kun for KS.", "You are KS staff and also stand as a contact of %s; here you speak for KS only.")
+	BothSides     = msg("Du er KS-medarbejder og står også som tovholder for %s; her taler du kun for KS.", "You are KS staff and also stand as a contact of %s; here you speak for KS only.")
 	SamePerson    = msg("%[1]s: %[2]s har allerede givet sit ord for %[3]s om »%[4]s«, så %[5]s ord skal komme fra en anden person.", "%[1]s: %[2]s has already given the word for %[3]s on “%[4]s”, so %[5]s word must come from someone else.")
 	SideOfKS      = msg("KS'", "KS's")
 	SideOfFV      = msg("forvaltningens", "the forvaltning's")
 	SideKSFirst   = msg("KS", "KS")
 	SideFVFirst   = msg("Forvaltningen", "The forvaltning")
-	LeadNotKSAsk  = msg("%s er ikke KS-medarbejder og kan derfor ikke være KS-projektleder. Bed en admin om at give rollen ks først.", "%s is not KS staff and so cannot be the KS lead. Ask an admin to give the role ks first.")
+	LeadNotKSAsk  = msg("%s er ikke KS-medarbejder og kan derfor ikke være KS-projektleder. Bed en administrator om at give rollen ks først.", "%s is not KS staff and so cannot be the KS lead. Ask an admin to give the role ks first.")
 )
 
 // Who may run a command, beyond the kinds of the command table.
 var (
-	PermKSOrContactOf = msg("KS eller en kontaktperson for %s", "KS or a contact of %s")
-	OnlyContact       = msg("»%[1]s« er forvaltningens opgave: kun en kontaktperson for %[2]s må ændre den.", "“%[1]s” is the forvaltning's task: only a contact of %[2]s may change it.")
-	DoneAllFV         = msg("»%s« er forvaltningens opgave: hver forvaltnings kontaktpersoner melder den færdig.", "“%s” is the forvaltning's task: each forvaltning's contacts mark it done.")
+	PermKSOrContactOf = msg("KS eller en tovholder for %s", "KS or a contact of %s")
+	OnlyContact       = msg("»%[1]s« er forvaltningens opgave: kun en tovholder for %[2]s må ændre den.", "“%[1]s” is the forvaltning's task: only a contact of %[2]s may change it.")
+	DoneAllFV         = msg("»%s« er forvaltningens opgave: hver forvaltnings tovholdere melder den færdig.", "“%s” is the forvaltning's task: each forvaltning's contacts mark it done.")
 	NoWavesYet        = msg("Der er ingen bølger endnu.", "There are no waves yet.")
 	NoContactYet      = msg("ingen endnu", "none yet")
-	NoContactsLeftFV  = msg("%s har nu ingen kontaktperson. KS-projektlederen får påmindelser, til en ny er udpeget.", "%s now has no contact. The KS lead is reminded until a new one is named.")
+	NoContactsLeftFV  = msg("%s har nu ingen tovholder. KS-projektlederen får påmindelser, til en ny er udpeget.", "%s now has no contact. The KS lead is reminded until a new one is named.")
 	AuthDoneByApplyKS = msg("»%[1]s« bliver færdig, når KS har tildelt autorisationerne efter forvaltningens tilbagemelding: bed om den med autorisation anmod %[2]s ÅÅÅÅ-MM-DD, og marker dem som tildelt med autorisation udført %[2]s, når forvaltningen har svaret.", "“%[1]s” is done when KS has applied the authorizations the forvaltning reported: ask for the feedback with auth request %[2]s YYYY-MM-DD, and mark them applied with auth applied %[2]s once the forvaltning has answered.")
 	AuthDoneByApplyFV = msg("»%[1]s« bliver færdig, når KS har tildelt autorisationerne efter forvaltningens tilbagemelding. Når KS har bedt om den, svarer I med autorisation ok %[2]s eller autorisation ret %[2]s NOTE.", "“%[1]s” is done when KS has applied the authorizations the forvaltning reported. Once KS has asked for the feedback, you answer with auth ok %[2]s or auth fix %[2]s NOTE.")
 )
@@ -65,6 +65,6 @@ var (
 	TaskClose            = msg("Bølge %[1]s: alle evalueringer er holdt eller sprunget over – luk bølgen (bølge luk %[1]s)", "Wave %[1]s: every evaluation is held or skipped – close the wave (wave close %[1]s)")
 	ReportFVNotes        = msg("Forvaltninger med evalueringsnote: %s.", "Forvaltninger with an evaluation note: %s.")
 	ReportFVNoNotes      = msg("Forvaltninger uden evalueringsnote: %s.", "Forvaltninger without an evaluation note: %s.")
-	RemindContactAdded   = msg("%s: %s har gjort %s til kontaktperson. Kontaktpersoner nu: %s.", "%s: %s named %s a contact. Contacts now: %s.")
-	RemindContactRemoved = msg("%s: %s har fjernet %s som kontaktperson. Kontaktpersoner nu: %s.", "%s: %s took %s off the contacts. Contacts now: %s.")
+	RemindContactAdded   = msg("%s: %s har gjort %s til tovholder. Tovholdere nu: %s.", "%s: %s named %s a contact. Contacts now: %s.")
+	RemindContactRemoved = msg("%s: %s har fjernet %s som tovholder. Tovholdere nu: %s.", "%s: %s took %s off the contacts. Contacts now: %s.")
 )

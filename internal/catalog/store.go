@@ -2,6 +2,6 @@ package catalog
 
 // The store's own state, when it refuses a change.
 var (
-	StorageFull = msg("Lageret er fuldt; intet blev ændret. Giv besked til dem, der driver wavebot.",
+	StorageFull = msg("Databasen er fuld; intet blev ændret. Giv besked til dem, der driver wavebot.",
 		"The store is full; nothing was changed. Tell the people who run wavebot.")
 )
