@@ -35,13 +35,13 @@ func TestTheTovholderDatesTheForvaltningsOwnActivities(t *testing.T) {
 			{line: "maria: due b3/BUF kickoff 2027-01-28", want: "er ikke forvaltningens egen aktivitet", refused: true},
 			{line: "maria: due b3/BUF info 2027-01-23", want: "23. januar 2027 er en lørdag og ikke en arbejdsdag. Vælg en arbejdsdag, fx 25. januar 2027.", refused: true},
 			{line: "maria: due b3/BUF info 2027-01-19", want: "19. januar 2027 er allerede passeret", refused: true},
-			{line: "maria: due b3 info 2027-01-28", want: "Det må du ikke: det må kun KS (admin, ks).", refused: true},
-			{line: "sofie: due b3/BUF info 2027-01-28", want: "Det må du ikke: det må kun KS eller en kontaktperson for b3/BUF.", refused: true},
-			{line: "vera: due b3/BUF info 2027-01-28", want: "Det må du ikke: det må kun KS eller en kontaktperson for b3/BUF.", refused: true},
-			{line: "maria: due b3/SUF info 2027-01-28", want: "Det må du ikke: det må kun KS eller en kontaktperson for b3/SUF.", refused: true},
+			{line: "maria: due b3 info 2027-01-28", want: "Det må du ikke: det må kun KS-medarbejdere.", refused: true},
+			{line: "sofie: due b3/BUF info 2027-01-28", want: "Det må du ikke: det må kun KS eller en tovholder for b3/BUF.", refused: true},
+			{line: "vera: due b3/BUF info 2027-01-28", want: "Det må du ikke: det må kun KS eller en tovholder for b3/BUF.", refused: true},
+			{line: "maria: due b3/SUF info 2027-01-28", want: "Det må du ikke: det må kun KS eller en tovholder for b3/SUF.", refused: true},
 			// Before go-live where that matters: taken, with a warning, as KS's planning is.
 			{line: "maria: due b3/BUF info 2027-02-02", want: "Bemærk: »Informationsmøde i forvaltningen for brugere« ligger på eller efter go-live (1. februar 2027); brugerne skal være klar, før løsningerne tages i brug."},
-			{line: "kim: due b3/BUF info 2027-01-29", want: "b3/BUF: »Informationsmøde i forvaltningen for brugere« har nu frist 29. januar 2027.\nForvaltningens kontaktpersoner får besked om den nye frist med de næste påmindelser."},
+			{line: "kim: due b3/BUF info 2027-01-29", want: "b3/BUF: »Informationsmøde i forvaltningen for brugere« har nu frist 29. januar 2027.\nForvaltningens tovholdere får besked om den nye frist med de næste påmindelser."},
 			{line: "kim: due b3/BUF pc 2027-01-27", want: "»Sikre korrekt opsætning af PC'er« har nu frist 27. januar 2027."},
 			{line: "sofie: training b3/SUF ja 2027-02-03", want: "Bemærk: »Uddannelse af brugere« ligger på eller efter go-live (1. februar 2027)"},
 		})
@@ -115,8 +115,8 @@ func TestInformationMeetingsAreSeveral(t *testing.T) {
 			{line: "maria: info b3/BUF 2027-02-03 fjern", want: "b3/BUF har intet informationsmøde den 3. februar 2027.", refused: true},
 			{line: "maria: info b3/BUF 2027-02-31", want: "ikke en gyldig dato", refused: true},
 			{line: "maria: info b3/BUF", want: "Der mangler ÅÅÅÅ-MM-DD.", refused: true},
-			{line: "anna: info b3/BUF 2027-01-27 Husum Skole", want: "Informationsmøder og enheder er forvaltningens egne optegnelser: kun en kontaktperson for b3/BUF må ændre dem.", refused: true},
-			{line: "vera: info b3/BUF 2027-01-27 Husum Skole", want: "kun en kontaktperson for b3/BUF", refused: true},
+			{line: "anna: info b3/BUF 2027-01-27 Husum Skole", want: "Informationsmøder og enheder er forvaltningens egne optegnelser: kun en tovholder for b3/BUF må ændre dem.", refused: true},
+			{line: "vera: info b3/BUF 2027-01-27 Husum Skole", want: "kun en tovholder for b3/BUF", refused: true},
 			{line: "maria: info b3/BUF 2027-01-27 Husum Skole,,Ungdomsskolen, Valby\x01Skole", want: "Teksten indeholder et usynligt styretegn (U+0001)", refused: true},
 			{line: "maria: info b3/BUF 2027-01-27 " + strings.Repeat("x", 201), want: "er længere end 200 tegn", refused: true},
 		})
@@ -153,7 +153,7 @@ func TestTheForvaltningsUnits(t *testing.T) {
 			{line: "maria: units b3/BUF tilføj", want: "Skriv enhedernes navne, adskilt med komma.", refused: true},
 			{line: "maria: units b3/BUF slet Husum Skole", want: "»slet« er hverken tilføj, fjern eller et sidetal.", refused: true},
 			{line: "kim: units b3/BUF add Valby Skole", want: "Informationsmøder og enheder er forvaltningens egne optegnelser", refused: true},
-			{line: "vera: units b3/BUF add Valby Skole", want: "kun en kontaktperson for b3/BUF", refused: true},
+			{line: "vera: units b3/BUF add Valby Skole", want: "kun en tovholder for b3/BUF", refused: true},
 			{line: "maria: units b3/BUF add Valby\x00Skole", want: "Teksten indeholder et usynligt styretegn (U+0000)", refused: true},
 			{line: "maria: units b3/TMF", want: "TMF er ikke tilmeldt bølge b3", refused: true},
 			{line: "maria: info b3/BUF 2027-01-18 alle", want: "b3/BUF: Informationsmødet 18. januar 2027 er registreret som holdt for Husum Skole og Ungdomsskolen."},
@@ -161,10 +161,10 @@ func TestTheForvaltningsUnits(t *testing.T) {
 		})
 		got := f.ok("vera: units b3/BUF")
 		wantIn(t, got, "2 af 3 enheder har haft informationsmøde.", `"Title":"Uden informationsmøde endnu:","Progress":null,"Fields":null,"Lines":["Center for Økonomi"]`)
-		if strings.Contains(got, "Registrér et møde") {
+		if strings.Contains(got, "Registrer et møde") {
 			t.Errorf("a viewer is told to record a meeting: %s", got)
 		}
-		wantIn(t, f.ok("maria: units b3/BUF"), "Registrér et møde med: informationsmøde b3/BUF ÅÅÅÅ-MM-DD ENHED, …")
+		wantIn(t, f.ok("maria: units b3/BUF"), "Registrer et møde med: informationsmøde b3/BUF ÅÅÅÅ-MM-DD ENHED, …")
 		wantIn(t, f.ok("vera: status b3/BUF"), "2 af 3 enheder har haft informationsmøde.")
 		wantIn(t, f.ok("vera: status b3"), "2 af 3 enheder har haft informationsmøde.")
 		// The log says who did what.
