@@ -127,7 +127,11 @@ const HoldFor = 30 * 24 * time.Hour
 // message shows every notice it carries, since a notice is said once, and
 // within a chat message's limits. Notices beyond it go out in the messages
 // that follow, Pace apart, in the same Send.
-const DigestNotices = 10
+const DigestNotices = 6
+
+// DigestNews is how many milestones one message to a channel carries: a
+// line each.
+const DigestNews = 20
 
 // Result is what became of one digest in one Send.
 type Result struct {
@@ -392,7 +396,10 @@ func (d *Delivery) claim(ctx context.Context, l *lane) bool {
 		return false
 	}
 	var left []Reminder
-	notices := 0
+	notices, most := 0, DigestNotices
+	if wave.IsChannel(l.pending.Recipient) {
+		most = DigestNews
+	}
 	for i, r := range l.pending.Reminders {
 		st := c.States[i]
 		if st.Outcome.Final() {
@@ -402,7 +409,7 @@ func (d *Delivery) claim(ctx context.Context, l *lane) bool {
 		if r.Kind.Notice() {
 			// One message holds DigestNotices; the rest stay due, without
 			// an outcome, for the next message.
-			if notices++; notices > DigestNotices {
+			if notices++; notices > most {
 				l.more = true
 				continue
 			}

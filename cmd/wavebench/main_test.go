@@ -39,9 +39,11 @@ func TestMain(m *testing.M) {
 // other than the load generator's, which the CPU profile is of, and the
 // report has each mode's rows and comparison.
 func TestRun(t *testing.T) {
+	// A second at saturation gives the profile, sampled a hundred times
+	// a second, enough samples on a busy machine.
 	var out strings.Builder
 	profile := filepath.Join(t.TempDir(), "cpu")
-	err := run(context.Background(), []string{"-saturate", "200ms", "-for", "200ms", "-rate", "100", "-conns", "2", "-rounds", "2", "-cpuprofile", profile}, &out)
+	err := run(context.Background(), []string{"-saturate", "1s", "-for", "200ms", "-rate", "100", "-conns", "2", "-rounds", "2", "-cpuprofile", profile}, &out)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
