@@ -371,6 +371,10 @@ func TestTrackSidesTakeBackOnlyTheirOwnWord(t *testing.T) {
 		// KS has given no word to take back; the forvaltning's stays.
 		{line: "kim: workflow BUF undo presentation", want: "KS' del af trinnet »Præsentationsmøde for berørte enheder/medarbejdere (KS præsenterer KØR workflow)« er ikke bekræftet; intet er ændret."},
 		{line: "vera: workflow BUF", want: "venter på KS"},
+		// The forvaltning holds the meeting and dates it; KS only under an
+		// agreement on project management.
+		{line: "kim: workflow BUF due presentation 2027-01-27", want: "Fristen for »Præsentationsmøde for berørte enheder/medarbejdere (KS præsenterer KØR workflow)« sætter forvaltningen, som holder mødet: kun en tovholder for KØR workflow i BUF må sætte den (KS kun efter aftale om projektledelse).", refused: true},
+		{line: "maria: workflow BUF frist præsentation 2027-01-27", want: "har nu frist 27. januar 2027"},
 		{line: "kim: workflow BUF done presentation", want: "er færdigt"},
 		// The forvaltning takes back its own part: KS's word stands.
 		{line: "maria: workflow BUF fortryd præsentation", want: "KØR workflow i BUF: Forvaltningens del af trinnet »Præsentationsmøde for berørte enheder/medarbejdere (KS præsenterer KØR workflow)« er taget tilbage; trinnet venter nu på forvaltningen."},

@@ -126,6 +126,8 @@ func mayStep(me wave.Person, t *wave.Workflow, s *wave.WorkflowStep, lang string
 		return acts, nil
 	case slices.Equal(want, []wave.Party{wave.PartyKS}):
 		return nil, forbid(catalog.OnlyKS, title)
+	case date && s.Owner == wave.PartyBoth:
+		return nil, forbid(catalog.StepDueByFV, title, t.FV)
 	case slices.Equal(want, []wave.Party{wave.PartyFV}):
 		return nil, forbid(catalog.StepOnlyTrackContact, title, t.FV)
 	}
