@@ -335,6 +335,9 @@ func (d *Dispatcher) logLine(lang string, ev wave.Event, action string) string {
 		line += " " + catalog.LogFromTo.In(lang, before, after)
 	case after != "" && ev.Action == actAuthRequest:
 		line += " " + catalog.LogDue.In(lang, after)
+	case after != "" && (ev.Action == actWorkflowDue || ev.Action == actActivityDue):
+		// A first date: "ændrede fristen for »…« til 2027-01-29".
+		line += " " + catalog.LogTo.In(lang, after)
 	case after != "" && ev.Action == actListApplied && strings.HasPrefix(ev.After, rowCounts):
 		line += ", " + after
 	case after != "":

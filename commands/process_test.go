@@ -312,7 +312,7 @@ func TestWorkflowTrack(t *testing.T) {
 			{line: "vera: status BUF", want: "○ aflevering – Aflevere udfyldt autorisationsskabelon til Brugeradministrationen (FV) – 27. januar 2027"},
 			{line: "vera: status BUF", want: "✓ præsentation – Præsentationsmøde for berørte enheder/medarbejdere (KS præsenterer KØR workflow) (KS+FV) – @kim"},
 			{line: "vera: log BUF", want: "@maria BUF: bekræftede en del af »Præsentationsmøde for berørte enheder/medarbejdere (KS præsenterer KØR workflow)«: forvaltningens del"},
-			{line: "vera: log BUF", want: "@maria BUF: ændrede fristen for trinnet »Aflevere udfyldt autorisationsskabelon til Brugeradministrationen«: 2027-01-27"},
+			{line: "vera: log BUF", want: "@maria BUF: ændrede fristen for trinnet »Aflevere udfyldt autorisationsskabelon til Brugeradministrationen« til 2027-01-27"},
 			{line: "maria: workflow BUF done deliver", want: "er færdigt"},
 			{line: "kim: workflow BUF done authorize", want: "KØR workflow i BUF: Trinnet »Autorisere brugere til workflow« er færdigt."},
 			// One track however many waves: b4 shares it.
