@@ -199,7 +199,9 @@ func (e *env) sweepAt(at time.Time) int {
 		router["slack"] = e.slack
 	}
 	delivery := notify.NewDelivery(notify.LastUsed{People: e.cmds, Next: router}, e.store, e.clock)
-	delivery.Attempts = 1 // a retry would wait on the fake clock
+	// A retry, or the next message of a digest with more notices than
+	// one holds (notify.DigestNotices), would wait on the fake clock.
+	delivery.Pace, delivery.Attempts = 0, 1
 	s := &notify.Sweeper{Store: e.store, Policy: e.policy, Delivery: delivery, Clock: e.clock,
 		Batch: 100, MaxRounds: 10, Logger: slog.New(slog.DiscardHandler)}
 	n, err := s.Sweep(context.Background())
