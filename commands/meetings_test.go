@@ -115,7 +115,7 @@ func TestInformationMeetingsAreSeveral(t *testing.T) {
 			{line: "maria: info b3/BUF 2027-02-03 fjern", want: "b3/BUF har intet informationsmøde den 3. februar 2027.", refused: true},
 			{line: "maria: info b3/BUF 2027-02-31", want: "ikke en gyldig dato", refused: true},
 			{line: "maria: info b3/BUF", want: "Der mangler ÅÅÅÅ-MM-DD.", refused: true},
-			{line: "anna: info b3/BUF 2027-01-27 Husum Skole", want: "Informationsmøder og enheder er forvaltningens egne optegnelser: kun en tovholder for b3/BUF må ændre dem.", refused: true},
+			{line: "anna: info b3/BUF 2027-01-27 Husum Skole", want: "Informationsmøder og enheder registrerer forvaltningen selv: kun en tovholder for b3/BUF må ændre dem.", refused: true},
 			{line: "vera: info b3/BUF 2027-01-27 Husum Skole", want: "kun en tovholder for b3/BUF", refused: true},
 			{line: "maria: info b3/BUF 2027-01-27 Husum Skole,,Ungdomsskolen, Valby\x01Skole", want: "Teksten indeholder et usynligt styretegn (U+0001)", refused: true},
 			{line: "maria: info b3/BUF 2027-01-27 " + strings.Repeat("x", 201), want: "er længere end 200 tegn", refused: true},
@@ -152,7 +152,7 @@ func TestTheForvaltningsUnits(t *testing.T) {
 			{line: "maria: units b3/BUF fjern Husum Skole, Valby Skole, Amager Skole", want: "b3/BUF har ingen enheder ved navnene Valby Skole og Amager Skole; intet er ændret.", refused: true},
 			{line: "maria: units b3/BUF tilføj", want: "Skriv enhedernes navne, adskilt med komma.", refused: true},
 			{line: "maria: units b3/BUF slet Husum Skole", want: "»slet« er hverken tilføj, fjern eller et sidetal.", refused: true},
-			{line: "kim: units b3/BUF add Valby Skole", want: "Informationsmøder og enheder er forvaltningens egne optegnelser", refused: true},
+			{line: "kim: units b3/BUF add Valby Skole", want: "Informationsmøder og enheder registrerer forvaltningen selv", refused: true},
 			{line: "vera: units b3/BUF add Valby Skole", want: "kun en tovholder for b3/BUF", refused: true},
 			{line: "maria: units b3/BUF add Valby\x00Skole", want: "Teksten indeholder et usynligt styretegn (U+0000)", refused: true},
 			{line: "maria: units b3/TMF", want: "TMF er ikke tilmeldt bølge b3", refused: true},
@@ -239,7 +239,7 @@ func TestGuides(t *testing.T) {
 	got := f.ok("vera: guides b3")
 	wantIn(t, got, "Brugervejledninger:", "• Rejseafregning: https://vejledninger.example/rejseafregning", "KS økonomisupport vejleder også i brugen af løsningerne:",
 		"• Telefon: 33 66 12 34", "• E-mail: oekonomisupport@kk.example", "• Åbent: hverdage kl. 9-15")
-	if strings.Contains(got, "Netside") {
+	if strings.Contains(got, "Hjemmeside") {
 		t.Errorf("a support without a web page shows one: %s", got)
 	}
 	f.ok("vera: lang en")

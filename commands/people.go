@@ -335,6 +335,9 @@ func (d *Dispatcher) logLine(lang string, ev wave.Event, action string) string {
 		line += " " + catalog.LogFromTo.In(lang, before, after)
 	case after != "" && ev.Action == actAuthRequest:
 		line += " " + catalog.LogDue.In(lang, after)
+	case after != "" && (ev.Action == actWorkflowDue || ev.Action == actActivityDue):
+		// A first date: "ændrede fristen for »…« til 2027-01-29".
+		line += " " + catalog.LogTo.In(lang, after)
 	case after != "" && ev.Action == actListApplied && strings.HasPrefix(ev.After, rowCounts):
 		line += ", " + after
 	case after != "":
@@ -401,7 +404,7 @@ func (d *Dispatcher) logItem(lang string, ev wave.Event) string {
 		return catalog.About.In(lang, d.itemTitle(lang, ev.Item))
 	case ev.Action == actActivityStatus || ev.Action == actActivityNote || ev.Action == actActivityDue || ev.Action == actActivityPart || ev.Action == actActivitySkip:
 		return catalog.Quoted.In(lang, d.activityTitle(lang, ev.Item))
-	case ev.Action == actWorkflowStep || ev.Action == actWorkflowPart || ev.Action == actWorkflowDue:
+	case ev.Action == actWorkflowStep || ev.Action == actWorkflowPart || ev.Action == actPartUndo || ev.Action == actWorkflowDue:
 		return catalog.Quoted.In(lang, d.itemTitle(lang, ev.Item))
 	case ev.Action == actAgreement || ev.Action == actAgreementEnd:
 		return agreementName(lang, wave.AgreementKind(ev.Item))
@@ -442,7 +445,7 @@ func (d *Dispatcher) logValue(lang string, ev wave.Event, v string) string {
 		if due, err := wave.ParseDate(v); err == nil {
 			return day(lang, due)
 		}
-	case actActivityPart, actWorkflowPart:
+	case actActivityPart, actWorkflowPart, actPartUndo:
 		if wave.Party(v) == wave.PartyKS {
 			return catalog.LogPartKS.In(lang)
 		}

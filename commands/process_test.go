@@ -312,7 +312,7 @@ func TestWorkflowTrack(t *testing.T) {
 			{line: "vera: status BUF", want: "○ aflevering – Aflevere udfyldt autorisationsskabelon til Brugeradministrationen (FV) – 27. januar 2027"},
 			{line: "vera: status BUF", want: "✓ præsentation – Præsentationsmøde for berørte enheder/medarbejdere (KS præsenterer KØR workflow) (KS+FV) – @kim"},
 			{line: "vera: log BUF", want: "@maria BUF: bekræftede en del af »Præsentationsmøde for berørte enheder/medarbejdere (KS præsenterer KØR workflow)«: forvaltningens del"},
-			{line: "vera: log BUF", want: "@maria BUF: ændrede fristen for trinnet »Aflevere udfyldt autorisationsskabelon til Brugeradministrationen«: 2027-01-27"},
+			{line: "vera: log BUF", want: "@maria BUF: ændrede fristen for trinnet »Aflevere udfyldt autorisationsskabelon til Brugeradministrationen« til 2027-01-27"},
 			{line: "maria: workflow BUF done deliver", want: "er færdigt"},
 			{line: "kim: workflow BUF done authorize", want: "KØR workflow i BUF: Trinnet »Autorisere brugere til workflow« er færdigt."},
 			// One track however many waves: b4 shares it.
@@ -357,6 +357,48 @@ func TestWorkflowTrack(t *testing.T) {
 		if got := f.ok("anna: my"); strings.Contains(got, "BUF KØR workflow") {
 			t.Errorf("the lead owes no step of BUF's: %s", got)
 		}
+	})
+}
+
+// TestTrackSidesTakeBackOnlyTheirOwnWord: undoing a shared step takes
+// back only the caller's side's part, never the other side's word; a KS
+// person whom the data still names as a track contact speaks for KS only
+// and hands KS nothing.
+func TestTrackSidesTakeBackOnlyTheirOwnWord(t *testing.T) {
+	f := newFixture(t)
+	f.play(t, []step{
+		{line: "maria: workflow BUF done presentation", want: "Forvaltningens del af trinnet"},
+		// KS has given no word to take back; the forvaltning's stays.
+		{line: "kim: workflow BUF undo presentation", want: "KS' del af trinnet »Præsentationsmøde for berørte enheder/medarbejdere (KS præsenterer KØR workflow)« er ikke bekræftet; intet er ændret."},
+		{line: "vera: workflow BUF", want: "venter på KS"},
+		// The forvaltning holds the meeting and dates it; KS only under an
+		// agreement on project management.
+		{line: "kim: workflow BUF due presentation 2027-01-27", want: "Fristen for »Præsentationsmøde for berørte enheder/medarbejdere (KS præsenterer KØR workflow)« sætter forvaltningen, som holder mødet: kun en tovholder for KØR workflow i BUF må sætte den (KS kun efter aftale om projektledelse).", refused: true},
+		{line: "maria: workflow BUF frist præsentation 2027-01-27", want: "har nu frist 27. januar 2027"},
+		{line: "kim: workflow BUF done presentation", want: "er færdigt"},
+		// The forvaltning takes back its own part: KS's word stands.
+		{line: "maria: workflow BUF fortryd præsentation", want: "KØR workflow i BUF: Forvaltningens del af trinnet »Præsentationsmøde for berørte enheder/medarbejdere (KS præsenterer KØR workflow)« er taget tilbage; trinnet venter nu på forvaltningen."},
+		{line: "vera: workflow BUF", want: "venter på forvaltningen"},
+		{line: "vera: log BUF", want: "@maria BUF: trak bekræftelsen tilbage for en del af »Præsentationsmøde for berørte enheder/medarbejdere (KS præsenterer KØR workflow)«: forvaltningens del"},
+		{line: "maria: workflow BUF undo presentation", want: "er ikke bekræftet; intet er ændret."},
+		{line: "kim: workflow BUF undo presentation", want: "KS' del af trinnet »Præsentationsmøde for berørte enheder/medarbejdere (KS præsenterer KØR workflow)« er taget tilbage"},
+		{line: "vera: workflow BUF", want: "○ præsentation"},
+	})
+
+	// Data from before the rule: lis, a track contact, got a KS role. She
+	// speaks for KS only: she hands KS nothing, and does no step of the
+	// forvaltning's.
+	f = newFixture(t)
+	f.ok("anna: workflow KFF contact @lis")
+	f.setRole("lis", wave.RoleKS)
+	f.play(t, []step{
+		{line: "lis: workflow KFF agreement projektledelse", want: "Kun en tovholder for KØR workflow i KFF kan indgå eller afslutte en aftale med KS.", refused: true},
+		{line: "lis: workflow KFF done group", want: "er forvaltningens trin", refused: true},
+	})
+	f.ok("anna: workflow KFF contact @ole")
+	f.ok("ole: workflow KFF agreement projektledelse")
+	f.play(t, []step{
+		{line: "lis: workflow KFF agreement end", want: "Kun en tovholder for KØR workflow i KFF kan indgå eller afslutte en aftale med KS.", refused: true},
 	})
 }
 

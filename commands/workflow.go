@@ -20,12 +20,14 @@ const (
 	actAgreement    = "workflow.agreement"
 	actAgreementEnd = "workflow.agreement.end"
 	actTeaching     = "workflow.teaching"
+	actPartUndo     = "workflow.part.undo"
 )
 
 func init() {
 	actionText[actAgreement] = catalog.ActAgreement
 	actionText[actAgreementEnd] = catalog.ActAgreementEnd
 	actionText[actTeaching] = catalog.ActTeaching
+	actionText[actPartUndo] = catalog.ActPartUndo
 	actionText[storage.ActionTrackMoved] = catalog.ActTrackMoved
 }
 
@@ -124,6 +126,8 @@ func mayStep(me wave.Person, t *wave.Workflow, s *wave.WorkflowStep, lang string
 		return acts, nil
 	case slices.Equal(want, []wave.Party{wave.PartyKS}):
 		return nil, forbid(catalog.OnlyKS, title)
+	case date && s.Owner == wave.PartyBoth:
+		return nil, forbid(catalog.StepDueByFV, title, t.FV)
 	case slices.Equal(want, []wave.Party{wave.PartyFV}):
 		return nil, forbid(catalog.StepOnlyTrackContact, title, t.FV)
 	}
@@ -277,26 +281,44 @@ func (d *Dispatcher) stepDone(in Input, t *wave.Workflow, key string) ([]wave.Ev
 	return evs, catalog.StepMarked.In(in.Lang, name, title), nil
 }
 
-// stepUndo takes step key back, while no step that waits for it is begun.
+// stepUndo takes back the caller's word on step key, while no step that
+// waits for it is begun: a step of one party is not done any more; of the
+// shared presentation meeting only the part of the side the caller speaks
+// for, so the other side's word stands.
 func (d *Dispatcher) stepUndo(in Input, t *wave.Workflow, key string) ([]wave.Event, string, error) {
 	s, _ := t.Steps.Step(key)
 	title, name := s.Title(in.Lang), trackName(in.Lang, t.FV)
 	if _, err := mayStep(in.Me, t, s, in.Lang, false); err != nil {
 		return nil, "", err
 	}
+	mine := slices.DeleteFunc(trackSides(in.Me, t), func(p wave.Party) bool { return !slices.Contains(s.Owner.Sides(), p) })
 	wasDone := s.Done
-	changed, err := t.Steps.Undo(key)
+	taken, err := t.Steps.Undo(key, mine)
 	var order *wave.OrderError
 	switch {
 	case errors.As(err, &order):
 		return nil, "", refuse(catalog.StepUndoOrder, name, title, d.stepTitle(in.Lang, order.Blocking))
 	case err != nil:
 		return nil, "", err
-	case !changed:
+	case len(taken) == 0 && s.Owner == wave.PartyBoth && len(mine) == 1:
+		return nil, "", unchanged(catalog.StepPartNotGiven.In(in.Lang, name, sidePart(mine[0]).In(in.Lang), title))
+	case len(taken) == 0:
 		return nil, "", unchanged(catalog.StepNotDone.In(in.Lang, name, title))
 	}
-	return []wave.Event{{At: in.Now, Actor: in.Me.ID, FV: t.FV, Action: actWorkflowStep, Item: key,
-		Before: fmt.Sprint(wasDone), After: "false"}}, catalog.StepUndone.In(in.Lang, name, title), nil
+	var evs []wave.Event
+	if s.Owner == wave.PartyBoth {
+		for _, side := range taken {
+			evs = append(evs, wave.Event{At: in.Now, Actor: in.Me.ID, FV: t.FV, Action: actPartUndo, Item: key, After: string(side)})
+		}
+	}
+	if wasDone || s.Owner != wave.PartyBoth {
+		evs = append(evs, wave.Event{At: in.Now, Actor: in.Me.ID, FV: t.FV, Action: actWorkflowStep, Item: key,
+			Before: fmt.Sprint(wasDone), After: "false"})
+	}
+	if s.Owner == wave.PartyBoth && len(taken) == 1 {
+		return evs, catalog.StepPartUndone.In(in.Lang, name, sidePart(taken[0]).In(in.Lang), title, sideName(s.Waiting()).In(in.Lang)), nil
+	}
+	return evs, catalog.StepUndone.In(in.Lang, name, title), nil
 }
 
 // stepDue gives step key a date: KS its own step, the track's contacts
@@ -545,7 +567,7 @@ func (d *Dispatcher) trackAgreement(ctx context.Context, in Input, fv string) (R
 	name := trackName(in.Lang, fv)
 	var line string
 	t, err := d.updateTrack(ctx, in, fv, func(t *wave.Workflow) ([]wave.Event, error) {
-		if !t.HasContact(in.Me.ID) {
+		if !speaksForTrack(in.Me, t) {
 			return nil, forbid(catalog.AgreementByContact, name)
 		}
 		if !end {

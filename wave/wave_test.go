@@ -514,16 +514,29 @@ func TestWorkflowTrack(t *testing.T) {
 	if s, _ := track.Step("presentation"); !slices.Equal(s.Waiting(), []Party{PartyKS}) || !track.Started() {
 		t.Errorf("presentation waits for %v", s.Waiting())
 	}
-	if changed, err := track.Undo("group"); err != nil || !changed {
-		t.Errorf("undo group, which nothing waits for: %v %v", changed, err)
+	if taken, err := track.Undo("group", []Party{PartyFV}); err != nil || !slices.Equal(taken, []Party{PartyFV}) {
+		t.Errorf("undo group, which nothing waits for: %v %v", taken, err)
+	}
+	// A side takes back its own word on shared work, never the other's.
+	if taken, err := track.Undo("presentation", []Party{PartyKS}); err != nil || len(taken) != 0 {
+		t.Errorf("KS took back %v of a presentation only the forvaltning confirmed: %v", taken, err)
 	}
 	if done, _ := track.Confirm("presentation", []Party{PartyKS}, "anna", now); !done {
 		t.Error("presentation not done after both sides")
 	}
+	if taken, err := track.Undo("presentation", []Party{PartyFV}); err != nil || !slices.Equal(taken, []Party{PartyFV}) {
+		t.Fatalf("the forvaltning takes back its part: %v %v", taken, err)
+	}
+	if s, _ := track.Step("presentation"); s.Done || s.DoneBy != "" || !s.Parts.Has(PartyKS) || !slices.Equal(s.Waiting(), []Party{PartyFV}) {
+		t.Errorf("after the forvaltning took back its part: %+v", s)
+	}
+	if done, _ := track.Confirm("presentation", []Party{PartyFV}, "maria", now); !done {
+		t.Error("presentation not done after the forvaltning confirmed again")
+	}
 	if done, err := track.Confirm("template", []Party{PartyFV}, "maria", now); err != nil || !done {
 		t.Fatalf("template after the presentation: %v %v", done, err)
 	}
-	if _, err := track.Undo("presentation"); !errors.As(err, &order) || order.Blocking != "template" || !order.Undo {
+	if _, err := track.Undo("presentation", []Party{PartyFV}); !errors.As(err, &order) || order.Blocking != "template" || !order.Undo {
 		t.Errorf("undo presentation while the template is done: %v", err)
 	}
 	if _, err := track.Confirm("authorize", []Party{PartyKS}, "anna", now); !errors.As(err, &order) || order.Blocking != "deliver" {
@@ -532,13 +545,16 @@ func TestWorkflowTrack(t *testing.T) {
 	if d, n := track.Progress(); d != 3 || n != 6 {
 		t.Errorf("Progress = %d/%d, want 3/6", d, n)
 	}
-	if changed, err := track.Undo("template"); err != nil || !changed {
-		t.Fatalf("undo template: %v %v", changed, err)
+	if _, err := track.Undo("presentation", []Party{PartyKS}); !errors.As(err, &order) || order.Blocking != "template" {
+		t.Errorf("KS takes back its part of the presentation while the template is done: %v", err)
+	}
+	if taken, err := track.Undo("template", []Party{PartyFV}); err != nil || len(taken) != 1 {
+		t.Fatalf("undo template: %v %v", taken, err)
 	}
 	if s, _ := track.Step("template"); s.Done || s.DoneBy != "" || s.Parts != (Parts{}) {
 		t.Errorf("undo kept who/when: %+v", s)
 	}
-	if changed, _ := track.Undo("deliver"); changed {
+	if taken, _ := track.Undo("deliver", []Party{PartyFV}); len(taken) > 0 {
 		t.Error("undoing a step not begun changed something")
 	}
 	if _, err := track.Confirm("lunch", []Party{PartyFV}, "maria", now); !errors.Is(err, ErrUnknownStep) {

@@ -543,22 +543,38 @@ func (t Track) Confirm(key string, sides []Party, actor string, now time.Time) (
 	return s.Done, nil
 }
 
-// Undo makes step key not done and forgets its confirmations; a step
-// that waits for it and is done or begun is in the way. It reports
-// whether anything changed.
-func (t Track) Undo(key string) (bool, error) {
+// Undo takes back the word of sides on step key: a step of one party is
+// not done any more; a shared step forgets only the parts of sides, and
+// the other side's word stands, so each side takes back only its own. A
+// step that waits for it and is done or begun is in the way. It returns
+// the sides whose word was taken back (for a step of one party, its
+// owner's when it was done or begun); none when nothing changed.
+func (t Track) Undo(key string, sides []Party) ([]Party, error) {
 	s, err := t.Step(key)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
 	for _, o := range t {
 		if o.After == key && (o.Done || o.Parts != (Parts{})) {
-			return false, &OrderError{Step: key, Blocking: o.Key, Undo: true}
+			return nil, &OrderError{Step: key, Blocking: o.Key, Undo: true}
 		}
 	}
-	if !s.Done && s.Parts == (Parts{}) {
-		return false, nil
+	if s.Owner != PartyBoth {
+		if !s.Done && s.Parts == (Parts{}) {
+			return nil, nil
+		}
+		s.Done, s.DoneBy, s.DoneAt, s.Parts = false, "", time.Time{}, Parts{}
+		return []Party{s.Owner}, nil
 	}
-	s.Done, s.DoneBy, s.DoneAt, s.Parts = false, "", time.Time{}, Parts{}
-	return true, nil
+	var taken []Party
+	for _, side := range sides {
+		if s.Parts.Has(side) {
+			*s.Parts.of(side) = nil
+			taken = append(taken, side)
+		}
+	}
+	if len(taken) > 0 {
+		s.Done, s.DoneBy, s.DoneAt = false, "", time.Time{}
+	}
+	return taken, nil
 }

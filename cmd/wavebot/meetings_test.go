@@ -67,7 +67,7 @@ func TestConsoleMeetingsSession(t *testing.T) {
 		"b3/BUF: Informationsmødet 5. februar 2031 er registreret som planlagt for Husum Skole, Skolen på Amager Fælled, Ungdomsskolen og Sundhedsplejen.",
 		"b3/BUF: Informationsmødet 12. februar 2031 er nu også for Daginstitution Valby Syd og Ungdomsskolen.",
 		"0 af 8 enheder har haft informationsmøde; 8 har et planlagt.",
-		"✗ Informationsmøder og enheder er forvaltningens egne optegnelser: kun en tovholder for b3/BUF må ændre dem.",
+		"✗ Informationsmøder og enheder registrerer forvaltningen selv: kun en tovholder for b3/BUF må ændre dem.",
 		"◆ Informationsmøde 5. februar 2031 – Husum Skole, Skolen på Amager Fælled, Ungdomsskolen og Sundhedsplejen – holdt (registreret af @maria)",
 		"Informationsmøder: Alle 8 enheder har haft informationsmøde.",
 		"maria> færdig b3/BUF info\nb3/BUF: »Informationsmøde i forvaltningen for brugere« har nu status færdig.",

@@ -17,4 +17,5 @@ var (
 	LogStepDone      = msg("færdigt", "done")
 	LogStepNotDone   = msg("ikke færdigt", "not done")
 	LogDue           = msg("med frist %s", "due %s")
+	LogTo            = msg("til %s", "to %s")
 )

@@ -25,6 +25,9 @@ var (
 	TrackNoContactsLeft = msg("KØR workflow i %[1]s har nu ingen tovholder. KS udpeger en ny med: workflow %[1]s kontakt @person", "KØR workflow in %[1]s now has no contact. KS names a new one with: workflow %[1]s contact @person")
 
 	StepOnlyTrackContact = msg("»%[1]s« er forvaltningens trin: kun en tovholder for KØR workflow i %[2]s må gøre det eller sætte frist (KS kun efter aftale om projektledelse).", "“%[1]s” is the forvaltning's step: only a contact of KØR workflow in %[2]s may do it or date it (KS only under an agreement on project management).")
+	StepDueByFV          = msg("Fristen for »%[1]s« sætter forvaltningen, som holder mødet: kun en tovholder for KØR workflow i %[2]s må sætte den (KS kun efter aftale om projektledelse).", "The forvaltning, which holds the meeting, dates “%[1]s”: only a contact of KØR workflow in %[2]s may date it (KS only under an agreement on project management).")
+	StepPartUndone       = msg("%s: %s af trinnet »%s« er taget tilbage; trinnet venter nu på %s.", "%s: %s of the step “%s” is taken back; the step now waits for %s.")
+	StepPartNotGiven     = msg("%s: %s af trinnet »%s« er ikke bekræftet; intet er ændret.", "%s: %s of the step “%s” is not confirmed; nothing changed.")
 	StepOnlyKSOrContact  = msg("Kun KS eller en tovholder for KØR workflow i %[2]s må ændre »%[1]s«.", "Only KS or a contact of KØR workflow in %[2]s may change “%[1]s”.")
 
 	AgreementRecorded  = msg("%s: KS varetager nu %s efter konkret aftale.", "%s: KS now takes on %s by agreement.")
@@ -51,6 +54,7 @@ var (
 
 	ActAgreement     = msg("indgik aftale med KS om", "made an agreement with KS on")
 	ActAgreementEnd  = msg("afsluttede aftalen med KS om", "ended the agreement with KS on")
+	ActPartUndo      = msg("trak bekræftelsen tilbage for en del af", "took back the confirmation of a part of")
 	ActTeaching      = msg("ændrede undervisningen", "changed the teaching")
 	ActTrackMoved    = msg("samlede forvaltningens forløb for KØR workflow i ét; de mindre fremskredne (forvaltningens eget står som tomt) blev lagt til side", "brought the forvaltning's KØR workflow tracks into one; the less advanced ones (empty: the forvaltning's own) were set aside")
 	TeachingPlanned  = msg("planlagt", "planned")
