@@ -319,3 +319,35 @@ func TestDeliveringInNoWaveTellsWhoFollowsTheTrack(t *testing.T) {
 		t.Errorf("the notice: %s", got)
 	}
 }
+
+// TestKSFillsTheTemplateOnlyByAgreement: the central decisions and the
+// template are the forvaltning's steps: KS sees them, but saves neither
+// until the forvaltning has handed it project management; then it may.
+func TestKSFillsTheTemplateOnlyByAgreement(t *testing.T) {
+	f := withPages(t)
+	ctx := context.Background()
+	dec := wave.Decisions{Levels: []wave.Level{{Name: "Leder", Limit: 100000}}, Units: []wave.OrgUnit{{Number: "1200", Name: "Nord"}}}
+	row := []wave.TemplateEdit{{Unit: "1200", User: "AB12", Role: "attestant", Level: "Leder", Amount: "1000"}}
+	if v, err := f.d.TemplateView(ctx, "anna", "BUF"); err != nil || v.MayEdit {
+		t.Errorf("KS's view of the template: may edit %v (%v); want to see it, not edit it", v.MayEdit, err)
+	}
+	for name, r := range map[string]Reply{
+		"decisions": f.d.SaveDecisions(ctx, "anna", "BUF", dec, nil),
+		"rows":      f.d.SaveTemplateRows(ctx, "anna", "BUF", row),
+		"complete":  f.d.CompleteDecisions(ctx, "anna", "BUF"),
+	} {
+		if !r.Refused || !strings.Contains(text(r), "KS kun efter aftale om projektledelse") {
+			t.Errorf("KS saves the %s without an agreement: %+v", name, r)
+		}
+	}
+	if tpl, _ := f.store.AuthTemplate(ctx, "BUF"); len(tpl.Rows) != 0 {
+		t.Errorf("the refused rows were saved: %+v", tpl.Rows)
+	}
+	f.ok("maria: workflow BUF agreement projektledelse")
+	if v, err := f.d.TemplateView(ctx, "anna", "BUF"); err != nil || !v.MayEdit {
+		t.Errorf("KS's view under the agreement: may edit %v (%v)", v.MayEdit, err)
+	}
+	if r := f.d.SaveDecisions(ctx, "anna", "BUF", dec, nil); r.Refused {
+		t.Errorf("KS under the agreement: %+v", r)
+	}
+}

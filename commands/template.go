@@ -54,6 +54,11 @@ func (d *Dispatcher) TemplateView(ctx context.Context, person, fv string) (Templ
 	v.Workflow = track.Steps
 	v.Problems = v.Template.Validate()
 	v.MayEdit = !v.Template.Delivered
+	if s, err := track.Steps.Step(stepTemplate); err == nil && pg.me.IsKS() {
+		// KS sees the forvaltning's template; it fills it in by agreement.
+		_, err := mayStep(pg.me, &track, s, pg.lang, false)
+		v.MayEdit = v.MayEdit && err == nil
+	}
 	v.MayDeliver = v.MayEdit && len(v.Template.Rows) > 0 && len(wave.Blocking(v.Problems)) == 0 && mayDeliver(pg.me, &track, pg.lang)
 	v.MayExport = v.Template.Delivered
 	return v, nil
@@ -73,9 +78,11 @@ func mayDeliver(me wave.Person, t *wave.Workflow, lang string) bool {
 	return true
 }
 
-// templatePage starts a change of fv's template: the person may change
-// what the forvaltning is responsible for.
-func (d *Dispatcher) templatePage(ctx context.Context, person, fv string) (page, string, error) {
+// templatePage starts a change of fv's template, part of the workflow
+// step of that key: the person may change what the forvaltning is
+// responsible for, and KS only while the forvaltning has handed it
+// project management (mayStep), as for the step itself.
+func (d *Dispatcher) templatePage(ctx context.Context, person, fv, step string) (page, string, error) {
 	pg, err := d.pageOf(ctx, person)
 	if err != nil {
 		return pg, "", err
@@ -85,6 +92,17 @@ func (d *Dispatcher) templatePage(ctx context.Context, person, fv string) (page,
 	}
 	if ok, err := d.mayFillTemplate(ctx, pg.me, fv); err != nil || !ok {
 		return pg, "", cmp.Or(err, refuse(catalog.NotAllowed, KSOrContact.who()))
+	}
+	if pg.me.IsKS() {
+		track, err := d.track(ctx, fv, pg.now)
+		if err != nil {
+			return pg, "", err
+		}
+		if s, err := track.Steps.Step(step); err == nil {
+			if _, err := mayStep(pg.me, &track, s, pg.lang, false); err != nil {
+				return pg, "", err
+			}
+		}
 	}
 	return pg, fv, nil
 }
@@ -107,7 +125,7 @@ func templateError(err error) error {
 // header row), else from d.Units. Decisions with problems are refused,
 // one line per problem.
 func (d *Dispatcher) SaveDecisions(ctx context.Context, person, fv string, dec wave.Decisions, unitsFile [][]string) Reply {
-	pg, fv, err := d.templatePage(ctx, person, fv)
+	pg, fv, err := d.templatePage(ctx, person, fv, stepDecisions)
 	if err != nil {
 		return d.answer(pg, nil, err)
 	}
@@ -151,7 +169,7 @@ func (d *Dispatcher) SaveDecisions(ctx context.Context, person, fv string, dec w
 // CompleteDecisions marks the workflow step of the central decisions done,
 // as "workflow FV done decisions" does, once decisions are recorded.
 func (d *Dispatcher) CompleteDecisions(ctx context.Context, person, fv string) Reply {
-	pg, fv, err := d.templatePage(ctx, person, fv)
+	pg, fv, err := d.templatePage(ctx, person, fv, stepDecisions)
 	if err != nil {
 		return d.answer(pg, nil, err)
 	}
@@ -176,7 +194,7 @@ const (
 // changed since the page showed them keep that change and are named. The
 // rules are checked on the page after every save.
 func (d *Dispatcher) SaveTemplateRows(ctx context.Context, person, fv string, edits []wave.TemplateEdit) Reply {
-	pg, fv, err := d.templatePage(ctx, person, fv)
+	pg, fv, err := d.templatePage(ctx, person, fv, stepTemplate)
 	if err != nil {
 		return d.answer(pg, nil, err)
 	}
@@ -214,7 +232,7 @@ func (d *Dispatcher) SaveTemplateRows(ctx context.Context, person, fv string, ed
 // them; and the KS lead of every active wave the forvaltning is in is
 // told that authorizing can start.
 func (d *Dispatcher) DeliverTemplate(ctx context.Context, person, fv string) Reply {
-	pg, fv, err := d.templatePage(ctx, person, fv)
+	pg, fv, err := d.templatePage(ctx, person, fv, stepDeliver)
 	if err != nil {
 		return d.answer(pg, nil, err)
 	}
