@@ -13,7 +13,6 @@ import (
 
 	"wavebot/internal/catalog"
 	"wavebot/internal/ical"
-	"wavebot/notify"
 	"wavebot/storage"
 	"wavebot/wave"
 )
@@ -194,24 +193,14 @@ func (d *Dispatcher) calendarEvents(lang string, w wave.Wave, person string) []i
 // who follows KS's part, notify.TrackKS) and KS's teaching sessions. An
 // event's UID names the forvaltning and the step or session.
 func (d *Dispatcher) calendarTrackEvents(ctx context.Context, lang string, waves []wave.Wave, person string) ([]ical.Event, error) {
+	tracks, err := d.storedTracks(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var out []ical.Event
-	for _, fv := range d.cfg.Forvaltninger {
-		t, err := d.cfg.Store.Workflow(ctx, fv)
-		if errors.Is(err, storage.ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		t.Steps.Align(d.cfg.Template)
-		var mine []wave.Party
-		ks := slices.Contains(notify.TrackKS(waves, t), person)
-		if ks {
-			mine = append(mine, wave.PartyKS)
-		}
-		if t.HasContact(person) || (ks && t.Agreed(wave.AgreementProjectManagement)) {
-			mine = append(mine, wave.PartyFV)
-		}
+	for _, t := range tracks {
+		fv := t.FV
+		mine, ks := owedOnTrack(person, waves, t)
 		desc := catalog.TrackName.In(lang, fv)
 		add := func(thing string, due wave.Date, summary string) {
 			if !due.IsZero() {

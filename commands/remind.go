@@ -2,7 +2,6 @@ package commands
 
 import (
 	"context"
-	"errors"
 	"slices"
 	"strconv"
 	"strings"
@@ -10,7 +9,6 @@ import (
 
 	"wavebot/internal/catalog"
 	"wavebot/notify"
-	"wavebot/storage"
 	"wavebot/wave"
 )
 
@@ -146,18 +144,12 @@ func (d *Dispatcher) remindList(ctx context.Context, in Input) (Reply, error) {
 // pendingOnTracks is what person hears next about the forvaltninger's
 // KØR workflow tracks.
 func (d *Dispatcher) pendingOnTracks(ctx context.Context, waves []wave.Wave, person string, now time.Time) ([]notify.Pending, error) {
+	tracks, err := d.storedTracks(ctx)
 	var out []notify.Pending
-	for _, fv := range d.cfg.Forvaltninger {
-		t, err := d.cfg.Store.Workflow(ctx, fv)
-		if errors.Is(err, storage.ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
+	for _, t := range tracks {
 		out = append(out, d.cfg.Policy.PendingTrack(t, notify.TrackKS(waves, t), person, now)...)
 	}
-	return out, nil
+	return out, err
 }
 
 // remindSnooze defers the caller's reminders about a subject by whole

@@ -2,14 +2,12 @@ package commands
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
 
 	"wavebot/internal/catalog"
 	"wavebot/notify"
-	"wavebot/storage"
 	"wavebot/wave"
 )
 
@@ -448,23 +446,13 @@ func (d *Dispatcher) my(ctx context.Context, in Input) (Reply, error) {
 // is dated or on a track under way, and KS's teaching sessions not yet
 // held.
 func (d *Dispatcher) myTrackTasks(ctx context.Context, in Input, waves []wave.Wave, add func(due wave.Date, m catalog.Message, args ...any)) error {
-	for _, fv := range d.cfg.Forvaltninger {
-		t, err := d.cfg.Store.Workflow(ctx, fv)
-		if errors.Is(err, storage.ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		t.Steps.Align(d.cfg.Template)
-		var mine []wave.Party
-		ks := slices.Contains(notify.TrackKS(waves, t), in.Me.ID)
-		if ks {
-			mine = append(mine, wave.PartyKS)
-		}
-		if t.HasContact(in.Me.ID) || (ks && t.Agreed(wave.AgreementProjectManagement)) {
-			mine = append(mine, wave.PartyFV)
-		}
+	tracks, err := d.storedTracks(ctx)
+	if err != nil {
+		return err
+	}
+	for _, t := range tracks {
+		fv := t.FV
+		mine, ks := owedOnTrack(in.Me.ID, waves, t)
 		if len(mine) == 0 {
 			continue
 		}

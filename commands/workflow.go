@@ -505,18 +505,48 @@ func (d *Dispatcher) namedAnywhere(ctx context.Context, person string) (bool, er
 // trackContactOf lists the forvaltninger whose KØR workflow track names
 // person as a contact.
 func (d *Dispatcher) trackContactOf(ctx context.Context, person string) ([]string, error) {
+	tracks, err := d.storedTracks(ctx)
 	var out []string
+	for _, t := range tracks {
+		if t.HasContact(person) {
+			out = append(out, t.FV)
+		}
+	}
+	return out, err
+}
+
+// storedTracks are the KØR workflow tracks the store holds, one per
+// forvaltning that has one, in the configuration's order, with the
+// template's steps.
+func (d *Dispatcher) storedTracks(ctx context.Context) ([]wave.Workflow, error) {
+	var out []wave.Workflow
 	for _, fv := range d.cfg.Forvaltninger {
 		t, err := d.cfg.Store.Workflow(ctx, fv)
 		switch {
 		case errors.Is(err, storage.ErrNotFound):
 		case err != nil:
-			return nil, err
-		case t.HasContact(person):
-			out = append(out, fv)
+			return nil, fmt.Errorf("load the KØR workflow track of %s: %w", fv, err)
+		default:
+			t.Steps.Align(d.cfg.Template)
+			out = append(out, t)
 		}
 	}
 	return out, nil
+}
+
+// owedOnTrack are the sides person owes work for on track t: KS's when
+// they follow its KS part (notify.TrackKS, given the open waves), the
+// forvaltning's as its contact or, under an agreement on project
+// management, as who follows KS's part; ks says whether they follow KS's.
+func owedOnTrack(person string, waves []wave.Wave, t wave.Workflow) (mine []wave.Party, ks bool) {
+	ks = slices.Contains(notify.TrackKS(waves, t), person)
+	if ks {
+		mine = append(mine, wave.PartyKS)
+	}
+	if t.HasContact(person) || (ks && t.Agreed(wave.AgreementProjectManagement)) {
+		mine = append(mine, wave.PartyFV)
+	}
+	return mine, ks
 }
 
 // agreementKinds reads the kinds of agreement, in Danish or English.
