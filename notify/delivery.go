@@ -425,11 +425,6 @@ func (d *Delivery) claim(ctx context.Context, l *lane) bool {
 	case len(left) == 0:
 		d.finish(l, 0, nil)
 		return false
-	case !c.Granted && l.res.Sent && c.Wait <= d.Pace:
-		// The next message of a digest, a moment early by the store's
-		// clock.
-		l.readyAt = d.Clock.Now().Add(c.Wait)
-		return false
 	case !c.Granted:
 		d.finish(l, c.Wait, errHeld)
 		return false
