@@ -100,11 +100,11 @@ func unitsInformedText(lang string, e wave.Enrolment, today wave.Date) string {
 	case len(e.Units) == 0:
 		return ""
 	case len(held) == len(e.Units):
-		return catalog.UnitsAllInformed.In(lang, len(held))
+		return catalog.UnitsAllInformed.In(lang, len(held), len(held))
 	case len(planned) > 0:
-		return catalog.UnitsInformedPlan.In(lang, len(held), len(e.Units), len(planned))
+		return catalog.UnitsInformedPlan.In(lang, len(e.Units), len(e.Units), len(held), len(planned))
 	}
-	return catalog.UnitsInformed.In(lang, len(held), len(e.Units))
+	return catalog.UnitsInformed.In(lang, len(e.Units), len(e.Units), len(held))
 }
 
 // meetingsField is the field of an enrolment's status that counts its

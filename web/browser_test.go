@@ -300,7 +300,7 @@ func TestBrowserTemplate(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS("#units"), "1000;Børne- og Ungdomsforvaltningen;\n1200;Dagtilbud Nord;1000\n1300;Dagtilbud Syd;1000\n"),
 	)
 	press(t, tab, "form[enctype] button.primary")
-	if got := text(t, tab, "#outcome"); !strings.Contains(got, "2 stillingsniveauer og 3 enheder") {
+	if got := text(t, tab, "#outcome"); !strings.Contains(got, "Stillingsniveauer: 2. Enheder i org.nr. hierarkiet: 3.") {
 		t.Fatalf("decisions: %q", got)
 	}
 	press(t, tab, "form.complete button")

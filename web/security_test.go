@@ -246,7 +246,7 @@ func TestRefusedDecisionsKeepWhatWasTyped(t *testing.T) {
 	}
 	code, body = w.upload(link, "unitsfile", "hierarki.csv", []byte("Org.nr.;Navn;Overordnet\n1000;BUF;\n1200;Nord;1000\n"),
 		url.Values{"lname0": {"Leder"}, "llimit0": {"100.000"}})
-	if code != 200 || !strings.Contains(body, "1 stillingsniveauer og 2 enheder") {
+	if code != 200 || !strings.Contains(body, "Stillingsniveauer: 1. Enheder i org.nr. hierarkiet: 2.") {
 		t.Errorf("decisions with a hierarchy file: %d\n%s", code, body)
 	}
 	tp, err := w.store.AuthTemplate(context.Background(), "BUF")

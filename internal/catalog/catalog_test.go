@@ -122,3 +122,21 @@ func TestDatesAsWritten(t *testing.T) {
 		}
 	}
 }
+
+// TestUnitCountsAgree: a forvaltning with one unit reads "enhed", one
+// with more "enheder", in every form of the units' count.
+func TestUnitCountsAgree(t *testing.T) {
+	for _, tc := range []struct{ got, want string }{
+		{UnitsInformed.In(Danish, 1, 1, 0), "0 af 1 enhed har haft informationsmøde."},
+		{UnitsInformed.In(Danish, 12, 12, 8), "8 af 12 enheder har haft informationsmøde."},
+		{UnitsInformedPlan.In(Danish, 1, 1, 0, 1), "0 af 1 enhed har haft informationsmøde; 1 har et planlagt."},
+		{UnitsInformedPlan.In(Danish, 8, 8, 0, 7), "0 af 8 enheder har haft informationsmøde; 7 har et planlagt."},
+		{UnitsAllInformed.In(Danish, 1, 1), "1 af 1 enhed har haft informationsmøde."},
+		{UnitsAllInformed.In(Danish, 8, 8), "Alle 8 enheder har haft informationsmøde."},
+		{DecisionsSaved.In(Danish, 1, 12), "De centrale beslutninger er gemt. Stillingsniveauer: 1. Enheder i org.nr. hierarkiet: 12."},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("got %q, want %q", tc.got, tc.want)
+		}
+	}
+}

@@ -50,10 +50,14 @@ var (
 
 // Units.
 var (
-	UnitsTitle        = msg("Enheder i %s", "Units of %s")
-	UnitsInformed     = msg("%d af %d enheder har haft informationsmøde.", "%d of %d units have had an information meeting.")
-	UnitsInformedPlan = msg("%d af %d enheder har haft informationsmøde; %d har et planlagt.", "%d of %d units have had an information meeting; %d have one planned.")
-	UnitsAllInformed  = msg("Alle %d enheder har haft informationsmøde.", "All %d units have had an information meeting.")
+	UnitsTitle = msg("Enheder i %s", "Units of %s")
+	// The units' counts agree with the number of units, the first argument.
+	UnitsInformed = plural("%[2]d af %[1]d enhed har haft informationsmøde.", "%[2]d af %[1]d enheder har haft informationsmøde.",
+		"%[2]d of %[1]d unit has had an information meeting.", "%[2]d of %[1]d units have had an information meeting.")
+	UnitsInformedPlan = plural("%[2]d af %[1]d enhed har haft informationsmøde; %[3]d har et planlagt.", "%[2]d af %[1]d enheder har haft informationsmøde; %[3]d har et planlagt.",
+		"%[2]d of %[1]d unit has had an information meeting; %[3]d has one planned.", "%[2]d of %[1]d units have had an information meeting; %[3]d have one planned.")
+	UnitsAllInformed = plural("%d af 1 enhed har haft informationsmøde.", "Alle %d enheder har haft informationsmøde.",
+		"%d of 1 unit has had an information meeting.", "All %d units have had an information meeting.")
 	UnitsMissingHead  = msg("Uden informationsmøde endnu:", "Without an information meeting yet:")
 	UnitsPlannedHead  = msg("Med et planlagt informationsmøde:", "With an information meeting planned:")
 	UnitsPlannedItem  = msg("%s – %s", "%s – %s")

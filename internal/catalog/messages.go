@@ -372,7 +372,7 @@ var (
 	TemplateDelivered     = plural("%s: Autorisationsskabelonen er afleveret til Brugeradministrationen med %d række.", "%s: Autorisationsskabelonen er afleveret til Brugeradministrationen med %d rækker.", "%s: The authorization template is delivered to User Administration with %d row.", "%s: The authorization template is delivered to User Administration with %d rows.")
 	LeadsTold             = plural("KS-projektleder %s har fået besked om, at autorisationen kan begynde.", "KS-projektlederne %s har fået besked om, at autorisationen kan begynde.", "The KS lead %s has been told that authorizing can start.", "The KS leads %s have been told that authorizing can start.")
 	NoLeadToTell          = msg("%s er ikke tilmeldt en aktiv bølge, så ingen KS-projektleder har fået besked; giv KS besked selv.", "%s is in no active wave, so no KS lead was told; please tell KS yourself.")
-	DecisionsSaved        = msg("De centrale beslutninger er gemt: %d stillingsniveauer og %d enheder i org.nr. hierarkiet.", "The central decisions are saved: %d position levels and %d units in the org.nr. hierarchy.")
+	DecisionsSaved        = msg("De centrale beslutninger er gemt. Stillingsniveauer: %d. Enheder i org.nr. hierarkiet: %d.", "The central decisions are saved. Position levels: %d. Units in the org.nr. hierarchy: %d.")
 	DecisionsRefused      = msg("Beslutningerne blev ikke gemt:", "The decisions were not saved:")
 	DecisionsMissing      = msg("Registrer de centrale beslutninger, før trinnet markeres som færdigt.", "Record the central decisions before marking the step done.")
 

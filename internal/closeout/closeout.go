@@ -95,7 +95,7 @@ func (e Enrolment) MeetingsText(lang string, most int) []string {
 		out = append(out, catalog.MeetingsNone.In(lang))
 	}
 	if e.Units > 0 {
-		out = append(out, catalog.UnitsInformed.In(lang, e.UnitsHeld, e.Units))
+		out = append(out, catalog.UnitsInformed.In(lang, e.Units, e.Units, e.UnitsHeld))
 	}
 	return out
 }
