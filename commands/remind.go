@@ -461,16 +461,14 @@ func (d *Dispatcher) Digest(ctx context.Context, dg notify.Digest) Reply {
 			shown, size = shown+1, size+Section{Title: subjectRef(r), Lines: rendered[i]}.size()
 		}
 	}
-	cut := false
 	for i, r := range ordered {
 		if r.Kind.Notice() {
 			continue
 		}
 		more := lines(r)
 		add := Section{Title: subjectRef(r), Lines: more}.size()
-		if cut || (shown > 0 && (shown+1 > pageRows || size+add > pageBytes)) {
-			cut = true
-			continue
+		if shown > 0 && (shown+1 > pageRows || size+add > pageBytes) {
+			break
 		}
 		rendered[i], shown, size = more, shown+1, size+add
 	}
@@ -480,12 +478,12 @@ func (d *Dispatcher) Digest(ctx context.Context, dg notify.Digest) Reply {
 			continue
 		}
 		ref := subjectRef(r)
-		i := slices.IndexFunc(reply.Sections, func(s Section) bool { return s.Title == ref })
-		if i < 0 {
+		at := slices.IndexFunc(reply.Sections, func(s Section) bool { return s.Title == ref })
+		if at < 0 {
 			reply.Sections = append(reply.Sections, Section{Title: ref})
-			i = len(reply.Sections) - 1
+			at = len(reply.Sections) - 1
 		}
-		reply.Sections[i].Lines = append(reply.Sections[i].Lines, more...)
+		reply.Sections[at].Lines = append(reply.Sections[at].Lines, more...)
 		a := d.reminderButton(ctx, lang, dg.Recipient, r)
 		a.Label += " – " + d.subjectName(lang, r)
 		if news {
