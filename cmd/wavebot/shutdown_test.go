@@ -178,7 +178,10 @@ func TestShutdownRecordsADeliveryInFlight(t *testing.T) {
 	first.exited <- 0
 	overdueForAnna(t, dir)
 
-	ms.slow, ms.arrived = time.Second, make(chan struct{}, 10)
+	// The connector keeps the reminder until the service is stopping.
+	ms.hold, ms.arrived = make(chan struct{}), make(chan struct{}, 10)
+	release := sync.OnceFunc(func() { close(ms.hold) })
+	t.Cleanup(release)
 	s := startServe(t, vars...)
 	select {
 	case <-ms.arrived:
@@ -186,6 +189,8 @@ func TestShutdownRecordsADeliveryInFlight(t *testing.T) {
 		t.Fatalf("no reminder reached the connector:\n%s", s.log.String())
 	}
 	s.stop() // as SIGTERM does
+	s.waitFor(t, `"msg":"stopping"`)
+	release()
 	if code := <-s.exited; code != 0 {
 		t.Fatalf("exit %d:\n%s", code, s.log.String())
 	}

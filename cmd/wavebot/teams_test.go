@@ -40,8 +40,6 @@ type fakeMicrosoft struct {
 	srv *httptest.Server
 	key *rsa.PrivateKey
 
-	// slow, when set, is how long the connector takes to answer.
-	slow time.Duration
 	// hold, when set, keeps every answer of the connector until it is
 	// closed.
 	hold chan struct{}
@@ -92,7 +90,6 @@ func newFakeMicrosoft(t *testing.T) *fakeMicrosoft {
 			default:
 			}
 		}
-		time.Sleep(f.slow) // a connector that takes its time, while the test acts
 		if f.hold != nil {
 			<-f.hold
 		}
