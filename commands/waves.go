@@ -302,14 +302,6 @@ func (d *Dispatcher) contact(ctx context.Context, in Input) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	mode, words := "", in.Args[1:]
-	switch w := strings.ToLower(words[0]); w {
-	case "remove", "fjern", "set", "sæt", "saet":
-		mode, words = w, words[1:]
-	}
-	if len(words) == 0 {
-		return Reply{}, refuse(catalog.MissingArg, argName(catalog.ArgPeople))
-	}
 	w, e, err := d.enrolment(ctx, r)
 	if err != nil {
 		return Reply{}, err
@@ -320,56 +312,15 @@ func (d *Dispatcher) contact(ctx context.Context, in Input) (Reply, error) {
 	if err := d.open(&w); err != nil {
 		return Reply{}, err
 	}
-	var named []string
-	for _, m := range words {
-		p, err := d.known(ctx, m)
-		if err != nil {
-			return Reply{}, err
-		}
-		if mode != "remove" && mode != "fjern" && !e.HasContact(p.ID) {
-			if err := mayBeNamed(in.Lang, p); err != nil {
-				return Reply{}, err
-			}
-		}
-		if !slices.Contains(named, p.ID) {
-			named = append(named, p.ID)
-		}
-	}
-	var add, remove, already []string
-	for _, id := range named {
-		if e.HasContact(id) {
-			already = append(already, id)
-		} else {
-			add = append(add, id)
-		}
-	}
-	switch mode {
-	case "remove", "fjern":
-		if len(add) > 0 {
-			return Reply{}, refuse(catalog.NotAContact, mentions(in.Lang, add...), r.String())
-		}
-		add, remove, already = nil, named, nil
-	case "set", "sæt", "saet":
-		remove = slices.DeleteFunc(slices.Clone(e.Contacts), func(c string) bool { return slices.Contains(named, c) })
-	}
-	if len(add) == 0 && len(remove) == 0 {
-		return Reply{}, unchanged(catalog.ContactsUnchanged.In(in.Lang, len(already), mentions(in.Lang, already...), r))
-	}
-	left, err := d.changeContacts(ctx, in, r, add, remove)
+	c, err := d.readGroupChange(ctx, in.Lang, in.Args[1:], e.Contacts, r.String())
 	if err != nil {
 		return Reply{}, err
 	}
-	var reply Reply
-	if len(add) > 0 {
-		reply.Lines = append(reply.Lines, catalog.ContactsSet.In(in.Lang, len(add), mentions(in.Lang, add...), r),
-			catalog.ContactsWelcomed.In(in.Lang, len(add), mentions(in.Lang, add...)))
+	left, err := d.changeContacts(ctx, in, r, c.add, c.remove)
+	if err != nil {
+		return Reply{}, err
 	}
-	if len(already) > 0 && mode == "" {
-		reply.Lines = append(reply.Lines, catalog.ContactsAlready.In(in.Lang, len(already), mentions(in.Lang, already...), r))
-	}
-	if len(remove) > 0 {
-		reply.Lines = append(reply.Lines, catalog.ContactsRemoved.In(in.Lang, len(remove), mentions(in.Lang, remove...), r))
-	}
+	reply := Reply{Lines: c.told(in.Lang, r.String(), catalog.ContactsWelcomed)}
 	switch {
 	case left > 0:
 	case in.Me.IsKS():
@@ -495,4 +446,82 @@ func mentions(lang string, ids ...string) string {
 		return "–"
 	}
 	return catalog.List(lang, out)
+}
+
+// groupChange is a change of a group of contacts as typed: "@x …" adds,
+// "remove @x …" takes off, "set @x …" makes the list exactly these.
+type groupChange struct {
+	mode                 string
+	add, remove, already []string
+}
+
+// readGroupChange reads a change of the group whose contacts are now
+// contacts, named subject in refusals, from words: every mention is a
+// person wavebot knows, checked before anyone is created, and nobody with
+// a KS role is named to it (mayBeNamed). A change that leaves the list as
+// it is, or takes off someone not on it, is refused.
+func (d *Dispatcher) readGroupChange(ctx context.Context, lang string, words, contacts []string, subject string) (groupChange, error) {
+	var c groupChange
+	if len(words) > 0 {
+		switch w := strings.ToLower(words[0]); w {
+		case "remove", "fjern", "set", "sæt", "saet":
+			c.mode, words = w, words[1:]
+		}
+	}
+	if len(words) == 0 {
+		return c, refuse(catalog.MissingArg, argName(catalog.ArgPeople))
+	}
+	removing := c.mode == "remove" || c.mode == "fjern"
+	var named []string
+	for _, m := range words {
+		p, err := d.known(ctx, m)
+		if err != nil {
+			return c, err
+		}
+		if !removing && !slices.Contains(contacts, p.ID) {
+			if err := mayBeNamed(lang, p); err != nil {
+				return c, err
+			}
+		}
+		if !slices.Contains(named, p.ID) {
+			named = append(named, p.ID)
+		}
+	}
+	for _, id := range named {
+		if slices.Contains(contacts, id) {
+			c.already = append(c.already, id)
+		} else {
+			c.add = append(c.add, id)
+		}
+	}
+	switch {
+	case removing && len(c.add) > 0:
+		return c, refuse(catalog.NotAContact, mentions(lang, c.add...), subject)
+	case removing:
+		c.add, c.remove, c.already = nil, c.already, nil
+	case c.mode != "":
+		c.remove = slices.DeleteFunc(slices.Clone(contacts), func(id string) bool { return slices.Contains(named, id) })
+	}
+	if len(c.add) == 0 && len(c.remove) == 0 {
+		return c, unchanged(catalog.ContactsUnchanged.In(lang, len(c.already), mentions(lang, c.already...), subject))
+	}
+	return c, nil
+}
+
+// told is what the change says to its writer: who is now a contact of
+// subject and is welcomed (welcomed says how), who already was, when
+// they were named to be added, and who is taken off.
+func (c groupChange) told(lang, subject string, welcomed catalog.Plural) []string {
+	var lines []string
+	if len(c.add) > 0 {
+		lines = append(lines, catalog.ContactsSet.In(lang, len(c.add), mentions(lang, c.add...), subject),
+			welcomed.In(lang, len(c.add), mentions(lang, c.add...)))
+	}
+	if len(c.already) > 0 && c.mode == "" {
+		lines = append(lines, catalog.ContactsAlready.In(lang, len(c.already), mentions(lang, c.already...), subject))
+	}
+	if len(c.remove) > 0 {
+		lines = append(lines, catalog.ContactsRemoved.In(lang, len(c.remove), mentions(lang, c.remove...), subject))
+	}
+	return lines
 }

@@ -368,16 +368,6 @@ func mayBeNamed(lang string, p wave.Person) error {
 // contact does an enrolment's: "@x …" adds, "remove @x …" takes off,
 // "set @x …" replaces the list.
 func (d *Dispatcher) trackContacts(ctx context.Context, in Input, fv string, words []string) (Reply, error) {
-	mode := ""
-	if len(words) > 0 {
-		switch w := strings.ToLower(words[0]); w {
-		case "remove", "fjern", "set", "sæt", "saet":
-			mode, words = w, words[1:]
-		}
-	}
-	if len(words) == 0 {
-		return Reply{}, refuse(catalog.MissingArg, argName(catalog.ArgPeople))
-	}
 	t, err := d.track(ctx, fv, in.Now)
 	if err != nil {
 		return Reply{}, err
@@ -386,41 +376,11 @@ func (d *Dispatcher) trackContacts(ctx context.Context, in Input, fv string, wor
 	if err := mayChangeGroup(in.Lang, in.Me, speaksForTrack(in.Me, &t), subject); err != nil {
 		return Reply{}, err
 	}
-	var named []wave.Person
-	for _, m := range words {
-		p, err := d.known(ctx, m)
-		if err != nil {
-			return Reply{}, err
-		}
-		if mode != "remove" && mode != "fjern" && !t.HasContact(p.ID) {
-			if err := mayBeNamed(in.Lang, p); err != nil {
-				return Reply{}, err
-			}
-		}
-		if !slices.ContainsFunc(named, func(o wave.Person) bool { return o.ID == p.ID }) {
-			named = append(named, p)
-		}
+	c, err := d.readGroupChange(ctx, in.Lang, words, t.Contacts, subject)
+	if err != nil {
+		return Reply{}, err
 	}
-	var add, remove, already []string
-	for _, p := range named {
-		if t.HasContact(p.ID) {
-			already = append(already, p.ID)
-		} else {
-			add = append(add, p.ID)
-		}
-	}
-	switch mode {
-	case "remove", "fjern":
-		if len(add) > 0 {
-			return Reply{}, refuse(catalog.NotAContact, mentions(in.Lang, add...), subject)
-		}
-		add, remove, already = nil, already, nil
-	case "set", "sæt", "saet":
-		remove = slices.DeleteFunc(slices.Clone(t.Contacts), func(c string) bool { return slices.ContainsFunc(named, func(p wave.Person) bool { return p.ID == c }) })
-	}
-	if len(add) == 0 && len(remove) == 0 {
-		return Reply{}, unchanged(catalog.ContactsUnchanged.In(in.Lang, len(already), mentions(in.Lang, already...), subject))
-	}
+	add, remove := c.add, c.remove
 	for _, id := range add {
 		if _, err := d.mention(ctx, in.Me.ID, "@"+id, in.Now); err != nil {
 			return Reply{}, err
@@ -447,17 +407,7 @@ func (d *Dispatcher) trackContacts(ctx context.Context, in Input, fv string, wor
 	if err := d.settleRoles(ctx, in, add, remove); err != nil {
 		return Reply{}, err
 	}
-	var lines []string
-	if len(add) > 0 {
-		lines = append(lines, catalog.ContactsSet.In(in.Lang, len(add), mentions(in.Lang, add...), subject),
-			catalog.TrackWelcomed.In(in.Lang, len(add), mentions(in.Lang, add...)))
-	}
-	if len(already) > 0 && mode == "" {
-		lines = append(lines, catalog.ContactsAlready.In(in.Lang, len(already), mentions(in.Lang, already...), subject))
-	}
-	if len(remove) > 0 {
-		lines = append(lines, catalog.ContactsRemoved.In(in.Lang, len(remove), mentions(in.Lang, remove...), subject))
-	}
+	lines := c.told(in.Lang, subject, catalog.TrackWelcomed)
 	if len(t.Contacts) == 0 {
 		lines = append(lines, catalog.TrackNoContactsLeft.In(in.Lang, fv))
 	}
