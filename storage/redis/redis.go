@@ -73,6 +73,12 @@ type Store struct {
 		stop context.CancelFunc
 		done sync.WaitGroup
 	}
+	// claims runs ClaimOnce's commands. Every chat message claims its
+	// delivery before it runs, so under load many claims wait at once:
+	// go-redis's automatic pipeline sends those waiting together, in one
+	// write and one read, where each would take a round trip of its own;
+	// a lone claim goes at once.
+	claims claimer
 	// Clock, when set, judges leases and waits instead of Redis's TIME: a
 	// test sets it to move time by hand.
 	Clock clock.Clock
@@ -102,13 +108,32 @@ func New(ctx context.Context, rdb goredis.UniversalClient, prefix string, due st
 	if strings.ContainsAny(prefix, "{}") {
 		return nil, fmt.Errorf("redis key prefix %q must not contain { or }", prefix)
 	}
-	s := &Store{rdb: rdb, tag: "{" + prefix + "}", due: due}
+	s := &Store{rdb: rdb, tag: "{" + prefix + "}", due: due, claims: rdb}
+	if c, ok := rdb.(autoPipelined); ok {
+		ap, err := c.AutoPipeline()
+		if err != nil {
+			return nil, fmt.Errorf("redis automatic pipeline: %w", err)
+		}
+		s.claims = ap
+	}
 	for _, sc := range scripts {
 		if err := s.call(ctx, "load scripts", false, func(ctx context.Context) error { return sc.Load(ctx, rdb).Err() }); err != nil {
 			return nil, err
 		}
 	}
 	return s, nil
+}
+
+// claimer is what ClaimOnce asks of Redis.
+type claimer interface {
+	SetNX(ctx context.Context, key string, value any, ttl time.Duration) *goredis.BoolCmd
+	Get(ctx context.Context, key string) *goredis.StringCmd
+}
+
+// autoPipelined is a client with an automatic pipeline (a single server,
+// Sentinel's or a Cluster's), which closes it when it closes.
+type autoPipelined interface {
+	AutoPipeline() (*goredis.AutoPipeliner, error)
 }
 
 func (s *Store) key(parts ...string) string { return s.tag + strings.Join(parts, "") }
@@ -603,13 +628,25 @@ func (s *Store) DeferWave(ctx context.Context, id string, version int64, until t
 }
 
 // ClaimOnce records key until ttl has passed; true when this call did.
+// The key holds a token of this call: SET NX takes it in one command,
+// and a retry after a lost reply reads the key to learn whether the
+// lost try took it.
 func (s *Store) ClaimOnce(ctx context.Context, key string, ttl time.Duration) (bool, error) {
-	token := newWriteID()
-	var first int
+	token, k := newWriteID(), s.onceKey(key)
+	var first, retry bool
 	err := s.call(ctx, "claim once "+key, true, func(ctx context.Context) error {
 		var err error
-		first, err = onceScript.Run(ctx, s.rdb, []string{s.onceKey(key)}, token, ttl.Milliseconds()).Int()
+		first, err = s.claims.SetNX(ctx, k, token, ttl).Result()
+		if err == nil && !first && retry {
+			var holder string
+			holder, err = s.claims.Get(ctx, k).Result()
+			first = err == nil && holder == token
+			if errors.Is(err, goredis.Nil) {
+				err = nil
+			}
+		}
+		retry = true
 		return err
 	})
-	return first == 1, err
+	return first, err
 }

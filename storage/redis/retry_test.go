@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	goredis "github.com/redis/go-redis/v9"
+
 	"wavebot/storage"
 	"wavebot/storage/redis/redistest"
 	"wavebot/storage/storagetest"
@@ -195,7 +197,7 @@ func TestLedgerCallsRetriedAfterALostReplyCountOnce(t *testing.T) {
 	if err != nil || !c.Granted || c.States[0].Attempts != 1 {
 		t.Errorf("after one failed attempt settled with a lost reply: %+v, %v; want 1 attempt", c, err)
 	}
-	proxy.DelayNext("evalsha", beyondTimeout)
+	proxy.DelayNext("once:ev1", beyondTimeout)
 	if first, err := s.ClaimOnce(ctx, "Ev1", time.Hour); err != nil || !first {
 		t.Errorf("claim-once with a lost reply = %v, %v; want first", first, err)
 	}
@@ -232,5 +234,33 @@ func TestLoadRetriedAfterALostReplyAppliesOnce(t *testing.T) {
 	}
 	if evs, err := direct.Events(ctx, "b3", "", 10); err != nil || len(evs) != 2 || evs[0].Action != "two" {
 		t.Errorf("events after a retried load: %+v, %v", evs, err)
+	}
+}
+
+// TestClaimsGoTogetherAndSayWhenRedisIsDown: claims go through the
+// client's automatic pipeline, so many waiting at once share round
+// trips; a claim with Redis down is unavailable, never a second run of
+// what it guards, and claims work again once Redis is back.
+func TestClaimsGoTogetherAndSayWhenRedisIsDown(t *testing.T) {
+	srv := redistest.Start(t)
+	s := openAsInProduction(t, srv.URL(), redistest.Prefix(t))
+	if _, ok := s.claims.(*goredis.AutoPipeliner); !ok {
+		t.Fatalf("claims go through %T, want the automatic pipeline", s.claims)
+	}
+	ctx := context.Background()
+	if first, err := s.ClaimOnce(ctx, "Ev1", time.Hour); err != nil || !first {
+		t.Fatalf("claim = %v, %v; want the first", first, err)
+	}
+	srv.Stop()
+	first, err := s.ClaimOnce(ctx, "Ev2", time.Hour)
+	if first || !errors.Is(err, storage.ErrUnavailable) {
+		t.Errorf("claim with Redis down = %v, %v; want not first, unavailable", first, err)
+	}
+	srv.Restart(t)
+	if first, err := s.ClaimOnce(ctx, "Ev2", time.Hour); err != nil || !first {
+		t.Errorf("claim of Ev2 after Redis is back = %v, %v; want the first", first, err)
+	}
+	if first, err := s.ClaimOnce(ctx, "Ev2", time.Hour); err != nil || first {
+		t.Errorf("claim of Ev2 again = %v, %v; want claimed before", first, err)
 	}
 }
