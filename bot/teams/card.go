@@ -3,7 +3,6 @@ package teams
 import (
 	"encoding/base64"
 	"fmt"
-	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -91,21 +90,47 @@ type mentionAccount struct {
 	Name string `json:"name"`
 }
 
-// platformPerson finds the "@teams:<id>" and "@slack:<id>" that replies
-// write for people.
-var platformPerson = regexp.MustCompile(`@(?:teams|slack):[0-9A-Za-z_-]+`)
+// eachPerson calls f with every "@teams:<id>" and "@slack:<id>" that
+// replies write for people, in order: "@", the platform, ":" and at
+// least one of 0-9, A-Z, a-z, "_" and "-". It looks at each "@" and
+// nothing else, for every line of every answer goes through it.
+func eachPerson(s string, f func(start, end int)) {
+	for at := strings.IndexByte(s, '@'); at >= 0; {
+		end := at + 1
+		if rest := s[end:]; strings.HasPrefix(rest, "teams:") || strings.HasPrefix(rest, "slack:") {
+			id := end + len("teams:")
+			for end = id; end < len(s) && idByte(s[end]); end++ {
+			}
+			if end > id {
+				f(at, end)
+			} else {
+				end = at + 1
+			}
+		}
+		next := strings.IndexByte(s[end:], '@')
+		if next < 0 {
+			return
+		}
+		at = end + next
+	}
+}
+
+// idByte reports whether c can stand in a platform id as replies write it.
+func idByte(c byte) bool {
+	return '0' <= c && c <= '9' || 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || c == '_' || c == '-'
+}
 
 // peopleIn lists the platform ids a reply mentions, once each, in order.
 func peopleIn(r commands.Reply) []string {
 	var ids []string
 	seen := map[string]bool{}
 	add := func(s string) {
-		for _, m := range platformPerson.FindAllString(s, -1) {
-			if id := m[1:]; !seen[id] {
+		eachPerson(s, func(start, end int) {
+			if id := s[start+1 : end]; !seen[id] {
 				seen[id] = true
 				ids = append(ids, id)
 			}
-		}
+		})
 	}
 	add(r.Title)
 	for _, l := range r.Lines {
@@ -151,7 +176,7 @@ func (m *mentioner) name(id string) string {
 }
 
 func (m *mentioner) text(s string) string {
-	return platformPerson.ReplaceAllStringFunc(s, func(match string) string {
+	return replacePeople(s, func(match string) string {
 		id := match[1:]
 		aad, ok := strings.CutPrefix(m.people[id].Teams, "teams:")
 		if !ok {
@@ -169,7 +194,24 @@ func (m *mentioner) text(s string) string {
 
 // plain writes people as "@Name", for text without mentions.
 func (m *mentioner) plain(s string) string {
-	return platformPerson.ReplaceAllStringFunc(s, func(match string) string { return "@" + m.name(match[1:]) })
+	return replacePeople(s, func(match string) string { return "@" + m.name(match[1:]) })
+}
+
+// replacePeople replaces each person s names with what f makes of the
+// "@platform:id" that names them.
+func replacePeople(s string, f func(string) string) string {
+	var b strings.Builder
+	last := 0
+	eachPerson(s, func(start, end int) {
+		b.WriteString(s[last:start])
+		b.WriteString(f(s[start:end]))
+		last = end
+	})
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
 }
 
 // render turns a reply into an Adaptive Card: the title, a progress line,

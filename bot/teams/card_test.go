@@ -7,6 +7,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -192,4 +193,40 @@ func TestProgressShowsSkippedApart(t *testing.T) {
 			t.Errorf("progress(%+v) = %q; want %q", tt.p, got, tt.want)
 		}
 	}
+}
+
+// personPattern is what eachPerson finds, as a regular expression: the
+// reading FuzzEachPerson holds it to.
+var personPattern = regexp.MustCompile(`@(?:teams|slack):[0-9A-Za-z_-]+`)
+
+func TestReplacePeople(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"", ""},
+		{"ingen nævnt", "ingen nævnt"},
+		{"@teams:abc", "[teams:abc]"},
+		{"Tovholdere: @teams:a-1 og @slack:U0X.", "Tovholdere: [teams:a-1] og [slack:U0X]."},
+		{"@@teams:x@slack:Y", "@[teams:x][slack:Y]"},
+		{"@teams: og @mail:x og @teams", "@teams: og @mail:x og @teams"},
+		{"mail@teams:æ", "mail@teams:æ"},
+		{"(@teams:b2)", "([teams:b2])"},
+	}
+	for _, tt := range tests {
+		if got := replacePeople(tt.in, func(m string) string { return "[" + m[1:] + "]" }); got != tt.want {
+			t.Errorf("replacePeople(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// FuzzEachPerson: eachPerson finds what personPattern finds, in any text.
+func FuzzEachPerson(f *testing.F) {
+	for _, s := range []string{"@teams:abc og @slack:U1", "@@teams:", "x@teams:a_b-c.d", "@slack:æ@teams:1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var got []string
+		eachPerson(s, func(start, end int) { got = append(got, s[start:end]) })
+		if want := personPattern.FindAllString(s, -1); !slices.Equal(got, want) {
+			t.Errorf("eachPerson(%q) found %q, want %q", s, got, want)
+		}
+	})
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/infracloudio/msbotbuilder-go/schema"
 )
@@ -19,14 +20,29 @@ const maxActivity = 28000
 // writes it, but with <, > and & as they are. Teams reads either, and a
 // mention's <at>…</at> then takes a byte a bracket instead of six.
 func encodeJSON(v any) ([]byte, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
+	b := encodeBuffers.Get().(*bytes.Buffer)
+	defer func() {
+		if b.Cap() <= maxPooledBuffer {
+			b.Reset()
+			encodeBuffers.Put(b)
+		}
+	}()
+	enc := json.NewEncoder(b)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
 		return nil, err
 	}
-	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
+	return bytes.Clone(bytes.TrimSuffix(b.Bytes(), []byte("\n"))), nil
 }
+
+// encodeBuffers keeps encodeJSON's buffers between replies: a card is
+// written into a buffer grown before, and copied out once, instead of
+// into a buffer grown from nothing, doubling, every time.
+var encodeBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxPooledBuffer is the largest buffer kept: room for any activity the
+// connector takes, but not for a picture that will not fit anyway.
+const maxPooledBuffer = 2 * maxActivity
 
 // fitted says what fit had to do to an activity.
 type fitted struct {

@@ -112,6 +112,12 @@ type Bot struct {
 	cfg     Config
 	cmds    dispatcher
 	adapter *core.BotFrameworkAdapter
+	// validator checks the token of every activity; the adapter's
+	// ParseRequest would decode the body a second time to do so.
+	validator *Validator
+	// replies sends answers and updates cards in a conversation, as the
+	// adapter's turns do.
+	replies *activity.DefaultResponse
 	conn    *connector
 }
 
@@ -146,13 +152,14 @@ func New(cfg Config, cmds dispatcher) (*Bot, error) {
 		clock:  cfg.Clock,
 		log:    cfg.Logger,
 	}
+	validator := NewValidator(cfg.AppID, cfg.OpenIDMetadataURL, web, cfg.Clock)
 	adapter := &core.BotFrameworkAdapter{
 		AdapterSetting: core.AdapterSetting{AppID: cfg.AppID, AppPassword: cfg.AppPassword,
 			CredentialProvider: auth.SimpleCredentialProvider{AppID: cfg.AppID, Password: cfg.AppPassword}},
-		TokenValidator: NewValidator(cfg.AppID, cfg.OpenIDMetadataURL, web, cfg.Clock),
+		TokenValidator: validator,
 		Client:         conn,
 	}
-	return &Bot{cfg: cfg, cmds: cmds, adapter: adapter, conn: conn}, nil
+	return &Bot{cfg: cfg, cmds: cmds, adapter: adapter, validator: validator, replies: &activity.DefaultResponse{Client: conn}, conn: conn}, nil
 }
 
 // ServeHTTP takes one activity: a request without a valid token is 401
@@ -183,18 +190,17 @@ func (b *Bot) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "cannot read activity", http.StatusBadRequest)
 		return
 	}
-	r.Body = io.NopCloser(bytes.NewReader(body))
 	ctx := r.Context()
-	act, err := b.adapter.ParseRequest(ctx, r)
-	if err != nil {
-		if errors.Is(err, errUnauthorized) {
-			b.cfg.Rejected(RejectUnauthenticated)
-			b.cfg.Logger.Warn("teams: request refused", "err", err)
-			http.Error(w, "unauthorized", http.StatusUnauthorized)
-			return
-		}
+	var act schema.Activity
+	if err := json.Unmarshal(body, &act); err != nil {
 		b.cfg.Rejected(RejectNotAnActivity)
 		http.Error(w, "not an activity", http.StatusBadRequest)
+		return
+	}
+	if _, err := b.validator.AuthenticateRequest(ctx, act, r.Header.Get("Authorization"), nil, ""); err != nil {
+		b.cfg.Rejected(RejectUnauthenticated)
+		b.cfg.Logger.Warn("teams: request refused", "err", err)
+		http.Error(w, "unauthorized", http.StatusUnauthorized)
 		return
 	}
 	if b.cfg.TenantID != "" && tenant(act) != b.cfg.TenantID {
@@ -331,7 +337,7 @@ func (b *Bot) onMessage(ctx context.Context, act schema.Activity, body []byte) {
 		// The card whose button was pressed shows the outcome in its place.
 		out = activity.ApplyConversationReference(out, activity.GetCoversationReference(act), false)
 		out.ID, out.ReplyToID = act.ReplyToID, ""
-		if err := b.adapter.UpdateActivity(ctx, out); err != nil {
+		if err := b.replies.UpdateActivity(ctx, out); err != nil {
 			b.cfg.Logger.Warn("teams: update card", "err", err)
 		}
 		return
@@ -339,12 +345,10 @@ func (b *Bot) onMessage(ctx context.Context, act schema.Activity, body []byte) {
 	if act.Conversation.ConversationType == "channel" && !strings.Contains(act.Conversation.ID, ";messageid=") {
 		act.Conversation.ID += ";messageid=" + act.ID // answer in the message's thread
 	}
-	err = b.adapter.ProcessActivity(ctx, act, activity.HandlerFuncs{
-		OnMessageFunc: func(turn *activity.TurnContext) (schema.Activity, error) {
-			return turn.SendActivity(activity.MsgOptionAttachments(out.Attachments), summaryOption(out.Summary))
-		},
-	})
-	if err != nil {
+	// The answer replies to the message, as the library's turn would send
+	// it, without the turn's copies of the activity.
+	out = activity.ApplyConversationReference(out, activity.GetCoversationReference(act), false)
+	if err := b.replies.SendActivity(ctx, out); err != nil {
 		b.cfg.Logger.Warn("teams: reply", "err", err)
 	}
 }
@@ -420,7 +424,11 @@ var tags = regexp.MustCompile(`</?[a-zA-Z][^>]*>`)
 func (b *Bot) commandText(ctx context.Context, act schema.Activity, body []byte) string {
 	text := act.Text
 	var ents mentionEntities
-	_ = json.Unmarshal(body, &ents) // the activity itself decoded, so this does too
+	if bytes.Contains(body, []byte(`"mention"`)) {
+		// Only a message that mentions someone is decoded again for its
+		// mentions; it decoded once, so it does again.
+		_ = json.Unmarshal(body, &ents)
+	}
 	for _, e := range ents.Entities {
 		if e.Type != "mention" || e.Text == "" {
 			continue
@@ -435,7 +443,10 @@ func (b *Bot) commandText(ctx context.Context, act schema.Activity, body []byte)
 		}
 		text = strings.Replace(text, e.Text, " @"+id+" ", 1)
 	}
-	return strings.TrimSpace(html.UnescapeString(tags.ReplaceAllString(text, " ")))
+	if strings.ContainsAny(text, "<&") {
+		text = html.UnescapeString(tags.ReplaceAllString(text, " "))
+	}
+	return strings.TrimSpace(text)
 }
 
 // mentioned is the person a mention names, asking the connector for

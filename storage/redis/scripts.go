@@ -72,16 +72,6 @@ redis.call('XADD', KEYS[3], '*', 'e', ev)
 return doc
 `)
 
-// onceScript records KEYS[1] with the caller's token ARGV[1] for ARGV[2]
-// ms: 1 when this token holds it (also on a retry), 0 when another does.
-var onceScript = goredis.NewScript(`
-local cur = redis.call('GET', KEYS[1])
-if cur == ARGV[1] then return 1 end
-if cur then return 0 end
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-return 1
-`)
-
 // claimScript takes the lease on a recipient's lane unless another token
 // holds an unexpired one or a wait (the lane's or, with ARGV[4] set, the
 // platform's) runs, and reads the outcome and attempts of each reminder
@@ -311,5 +301,5 @@ redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
 return 1
 `)
 
-var scripts = []*goredis.Script{deferScript, casScript, createScript, ensureScript, onceScript, claimScript, renewScript, settleScript,
+var scripts = []*goredis.Script{deferScript, casScript, createScript, ensureScript, claimScript, renewScript, settleScript,
 	loadWavesScript, loadTracksScript, loadDocsScript, loadFirstScript, loadEventsScript, loadLedgerScript, loadListsScript}
