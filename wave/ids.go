@@ -49,9 +49,9 @@ func ValidPersonID(id string) bool {
 	return true
 }
 
-// Platform ids are checked byte by byte: every chat message checks its
-// sender's, and a regular expression took a noticeable share of a
-// message's time.
+// onlyBytes reports whether ok holds for every byte of s. Platform ids
+// are checked byte by byte: every chat message checks its sender's, and a
+// regular expression took a noticeable share of a message's time.
 func onlyBytes(s string, ok func(byte) bool) bool {
 	for i := range len(s) {
 		if !ok(s[i]) {
