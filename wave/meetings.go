@@ -71,13 +71,19 @@ func (e *Enrolment) Unit(name string) (string, bool) {
 	return e.Units[i], true
 }
 
+// containsFold reports whether names holds name, regardless of case, as
+// units are compared.
+func containsFold(names []string, name string) bool {
+	return slices.ContainsFunc(names, func(n string) bool { return strings.EqualFold(n, name) })
+}
+
 // AddUnits adds the named units the enrolment does not know yet, each
 // once, and returns those it added. The names must be UnitName's. Nothing
 // is added when the enrolment would hold more than MaxUnits.
 func (e *Enrolment) AddUnits(names ...string) ([]string, error) {
 	var added []string
 	for _, n := range names {
-		if _, ok := e.Unit(n); ok || slices.ContainsFunc(added, func(a string) bool { return strings.EqualFold(a, n) }) {
+		if _, ok := e.Unit(n); ok || containsFold(added, n) {
 			continue
 		}
 		added = append(added, n)
@@ -96,7 +102,7 @@ func (e *Enrolment) RemoveUnits(names ...string) (removed, unknown []string) {
 	for _, n := range names {
 		u, ok := e.Unit(n)
 		if !ok {
-			if !slices.Contains(removed, n) {
+			if !containsFold(removed, n) && !containsFold(unknown, n) {
 				unknown = append(unknown, n)
 			}
 			continue

@@ -104,3 +104,17 @@ func TestMeetings(t *testing.T) {
 		t.Errorf("one meeting too many: %v; units %v", err, e.Units)
 	}
 }
+
+// TestRemoveUnitsNamedTwice: a unit named twice, in any case, is removed
+// once and is not also unknown; an unknown name named twice is unknown
+// once.
+func TestRemoveUnitsNamedTwice(t *testing.T) {
+	e := Enrolment{Units: []string{"Husum Skole", "Ungdomsskolen"}}
+	removed, unknown := e.RemoveUnits("husum skole", "HUSUM SKOLE", "Valby", "valby")
+	if !slices.Equal(removed, []string{"Husum Skole"}) || !slices.Equal(unknown, []string{"Valby"}) {
+		t.Errorf("RemoveUnits = removed %q, unknown %q; want [Husum Skole], [Valby]", removed, unknown)
+	}
+	if !slices.Equal(e.Units, []string{"Ungdomsskolen"}) {
+		t.Errorf("units left %q", e.Units)
+	}
+}
