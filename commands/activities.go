@@ -310,8 +310,8 @@ func (d *Dispatcher) inOrder(lang string, e *wave.Enrolment, r ref, key string) 
 // the dates are KS's to plan, and the warning names what must come first.
 // Empty when nothing does.
 func goLiveFirst(lang string, w wave.Wave, e wave.Enrolment) string {
-	g, err := e.Activity(golive)
-	if err != nil || g.Status.Closed() || g.Due.IsZero() {
+	g, ok := openGoLive(e)
+	if !ok {
 		return ""
 	}
 	var items []string

@@ -444,6 +444,15 @@ func (d *Dispatcher) unitsFromList(ctx context.Context, pg page, waveID, fv stri
 	return catalog.UnitsFromList.In(pg.lang, len(added), len(added), r)
 }
 
+// guideLines are the template's user guides under their heading.
+func (d *Dispatcher) guideLines(lang string) []string {
+	lines := []string{catalog.WelcomeGuides.In(lang)}
+	for _, g := range d.cfg.Template.Guides {
+		lines = append(lines, catalog.WelcomeGuide.In(lang, g.Solution, g.URL))
+	}
+	return lines
+}
+
 // guides lists the user guides and how to reach KS økonomisupport, from
 // the template; without them, that the KS lead (of wave ID, when named)
 // hands them out.
@@ -460,10 +469,7 @@ func (d *Dispatcher) guides(ctx context.Context, in Input) (Reply, error) {
 	}
 	switch {
 	case len(t.Guides) > 0:
-		r.Lines = append(r.Lines, catalog.GuidesHead.In(in.Lang))
-		for _, g := range t.Guides {
-			r.Lines = append(r.Lines, catalog.WelcomeGuide.In(in.Lang, g.Solution, g.URL))
-		}
+		r.Lines = append(r.Lines, d.guideLines(in.Lang)...)
 	case lead != "":
 		r.Lines = append(r.Lines, catalog.GuidesByLead.In(in.Lang, lead))
 	default:
@@ -586,12 +592,18 @@ func (d *Dispatcher) unitsWithoutMeeting(lang string, r notify.Reminder, w *wave
 	if err != nil {
 		return ""
 	}
-	_, planned, missing := e.UnitsInformed(d.cfg.Calendar.Today(r.At))
-	missing = append(missing, planned...)
+	missing := unheld(*e, d.cfg.Calendar.Today(r.At))
 	if len(missing) == 0 {
 		return ""
 	}
 	return " " + catalog.RemindGoLiveUnits.In(lang, someUnits(lang, missing))
+}
+
+// unheld are enrolment e's units that have had no information meeting
+// by today, those with none planned first.
+func unheld(e wave.Enrolment, today wave.Date) []string {
+	_, planned, missing := e.UnitsInformed(today)
+	return append(missing, planned...)
 }
 
 // reportMeetings are enrolment e's information meetings for the
@@ -609,8 +621,7 @@ func reportMeetings(e wave.Enrolment, today wave.Date) (meetings []closeout.Meet
 // units of enrolment e that have had no meeting by now; none when every
 // unit has.
 func (d *Dispatcher) uninformed(lang string, e wave.Enrolment, now time.Time) []string {
-	_, planned, missing := e.UnitsInformed(d.cfg.Calendar.Today(now))
-	missing = append(missing, planned...)
+	missing := unheld(e, d.cfg.Calendar.Today(now))
 	if len(missing) == 0 {
 		return nil
 	}

@@ -3,13 +3,11 @@ package commands
 import (
 	"cmp"
 	"context"
-	"errors"
 	"slices"
 	"strings"
 
 	"wavebot/internal/catalog"
 	"wavebot/notify"
-	"wavebot/storage"
 	"wavebot/wave"
 )
 
@@ -372,19 +370,16 @@ func (d *Dispatcher) owedIn(lang string, w wave.Wave, e wave.Enrolment, today wa
 // that has not done its part (the track's contacts; KS's part under who
 // follows it, notify.TrackKS), a teaching session not marked held under KS.
 func (d *Dispatcher) owedOnTracks(ctx context.Context, lang string, waves []wave.Wave, fv string, today wave.Date) ([]owed, error) {
+	tracks, err := d.storedTracks(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var out []owed
-	for _, code := range d.cfg.Forvaltninger {
+	for _, t := range tracks {
+		code := t.FV
 		if fv != "" && code != fv {
 			continue
 		}
-		t, err := d.cfg.Store.Workflow(ctx, code)
-		if errors.Is(err, storage.ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		t.Steps.Align(d.cfg.Template)
 		ks := catalog.OwedByLead.In(lang, mentions(lang, notify.TrackKS(waves, t)...))
 		contacts := catalog.OwedByContacts.In(lang, len(t.Contacts), mentions(lang, t.Contacts...))
 		if len(t.Contacts) == 0 {

@@ -280,13 +280,7 @@ var reminderText = map[notify.Kind]catalog.Message{
 // names it: "b3" for the wave itself, "b3/BUF", "b3/BUF/opstart",
 // "BUF/aflevering" for a step of the forvaltning's KØR workflow track.
 func (d *Dispatcher) subjectName(lang string, r notify.Reminder) string {
-	if r.FV == "" {
-		return r.Wave
-	}
-	if r.Activity == "" {
-		return r.Subject()
-	}
-	return subjectRef(r) + "/" + d.itemWord(lang, r.Activity)
+	return d.named(subject{ref: ref{wave: r.Wave, fv: r.FV}, activity: r.Activity})(lang)
 }
 
 // itemWord is how a reader of lang names an activity or a KØR workflow
@@ -380,10 +374,7 @@ func (d *Dispatcher) welcome(lang string, w *wave.Wave, fv string) []string {
 	if len(d.cfg.Template.Guides) == 0 {
 		lines = append(lines, catalog.WelcomeNoGuides.In(lang))
 	} else {
-		lines = append(lines, catalog.WelcomeGuides.In(lang))
-		for _, g := range d.cfg.Template.Guides {
-			lines = append(lines, catalog.WelcomeGuide.In(lang, g.Solution, g.URL))
-		}
+		lines = append(lines, d.guideLines(lang)...)
 	}
 	return append(lines, catalog.GuidesPointer.In(lang, w.ID), catalog.WelcomeHelp.In(lang, w.ID+"/"+fv))
 }

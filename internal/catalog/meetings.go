@@ -97,7 +97,6 @@ var (
 var (
 	GuidesTitle       = msg("Brugervejledninger og KS økonomisupport", "User guides and KS finance support")
 	GuidesTitleWave   = msg("Brugervejledninger og KS økonomisupport – bølge %s", "User guides and KS finance support – wave %s")
-	GuidesHead        = msg("Brugervejledninger:", "User guides:")
 	GuidesByLead      = msg("KS-projektlederen %s giver jer brugervejledningerne til løsningerne.", "The KS lead %s gives you the user guides to the solutions.")
 	GuidesByAnyLead   = msg("KS-projektlederen for jeres bølge giver jer brugervejledningerne til løsningerne.", "The KS lead of your wave gives you the user guides to the solutions.")
 	SupportHead       = msg("KS økonomisupport vejleder også i brugen af løsningerne:", "KS finance support also guides users in the solutions:")
