@@ -3,6 +3,7 @@ package teams
 import (
 	"encoding/base64"
 	"fmt"
+	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -90,34 +91,14 @@ type mentionAccount struct {
 	Name string `json:"name"`
 }
 
-// eachPerson calls f with every "@teams:<id>" and "@slack:<id>" that
-// replies write for people, in order: "@", the platform, ":" and at
-// least one of 0-9, A-Z, a-z, "_" and "-". It looks at each "@" and
-// nothing else, for every line of every answer goes through it.
-func eachPerson(s string, f func(start, end int)) {
-	for at := strings.IndexByte(s, '@'); at >= 0; {
-		end := at + 1
-		if rest := s[end:]; strings.HasPrefix(rest, "teams:") || strings.HasPrefix(rest, "slack:") {
-			id := end + len("teams:")
-			for end = id; end < len(s) && idByte(s[end]); end++ {
-			}
-			if end > id {
-				f(at, end)
-			} else {
-				end = at + 1
-			}
-		}
-		next := strings.IndexByte(s[end:], '@')
-		if next < 0 {
-			return
-		}
-		at = end + next
-	}
-}
+// platformPerson finds the "@teams:<id>" and "@slack:<id>" that replies
+// write for people.
+var platformPerson = regexp.MustCompile(`@(?:teams|slack):[0-9A-Za-z_-]+`)
 
-// idByte reports whether c can stand in a platform id as replies write it.
-func idByte(c byte) bool {
-	return '0' <= c && c <= '9' || 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || c == '_' || c == '-'
+// namesSomeone reports whether s may name a person: most lines of an
+// answer do not, and skip the regular expression.
+func namesSomeone(s string) bool {
+	return strings.Contains(s, "@teams:") || strings.Contains(s, "@slack:")
 }
 
 // peopleIn lists the platform ids a reply mentions, once each, in order.
@@ -125,12 +106,15 @@ func peopleIn(r commands.Reply) []string {
 	var ids []string
 	seen := map[string]bool{}
 	add := func(s string) {
-		eachPerson(s, func(start, end int) {
-			if id := s[start+1 : end]; !seen[id] {
+		if !namesSomeone(s) {
+			return
+		}
+		for _, m := range platformPerson.FindAllString(s, -1) {
+			if id := m[1:]; !seen[id] {
 				seen[id] = true
 				ids = append(ids, id)
 			}
-		})
+		}
 	}
 	add(r.Title)
 	for _, l := range r.Lines {
@@ -200,18 +184,10 @@ func (m *mentioner) plain(s string) string {
 // replacePeople replaces each person s names with what f makes of the
 // "@platform:id" that names them.
 func replacePeople(s string, f func(string) string) string {
-	var b strings.Builder
-	last := 0
-	eachPerson(s, func(start, end int) {
-		b.WriteString(s[last:start])
-		b.WriteString(f(s[start:end]))
-		last = end
-	})
-	if last == 0 {
+	if !namesSomeone(s) {
 		return s
 	}
-	b.WriteString(s[last:])
-	return b.String()
+	return platformPerson.ReplaceAllStringFunc(s, f)
 }
 
 // render turns a reply into an Adaptive Card: the title, a progress line,

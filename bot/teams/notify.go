@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/infracloudio/msbotbuilder-go/core/activity"
 	"github.com/infracloudio/msbotbuilder-go/schema"
 
 	"wavebot/notify"
@@ -41,12 +40,7 @@ func (b *Bot) Notify(ctx context.Context, d notify.Digest) error {
 	if err != nil {
 		return fmt.Errorf("remind %s: %w", d.Recipient, err)
 	}
-	err = b.adapter.ProactiveMessage(ctx, ref, activity.HandlerFuncs{
-		OnMessageFunc: func(turn *activity.TurnContext) (schema.Activity, error) {
-			return turn.SendActivity(activity.MsgOptionAttachments(msg.Attachments), summaryOption(msg.Summary))
-		},
-	})
-	if err != nil {
+	if err := b.send(ctx, ref, msg); err != nil {
 		return fmt.Errorf("remind %s: %w", d.Recipient, err)
 	}
 	return nil
@@ -66,12 +60,7 @@ func (b *Bot) notifyChannel(ctx context.Context, d notify.Digest) error {
 	if err != nil {
 		return fmt.Errorf("post to %s: %w", d.Recipient, err)
 	}
-	err = b.adapter.ProactiveMessage(ctx, ref, activity.HandlerFuncs{
-		OnMessageFunc: func(turn *activity.TurnContext) (schema.Activity, error) {
-			return turn.SendActivity(activity.MsgOptionAttachments(msg.Attachments), summaryOption(msg.Summary))
-		},
-	})
-	if err != nil {
+	if err := b.send(ctx, ref, msg); err != nil {
 		return fmt.Errorf("post to %s: %w", d.Recipient, err)
 	}
 	return nil

@@ -21,8 +21,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/infracloudio/msbotbuilder-go/connector/auth"
-	"github.com/infracloudio/msbotbuilder-go/core"
 	"github.com/infracloudio/msbotbuilder-go/core/activity"
 	"github.com/infracloudio/msbotbuilder-go/schema"
 
@@ -109,14 +107,12 @@ var _ dispatcher = (*commands.Dispatcher)(nil)
 // Bot is the Teams adapter: an http.Handler for POST /api/messages and a
 // notify.Notifier for reminders.
 type Bot struct {
-	cfg     Config
-	cmds    dispatcher
-	adapter *core.BotFrameworkAdapter
-	// validator checks the token of every activity; the adapter's
-	// ParseRequest would decode the body a second time to do so.
+	cfg  Config
+	cmds dispatcher
+	// validator checks the token of every activity.
 	validator *Validator
-	// replies sends answers and updates cards in a conversation, as the
-	// adapter's turns do.
+	// replies sends answers, reminders and updated cards to the Bot
+	// Connector through conn.
 	replies *activity.DefaultResponse
 	conn    *connector
 }
@@ -152,14 +148,8 @@ func New(cfg Config, cmds dispatcher) (*Bot, error) {
 		clock:  cfg.Clock,
 		log:    cfg.Logger,
 	}
-	validator := NewValidator(cfg.AppID, cfg.OpenIDMetadataURL, web, cfg.Clock)
-	adapter := &core.BotFrameworkAdapter{
-		AdapterSetting: core.AdapterSetting{AppID: cfg.AppID, AppPassword: cfg.AppPassword,
-			CredentialProvider: auth.SimpleCredentialProvider{AppID: cfg.AppID, Password: cfg.AppPassword}},
-		TokenValidator: validator,
-		Client:         conn,
-	}
-	return &Bot{cfg: cfg, cmds: cmds, adapter: adapter, validator: validator, replies: &activity.DefaultResponse{Client: conn}, conn: conn}, nil
+	return &Bot{cfg: cfg, cmds: cmds, validator: NewValidator(cfg.AppID, cfg.OpenIDMetadataURL, web, cfg.Clock),
+		replies: &activity.DefaultResponse{Client: conn}, conn: conn}, nil
 }
 
 // ServeHTTP takes one activity: a request without a valid token is 401
@@ -345,12 +335,16 @@ func (b *Bot) onMessage(ctx context.Context, act schema.Activity, body []byte) {
 	if act.Conversation.ConversationType == "channel" && !strings.Contains(act.Conversation.ID, ";messageid=") {
 		act.Conversation.ID += ";messageid=" + act.ID // answer in the message's thread
 	}
-	// The answer replies to the message, as the library's turn would send
-	// it, without the turn's copies of the activity.
-	out = activity.ApplyConversationReference(out, activity.GetCoversationReference(act), false)
-	if err := b.replies.SendActivity(ctx, out); err != nil {
+	if err := b.send(ctx, activity.GetCoversationReference(act), out); err != nil {
 		b.cfg.Logger.Warn("teams: reply", "err", err)
 	}
+}
+
+// send posts msg to the conversation ref names, in reply to the activity
+// ref names when it names one: what the library's turns send, without
+// their copies of the activity.
+func (b *Bot) send(ctx context.Context, ref schema.ConversationReference, msg schema.Activity) error {
+	return b.replies.SendActivity(ctx, activity.ApplyConversationReference(msg, ref, false))
 }
 
 // channelRecipient starts the recipient id of a Teams channel or group
@@ -383,13 +377,6 @@ func channelOf(act schema.Activity) *commands.Channel {
 		c.Name = act.Conversation.Name
 	}
 	return c
-}
-
-func summaryOption(s string) activity.MsgOption {
-	return func(a *schema.Activity) error {
-		a.Summary = s
-		return nil
-	}
 }
 
 // message renders a reply as a message activity holding its card, with
