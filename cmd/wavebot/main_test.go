@@ -171,19 +171,7 @@ func TestConsoleSessions(t *testing.T) {
 			got, _ := runConsoleSession(t, env(append(tc.env, "WAVEBOT_DATA_DIR="+data)...), []string{"--as", "anna", "--now", "2027-01-20", "--out", out}, string(input))
 			// Pictures go to a directory of the test's own.
 			got = strings.ReplaceAll(got, out, "$OUT")
-			golden := filepath.Join("testdata", tc.name+".golden")
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got != string(want) {
-				t.Errorf("transcript differs from %s (run with -update to accept):\n%s", golden, got)
-			}
+			checkTranscript(t, tc.name, got)
 			for _, must := range tc.must {
 				if !strings.Contains(got, must) {
 					t.Errorf("transcript lacks %q", must)
@@ -544,5 +532,24 @@ func TestNoAdminNamesTheIdsOfThePlatform(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "WAVEBOT_ADMINS: names no admin on") || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), tc.lack) {
 			t.Errorf("%v: %v\nwant %q", tc.vars, err, tc.want)
 		}
+	}
+}
+
+// checkTranscript compares a session's transcript with testdata/NAME.golden,
+// or writes it there with -update.
+func checkTranscript(t *testing.T, name, got string) {
+	t.Helper()
+	golden := filepath.Join("testdata", name+".golden")
+	if *update {
+		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != string(want) {
+		t.Errorf("transcript differs from %s (run with -update to accept):\n%s", golden, got)
 	}
 }

@@ -43,25 +43,11 @@ func TestConsoleMeetingsSession(t *testing.T) {
 		t.Errorf("the upload's answer does not name the units:\n%s", answer)
 	}
 	// One process at a time opens the data directory: serve stops first.
-	s.stop()
-	code := <-s.exited
-	s.exited <- code
+	s.stopped(t)
 	second, _ := runConsoleSession(t, env(vars...), []string{"--as", "anna"}, after)
 	got := first + second
-	golden := filepath.Join("testdata", "meetings.golden")
-	if *update {
-		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got != string(want) {
-		t.Errorf("transcript differs from %s (run with -update to accept):\n%s", golden, got)
-	}
-	for _, must := range []string{
+	checkTranscript(t, "meetings", got)
+	wantIn(t, got,
 		"Informationsmøder: 0 af 8 enheder har haft informationsmøde.", // the units of the uploaded list
 		"⏰ 2031-01-21 09:00 → @anna: b3/BUF: @maria har sat fristen for »Informationsmøde i forvaltningen for brugere« til 14. februar 2031.",
 		"b3/BUF: Informationsmødet 5. februar 2031 er registreret som planlagt for Husum Skole, Skolen på Amager Fælled, Ungdomsskolen og Sundhedsplejen.",
@@ -71,9 +57,5 @@ func TestConsoleMeetingsSession(t *testing.T) {
 		"◆ Informationsmøde 5. februar 2031 – Husum Skole, Skolen på Amager Fælled, Ungdomsskolen og Sundhedsplejen – holdt (registreret af @maria)",
 		"Informationsmøder: Alle 8 enheder har haft informationsmøde.",
 		"maria> færdig b3/BUF info\nb3/BUF: »Informationsmøde i forvaltningen for brugere« har nu status færdig.",
-	} {
-		if !strings.Contains(got, must) {
-			t.Errorf("transcript lacks %q", must)
-		}
-	}
+	)
 }
