@@ -306,12 +306,17 @@ func (c *Connector) Gather(n int) {
 	c.gather, c.waiting, c.release = n, 0, make(chan struct{})
 }
 
-// wait holds a posted activity while Gather asks it to.
-func (c *Connector) wait() {
+// gatherLimit is how long a gathered activity waits for the others: a
+// test whose posts never all arrive gets an error answer, not a hang.
+const gatherLimit = 10 * time.Second
+
+// wait holds a posted activity while Gather asks it to; false when the
+// others did not arrive within gatherLimit.
+func (c *Connector) wait() bool {
 	c.mu.Lock()
 	if c.gather <= 0 {
 		c.mu.Unlock()
-		return
+		return true
 	}
 	release := c.release
 	c.waiting++
@@ -320,7 +325,12 @@ func (c *Connector) wait() {
 		c.waiting, c.release = 0, make(chan struct{})
 	}
 	c.mu.Unlock()
-	<-release
+	select {
+	case <-release:
+		return true
+	case <-time.After(gatherLimit):
+		return false
+	}
 }
 
 // Close stops the fake.
@@ -369,8 +379,9 @@ func (c *Connector) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if (r.Method == "POST" || r.Method == "PUT") && strings.Contains(r.URL.Path, "/activities") {
-		c.wait()
+	if (r.Method == "POST" || r.Method == "PUT") && strings.Contains(r.URL.Path, "/activities") && !c.wait() {
+		http.Error(w, "gathered activities did not all arrive", http.StatusInternalServerError)
+		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
