@@ -178,8 +178,11 @@ type lane struct {
 	busy, done bool
 }
 
-// Send delivers digests, at most one message per digest, and reports what
-// became of each, in order. It claims no recipient after stopBy. When ctx
+// Send delivers digests and reports what became of each, in order. A
+// digest goes as one message, unless it holds more notices than one
+// message carries (DigestNotices to a person, DigestNews to a channel):
+// the rest follow in further messages, a Pace apart, each under a fresh
+// claim. It claims no recipient after stopBy. When ctx
 // ends it starts nothing more; an attempt in flight finishes and is
 // recorded.
 func (d *Delivery) Send(ctx context.Context, digests []Digest, stopBy time.Time) []Result {
@@ -407,8 +410,8 @@ func (d *Delivery) claim(ctx context.Context, l *lane) bool {
 			continue
 		}
 		if r.Kind.Notice() {
-			// One message holds DigestNotices; the rest stay due, without
-			// an outcome, for the next message.
+			// One message holds most notices; the rest stay due, without an
+			// outcome, for the next message.
 			if notices++; notices > most {
 				l.more = true
 				continue
