@@ -61,10 +61,10 @@ func (s *Store) call(ctx context.Context, what string, write bool, f func(ctx co
 		case isFull(err):
 			// Redis refuses a write (or a script's first write) when
 			// full, so nothing was changed.
-			reachable()
+			s.reached()
 			return fmt.Errorf("%s: %w: %w", what, storage.ErrFull, err)
 		case err == nil || isServerError(err):
-			reachable()
+			s.reached()
 			return err
 		case refusedForNow(err):
 			// Redis said no and changed nothing: a replica during a
@@ -82,12 +82,19 @@ func (s *Store) call(ctx context.Context, what string, write bool, f func(ctx co
 	return s.failed(what, write && uncertain, err)
 }
 
+// reached notes that Redis answered.
+func (s *Store) reached() {
+	s.failing.Store(false)
+	reachable()
+}
+
 // failed wraps a network failure with what was being done.
 func (s *Store) failed(what string, uncertain bool, err error) error {
 	if errors.Is(err, context.Canceled) && !uncertain {
 		// The caller gave up; that is not the store's failure.
 		return fmt.Errorf("%s: %w", what, err)
 	}
+	s.failing.Store(true)
 	unreachable(fmt.Sprintf("%s: %v", what, err))
 	if uncertain {
 		return fmt.Errorf("%s: %w: %w: %w", what, storage.ErrUnavailable, storage.ErrOutcomeUnknown, err)

@@ -46,6 +46,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -79,6 +80,9 @@ type Store struct {
 	// write and one read, where each would take a round trip of its own;
 	// a lone claim goes at once.
 	claims claimer
+	// failing is set while this store's last call to Redis failed on the
+	// network: claims then go alone (see ClaimOnce).
+	failing atomic.Bool
 	// Clock, when set, judges leases and waits instead of Redis's TIME: a
 	// test sets it to move time by hand.
 	Clock clock.Clock
@@ -636,7 +640,7 @@ func (s *Store) ClaimOnce(ctx context.Context, key string, ttl time.Duration) (b
 	}
 	token, k := newWriteID(), s.onceKey(key)
 	var via claimer = s.claims
-	if outage.down.Load() {
+	if s.failing.Load() {
 		via = s.rdb
 	}
 	var first bool
