@@ -57,14 +57,14 @@ func serve(ctx context.Context, args []string, in io.Reader, out io.Writer) erro
 	gogc := gcpolicy.Apply(os.LookupEnv)
 	bare, real, closeHandlers, err := newMode().handlers(ctx, *redisURL, p)
 	if err != nil {
-		return err
+		return fmt.Errorf("serve: build the %s handlers: %w", *name, err)
 	}
 	defer closeHandlers()
 	var bases []string
 	for _, h := range []http.Handler{bare, real} {
 		base, stop, err := serveOnLoopback(h)
 		if err != nil {
-			return err
+			return fmt.Errorf("serve: listen on loopback: %w", err)
 		}
 		defer stop()
 		bases = append(bases, base)
@@ -144,11 +144,11 @@ func startMeasured(ctx context.Context, name, redisURL string, p platform) (*mea
 	cmd.Stderr = os.Stderr
 	in, err := cmd.StdinPipe()
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("the measured process's input: %w", err)
 	}
 	out, err := cmd.StdoutPipe()
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("the measured process's output: %w", err)
 	}
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start the measured process: %w", err)
