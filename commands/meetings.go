@@ -520,24 +520,30 @@ func (d *Dispatcher) mayDate(lang string, me wave.Person, a *wave.Activity, e *w
 // that in's person set for the forvaltning's own activity key of
 // enrolment e: the KS lead of a contact's date, the contacts of KS's. A
 // date told of the same activity that has not gone out yet is replaced:
-// the other side hears of the last. It returns who will hear.
-func (d *Dispatcher) dateNotice(w *wave.Wave, in Input, e *wave.Enrolment, key string, due wave.Date) []string {
+// the other side hears of the last.
+func (d *Dispatcher) dateNotice(w *wave.Wave, in Input, e *wave.Enrolment, key string, due wave.Date) {
 	a, err := e.Activity(key)
 	if err != nil || a.Responsible != wave.PartyFV {
-		return nil
+		return
 	}
 	w.Notices = slices.DeleteFunc(w.Notices, func(n wave.Notice) bool {
 		return n.Kind == wave.NoticeDateSet && n.FV == e.FV && n.Item == key && n.At.After(w.Reminded)
 	})
-	var to []string
+	w.AddNotice(wave.Notice{Kind: wave.NoticeDateSet, FV: e.FV, Item: key, Date: due, By: in.Me.ID, At: d.digestAt(w, in.Now), Happened: in.Now,
+		To: dateHearers(in, *w, *e)})
+}
+
+// dateHearers are who hear of a date in's person set for the
+// forvaltning's own activity of enrolment e: its contacts when KS set
+// it, the wave's KS lead when a contact did.
+func dateHearers(in Input, w wave.Wave, e wave.Enrolment) []string {
 	switch {
 	case in.Me.IsKS():
-		to = slices.Clone(e.Contacts)
+		return slices.Clone(e.Contacts)
 	case e.HasContact(in.Me.ID) && w.Lead != "":
-		to = []string{w.Lead}
+		return []string{w.Lead}
 	}
-	w.AddNotice(wave.Notice{Kind: wave.NoticeDateSet, FV: e.FV, Item: key, Date: due, By: in.Me.ID, At: d.digestAt(w, in.Now), Happened: in.Now, To: to})
-	return to
+	return nil
 }
 
 // dateTold says who hears of a date in's person set for the forvaltning's
@@ -545,14 +551,12 @@ func (d *Dispatcher) dateNotice(w *wave.Wave, in Input, e *wave.Enrolment, key s
 func dateTold(in Input, w wave.Wave, e wave.Enrolment, key string) string {
 	a, err := e.Activity(key)
 	switch {
-	case err != nil || a.Responsible != wave.PartyFV:
+	case err != nil || a.Responsible != wave.PartyFV || len(dateHearers(in, w, e)) == 0:
 		return ""
-	case in.Me.IsKS() && len(e.Contacts) > 0:
+	case in.Me.IsKS():
 		return catalog.DueTellContacts.In(in.Lang)
-	case !in.Me.IsKS() && w.Lead != "":
-		return catalog.DueTellLead.In(in.Lang, mentions(in.Lang, w.Lead))
 	}
-	return ""
+	return catalog.DueTellLead.In(in.Lang, mentions(in.Lang, w.Lead))
 }
 
 // withMeetings adds to s, enrolment e's section of a status, how many of
