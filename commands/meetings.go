@@ -85,10 +85,7 @@ func recordsFV(me wave.Person, e *wave.Enrolment, r ref) error {
 
 // someUnits names units in lang, the first few and how many more.
 func someUnits(lang string, units []string) string {
-	if len(units) <= maxNamedUnits+1 {
-		return catalog.List(lang, units)
-	}
-	return catalog.UnitsMore.In(lang, strings.Join(units[:maxNamedUnits], ", "), len(units)-maxNamedUnits)
+	return catalog.Some(lang, units, maxNamedUnits)
 }
 
 // unitsInformedText says how many of enrolment e's units have had an

@@ -261,7 +261,7 @@ func TestMeetingsInTheReport(t *testing.T) {
 		t.Errorf("BUF in the report: %+v", e)
 	}
 	got := f.ok("vera: wave report b3")
-	wantIn(t, got, "18. januar 2027 – holdt – Husum Skole, Ungdomsskolen – registreret af @maria", "2 af 3 enheder har haft informationsmøde.")
+	wantIn(t, got, "18. januar 2027 – holdt – Husum Skole og Ungdomsskolen – registreret af @maria", "2 af 3 enheder har haft informationsmøde.")
 	if !strings.Contains(got, catalog.MeetingsNone.In("da")) {
 		t.Errorf("SUF's meetings are not said to be none:\n%s", got)
 	}

@@ -88,6 +88,15 @@ func List(lang string, items []string) string {
 	return strings.Join(items[:len(items)-1], ", ") + " " + and.In(lang) + " " + items[len(items)-1]
 }
 
+// Some names items in lang as List does when there are at most most+1
+// of them (or most is zero); otherwise the first most, and how many more.
+func Some(lang string, items []string, most int) string {
+	if most <= 0 || len(items) <= most+1 {
+		return List(lang, items)
+	}
+	return UnitsMore.In(lang, strings.Join(items[:most], ", "), len(items)-most)
+}
+
 var (
 	monthsDA   = [...]string{"januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober", "november", "december"}
 	weekdaysDA = [...]string{"søndag", "mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag"}

@@ -69,11 +69,7 @@ func (m Meeting) Text(lang string, most int) string {
 	if len(m.Units) == 0 {
 		return catalog.MeetingReportAll.In(lang, day(lang, m.Date), m.state(lang), m.By)
 	}
-	units := strings.Join(m.Units, ", ")
-	if most > 0 && len(m.Units) > most+1 {
-		units = catalog.UnitsMore.In(lang, strings.Join(m.Units[:most], ", "), len(m.Units)-most)
-	}
-	return catalog.MeetingReport.In(lang, day(lang, m.Date), m.state(lang), units, m.By)
+	return catalog.MeetingReport.In(lang, day(lang, m.Date), m.state(lang), catalog.Some(lang, m.Units, most), m.By)
 }
 
 func (m Meeting) state(lang string) string {

@@ -83,7 +83,7 @@ func TestReport(t *testing.T) {
 				"- 1. runde: bedt om 20. januar 2027, frist 19. februar 2027; rettelser 25. januar 2027: NN12 | godkender; tildelt 27. januar 2027",
 				"- 2. runde: bedt om 1. februar 2027, frist 19. februar 2027; bekræftet 3. februar 2027; ikke tildelt",
 				"**Uddannelse:** ingen uddannelse – som netbank",
-				"**Informationsmøder:**\n\n- 3. februar 2027 – holdt – Husum Skole, Center for Økonomi | løn – registreret af @maria\n- 10. februar 2027 – holdt – registreret af @jens\n- 2 af 3 enheder har haft informationsmøde.",
+				"**Informationsmøder:**\n\n- 3. februar 2027 – holdt – Husum Skole og Center for Økonomi | løn – registreret af @maria\n- 10. februar 2027 – holdt – registreret af @jens\n- 2 af 3 enheder har haft informationsmøde.",
 				"## b3/SUF\n\n| Aktivitet",
 				"**Informationsmøder:**\n\n- ingen registreret\n",
 			} {
