@@ -74,12 +74,11 @@ type Store struct {
 		stop context.CancelFunc
 		done sync.WaitGroup
 	}
-	// claims runs ClaimOnce's commands. Every chat message claims its
+	// claims sends ClaimOnce's first tries. Every chat message claims its
 	// delivery before it runs, so under load many claims wait at once:
-	// go-redis's automatic pipeline sends those waiting together, in one
-	// write and one read, where each would take a round trip of its own;
-	// a lone claim goes at once.
-	claims claimer
+	// those waiting go together, in one write and one read, where each
+	// would take a round trip of its own; a lone claim goes at once.
+	claims *claimBatch
 	// failing is set while this store's last call to Redis failed on the
 	// network: claims then go alone (see ClaimOnce).
 	failing atomic.Bool
@@ -113,23 +112,13 @@ func New(ctx context.Context, rdb goredis.UniversalClient, prefix string, due st
 		return nil, fmt.Errorf("redis key prefix %q must not contain { or }", prefix)
 	}
 	s := &Store{rdb: rdb, tag: "{" + prefix + "}", due: due}
-	ap, err := rdb.AutoPipeline()
-	if err != nil {
-		return nil, fmt.Errorf("redis automatic pipeline: %w", err)
-	}
-	s.claims = ap
+	s.claims = &claimBatch{rdb: rdb}
 	for _, sc := range scripts {
 		if err := s.call(ctx, "load scripts", false, func(ctx context.Context) error { return sc.Load(ctx, rdb).Err() }); err != nil {
 			return nil, err
 		}
 	}
 	return s, nil
-}
-
-// claimer is what ClaimOnce asks of Redis.
-type claimer interface {
-	SetNX(ctx context.Context, key string, value any, ttl time.Duration) *goredis.BoolCmd
-	Get(ctx context.Context, key string) *goredis.StringCmd
 }
 
 func (s *Store) key(parts ...string) string { return s.tag + strings.Join(parts, "") }
@@ -627,32 +616,34 @@ func (s *Store) DeferWave(ctx context.Context, id string, version int64, until t
 // The key holds a token of this call: SET NX takes it in one command, and
 // when the key is taken a GET tells whether by this call, in a try whose
 // reply was lost (retried by the store, or by a Cluster client itself).
-// The first try goes through the automatic pipeline, unless Redis is
-// failing; a retry goes on a connection of its own. A claim in the
-// pipeline waits for the batch before it, which on a Redis that has
+// The first try goes with the claims made at the same moment (claimBatch),
+// unless this store's last call failed; a retry goes alone. A claim in
+// a batch waits for the batch before it, which on a Redis that has
 // stopped answering waits out its timeout: this way only the claims
-// already there when Redis stopped wait twice.
+// already waiting when Redis stopped wait twice.
 func (s *Store) ClaimOnce(ctx context.Context, key string, ttl time.Duration) (bool, error) {
 	if err := ctx.Err(); err != nil {
-		// The pipeline does not watch a caller's context: a request that is
+		// A batch does not watch a caller's context: a request that is
 		// already gone claims nothing, so that a redelivery of it still runs.
 		return false, fmt.Errorf("claim once %s: %w", key, err)
 	}
 	token, k := newWriteID(), s.onceKey(key)
-	var via claimer = s.claims
-	if s.failing.Load() {
-		via = s.rdb
-	}
+	alone := s.failing.Load()
 	var first bool
 	err := s.call(ctx, "claim once "+key, true, func(ctx context.Context) error {
-		c := via
-		via = s.rdb
-		set, err := c.SetNX(ctx, k, token, ttl).Result()
+		var set bool
+		var err error
+		if alone {
+			set, err = s.rdb.SetNX(ctx, k, token, ttl).Result()
+		} else {
+			set, err = s.claims.setNX(ctx, k, token, ttl)
+		}
+		alone = true
 		if err != nil || set {
 			first = set
 			return err
 		}
-		holder, err := c.Get(ctx, k).Result()
+		holder, err := s.rdb.Get(ctx, k).Result()
 		first = err == nil && holder == token
 		if errors.Is(err, goredis.Nil) {
 			// Expired since: it was another's claim, and it is over.
