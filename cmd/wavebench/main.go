@@ -143,13 +143,14 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if cfg.conns < 1 || cfg.rate < 1 || cfg.rounds < 1 || cfg.rounds > 20 || cfg.satFor <= 0 || cfg.rateFor <= 0 || cfg.satFor > 10*time.Minute || cfg.rateFor > 10*time.Minute {
 		return errors.New("-conns and -rate must be positive, -rounds between 1 and 20, -saturate and -for between 0 and 10m")
 	}
+	redisPID := 0 // the Redis given by -redis-url is not measured
 	if *redisURL == "" {
 		srv, err := startRedis()
 		if err != nil {
 			return err
 		}
 		defer srv.stop()
-		*redisURL = srv.url
+		*redisURL, redisPID = srv.url, srv.cmd.Process.Pid
 	}
 	// The load generator's collector runs as the measured process's does:
 	// rarely, so that its pauses add little to the latencies it measures.
@@ -158,7 +159,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		*redisURL, runtime.GOMAXPROCS(0), cfg.rounds, cfg.conns, cfg.satFor, cfg.rate, cfg.rateFor)
 	var failed []error
 	for _, name := range names {
-		if err := bench(ctx, out, name, modes[name](), *redisURL, cfg); err != nil {
+		if err := bench(ctx, out, name, modes[name](), *redisURL, redisPID, cfg); err != nil {
 			if ctx.Err() != nil {
 				return err
 			}
@@ -170,7 +171,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 
 // bench measures mode m: the platform's stand-ins and the load in this
 // process, the handlers in a measured process of their own.
-func bench(ctx context.Context, out io.Writer, name string, m mode, redisURL string, cfg settings) error {
+func bench(ctx context.Context, out io.Writer, name string, m mode, redisURL string, redisPID int, cfg settings) error {
 	p, err := m.start()
 	if err != nil {
 		return err
@@ -189,7 +190,11 @@ func bench(ctx context.Context, out io.Writer, name string, m mode, redisURL str
 		profile = proc.profiler(ctx, cfg.cpuProfile+"."+name)
 	}
 	fmt.Fprintf(out, "\n%s: %s\nmeasured process %d (GOGC %s), load generator %d\n", name, m.describe(), proc.pid, proc.gogc, os.Getpid())
-	return measure(ctx, out, m, []string{proc.bare, proc.wavebot}, profile, cfg)
+	procs := []process{{"measured process", proc.pid}, {"load generator", os.Getpid()}}
+	if redisPID != 0 {
+		procs = slices.Insert(procs, 1, process{"Redis", redisPID})
+	}
+	return measure(ctx, out, m, []string{proc.bare, proc.wavebot}, procs, profile, cfg)
 }
 
 // measure runs the bare handler and wavebot's, at bases[0] and bases[1],
@@ -200,7 +205,7 @@ func bench(ctx context.Context, out io.Writer, name string, m mode, redisURL str
 // round see the same machine, so the comparison is the median of the
 // rounds' ratios, and the latencies at the fixed rate are pooled over
 // the rounds.
-func measure(ctx context.Context, out io.Writer, m load, bases []string, profile func() (stop func() error, err error), cfg settings) error {
+func measure(ctx context.Context, out io.Writer, m load, bases []string, procs []process, profile func() (stop func() error, err error), cfg settings) error {
 	targets := []*target{{name: "bare"}, {name: "wavebot"}}
 	for i, base := range bases {
 		tg := targets[i]
@@ -220,7 +225,9 @@ func measure(ctx context.Context, out io.Writer, m load, bases []string, profile
 					return err
 				}
 			}
+			before := cpuNow(procs)
 			sat := tg.record(m, saturate(ctx, tg.client, tg.newReq, m.ok, cfg.conns, cfg.satFor))
+			tg.cpu = append(tg.cpu, perRequest(before, cpuNow(procs), len(sat.latencies)))
 			if err := stopProfile(); err != nil {
 				return err
 			}
@@ -248,8 +255,8 @@ func measure(ctx context.Context, out io.Writer, m load, bases []string, profile
 		}
 	}
 	ratio, p99, goal := median(ratios), targets[1].fixed.quantile(0.99), m.p99Goal()
-	fmt.Fprintf(out, "\nwavebot/bare throughput %.2f, the median of %s (goal ≥ 0.50): %s; wavebot p99 at %d req/s %s over all rounds (goal ≤ %s): %s\n",
-		ratio, twoPlaces(ratios), verdict(ratio >= 0.5), cfg.rate, ms(p99), ms(goal), verdict(p99 <= goal))
+	fmt.Fprintf(out, "\nwavebot/bare throughput %.2f, the median of %s (goal ≥ 0.50): %s; wavebot p99 at %d req/s %s over all rounds (goal ≤ %s): %s\n%s\n",
+		ratio, twoPlaces(ratios), verdict(ratio >= 0.5), cfg.rate, ms(p99), ms(goal), verdict(p99 <= goal), cpuReport(procs, targets[0].cpu, targets[1].cpu))
 	return errors.Join(wrong...)
 }
 
@@ -261,6 +268,8 @@ type target struct {
 	client *http.Client
 	newReq func() *http.Request
 	sat    []outcome
+	// cpu is what a request of each saturation run cost each process.
+	cpu    []cpuSpent
 	fixed  outcome
 	errors int
 	wrong  error

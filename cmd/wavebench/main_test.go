@@ -72,7 +72,52 @@ func TestRun(t *testing.T) {
 	for i, section := range sections[:len(sections)-1] {
 		if strings.HasPrefix(section, "round ") {
 			checkFigures(t, section, sections[i+1])
+			checkCPU(t, sections[i+1])
 		}
+	}
+}
+
+// checkCPU checks a mode's line of CPU per request: each handler's total
+// is the sum of what the measured process, Redis and the load generator
+// spent, the first and last more than nothing, and the ratio is the
+// totals'.
+func checkCPU(t *testing.T, verdict string) {
+	t.Helper()
+	_, line, _ := strings.Cut(verdict, "CPU per request at saturation, the median of the rounds: ")
+	var bt, bm, br, bg, wt, wm, wr, wg, ratio float64
+	_, err := fmt.Sscanf(line, "bare %f µs (measured process %f, Redis %f, load generator %f); wavebot %f µs (measured process %f, Redis %f, load generator %f): bare/wavebot %f",
+		&bt, &bm, &br, &bg, &wt, &wm, &wr, &wg, &ratio)
+	if err != nil {
+		t.Fatalf("no CPU per request in %q: %v", verdict, err)
+	}
+	for _, h := range [][4]float64{{bt, bm, br, bg}, {wt, wm, wr, wg}} {
+		if math.Abs(h[0]-(h[1]+h[2]+h[3])) > 1.5 || h[1] <= 0 || h[3] <= 0 || h[2] < 0 {
+			t.Errorf("CPU per request %v in %q: want a total that is its parts' sum, and work in the measured process and the generator", h, line)
+		}
+	}
+	if math.Abs(ratio-bt/wt) > 0.01 {
+		t.Errorf("CPU ratio %v, want %v / %v", ratio, bt, wt)
+	}
+}
+
+func TestParseStat(t *testing.T) {
+	for _, tc := range []struct {
+		line string
+		want time.Duration
+		ok   bool
+	}{
+		{"4242 (wavebench) S 1 4242 4242 0 -1 4194560 3000 0 0 0 150 25 0 0 20 0 8 0 100 0 0", 1750 * time.Millisecond, true},
+		{"7 (a (b) c) R 1 7 7 0 -1 0 0 0 0 0 1 2 0 0 20 0 1 0 1 0 0", 30 * time.Millisecond, true},
+		{"7 (x) R 1 7 7 0 -1 0 0 0 0 0 1", 0, false},
+		{"7 (x) R 1 7 7 0 -1 0 0 0 0 0 u 2 0", 0, false},
+		{"no parenthesis", 0, false},
+	} {
+		if got, ok := parseStat(tc.line); got != tc.want || ok != tc.ok {
+			t.Errorf("parseStat(%q) = %v, %v; want %v, %v", tc.line, got, ok, tc.want, tc.ok)
+		}
+	}
+	if spent, ok := cpuTime(os.Getpid()); !ok || spent <= 0 {
+		t.Errorf("this process's CPU time = %v, %v", spent, ok)
 	}
 }
 
@@ -289,7 +334,7 @@ func TestMeasureFailsOnErrors(t *testing.T) {
 		real := httptest.NewServer(h)
 		var out strings.Builder
 		cfg := settings{conns: 1, rounds: 1, satFor: 50 * time.Millisecond, rate: 20, rateFor: 100 * time.Millisecond}
-		err := measure(context.Background(), &out, failingMode{}, []string{bare.URL, real.URL}, nil, cfg)
+		err := measure(context.Background(), &out, failingMode{}, []string{bare.URL, real.URL}, nil, nil, cfg)
 		if err == nil || !strings.Contains(err.Error(), "some requests failed") {
 			t.Errorf("%s answered wrong: measure = %v\n%s", name, err, out.String())
 		}
