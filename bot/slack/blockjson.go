@@ -2,9 +2,10 @@ package slack
 
 import (
 	"strconv"
-	"unicode/utf8"
 
 	slackgo "github.com/slack-go/slack"
+
+	"wavebot/internal/jsontext"
 )
 
 // appendMessage appends m as encodeTo's JSON encoder writes it, byte for
@@ -18,17 +19,17 @@ func appendMessage(b []byte, m message) ([]byte, bool) {
 	b = append(b, '{')
 	if m.ResponseType != "" {
 		b = append(b, `"response_type":`...)
-		b = appendJSONString(b, m.ResponseType, false)
+		b = jsontext.AppendString(b, m.ResponseType, false)
 		b = append(b, ',')
 	}
 	b = append(b, `"replace_original":`...)
 	b = strconv.AppendBool(b, m.ReplaceOriginal)
 	if m.ThreadTS != "" {
 		b = append(b, `,"thread_ts":`...)
-		b = appendJSONString(b, m.ThreadTS, false)
+		b = jsontext.AppendString(b, m.ThreadTS, false)
 	}
 	b = append(b, `,"text":`...)
-	b = appendJSONString(b, m.Text, false)
+	b = jsontext.AppendString(b, m.Text, false)
 	b = append(b, `,"blocks":`...)
 	if m.Blocks == nil {
 		b = append(b, "null"...)
@@ -138,7 +139,7 @@ func appendBlock(b []byte, blk slackgo.Block) ([]byte, bool) {
 // appendType opens an object with its type.
 func appendType(b []byte, typ string) []byte {
 	b = append(b, `{"type":`...)
-	return appendJSONString(b, typ, false)
+	return jsontext.AppendString(b, typ, false)
 }
 
 func appendBlockID(b []byte, id string) []byte {
@@ -146,13 +147,13 @@ func appendBlockID(b []byte, id string) []byte {
 		return b
 	}
 	b = append(b, `,"block_id":`...)
-	return appendJSONString(b, id, false)
+	return jsontext.AppendString(b, id, false)
 }
 
 func appendText(b []byte, t *slackgo.TextBlockObject, escapeHTML bool) []byte {
 	b = appendType(b, t.Type)
 	b = append(b, `,"text":`...)
-	b = appendJSONString(b, t.Text, escapeHTML)
+	b = jsontext.AppendString(b, t.Text, escapeHTML)
 	if t.Emoji != nil {
 		b = append(b, `,"emoji":`...)
 		b = strconv.AppendBool(b, *t.Emoji)
@@ -168,7 +169,7 @@ func appendButton(b []byte, e *slackgo.ButtonBlockElement) []byte {
 	b = append(b, '{')
 	if e.Type != "" {
 		b = append(b, `"type":`...)
-		b = appendJSONString(b, string(e.Type), true)
+		b = jsontext.AppendString(b, string(e.Type), true)
 		b = append(b, ',')
 	}
 	b = append(b, `"text":`...)
@@ -185,61 +186,8 @@ func appendButton(b []byte, e *slackgo.ButtonBlockElement) []byte {
 			b = append(b, `,"`...)
 			b = append(b, f.name...)
 			b = append(b, `":`...)
-			b = appendJSONString(b, f.value, true)
+			b = jsontext.AppendString(b, f.value, true)
 		}
 	}
 	return append(b, '}')
-}
-
-// appendJSONString quotes s as encoding/json does: ", \ and control
-// characters escaped, invalid UTF-8 as U+FFFD, U+2028 and U+2029
-// escaped, and with escapeHTML <, > and & too.
-func appendJSONString(b []byte, s string, escapeHTML bool) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		if c := s[i]; c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && (!escapeHTML || (c != '<' && c != '>' && c != '&')) {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '\\', '"':
-				b = append(b, '\\', c)
-			case '\b':
-				b = append(b, '\\', 'b')
-			case '\f':
-				b = append(b, '\\', 'f')
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-		case r == '\u2028' || r == '\u2029':
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xF])
-		default:
-			i += size
-			continue
-		}
-		i += size
-		start = i
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
 }

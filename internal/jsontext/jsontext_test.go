@@ -1,0 +1,35 @@
+package jsontext
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+)
+
+// encoded is s as encoding/json writes it.
+func encoded(t *testing.T, s string, escapeHTML bool) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(escapeHTML)
+	if err := enc.Encode(s); err != nil {
+		t.Fatal(err)
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n"))
+}
+
+// FuzzAppendString: whatever the string, AppendString writes what
+// encoding/json writes, after what was there.
+func FuzzAppendString(f *testing.F) {
+	for _, s := range []string{"", "plain", "Bølge 3 – færdig", "\x00\x1f\x7f\b\f\n\r\t", `"quoted" \ back`, "<at>&</at>", "\xff\xfe", "\u2028\u2029", "é\xc3"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, escapeHTML := range []bool{false, true} {
+			got := AppendString([]byte("x"), s, escapeHTML)
+			if want := append([]byte("x"), encoded(t, s, escapeHTML)...); !bytes.Equal(got, want) {
+				t.Fatalf("AppendString(%q, %v) = %s, want %s", s, escapeHTML, got, want)
+			}
+		}
+	})
+}
