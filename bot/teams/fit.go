@@ -18,7 +18,8 @@ const maxActivity = 28000
 
 // encodeJSON is v as the connector receives it: JSON as encoding/json
 // writes it, but with <, > and & as they are. Teams reads either, and a
-// mention's <at>…</at> then takes a byte a bracket instead of six.
+// mention's <at>…</at> then takes a byte a bracket instead of six. The
+// activities the adapter sends are written by hand (appendActivity).
 func encodeJSON(v any) ([]byte, error) {
 	b := encodeBuffers.Get().(*bytes.Buffer)
 	defer func() {
@@ -27,6 +28,12 @@ func encodeJSON(v any) ([]byte, error) {
 			encodeBuffers.Put(b)
 		}
 	}()
+	if act, ok := v.(schema.Activity); ok {
+		if out, ok := appendActivity(b.AvailableBuffer(), act); ok {
+			b.Write(out) // keeps the buffer as large as the activity, for the next one
+			return bytes.Clone(b.Bytes()), nil
+		}
+	}
 	enc := json.NewEncoder(b)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
