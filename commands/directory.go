@@ -41,7 +41,55 @@ func (d *Dispatcher) Address(ctx context.Context, person, platform string) (stri
 // (viewer) when wavebot has not met them yet. Storing the address it
 // already has writes nothing.
 func (d *Dispatcher) SetAddress(ctx context.Context, person, platform, address string) error {
-	return d.changePerson(ctx, person, func(p *wave.Person) bool {
+	return d.changePerson(ctx, person, addressChange(platform, address))
+}
+
+// SetName stores the person's display name as their platform knows it,
+// for texts read outside that platform. The same name again writes
+// nothing; a name that cannot be shown safely (wave.UnsafeRune) is
+// refused and changes nothing.
+func (d *Dispatcher) SetName(ctx context.Context, person, name string) error {
+	if err := safeName(person, name); err != nil {
+		return err
+	}
+	return d.changePerson(ctx, person, nameChange(name))
+}
+
+// SetContact stores what an adapter learns of the sender of every
+// message, as SetName and SetAddress do, in one change: their name,
+// unless empty, and how they are reached on platform. A name that cannot
+// be shown safely is refused and the address is still stored.
+func (d *Dispatcher) SetContact(ctx context.Context, person, name, platform, address string) error {
+	change := addressChange(platform, address)
+	var nameErr error
+	if name != "" {
+		if nameErr = safeName(person, name); nameErr == nil {
+			setAddress, setName := change, nameChange(name)
+			change = func(p *wave.Person) bool {
+				changedAddress := setAddress(p)
+				changedName := setName(p)
+				return changedAddress || changedName
+			}
+		}
+	}
+	if err := d.changePerson(ctx, person, change); err != nil {
+		return err
+	}
+	return nameErr
+}
+
+// safeName refuses a name that cannot be shown safely.
+func safeName(person, name string) error {
+	if r, bad := wave.UnsafeRune(name, false); bad {
+		return fmt.Errorf("name of %s: %w", person, refuse(catalog.UnsafeText, wave.RuneCode(r)))
+	}
+	return nil
+}
+
+// addressChange sets how a person is reached on platform; false when it
+// already was so.
+func addressChange(platform, address string) func(p *wave.Person) bool {
+	return func(p *wave.Person) bool {
 		if p.Addresses[platform] == address {
 			return false
 		}
@@ -51,24 +99,18 @@ func (d *Dispatcher) SetAddress(ctx context.Context, person, platform, address s
 		}
 		p.Addresses[platform] = address
 		return true
-	})
+	}
 }
 
-// SetName stores the person's display name as their platform knows it,
-// for texts read outside that platform. The same name again writes
-// nothing; a name that cannot be shown safely (wave.UnsafeRune) is
-// refused and changes nothing.
-func (d *Dispatcher) SetName(ctx context.Context, person, name string) error {
-	if r, bad := wave.UnsafeRune(name, false); bad {
-		return fmt.Errorf("name of %s: %w", person, refuse(catalog.UnsafeText, wave.RuneCode(r)))
-	}
-	return d.changePerson(ctx, person, func(p *wave.Person) bool {
+// nameChange sets a person's display name; false when it already was.
+func nameChange(name string) func(p *wave.Person) bool {
+	return func(p *wave.Person) bool {
 		if p.Name == name {
 			return false
 		}
 		p.Name = name
 		return true
-	})
+	}
 }
 
 // changePerson applies change to person, created on first contact (or to

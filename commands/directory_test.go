@@ -45,6 +45,23 @@ func TestDirectory(t *testing.T) {
 	if err := f.d.SetAddress(ctx, "bad id", "slack", "D1"); err == nil {
 		t.Error("an invalid person id was accepted")
 	}
+	for _, tc := range []struct {
+		name, address string
+		wantName      string
+		refused       bool
+	}{
+		{"Maria B. Hansen", "D456", "Maria B. Hansen", false},
+		{"", "D789", "Maria B. Hansen", false},
+		{"Maria\u202eHansen", "D000", "Maria B. Hansen", true},
+		{"Maria Hansen", "D000", "Maria Hansen", false},
+	} {
+		err := f.d.SetContact(ctx, "slack:U1", tc.name, "slack", tc.address)
+		p, _ := f.store.Person(ctx, "slack:U1")
+		if (err != nil) != tc.refused || p.Name != tc.wantName || p.Addresses["slack"] != tc.address {
+			t.Errorf("SetContact(%q, %q) = %v: name %q, address %q; want name %q, the address, refused %v",
+				tc.name, tc.address, err, p.Name, p.Addresses["slack"], tc.wantName, tc.refused)
+		}
+	}
 	first, err := f.d.Once(ctx, "slack:event:Ev1", time.Hour)
 	again, _ := f.d.Once(ctx, "slack:event:Ev1", time.Hour)
 	if err != nil || !first || again {

@@ -99,6 +99,7 @@ type dispatcher interface {
 	Address(ctx context.Context, person, platform string) (string, error)
 	SetAddress(ctx context.Context, person, platform, address string) error
 	SetName(ctx context.Context, person, name string) error
+	SetContact(ctx context.Context, person, name, platform, address string) error
 	Identity(ctx context.Context, person, platform string) (id, name string, err error)
 }
 
@@ -260,23 +261,23 @@ func reference(act schema.Activity) schema.ConversationReference {
 // reference without a conversation only says where the person's
 // conversation can be opened; it never replaces a full one.
 func (b *Bot) remember(ctx context.Context, id, name string, ref schema.ConversationReference) {
-	if name != "" {
-		if err := b.cmds.SetName(ctx, id, name); err != nil {
-			b.cfg.Logger.Warn("teams: store name", "person", id, "err", err)
-		}
-	}
 	if ref.Conversation.ID == "" {
-		stored, err := b.reference(ctx, id)
-		if err != nil || stored.ServiceURL != "" {
+		if stored, err := b.reference(ctx, id); err != nil || stored.ServiceURL != "" {
+			if name == "" {
+				return
+			}
+			if err := b.cmds.SetName(ctx, id, name); err != nil {
+				b.cfg.Logger.Warn("teams: store name", "person", id, "err", err)
+			}
 			return
 		}
 	}
 	data, err := json.Marshal(ref)
 	if err == nil {
-		err = b.cmds.SetAddress(ctx, id, Platform, string(data))
+		err = b.cmds.SetContact(ctx, id, name, Platform, string(data))
 	}
 	if err != nil {
-		b.cfg.Logger.Warn("teams: store conversation reference", "person", id, "err", err)
+		b.cfg.Logger.Warn("teams: store name and conversation reference", "person", id, "err", err)
 	}
 }
 
