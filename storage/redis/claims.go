@@ -73,8 +73,8 @@ func (b *claimBatch) setNX(ctx context.Context, key, token string, ttl time.Dura
 }
 
 // send runs batch's commands and gives each claim its answer. The batch
-// is every claim's in it, so the sender's own request ending does not
-// end it: it ends as a command does, by the client's timeouts.
+// belongs to every claim in it, so the sender's own request ending does
+// not end it: it ends as a command does, by the client's timeouts.
 func (b *claimBatch) send(ctx context.Context, batch []*queuedClaim) {
 	ctx = context.WithoutCancel(ctx)
 	if len(batch) == 1 {

@@ -2,6 +2,7 @@ package redis
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -10,6 +11,7 @@ import (
 
 	goredis "github.com/redis/go-redis/v9"
 
+	"wavebot/storage"
 	"wavebot/storage/redis/redistest"
 )
 
@@ -188,5 +190,175 @@ func TestAClaimBatchOutlivesItsSender(t *testing.T) {
 	}
 	if trips := hook.sent(); len(trips) != 2 || len(trips[1]) != 2 {
 		t.Errorf("round trips carried %v; want [lone], then the sender's and the other claim together", trips)
+	}
+}
+
+// TestAClaimQueuedAloneIsAnswered: the one claim queued behind a send is
+// sent, by itself, when that send is answered.
+func TestAClaimQueuedAloneIsAnswered(t *testing.T) {
+	s := openAsInProduction(t, redistest.URL(t), redistest.Prefix(t))
+	hook := newRoundTrips()
+	s.rdb.AddHook(hook)
+	release := sync.OnceFunc(func() { close(hook.release) })
+	t.Cleanup(release)
+	queued := make(chan struct{}, 1)
+	s.claims.queued = func() { queued <- struct{}{} }
+	deadline := time.After(10 * time.Second)
+	done := make(chan error, 2)
+	claim := func(key string) {
+		first, err := s.ClaimOnce(context.Background(), key, time.Hour)
+		if err == nil && !first {
+			err = fmt.Errorf("claim of %s was not first", key)
+		}
+		done <- err
+	}
+	go claim("lone")
+	select {
+	case <-hook.held:
+	case <-deadline:
+		t.Fatal("the lone claim did not reach Redis")
+	}
+	go claim("queued")
+	select {
+	case <-queued:
+	case <-deadline:
+		t.Fatal("the claim did not queue behind the lone one")
+	}
+	release()
+	for range 2 {
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Error(err)
+			}
+		case <-deadline:
+			t.Fatal("the claims were not answered")
+		}
+	}
+	if trips := hook.sent(); len(trips) != 2 || strings.Join(trips[1], ",") != "queued" {
+		t.Errorf("round trips carried %v; want [lone], then [queued]", trips)
+	}
+}
+
+// TestClaimsGoAloneWhileTheStoreFails: while this store's last call
+// failed, a claim does not queue behind a send under way (on a Redis that
+// has stopped answering it would wait out that send's timeout before its
+// own): it goes at once, by itself.
+func TestClaimsGoAloneWhileTheStoreFails(t *testing.T) {
+	srv := redistest.Start(t)
+	s := openAsInProduction(t, srv.URL(), redistest.Prefix(t))
+	hook := newRoundTrips()
+	s.rdb.AddHook(hook)
+	release := sync.OnceFunc(func() { close(hook.release) })
+	t.Cleanup(release)
+	queued := make(chan struct{}, 1)
+	s.claims.queued = func() { queued <- struct{}{} }
+	ctx := context.Background()
+	deadline := time.After(10 * time.Second)
+	lone := make(chan error, 1)
+	go func() {
+		_, err := s.ClaimOnce(ctx, "lone", time.Hour)
+		lone <- err
+	}()
+	select {
+	case <-hook.held:
+	case <-deadline:
+		t.Fatal("the lone claim did not reach Redis")
+	}
+	srv.Stop()
+	if err := s.Ping(ctx); !errors.Is(err, storage.ErrUnavailable) {
+		t.Fatalf("ping with Redis down = %v, want unavailable", err)
+	}
+	srv.Restart(t)
+	type outcome struct {
+		first bool
+		err   error
+	}
+	alone := make(chan outcome, 1)
+	go func() {
+		first, err := s.ClaimOnce(ctx, "alone", time.Hour)
+		alone <- outcome{first, err}
+	}()
+	select {
+	case o := <-alone:
+		if o.err != nil || !o.first {
+			t.Errorf("claim while the store fails = %v, %v; want the first", o.first, o.err)
+		}
+	case <-queued:
+		t.Fatal("a claim queued behind a send while the store's last call had failed")
+	case <-deadline:
+		t.Fatal("the claim was not answered while the send before it was held")
+	}
+	release()
+	select {
+	case <-lone:
+	case <-deadline:
+		t.Fatal("the lone claim was not answered")
+	}
+}
+
+// TestBatchedClaimsWithALostReplyAreFirst: when the reply to a batch is
+// lost, each claim in it tries again alone and finds its own token where
+// the batch set the key, and another's where it did not.
+func TestBatchedClaimsWithALostReplyAreFirst(t *testing.T) {
+	s, direct, proxy := proxied(t)
+	ctx := context.Background()
+	if first, err := direct.ClaimOnce(ctx, "taken", time.Hour); err != nil || !first {
+		t.Fatalf("the other's claim = %v, %v", first, err)
+	}
+	hook := newRoundTrips()
+	s.rdb.AddHook(hook)
+	release := sync.OnceFunc(func() { close(hook.release) })
+	t.Cleanup(release)
+	keys := []string{"a", "b", "taken"}
+	queued := make(chan struct{}, len(keys))
+	s.claims.queued = func() { queued <- struct{}{} }
+	deadline := time.After(10 * time.Second)
+	type outcome struct {
+		key   string
+		first bool
+		err   error
+	}
+	outcomes := make(chan outcome, len(keys)+1)
+	claim := func(key string) {
+		first, err := s.ClaimOnce(ctx, key, time.Hour)
+		outcomes <- outcome{key, first, err}
+	}
+	go claim("lone")
+	select {
+	case <-hook.held:
+	case <-deadline:
+		t.Fatal("the lone claim did not reach Redis")
+	}
+	for _, k := range keys {
+		go claim(k)
+	}
+	for range keys {
+		select {
+		case <-queued:
+		case <-deadline:
+			t.Fatal("the claims did not queue behind the lone one")
+		}
+	}
+	proxy.DelayNext("once:a", beyondTimeout)
+	release()
+	for range len(keys) + 1 {
+		select {
+		case o := <-outcomes:
+			if want := o.key != "taken"; o.err != nil || o.first != want {
+				t.Errorf("claim of %s = %v, %v; want %v", o.key, o.first, o.err, want)
+			}
+		case <-deadline:
+			t.Fatal("the claims were not answered")
+		}
+	}
+	trips := hook.sent()
+	if len(trips) < 2 || len(trips[1]) != len(keys) {
+		t.Fatalf("round trips carried %v; want [lone], then %v in one", trips, keys)
+	}
+	for _, trip := range trips[2:] {
+		if len(trip) != 1 {
+			t.Errorf("a retry went with others: round trips carried %v", trips)
+		}
 	}
 }

@@ -619,8 +619,8 @@ func (s *Store) DeferWave(ctx context.Context, id string, version int64, until t
 // The first try goes with the claims made at the same moment (claimBatch),
 // unless this store's last call failed; a retry goes alone. A claim in
 // a batch waits for the batch before it, which on a Redis that has
-// stopped answering waits out its timeout: this way only the claims
-// already waiting when Redis stopped wait twice.
+// stopped answering waits out its timeout: this way only the claims made
+// before this store saw a call fail wait twice.
 func (s *Store) ClaimOnce(ctx context.Context, key string, ttl time.Duration) (bool, error) {
 	if err := ctx.Err(); err != nil {
 		// A batch does not watch a caller's context: a request that is
