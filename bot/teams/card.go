@@ -197,11 +197,12 @@ func replacePeople(s string, f func(string) string) string {
 // fallback.
 func render(r commands.Reply, people map[string]who) card {
 	m := &mentioner{people: people, seen: map[string]bool{}}
-	c := card{Type: "AdaptiveCard", Schema: "http://adaptivecards.io/schemas/adaptive-card.json", Version: "1.5"}
+	c := card{Type: "AdaptiveCard", Schema: "http://adaptivecards.io/schemas/adaptive-card.json", Version: "1.5",
+		Body: make([]element, 0, 4+len(r.Lines)+len(r.Sections))}
 	if r.Title != "" {
 		c.Body = append(c.Body, element{Type: "TextBlock", Text: m.text(r.Title), Weight: "Bolder", Size: "Medium", Wrap: true})
 	}
-	c.Body = append(c.Body, body(m, r.Progress, r.Fields, nil)...)
+	c.Body = body(c.Body, m, r.Progress, r.Fields, nil)
 	for i, l := range r.Lines {
 		e := element{Type: "TextBlock", Text: m.text(l), Wrap: true, Spacing: "Small"}
 		if r.Refused && i == 0 {
@@ -216,8 +217,9 @@ func render(r commands.Reply, people map[string]who) card {
 		c.Body = append(c.Body, element{Type: "Image", URL: r.Image.URL, AltText: r.Image.Alt, Size: "Stretch"})
 	}
 	for _, s := range r.Sections {
-		items := []element{{Type: "TextBlock", Text: m.text(s.Title), Weight: "Bolder", Wrap: true}}
-		items = append(items, body(m, s.Progress, s.Fields, s.Lines)...)
+		items := make([]element, 1, 3+len(s.Lines))
+		items[0] = element{Type: "TextBlock", Text: m.text(s.Title), Weight: "Bolder", Wrap: true}
+		items = body(items, m, s.Progress, s.Fields, s.Lines)
 		c.Body = append(c.Body, element{Type: "Container", Separator: true, Spacing: "Medium", Items: items})
 	}
 	for _, a := range r.Actions {
@@ -233,23 +235,22 @@ func render(r commands.Reply, people map[string]who) card {
 	return c
 }
 
-// body renders a progress line, fields and lines.
-func body(m *mentioner, p *commands.Progress, fields []commands.Field, lines []string) []element {
-	var out []element
+// body appends to dst a progress line, fields and lines.
+func body(dst []element, m *mentioner, p *commands.Progress, fields []commands.Field, lines []string) []element {
 	if p != nil {
-		out = append(out, element{Type: "TextBlock", Text: progress(*p), IsSubtle: true, Spacing: "Small"})
+		dst = append(dst, element{Type: "TextBlock", Text: progress(*p), IsSubtle: true, Spacing: "Small"})
 	}
 	if len(fields) > 0 {
-		fs := element{Type: "FactSet"}
+		fs := element{Type: "FactSet", Facts: make([]fact, 0, len(fields))}
 		for _, f := range fields {
 			fs.Facts = append(fs.Facts, fact{Title: f.Label, Value: m.text(f.Value)})
 		}
-		out = append(out, fs)
+		dst = append(dst, fs)
 	}
 	for _, l := range lines {
-		out = append(out, element{Type: "TextBlock", Text: m.text(l), Wrap: true, Spacing: "Small"})
+		dst = append(dst, element{Type: "TextBlock", Text: m.text(l), Wrap: true, Spacing: "Small"})
 	}
-	return out
+	return dst
 }
 
 // progress draws ten cells, done, skipped and open, followed by the
