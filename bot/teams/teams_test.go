@@ -55,12 +55,19 @@ func TestMessageRunsCommandAndReplies(t *testing.T) {
 	if _, name, _ := e.cmds.Identity(context.Background(), "teams:"+annaAAD, Platform); name != "Anna Holm" {
 		t.Errorf("name %q", name)
 	}
-	// The same activity delivered again (a retry) runs nothing twice.
-	act := e.message(anna, "wave create b4 2027-03-01")
-	e.post(act, e.token())
-	e.post(act, e.token())
-	if n := len(e.conn.Requests()); n != 2 {
-		t.Errorf("a retried activity answered %d times", n-1)
+	// The same activity delivered again (a retry) runs nothing twice and
+	// is answered once: a change, a read, a line that is no command.
+	for _, line := range []string{"wave create b4 2027-03-01", "status b3", "hvad nu"} {
+		before := len(e.conn.Requests())
+		act := e.message(anna, line)
+		e.post(act, e.token())
+		e.post(act, e.token())
+		if n := len(e.conn.Requests()) - before; n != 1 {
+			t.Errorf("%q delivered twice was answered %d times", line, n)
+		}
+	}
+	if _, err := e.store.Wave(context.Background(), "b4"); err != nil {
+		t.Errorf("wave b4: %v", err)
 	}
 }
 
