@@ -3,7 +3,6 @@ package redis
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -76,6 +75,95 @@ func (h *roundTrips) sent() [][]string {
 	return h.trips
 }
 
+// batchRig holds a store's first claim at Redis until release, so that
+// tests can queue claims behind it and read what each was answered.
+type batchRig struct {
+	t        *testing.T
+	s        *Store
+	hook     *roundTrips
+	release  func()
+	queued   chan struct{}
+	outcomes chan claimOutcome
+	deadline <-chan time.Time
+}
+
+// claimOutcome is what a claim of key was answered.
+type claimOutcome struct {
+	key   string
+	first bool
+	err   error
+}
+
+func newBatchRig(t *testing.T, s *Store) *batchRig {
+	r := &batchRig{t: t, s: s, hook: newRoundTrips(), queued: make(chan struct{}, 16), outcomes: make(chan claimOutcome, 16),
+		deadline: time.After(10 * time.Second)}
+	s.rdb.AddHook(r.hook)
+	r.release = sync.OnceFunc(func() { close(r.hook.release) })
+	t.Cleanup(r.release)
+	s.claims.queued = func() { r.queued <- struct{}{} }
+	return r
+}
+
+// claim claims key in ctx on a goroutine of its own; outcomes gets the answer.
+func (r *batchRig) claim(ctx context.Context, key string) {
+	go func() {
+		first, err := r.s.ClaimOnce(ctx, key, time.Hour)
+		r.outcomes <- claimOutcome{key, first, err}
+	}()
+}
+
+// wait waits for c, and fails the test when it does not come in time.
+func (r *batchRig) wait(c <-chan struct{}, what string) {
+	r.t.Helper()
+	select {
+	case <-c:
+	case <-r.deadline:
+		r.t.Fatalf("%s did not happen in time", what)
+	}
+}
+
+// holdLone claims "lone" and waits until Redis holds it.
+func (r *batchRig) holdLone() {
+	r.t.Helper()
+	r.claim(context.Background(), "lone")
+	r.wait(r.hook.held, "the lone claim reaching Redis")
+}
+
+// queue claims keys in ctx and waits until each has queued.
+func (r *batchRig) queue(ctx context.Context, keys ...string) {
+	r.t.Helper()
+	for _, k := range keys {
+		r.claim(ctx, k)
+		r.wait(r.queued, "the claim of "+k+" queuing")
+	}
+}
+
+// answers waits for n claims' answers, by key.
+func (r *batchRig) answers(n int) map[string]claimOutcome {
+	r.t.Helper()
+	got := map[string]claimOutcome{}
+	for range n {
+		select {
+		case o := <-r.outcomes:
+			got[o.key] = o
+		case <-r.deadline:
+			r.t.Fatalf("claims answered in time: %v", got)
+		}
+	}
+	return got
+}
+
+// wantFirst checks that each claim of keys was answered without error,
+// first unless its key is "taken".
+func (r *batchRig) wantFirst(got map[string]claimOutcome, keys ...string) {
+	r.t.Helper()
+	for _, k := range keys {
+		if o, want := got[k], k != "taken"; o.err != nil || o.first != want {
+			r.t.Errorf("claim of %s = %v, %v; want %v", k, o.first, o.err, want)
+		}
+	}
+}
+
 // TestClaimsWaitingTogetherShareARoundTrip: a lone claim goes at once, by
 // itself; claims made while it waits for Redis queue, and all of them go
 // in the next round trip, each with its own answer.
@@ -85,58 +173,13 @@ func TestClaimsWaitingTogetherShareARoundTrip(t *testing.T) {
 	if first, err := s.ClaimOnce(ctx, "taken", time.Hour); err != nil || !first {
 		t.Fatalf("claim of taken = %v, %v", first, err)
 	}
-	hook := newRoundTrips()
-	s.rdb.AddHook(hook)
-	const waiting = 5
-	queued := make(chan struct{}, waiting)
-	s.claims.queued = func() { queued <- struct{}{} }
-
-	type outcome struct {
-		key   string
-		first bool
-		err   error
-	}
-	outcomes := make(chan outcome, waiting+1)
-	claim := func(key string) {
-		first, err := s.ClaimOnce(ctx, key, time.Hour)
-		outcomes <- outcome{key, first, err}
-	}
-	go claim("lone")
-	deadline := time.After(10 * time.Second)
-	select {
-	case <-hook.held:
-	case <-deadline:
-		t.Fatal("the lone claim did not reach Redis")
-	}
+	r := newBatchRig(t, s)
+	r.holdLone()
 	keys := []string{"a", "b", "taken", "c", "d"}
-	for _, k := range keys {
-		go claim(k)
-	}
-	for range waiting {
-		select {
-		case <-queued:
-		case <-deadline:
-			t.Fatal("the claims did not queue behind the lone one")
-		}
-	}
-	close(hook.release)
-	got := map[string]outcome{}
-	for range waiting + 1 {
-		select {
-		case o := <-outcomes:
-			got[o.key] = o
-		case <-deadline:
-			t.Fatalf("claims answered: %v", got)
-		}
-	}
-	for _, k := range append(keys, "lone") {
-		want := k != "taken"
-		if o := got[k]; o.err != nil || o.first != want {
-			t.Errorf("claim of %s = %v, %v; want %v", k, o.first, o.err, want)
-		}
-	}
-	trips := hook.sent()
-	if len(trips) != 2 || strings.Join(trips[0], ",") != "lone" || len(trips[1]) != waiting {
+	r.queue(ctx, keys...)
+	r.release()
+	r.wantFirst(r.answers(len(keys)+1), append(keys, "lone")...)
+	if trips := r.hook.sent(); len(trips) != 2 || strings.Join(trips[0], ",") != "lone" || len(trips[1]) != len(keys) {
 		t.Fatalf("round trips carried %v; want [lone], then %v in one, in any order", trips, keys)
 	}
 }
@@ -145,50 +188,16 @@ func TestClaimsWaitingTogetherShareARoundTrip(t *testing.T) {
 // of a request that ended while it queued; the batch is every claim's in
 // it, so it still goes, once, and the others get their answers from it.
 func TestAClaimBatchOutlivesItsSender(t *testing.T) {
-	s := openAsInProduction(t, redistest.URL(t), redistest.Prefix(t))
-	hook := newRoundTrips()
-	s.rdb.AddHook(hook)
-	queued := make(chan struct{}, 2)
-	s.claims.queued = func() { queued <- struct{}{} }
-	deadline := time.After(10 * time.Second)
-	wait := func(c <-chan struct{}, what string) {
-		t.Helper()
-		select {
-		case <-c:
-		case <-deadline:
-			t.Fatalf("%s did not happen", what)
-		}
-	}
-	done := make(chan error, 3)
-	claim := func(ctx context.Context, key string) {
-		first, err := s.ClaimOnce(ctx, key, time.Hour)
-		if ctx.Err() != nil {
-			err = nil // the ended request's own outcome is not what is tested
-		} else if err == nil && !first {
-			err = fmt.Errorf("claim of %s was not first", key)
-		}
-		done <- err
-	}
-	go claim(context.Background(), "lone")
-	wait(hook.held, "the lone claim reaching Redis")
+	r := newBatchRig(t, openAsInProduction(t, redistest.URL(t), redistest.Prefix(t)))
+	r.holdLone()
 	gone, cancel := context.WithCancel(context.Background())
-	go claim(gone, "sender")
-	wait(queued, "the sender's claim queuing")
-	go claim(context.Background(), "other")
-	wait(queued, "the other claim queuing")
+	r.queue(gone, "sender")
+	r.queue(context.Background(), "other")
 	cancel()
-	close(hook.release)
-	for range 3 {
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Error(err)
-			}
-		case <-deadline:
-			t.Fatal("the claims were not answered")
-		}
-	}
-	if trips := hook.sent(); len(trips) != 2 || len(trips[1]) != 2 {
+	r.release()
+	// The ended request's own answer is not what is tested.
+	r.wantFirst(r.answers(3), "lone", "other")
+	if trips := r.hook.sent(); len(trips) != 2 || len(trips[1]) != 2 {
 		t.Errorf("round trips carried %v; want [lone], then the sender's and the other claim together", trips)
 	}
 }
@@ -196,46 +205,12 @@ func TestAClaimBatchOutlivesItsSender(t *testing.T) {
 // TestAClaimQueuedAloneIsAnswered: the one claim queued behind a send is
 // sent, by itself, when that send is answered.
 func TestAClaimQueuedAloneIsAnswered(t *testing.T) {
-	s := openAsInProduction(t, redistest.URL(t), redistest.Prefix(t))
-	hook := newRoundTrips()
-	s.rdb.AddHook(hook)
-	release := sync.OnceFunc(func() { close(hook.release) })
-	t.Cleanup(release)
-	queued := make(chan struct{}, 1)
-	s.claims.queued = func() { queued <- struct{}{} }
-	deadline := time.After(10 * time.Second)
-	done := make(chan error, 2)
-	claim := func(key string) {
-		first, err := s.ClaimOnce(context.Background(), key, time.Hour)
-		if err == nil && !first {
-			err = fmt.Errorf("claim of %s was not first", key)
-		}
-		done <- err
-	}
-	go claim("lone")
-	select {
-	case <-hook.held:
-	case <-deadline:
-		t.Fatal("the lone claim did not reach Redis")
-	}
-	go claim("queued")
-	select {
-	case <-queued:
-	case <-deadline:
-		t.Fatal("the claim did not queue behind the lone one")
-	}
-	release()
-	for range 2 {
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Error(err)
-			}
-		case <-deadline:
-			t.Fatal("the claims were not answered")
-		}
-	}
-	if trips := hook.sent(); len(trips) != 2 || strings.Join(trips[1], ",") != "queued" {
+	r := newBatchRig(t, openAsInProduction(t, redistest.URL(t), redistest.Prefix(t)))
+	r.holdLone()
+	r.queue(context.Background(), "queued")
+	r.release()
+	r.wantFirst(r.answers(2), "lone", "queued")
+	if trips := r.hook.sent(); len(trips) != 2 || strings.Join(trips[1], ",") != "queued" {
 		t.Errorf("round trips carried %v; want [lone], then [queued]", trips)
 	}
 }
@@ -247,54 +222,27 @@ func TestAClaimQueuedAloneIsAnswered(t *testing.T) {
 func TestClaimsGoAloneWhileTheStoreFails(t *testing.T) {
 	srv := redistest.Start(t)
 	s := openAsInProduction(t, srv.URL(), redistest.Prefix(t))
-	hook := newRoundTrips()
-	s.rdb.AddHook(hook)
-	release := sync.OnceFunc(func() { close(hook.release) })
-	t.Cleanup(release)
-	queued := make(chan struct{}, 1)
-	s.claims.queued = func() { queued <- struct{}{} }
+	r := newBatchRig(t, s)
+	r.holdLone()
 	ctx := context.Background()
-	deadline := time.After(10 * time.Second)
-	lone := make(chan error, 1)
-	go func() {
-		_, err := s.ClaimOnce(ctx, "lone", time.Hour)
-		lone <- err
-	}()
-	select {
-	case <-hook.held:
-	case <-deadline:
-		t.Fatal("the lone claim did not reach Redis")
-	}
 	srv.Stop()
 	if err := s.Ping(ctx); !errors.Is(err, storage.ErrUnavailable) {
 		t.Fatalf("ping with Redis down = %v, want unavailable", err)
 	}
 	srv.Restart(t)
-	type outcome struct {
-		first bool
-		err   error
-	}
-	alone := make(chan outcome, 1)
-	go func() {
-		first, err := s.ClaimOnce(ctx, "alone", time.Hour)
-		alone <- outcome{first, err}
-	}()
+	r.claim(ctx, "alone")
 	select {
-	case o := <-alone:
-		if o.err != nil || !o.first {
-			t.Errorf("claim while the store fails = %v, %v; want the first", o.first, o.err)
+	case o := <-r.outcomes:
+		if o.key != "alone" || o.err != nil || !o.first {
+			t.Errorf("claim while the store fails = %+v; want the first", o)
 		}
-	case <-queued:
+	case <-r.queued:
 		t.Fatal("a claim queued behind a send while the store's last call had failed")
-	case <-deadline:
+	case <-r.deadline:
 		t.Fatal("the claim was not answered while the send before it was held")
 	}
-	release()
-	select {
-	case <-lone:
-	case <-deadline:
-		t.Fatal("the lone claim was not answered")
-	}
+	r.release()
+	r.answers(1)
 }
 
 // TestBatchedClaimsWithALostReplyAreFirst: when the reply to a batch is
@@ -306,53 +254,14 @@ func TestBatchedClaimsWithALostReplyAreFirst(t *testing.T) {
 	if first, err := direct.ClaimOnce(ctx, "taken", time.Hour); err != nil || !first {
 		t.Fatalf("the other's claim = %v, %v", first, err)
 	}
-	hook := newRoundTrips()
-	s.rdb.AddHook(hook)
-	release := sync.OnceFunc(func() { close(hook.release) })
-	t.Cleanup(release)
+	r := newBatchRig(t, s)
+	r.holdLone()
 	keys := []string{"a", "b", "taken"}
-	queued := make(chan struct{}, len(keys))
-	s.claims.queued = func() { queued <- struct{}{} }
-	deadline := time.After(10 * time.Second)
-	type outcome struct {
-		key   string
-		first bool
-		err   error
-	}
-	outcomes := make(chan outcome, len(keys)+1)
-	claim := func(key string) {
-		first, err := s.ClaimOnce(ctx, key, time.Hour)
-		outcomes <- outcome{key, first, err}
-	}
-	go claim("lone")
-	select {
-	case <-hook.held:
-	case <-deadline:
-		t.Fatal("the lone claim did not reach Redis")
-	}
-	for _, k := range keys {
-		go claim(k)
-	}
-	for range keys {
-		select {
-		case <-queued:
-		case <-deadline:
-			t.Fatal("the claims did not queue behind the lone one")
-		}
-	}
+	r.queue(ctx, keys...)
 	proxy.DelayNext("once:a", beyondTimeout)
-	release()
-	for range len(keys) + 1 {
-		select {
-		case o := <-outcomes:
-			if want := o.key != "taken"; o.err != nil || o.first != want {
-				t.Errorf("claim of %s = %v, %v; want %v", o.key, o.first, o.err, want)
-			}
-		case <-deadline:
-			t.Fatal("the claims were not answered")
-		}
-	}
-	trips := hook.sent()
+	r.release()
+	r.wantFirst(r.answers(len(keys)+1), append(keys, "lone")...)
+	trips := r.hook.sent()
 	if len(trips) < 2 || len(trips[1]) != len(keys) {
 		t.Fatalf("round trips carried %v; want [lone], then %v in one", trips, keys)
 	}
