@@ -54,6 +54,7 @@ func TestDirectory(t *testing.T) {
 		{"", "D789", "Maria B. Hansen", false},
 		{"Maria\u202eHansen", "D000", "Maria B. Hansen", true},
 		{"Maria Hansen", "D000", "Maria Hansen", false},
+		{"Maria Hansen", "D111", "Maria Hansen", false},
 	} {
 		err := f.d.SetContact(ctx, "slack:U1", tc.name, "slack", tc.address)
 		p, _ := f.store.Person(ctx, "slack:U1")

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"reflect"
 	"testing"
 	"time"
 
@@ -192,5 +193,115 @@ func BenchmarkEncodeActivity(b *testing.B) {
 			}
 			b.ReportMetric(float64(len(tc.encode())), "bytes")
 		})
+	}
+}
+
+// TestAppendActivityEveryField: an activity with any one field of the
+// library's schema set, down to the fields of its accounts, references,
+// attachments and cards, is written as encoding/json writes it or left
+// to encoding/json, so a field the library adds cannot go unwritten.
+func TestAppendActivityEveryField(t *testing.T) {
+	acts := variants(reflect.TypeFor[schema.Activity](), 0)
+	written := 0
+	for i, v := range acts {
+		act := v.Interface().(schema.Activity)
+		got, ok := appendActivity(nil, act)
+		if ok {
+			written++
+			if want := jsonEncoded(t, act); !bytes.Equal(got, want) {
+				t.Errorf("activity %d:\n%s\nwant\n%s", i, got, want)
+			}
+		}
+		if body, err := encodeJSON(act); err != nil || !bytes.Equal(body, jsonEncoded(t, act)) {
+			t.Errorf("encodeJSON of activity %d: %v\n%s", i, err, body)
+		}
+	}
+	if written < 100 {
+		t.Errorf("%d of %d activities written by hand; want the many with only written fields set", written, len(acts))
+	}
+}
+
+// variants are values of type typ: its zero value, and values with one
+// field set, down to depth 11: a string, true, a time, a
+// slice of one variant of its element, an empty slice, a map of one
+// entry, and as an attachment's content a card, a map or a string.
+func variants(typ reflect.Type, depth int) []reflect.Value {
+	out := []reflect.Value{reflect.Zero(typ)}
+	if depth > 11 {
+		return out
+	}
+	switch {
+	case typ == reflect.TypeFor[time.Time]():
+		for _, tm := range []time.Time{time.Date(2027, 1, 2, 9, 0, 0, 0, time.UTC), {}, time.Time{}.In(time.FixedZone("CET", 3600)), time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)} {
+			out = append(out, reflect.ValueOf(tm))
+		}
+		return out
+	case typ.Kind() == reflect.String:
+		v := reflect.New(typ).Elem()
+		v.SetString("x<&>\u2028\"")
+		return append(out, v)
+	case typ.Kind() == reflect.Bool:
+		return append(out, reflect.ValueOf(true).Convert(typ))
+	case typ.Kind() == reflect.Pointer:
+		for _, e := range variants(typ.Elem(), depth+1) {
+			p := reflect.New(typ.Elem())
+			p.Elem().Set(e)
+			out = append(out, p)
+		}
+		return out
+	case typ.Kind() == reflect.Slice:
+		out = append(out, reflect.MakeSlice(typ, 0, 0))
+		for _, e := range variants(typ.Elem(), depth+1) {
+			out = append(out, reflect.Append(reflect.MakeSlice(typ, 0, 1), e))
+		}
+		return out
+	case typ.Kind() == reflect.Map:
+		out = append(out, reflect.MakeMap(typ))
+		m := reflect.MakeMap(typ)
+		m.SetMapIndex(reflect.ValueOf("k").Convert(typ.Key()), reflect.Zero(typ.Elem()))
+		return append(out, m)
+	case typ.Kind() == reflect.Interface:
+		for _, c := range variants(reflect.TypeFor[card](), depth+1) {
+			v := reflect.New(typ).Elem()
+			v.Set(c)
+			out = append(out, v)
+		}
+		return append(out, reflect.ValueOf(map[string]any{"type": "x"}), reflect.ValueOf("x"))
+	case typ.Kind() == reflect.Struct:
+		for i := range typ.NumField() {
+			if !typ.Field(i).IsExported() {
+				continue
+			}
+			for _, f := range variants(typ.Field(i).Type, depth+1)[1:] {
+				v := reflect.New(typ).Elem()
+				v.Field(i).Set(f)
+				out = append(out, v)
+			}
+		}
+	}
+	return out
+}
+
+// TestEncodeJSONOwnsItsBytes: what encodeJSON returns is its caller's,
+// whether written by hand or by encoding/json: the buffer it was written
+// in goes back to the pool, and the next activity must not write over it.
+func TestEncodeJSONOwnsItsBytes(t *testing.T) {
+	for name, act := range map[string]schema.Activity{
+		"by hand":          {Type: schema.Message, Text: "first"},
+		"by encoding/json": {Type: schema.Message, Text: "first", Locale: "da-DK"},
+	} {
+		body, err := encodeJSON(act)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := bytes.Clone(body)
+		for range 10 {
+			if _, err := encodeJSON(schema.Activity{Type: schema.Message, Text: "the next one, longer than the first"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if !bytes.Equal(body, want) {
+			t.Errorf("%s: an activity's JSON became %s after the next ones were written; want %s", name, body, want)
+		}
 	}
 }

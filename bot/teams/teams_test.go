@@ -269,6 +269,30 @@ func TestChannelMentions(t *testing.T) {
 	}
 }
 
+// TestChannelMessageRemembersName: a message in a channel stores its
+// sender's name as Teams gives it, none leaving the stored one, and never
+// replaces the personal chat's reference, which is all a channel's
+// reference could be told apart from.
+func TestChannelMessageRemembersName(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	e.say(anna, "help")
+	for _, tc := range []struct{ name, want string }{
+		{"Anna K. Holm", "Anna K. Holm"},
+		{"", "Anna K. Holm"},
+	} {
+		if code := e.post(e.channelMessage(account{anna.id, tc.name, anna.aad}, "<at>wavebot</at> help"), e.token()); code != 200 {
+			t.Fatalf("answered %d", code)
+		}
+		if _, name, _ := e.cmds.Identity(ctx, "teams:"+annaAAD, Platform); name != tc.want {
+			t.Errorf("after a channel message from %q, name %q; want %q", tc.name, name, tc.want)
+		}
+		if ref, err := e.bot.reference(ctx, "teams:"+annaAAD); err != nil || ref.Conversation.ID != personalChat(anna) {
+			t.Errorf("after a channel message from %q, reference %+v, %v; want the personal chat", tc.name, ref, err)
+		}
+	}
+}
+
 // TestButtonPressUpdatesCard: a pressed Action.Submit arrives with the
 // command in value, runs as the person who pressed it, and the card is
 // replaced in place; a refused press answers below the card instead.

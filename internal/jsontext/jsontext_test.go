@@ -21,7 +21,7 @@ func encoded(t *testing.T, s string, escapeHTML bool) []byte {
 // FuzzAppendString: whatever the string, AppendString writes what
 // encoding/json writes, after what was there.
 func FuzzAppendString(f *testing.F) {
-	for _, s := range []string{"", "plain", "Bølge 3 – færdig", "\x00\x1f\x7f\b\f\n\r\t", `"quoted" \ back`, "<at>&</at>", "\xff\xfe", "\u2028\u2029", "é\xc3"} {
+	for _, s := range []string{"", "plain", "Bølge 3 – færdig", "\x00\x1f\x7f\b\f\n\r\t", `"quoted" \ back`, "<at>&</at>", "\xff\xfe", "\u2028\u2029", "é\xc3", "\uFFFD literal"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
