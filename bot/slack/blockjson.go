@@ -5,7 +5,7 @@ import (
 
 	slackgo "github.com/slack-go/slack"
 
-	"wavebot/internal/jsontext"
+	"wavebot/internal/jsonquote"
 )
 
 // appendMessage appends m as encodeTo's JSON encoder writes it, byte for
@@ -19,17 +19,17 @@ func appendMessage(b []byte, m message) ([]byte, bool) {
 	b = append(b, '{')
 	if m.ResponseType != "" {
 		b = append(b, `"response_type":`...)
-		b = jsontext.AppendString(b, m.ResponseType, false)
+		b = jsonquote.Append(b, m.ResponseType, false)
 		b = append(b, ',')
 	}
 	b = append(b, `"replace_original":`...)
 	b = strconv.AppendBool(b, m.ReplaceOriginal)
 	if m.ThreadTS != "" {
 		b = append(b, `,"thread_ts":`...)
-		b = jsontext.AppendString(b, m.ThreadTS, false)
+		b = jsonquote.Append(b, m.ThreadTS, false)
 	}
 	b = append(b, `,"text":`...)
-	b = jsontext.AppendString(b, m.Text, false)
+	b = jsonquote.Append(b, m.Text, false)
 	b = append(b, `,"blocks":`...)
 	if m.Blocks == nil {
 		b = append(b, "null"...)
@@ -139,7 +139,7 @@ func appendBlock(b []byte, blk slackgo.Block) ([]byte, bool) {
 // appendType opens an object with its type.
 func appendType(b []byte, typ string) []byte {
 	b = append(b, `{"type":`...)
-	return jsontext.AppendString(b, typ, false)
+	return jsonquote.Append(b, typ, false)
 }
 
 func appendBlockID(b []byte, id string) []byte {
@@ -147,13 +147,13 @@ func appendBlockID(b []byte, id string) []byte {
 		return b
 	}
 	b = append(b, `,"block_id":`...)
-	return jsontext.AppendString(b, id, false)
+	return jsonquote.Append(b, id, false)
 }
 
 func appendText(b []byte, t *slackgo.TextBlockObject, escapeHTML bool) []byte {
 	b = appendType(b, t.Type)
 	b = append(b, `,"text":`...)
-	b = jsontext.AppendString(b, t.Text, escapeHTML)
+	b = jsonquote.Append(b, t.Text, escapeHTML)
 	if t.Emoji != nil {
 		b = append(b, `,"emoji":`...)
 		b = strconv.AppendBool(b, *t.Emoji)
@@ -169,7 +169,7 @@ func appendButton(b []byte, e *slackgo.ButtonBlockElement) []byte {
 	b = append(b, '{')
 	if e.Type != "" {
 		b = append(b, `"type":`...)
-		b = jsontext.AppendString(b, string(e.Type), true)
+		b = jsonquote.Append(b, string(e.Type), true)
 		b = append(b, ',')
 	}
 	b = append(b, `"text":`...)
@@ -186,7 +186,7 @@ func appendButton(b []byte, e *slackgo.ButtonBlockElement) []byte {
 			b = append(b, `,"`...)
 			b = append(b, f.name...)
 			b = append(b, `":`...)
-			b = jsontext.AppendString(b, f.value, true)
+			b = jsonquote.Append(b, f.value, true)
 		}
 	}
 	return append(b, '}')

@@ -1,18 +1,18 @@
 package teams
 
 import (
+	"slices"
 	"time"
 
 	"github.com/infracloudio/msbotbuilder-go/schema"
 
-	"wavebot/internal/jsontext"
+	"wavebot/internal/jsonquote"
 )
 
 // appendActivity appends act as encodeJSON's encoder writes it, byte for
 // byte, for the activities the adapter sends: a message or an update of
-// one, to a conversation, with cards and pictures. It reports false,
-// having appended nothing useful, for anything else, which the encoder
-// then writes. Encoding/json took a twentieth of a Teams answer's time,
+// one, to a conversation, with cards and pictures. For anything else it
+// returns b as it was and false, and the encoder writes it. Encoding/json took a twentieth of a Teams answer's time,
 // most of it walking the card and the library's activity, with its many
 // fields, by reflection.
 func appendActivity(b []byte, act schema.Activity) ([]byte, bool) {
@@ -39,18 +39,11 @@ func appendActivity(b []byte, act schema.Activity) ([]byte, bool) {
 	o.field("suggestedActions")
 	o.b = append(o.b, '{', '}')
 	if len(act.Attachments) > 0 {
-		o.field("attachments")
-		o.b = append(o.b, '[')
-		for i, a := range act.Attachments {
-			if i > 0 {
-				o.b = append(o.b, ',')
-			}
-			var ok bool
-			if o.b, ok = appendAttachment(o.b, a); !ok {
-				return o.b, false
-			}
+		if slices.ContainsFunc(act.Attachments, func(a schema.Attachment) bool { return !writtenByHand(a.Content) }) {
+			return b, false
 		}
-		o.b = append(o.b, ']')
+		o.field("attachments")
+		o.b = appendList(o.b, act.Attachments, appendAttachment)
 	}
 	o.str("replyToId", act.ReplyToID)
 	o.field("relatesTo")
@@ -104,45 +97,43 @@ func appendConversation(b []byte, c schema.ConversationAccount) []byte {
 	return append(o.b, '}')
 }
 
-// appendAttachment writes an attachment holding a card or nothing; false
-// for other content.
-func appendAttachment(b []byte, a schema.Attachment) ([]byte, bool) {
+// writtenByHand reports whether appendAttachment writes an attachment's
+// content: a card, or none.
+func writtenByHand(content any) bool {
+	switch content.(type) {
+	case nil, card:
+		return true
+	}
+	return false
+}
+
+// appendAttachment writes an attachment whose content is writtenByHand.
+func appendAttachment(b []byte, a schema.Attachment) []byte {
 	o := object{b: append(b, '{')}
 	o.str("contentType", a.ContentType)
 	o.str("contentUrl", a.ContentURL)
-	switch c := a.Content.(type) {
-	case nil:
-	case card:
+	if c, ok := a.Content.(card); ok {
 		o.field("content")
 		o.b = appendCard(o.b, c)
-	default:
-		return o.b, false
 	}
 	o.str("name", a.Name)
 	o.str("thumbnailUrl", a.ThumbnailURL)
-	return append(o.b, '}'), true
+	return append(o.b, '}')
 }
 
 func appendCard(b []byte, c card) []byte {
 	o := object{b: append(b, '{')}
 	o.field("type")
-	o.b = jsontext.AppendString(o.b, c.Type, false)
+	o.b = jsonquote.Append(o.b, c.Type, false)
 	o.field("$schema")
-	o.b = jsontext.AppendString(o.b, c.Schema, false)
+	o.b = jsonquote.Append(o.b, c.Schema, false)
 	o.field("version")
-	o.b = jsontext.AppendString(o.b, c.Version, false)
+	o.b = jsonquote.Append(o.b, c.Version, false)
 	o.field("body")
 	o.b = appendElements(o.b, c.Body)
 	if len(c.Actions) > 0 {
 		o.field("actions")
-		o.b = append(o.b, '[')
-		for i, a := range c.Actions {
-			if i > 0 {
-				o.b = append(o.b, ',')
-			}
-			o.b = appendAction(o.b, a)
-		}
-		o.b = append(o.b, ']')
+		o.b = appendList(o.b, c.Actions, appendAction)
 	}
 	o.str("fallbackText", c.FallbackText)
 	if c.MSTeams != nil {
@@ -158,20 +149,13 @@ func appendElements(b []byte, es []element) []byte {
 	if es == nil {
 		return append(b, "null"...)
 	}
-	b = append(b, '[')
-	for i, e := range es {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendElement(b, e)
-	}
-	return append(b, ']')
+	return appendList(b, es, appendElement)
 }
 
 func appendElement(b []byte, e element) []byte {
 	o := object{b: append(b, '{')}
 	o.field("type")
-	o.b = jsontext.AppendString(o.b, e.Type, false)
+	o.b = jsonquote.Append(o.b, e.Type, false)
 	o.str("text", e.Text)
 	o.str("weight", e.Weight)
 	o.str("size", e.Size)
@@ -182,18 +166,7 @@ func appendElement(b []byte, e element) []byte {
 	o.flag("separator", e.Separator)
 	if len(e.Facts) > 0 {
 		o.field("facts")
-		o.b = append(o.b, '[')
-		for i, f := range e.Facts {
-			if i > 0 {
-				o.b = append(o.b, ',')
-			}
-			o.b = append(o.b, `{"title":`...)
-			o.b = jsontext.AppendString(o.b, f.Title, false)
-			o.b = append(o.b, `,"value":`...)
-			o.b = jsontext.AppendString(o.b, f.Value, false)
-			o.b = append(o.b, '}')
-		}
-		o.b = append(o.b, ']')
+		o.b = appendList(o.b, e.Facts, appendFact)
 	}
 	if len(e.Items) > 0 {
 		o.field("items")
@@ -206,17 +179,17 @@ func appendElement(b []byte, e element) []byte {
 
 func appendAction(b []byte, a action) []byte {
 	b = append(b, `{"type":`...)
-	b = jsontext.AppendString(b, a.Type, false)
+	b = jsonquote.Append(b, a.Type, false)
 	b = append(b, `,"title":`...)
-	b = jsontext.AppendString(b, a.Title, false)
+	b = jsonquote.Append(b, a.Title, false)
 	if a.Data != nil {
 		b = append(b, `,"data":{"command":`...)
-		b = jsontext.AppendString(b, a.Data.Command, false)
+		b = jsonquote.Append(b, a.Data.Command, false)
 		b = append(b, '}')
 	}
 	if a.URL != "" {
 		b = append(b, `,"url":`...)
-		b = jsontext.AppendString(b, a.URL, false)
+		b = jsonquote.Append(b, a.URL, false)
 	}
 	return append(b, '}')
 }
@@ -226,24 +199,41 @@ func appendMSTeams(b []byte, m msTeams) []byte {
 	o.str("width", m.Width)
 	if len(m.Entities) > 0 {
 		o.field("entities")
-		o.b = append(o.b, '[')
-		for i, e := range m.Entities {
-			if i > 0 {
-				o.b = append(o.b, ',')
-			}
-			o.b = append(o.b, `{"type":`...)
-			o.b = jsontext.AppendString(o.b, e.Type, false)
-			o.b = append(o.b, `,"text":`...)
-			o.b = jsontext.AppendString(o.b, e.Text, false)
-			o.b = append(o.b, `,"mentioned":{"id":`...)
-			o.b = jsontext.AppendString(o.b, e.Mentioned.ID, false)
-			o.b = append(o.b, `,"name":`...)
-			o.b = jsontext.AppendString(o.b, e.Mentioned.Name, false)
-			o.b = append(o.b, '}', '}')
-		}
-		o.b = append(o.b, ']')
+		o.b = appendList(o.b, m.Entities, appendMention)
 	}
 	return append(o.b, '}')
+}
+
+func appendFact(b []byte, f fact) []byte {
+	b = append(b, `{"title":`...)
+	b = jsonquote.Append(b, f.Title, false)
+	b = append(b, `,"value":`...)
+	b = jsonquote.Append(b, f.Value, false)
+	return append(b, '}')
+}
+
+func appendMention(b []byte, m mention) []byte {
+	b = append(b, `{"type":`...)
+	b = jsonquote.Append(b, m.Type, false)
+	b = append(b, `,"text":`...)
+	b = jsonquote.Append(b, m.Text, false)
+	b = append(b, `,"mentioned":{"id":`...)
+	b = jsonquote.Append(b, m.Mentioned.ID, false)
+	b = append(b, `,"name":`...)
+	b = jsonquote.Append(b, m.Mentioned.Name, false)
+	return append(b, '}', '}')
+}
+
+// appendList writes items as a JSON array, each as write writes it.
+func appendList[T any](b []byte, items []T, write func([]byte, T) []byte) []byte {
+	b = append(b, '[')
+	for i, it := range items {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = write(b, it)
+	}
+	return append(b, ']')
 }
 
 // object writes the fields of a JSON object, a comma between them.
@@ -266,7 +256,7 @@ func (o *object) field(name string) {
 func (o *object) str(name, v string) {
 	if v != "" {
 		o.field(name)
-		o.b = jsontext.AppendString(o.b, v, false)
+		o.b = jsonquote.Append(o.b, v, false)
 	}
 }
 

@@ -136,8 +136,8 @@ func TestAppendActivityIsJSON(t *testing.T) {
 		"listening":                 {Type: schema.Message, ListenFor: []string{"x"}},
 		"highlights":                {Type: schema.Message, TextHighlights: []schema.TextHighlight{{Text: "x"}}},
 	} {
-		if _, ok := appendActivity(nil, act); ok {
-			t.Errorf("an activity with %s was written, not left to encoding/json", name)
+		if out, ok := appendActivity([]byte("before"), act); ok || string(out) != "before" {
+			t.Errorf("an activity with %s was written (%q), not left to encoding/json", name, out)
 		}
 		if body, err := encodeJSON(act); err != nil || !bytes.Equal(body, jsonEncoded(t, act)) {
 			t.Errorf("encodeJSON of an activity with %s: %v\n%s", name, err, body)

@@ -1,4 +1,4 @@
-package jsontext
+package jsonquote
 
 import (
 	"bytes"
@@ -18,17 +18,17 @@ func encoded(t *testing.T, s string, escapeHTML bool) []byte {
 	return bytes.TrimSuffix(b.Bytes(), []byte("\n"))
 }
 
-// FuzzAppendString: whatever the string, AppendString writes what
+// FuzzAppend: whatever the string, Append writes what
 // encoding/json writes, after what was there.
-func FuzzAppendString(f *testing.F) {
+func FuzzAppend(f *testing.F) {
 	for _, s := range []string{"", "plain", "Bølge 3 – færdig", "\x00\x1f\x7f\b\f\n\r\t", `"quoted" \ back`, "<at>&</at>", "\xff\xfe", "\u2028\u2029", "é\xc3", "\uFFFD literal"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		for _, escapeHTML := range []bool{false, true} {
-			got := AppendString([]byte("x"), s, escapeHTML)
+			got := Append([]byte("x"), s, escapeHTML)
 			if want := append([]byte("x"), encoded(t, s, escapeHTML)...); !bytes.Equal(got, want) {
-				t.Fatalf("AppendString(%q, %v) = %s, want %s", s, escapeHTML, got, want)
+				t.Fatalf("Append(%q, %v) = %s, want %s", s, escapeHTML, got, want)
 			}
 		}
 	})

@@ -1,13 +1,14 @@
-// Package jsontext writes JSON by hand where encoding/json's reflection
-// costs too much, byte for byte as encoding/json would have written it.
-package jsontext
+// Package jsonquote quotes strings as encoding/json does, byte for byte,
+// for the JSON the chat adapters write by hand where encoding/json's
+// reflection costs too much.
+package jsonquote
 
 import "unicode/utf8"
 
-// AppendString appends s quoted as encoding/json writes it: ", \ and
-// control characters escaped, invalid UTF-8 as U+FFFD, U+2028 and U+2029
+// Append appends s quoted as encoding/json writes it: ", \ and control
+// characters escaped, invalid UTF-8 as U+FFFD, U+2028 and U+2029
 // escaped, and with escapeHTML <, > and & too.
-func AppendString(b []byte, s string, escapeHTML bool) []byte {
+func Append(b []byte, s string, escapeHTML bool) []byte {
 	const hex = "0123456789abcdef"
 	b = append(b, '"')
 	start := 0
