@@ -57,7 +57,7 @@ func TestAppendActivityIsJSON(t *testing.T) {
 	}
 	for _, line := range []string{
 		"wave create b3 2027-02-01 Bølge 3 <&>", "wave enroll b3 BUF SUF", "contact b3/BUF @" + mariaID + " @slack:U0SLACK1",
-		"done b3/BUF kickoff", "auth request b3/BUF 2027-01-27", "note b3/BUF \"citat\" \\ \u2028 <b>",
+		"done b3/BUF kickoff", "auth request b3/BUF 2027-01-27", "eval b3/BUF \"citat\" \\ \u2028 <b>",
 	} {
 		run(annaID, line)
 	}
