@@ -123,12 +123,9 @@ func appendAttachment(b []byte, a schema.Attachment) []byte {
 
 func appendCard(b []byte, c card) []byte {
 	o := object{b: append(b, '{')}
-	o.field("type")
-	o.b = jsonquote.Append(o.b, c.Type, false)
-	o.field("$schema")
-	o.b = jsonquote.Append(o.b, c.Schema, false)
-	o.field("version")
-	o.b = jsonquote.Append(o.b, c.Version, false)
+	o.text("type", c.Type)
+	o.text("$schema", c.Schema)
+	o.text("version", c.Version)
 	o.field("body")
 	o.b = appendElements(o.b, c.Body)
 	if len(c.Actions) > 0 {
@@ -154,8 +151,7 @@ func appendElements(b []byte, es []element) []byte {
 
 func appendElement(b []byte, e element) []byte {
 	o := object{b: append(b, '{')}
-	o.field("type")
-	o.b = jsonquote.Append(o.b, e.Type, false)
+	o.text("type", e.Type)
 	o.str("text", e.Text)
 	o.str("weight", e.Weight)
 	o.str("size", e.Size)
@@ -178,20 +174,17 @@ func appendElement(b []byte, e element) []byte {
 }
 
 func appendAction(b []byte, a action) []byte {
-	b = append(b, `{"type":`...)
-	b = jsonquote.Append(b, a.Type, false)
-	b = append(b, `,"title":`...)
-	b = jsonquote.Append(b, a.Title, false)
+	o := object{b: append(b, '{')}
+	o.text("type", a.Type)
+	o.text("title", a.Title)
 	if a.Data != nil {
-		b = append(b, `,"data":{"command":`...)
-		b = jsonquote.Append(b, a.Data.Command, false)
-		b = append(b, '}')
+		o.field("data")
+		data := object{b: append(o.b, '{')}
+		data.text("command", a.Data.Command)
+		o.b = append(data.b, '}')
 	}
-	if a.URL != "" {
-		b = append(b, `,"url":`...)
-		b = jsonquote.Append(b, a.URL, false)
-	}
-	return append(b, '}')
+	o.str("url", a.URL)
+	return append(o.b, '}')
 }
 
 func appendMSTeams(b []byte, m msTeams) []byte {
@@ -205,23 +198,22 @@ func appendMSTeams(b []byte, m msTeams) []byte {
 }
 
 func appendFact(b []byte, f fact) []byte {
-	b = append(b, `{"title":`...)
-	b = jsonquote.Append(b, f.Title, false)
-	b = append(b, `,"value":`...)
-	b = jsonquote.Append(b, f.Value, false)
-	return append(b, '}')
+	o := object{b: append(b, '{')}
+	o.text("title", f.Title)
+	o.text("value", f.Value)
+	return append(o.b, '}')
 }
 
 func appendMention(b []byte, m mention) []byte {
-	b = append(b, `{"type":`...)
-	b = jsonquote.Append(b, m.Type, false)
-	b = append(b, `,"text":`...)
-	b = jsonquote.Append(b, m.Text, false)
-	b = append(b, `,"mentioned":{"id":`...)
-	b = jsonquote.Append(b, m.Mentioned.ID, false)
-	b = append(b, `,"name":`...)
-	b = jsonquote.Append(b, m.Mentioned.Name, false)
-	return append(b, '}', '}')
+	o := object{b: append(b, '{')}
+	o.text("type", m.Type)
+	o.text("text", m.Text)
+	o.field("mentioned")
+	who := object{b: append(o.b, '{')}
+	who.text("id", m.Mentioned.ID)
+	who.text("name", m.Mentioned.Name)
+	o.b = append(who.b, '}')
+	return append(o.b, '}')
 }
 
 // appendList writes items as a JSON array, each as write writes it.
@@ -252,11 +244,16 @@ func (o *object) field(name string) {
 	o.b = append(o.b, '"', ':')
 }
 
+// text writes a string field.
+func (o *object) text(name, v string) {
+	o.field(name)
+	o.b = jsonquote.Append(o.b, v, false)
+}
+
 // str writes a string field that encoding/json leaves out when empty.
 func (o *object) str(name, v string) {
 	if v != "" {
-		o.field(name)
-		o.b = jsonquote.Append(o.b, v, false)
+		o.text(name, v)
 	}
 }
 
