@@ -125,7 +125,7 @@ func failover(b *testing.B, delay time.Duration, wait bool) failoverResult {
 	case <-time.After(60 * time.Second):
 		b.Fatal("no write succeeded within a minute of the kill")
 	}
-	time.Sleep(300 * time.Millisecond)
+	time.Sleep(300 * time.Millisecond) // writes go on a while on the new master
 	stop.Store(true)
 	wg.Wait()
 	lost := 0
