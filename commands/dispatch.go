@@ -263,12 +263,8 @@ func (d *Dispatcher) Handle(ctx context.Context, req Request) Reply {
 // failed with.
 func (d *Dispatcher) handle(ctx context.Context, req Request) (Reply, error) {
 	lang := d.cfg.Lang
-	words := strings.Fields(req.Text)
-	if len(words) == 0 {
-		words = []string{"help"}
-	}
-	cmd, consumed := d.resolve(words)
-	if cmd == nil || cmd.PureRead {
+	cmd, words, consumed := d.command(req.Text)
+	if pureRead(cmd) {
 		// Only a refusal or a pure read follows: nothing is decided on
 		// what is read, so a replica's read cache may answer.
 		ctx = storage.PureRead(ctx)
@@ -295,6 +291,31 @@ func (d *Dispatcher) handle(ctx context.Context, req Request) (Reply, error) {
 	reply, err := d.run(ctx, cmd, me, lang, words, consumed, req)
 	reply.Command, reply.Lang = cmd.path, lang
 	return reply, err
+}
+
+// PureRead reports whether the command line, run, only reads: a command
+// that changes and admits nothing (status, help), or no command at all,
+// which is refused. Run again, such a line answers what it answered: an
+// adapter whose platform may deliver a message twice need not claim it
+// in the store to run it once.
+func (d *Dispatcher) PureRead(line string) bool {
+	cmd, _, _ := d.command(line)
+	return pureRead(cmd)
+}
+
+// pureRead reports whether running cmd only reads; nil is no command.
+func pureRead(cmd *Command) bool { return cmd == nil || cmd.PureRead }
+
+// command resolves a command line: the command it names (nil for none),
+// its words, and how many of them name the command. An empty line asks
+// for help.
+func (d *Dispatcher) command(line string) (*Command, []string, int) {
+	words := strings.Fields(line)
+	if len(words) == 0 {
+		words = []string{"help"}
+	}
+	cmd, consumed := d.resolve(words)
+	return cmd, words, consumed
 }
 
 // run runs the command resolved from the request's words, checking the

@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -85,6 +86,8 @@ func TestOnlyPureReadsMayBeCached(t *testing.T) {
 		{"kim: status b3/BUF", true},
 		{"kim: overview", true},
 		{"kim: help", true},
+		{"kim: hjælp status", true},
+		{"kim: wave", false}, // a group without its subcommand is refused, on what the store holds
 		{"kim: guides b3", true},
 		{"kim: my", true},
 		{"kim: wave list", true},
@@ -97,6 +100,11 @@ func TestOnlyPureReadsMayBeCached(t *testing.T) {
 	}
 	spy.taken()
 	for _, tt := range tests {
+		// What an adapter asks before it runs a line says what running it
+		// reads.
+		if _, line, _ := strings.Cut(tt.line, ": "); f.d.PureRead(line) != tt.pure {
+			t.Errorf("PureRead(%q) = %v, want %v", line, !tt.pure, tt.pure)
+		}
 		f.do(tt.line)
 		reads := spy.taken()
 		if len(reads) == 0 {

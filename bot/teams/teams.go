@@ -96,6 +96,7 @@ type dispatcher interface {
 	Handle(ctx context.Context, req commands.Request) commands.Reply
 	Digest(ctx context.Context, d notify.Digest) commands.Reply
 	Once(ctx context.Context, key string, ttl time.Duration) (bool, error)
+	PureRead(line string) bool
 	Address(ctx context.Context, person, platform string) (string, error)
 	SetAddress(ctx context.Context, person, platform, address string) error
 	SetName(ctx context.Context, person, name string) error
@@ -116,6 +117,9 @@ type Bot struct {
 	// Connector through conn.
 	replies *activity.DefaultResponse
 	conn    *connector
+	// answered remembers the pure reads this replica answered, so that
+	// one delivered again is answered once.
+	answered *recent
 }
 
 // New returns the adapter for bot registration cfg, running commands
@@ -150,7 +154,7 @@ func New(cfg Config, cmds dispatcher) (*Bot, error) {
 		log:    cfg.Logger,
 	}
 	return &Bot{cfg: cfg, cmds: cmds, validator: NewValidator(cfg.AppID, cfg.OpenIDMetadataURL, web, cfg.Clock),
-		replies: &activity.DefaultResponse{Client: conn}, conn: conn}, nil
+		replies: &activity.DefaultResponse{Client: conn}, conn: conn, answered: newRecent(cfg.Clock)}, nil
 }
 
 // ServeHTTP takes one activity: a request without a valid token is 401
@@ -302,10 +306,12 @@ func (b *Bot) onMessage(ctx context.Context, act schema.Activity, body []byte) {
 		b.cfg.Logger.Warn("teams: message from an account without an AAD object id", "from", act.From.ID)
 		return
 	}
-	first, err := b.cmds.Once(ctx, "teams:activity:"+act.Conversation.ID+"|"+act.ID, onceTTL)
-	if err != nil {
-		b.cfg.Logger.Warn("teams: claim activity", "err", err)
-	} else if !first {
+	pressed, isButton := act.Value["command"].(string)
+	text := pressed
+	if !isButton {
+		text = b.commandText(ctx, act, body)
+	}
+	if !b.firstDelivery(ctx, act, text) {
 		return
 	}
 	ref := reference(act)
@@ -313,11 +319,6 @@ func (b *Bot) onMessage(ctx context.Context, act schema.Activity, body []byte) {
 		ref.Conversation = schema.ConversationAccount{TenantID: ref.Conversation.TenantID}
 	}
 	b.remember(ctx, caller, act.From.Name, ref)
-	pressed, isButton := act.Value["command"].(string)
-	text := pressed
-	if !isButton {
-		text = b.commandText(ctx, act, body)
-	}
 	reply := b.cmds.Handle(ctx, commands.Request{Caller: commands.Caller{ID: caller, Name: act.From.Name}, Text: text, Channel: channelOf(act)})
 	out, err := b.message(ctx, reply)
 	if err != nil {
@@ -339,6 +340,28 @@ func (b *Bot) onMessage(ctx context.Context, act schema.Activity, body []byte) {
 	if err := b.send(ctx, activity.GetCoversationReference(act), out); err != nil {
 		b.cfg.Logger.Warn("teams: reply", "err", err)
 	}
+}
+
+// firstDelivery reports whether act, whose command line is text, is
+// delivered for the first time: Teams delivers a message again when its
+// answer took over 15 seconds. A line that may change something is
+// claimed in the store, so that it runs once on any number of replicas.
+// A pure read is only remembered by this replica: delivered again to
+// another, it is answered again, with what it said the first time, and a
+// claim in the store would cost every question a round trip to it (on
+// Redis a sixth of a Teams answer's time, on the embedded store a write
+// to disk). When the store cannot be asked, the line runs.
+func (b *Bot) firstDelivery(ctx context.Context, act schema.Activity, text string) bool {
+	key := "teams:activity:" + act.Conversation.ID + "|" + act.ID
+	if b.cmds.PureRead(text) {
+		return b.answered.first(key)
+	}
+	first, err := b.cmds.Once(ctx, key, onceTTL)
+	if err != nil {
+		b.cfg.Logger.Warn("teams: claim activity", "err", err)
+		return true
+	}
+	return first
 }
 
 // send posts msg to the conversation ref names, in reply to the activity
