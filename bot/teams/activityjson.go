@@ -73,6 +73,23 @@ func onlyWrittenByHand(act schema.Activity) bool {
 		act.SemanticAction.State == "" && act.SemanticAction.ID == "" && len(act.SemanticAction.Entities) == 0
 }
 
+// referenceJSON is a conversation reference as the adapter stores it:
+// as encodeJSON's encoder writes it. Every message compares its sender's
+// with the one stored.
+func referenceJSON(ref schema.ConversationReference) string {
+	o := object{b: append(make([]byte, 0, 512), '{')}
+	o.str("activityId", ref.ActivityID)
+	o.field("user")
+	o.b = appendAccount(o.b, ref.User)
+	o.field("bot")
+	o.b = appendAccount(o.b, ref.Bot)
+	o.field("conversation")
+	o.b = appendConversation(o.b, ref.Conversation)
+	o.str("channelId", ref.ChannelID)
+	o.str("serviceUrl", ref.ServiceURL)
+	return string(append(o.b, '}'))
+}
+
 func appendAccount(b []byte, a schema.ChannelAccount) []byte {
 	o := object{b: append(b, '{')}
 	o.str("id", a.ID)

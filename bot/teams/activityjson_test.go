@@ -14,14 +14,14 @@ import (
 	"wavebot/commands"
 )
 
-// jsonEncoded is act as encoding/json writes it, the way encodeJSON did
+// jsonEncoded is v as encoding/json writes it, the way encodeJSON did
 // before appendActivity.
-func jsonEncoded(t testing.TB, act schema.Activity) []byte {
+func jsonEncoded(t testing.TB, v any) []byte {
 	t.Helper()
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(act); err != nil {
+	if err := enc.Encode(v); err != nil {
 		t.Fatal(err)
 	}
 	return bytes.TrimSuffix(b.Bytes(), []byte("\n"))
@@ -218,6 +218,30 @@ func TestAppendActivityEveryField(t *testing.T) {
 	}
 	if written < 100 {
 		t.Errorf("%d of %d activities written by hand; want the many with only written fields set", written, len(acts))
+	}
+}
+
+// TestReferenceJSON: a conversation reference as the adapter stores it,
+// the whole one of every kind of conversation or any one of its fields
+// set, is written as encodeJSON's encoder writes it, and reads back as it
+// was.
+func TestReferenceJSON(t *testing.T) {
+	var refs []schema.ConversationReference
+	for _, act := range sentTo(schema.Activity{Type: schema.Message}) {
+		refs = append(refs, activity.GetCoversationReference(act))
+	}
+	for _, v := range variants(reflect.TypeFor[schema.ConversationReference](), 0) {
+		refs = append(refs, v.Interface().(schema.ConversationReference))
+	}
+	for i, ref := range refs {
+		got := referenceJSON(ref)
+		if want := jsonEncoded(t, ref); got != string(want) {
+			t.Errorf("reference %d:\n%s\nwant\n%s", i, got, want)
+		}
+		var back schema.ConversationReference
+		if err := json.Unmarshal([]byte(got), &back); err != nil || back != ref {
+			t.Errorf("reference %d reads back as %+v, %v", i, back, err)
+		}
 	}
 }
 

@@ -92,11 +92,7 @@ func (b *Bot) openConversation(ctx context.Context, id, aad string, known schema
 		User: user, Bot: bot, ChannelID: "msteams", ServiceURL: serviceURL,
 		Conversation: schema.ConversationAccount{ID: convID, ConversationType: "personal", TenantID: tenantID},
 	}
-	data, err := json.Marshal(ref)
-	if err == nil {
-		err = b.cmds.SetAddress(ctx, id, Platform, string(data))
-	}
-	if err != nil {
+	if err := b.cmds.SetAddress(ctx, id, Platform, referenceJSON(ref)); err != nil {
 		// The conversation exists; it is opened again next time.
 		b.cfg.Logger.Warn("teams: store conversation reference", "person", id, "err", err)
 	}

@@ -276,11 +276,7 @@ func (b *Bot) remember(ctx context.Context, id, name string, ref schema.Conversa
 			return
 		}
 	}
-	data, err := json.Marshal(ref)
-	if err == nil {
-		err = b.cmds.SetContact(ctx, id, name, Platform, string(data))
-	}
-	if err != nil {
+	if err := b.cmds.SetContact(ctx, id, name, Platform, referenceJSON(ref)); err != nil {
 		b.cfg.Logger.Warn("teams: store name and conversation reference", "person", id, "err", err)
 	}
 }
@@ -387,11 +383,7 @@ func channelOf(act schema.Activity) *commands.Channel {
 	ref := reference(act)
 	ref.Conversation.ID, _, _ = strings.Cut(ref.Conversation.ID, ";messageid=")
 	ref.User = schema.ChannelAccount{}
-	data, err := json.Marshal(ref)
-	if err != nil {
-		return nil
-	}
-	c := &commands.Channel{ID: channelRecipient + ref.Conversation.ID, Address: string(data)}
+	c := &commands.Channel{ID: channelRecipient + ref.Conversation.ID, Address: referenceJSON(ref)}
 	if ch, ok := act.ChannelData["channel"].(map[string]any); ok {
 		if name, _ := ch["name"].(string); name != "" {
 			c.Name = name
