@@ -293,11 +293,12 @@ func (d *Dispatcher) handle(ctx context.Context, req Request) (Reply, error) {
 	return reply, err
 }
 
-// PureRead reports whether the command line, run, only reads: a command
-// that changes and admits nothing (status, help), or no command at all,
-// which is refused. Run again, such a line answers what it answered: an
-// adapter whose platform may deliver a message twice need not claim it
-// in the store to run it once.
+// PureRead reports whether the command line, run, only reads and
+// decides nothing: a command such as status or help, or no command at
+// all, which is refused. Run again, such a line answers as if asked
+// again, and what it records of a caller met for the first time is
+// recorded once however often it runs: an adapter whose platform may
+// deliver a message twice need not claim it in the store to run it once.
 func (d *Dispatcher) PureRead(line string) bool {
 	cmd, _, _ := d.command(line)
 	return pureRead(cmd)

@@ -22,10 +22,12 @@ const (
 )
 
 // recent is a replica's memory of the activities it has taken lately:
-// the hash of each key, in two generations, the current one and the one
-// before it, so a key is remembered for one to two windows. Hashes keep
-// it small and out of the collector's way; two keys of the same hash
-// (one chance in 2^64 for each pair) count as one.
+// the hash of each key, in two generations, the current window and the
+// one before it. A window starts with the first key taken once the last
+// one is over, so a key is remembered for at least a window, and
+// forgotten when the second window after its own starts. Hashes keep it
+// small and out of the collector's way; two keys of the same hash (one
+// chance in 2^64 for each pair) count as one.
 type recent struct {
 	clock clock.Clock
 	seed  maphash.Seed
@@ -49,7 +51,7 @@ func (r *recent) first(key string) bool {
 	if t := r.clock.Now(); t.Sub(r.since) >= recentWindow || len(r.now) >= r.most {
 		r.before = r.now
 		if t.Sub(r.since) >= 2*recentWindow {
-			r.before = nil // everything it held is older than two windows
+			r.before = nil // a window went by with no key taken: all are older than a window
 		}
 		r.now, r.since = make(map[uint64]struct{}, len(r.before)), t
 	}
