@@ -28,12 +28,9 @@ func appendActivity(b []byte, act schema.Activity) ([]byte, bool) {
 	o.b = append(o.b, zeroTime...)
 	o.str("serviceUrl", act.ServiceURL)
 	o.str("channelId", act.ChannelID)
-	o.field("from")
-	o.b = appendAccount(o.b, act.From)
-	o.field("conversation")
-	o.b = appendConversation(o.b, act.Conversation)
-	o.field("recipient")
-	o.b = appendAccount(o.b, act.Recipient)
+	o.account("from", act.From)
+	o.conversation("conversation", act.Conversation)
+	o.account("recipient", act.Recipient)
 	o.str("text", act.Text)
 	o.str("summary", act.Summary)
 	o.field("suggestedActions")
@@ -79,12 +76,9 @@ func onlyWrittenByHand(act schema.Activity) bool {
 func referenceJSON(ref schema.ConversationReference) string {
 	o := object{b: append(make([]byte, 0, 512), '{')}
 	o.str("activityId", ref.ActivityID)
-	o.field("user")
-	o.b = appendAccount(o.b, ref.User)
-	o.field("bot")
-	o.b = appendAccount(o.b, ref.Bot)
-	o.field("conversation")
-	o.b = appendConversation(o.b, ref.Conversation)
+	o.account("user", ref.User)
+	o.account("bot", ref.Bot)
+	o.conversation("conversation", ref.Conversation)
 	o.str("channelId", ref.ChannelID)
 	o.str("serviceUrl", ref.ServiceURL)
 	return string(append(o.b, '}'))
@@ -272,6 +266,18 @@ func (o *object) str(name, v string) {
 	if v != "" {
 		o.text(name, v)
 	}
+}
+
+// account writes an account field.
+func (o *object) account(name string, a schema.ChannelAccount) {
+	o.field(name)
+	o.b = appendAccount(o.b, a)
+}
+
+// conversation writes a conversation field.
+func (o *object) conversation(name string, c schema.ConversationAccount) {
+	o.field(name)
+	o.b = appendConversation(o.b, c)
 }
 
 // flag writes a boolean field that encoding/json leaves out when false.
