@@ -50,17 +50,9 @@ func TestAppendActivityIsJSON(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	mariaID, annaID := "teams:"+mariaAAD, "teams:"+annaAAD
-	e.cmds.SetName(ctx, mariaID, maria.name)
-	e.cmds.SetName(ctx, "slack:U0SLACK1", "Søren \"S\" Berg")
-	run := func(who, text string) commands.Reply {
-		return e.cmds.Handle(ctx, commands.Request{Caller: commands.Caller{ID: who}, Text: text})
-	}
-	for _, line := range []string{
-		"wave create b3 2027-02-01 Bølge 3 <&>", "wave enroll b3 BUF SUF", "contact b3/BUF @" + mariaID + " @slack:U0SLACK1",
-		"done b3/BUF kickoff", "auth request b3/BUF 2027-01-27", "eval b3/BUF \"citat\" \\ \u2028 <b>",
-	} {
-		run(annaID, line)
-	}
+	run := withWave(t, e, "Søren \"S\" Berg",
+		"wave create b3 2027-02-01 Bølge 3 <&>", "wave enroll b3 BUF SUF", "contact b3/BUF @"+mariaID+" @slack:U0SLACK1",
+		"done b3/BUF kickoff", "auth request b3/BUF 2027-01-27", "eval note b3/BUF \"citat\" \\ \u2028 <b>")
 	var msgs []schema.Activity
 	for _, text := range []string{"status b3", "status b3/BUF", "status", "help", "done b3/BUF pc", "my", "log b3/BUF", "auth list b3/BUF", "wave", "overview"} {
 		for _, who := range []string{annaID, mariaID} {

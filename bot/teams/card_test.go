@@ -31,19 +31,9 @@ func TestCard(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	mariaID, annaID := "teams:"+mariaAAD, "teams:"+annaAAD
-	e.cmds.SetName(ctx, mariaID, maria.name)
-	e.cmds.SetName(ctx, "slack:U0SLACK1", "Søren Berg")
-	run := func(who, text string) commands.Reply {
-		return e.cmds.Handle(ctx, commands.Request{Caller: commands.Caller{ID: who}, Text: text})
-	}
-	for _, line := range []string{
-		"wave create b3 2027-02-01 Bølge 3", "wave enroll b3 BUF SUF", "contact b3/BUF @" + mariaID + " @slack:U0SLACK1",
-		"done b3/BUF kickoff", "auth request b3/BUF 2027-01-27",
-	} {
-		if r := run(annaID, line); r.Refused {
-			t.Fatalf("%s: %v", line, r.Lines)
-		}
-	}
+	run := withWave(t, e, "Søren Berg",
+		"wave create b3 2027-02-01 Bølge 3", "wave enroll b3 BUF SUF", "contact b3/BUF @"+mariaID+" @slack:U0SLACK1",
+		"done b3/BUF kickoff", "auth request b3/BUF 2027-01-27")
 	e.cmds.SetName(ctx, annaID, anna.name)
 	due := wave.Date{Year: 2027, Month: time.February, Day: 15}
 	reminder := notify.Reminder{Kind: notify.AuthSoon, Wave: "b3", FV: "BUF", Due: due, Recipient: mariaID}
@@ -71,6 +61,26 @@ func TestCard(t *testing.T) {
 			checkCard(t, msg.Attachments[0].Content.(card), tc.reply)
 		})
 	}
+}
+
+// withWave names Maria and the Slack person U0SLACK1 (slackName), has
+// Anna run lines (a wave, its enrolments, contacts and what happened in
+// it), and returns how a line is run as a person. A refused line stops
+// the test.
+func withWave(t *testing.T, e *env, slackName string, lines ...string) func(who, text string) commands.Reply {
+	t.Helper()
+	ctx := context.Background()
+	e.cmds.SetName(ctx, "teams:"+mariaAAD, maria.name)
+	e.cmds.SetName(ctx, "slack:U0SLACK1", slackName)
+	run := func(who, text string) commands.Reply {
+		return e.cmds.Handle(ctx, commands.Request{Caller: commands.Caller{ID: who}, Text: text})
+	}
+	for _, line := range lines {
+		if r := run("teams:"+annaAAD, line); r.Refused {
+			t.Fatalf("%s: %v", line, r.Lines)
+		}
+	}
+	return run
 }
 
 // checkCard holds every card to what Teams needs, whatever the golden
