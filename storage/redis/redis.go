@@ -74,10 +74,11 @@ type Store struct {
 		stop context.CancelFunc
 		done sync.WaitGroup
 	}
-	// claims sends ClaimOnce's first tries. Every chat message claims its
-	// delivery before it runs, so under load many claims wait at once:
-	// those waiting go together, in one write and one read, where each
-	// would take a round trip of its own; a lone claim goes at once.
+	// claims sends ClaimOnce's first tries. A chat message that may
+	// change something claims its delivery before it runs, so under load
+	// many claims wait at once: those waiting go together, in one write
+	// and one read, where each would take a round trip of its own; a lone
+	// claim goes at once.
 	claims *claimBatch
 	// failing is set while this store's last call to Redis failed on the
 	// network: claims then go alone (see ClaimOnce).
